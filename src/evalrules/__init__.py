@@ -1,0 +1,147 @@
+"""evalrules: executable, explainable scoring of education-duty evaluation rubrics.
+
+A rubric (a year's 评价实施方案) is data, shipped by a plugin; the engine compiles it once and
+evaluates many facts documents into scorecards in which every point lost is explained::
+
+    import evalrules
+
+    engine = evalrules.Engine()
+    rubric = engine.load_rubric("panjin-county/2023")
+    facts = evalrules.load_facts("shuangtaizi-2023.facts.yaml")
+    card = engine.evaluate(rubric, facts)
+    print(card.total, card.grade.label.zh)
+
+Importing this package has no side effects: plugins load when an :class:`Engine` is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from evalrules._compiler import CompiledRubric
+from evalrules._engine import Engine, PluginInfo
+from evalrules._facts import (
+    CrossCheckKind,
+    FactsDocument,
+    FactType,
+    cross_check_kind,
+    fact_type,
+    load_facts,
+)
+from evalrules._kinds import DescribeContext, RuleContext, RuleKind, rule_kind
+from evalrules._loader import RubricSource, rubric_source
+from evalrules._model import (
+    ClaimComparison,
+    CrossCheck,
+    DerivedFact,
+    DerivedValue,
+    Entity,
+    Evidence,
+    FactSpec,
+    Finding,
+    Grade,
+    GradeBand,
+    Indicator,
+    Monotonic,
+    NodeResult,
+    Rubric,
+    RubricInfo,
+    Rule,
+    Scorecard,
+    Source,
+    SourceDocument,
+    Text,
+)
+from evalrules._renderers import Renderer, RenderOptions, renderer
+from evalrules._version import __version__
+from evalrules.hookspecs import hookimpl
+
+__all__ = [
+    "ClaimComparison",
+    "CompiledRubric",
+    "CrossCheck",
+    "CrossCheckKind",
+    "DerivedFact",
+    "DerivedValue",
+    "DescribeContext",
+    "Engine",
+    "Entity",
+    "Evidence",
+    "FactSpec",
+    "FactType",
+    "FactsDocument",
+    "Finding",
+    "Grade",
+    "GradeBand",
+    "Indicator",
+    "Monotonic",
+    "NodeResult",
+    "PluginInfo",
+    "RenderOptions",
+    "Renderer",
+    "Rubric",
+    "RubricInfo",
+    "RubricSource",
+    "Rule",
+    "RuleContext",
+    "RuleKind",
+    "Scorecard",
+    "Source",
+    "SourceDocument",
+    "Text",
+    "__version__",
+    "cross_check_kind",
+    "evaluate",
+    "fact_type",
+    "hookimpl",
+    "load_facts",
+    "load_rubric",
+    "renderer",
+    "rubric_source",
+    "rule_kind",
+    "scorecard_schema",
+]
+
+_default: Engine | None = None
+
+
+def _engine() -> Engine:
+    global _default  # noqa: PLW0603 - one lazily built engine for the convenience functions
+    if _default is None:
+        _default = Engine()
+    return _default
+
+
+def load_rubric(ref_or_path: str | Path) -> Rubric:
+    """Load an installed rubric (``"panjin-county/2023"``) or a rubric file, with a default
+    :class:`Engine` built on first use.
+
+    Raises:
+        RubricNotFoundError: if no such rubric is installed.
+        RubricError: listing every problem in the rubric.
+    """
+    return _engine().load_rubric(ref_or_path)
+
+
+def evaluate(
+    rubric: Rubric | CompiledRubric | str | Path,
+    facts: FactsDocument | Mapping[str, Any],
+    *,
+    entity: Entity | None = None,
+    claimed: Mapping[str, Any] | None = None,
+    partial: bool = False,
+) -> Scorecard:
+    """Evaluate facts against a rubric with the default :class:`Engine`.
+
+    See :meth:`Engine.evaluate`.
+    """
+    return _engine().evaluate(rubric, facts, entity=entity, claimed=claimed, partial=partial)
+
+
+def scorecard_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the scorecard JSON (``evalrules.scorecard/1``)."""
+    from evalrules._scorecard_json import schema
+
+    return schema()

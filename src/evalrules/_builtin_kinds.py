@@ -1,0 +1,1106 @@
+"""The builtin rule kinds, registered through ``evalrules_register_rule_kinds`` like any plugin's.
+
+Each kind documents itself (summary, description, example); the rule-kind catalogue in the
+docs is generated from these values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from evalrules._kinds import (
+    OPERATORS,
+    DescribeContext,
+    RuleContext,
+    RuleKind,
+    check_policy,
+    compare,
+    condition_problems,
+    describe_condition,
+    rule_kind,
+)
+from evalrules._model import VETO_EFFECTS, Text
+from evalrules._points import ZERO, plain, to_decimal
+from evalrules.hookspecs import hookimpl
+
+_NUMBER = {"type": "number"}
+_POINTS = {"type": "number", "min": 0}
+_TEXT = {
+    "type": "dict",
+    "schema": {"zh": {"type": "string", "required": True}, "en": {"type": "string"}},
+}
+_FACT = {"type": "string", "required": True, "empty": False}
+
+
+def _p(value: Any) -> str:
+    return plain(to_decimal(value))
+
+
+def _deduct_amount(ctx: RuleContext) -> Decimal:
+    deduct = ctx.params.get("deduct")
+    return ctx.share if deduct is None else to_decimal(deduct)
+
+
+def _share(ctx: DescribeContext) -> Decimal:
+    deduct = ctx.params.get("deduct")
+    return ctx.share if deduct is None else to_decimal(deduct)
+
+
+# ----------------------------------------------------------------------------- threshold
+
+
+def _threshold_eval(ctx: RuleContext) -> None:
+    path, op, value = ctx.params["fact"], ctx.params["op"], ctx.params["value"]
+    observed = ctx.fact(path)
+    if compare(observed, op, value):
+        ctx.outcome("met")
+        return
+    ctx.deduct(
+        _deduct_amount(ctx),
+        "threshold.missed",
+        outcome="missed",
+        fact=path,
+        value=observed,
+        op=OPERATORS[op],
+        threshold=value,
+        unit=_unit(ctx, path),
+    )
+
+
+def _unit(ctx: RuleContext, path: str) -> str:
+    for spec in (*ctx.rubric.facts, *ctx.rubric.derived):
+        if spec.path == path:
+            return spec.unit or ""
+    return ""
+
+
+def _threshold_describe(ctx: DescribeContext) -> Text:
+    cond = describe_condition(
+        {"fact": ctx.params["fact"], "op": ctx.params["op"], "value": ctx.params["value"]}, ctx
+    )
+    d = _p(_share(ctx))
+    return Text(f"要求{cond.zh};未达到扣{d}分。", f"Requires {cond.en}; otherwise −{d}.")
+
+
+def _threshold_check(ctx: DescribeContext) -> Iterable[str]:
+    yield from condition_problems(
+        {"fact": ctx.params["fact"], "op": ctx.params["op"], "value": ctx.params["value"]},
+        "params",
+    )
+
+
+THRESHOLD = rule_kind(
+    "threshold",
+    summary=Text("达到标准得分,未达到扣分", "Full marks when a value meets a standard"),
+    description=(
+        "Compares one fact with a standard using an explicit operator (`>=` is inclusive, "
+        "`>` exclusive). Met: no deduction. Missed: `deduct` points (default: the whole "
+        "item, or the rule's `points` share). Comparison is exact: 84.92 is below 85 even "
+        "if a report rounds it to 85."
+    ),
+    params={
+        "fact": _FACT,
+        "op": {"type": "string", "required": True, "allowed": list(OPERATORS)},
+        "value": {"required": True, "type": ["number", "boolean", "string"]},
+        "deduct": _POINTS,
+    },
+    evaluate=_threshold_eval,
+    describe=_threshold_describe,
+    check=_threshold_check,
+    outcomes=("met", "missed"),
+    messages={
+        "threshold.missed": Text(
+            "{fact_label}为{value}{unit},未达到“{op}{threshold}{unit}”的标准,扣{points}分。",
+            "{fact_label} is {value}{unit}, short of the standard ({op} {threshold}{unit}): "
+            "−{points}.",
+        )
+    },
+    example="""\
+code: PJ-8.2-a
+kind: threshold
+params: {fact: derived.per_pupil.primary, op: ">=", value: 850, deduct: 1.5}
+""",
+)
+
+
+# -------------------------------------------------------------------------- per_incident
+
+
+def _per_incident_eval(ctx: RuleContext) -> None:
+    path = ctx.params["fact"]
+    count = int(ctx.fact(path))
+    allow = int(ctx.params.get("allow") or 0)
+    counted = max(0, count - allow)
+    if counted == 0:
+        ctx.outcome("full")
+        return
+    each = to_decimal(ctx.params["deduct_each"])
+    points = each * counted
+    cap = ctx.params.get("cap")
+    if cap is not None:
+        points = min(points, to_decimal(cap))
+    outcome = "zero" if points >= ctx.item.max else "partial"
+    ctx.deduct(
+        points,
+        "per_incident.counted_after_allowance" if allow else "per_incident.counted",
+        outcome=outcome,
+        fact=path,
+        count=count,
+        allow=allow,
+        each=each,
+    )
+
+
+def _per_incident_describe(ctx: DescribeContext) -> Text:
+    label = ctx.label(ctx.params["fact"])
+    each = _p(ctx.params["deduct_each"])
+    allow = int(ctx.params.get("allow") or 0)
+    cap = ctx.params.get("cap")
+    zh = f"{label.zh}每1{ctx.unit(ctx.params['fact']) or '项'}扣{each}分"
+    en = f"−{each} for each {label.en}"
+    if allow:
+        zh += f"(前{allow}项不扣)"
+        en += f" beyond the first {allow}"
+    if cap is not None:
+        zh += f",最多扣{_p(cap)}分"
+        en += f", at most −{_p(cap)}"
+    return Text(zh + ",扣完为止。", en + "; floored at zero.")
+
+
+PER_INCIDENT = rule_kind(
+    "per_incident",
+    summary=Text("每发生一次扣分,扣完为止", "A deduction per incident, floored at zero"),
+    description=(
+        "Deducts `deduct_each` points for every counted incident (a count fact), after "
+        "`allow` free incidents, up to `cap` if given. The item never goes below zero "
+        "(扣完为止): the effective deduction is capped at what is left."
+    ),
+    params={
+        "fact": _FACT,
+        "deduct_each": {"type": "number", "min": 0, "required": True},
+        "allow": {"type": "integer", "min": 0},
+        "cap": _POINTS,
+    },
+    evaluate=_per_incident_eval,
+    describe=_per_incident_describe,
+    outcomes=("full", "partial", "zero"),
+    messages={
+        "per_incident.counted": Text(
+            "{fact_label}{count}项,每项扣{each}分,扣{points}分。",
+            "{fact_label}: {count}, −{each} each: −{points}.",
+        ),
+        "per_incident.counted_after_allowance": Text(
+            "{fact_label}{count}项(前{allow}项不扣),每项扣{each}分,扣{points}分。",
+            "{fact_label}: {count} (first {allow} free), −{each} each: −{points}.",
+        ),
+    },
+    example="""\
+code: PJ-7.2-a
+kind: per_incident
+params: {fact: rectification.monitoring_2021.open, deduct_each: 0.2}
+""",
+)
+
+
+# ----------------------------------------------------------------------------- checklist
+
+_CONDITION_ITEM = {
+    "type": "dict",
+    "schema": {
+        "id": {"type": "string", "required": True, "empty": False},
+        "fact": _FACT,
+        "deduct": {"type": "number", "min": 0, "required": True},
+        "text": {**_TEXT, "required": True},
+    },
+}
+
+
+def _checklist_eval(ctx: RuleContext) -> None:
+    unmet = []
+    conditions = ctx.params["conditions"]
+    for cond in conditions:
+        met = ctx.fact(cond["fact"])
+        if met is not True:
+            unmet.append(cond)
+    if not unmet:
+        ctx.outcome("all_met")
+        return
+    total = sum((to_decimal(c["deduct"]) for c in unmet), ZERO)
+    outcome = "zero" if total >= ctx.item.max else "partial"
+    for cond in unmet:
+        ctx.deduct(
+            cond["deduct"],
+            "checklist.unmet",
+            outcome=outcome,
+            fact=cond["fact"],
+            condition=cond["id"],
+            requirement=Text(cond["text"]["zh"], cond["text"].get("en", "")),
+        )
+
+
+def _checklist_describe(ctx: DescribeContext) -> Text:
+    zh = [f"{c['text']['zh']}(未做到扣{_p(c['deduct'])}分)" for c in ctx.params["conditions"]]
+    en = [
+        f"{c['text'].get('en') or c['text']['zh']} (−{_p(c['deduct'])} if not)"
+        for c in ctx.params["conditions"]
+    ]
+    return Text(";".join(zh) + "。扣完为止。", "; ".join(en) + ". Floored at zero.")
+
+
+def _checklist_check(ctx: DescribeContext) -> Iterable[str]:
+    ids = [c["id"] for c in ctx.params["conditions"]]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        yield f"params.conditions: condition id {dup!r} is used twice"
+
+
+CHECKLIST = rule_kind(
+    "checklist",
+    summary=Text("逐项检查,未做到的逐项扣分", "Named requirements, each with its own deduction"),
+    description=(
+        "A list of named requirements, each read from a boolean fact (true = the requirement "
+        "is met) that an assessor records. Every unmet requirement deducts its own points; "
+        "the item is floored at zero. Qualitative judgements (落实不到位, 成效不明显) become "
+        "requirements this way."
+    ),
+    params={"conditions": {"type": "list", "required": True, "minlength": 1,
+                           "schema": _CONDITION_ITEM}},
+    evaluate=_checklist_eval,
+    describe=_checklist_describe,
+    check=_checklist_check,
+    outcomes=("all_met", "partial", "zero"),
+    messages={
+        "checklist.unmet": Text(
+            "未做到:{requirement},扣{points}分。",
+            "Requirement not met: {requirement}: −{points}.",
+        )
+    },
+    example="""\
+code: PJ-1.3-a
+kind: checklist
+params:
+  conditions:
+    - {id: life_meetings, fact: party.life_meetings_held, deduct: 1,
+       text: {zh: 按要求召开民主生活会、组织生活会, en: Democratic life meetings held}}
+""",
+)
+
+
+# ------------------------------------------------------------------------------ elements
+
+_ELEMENT = {
+    "type": "dict",
+    "schema": {
+        "id": {"type": "string", "required": True, "empty": False},
+        "fact": _FACT,
+        "points": {"type": "number", "min": 0, "required": True},
+        "text": {**_TEXT, "required": True},
+    },
+}
+
+
+def _elements_eval(ctx: RuleContext) -> None:
+    elements = ctx.params["elements"]
+    missing = [e for e in elements if ctx.fact(e["fact"]) is not True]
+    if not missing:
+        ctx.outcome("all")
+        return
+    outcome = "none" if len(missing) == len(elements) else "some"
+    for element in missing:
+        ctx.deduct(
+            element["points"],
+            "elements.missing",
+            outcome=outcome,
+            fact=element["fact"],
+            element=element["id"],
+            requirement=Text(element["text"]["zh"], element["text"].get("en", "")),
+        )
+
+
+def _elements_describe(ctx: DescribeContext) -> Text:
+    zh = [f"{e['text']['zh']}得{_p(e['points'])}分" for e in ctx.params["elements"]]
+    en = [
+        f"{e['text'].get('en') or e['text']['zh']}: {_p(e['points'])}"
+        for e in ctx.params["elements"]
+    ]
+    return Text(";".join(zh) + "。", "; ".join(en) + ".")
+
+
+def _elements_check(ctx: DescribeContext) -> Iterable[str]:
+    total = sum((to_decimal(e["points"]) for e in ctx.params["elements"]), ZERO)
+    if total > ctx.share:
+        yield f"params.elements: points add up to {plain(total)}, more than {plain(ctx.share)}"
+
+
+ELEMENTS = rule_kind(
+    "elements",
+    summary=Text("每个要素达到得相应分", "Points for each element met"),
+    description=(
+        "Additive points: each element (a boolean fact) is worth `points`. An element not "
+        "met loses its points, reported as its own deduction, so the item's score is the sum "
+        "of the elements met. The elements' points may not exceed the rule's share."
+    ),
+    params={"elements": {"type": "list", "required": True, "minlength": 1, "schema": _ELEMENT}},
+    evaluate=_elements_eval,
+    describe=_elements_describe,
+    check=_elements_check,
+    outcomes=("all", "some", "none"),
+    messages={
+        "elements.missing": Text(
+            "要素未达到:{requirement},不得该要素{points}分。",
+            "Element not met: {requirement}: −{points}.",
+        )
+    },
+    example="""\
+code: PJ-11-a
+kind: elements
+params:
+  elements:
+    - {id: public_share, fact: kindergarten.public_share_ok, points: 2,
+       text: {zh: 公办园在园幼儿占比达到50%, en: Public kindergarten share reaches 50%}}
+""",
+)
+
+
+# --------------------------------------------------------------------------------- bands
+
+_BAND = {
+    "type": "dict",
+    "schema": {
+        "id": {"type": "string", "required": True, "empty": False},
+        "min": _NUMBER,
+        "max": _NUMBER,
+        "min_inclusive": {"type": "boolean"},
+        "max_inclusive": {"type": "boolean"},
+        "deduct": {"type": "number", "min": 0, "required": True},
+    },
+}
+
+
+def _in_band(value: Decimal, band: Mapping[str, Any]) -> bool:
+    lo, hi = band.get("min"), band.get("max")
+    if lo is not None:
+        lo_d = to_decimal(lo)
+        if value < lo_d or (value == lo_d and not band.get("min_inclusive", True)):
+            return False
+    if hi is not None:
+        hi_d = to_decimal(hi)
+        if value > hi_d or (value == hi_d and not band.get("max_inclusive", False)):
+            return False
+    return True
+
+
+def _band_text(band: Mapping[str, Any]) -> str:
+    lo, hi = band.get("min"), band.get("max")
+    left = ("[" if band.get("min_inclusive", True) else "(") + (_p(lo) if lo is not None else "−∞")
+    right = (_p(hi) if hi is not None else "+∞") + ("]" if band.get("max_inclusive") else ")")
+    return f"{left}, {right}"
+
+
+def _bands_eval(ctx: RuleContext) -> None:
+    path = ctx.params["fact"]
+    value = to_decimal(ctx.fact(path))
+    for band in ctx.params["bands"]:
+        if _in_band(value, band):
+            deduct = to_decimal(band["deduct"])
+            if deduct == 0:
+                ctx.outcome(band["id"])
+            else:
+                ctx.deduct(
+                    deduct,
+                    "bands.band",
+                    outcome=band["id"],
+                    fact=path,
+                    value=value,
+                    band=_band_text(band),
+                    unit=_unit(ctx, path),
+                )
+            return
+    raise ValueError(f"{path} = {plain(value)} falls in no band of rule {ctx.rule.code}")
+
+
+def _bands_describe(ctx: DescribeContext) -> Text:
+    label = ctx.label(ctx.params["fact"])
+    zh = [f"{_band_text(b)}扣{_p(b['deduct'])}分" for b in ctx.params["bands"]]
+    en = [f"{_band_text(b)}: −{_p(b['deduct'])}" for b in ctx.params["bands"]]
+    return Text(f"按{label.zh}分档:" + ";".join(zh) + "。", f"By {label.en}: " + "; ".join(en))
+
+
+def _edge(band: Mapping[str, Any], side: str) -> tuple[Decimal | None, bool]:
+    value = band.get(side)
+    inclusive = band.get(f"{side}_inclusive", side == "min")
+    return (None if value is None else to_decimal(value)), bool(inclusive)
+
+
+def _bands_check(ctx: DescribeContext) -> Iterable[str]:
+    bands = list(ctx.params["bands"])
+    ids = [b["id"] for b in bands]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        yield f"params.bands: band id {dup!r} is used twice"
+    for band in bands:
+        lo, _ = _edge(band, "min")
+        hi, _ = _edge(band, "max")
+        if lo is not None and hi is not None and lo > hi:
+            yield f"params.bands: band {band['id']!r} has min {plain(lo)} above max {plain(hi)}"
+            return
+
+    def sort_key(b: Mapping[str, Any]) -> tuple[int, Decimal]:
+        lo, _ = _edge(b, "min")
+        return (0, Decimal(0)) if lo is None else (1, lo)
+
+    ordered = sorted(bands, key=sort_key)
+    spec = next((f for f in ctx.rubric.facts if f.path == ctx.params["fact"]), None)
+    domain_lo = spec.minimum if spec is not None else None
+    domain_hi = spec.maximum if spec is not None else None
+    first_lo, first_inc = _edge(ordered[0], "min")
+    if first_lo is not None and (domain_lo is None or first_lo > domain_lo or not first_inc):
+        if not (domain_lo is not None and first_lo == domain_lo and first_inc):
+            yield (
+                f"params.bands: nothing covers values below {plain(first_lo)} "
+                f"(band {ordered[0]['id']!r})"
+            )
+    last_hi, last_inc = _edge(ordered[-1], "max")
+    if last_hi is not None and not (domain_hi is not None and last_hi >= domain_hi and last_inc):
+        if not (domain_hi is not None and last_hi > domain_hi):
+            yield (
+                f"params.bands: nothing covers values above {plain(last_hi)} "
+                f"(band {ordered[-1]['id']!r})"
+            )
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        a_hi, a_inc = _edge(a, "max")
+        b_lo, b_inc = _edge(b, "min")
+        if a_hi is None or b_lo is None:
+            yield f"params.bands: bands {a['id']!r} and {b['id']!r} overlap"
+        elif a_hi > b_lo or (a_hi == b_lo and a_inc and b_inc):
+            yield f"params.bands: bands {a['id']!r} and {b['id']!r} overlap at {plain(b_lo)}"
+        elif a_hi < b_lo or (a_hi == b_lo and not a_inc and not b_inc):
+            yield (
+                f"params.bands: gap between bands {a['id']!r} and {b['id']!r} "
+                f"({plain(a_hi)} to {plain(b_lo)})"
+            )
+
+
+BANDS = rule_kind(
+    "bands",
+    summary=Text("按数值分档扣分", "Deductions by band of a value"),
+    description=(
+        "Ordered bands over a numeric fact, each with explicit edges (`min` inclusive and "
+        "`max` exclusive unless `min_inclusive`/`max_inclusive` say otherwise) and a "
+        "deduction. The rubric checker reports gaps and overlaps, and bands that leave part "
+        "of the fact's declared range uncovered."
+    ),
+    params={"fact": _FACT, "bands": {"type": "list", "required": True, "minlength": 1,
+                                     "schema": _BAND}},
+    evaluate=_bands_eval,
+    describe=_bands_describe,
+    check=_bands_check,
+    outcomes=(),  # the band ids: see ``outcomes_for``
+    messages={
+        "bands.band": Text(
+            "{fact_label}为{value}{unit},处于{band}档,扣{points}分。",
+            "{fact_label} is {value}{unit}, in band {band}: −{points}.",
+        )
+    },
+    example="""\
+code: EX-1
+kind: bands
+params:
+  fact: teaching.rate
+  bands:
+    - {id: low, max: 90, deduct: 2}
+    - {id: mid, min: 90, max: 95, deduct: 1}
+    - {id: high, min: 95, deduct: 0}
+""",
+)
+
+
+# -------------------------------------------------------------------------------- linear
+
+
+def _interpolate(ctx_params: Mapping[str, Any], x: Decimal) -> Decimal:
+    x0, p0 = to_decimal(ctx_params["from"]["value"]), to_decimal(ctx_params["from"]["points"])
+    x1, p1 = to_decimal(ctx_params["to"]["value"]), to_decimal(ctx_params["to"]["points"])
+    t = (x - x0) / (x1 - x0)
+    t = min(max(t, ZERO), Decimal(1))
+    return p0 + (p1 - p0) * t
+
+
+def _linear_eval(ctx: RuleContext) -> None:
+    path = ctx.params["fact"]
+    value = to_decimal(ctx.fact(path))
+    earned = _interpolate(ctx.params, value)
+    lost = ctx.share - earned
+    if lost <= 0:
+        ctx.outcome("full")
+        return
+    ctx.deduct(
+        lost,
+        "linear.scaled",
+        outcome="zero" if earned <= 0 else "partial",
+        fact=path,
+        value=value,
+        earned=earned,
+        share=ctx.share,
+        unit=_unit(ctx, path),
+    )
+
+
+def _linear_describe(ctx: DescribeContext) -> Text:
+    label = ctx.label(ctx.params["fact"])
+    f, t = ctx.params["from"], ctx.params["to"]
+    return Text(
+        f"按{label.zh}在{_p(f['value'])}({_p(f['points'])}分)与{_p(t['value'])}"
+        f"({_p(t['points'])}分)之间线性计分。",
+        f"Linear in {label.en} between {_p(f['value'])} ({_p(f['points'])} points) and "
+        f"{_p(t['value'])} ({_p(t['points'])} points).",
+    )
+
+
+def _linear_check(ctx: DescribeContext) -> Iterable[str]:
+    f, t = ctx.params["from"], ctx.params["to"]
+    if to_decimal(f["value"]) == to_decimal(t["value"]):
+        yield "params: 'from' and 'to' need different values"
+    for name, anchor in (("from", f), ("to", t)):
+        if to_decimal(anchor["points"]) > ctx.share:
+            yield f"params.{name}.points: more than the rule's {plain(ctx.share)} points"
+
+
+_ANCHOR = {
+    "type": "dict",
+    "required": True,
+    "schema": {
+        "value": {"type": "number", "required": True},
+        "points": {"type": "number", "min": 0, "required": True},
+    },
+}
+
+LINEAR = rule_kind(
+    "linear",
+    summary=Text("在两个锚点之间线性计分", "Points interpolated between two anchors"),
+    description=(
+        "Points move linearly with a numeric fact between the anchor `from` (value, points) "
+        "and the anchor `to`, clamped outside them. The deduction is the rule's share minus "
+        "the interpolated points, quantized once at the item."
+    ),
+    params={"fact": _FACT, "from": _ANCHOR, "to": _ANCHOR},
+    evaluate=_linear_eval,
+    describe=_linear_describe,
+    check=_linear_check,
+    outcomes=("full", "partial", "zero"),
+    messages={
+        "linear.scaled": Text(
+            "{fact_label}为{value}{unit},按线性计分得{earned}分(满分{share}分),扣{points}分。",
+            "{fact_label} is {value}{unit}: {earned} of {share} points by linear scale: "
+            "−{points}.",
+        )
+    },
+    example="""\
+code: EX-2
+kind: linear
+params: {fact: rates.coverage, from: {value: 60, points: 0}, to: {value: 100, points: 2}}
+""",
+)
+
+
+# ------------------------------------------------------------------------------ zero_out
+
+
+def _when_check(ctx: DescribeContext) -> Iterable[str]:
+    yield from condition_problems(ctx.params["when"], "params.when")
+
+
+def _zero_out_eval(ctx: RuleContext) -> None:
+    if ctx.condition(ctx.params["when"]):
+        ctx.zero_out(
+            "zero_out.triggered",
+            outcome="zeroed",
+            condition=_condition_text(ctx),
+        )
+    else:
+        ctx.outcome("clear")
+
+
+def _condition_text(ctx: RuleContext) -> Text:
+    return describe_condition(
+        ctx.params["when"], DescribeContext(ctx.rule, ctx.item, ctx.rubric, ctx.share)
+    )
+
+
+def _zero_out_describe(ctx: DescribeContext) -> Text:
+    cond = describe_condition(ctx.params["when"], ctx)
+    return Text(f"出现“{cond.zh}”的,本项不得分。", f"If {cond.en}, the item scores zero.")
+
+
+_WHEN = {"type": "dict", "required": True}
+
+ZERO_OUT = rule_kind(
+    "zero_out",
+    summary=Text("出现严重问题本项不得分", "The item scores zero on a serious failure"),
+    description=(
+        "When its condition holds, the item is set to zero whatever the other rules say "
+        "(不得分). The zero-out finding takes whatever points the other deductions left."
+    ),
+    params={"when": _WHEN},
+    evaluate=_zero_out_eval,
+    describe=_zero_out_describe,
+    check=_when_check,
+    outcomes=("clear", "zeroed"),
+    messages={
+        "zero_out.triggered": Text(
+            "出现“{condition}”,本项不得分(扣{points}分)。",
+            "{condition}: the item scores zero (−{points}).",
+        )
+    },
+    example="""\
+code: EX-3
+kind: zero_out
+params: {when: {fact: safety.major_incident}}
+""",
+)
+
+
+# ------------------------------------------------------------------------- non_decrease
+
+
+def _series_value(ctx: RuleContext, path: str, year: int) -> Decimal | None:
+    series = ctx.fact(path)
+    value = series.get(year)
+    return None if value is None else to_decimal(value)
+
+
+def _non_decrease_eval(ctx: RuleContext) -> None:
+    path = ctx.params["fact"]
+    year = int(ctx.params.get("year") or ctx.data_year)
+    now, before = _series_value(ctx, path, year), _series_value(ctx, path, year - 1)
+    if now is None or before is None:
+        missing = year if now is None else year - 1
+        ctx.deduct(
+            _deduct_amount(ctx),
+            "non_decrease.no_data",
+            outcome="no_data",
+            fact=path,
+            year=missing,
+        )
+        return
+    other = ctx.params.get("faster_than")
+    if other is None:
+        if now >= before:
+            ctx.outcome("met")
+            return
+        ctx.deduct(
+            _deduct_amount(ctx),
+            "non_decrease.decreased",
+            outcome="missed",
+            fact=path,
+            year=year,
+            value=now,
+            previous=before,
+        )
+        return
+    o_now, o_before = _series_value(ctx, other, year), _series_value(ctx, other, year - 1)
+    if o_now is None or o_before is None or before == 0 or o_before == 0:
+        ctx.deduct(
+            _deduct_amount(ctx), "non_decrease.no_data", outcome="no_data", fact=other, year=year
+        )
+        return
+    growth = (now - before) / before * 100
+    other_growth = (o_now - o_before) / o_before * 100
+    if growth > other_growth:
+        ctx.outcome("met")
+        return
+    ctx.deduct(
+        _deduct_amount(ctx),
+        "non_decrease.slower",
+        outcome="missed",
+        fact=path,
+        year=year,
+        growth=growth.quantize(Decimal("0.01")),
+        other=other,
+        other_growth=other_growth.quantize(Decimal("0.01")),
+    )
+
+
+def _non_decrease_describe(ctx: DescribeContext) -> Text:
+    label = ctx.label(ctx.params["fact"])
+    d = _p(_share(ctx))
+    other = ctx.params.get("faster_than")
+    if other:
+        o = ctx.label(other)
+        return Text(
+            f"{label.zh}增幅应高于{o.zh}增幅;否则扣{d}分。",
+            f"{label.en} must grow faster than {o.en}; otherwise −{d}.",
+        )
+    return Text(
+        f"{label.zh}应只增不减(当年不低于上年);否则扣{d}分。",
+        f"{label.en} must not decrease year over year; otherwise −{d}.",
+    )
+
+
+def _series_check(ctx: DescribeContext) -> Iterable[str]:
+    for key in ("fact", "faster_than"):
+        path = ctx.params.get(key)
+        spec = next((f for f in ctx.rubric.facts if f.path == path), None)
+        if path and spec is not None and spec.type != "series":
+            yield f"params.{key}: {path} is a {spec.type}, not a year series"
+
+
+NON_DECREASE = rule_kind(
+    "non_decrease",
+    summary=Text("只增不减(与上年比较)", "Year over year: must not decrease"),
+    description=(
+        "Reads a year series and compares the data year with the year before: the value must "
+        "not decrease (只增不减). With `faster_than`, the growth rate must exceed another "
+        "series' growth rate (e.g. 教育拨款增长高于财政经常性收入增长). A missing year "
+        "deducts, with a finding that names the year."
+    ),
+    params={
+        "fact": _FACT,
+        "year": {"type": "integer", "min": 1949, "max": 2200},
+        "deduct": _POINTS,
+        "faster_than": {"type": "string", "empty": False},
+    },
+    evaluate=_non_decrease_eval,
+    describe=_non_decrease_describe,
+    check=_series_check,
+    outcomes=("met", "missed", "no_data"),
+    messages={
+        "non_decrease.decreased": Text(
+            "{fact_label}{year}年为{value},低于上年的{previous},扣{points}分。",
+            "{fact_label} fell to {value} in {year} from {previous}: −{points}.",
+        ),
+        "non_decrease.slower": Text(
+            "{fact_label}{year}年增长{growth}%,未高于{other_label}增长{other_growth}%,"
+            "扣{points}分。",
+            "{fact_label} grew {growth}% in {year}, not faster than {other_label} "
+            "({other_growth}%): −{points}.",
+        ),
+        "non_decrease.no_data": Text(
+            "缺少{fact_label}{year}年的数据,无法证明只增不减,扣{points}分。",
+            "No {year} value of {fact_label}; non-decrease not shown: −{points}.",
+        ),
+    },
+    example="""\
+code: EX-4
+kind: non_decrease
+params: {fact: funding.per_student_spending, deduct: 4}
+""",
+)
+
+
+# -------------------------------------------------------------------- not_applicable_when
+
+
+def _na_eval(ctx: RuleContext) -> None:
+    if ctx.condition(ctx.params["when"]):
+        ctx.not_applicable(
+            "not_applicable.when",
+            outcome="not_applicable",
+            policy=ctx.params.get("policy"),
+            condition=_condition_text(ctx),
+        )
+    else:
+        ctx.outcome("applicable")
+
+
+def _na_describe(ctx: DescribeContext) -> Text:
+    cond = describe_condition(ctx.params["when"], ctx)
+    return Text(f"“{cond.zh}”时本项不适用。", f"Not applicable when {cond.en}.")
+
+
+def _na_check(ctx: DescribeContext) -> Iterable[str]:
+    yield from _when_check(ctx)
+    problem = check_policy(ctx.params.get("policy"))
+    if problem:
+        yield f"params.policy: {problem}"
+
+
+NOT_APPLICABLE_WHEN = rule_kind(
+    "not_applicable_when",
+    summary=Text("无此类情况时不适用", "Not applicable under a condition"),
+    description=(
+        "Runs before the item's other rules. When its condition holds (e.g. the district has "
+        "no high school) the item is not applicable and the other rules are skipped; the "
+        "rubric's (or the item's, or this rule's `policy`) not-applicable policy decides the "
+        "points: `full`, `exclude` or `zero`."
+    ),
+    params={"when": _WHEN, "policy": {"type": "string", "allowed": ["full", "exclude", "zero"]}},
+    evaluate=_na_eval,
+    describe=_na_describe,
+    check=_na_check,
+    outcomes=("applicable", "not_applicable"),
+    messages={
+        "not_applicable.when": Text(
+            "{condition},本项不适用(按“{policy}”处理)。",
+            "{condition}: not applicable (policy: {policy}).",
+        )
+    },
+    phase="applicability",
+    example="""\
+code: PJ-4.1-na
+kind: not_applicable_when
+params: {when: {fact: schools.has_high_school, value: false}}
+""",
+)
+
+
+# --------------------------------------------------------------------------------- bonus
+
+
+def _bonus_eval(ctx: RuleContext) -> None:
+    if ctx.condition(ctx.params["when"]):
+        ctx.award(
+            ctx.params["points"],
+            "bonus.awarded",
+            outcome="awarded",
+            condition=_condition_text(ctx),
+        )
+    else:
+        ctx.outcome("none")
+
+
+def _bonus_describe(ctx: DescribeContext) -> Text:
+    cond = describe_condition(ctx.params["when"], ctx)
+    p = _p(ctx.params["points"])
+    return Text(f"{cond.zh}的,加{p}分。", f"+{p} if {cond.en}.")
+
+
+BONUS = rule_kind(
+    "bonus",
+    summary=Text("符合条件加分", "Bonus points under a condition"),
+    description=(
+        "Only on bonus items (加分). When its condition holds it awards `points`, capped by "
+        "the bonus item's max and by the rubric's `bonus_cap`. Bonus points are added on "
+        "top of the base total, which may then exceed 100."
+    ),
+    params={"when": _WHEN, "points": {"type": "number", "min": 0, "required": True}},
+    evaluate=_bonus_eval,
+    describe=_bonus_describe,
+    check=_when_check,
+    outcomes=("awarded", "none"),
+    messages={
+        "bonus.awarded": Text("{condition},加{points}分。", "{condition}: +{points}."),
+    },
+    phase="bonus",
+    example="""\
+code: EX-5
+kind: bonus
+params: {when: {fact: awards.national_demonstration}, points: 1}
+""",
+)
+
+
+# ---------------------------------------------------------------------------------- veto
+
+_EFFECT_TEXT = {
+    "force_fail": Text("评为不合格", "graded as fail"),
+    "lower_one": Text("降低一个等次", "lowered one grade"),
+    "cap_below_top": Text("不得评为最高等次", "cannot receive the top grade"),
+}
+
+
+def _veto_eval(ctx: RuleContext) -> None:
+    if ctx.condition(ctx.params["when"]):
+        effect = ctx.params["effect"]
+        ctx.veto(
+            effect,
+            "veto.triggered",
+            outcome="vetoed",
+            condition=_condition_text(ctx),
+            consequence=_EFFECT_TEXT[effect],
+        )
+    else:
+        ctx.outcome("clear")
+
+
+def _veto_describe(ctx: DescribeContext) -> Text:
+    cond = describe_condition(ctx.params["when"], ctx)
+    e = _EFFECT_TEXT[ctx.params["effect"]]
+    return Text(
+        f"一票否决:{cond.zh}的,{e.zh}(不影响得分)。",
+        f"Veto: if {cond.en}, {e.en} (the score is unchanged).",
+    )
+
+
+VETO = rule_kind(
+    "veto",
+    summary=Text("一票否决:改变等次,不改变得分", "Veto: changes the grade, not the score"),
+    description=(
+        "When its condition holds, the grade is modified and the score is kept: "
+        "`force_fail` (不合格) takes precedence over `lower_one` (降低一个等次), which takes "
+        "precedence over `cap_below_top` (不得评为优秀). Each veto is reported with its "
+        "reason; its finding's points are 0."
+    ),
+    params={
+        "when": _WHEN,
+        "effect": {"type": "string", "required": True, "allowed": list(VETO_EFFECTS)},
+    },
+    evaluate=_veto_eval,
+    describe=_veto_describe,
+    check=_when_check,
+    outcomes=("clear", "vetoed"),
+    messages={
+        "veto.triggered": Text(
+            "一票否决:{condition},{consequence}。",
+            "Veto: {condition}: {consequence}.",
+        )
+    },
+    example="""\
+code: PJ-2.3-veto
+kind: veto
+params: {when: {fact: safety.major_accident}, effect: lower_one}
+""",
+)
+
+
+# ----------------------------------------------------------------------- external_rating
+
+
+def _rating_eval(ctx: RuleContext) -> None:
+    path = ctx.params["fact"]
+    rating = to_decimal(ctx.fact(path))
+    scale = to_decimal(ctx.params["scale"])
+    earned = min(max(rating / scale, ZERO), Decimal(1)) * ctx.share
+    lost = ctx.share - earned
+    rater = Text(ctx.params["rater"]["zh"], ctx.params["rater"].get("en", ""))
+    if lost <= 0:
+        ctx.outcome("full")
+        return
+    ctx.deduct(
+        lost,
+        "external_rating.scaled",
+        outcome="zero" if earned <= 0 else "partial",
+        fact=path,
+        rating=rating,
+        scale=scale,
+        rater=rater,
+        earned=earned,
+        share=ctx.share,
+    )
+
+
+def _rating_describe(ctx: DescribeContext) -> Text:
+    rater = ctx.params["rater"]
+    s = _p(ctx.params["scale"])
+    return Text(
+        f"按{rater['zh']}的评分折算:得分 = 评分 ÷ {s} × {_p(ctx.share)}。",
+        f"From the {rater.get('en') or rater['zh']}: points = rating ÷ {s} × {_p(ctx.share)}.",
+    )
+
+
+EXTERNAL_RATING = rule_kind(
+    "external_rating",
+    summary=Text("按外部评价结果折算", "Points from an outside rating"),
+    description=(
+        "The item is scored by an outside assessment (e.g. a provincial rating) that the "
+        "facts carry as a number on a known scale: points = rating ÷ `scale` × the rule's "
+        "share, clamped to the share. `rater` names the assessment, so the finding says "
+        "where the number came from."
+    ),
+    params={
+        "fact": _FACT,
+        "scale": {"type": "number", "required": True, "min": 0, "forbidden": [0]},
+        "rater": {**_TEXT, "required": True},
+    },
+    evaluate=_rating_eval,
+    describe=_rating_describe,
+    outcomes=("full", "partial", "zero"),
+    messages={
+        "external_rating.scaled": Text(
+            "{rater}为{rating}(满分{scale}),折合{earned}分(满分{share}分),扣{points}分。",
+            "{rater}: {rating} of {scale}, worth {earned} of {share} points: −{points}.",
+        )
+    },
+    example="""\
+code: PJ-3.1-a
+kind: external_rating
+params: {fact: ratings.fitness, scale: 100, rater: {zh: 省体质健康评分, en: provincial fitness rating}}
+""",
+)
+
+
+# -------------------------------------------------------------------------------- manual
+
+
+def _manual_eval(ctx: RuleContext) -> None:
+    path = ctx.params["fact"]
+    judgement = ctx.fact(path)
+    deduct = to_decimal(judgement["deduct"])
+    if deduct == 0:
+        ctx.outcome("full")
+        return
+    ctx.manual(
+        deduct,
+        "manual.judged",
+        outcome="deducted",
+        fact=path,
+        reason=judgement.get("reason", ""),
+    )
+
+
+def _manual_describe(ctx: DescribeContext) -> Text:
+    return Text(
+        "由评估人员根据核查情况酌情扣分,并记录理由。",
+        "An assessor's judgement, recorded with its reason.",
+    )
+
+
+def _manual_check(ctx: DescribeContext) -> Iterable[str]:
+    spec = next((f for f in ctx.rubric.facts if f.path == ctx.params["fact"]), None)
+    if spec is not None and spec.type != "judgement":
+        yield f"params.fact: {spec.path} is a {spec.type}, not a judgement"
+
+
+MANUAL = rule_kind(
+    "manual",
+    summary=Text("评估人员酌情扣分", "An assessor's judgement"),
+    description=(
+        "An assessor's judgement recorded as a `judgement` fact (`deduct` and `reason`). The "
+        "finding is flagged `manual`, so a reader can tell computed from judged points."
+    ),
+    params={"fact": _FACT},
+    evaluate=_manual_eval,
+    describe=_manual_describe,
+    check=_manual_check,
+    outcomes=("full", "deducted"),
+    messages={
+        "manual.judged": Text(
+            "评估人员酌情扣{points}分,理由:{reason}",
+            "Assessor's judgement: −{points}. Reason: {reason}",
+        )
+    },
+    example="""\
+code: EX-6
+kind: manual
+params: {fact: judgements.item_5_1}
+""",
+)
+
+BUILTIN_KINDS: tuple[RuleKind, ...] = (
+    THRESHOLD,
+    PER_INCIDENT,
+    CHECKLIST,
+    ELEMENTS,
+    BANDS,
+    LINEAR,
+    ZERO_OUT,
+    NON_DECREASE,
+    NOT_APPLICABLE_WHEN,
+    BONUS,
+    VETO,
+    EXTERNAL_RATING,
+    MANUAL,
+)
+
+
+def outcomes_for(kind: RuleKind, params: Mapping[str, Any]) -> tuple[str, ...]:
+    """The outcomes a rule can produce: the kind's, or for ``bands`` the band ids."""
+    if kind.name == "bands":
+        return tuple(b["id"] for b in params["bands"])
+    return kind.outcomes
+
+
+@hookimpl
+def evalrules_register_rule_kinds() -> list[RuleKind]:
+    """Register the builtin rule kinds."""
+    return list(BUILTIN_KINDS)

@@ -1,0 +1,718 @@
+"""Rubric files → :class:`~evalrules.Rubric`, reporting every problem at once.
+
+The loader checks what it can without plugins (structure, codes, sums, declared facts); the
+compiler then checks what needs the registered rule kinds and fact types. Both raise one
+:class:`~evalrules.errors.RubricError` listing every problem with file, indicator, rule and
+path.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from evalrules._model import (
+    NOT_APPLICABLE_POLICIES,
+    CrossCheck,
+    DerivedFact,
+    FactSpec,
+    GradeBand,
+    Indicator,
+    Monotonic,
+    Rubric,
+    Rule,
+    Source,
+    SourceDocument,
+    Text,
+)
+from evalrules._points import ROUNDINGS, ZERO, plain, to_decimal
+from evalrules._yaml import DocumentError, read_document
+from evalrules.errors import RubricError, RubricProblem
+
+__all__ = ["RUBRIC_FORMAT", "RubricSource", "build_rubric", "read_rubric_file", "rubric_source"]
+
+RUBRIC_FORMAT = "rubric/1"
+_FAMILY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+_-]*$")
+_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
+
+
+@attrs.frozen
+class RubricSource:
+    """A rubric a plugin offers: its reference and where to load it from.
+
+    Attributes:
+        ref: ``family/year``.
+        path: The YAML file.
+        title: A title for listings, when known without reading the file.
+    """
+
+    ref: str
+    path: Path
+    title: Text | None = None
+
+
+def rubric_source(ref: str, path: str | Path, *, title: Text | None = None) -> RubricSource:
+    """Build a :class:`RubricSource` for a plugin's ``evalrules_register_rubrics`` hook."""
+    family, _, year = ref.partition("/")
+    if not _FAMILY.match(family) or not year.isdigit():
+        raise ValueError(f"rubric reference {ref!r} must look like 'family-name/2023'")
+    return RubricSource(ref=ref, path=Path(path), title=title)
+
+
+def parse_ref(ref: str) -> tuple[str, int | None]:
+    """Split ``family/year`` (or ``family``) into its parts."""
+    family, _, year = ref.partition("/")
+    return family, (int(year) if year.isdigit() else None)
+
+
+class _Problems:
+    """Collects problems with their location."""
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+        self.items: list[RubricProblem] = []
+
+    def add(
+        self,
+        message: str,
+        code: str,
+        *,
+        path: str | None = None,
+        indicator: str | None = None,
+        rule: str | None = None,
+    ) -> None:
+        self.items.append(
+            RubricProblem(message, code, self.file, indicator, rule, path)
+        )
+
+
+def read_rubric_file(path: Path, resolve: Callable[[str], Mapping[str, Any]] | None = None) -> Any:
+    """Read a rubric file's raw document, resolving ``extends`` through ``resolve``.
+
+    Raises:
+        RubricError: if the file cannot be read or the extension cannot be applied.
+    """
+    try:
+        return read_document(path)
+    except DocumentError as exc:
+        where = f"line {exc.line}" if exc.line else None
+        raise RubricError(
+            [RubricProblem(exc.message, "unreadable", str(path), path=where)], rubric=str(path)
+        ) from None
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _text(raw: Any, where: str, p: _Problems, *, required: bool = True, **loc: Any) -> Text:
+    if raw is None:
+        if required:
+            p.add("a text {zh, en} is required", "missing", path=where, **loc)
+        return Text("")
+    if isinstance(raw, str):
+        return Text(raw, "")
+    if not isinstance(raw, Mapping):
+        p.add(f"must be a text or {{zh, en}}, got {type(raw).__name__}", "wrong-type", path=where, **loc)
+        return Text("")
+    for key in sorted(set(raw) - {"zh", "en"}, key=str):
+        p.add(f"unknown key {key!r} (use zh, en)", "unknown-key", path=f"{where}.{key}", **loc)
+    zh, en = raw.get("zh"), raw.get("en", "")
+    if not isinstance(zh, str) or not zh:
+        p.add("zh text is required", "missing", path=f"{where}.zh", **loc)
+        zh = ""
+    if not isinstance(en, str):
+        p.add("en must be text", "wrong-type", path=f"{where}.en", **loc)
+        en = ""
+    return Text(zh, en)
+
+
+def _number(raw: Any, where: str, p: _Problems, *, minimum: Decimal | None = ZERO, **loc: Any) -> Decimal | None:
+    if isinstance(raw, bool) or not isinstance(raw, int | Decimal | float | str):
+        p.add(f"must be a number, got {raw!r}", "wrong-type", path=where, **loc)
+        return None
+    try:
+        value = to_decimal(raw)
+    except (ArithmeticError, TypeError, ValueError):
+        p.add(f"must be a number, got {raw!r}", "wrong-type", path=where, **loc)
+        return None
+    if not value.is_finite():
+        p.add(f"must be a finite number, got {raw}", "not-finite", path=where, **loc)
+        return None
+    if minimum is not None and value < minimum:
+        p.add(f"must be at least {plain(minimum)}, got {plain(value)}", "out-of-range", path=where, **loc)
+        return None
+    return value
+
+
+def _keys(raw: Mapping[str, Any], allowed: Iterable[str], where: str, p: _Problems, **loc: Any) -> None:
+    allowed = set(allowed)
+    for key in sorted(set(raw) - allowed, key=str):
+        near = sorted(allowed, key=lambda a: _distance(str(key), a))[:1]
+        hint = f"; did you mean {near[0]!r}?" if near and _distance(str(key), near[0]) <= 3 else ""
+        p.add(f"unknown key {key!r}{hint}", "unknown-key", path=f"{where}.{key}" if where else str(key), **loc)
+
+
+def _distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _source(raw: Any, where: str, p: _Problems, **loc: Any) -> Source:
+    if raw is None:
+        p.add("a source is required: {document, clause} or {inferred: true, why}", "no-source", path=where, **loc)
+        return Source()
+    if not isinstance(raw, Mapping):
+        p.add("must be a mapping", "wrong-type", path=where, **loc)
+        return Source()
+    _keys(raw, ("document", "clause", "url", "inferred", "why"), where, p, **loc)
+    inferred = raw.get("inferred", False)
+    if not isinstance(inferred, bool):
+        p.add("inferred must be true or false", "wrong-type", path=f"{where}.inferred", **loc)
+        inferred = False
+    values = {}
+    for key in ("document", "clause", "url", "why"):
+        value = raw.get(key)
+        if value is not None and not isinstance(value, str | int):
+            p.add("must be text", "wrong-type", path=f"{where}.{key}", **loc)
+            value = None
+        values[key] = None if value is None else str(value)
+    if inferred and not values["why"]:
+        p.add("an inferred rule must say why (what it was inferred from)", "no-reason", path=f"{where}.why", **loc)
+    if not inferred and not values["document"]:
+        p.add("a documented rule must name its document (or say inferred: true)", "no-source", path=f"{where}.document", **loc)
+    return Source(values["document"], values["clause"], values["url"], inferred, values["why"])
+
+
+# ------------------------------------------------------------------------------- facts
+
+_FACT_KEYS = (
+    "type", "unit", "description", "required", "required_if", "minimum", "maximum",
+    "plausible_max", "items", "source",
+)
+
+
+def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping):
+        p.add("facts must map fact paths to declarations", "wrong-type", path="facts")
+        return ()
+    specs = []
+    for path in raw:
+        where = f"facts.{path}"
+        decl = raw[path]
+        if not isinstance(path, str) or not _PATH.match(path):
+            p.add(f"fact path {path!r} must be dotted lowercase words (funding.primary.pupils)", "bad-path", path=where)
+            continue
+        if not isinstance(decl, Mapping):
+            p.add("a fact declaration must be a mapping", "wrong-type", path=where)
+            continue
+        _keys(decl, _FACT_KEYS, where, p)
+        ftype = decl.get("type")
+        if not isinstance(ftype, str):
+            p.add("type is required (count, money, percent, ratio, boolean, text, series, judgement)", "missing", path=f"{where}.type")
+            continue
+        items = decl.get("items")
+        if ftype == "series" and not isinstance(items, str):
+            p.add("a series needs items: the type of each year's value", "missing", path=f"{where}.items")
+            continue
+        if ftype != "series" and items is not None:
+            p.add("items is only for series", "unknown-key", path=f"{where}.items")
+        required = decl.get("required", True)
+        if not isinstance(required, bool):
+            p.add("required must be true or false", "wrong-type", path=f"{where}.required")
+            required = True
+        required_if = decl.get("required_if")
+        if required_if is not None and not isinstance(required_if, str):
+            p.add("required_if must be a boolean fact's path", "wrong-type", path=f"{where}.required_if")
+            required_if = None
+        limits: dict[str, Decimal | None] = {}
+        for key in ("minimum", "maximum", "plausible_max"):
+            limits[key] = None if decl.get(key) is None else _number(decl[key], f"{where}.{key}", p, minimum=None)
+        unit = decl.get("unit")
+        specs.append(
+            FactSpec(
+                path=path,
+                type=ftype,
+                description=_text(decl.get("description"), f"{where}.description", p),
+                unit=None if unit is None else str(unit),
+                required=required,
+                required_if=required_if,
+                minimum=limits["minimum"],
+                maximum=limits["maximum"],
+                plausible_max=limits["plausible_max"],
+                items=items if ftype == "series" else None,
+                source=None if decl.get("source") is None else str(decl["source"]),
+            )
+        )
+    paths = {s.path for s in specs}
+    for s in specs:
+        for other in paths:
+            if other.startswith(s.path + "."):
+                p.add(f"{s.path} is a fact and also a group containing {other}", "path-conflict", path=f"facts.{s.path}")
+                break
+        if s.required_if is not None:
+            target = next((t for t in specs if t.path == s.required_if), None)
+            if target is None:
+                p.add(f"required_if names an undeclared fact {s.required_if!r}", "unknown-fact", path=f"facts.{s.path}.required_if")
+            elif target.type != "boolean":
+                p.add(f"required_if must name a boolean fact; {s.required_if} is a {target.type}", "wrong-type", path=f"facts.{s.path}.required_if")
+    return tuple(specs)
+
+
+def _derived(raw: Any, p: _Problems, fact_paths: set[str]) -> tuple[DerivedFact, ...]:
+    from evalrules._facts import FORMULA_ARITY
+
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping):
+        p.add("derived must map paths to formulas", "wrong-type", path="derived")
+        return ()
+    out = []
+    known = set(fact_paths)
+    for path in raw:
+        where = f"derived.{path}"
+        decl = raw[path]
+        if not isinstance(path, str) or not _PATH.match(path):
+            p.add(f"derived path {path!r} must be dotted lowercase words", "bad-path", path=where)
+            continue
+        if path in fact_paths:
+            p.add(f"{path} is declared both as a fact and as a derived fact", "duplicate-fact", path=where)
+        if not isinstance(decl, Mapping):
+            p.add("a derived fact must be a mapping", "wrong-type", path=where)
+            continue
+        _keys(decl, ("formula", "inputs", "unit", "description", "year"), where, p)
+        formula = decl.get("formula")
+        if formula not in FORMULA_ARITY:
+            p.add(f"unknown formula {formula!r} (use {', '.join(FORMULA_ARITY)})", "unknown-formula", path=f"{where}.formula")
+            continue
+        inputs = decl.get("inputs")
+        if not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs):
+            p.add("inputs must be a list of fact paths", "wrong-type", path=f"{where}.inputs")
+            continue
+        lo, hi = FORMULA_ARITY[formula]
+        if len(inputs) < lo or (hi is not None and len(inputs) > hi):
+            want = str(lo) if lo == hi else f"at least {lo}"
+            p.add(f"{formula} takes {want} inputs, got {len(inputs)}", "bad-arity", path=f"{where}.inputs")
+        for i, name in enumerate(inputs):
+            if name not in known:
+                p.add(f"input {name!r} is not a declared fact or an earlier derived fact", "unknown-fact", path=f"{where}.inputs[{i}]")
+        year = decl.get("year")
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            p.add("year must be a whole number", "wrong-type", path=f"{where}.year")
+            year = None
+        known.add(path)
+        unit = decl.get("unit")
+        out.append(
+            DerivedFact(
+                path=path,
+                formula=formula,
+                inputs=tuple(inputs),
+                description=_text(decl.get("description"), f"{where}.description", p),
+                unit=None if unit is None else str(unit),
+                year=year,
+            )
+        )
+    return tuple(out)
+
+
+# -------------------------------------------------------------------------- indicators
+
+_NODE_KEYS = ("code", "title", "max", "children", "rules", "methods", "evidence", "not_applicable", "note")
+_RULE_KEYS = ("code", "kind", "params", "name", "message", "source", "aliases", "monotonic")
+
+
+def _rule(raw: Any, where: str, p: _Problems, indicator: str) -> Rule | None:
+    if not isinstance(raw, Mapping):
+        p.add("a rule must be a mapping", "wrong-type", path=where, indicator=indicator)
+        return None
+    code = raw.get("code")
+    if not isinstance(code, str) or not _CODE.match(code):
+        p.add(f"rule code {code!r} must be text such as PJ-8.2-a", "bad-code", path=f"{where}.code", indicator=indicator)
+        return None
+    loc = {"indicator": indicator, "rule": code}
+    _keys(raw, _RULE_KEYS, where, p, **loc)
+    kind = raw.get("kind")
+    if not isinstance(kind, str) or not kind:
+        p.add("kind is required", "missing", path=f"{where}.kind", **loc)
+        kind = ""
+    params = raw.get("params", {})
+    if not isinstance(params, Mapping):
+        p.add("params must be a mapping", "wrong-type", path=f"{where}.params", **loc)
+        params = {}
+    message = None if raw.get("message") is None else _text(raw["message"], f"{where}.message", p, **loc)
+    monotonic = []
+    for i, m in enumerate(raw.get("monotonic") or []):
+        mw = f"{where}.monotonic[{i}]"
+        if not isinstance(m, Mapping) or not isinstance(m.get("fact"), str) or m.get("direction") not in ("helps", "hurts"):
+            p.add("monotonic entries are {fact: path, direction: helps|hurts}", "bad-monotonic", path=mw, **loc)
+            continue
+        monotonic.append(Monotonic(m["fact"], m["direction"]))
+    aliases = raw.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        p.add("aliases must be a list of former rule codes", "wrong-type", path=f"{where}.aliases", **loc)
+        aliases = []
+    return Rule(
+        code=code,
+        kind=kind,
+        params=_plain_params(params),
+        name=_text(raw.get("name"), f"{where}.name", p, **loc),
+        message=message,
+        source=_source(raw.get("source"), f"{where}.source", p, **loc),
+        aliases=tuple(aliases),
+        monotonic=tuple(monotonic),
+    )
+
+
+def _plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Params as plain dicts/lists (YAML keys as text) for cerberus and JSON."""
+
+    def conv(v: Any) -> Any:
+        if isinstance(v, Mapping):
+            return {str(k): conv(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [conv(x) for x in v]
+        return v
+
+    return conv(params)  # type: ignore[no-any-return]
+
+
+def _node(raw: Any, where: str, p: _Problems, depth: int) -> Indicator | None:
+    if not isinstance(raw, Mapping):
+        p.add("an indicator must be a mapping", "wrong-type", path=where)
+        return None
+    code = raw.get("code")
+    if isinstance(code, int) and not isinstance(code, bool):
+        code = str(code)
+    if not isinstance(code, str) or not _CODE.match(code):
+        p.add(f"indicator code {code!r} must be text such as \"8.2\" (quote numbers)", "bad-code", path=f"{where}.code")
+        return None
+    loc = {"indicator": code}
+    _keys(raw, _NODE_KEYS, where, p, **loc)
+    title = _text(raw.get("title"), f"{where}.title", p, **loc)
+    max_points = _number(raw.get("max"), f"{where}.max", p, **loc) if "max" in raw else None
+    if "max" not in raw:
+        p.add("max is required", "missing", path=f"{where}.max", **loc)
+    children_raw = raw.get("children") or []
+    rules_raw = raw.get("rules") or []
+    if not isinstance(children_raw, list):
+        p.add("children must be a list", "wrong-type", path=f"{where}.children", **loc)
+        children_raw = []
+    if not isinstance(rules_raw, list):
+        p.add("rules must be a list", "wrong-type", path=f"{where}.rules", **loc)
+        rules_raw = []
+    if children_raw and rules_raw:
+        p.add("an indicator has either children or rules, not both", "children-and-rules", path=where, **loc)
+    if not children_raw and not rules_raw:
+        p.add("a scored item needs at least one rule", "no-rules", path=where, **loc)
+    children = tuple(
+        c for i, r in enumerate(children_raw) if (c := _node(r, f"{where}.children[{i}]", p, depth + 1)) is not None
+    )
+    rules = tuple(
+        r for i, x in enumerate(rules_raw) if (r := _rule(x, f"{where}.rules[{i}]", p, code)) is not None
+    )
+    policy = raw.get("not_applicable")
+    if policy is not None and policy not in NOT_APPLICABLE_POLICIES:
+        p.add(f"not_applicable must be one of {', '.join(NOT_APPLICABLE_POLICIES)}", "bad-policy", path=f"{where}.not_applicable", **loc)
+        policy = None
+    if max_points is not None and children and len(children) == len(children_raw):
+        total = sum((c.max for c in children), ZERO)
+        if total != max_points:
+            p.add(
+                f"max is {plain(max_points)} but the children's maxes add up to {plain(total)}",
+                "max-not-sum",
+                path=f"{where}.max",
+                **loc,
+            )
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = raw.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            p.add(f"{key} must be a list of texts", "wrong-type", path=f"{where}.{key}", **loc)
+            return ()
+        return tuple(value)
+
+    return Indicator(
+        code=code,
+        title=title,
+        max=max_points if max_points is not None else ZERO,
+        children=children,
+        rules=rules,
+        methods=strings("methods"),
+        evidence=strings("evidence"),
+        not_applicable=policy,
+        note=None if raw.get("note") is None else str(raw["note"]),
+    )
+
+
+def _grades(raw: Any, p: _Problems) -> tuple[GradeBand, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        p.add("grades must be a non-empty list, highest first", "wrong-type", path="grades")
+        return ()
+    bands = []
+    for i, g in enumerate(raw):
+        where = f"grades[{i}]"
+        if not isinstance(g, Mapping):
+            p.add("a grade must be a mapping", "wrong-type", path=where)
+            continue
+        _keys(g, ("code", "label", "min"), where, p)
+        code = g.get("code")
+        if not isinstance(code, str) or not code:
+            p.add("code is required", "missing", path=f"{where}.code")
+            continue
+        lower = None if g.get("min") is None else _number(g["min"], f"{where}.min", p, minimum=None)
+        bands.append(GradeBand(code, _text(g.get("label"), f"{where}.label", p), lower))
+    for i, band in enumerate(bands):
+        last = i == len(bands) - 1
+        if last and band.lower is not None:
+            p.add("the lowest grade must have no min (it takes every lower total)", "grade-gap", path=f"grades[{i}].min")
+        if not last and band.lower is None:
+            p.add("only the lowest grade may omit min", "grade-gap", path=f"grades[{i}].min")
+        if i and band.lower is not None and bands[i - 1].lower is not None and band.lower >= bands[i - 1].lower:  # type: ignore[operator]
+            p.add("grades must be listed highest first with decreasing min", "grade-order", path=f"grades[{i}].min")
+    codes = [b.code for b in bands]
+    for dup in sorted({c for c in codes if codes.count(c) > 1}):
+        p.add(f"grade code {dup!r} is used twice", "duplicate-code", path="grades")
+    return tuple(bands)
+
+
+_TOP_KEYS = (
+    "evalrules", "id", "year", "data_year", "version", "title", "source", "total", "precision",
+    "rounding", "not_applicable", "not_applicable_source", "bonus_cap", "grades", "grades_source",
+    "facts", "derived", "cross_checks", "indicators", "bonus", "extends", "replace", "remove",
+    "add", "note",
+)
+
+
+def build_rubric(raw: Any, *, file: str | None = None, plugin: str | None = None) -> Rubric:
+    """Build and check a :class:`Rubric` from a raw document (``extends`` already applied).
+
+    Checks everything that needs no plugin; rule kinds and fact types are checked by the
+    compiler.
+
+    Raises:
+        RubricError: listing every problem.
+    """
+    p = _Problems(file)
+    if not isinstance(raw, Mapping):
+        p.add("a rubric file must be a mapping", "wrong-type")
+        raise RubricError(p.items, rubric=file)
+    _keys(raw, _TOP_KEYS, "", p)
+    if raw.get("evalrules") != RUBRIC_FORMAT:
+        p.add(f"format marker 'evalrules: {RUBRIC_FORMAT}' is required", "bad-format", path="evalrules")
+    family = raw.get("id")
+    if not isinstance(family, str) or not _FAMILY.match(family):
+        p.add(f"id {family!r} must be lowercase words joined by '-' (panjin-county)", "bad-id", path="id")
+        family = "unknown"
+    year = raw.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 1949 <= year <= 2200:
+        p.add(f"year {year!r} must be a year such as 2023", "bad-year", path="year")
+        year = 0
+    data_year = raw.get("data_year")
+    if data_year is not None and (isinstance(data_year, bool) or not isinstance(data_year, int)):
+        p.add("data_year must be a year", "bad-year", path="data_year")
+        data_year = None
+    version = raw.get("version")
+    if not isinstance(version, str | int) or isinstance(version, bool):
+        p.add("version is required (text such as \"1.0.0\")", "missing", path="version")
+        version = "0"
+    source_raw = raw.get("source") or {}
+    if not isinstance(source_raw, Mapping):
+        p.add("source must be {number, title, url}", "wrong-type", path="source")
+        source_raw = {}
+    _keys(source_raw, ("number", "title", "url"), "source", p)
+    source = SourceDocument(
+        *(None if source_raw.get(k) is None else str(source_raw[k]) for k in ("number", "title", "url"))
+    )
+    precision = _number(raw.get("precision", "0.1"), "precision", p) or Decimal("0.1")
+    if precision <= 0:
+        p.add("precision must be positive", "out-of-range", path="precision")
+        precision = Decimal("0.1")
+    rounding = raw.get("rounding", "ROUND_HALF_UP")
+    if rounding not in ROUNDINGS:
+        p.add(f"rounding must be one of {', '.join(ROUNDINGS)}", "bad-rounding", path="rounding")
+        rounding = "ROUND_HALF_UP"
+    policy = raw.get("not_applicable", "full")
+    if policy not in NOT_APPLICABLE_POLICIES:
+        p.add(f"not_applicable must be one of {', '.join(NOT_APPLICABLE_POLICIES)}", "bad-policy", path="not_applicable")
+        policy = "full"
+    for key in ("not_applicable_source", "grades_source"):
+        if raw.get(key) is not None:
+            _source(raw[key], key, p)
+    bonus_cap = None if raw.get("bonus_cap") is None else _number(raw["bonus_cap"], "bonus_cap", p)
+    facts = _facts(raw.get("facts"), p)
+    fact_paths = {f.path for f in facts}
+    derived = _derived(raw.get("derived"), p, fact_paths)
+    readable = fact_paths | {d.path for d in derived}
+    cross = []
+    for i, c in enumerate(raw.get("cross_checks") or []):
+        where = f"cross_checks[{i}]"
+        if not isinstance(c, Mapping) or not isinstance(c.get("kind"), str) or not isinstance(c.get("facts"), list):
+            p.add("a cross check is {kind, facts: [paths]}", "wrong-type", path=where)
+            continue
+        _keys(c, ("kind", "facts", "description"), where, p)
+        for j, f in enumerate(c["facts"]):
+            if f not in readable:
+                p.add(f"cross check names an undeclared fact {f!r}", "unknown-fact", path=f"{where}.facts[{j}]")
+        desc = _text(c.get("description"), f"{where}.description", p, required=False)
+        cross.append(CrossCheck(c["kind"], tuple(str(f) for f in c["facts"]), desc))
+
+    indicators_raw = raw.get("indicators")
+    if not isinstance(indicators_raw, list) or not indicators_raw:
+        p.add("indicators must be a non-empty list", "missing", path="indicators")
+        indicators_raw = []
+    indicators = tuple(
+        n for i, r in enumerate(indicators_raw) if (n := _node(r, f"indicators[{i}]", p, 1)) is not None
+    )
+    bonus_raw = raw.get("bonus") or []
+    if not isinstance(bonus_raw, list):
+        p.add("bonus must be a list of bonus items", "wrong-type", path="bonus")
+        bonus_raw = []
+    bonus = tuple(n for i, r in enumerate(bonus_raw) if (n := _node(r, f"bonus[{i}]", p, 1)) is not None)
+    for item in bonus:
+        if item.children:
+            p.add("a bonus item cannot have children", "bonus-children", indicator=item.code)
+
+    rubric = Rubric(
+        family=family,
+        year=year,
+        title=_text(raw.get("title"), "title", p),
+        version=str(version),
+        source=source,
+        precision=precision,
+        rounding=rounding,
+        grades=_grades(raw.get("grades"), p),
+        not_applicable=policy,
+        bonus_cap=bonus_cap,
+        facts=facts,
+        derived=derived,
+        cross_checks=tuple(cross),
+        indicators=indicators,
+        bonus=bonus,
+        data_year=data_year,
+        file=file,
+        plugin=plugin,
+        extends=raw.get("extends") if isinstance(raw.get("extends"), str) else None,
+    )
+    _check_tree(rubric, raw, p, readable)
+    if p.items:
+        raise RubricError(p.items, rubric=file or rubric.ref)
+    return rubric
+
+
+def _check_tree(rubric: Rubric, raw: Mapping[str, Any], p: _Problems, readable: set[str]) -> None:
+    seen: dict[str, str] = {}
+    for node in rubric.walk():
+        if node.code in seen:
+            p.add(f"indicator code {node.code!r} is used twice", "duplicate-code", indicator=node.code)
+        seen[node.code] = node.code
+    rule_codes: dict[str, str] = {}
+    for item, rule in rubric.rules():
+        for code in (rule.code, *rule.aliases):
+            if code in rule_codes:
+                p.add(
+                    f"rule code {code!r} is used twice (also in indicator {rule_codes[code]})",
+                    "duplicate-code",
+                    indicator=item.code,
+                    rule=rule.code,
+                )
+            rule_codes[code] = item.code
+        for m in rule.monotonic:
+            if m.fact not in readable:
+                p.add(f"monotonic names an undeclared fact {m.fact!r}", "unknown-fact", indicator=item.code, rule=rule.code)
+    declared = raw.get("total")
+    if declared is not None:
+        total = _number(declared, "total", p)
+        if total is not None and total != rubric.max:
+            p.add(
+                f"declared total {plain(total)} does not match the sum of first-level maxes "
+                f"{plain(rubric.max)}",
+                "total-mismatch",
+                path="total",
+            )
+
+
+# ------------------------------------------------------------------------------ extends
+
+
+def apply_extends(base: Mapping[str, Any], child: Mapping[str, Any], file: str | None) -> dict[str, Any]:
+    """Apply an extending rubric document onto its base document (both raw).
+
+    Raises:
+        RubricError: listing codes that ``replace``/``remove``/``add`` name but the base lacks.
+    """
+    p = _Problems(file)
+    merged = copy.deepcopy(dict(base))
+    merged.pop("extends", None)
+    for key, value in child.items():
+        if key in ("replace", "remove", "add", "extends", "facts", "derived"):
+            continue
+        merged[key] = copy.deepcopy(value)
+    for key in ("facts", "derived"):
+        if isinstance(child.get(key), Mapping):
+            table = dict(merged.get(key) or {})
+            table.update(copy.deepcopy(dict(child[key])))
+            merged[key] = table
+    merged["extends"] = child.get("extends")
+
+    def find(nodes: list[Any], code: str) -> tuple[list[Any], int] | None:
+        for i, node in enumerate(nodes):
+            if isinstance(node, Mapping) and str(node.get("code")) == code:
+                return nodes, i
+            if isinstance(node, Mapping) and isinstance(node.get("children"), list):
+                hit = find(node["children"], code)
+                if hit:
+                    return hit
+        return None
+
+    indicators = merged.setdefault("indicators", [])
+    replace = child.get("replace") or {}
+    if not isinstance(replace, Mapping):
+        p.add("replace must map codes to nodes", "wrong-type", path="replace")
+        replace = {}
+    for code, node in replace.items():
+        hit = find(indicators, str(code))
+        if hit is None:
+            p.add(f"replace names {code!r}, which the base rubric does not have", "unknown-code", path=f"replace.{code}")
+            continue
+        nodes, i = hit
+        nodes[i] = copy.deepcopy(node)
+    remove = child.get("remove") or []
+    if not isinstance(remove, list):
+        p.add("remove must be a list of codes", "wrong-type", path="remove")
+        remove = []
+    for code in remove:
+        hit = find(indicators, str(code))
+        if hit is None:
+            p.add(f"remove names {code!r}, which the base rubric does not have", "unknown-code", path="remove")
+            continue
+        nodes, i = hit
+        del nodes[i]
+    add = child.get("add") or {}
+    if not isinstance(add, Mapping):
+        p.add("add must map parent codes to lists of nodes", "wrong-type", path="add")
+        add = {}
+    for parent, nodes_to_add in add.items():
+        hit = find(indicators, str(parent))
+        if hit is None or not isinstance(nodes_to_add, list):
+            p.add(f"add names parent {parent!r}, which the base rubric does not have", "unknown-code", path=f"add.{parent}")
+            continue
+        nodes, i = hit
+        nodes[i].setdefault("children", []).extend(copy.deepcopy(nodes_to_add))
+    if p.items:
+        raise RubricError(p.items, rubric=file)
+    return merged

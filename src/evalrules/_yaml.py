@@ -1,0 +1,191 @@
+"""Reading YAML and JSON documents safely and exactly.
+
+* YAML is read with a subclass of ``yaml.SafeLoader``: no tags beyond the safe ones, no code.
+* Numbers with a fraction become ``Decimal`` (``.nan``/``.inf`` become ``Decimal("NaN")`` and
+  ``Decimal("Infinity")`` so that validation can name them, instead of turning into floats).
+* Duplicate keys, documents larger than :data:`MAX_BYTES` and nesting deeper than
+  :data:`MAX_DEPTH` are refused.
+* JSON is read with ``parse_float=Decimal`` and the same limits.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+
+
+class DocumentError(Exception):
+    """A document could not be read. Callers turn it into a ``RubricError``/``FactsError``.
+
+    Attributes:
+        message: What is wrong.
+        line: 1-based line, when known.
+        column: 1-based column, when known.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
+        self.message = message
+        self.line = line
+        self.column = column
+        where = f"line {line}" + (f", column {column}" if column else "") if line else ""
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with exact decimals, duplicate-key detection and a depth limit."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        depth = getattr(self, "_depth", 0) + 1
+        if depth > MAX_DEPTH:
+            mark = self.peek_event().start_mark
+            raise DocumentError(
+                f"nesting deeper than {MAX_DEPTH} levels",
+                line=mark.line + 1,
+                column=mark.column + 1,
+            )
+        self._depth = depth
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth = depth - 1
+
+
+def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
+    text = str(loader.construct_scalar(node)).replace("_", "").lower()
+    if text in (".nan",):
+        return Decimal("NaN")
+    if text in (".inf", "+.inf"):
+        return Decimal("Infinity")
+    if text == "-.inf":
+        return Decimal("-Infinity")
+    return Decimal(text)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise DocumentError(
+                "a mapping key must be a plain value",
+                line=key_node.start_mark.line + 1,
+                column=key_node.start_mark.column + 1,
+            ) from None
+        if key in result:
+            raise DocumentError(
+                f"duplicate key {key!r}",
+                line=key_node.start_mark.line + 1,
+                column=key_node.start_mark.column + 1,
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _depth(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return False
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return True
+
+
+def loads_yaml(text: str) -> Any:
+    """Parse one YAML document exactly and safely.
+
+    Raises:
+        DocumentError: on a syntax error, a duplicate key, or a limit exceeded.
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise DocumentError(f"document larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+    except DocumentError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
+        raise DocumentError(
+            f"invalid YAML: {message}",
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+    except (yaml.YAMLError, ValueError, ArithmeticError) as exc:
+        raise DocumentError(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels") from None
+
+
+def loads_json(text: str) -> Any:
+    """Parse JSON with exact decimals and the same limits.
+
+    Raises:
+        DocumentError: on a syntax error or a limit exceeded.
+    """
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise DocumentError(f"document larger than {MAX_BYTES // (1024 * 1024)} MiB")
+
+    def constant(name: str) -> Decimal:
+        return Decimal({"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity"}[name])
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                raise DocumentError(f"duplicate key {key!r}")
+            out[key] = value
+        return out
+
+    try:
+        data = json.loads(
+            text, parse_float=Decimal, parse_constant=constant, object_pairs_hook=pairs
+        )
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels") from None
+    if not _depth(data, MAX_DEPTH):
+        raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels")
+    return data
+
+
+def read_document(path: Path) -> Any:
+    """Read a YAML or JSON file (by suffix; YAML otherwise).
+
+    Raises:
+        DocumentError: if the file is missing, unreadable, too large or invalid.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DocumentError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DocumentError("no such file") from None
+    except IsADirectoryError:
+        raise DocumentError("is a directory, not a file") from None
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror}") from None
+    if path.suffix.lower() == ".json":
+        return loads_json(text)
+    return loads_yaml(text)
