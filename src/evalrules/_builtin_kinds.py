@@ -805,7 +805,7 @@ def _na_eval(ctx: RuleContext) -> None:
 
 def _na_describe(ctx: DescribeContext) -> Text:
     cond = describe_condition(ctx.params["when"], ctx)
-    return Text(f"“{cond.zh}”时本项不适用。", f"Not applicable when {cond.en}.")
+    return Text(f"{cond.zh}时,本项不适用。", f"Not applicable when {cond.en}.")
 
 
 def _na_check(ctx: DescribeContext) -> Iterable[str]:

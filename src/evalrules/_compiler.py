@@ -217,6 +217,7 @@ class CompiledRubric:
         source: str | None,
     ) -> Scorecard:
         rubric = self.rubric
+        ran: dict[tuple[str, str], None] = {}
         results: dict[str, NodeResult] = {}
         findings: list[Finding] = []
         missing_problems: list[FactsProblem] = []
@@ -233,6 +234,9 @@ class CompiledRubric:
             if not not_applicable and not outcome.missing:
                 for compiled_rule in rest:
                     self._run(compiled_rule, flat, derived, outcome)
+            for rule, effects, _ in outcome.runs:
+                for effect in effects:
+                    ran[(rule.code, effect.outcome)] = None
             if outcome.missing and not partial:
                 for path in outcome.missing:
                     desc = self.label(path)
@@ -286,6 +290,7 @@ class CompiledRubric:
             claimed=comparisons,
             evalrules_version=__version__,
             base_total=base_total,
+            outcomes=tuple(ran),
         )
         if self._modify is not None:
             card = self._modify(card, rubric)
@@ -316,7 +321,18 @@ class CompiledRubric:
             ) from exc
         evidence = Evidence(ctx.evidence_facts, ctx.evidence_derived)
         outcome.runs.append((rule, ctx.effects, evidence))
+
         return ctx.effects
+
+    def describe(self, rule: Rule) -> Text:
+        """The rule in words (Chinese and English), from its kind's ``describe``."""
+        item = next(i for i, r in self.rubric.rules() if r is rule or r.code == rule.code)
+        share = item.max if rule.params.get("points") is None else Decimal(str(rule.params["points"]))
+        return self._kinds[rule.kind].describe(DescribeContext(rule, item, self.rubric, share))
+
+    def kind(self, rule: Rule) -> RuleKind:
+        """The rule kind of a rule."""
+        return self._kinds[rule.kind]
 
     def outcomes(self) -> dict[str, tuple[str, ...]]:
         """Every rule code → the outcomes it can produce (for rule-outcome coverage)."""

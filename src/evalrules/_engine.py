@@ -308,6 +308,18 @@ class Engine:
             )
         return result
 
+    def facts_schema(self, rubric: Rubric) -> dict[str, Any]:
+        """The JSON Schema (draft 2020-12) of a facts document for ``rubric``."""
+        from evalrules._factschema import facts_json_schema
+
+        return facts_json_schema(rubric, {r.name: r.item for r in self.fact_types})
+
+    def facts_template(self, rubric: Rubric) -> str:
+        """A blank facts document for ``rubric`` in YAML, with a comment on every fact."""
+        from evalrules._factschema import facts_template
+
+        return facts_template(rubric, {r.name: r.item for r in self.fact_types})
+
     # ---------------------------------------------------------------------- evaluation
 
     def evaluate(

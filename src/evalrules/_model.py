@@ -526,6 +526,9 @@ class Scorecard:
         findings: Every finding, in rubric order.
         claimed: Claimed-vs-computed comparisons, when claimed scores were given.
         evalrules_version: The library version that computed it.
+        base_total: The base total before bonus (rescaled when items are excluded).
+        outcomes: ``(rule code, outcome)`` of every rule that ran, in rubric order — what
+            rule-outcome coverage counts (``met`` and ``full`` leave no finding).
     """
 
     rubric: RubricInfo
@@ -542,6 +545,7 @@ class Scorecard:
     claimed: tuple[ClaimComparison, ...] | None = None
     evalrules_version: str = ""
     base_total: Decimal = ZERO
+    outcomes: tuple[tuple[str, str], ...] = ()
 
     def node(self, code: str) -> NodeResult:
         """Return the result node with ``code``.

@@ -145,6 +145,7 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
     }
     if card.claimed is not None:
         out["claimed"] = [_claim(c, p) for c in card.claimed]
+    out["outcomes"] = [{"rule": r, "outcome": o} for r, o in card.outcomes]
     return out
 
 
@@ -292,6 +293,7 @@ def scorecard_from_dict(data: Mapping[str, Any]) -> Scorecard:
         ),
         evalrules_version=data.get("evalrules_version", ""),
         base_total=_d(data.get("base_total", data["total"])),
+        outcomes=tuple((o["rule"], o["outcome"]) for o in data.get("outcomes", [])),
     )
 
 

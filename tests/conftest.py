@@ -1,0 +1,49 @@
+"""Shared fixtures: isolated engines (no autoloading), the 2023 Panjin rubric, the example."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+import evalrules
+import evalrules_panjin
+
+REPO = Path(__file__).resolve().parents[1]
+RUBRICS = REPO / "rubrics"
+EXAMPLE = RUBRICS / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
+
+settings.register_profile("default", max_examples=40, deadline=None)
+settings.register_profile(
+    "ci",
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(scope="session")
+def engine() -> evalrules.Engine:
+    """An engine with the builtins and the Panjin plugin registered in-process."""
+    return evalrules.Engine(plugins=[evalrules_panjin], autoload=False)
+
+
+@pytest.fixture(scope="session")
+def panjin(engine: evalrules.Engine) -> evalrules.Rubric:
+    """The 2023 Panjin rubric."""
+    return engine.load_rubric("panjin-county/2023")
+
+
+@pytest.fixture(scope="session")
+def compiled(engine: evalrules.Engine, panjin: evalrules.Rubric) -> evalrules.CompiledRubric:
+    """The 2023 Panjin rubric, compiled."""
+    return engine.compile(panjin)
+
+
+@pytest.fixture(scope="session")
+def example() -> evalrules.FactsDocument:
+    """The 双台子区 2023 facts document."""
+    return evalrules.load_facts(EXAMPLE)
