@@ -22,7 +22,8 @@ def test_readme_has_two_quick_start_commands_that_ci_runs():
     assert "evalrules evaluate rubrics/panjin-county/examples/" in commands[0]
     assert commands[1].endswith(".venv/bin/python -m pytest")
     # .ci/run finds both commands in the README by these patterns and runs them verbatim.
-    assert "eval \"$main_job\"" in ci and "eval \"$test_job\"" in ci
+    assert 'eval "$main_job"' in ci
+    assert 'eval "$test_job"' in ci
 
 
 def test_library_example_runs_and_prints_the_example_total(tmp_path):

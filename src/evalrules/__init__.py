@@ -108,7 +108,7 @@ _default: Engine | None = None
 
 
 def _engine() -> Engine:
-    global _default  # noqa: PLW0603 - one lazily built engine for the convenience functions
+    global _default
     if _default is None:
         _default = Engine()
     return _default

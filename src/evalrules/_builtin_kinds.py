@@ -6,11 +6,15 @@ docs is generated from these values.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from evalrules._facts import BUILTIN_TYPES as BUILTIN_FACT_TYPES
 from evalrules._kinds import (
+    DERIVED,
+    NUMERIC_TYPES,
     OPERATORS,
     DescribeContext,
     RuleContext,
@@ -18,10 +22,13 @@ from evalrules._kinds import (
     check_policy,
     compare,
     condition_problems,
+    condition_type_problems,
+    declared_type,
     describe_condition,
+    lower_first,
     rule_kind,
 )
-from evalrules._model import VETO_EFFECTS, Text
+from evalrules._model import VETO_EFFECTS, DerivedFact, FactSpec, Text
 from evalrules._points import ZERO, plain, to_decimal
 from evalrules.hookspecs import hookimpl
 
@@ -70,7 +77,8 @@ def _threshold_eval(ctx: RuleContext) -> None:
 
 
 def _unit(ctx: RuleContext, path: str) -> str:
-    for spec in (*ctx.rubric.facts, *ctx.rubric.derived):
+    specs: tuple[FactSpec | DerivedFact, ...] = (*ctx.rubric.facts, *ctx.rubric.derived)
+    for spec in specs:
         if spec.path == path:
             return spec.unit or ""
     return ""
@@ -81,14 +89,36 @@ def _threshold_describe(ctx: DescribeContext) -> Text:
         {"fact": ctx.params["fact"], "op": ctx.params["op"], "value": ctx.params["value"]}, ctx
     )
     d = _p(_share(ctx))
-    return Text(f"要求{cond.zh};未达到扣{d}分。", f"Requires {cond.en}; otherwise −{d}.")
+    return Text(
+        f"要求{cond.zh};未达到扣{d}分。", f"Standard: {lower_first(cond.en)}; if not met, −{d}."
+    )
 
 
 def _threshold_check(ctx: DescribeContext) -> Iterable[str]:
-    yield from condition_problems(
-        {"fact": ctx.params["fact"], "op": ctx.params["op"], "value": ctx.params["value"]},
-        "params",
-    )
+    cond = {"fact": ctx.params["fact"], "op": ctx.params["op"], "value": ctx.params["value"]}
+    problems = condition_problems(cond, "params")
+    yield from problems or condition_type_problems(cond, ctx.rubric, "params")
+
+
+_OTHER_TYPES = frozenset({"boolean", "text", "series", "judgement"})
+_NUMBERS = NUMERIC_TYPES | {DERIVED}
+_BOOLEAN = frozenset({"boolean"})
+_COUNT = frozenset({"count"})
+
+
+def _needs(ctx: DescribeContext, path: str, where: str, allowed: frozenset[str]) -> Iterable[str]:
+    """A problem when a declared builtin-typed fact is not of an ``allowed`` type."""
+    ftype = declared_type(ctx.rubric, path)
+    known = ftype == DERIVED or ftype in NUMERIC_TYPES or ftype in _OTHER_TYPES
+    if ftype is not None and known and ftype not in allowed:
+        want = " or ".join(sorted(allowed - {DERIVED})) + (
+            " (or a derived fact)" if DERIVED in allowed else ""
+        )
+        yield f"{where}: {path} is a {ftype}, but this rule needs a {want}"
+
+
+def _numeric_check(ctx: DescribeContext) -> Iterable[str]:
+    yield from _needs(ctx, ctx.params["fact"], "params.fact", _NUMBERS)
 
 
 THRESHOLD = rule_kind(
@@ -153,13 +183,17 @@ def _per_incident_eval(ctx: RuleContext) -> None:
     )
 
 
+def _per_incident_check(ctx: DescribeContext) -> Iterable[str]:
+    yield from _needs(ctx, ctx.params["fact"], "params.fact", _COUNT)
+
+
 def _per_incident_describe(ctx: DescribeContext) -> Text:
     label = ctx.label(ctx.params["fact"])
     each = _p(ctx.params["deduct_each"])
     allow = int(ctx.params.get("allow") or 0)
     cap = ctx.params.get("cap")
     zh = f"{label.zh}每1{ctx.unit(ctx.params['fact']) or '项'}扣{each}分"
-    en = f"−{each} for each {label.en}"
+    en = f"−{each} per unit of “{lower_first(label.en)}”"
     if allow:
         zh += f"(前{allow}项不扣)"
         en += f" beyond the first {allow}"
@@ -185,6 +219,7 @@ PER_INCIDENT = rule_kind(
     },
     evaluate=_per_incident_eval,
     describe=_per_incident_describe,
+    check=_per_incident_check,
     outcomes=("full", "partial", "zero"),
     messages={
         "per_incident.counted": Text(
@@ -253,6 +288,8 @@ def _checklist_check(ctx: DescribeContext) -> Iterable[str]:
     ids = [c["id"] for c in ctx.params["conditions"]]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         yield f"params.conditions: condition id {dup!r} is used twice"
+    for i, cond in enumerate(ctx.params["conditions"]):
+        yield from _needs(ctx, cond["fact"], f"params.conditions[{i}].fact", _BOOLEAN)
 
 
 CHECKLIST = rule_kind(
@@ -264,8 +301,9 @@ CHECKLIST = rule_kind(
         "the item is floored at zero. Qualitative judgements (落实不到位, 成效不明显) become "
         "requirements this way."
     ),
-    params={"conditions": {"type": "list", "required": True, "minlength": 1,
-                           "schema": _CONDITION_ITEM}},
+    params={
+        "conditions": {"type": "list", "required": True, "minlength": 1, "schema": _CONDITION_ITEM}
+    },
     evaluate=_checklist_eval,
     describe=_checklist_describe,
     check=_checklist_check,
@@ -331,6 +369,8 @@ def _elements_check(ctx: DescribeContext) -> Iterable[str]:
     total = sum((to_decimal(e["points"]) for e in ctx.params["elements"]), ZERO)
     if total > ctx.share:
         yield f"params.elements: points add up to {plain(total)}, more than {plain(ctx.share)}"
+    for i, element in enumerate(ctx.params["elements"]):
+        yield from _needs(ctx, element["fact"], f"params.elements[{i}].fact", _BOOLEAN)
 
 
 ELEMENTS = rule_kind(
@@ -433,7 +473,34 @@ def _edge(band: Mapping[str, Any], side: str) -> tuple[Decimal | None, bool]:
     return (None if value is None else to_decimal(value)), bool(inclusive)
 
 
+def _declared_range(ctx: DescribeContext, path: str) -> tuple[Decimal | None, Decimal | None]:
+    """The values a fact can take: its declared limits, else its builtin type's (a percent
+    is 0 to 100, a count 0 or more), as validation enforces them."""
+    spec = next((f for f in ctx.rubric.facts if f.path == path), None)
+    if spec is None:
+        return None, None
+    ftype = next((t for t in BUILTIN_FACT_TYPES if t.name == spec.type), None)
+    limits = ftype.rules if ftype is not None else {}
+    lo = spec.minimum if spec.minimum is not None else limits.get("min")
+    hi = spec.maximum if spec.maximum is not None else limits.get("max")
+    return (None if lo is None else to_decimal(lo)), (None if hi is None else to_decimal(hi))
+
+
+def _uncovered(
+    edge: Decimal | None, inclusive: bool, domain: Decimal | None, *, below: bool
+) -> bool:
+    """Whether values beyond a band's outer edge can occur: the fact's range goes further,
+    or ends exactly at an edge the band leaves out."""
+    if edge is None:
+        return False
+    if domain is None:
+        return True
+    beyond = edge > domain if below else edge < domain
+    return beyond or (edge == domain and not inclusive)
+
+
 def _bands_check(ctx: DescribeContext) -> Iterable[str]:
+    yield from _numeric_check(ctx)
     bands = list(ctx.params["bands"])
     ids = [b["id"] for b in bands]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
@@ -450,24 +517,20 @@ def _bands_check(ctx: DescribeContext) -> Iterable[str]:
         return (0, Decimal(0)) if lo is None else (1, lo)
 
     ordered = sorted(bands, key=sort_key)
-    spec = next((f for f in ctx.rubric.facts if f.path == ctx.params["fact"]), None)
-    domain_lo = spec.minimum if spec is not None else None
-    domain_hi = spec.maximum if spec is not None else None
+    domain_lo, domain_hi = _declared_range(ctx, ctx.params["fact"])
     first_lo, first_inc = _edge(ordered[0], "min")
-    if first_lo is not None and (domain_lo is None or first_lo > domain_lo or not first_inc):
-        if not (domain_lo is not None and first_lo == domain_lo and first_inc):
-            yield (
-                f"params.bands: nothing covers values below {plain(first_lo)} "
-                f"(band {ordered[0]['id']!r})"
-            )
+    if first_lo is not None and _uncovered(first_lo, first_inc, domain_lo, below=True):
+        yield (
+            f"params.bands: nothing covers values below {plain(first_lo)} "
+            f"(band {ordered[0]['id']!r})"
+        )
     last_hi, last_inc = _edge(ordered[-1], "max")
-    if last_hi is not None and not (domain_hi is not None and last_hi >= domain_hi and last_inc):
-        if not (domain_hi is not None and last_hi > domain_hi):
-            yield (
-                f"params.bands: nothing covers values above {plain(last_hi)} "
-                f"(band {ordered[-1]['id']!r})"
-            )
-    for a, b in zip(ordered, ordered[1:], strict=False):
+    if last_hi is not None and _uncovered(last_hi, last_inc, domain_hi, below=False):
+        yield (
+            f"params.bands: nothing covers values above {plain(last_hi)} "
+            f"(band {ordered[-1]['id']!r})"
+        )
+    for a, b in itertools.pairwise(ordered):
         a_hi, a_inc = _edge(a, "max")
         b_lo, b_inc = _edge(b, "min")
         if a_hi is None or b_lo is None:
@@ -490,8 +553,10 @@ BANDS = rule_kind(
         "deduction. The rubric checker reports gaps and overlaps, and bands that leave part "
         "of the fact's declared range uncovered."
     ),
-    params={"fact": _FACT, "bands": {"type": "list", "required": True, "minlength": 1,
-                                     "schema": _BAND}},
+    params={
+        "fact": _FACT,
+        "bands": {"type": "list", "required": True, "minlength": 1, "schema": _BAND},
+    },
     evaluate=_bands_eval,
     describe=_bands_describe,
     check=_bands_check,
@@ -564,6 +629,7 @@ def _linear_check(ctx: DescribeContext) -> Iterable[str]:
     for name, anchor in (("from", f), ("to", t)):
         if to_decimal(anchor["points"]) > ctx.share:
             yield f"params.{name}.points: more than the rule's {plain(ctx.share)} points"
+    yield from _numeric_check(ctx)
 
 
 _ANCHOR = {
@@ -591,8 +657,7 @@ LINEAR = rule_kind(
     messages={
         "linear.scaled": Text(
             "{fact_label}为{value}{unit},按线性计分得{earned}分(满分{share}分),扣{points}分。",
-            "{fact_label} is {value}{unit}: {earned} of {share} points by linear scale: "
-            "−{points}.",
+            "{fact_label} is {value}{unit}: {earned} of {share} points by linear scale: −{points}.",
         )
     },
     example="""\
@@ -607,7 +672,8 @@ params: {fact: rates.coverage, from: {value: 60, points: 0}, to: {value: 100, po
 
 
 def _when_check(ctx: DescribeContext) -> Iterable[str]:
-    yield from condition_problems(ctx.params["when"], "params.when")
+    problems = condition_problems(ctx.params["when"], "params.when")
+    yield from problems or condition_type_problems(ctx.params["when"], ctx.rubric, "params.when")
 
 
 def _zero_out_eval(ctx: RuleContext) -> None:
@@ -743,6 +809,8 @@ def _series_check(ctx: DescribeContext) -> Iterable[str]:
         spec = next((f for f in ctx.rubric.facts if f.path == path), None)
         if path and spec is not None and spec.type != "series":
             yield f"params.{key}: {path} is a {spec.type}, not a year series"
+        elif path and declared_type(ctx.rubric, path) == DERIVED:
+            yield f"params.{key}: {path} is a {DERIVED}, not a year series"
 
 
 NON_DECREASE = rule_kind(
@@ -831,8 +899,8 @@ NOT_APPLICABLE_WHEN = rule_kind(
     outcomes=("applicable", "not_applicable"),
     messages={
         "not_applicable.when": Text(
-            "{condition},本项不适用(按“{policy}”处理)。",
-            "{condition}: not applicable (policy: {policy}).",
+            "{condition},本项不适用({policy})。",
+            "{condition}: not applicable ({policy}).",
         )
     },
     phase="applicability",
@@ -1004,6 +1072,7 @@ EXTERNAL_RATING = rule_kind(
     },
     evaluate=_rating_eval,
     describe=_rating_describe,
+    check=_numeric_check,
     outcomes=("full", "partial", "zero"),
     messages={
         "external_rating.scaled": Text(
@@ -1014,7 +1083,10 @@ EXTERNAL_RATING = rule_kind(
     example="""\
 code: PJ-3.1-a
 kind: external_rating
-params: {fact: ratings.fitness, scale: 100, rater: {zh: 省体质健康评分, en: provincial fitness rating}}
+params:
+  fact: ratings.fitness
+  scale: 100
+  rater: {zh: 省体质健康评分, en: provincial fitness rating}
 """,
 )
 
@@ -1093,11 +1165,82 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
 )
 
 
-def outcomes_for(kind: RuleKind, params: Mapping[str, Any]) -> tuple[str, ...]:
-    """The outcomes a rule can produce: the kind's, or for ``bands`` the band ids."""
+def outcomes_for(
+    kind: RuleKind, params: Mapping[str, Any], max_points: Decimal | None = None
+) -> tuple[str, ...]:
+    """The outcomes a rule can produce: the kind's, or for ``bands`` the band ids.
+
+    Given the max of the rule's item, outcomes its parameters rule out are left out, so
+    that rule-outcome coverage can be complete: a per-incident rule that takes the whole
+    item for one incident never ends ``partial``; a checklist whose deductions cannot add
+    up to the item's max never ends ``zero``; one element is met or not, never ``some``.
+    """
     if kind.name == "bands":
         return tuple(b["id"] for b in params["bands"])
-    return kind.outcomes
+    if max_points is None or kind.name not in _REACHABLE:
+        return kind.outcomes
+    reachable = _REACHABLE[kind.name](params, max_points)
+    return tuple(o for o in kind.outcomes if o in reachable)
+
+
+def _per_incident_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    each = to_decimal(params["deduct_each"])
+    cap = None if params.get("cap") is None else to_decimal(params["cap"])
+    fewest = each if cap is None else min(each, cap)  # what one counted incident costs
+    # what enough incidents cost: the cap, or without one as much as it takes
+    most = ZERO if each == 0 else cap
+    out = {"full"}
+    if fewest < max_points:
+        out.add("partial")
+    if (each > 0 and most is None) or (most is not None and most >= max_points):
+        out.add("zero")
+    return out
+
+
+def _checklist_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    deducts = [to_decimal(c["deduct"]) for c in params["conditions"]]
+    out = {"all_met"}
+    if min(deducts) < max_points:
+        out.add("partial")
+    if sum(deducts, ZERO) >= max_points:
+        out.add("zero")
+    return out
+
+
+def _elements_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    return {"all", "none", "some"} if len(params["elements"]) > 1 else {"all", "none"}
+
+
+def _share_of(params: Mapping[str, Any], max_points: Decimal) -> Decimal:
+    return max_points if params.get("points") is None else to_decimal(params["points"])
+
+
+def _linear_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    share = _share_of(params, max_points)
+    ends = sorted((to_decimal(params["from"]["points"]), to_decimal(params["to"]["points"])))
+    low, high = ends
+    out = set()
+    if high >= share:
+        out.add("full")
+    if low <= 0 and low < share:
+        out.add("zero")
+    between = (low < share and high > 0) if low < high else (0 < low < share)
+    if between:
+        out.add("partial")
+    return out
+
+
+def _rating_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    return {"full", "partial", "zero"} if _share_of(params, max_points) > 0 else {"full"}
+
+
+_REACHABLE = {
+    "per_incident": _per_incident_reachable,
+    "checklist": _checklist_reachable,
+    "elements": _elements_reachable,
+    "linear": _linear_reachable,
+    "external_rating": _rating_reachable,
+}
 
 
 @hookimpl

@@ -22,7 +22,18 @@ from evalrules._facts import (
 )
 from evalrules._kinds import DescribeContext, MissingFact, RuleContext, RuleKind
 from evalrules._messages import CORE_MESSAGES, template_fields
-from evalrules._model import Entity, Evidence, Finding, Indicator, NodeResult, Rubric, Rule, RubricInfo, Scorecard, Text
+from evalrules._model import (
+    Entity,
+    Evidence,
+    Finding,
+    Indicator,
+    NodeResult,
+    Rubric,
+    RubricInfo,
+    Rule,
+    Scorecard,
+    Text,
+)
 from evalrules._points import ZERO, quantize
 from evalrules._scoring import (
     ItemOutcome,
@@ -34,7 +45,13 @@ from evalrules._scoring import (
     with_claims,
 )
 from evalrules._version import __version__
-from evalrules.errors import FactsError, FactsProblem, RubricError, RubricProblem, RuleEvaluationError
+from evalrules.errors import (
+    FactsError,
+    FactsProblem,
+    RubricError,
+    RubricProblem,
+    RuleEvaluationError,
+)
 
 __all__ = ["CompiledRubric", "compile_rubric", "rubric_digest"]
 
@@ -119,8 +136,18 @@ class CompiledRubric:
             title=rubric.title,
             precision=rubric.precision,
         )
+        self._evidence_params: dict[str, tuple[tuple[str, Any], ...]] = {}
         self._codes = frozenset(n.code for n in rubric.walk())
         self._maxes = {n.code: n.max for n in rubric.walk()}
+
+    def evidence_params(self, rule: Rule) -> tuple[tuple[str, Any], ...]:
+        """The rule's scalar parameters shown as evidence (computed once per rule)."""
+        cached = self._evidence_params.get(rule.code)
+        if cached is None:
+            from evalrules._scoring import evidence_params
+
+            cached = self._evidence_params[rule.code] = evidence_params(rule)
+        return cached
 
     def label(self, path: str) -> Text:
         """The description of a fact or derived fact."""
@@ -135,7 +162,9 @@ class CompiledRubric:
 
     # ------------------------------------------------------------------------ evaluation
 
-    def validate(self, facts: Mapping[str, Any], *, partial: bool = False, source: str | None = None) -> dict[str, Any]:
+    def validate(
+        self, facts: Mapping[str, Any], *, partial: bool = False, source: str | None = None
+    ) -> dict[str, Any]:
         """Validate facts (nested mappings); return them flat, converted.
 
         Raises:
@@ -164,10 +193,7 @@ class CompiledRubric:
             FactsError: if the facts (or claimed scores) are invalid.
             RuleEvaluationError: if a rule kind raised.
         """
-        if isinstance(facts, FactsDocument):
-            doc = facts
-        else:
-            doc = FactsDocument(facts=facts)
+        doc = facts if isinstance(facts, FactsDocument) else FactsDocument(facts=facts)
         source = doc.source
         entity = entity or doc.entity or Entity("", "")
         claims = {str(k): v for k, v in (doc.claimed if claimed is None else claimed).items()}
@@ -198,14 +224,28 @@ class CompiledRubric:
         for code, value in claims.items():
             path = "claimed.total" if code == "total" else f"claimed.indicators.{code}"
             if code != "total" and code not in self._codes:
-                yield FactsProblem(path, "unknown-code", f"评价方案中没有指标 {code}", f"the rubric has no indicator {code}", code)
+                yield FactsProblem(
+                    path,
+                    "unknown-code",
+                    f"评价方案中没有指标 {code}",
+                    f"the rubric has no indicator {code}",
+                    code,
+                )
                 continue
             if not isinstance(value, Decimal | int) or isinstance(value, bool):
-                yield FactsProblem(path, "wrong-type", "自评分应为数字", "a claimed score must be a number", value)
+                yield FactsProblem(
+                    path, "wrong-type", "自评分应为数字", "a claimed score must be a number", value
+                )
                 continue
             limit = self._maxes.get(code)
             if limit is not None and value > limit:
-                yield FactsProblem(path, "over-max", f"自评分{value}超过该指标满分{limit}", f"claimed {value} exceeds the indicator's max {limit}", value)
+                yield FactsProblem(
+                    path,
+                    "over-max",
+                    f"自评分{value}超过该指标满分{limit}",
+                    f"claimed {value} exceeds the indicator's max {limit}",
+                    value,
+                )
 
     def _score(
         self,
@@ -240,7 +280,15 @@ class CompiledRubric:
             if outcome.missing and not partial:
                 for path in outcome.missing:
                     desc = self.label(path)
-                    missing_problems.append(FactsProblem(path, "missing", f"缺少数据“{desc.zh}”(指标 {item.code} 需要)", f"fact “{desc.en or desc.zh}” is missing (needed by indicator {item.code})"))
+                    missing_problems.append(
+                        FactsProblem(
+                            path,
+                            "missing",
+                            f"缺少数据“{desc.zh}”(指标 {item.code} 需要)",
+                            f"fact “{desc.en or desc.zh}” is missing "
+                            f"(needed by indicator {item.code})",
+                        )
+                    )
                 continue
             node, item_findings, is_excluded = score_item(self, item, outcome)
             if is_excluded:
@@ -261,7 +309,9 @@ class CompiledRubric:
         raw_total = sum((t.score for t in tops), ZERO)
         applicable = rubric.max - excluded
         if excluded and applicable > 0:
-            base_total = quantize(raw_total * rubric.max / applicable, rubric.precision, rubric.rounding)
+            base_total = quantize(
+                raw_total * rubric.max / applicable, rubric.precision, rubric.rounding
+            )
         elif excluded:
             base_total = ZERO
         else:
@@ -327,7 +377,9 @@ class CompiledRubric:
     def describe(self, rule: Rule) -> Text:
         """The rule in words (Chinese and English), from its kind's ``describe``."""
         item = next(i for i, r in self.rubric.rules() if r is rule or r.code == rule.code)
-        share = item.max if rule.params.get("points") is None else Decimal(str(rule.params["points"]))
+        share = (
+            item.max if rule.params.get("points") is None else Decimal(str(rule.params["points"]))
+        )
         return self._kinds[rule.kind].describe(DescribeContext(rule, item, self.rubric, share))
 
     def kind(self, rule: Rule) -> RuleKind:
@@ -339,7 +391,8 @@ class CompiledRubric:
         from evalrules._builtin_kinds import outcomes_for
 
         return {
-            r.code: outcomes_for(self._kinds[r.kind], r.params) for _, r in self.rubric.rules()
+            r.code: outcomes_for(self._kinds[r.kind], r.params, item.max)
+            for item, r in self.rubric.rules()
         }
 
 
@@ -367,7 +420,7 @@ def compile_rubric(
 
     for spec in rubric.facts:
         for name, where in ((spec.type, "type"), (spec.items, "items")):
-            if name is None or name == SERIES and where == "type":
+            if name is None or (name == SERIES and where == "type"):
                 continue
             if name not in types or name == SERIES:
                 add(
@@ -403,7 +456,12 @@ def compile_rubric(
             for field, messages in sorted(_flat_errors(validator.errors)):
                 add(f"{', '.join(messages)}", "bad-params", path=f"params.{field}", **loc)
             continue
-        ctx = DescribeContext(rule, item, rubric, item.max if rule.params.get("points") is None else Decimal(str(rule.params["points"])))
+        ctx = DescribeContext(
+            rule,
+            item,
+            rubric,
+            item.max if rule.params.get("points") is None else Decimal(str(rule.params["points"])),
+        )
         try:
             extra = list(kind.check(ctx)) if kind.check else []
             reads = kind.reads(rule.params)
@@ -414,16 +472,24 @@ def compile_rubric(
             add(message, "bad-params", **loc)
         for path in reads:
             if path not in readable:
-                add(f"reads fact {path!r}, which the rubric does not declare", "undeclared-fact", **loc)
+                add(
+                    f"reads fact {path!r}, which the rubric does not declare",
+                    "undeclared-fact",
+                    **loc,
+                )
         if rule.message is not None:
-            known = set().union(*(template_fields(t.zh) | template_fields(t.en) for t in kind.messages.values()))
+            known = set().union(
+                *(template_fields(t.zh) | template_fields(t.en) for t in kind.messages.values())
+            )
             known |= {"points", "fact_label", "other_label"}
             unknown = (template_fields(rule.message.zh) | template_fields(rule.message.en)) - known
             if unknown:
                 add(f"message uses unknown fields {sorted(unknown)}", "bad-message", **loc)
     if problems:
         raise RubricError(problems, rubric=rubric.file or rubric.ref)
-    return CompiledRubric(rubric, kinds=kinds, types=types, cross_checks=cross_checks, modify=modify)
+    return CompiledRubric(
+        rubric, kinds=kinds, types=types, cross_checks=cross_checks, modify=modify
+    )
 
 
 def _thaw(value: Any) -> Any:
@@ -439,8 +505,7 @@ def _flat_errors(errors: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[
         messages: list[str] = []
         for entry in entries:
             if isinstance(entry, Mapping):
-                for sub_field, sub in _flat_errors(entry, f"{prefix}{field}."):
-                    yield sub_field, sub
+                yield from _flat_errors(entry, f"{prefix}{field}.")
             else:
                 messages.append(str(entry))
         if messages:

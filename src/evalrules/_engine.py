@@ -1,10 +1,19 @@
-"""The engine: owns the plugin manager, the registries, and rubric loading."""
+"""The engine: owns the plugin manager, the registries, and rubric loading.
+
+Building an :class:`Engine` is the only thing that imports plugins. It registers the core's
+own plugins through the public hooks, then the plugins it is given, then (unless disabled)
+the installed ones found by two-phase discovery; it rejects unknown hooks and collects every
+``evalrules_register_*`` hook into one :class:`~evalrules._registry.Registry` per kind.
+"""
 
 from __future__ import annotations
 
+import difflib
+import inspect
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar
 
 import attrs
 import pluggy
@@ -33,9 +42,43 @@ from evalrules.errors import (
     RubricNotFoundError,
     RubricProblem,
 )
-from evalrules.hookspecs import hookimpl
+from evalrules.hookspecs import HOOK_PREFIX, hookimpl
 
 __all__ = ["Engine", "PluginInfo"]
+
+T = TypeVar("T")
+
+#: The public factory that builds each kind of registered item, for error messages.
+_FACTORIES: Mapping[type, str] = {
+    RubricSource: "rubric_source",
+    RuleKind: "rule_kind",
+    FactType: "fact_type",
+    Renderer: "renderer",
+    CrossCheckKind: "cross_check_kind",
+}
+
+
+def _plugin_name(plugin: object, index: int) -> str:
+    """The name a plugin passed in-process is registered under: its ``__name__`` when it has
+    one (modules, classes), else its class and position."""
+    name = getattr(plugin, "__name__", None)
+    if isinstance(name, str) and name:
+        return name
+    return f"{type(plugin).__module__}.{type(plugin).__qualname__}#{index}"
+
+
+def _culprit(tb: TracebackType | None, impls: Sequence[pluggy.HookImpl]) -> str:
+    """The plugin whose hook implementation is the innermost frame of a traceback."""
+    codes: dict[object, str] = {}
+    for impl in impls:
+        code = getattr(impl.function, "__code__", None)
+        if code is not None:
+            codes[code] = impl.plugin_name
+    found = "unknown"
+    while tb is not None:
+        found = codes.get(tb.tb_frame.f_code, found)
+        tb = tb.tb_next
+    return found
 
 
 class _BuiltinKinds:
@@ -58,21 +101,46 @@ _BUILTINS: tuple[tuple[str, object], ...] = (
 )
 
 
+class _PluginManager(pluggy.PluginManager):
+    """A plugin manager that also takes unmarked ``evalrules_*`` functions as hook
+    implementations, so that a plugin which forgot :data:`~evalrules.hookimpl` or misspelled
+    a hook name fails in :meth:`check_pending` instead of being silently ignored."""
+
+    def parse_hookimpl_opts(self, plugin: object, name: str) -> pluggy.HookimplOpts | None:
+        opts = super().parse_hookimpl_opts(plugin, name)
+        if (
+            opts is None
+            and name.startswith(HOOK_PREFIX)
+            and inspect.isroutine(getattr(plugin, name, None))
+        ):
+            return pluggy.HookimplOpts(
+                wrapper=False,
+                hookwrapper=False,
+                optionalhook=False,
+                tryfirst=False,
+                trylast=False,
+                specname=None,
+            )
+        return opts
+
+
 @attrs.frozen
 class PluginInfo:
     """A registered plugin, for introspection.
 
     Attributes:
-        name: Registered name (``distribution[entry]`` for installed plugins).
-        distribution: The distribution that provides it (``evalrules`` for builtins).
-        version: The distribution's version.
+        name: Registered name: ``distribution[entry]`` for installed plugins, the module or
+            object name for plugins passed to :class:`Engine`, ``evalrules.*`` for builtins.
+        distribution: The distribution that provides it (``evalrules`` for builtins), or
+            ``None`` for a plugin passed in-process that no installed entry point names.
+        version: The distribution's version, or ``None`` when there is no distribution.
         hooks: Names of the hooks it implements, sorted.
         builtin: True for the core's own plugins.
     """
 
     name: str
-    distribution: str
-    version: str
+    distribution: str | None
+    version: str | None
     hooks: tuple[str, ...]
     builtin: bool = False
 
@@ -81,17 +149,25 @@ class Engine:
     """Loads plugins, holds the registries, loads and compiles rubrics, evaluates facts.
 
     Building an engine is the only thing that imports plugins; ``import evalrules`` does not.
+    Plugins are registered in a fixed order: the core's own, then ``plugins`` in the order
+    given, then installed ones sorted by distribution and entry-point name.
 
     Args:
-        plugins: Extra plugin objects (modules or instances with hook implementations),
-            registered after the builtins, in order.
+        plugins: Extra plugin objects (modules, classes or instances with hook
+            implementations), registered after the builtins, in order. They are never
+            blocked. A plugin given here that an installed entry point also names is
+            registered once.
         autoload: Discover installed plugins through the ``evalrules`` entry points. Also
-            off when ``EVALRULES_DISABLE_PLUGIN_AUTOLOAD`` is set.
-        block: Plugin names not to load (added to ``EVALRULES_BLOCK_PLUGINS``).
+            off when ``EVALRULES_DISABLE_PLUGIN_AUTOLOAD`` is set. Tests and multi-tenant
+            hosts pass ``autoload=False`` and list their plugins.
+        block: Installed plugins not to load, as ``distribution[entry]``, entry name or
+            distribution name (added to those in ``EVALRULES_BLOCK_PLUGINS``).
 
     Raises:
-        PluginLoadError: if an installed plugin fails to import or register.
-        RegistryConflictError: if two plugins register the same name.
+        PluginLoadError: if an installed plugin fails to import, a plugin cannot be
+            registered (a hook with an argument its specification lacks, a name taken
+            twice), implements an unknown hook, or a register hook fails.
+        RegistryConflictError: if two plugins register the same name for the same kind.
     """
 
     def __init__(
@@ -101,37 +177,32 @@ class Engine:
         autoload: bool = True,
         block: Iterable[str] = (),
     ) -> None:
-        self._pm = pluggy.PluginManager(hookspecs.PROJECT_NAME)
+        self._pm = _PluginManager(hookspecs.PROJECT_NAME)
         self._pm.add_hookspecs(hookspecs)
         self._infos: dict[str, PluginInfo] = {}
         for name, plugin in _BUILTINS:
             self._register(plugin, name, "evalrules", __version__, builtin=True)
         for i, plugin in enumerate(plugins):
-            name = getattr(plugin, "__name__", None) or f"{type(plugin).__name__}#{i}"
-            self._register(plugin, name, "", "")
+            self._register(plugin, _plugin_name(plugin, i), None, None)
         if autoload and not autoload_disabled():
             blocked = (*blocked_from_env(), *block)
             entries = [e for e in list_entries() if not e.matches(blocked)]
             for entry, plugin in load_entries(entries):
-                self._register(plugin, entry.name, entry.distribution, entry.version, entry=entry)
-        try:
-            self._pm.check_pending()
-        except pluggy.PluginValidationError as exc:
-            plugin_name = self._pm.get_name(exc.plugin) or repr(exc.plugin)
-            raise PluginLoadError(
-                f"plugin {plugin_name} implements an unknown hook: {exc}", plugin=plugin_name
-            ) from exc
+                self._register_entry(entry, plugin)
+        self._check_pending()
         self.rubric_sources: Registry[RubricSource] = Registry("rubric")
         self.rule_kinds: Registry[RuleKind] = Registry("rule kind")
         self.fact_types: Registry[FactType] = Registry("fact type")
         self.renderers: Registry[Renderer] = Registry("renderer")
         self.cross_checks: Registry[CrossCheckKind] = Registry("cross check")
-        self._collect("evalrules_register_rubrics", self.rubric_sources, lambda i: i.ref)
-        self._collect("evalrules_register_rule_kinds", self.rule_kinds, lambda i: i.name)
-        self._collect("evalrules_register_fact_types", self.fact_types, lambda i: i.name)
-        self._collect("evalrules_register_renderers", self.renderers, lambda i: i.name)
-        self._collect("evalrules_register_cross_checks", self.cross_checks, lambda i: i.name)
-        self._rubrics: dict[str, Rubric] = {}
+        self._collect("evalrules_register_rubrics", self.rubric_sources, RubricSource, "ref")
+        self._collect("evalrules_register_rule_kinds", self.rule_kinds, RuleKind, "name")
+        self._collect("evalrules_register_fact_types", self.fact_types, FactType, "name")
+        self._collect("evalrules_register_renderers", self.renderers, Renderer, "name")
+        self._collect("evalrules_register_cross_checks", self.cross_checks, CrossCheckKind, "name")
+        # Keyed by file and the reference asked for: one file may be registered (wrongly)
+        # under another reference, and that must fail however often it is asked for.
+        self._rubrics: dict[tuple[str, str | None], Rubric] = {}
         self._compiled: dict[tuple[str, str | None], CompiledRubric] = {}
 
     # ------------------------------------------------------------------------- plugins
@@ -140,45 +211,92 @@ class Engine:
         self,
         plugin: object,
         name: str,
-        distribution: str,
-        version: str,
+        distribution: str | None,
+        version: str | None,
         *,
         builtin: bool = False,
-        entry: PluginEntry | None = None,
     ) -> None:
         try:
             self._pm.register(plugin, name=name)
         except (pluggy.PluginValidationError, ValueError) as exc:
-            raise PluginLoadError(f"plugin {name} cannot be registered: {exc}", plugin=name) from exc
+            raise PluginLoadError(
+                f"插件 {name} 无法注册 / plugin {name} cannot be registered: {exc}",
+                plugin=name,
+            ) from exc
         hooks = tuple(sorted(h.name for h in self._pm.get_hookcallers(plugin) or ()))
         self._infos[name] = PluginInfo(name, distribution, version, hooks, builtin)
 
-    def _collect(self, hook: str, registry: Registry[Any], key: Any) -> None:
+    def _register_entry(self, entry: PluginEntry, plugin: object) -> None:
+        known = self._pm.get_name(plugin)
+        if known is not None:
+            # The same object was passed in-process: keep one registration, and report the
+            # distribution it comes from.
+            info = self._infos[known]
+            if not info.builtin:
+                self._infos[known] = attrs.evolve(
+                    info, distribution=entry.distribution, version=entry.version
+                )
+            return
+        self._register(plugin, entry.name, entry.distribution, entry.version)
+
+    def _check_pending(self) -> None:
+        try:
+            self._pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            unknown: list[str] = []
+            culprits: list[str] = []
+            specs = sorted(n for n in dir(hookspecs) if n.startswith(HOOK_PREFIX))
+            for hook_name, caller in sorted(vars(self._pm.hook).items()):
+                if getattr(caller, "spec", True) is not None:
+                    continue
+                for impl in caller.get_hookimpls():
+                    if impl.optionalhook:
+                        continue
+                    near = difflib.get_close_matches(hook_name, specs, n=1)
+                    hint = f" (did you mean {near[0]}?)" if near else ""
+                    unknown.append(f"{impl.plugin_name}: {hook_name}{hint}")
+                    culprits.append(impl.plugin_name)
+            plugin_name = culprits[0] if culprits else self._pm.get_name(exc.plugin) or ""
+            raise PluginLoadError(
+                "插件实现了未知的钩子 / plugins implement unknown hooks: "
+                + "; ".join(unknown or [str(exc)])
+                + f" (known hooks: {', '.join(specs)})",
+                plugin=plugin_name,
+            ) from exc
+
+    def _collect(self, hook: str, registry: Registry[T], item_type: type[T], key: str) -> None:
+        factory = f"evalrules.{_FACTORIES[item_type]}"
         caller = getattr(self._pm.hook, hook)
         for impl in caller.get_hookimpls():
+            name = impl.plugin_name
+            if impl.wrapper or impl.hookwrapper:
+                raise PluginLoadError(
+                    f"插件 {name} 的 {hook} 不能是包装器 / plugin {name}: {hook} collects "
+                    "items and cannot be a wrapper",
+                    plugin=name,
+                )
             try:
                 items = impl.function()
             except Exception as exc:
                 raise PluginLoadError(
-                    f"plugin {impl.plugin_name} failed in {hook}: {type(exc).__name__}: {exc}",
-                    plugin=impl.plugin_name,
+                    f"插件 {name} 的 {hook} 出错 / plugin {name} failed in {hook}: "
+                    f"{type(exc).__name__}: {exc}",
+                    plugin=name,
                 ) from exc
             if not isinstance(items, list | tuple):
                 raise PluginLoadError(
-                    f"plugin {impl.plugin_name}: {hook} must return a list, got "
-                    f"{type(items).__name__}",
-                    plugin=impl.plugin_name,
+                    f"插件 {name} 的 {hook} 应返回列表 / plugin {name}: {hook} must return a "
+                    f"list, got {type(items).__name__}",
+                    plugin=name,
                 )
             for item in items:
-                try:
-                    name = key(item)
-                except AttributeError as exc:
+                if not isinstance(item, item_type):
                     raise PluginLoadError(
-                        f"plugin {impl.plugin_name}: {hook} returned {item!r}, not an item built "
-                        "with the public factory",
-                        plugin=impl.plugin_name,
-                    ) from exc
-                registry.add(name, item, impl.plugin_name)
+                        f"插件 {name} 的 {hook} 返回了 {item!r} / plugin {name}: {hook} "
+                        f"returned {item!r}, not a {item_type.__name__} built with {factory}()",
+                        plugin=name,
+                    )
+                registry.add(getattr(item, key), item, name)
 
     def plugins(self) -> list[PluginInfo]:
         """Registered plugins: builtins first, then the others sorted by name."""
@@ -222,7 +340,14 @@ class Engine:
             if base_ref in stack:
                 chain = " → ".join((*stack, base_ref))
                 raise RubricError(
-                    [RubricProblem(f"extends forms a cycle: {chain}", "extends-cycle", str(path), path="extends")],
+                    [
+                        RubricProblem(
+                            f"extends forms a cycle: {chain}",
+                            "extends-cycle",
+                            str(path),
+                            path="extends",
+                        )
+                    ],
                     rubric=str(path),
                 )
             base_path = self._base_path(base_ref, path)
@@ -253,27 +378,51 @@ class Engine:
     def load_rubric(self, ref_or_path: str | Path) -> Rubric:
         """Load a rubric by reference (``panjin-county/2023``, ``panjin-county``) or file.
 
+        A rubric loaded by reference must declare the ``id`` and ``year`` it is registered
+        under. The rubric is compiled at once, so unknown rule kinds and bad parameters are
+        reported here, not at evaluation.
+
         Raises:
-            RubricNotFoundError: if no such rubric is installed.
+            RubricNotFoundError: if no such rubric is installed; lists what is installed.
             RubricError: listing every problem in the rubric.
         """
-        path, plugin = self._locate(ref_or_path)
-        key = str(path)
+        path, plugin, ref = self._locate(ref_or_path)
+        key = (str(path), ref)
         if key not in self._rubrics:
-            raw = self._raw(path, ())
-            rubric = build_rubric(raw, file=str(path), plugin=plugin)
-            self.compile(rubric)  # checks kinds and parameters now, not at evaluation
-            self._rubrics[key] = rubric
+            raw = self._raw(path, () if ref is None else (ref,))
+
+            def check(rubric: Rubric) -> list[RubricProblem]:
+                # Run with the loader's own checks, so that one error lists every problem.
+                problems = []
+                if ref is not None and rubric.ref != ref:
+                    problems.append(
+                        RubricProblem(
+                            f"插件 {plugin} 将此文件注册为 {ref},但文件声明的是 {rubric.ref} / "
+                            f"plugin {plugin} registers this file as {ref}, but it declares "
+                            f"{rubric.ref} (id and year)",
+                            "ref-mismatch",
+                            str(path),
+                            path="id",
+                        )
+                    )
+                try:
+                    # Compiling now checks kinds and parameters at load, not at evaluation.
+                    self.compile(rubric)
+                except RubricError as exc:
+                    problems.extend(exc.problems)
+                return problems
+
+            self._rubrics[key] = build_rubric(raw, file=str(path), plugin=plugin, check=check)
         return self._rubrics[key]
 
-    def _locate(self, ref_or_path: str | Path) -> tuple[Path, str | None]:
+    def _locate(self, ref_or_path: str | Path) -> tuple[Path, str | None, str | None]:
         if isinstance(ref_or_path, Path):
-            return ref_or_path, None
+            return ref_or_path, None, None
         text = str(ref_or_path)
         if text.endswith((".yaml", ".yml", ".json")) or Path(text).is_file():
-            return Path(text), None
+            return Path(text), None, None
         source = self.resolve(text)
-        return source.path, self.rubric_sources.origin(source.ref)
+        return source.path, self.rubric_sources.origin(source.ref), source.ref
 
     def compile(self, rubric: Rubric) -> CompiledRubric:
         """Compile a rubric with this engine's rule kinds and fact types (cached).
@@ -296,15 +445,25 @@ class Engine:
         return compiled
 
     def _modify(self, scorecard: Scorecard, rubric: Rubric) -> Scorecard:
+        caller = self._pm.hook.evalrules_modify_scorecard
         try:
-            result = self._pm.hook.evalrules_modify_scorecard(scorecard=scorecard, rubric=rubric)
+            result = caller(scorecard=scorecard, rubric=rubric)
         except Exception as exc:
+            culprit = _culprit(exc.__traceback__, caller.get_hookimpls())
             raise PluginError(
-                f"a plugin's evalrules_modify_scorecard raised {type(exc).__name__}: {exc}"
+                f"插件 {culprit} 的 evalrules_modify_scorecard 出错(评价方案 {rubric.ref}) / "
+                f"plugin {culprit}: evalrules_modify_scorecard raised {type(exc).__name__} "
+                f"for rubric {rubric.ref}: {exc}",
+                plugin=culprit,
             ) from exc
         if not isinstance(result, Scorecard):
+            wrappers = [i.plugin_name for i in caller.get_hookimpls() if i.wrapper]
+            suspects = ", ".join(wrappers) or "none"
             raise PluginError(
-                f"evalrules_modify_scorecard returned {type(result).__name__}, not a Scorecard"
+                f"evalrules_modify_scorecard 返回了 {type(result).__name__} / "
+                f"evalrules_modify_scorecard returned {type(result).__name__}, not a Scorecard, "
+                f"for rubric {rubric.ref} (wrappers: {suspects})",
+                plugin=wrappers[-1] if wrappers else None,
             )
         return result
 
@@ -349,7 +508,7 @@ class Engine:
     def render(
         self,
         scorecard: Scorecard,
-        format: str = "table",  # noqa: A002 - the natural name for an output format
+        format: str = "table",
         *,
         lang: str = "zh",
         color: bool = False,

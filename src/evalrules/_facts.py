@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 import cerberus
 
+from evalrules._fastcheck import compile_check
 from evalrules._model import CrossCheck, DerivedFact, DerivedValue, Entity, FactSpec, Rubric, Text
 from evalrules._points import ZERO, context, plain, to_decimal
 from evalrules._yaml import DocumentError, read_document
@@ -35,13 +36,45 @@ __all__ = [
 FACTS_FORMAT = "facts/1"
 
 
+YEAR_MIN, YEAR_MAX = 1949, 2200
+
+#: The error of a value above a fact's ``plausible_max`` (a rule of its own, so the problem
+#: names it and its limit).
+_IMPLAUSIBLE = cerberus.errors.ErrorDefinition(0x4F, "plausible_max")
+
+
+class _PredicateMeta(type):
+    """Metaclass whose ``isinstance`` check runs the class's ``accepts`` predicate."""
+
+    accepts: Callable[[Any], bool]
+
+    def __instancecheck__(cls, value: Any) -> bool:
+        return bool(cls.accepts(value))
+
+
+def _predicate_type(name: str, accepts: Callable[[Any], bool]) -> cerberus.TypeDefinition:
+    """A cerberus type definition that accepts exactly the values ``accepts`` accepts."""
+    included = _PredicateMeta(name, (), {"accepts": staticmethod(accepts)})
+    return cerberus.TypeDefinition(name, (included,), ())
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    if isinstance(value, float):
+        return value == value and value not in (float("inf"), float("-inf"))
+    return isinstance(value, int)
+
+
 class DecimalValidator(cerberus.Validator):  # type: ignore[misc]
-    """A cerberus validator whose ``number`` type includes ``Decimal`` (and excludes bool)."""
+    """A cerberus validator whose ``number`` is a finite int, float or ``Decimal`` (not a
+    boolean): NaN and infinity fail the type test instead of breaking comparisons."""
 
     types_mapping = cerberus.Validator.types_mapping.copy()
-    types_mapping["number"] = cerberus.TypeDefinition("number", (int, float, Decimal), (bool,))
+    types_mapping["number"] = _predicate_type("number", _is_number)
 
-YEAR_MIN, YEAR_MAX = 1949, 2200
 
 # ------------------------------------------------------------------------- fact types
 
@@ -95,16 +128,6 @@ def fact_type(
     )
 
 
-def _is_number(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, Decimal):
-        return value.is_finite()
-    if isinstance(value, float):
-        return value == value and value not in (float("inf"), float("-inf"))
-    return isinstance(value, int)
-
-
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -122,7 +145,9 @@ _NUM_SCHEMA = {"type": "number"}
 BUILTIN_TYPES: tuple[FactType, ...] = (
     fact_type(
         "count",
-        description=Text("非负整数(人数、所数、次数)", "A whole number ≥ 0 (people, schools, times)"),
+        description=Text(
+            "非负整数(人数、所数、次数)", "A whole number ≥ 0 (people, schools, times)"
+        ),
         accepts=_is_count,
         rules={"min": 0},
         json_schema={"type": "integer", "minimum": 0},
@@ -136,7 +161,9 @@ BUILTIN_TYPES: tuple[FactType, ...] = (
         rules={"min": 0},
         json_schema={"type": "number", "minimum": 0},
         convert=to_decimal,
-        expected=Text("不小于0的数字(不带千分位逗号和单位)", "a number ≥ 0 (no thousands separators, no unit)"),
+        expected=Text(
+            "不小于0的数字(不带千分位逗号和单位)", "a number ≥ 0 (no thousands separators, no unit)"
+        ),
         numeric=True,
     ),
     fact_type(
@@ -305,7 +332,12 @@ class FactsDocument:
             problems.append(FactsProblem(path, code, zh, en, value))
 
         if not isinstance(data, Mapping):
-            bad("<document>", "not-a-mapping", "文档应为映射(键: 值)", "the document must be a mapping")
+            bad(
+                "<document>",
+                "not-a-mapping",
+                "文档应为映射(键: 值)",
+                "the document must be a mapping",
+            )
             raise FactsError(problems, source=source)
         known = {"evalrules", "rubric", "entity", "facts", "claimed"}
         for key in sorted(set(data) - known, key=str):
@@ -324,19 +356,37 @@ class FactsDocument:
             )
         rubric = data.get("rubric")
         if rubric is not None and not isinstance(rubric, str):
-            bad("rubric", "wrong-type", "应为如 panjin-county/2023 的文字", "must be text such as panjin-county/2023", rubric)
+            bad(
+                "rubric",
+                "wrong-type",
+                "应为如 panjin-county/2023 的文字",
+                "must be text such as panjin-county/2023",
+                rubric,
+            )
             rubric = None
         entity = None
         raw_entity = data.get("entity")
         if raw_entity is not None:
             if not isinstance(raw_entity, Mapping):
-                bad("entity", "wrong-type", "应为包含 id 和 name 的映射", "must be a mapping with id and name", raw_entity)
+                bad(
+                    "entity",
+                    "wrong-type",
+                    "应为包含 id 和 name 的映射",
+                    "must be a mapping with id and name",
+                    raw_entity,
+                )
             else:
                 eid = raw_entity.get("id")
                 if isinstance(eid, int) and not isinstance(eid, bool):
                     eid = str(eid)
                 if not isinstance(eid, str) or not eid:
-                    bad("entity.id", "missing", "缺少行政区划代码等标识", "an id (e.g. the administrative code) is required", eid)
+                    bad(
+                        "entity.id",
+                        "missing",
+                        "缺少行政区划代码等标识",
+                        "an id (e.g. the administrative code) is required",
+                        eid,
+                    )
                 name = raw_entity.get("name", "")
                 if not isinstance(name, str):
                     bad("entity.name", "wrong-type", "应为文字", "must be text", name)
@@ -366,17 +416,30 @@ def _read_claimed(raw: Any, bad: Callable[..., None]) -> dict[str, Decimal]:
         bad("claimed", "wrong-type", "应为映射", "must be a mapping", raw)
         return claimed
     for key in sorted(set(raw) - {"total", "indicators"}, key=str):
-        bad(f"claimed.{key}", "unknown", "未知字段(应为 total 或 indicators)", "unknown key (use total or indicators)")
+        bad(
+            f"claimed.{key}",
+            "unknown",
+            "未知字段(应为 total 或 indicators)",
+            "unknown key (use total or indicators)",
+        )
     items: list[tuple[str, Any]] = []
     if "total" in raw:
         items.append(("total", raw["total"]))
     indicators = raw.get("indicators", {})
     if not isinstance(indicators, Mapping):
-        bad("claimed.indicators", "wrong-type", "应为映射(指标代码: 分数)", "must be a mapping of code to score", indicators)
+        bad(
+            "claimed.indicators",
+            "wrong-type",
+            "应为映射(指标代码: 分数)",
+            "must be a mapping of code to score",
+            indicators,
+        )
         indicators = {}
     items.extend((str(code), value) for code, value in indicators.items())
     for code, value in items:
         path = "claimed.total" if code == "total" else f"claimed.indicators.{code}"
+        if value is None:
+            continue  # left blank: nothing is claimed for this code
         if not _is_number(value):
             bad(path, "wrong-type", "自评分应为数字", "a claimed score must be a number", value)
             continue
@@ -400,7 +463,7 @@ def load_facts(path: str | Path) -> FactsDocument:
     except DocumentError as exc:
         where = f"line {exc.line}" if exc.line else "<document>"
         raise FactsError(
-            [FactsProblem(where, "unreadable", f"无法读取:{exc.message}", exc.message)],
+            [FactsProblem(where, "unreadable", exc.message_zh, exc.message)],
             source=str(p),
         ) from None
     return FactsDocument.from_mapping(data, source=str(p))
@@ -452,26 +515,31 @@ class FactsValidator:
         partial = _nest((s.path, self._rules(s, partial=True)) for s in rubric.facts)
         self._strict = self._validator_class(strict, allow_unknown=False)
         self._partial = self._validator_class(partial, allow_unknown=False)
-        self._known_paths = sorted(self.specs)
+        groups = {
+            path.rsplit(".", i)[0] for path in self.specs for i in range(1, path.count(".") + 1)
+        }
+        self._known_paths = sorted(set(self.specs) | groups)
+        accepts = {name: t.accepts for name, t in types.items()}
+        type_rules = {name: t.rules for name, t in types.items()}
+        numeric = {name: t.numeric for name, t in types.items()}
+        self._fast_strict = compile_check(self.specs, accepts, type_rules, numeric, partial=False)
+        self._fast_partial = compile_check(self.specs, accepts, type_rules, numeric, partial=True)
 
     def _make_validator_class(self) -> type[DecimalValidator]:
-        types = self.types
-        checks: dict[str, Callable[[Any], bool]] = {
-            f"_validate_type_fact_{name}": t.accepts for name, t in types.items()
-        }
-        # cerberus calls _validate_type_<name>(self, value)
-        namespace = {
-            name: (lambda _a: lambda self, value: _a(value))(accepts)
-            for name, accepts in checks.items()
-        }
-        namespace["_validate_type_fact_year_key"] = lambda self, value: _is_year_key(value)
+        # Fact types are predicates, not Python classes; cerberus tests types with isinstance,
+        # so each predicate becomes a class whose isinstance check calls it. (Type-testing
+        # methods, the older way, are deprecated in cerberus and warn on every class built.)
+        mapping = dict(DecimalValidator.types_mapping)
+        for name, ftype in self.types.items():
+            mapping[f"fact_{name}"] = _predicate_type(f"fact_{name}", ftype.accepts)
+        mapping["fact_year_key"] = _predicate_type("fact_year_key", _is_year_key)
 
         def _validate_plausible_max(self: Any, constraint: Any, field: str, value: Any) -> None:
             """{'nullable': False}"""
             if _is_number(value) and to_decimal(value) > to_decimal(constraint):
-                self._error(field, "implausible")
+                self._error(field, _IMPLAUSIBLE)
 
-        namespace["_validate_plausible_max"] = _validate_plausible_max
+        namespace = {"types_mapping": mapping, "_validate_plausible_max": _validate_plausible_max}
         return type("EvalrulesFactsValidator", (DecimalValidator,), namespace)
 
     def _value_rules(self, type_name: str, spec: FactSpec) -> dict[str, Any]:
@@ -510,7 +578,14 @@ class FactsValidator:
             FactsError: listing every problem, sorted by path.
         """
         problems: list[FactsProblem] = []
-        nonfinite = list(_find_nonfinite(facts))
+        # A blank (null) value is a value not given: the template's placeholders stay null
+        # until someone fills them in.
+        facts = _without_nulls(facts)
+        # The compiled check accepts what cerberus would accept, much faster; anything it
+        # does not accept goes to cerberus, which names every problem.
+        fast = self._fast_partial if partial else self._fast_strict
+        accepted = fast is not None and fast(facts)
+        nonfinite = [] if accepted else list(_find_nonfinite(facts))
         doc = facts
         if nonfinite:
             for path, value in nonfinite:
@@ -525,8 +600,16 @@ class FactsValidator:
                 )
             doc = _without_paths(facts, {p for p, _ in nonfinite})
         validator = self._partial if partial else self._strict
-        if not validator.validate(doc):
-            problems.extend(self._translate(validator._errors))
+        # normalize=False: the facts schema has no normalization rules, and cerberus would
+        # otherwise copy and rebuild its schema for every document.
+        if not accepted and not validator.validate(doc, normalize=False):
+            removed = {p for p, _ in nonfinite}
+            # a non-finite value is reported as such, not again as a missing fact
+            problems.extend(
+                p
+                for p in self._translate(validator._errors)
+                if not (p.code == "missing" and p.path in removed)
+            )
         flat = self._collect(doc) if not problems else {}
         if not problems:
             problems.extend(self._conditional(flat, partial))
@@ -585,6 +668,16 @@ class FactsValidator:
                     tuple(flat[p] for p in check.facts),
                 )
 
+    def _field_problem(self, path: str, holder: FactSpec, error: Any) -> FactsProblem:
+        """A problem inside a structured value (a judgement's ``deduct`` or ``reason``)."""
+        field = path.rsplit(".", 1)[1]
+        code = _field_code(error)
+        zh, en = (text.format(field=field) for text in _FIELD_TEXTS[code])
+        expected = self.types[holder.type].expected
+        return FactsProblem(
+            path, code, f"{zh}(应为{expected.zh})", f"{en} (expected {expected.en})", error.value
+        )
+
     def _spec_at(self, path: str) -> tuple[FactSpec | None, bool]:
         """The spec for a path (or its series parent) and whether it is a series value."""
         if path in self.specs:
@@ -597,50 +690,148 @@ class FactsValidator:
     def _translate(self, errors: Iterable[Any]) -> Iterable[FactsProblem]:
         for error in _leaf_errors(errors):
             path = ".".join(str(p) for p in error.document_path)
+            if error.code == cerberus.errors.REQUIRED_FIELD.code and path not in self.specs:
+                # A whole group is absent: name each required fact in it, as the user
+                # would look them up, rather than the group.
+                inside = [
+                    spec
+                    for spec in self.specs.values()
+                    if spec.path.startswith(path + ".") and spec.required and not spec.required_if
+                ]
+                if inside:
+                    for spec in inside:
+                        yield self._problem(spec.path, error)
+                    continue
             yield self._problem(path, error)
 
     def _problem(self, path: str, error: Any) -> FactsProblem:
         spec, in_series = self._spec_at(path)
         value = error.value
         rule = error.rule
+        holder = self.specs.get(path.rsplit(".", 1)[0]) if "." in path else None
+        if spec is None and holder is not None and holder.type != SERIES:
+            return self._field_problem(path, holder, error)
         if error.code == cerberus.errors.UNKNOWN_FIELD.code:
             spec_parent, _ = self._spec_at(path.rsplit(".", 1)[0]) if "." in path else (None, False)
             if spec_parent is not None and spec_parent.type == SERIES:
-                return FactsProblem(path, "bad-year", "年份应为1949到2200之间的整数", "a year must be a whole number from 1949 to 2200", value)
+                return FactsProblem(
+                    path,
+                    "bad-year",
+                    "年份应为1949到2200之间的整数",
+                    "a year must be a whole number from 1949 to 2200",
+                    value,
+                )
             near = difflib.get_close_matches(path, self._known_paths, n=1, cutoff=0.6)
             hint_zh = f"是否应为 {near[0]}?" if near else "请检查拼写,或删除该项。"
             hint_en = f"did you mean {near[0]}?" if near else "check the spelling, or remove it."
-            return FactsProblem(path, "unknown", f"评价方案未定义此数据;{hint_zh}", f"the rubric declares no such fact; {hint_en}", value)
+            return FactsProblem(
+                path,
+                "unknown",
+                f"评价方案未定义此数据;{hint_zh}",
+                f"the rubric declares no such fact; {hint_en}",
+                value,
+            )
         if error.code == cerberus.errors.REQUIRED_FIELD.code:
             desc = spec.description if spec else Text(path, path)
-            return FactsProblem(path, "missing", f"缺少必填数据“{desc.zh}”", f"required fact “{desc.en or desc.zh}” is missing")
+            return FactsProblem(
+                path,
+                "missing",
+                f"缺少必填数据“{desc.zh}”",
+                f"required fact “{desc.en or desc.zh}” is missing",
+            )
         if rule == "type" and error.constraint == "fact_year_key":
-            return FactsProblem(path, "bad-year", "年份应为1949到2200之间的整数", "a year must be a whole number from 1949 to 2200", value)
+            return FactsProblem(
+                path,
+                "bad-year",
+                "年份应为1949到2200之间的整数",
+                "a year must be a whole number from 1949 to 2200",
+                value,
+            )
         if rule == "type" and spec is None:
-            return FactsProblem(path, "wrong-type", "此处应为映射(分组)", "this must be a mapping (a group of facts)", value)
+            return FactsProblem(
+                path,
+                "wrong-type",
+                "此处应为映射(分组)",
+                "this must be a mapping (a group of facts)",
+                value,
+            )
         if spec is None:
             return FactsProblem(path, rule or "invalid", str(error), str(error), value)
-        type_name = spec.items if (spec.type == SERIES and (in_series or rule != "type")) else spec.type
+        type_name = (
+            spec.items if (spec.type == SERIES and (in_series or rule != "type")) else spec.type
+        )
         if spec.type == SERIES and not in_series and rule == "type":
-            return FactsProblem(path, "wrong-type", "应为按年份的映射,如 {2021: 28.67, 2022: 39.78}", "must map years to values, e.g. {2021: 28.67, 2022: 39.78}", value)
+            return FactsProblem(
+                path,
+                "wrong-type",
+                "应为按年份的映射,如 {2021: 28.67, 2022: 39.78}",
+                "must map years to values, e.g. {2021: 28.67, 2022: 39.78}",
+                value,
+            )
         assert type_name is not None
         ftype = self.types[type_name]
         unit = spec.unit or ""
         if rule == "type":
             return _type_problem(path, value, ftype)
         if rule == "min":
-            if type_name == "count" or (_is_number(value) and to_decimal(value) < 0 and error.constraint == 0):
-                return FactsProblem(path, "negative", f"不能为负数(应为{ftype.expected.zh})", f"cannot be negative (expected {ftype.expected.en})", value)
-            return FactsProblem(path, "too-small", f"应不小于{plain(to_decimal(error.constraint))}{unit}", f"must be at least {plain(to_decimal(error.constraint))}{unit}", value)
+            if type_name == "count" or (
+                _is_number(value) and to_decimal(value) < 0 and error.constraint == 0
+            ):
+                return FactsProblem(
+                    path,
+                    "negative",
+                    f"不能为负数(应为{ftype.expected.zh})",
+                    f"cannot be negative (expected {ftype.expected.en})",
+                    value,
+                )
+            return FactsProblem(
+                path,
+                "too-small",
+                f"应不小于{plain(to_decimal(error.constraint))}{unit}",
+                f"must be at least {plain(to_decimal(error.constraint))}{unit}",
+                value,
+            )
         if rule == "max":
             limit = plain(to_decimal(error.constraint))
             if type_name == "percent" and to_decimal(error.constraint) == 100:
-                return FactsProblem(path, "over-100", "百分数不能超过100", "a percentage cannot exceed 100", value)
-            return FactsProblem(path, "too-large", f"应不大于{limit}{unit}", f"must be at most {limit}{unit}", value)
+                return FactsProblem(
+                    path, "over-100", "百分数不能超过100", "a percentage cannot exceed 100", value
+                )
+            return FactsProblem(
+                path, "too-large", f"应不大于{limit}{unit}", f"must be at most {limit}{unit}", value
+            )
         if rule == "plausible_max":
             limit = plain(to_decimal(spec.plausible_max or 0))
-            return FactsProblem(path, "implausible", f"数值{plain(to_decimal(value))}{unit}大得不合常理(上限{limit}{unit}),请核对单位和位数", f"{plain(to_decimal(value))}{unit} is implausibly large (limit {limit}{unit}); check the unit and the digits", value)
-        return FactsProblem(path, rule or "invalid", f"数据不符合要求:{error}", f"invalid value: {error}", value)
+            return FactsProblem(
+                path,
+                "implausible",
+                f"数值{plain(to_decimal(value))}{unit}大得不合常理(上限{limit}{unit}),"
+                "请核对单位和位数",
+                f"{plain(to_decimal(value))}{unit} is implausibly large (limit {limit}{unit}); "
+                "check the unit and the digits",
+                value,
+            )
+        return FactsProblem(
+            path, rule or "invalid", f"数据不符合要求:{error}", f"invalid value: {error}", value
+        )
+
+
+_FIELD_TEXTS = {
+    "missing": ("缺少“{field}”", "“{field}” is missing"),
+    "wrong-type": ("“{field}”的类型错误", "“{field}” has the wrong type"),
+    "negative": ("“{field}”不能为负数", "“{field}” cannot be negative"),
+    "empty": ("“{field}”不能为空", "“{field}” cannot be empty"),
+    "unknown": ("不应有“{field}”", "“{field}” is not expected here"),
+    "invalid": ("“{field}”不符合要求", "“{field}” is invalid"),
+}
+
+
+def _field_code(error: Any) -> str:
+    if error.code == cerberus.errors.UNKNOWN_FIELD.code:
+        return "unknown"
+    return {"required": "missing", "type": "wrong-type", "min": "negative", "empty": "empty"}.get(
+        error.rule or "", "invalid"
+    )
 
 
 def _type_problem(path: str, value: Any, ftype: FactType) -> FactsProblem:
@@ -653,15 +844,52 @@ def _type_problem(path: str, value: Any, ftype: FactType) -> FactsProblem:
             except InvalidOperation:
                 number = None
             if number is not None and number.is_finite():
-                return FactsProblem(path, "wrong-type", f"应为数字而不是文字“{value}”;请写作 {plain(number)}(不带引号、逗号、单位)", f"expected a number, not the text “{value}”; write {plain(number)} (no quotes, commas or unit)", value)
-        if ftype.name == "boolean" and value.strip().lower() in ("true", "false", "yes", "no", "是", "否", "有", "无"):
+                return FactsProblem(
+                    path,
+                    "wrong-type",
+                    f"应为数字而不是文字“{value}”;请写作 {plain(number)}(不带引号、逗号、单位)",
+                    f"expected a number, not the text “{value}”; write {plain(number)} "
+                    "(no quotes, commas or unit)",
+                    value,
+                )
+        if ftype.name == "boolean" and value.strip().lower() in (
+            "true",
+            "false",
+            "yes",
+            "no",
+            "是",
+            "否",
+            "有",
+            "无",
+        ):
             truth = value.strip().lower() in ("true", "yes", "是", "有")
-            return FactsProblem(path, "wrong-type", f"应为布尔值而不是文字“{value}”;请写作 {str(truth).lower()}(不带引号)", f"expected a boolean, not the text “{value}”; write {str(truth).lower()} (unquoted)", value)
+            return FactsProblem(
+                path,
+                "wrong-type",
+                f"应为布尔值而不是文字“{value}”;请写作 {str(truth).lower()}(不带引号)",
+                f"expected a boolean, not the text “{value}”; "
+                f"write {str(truth).lower()} (unquoted)",
+                value,
+            )
     if ftype.name == "count" and _is_number(value):
-        return FactsProblem(path, "not-whole", f"应为整数,而不是{value}", f"must be a whole number, not {value}", value)
+        return FactsProblem(
+            path,
+            "not-whole",
+            f"应为整数,而不是{value}",
+            f"must be a whole number, not {value}",
+            value,
+        )
     if isinstance(value, bool) and ftype.numeric:
-        return FactsProblem(path, "wrong-type", f"应为{exp.zh},而不是布尔值", f"expected {exp.en}, not a boolean", value)
-    return FactsProblem(path, "wrong-type", f"类型错误:应为{exp.zh}", f"wrong type: expected {exp.en}", value)
+        return FactsProblem(
+            path,
+            "wrong-type",
+            f"应为{exp.zh},而不是布尔值",
+            f"expected {exp.en}, not a boolean",
+            value,
+        )
+    return FactsProblem(
+        path, "wrong-type", f"类型错误:应为{exp.zh}", f"wrong type: expected {exp.en}", value
+    )
 
 
 def _leaf_errors(errors: Iterable[Any]) -> Iterable[Any]:
@@ -676,10 +904,16 @@ def _find_nonfinite(data: Any, prefix: str = "") -> Iterable[tuple[str, Any]]:
     if isinstance(data, Mapping):
         for key, value in data.items():
             yield from _find_nonfinite(value, f"{prefix}{key}.")
-    elif isinstance(data, Decimal) and not data.is_finite():
+    elif isinstance(data, Decimal | float) and not _is_number(data):
         yield prefix.rstrip("."), data
-    elif isinstance(data, float) and (data != data or data in (float("inf"), float("-inf"))):
-        yield prefix.rstrip("."), data
+
+
+def _without_nulls(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        key: _without_nulls(value) if isinstance(value, Mapping) else value
+        for key, value in data.items()
+        if value is not None
+    }
 
 
 def _without_paths(data: Mapping[str, Any], paths: set[str], prefix: str = "") -> dict[str, Any]:
@@ -700,7 +934,9 @@ FORMULAS: Mapping[str, Text] = {
     "share": Text("占比 = 部分 ÷ 整体 × 100", "share = part ÷ whole × 100"),
     "per_capita": Text("人均 = 总量 ÷ 人数", "per capita = amount ÷ count"),
     "difference": Text("差值 = a − b", "difference = a − b"),
-    "growth": Text("增长率 = (当年 − 上年) ÷ 上年 × 100", "growth = (this year − last year) ÷ last year × 100"),
+    "growth": Text(
+        "增长率 = (当年 − 上年) ÷ 上年 × 100", "growth = (this year − last year) ÷ last year × 100"
+    ),
     "sum": Text("合计 = a + b + …", "sum = a + b + …"),
 }
 FORMULA_ARITY: Mapping[str, tuple[int, int | None]] = {
@@ -739,7 +975,14 @@ def compute_derived(
                 series = inputs[0][1]
                 year = d.year or data_year
                 if year not in series or year - 1 not in series:
-                    problems.append(FactsProblem(d.inputs[0], "missing-year", f"计算“{d.description.zh}”需要{year - 1}年和{year}年的数据", f"computing {d.path} needs values for {year - 1} and {year}"))
+                    problems.append(
+                        FactsProblem(
+                            d.inputs[0],
+                            "missing-year",
+                            f"计算“{d.description.zh}”需要{year - 1}年和{year}年的数据",
+                            f"computing {d.path} needs values for {year - 1} and {year}",
+                        )
+                    )
                     continue
                 before, now = to_decimal(series[year - 1]), to_decimal(series[year])
                 if before == 0:

@@ -129,9 +129,7 @@ def facts_json_schema(rubric: Rubric, types: Mapping[str, FactType]) -> dict[str
                 },
             },
         },
-        "x-cross-checks": [
-            {"kind": c.kind, "facts": list(c.facts)} for c in rubric.cross_checks
-        ],
+        "x-cross-checks": [{"kind": c.kind, "facts": list(c.facts)} for c in rubric.cross_checks],
     }
 
 

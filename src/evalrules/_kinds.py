@@ -19,7 +19,9 @@ import attrs
 from evalrules._model import (
     NOT_APPLICABLE_POLICIES,
     VETO_EFFECTS,
+    DerivedFact,
     DerivedValue,
+    FactSpec,
     Indicator,
     Rubric,
     Rule,
@@ -36,6 +38,8 @@ __all__ = [
     "RuleKind",
     "condition_facts",
     "condition_problems",
+    "condition_type_problems",
+    "declared_type",
     "describe_condition",
     "rule_kind",
 ]
@@ -75,7 +79,7 @@ def compare(left: Any, op: str, right: Any) -> bool:
     raise ValueError(f"unknown operator {op!r}")
 
 
-class MissingFact(Exception):  # noqa: N818 - a signal inside the engine, not an error
+class MissingFact(Exception):
     """Raised by :meth:`RuleContext.fact` when an optional fact is absent.
 
     The engine turns it into a facts problem, or into ``not_assessable`` in partial mode.
@@ -172,7 +176,18 @@ class RuleContext:
             value = self._facts[path]
             self._read[path] = value
             return value
-        raise MissingFact(path)
+        raise MissingFact(self._missing_input(path))
+
+    def _missing_input(self, path: str, seen: frozenset[str] = frozenset()) -> str:
+        """For a derived fact left uncomputed, the observed fact whose absence is the cause:
+        that is what the district must supply."""
+        declared = next((d for d in self.rubric.derived if d.path == path), None)
+        if declared is None or path in seen:
+            return path
+        for source in declared.inputs:
+            if source not in self._facts and source not in self._derived:
+                return self._missing_input(source, seen | {path})
+        return path
 
     def has_fact(self, path: str) -> bool:
         """True when the fact is present (without recording it)."""
@@ -203,9 +218,7 @@ class RuleContext:
 
     def _add(self, kind: str, points: Any, message_id: str, outcome: str, **kw: Any) -> None:
         effect = kw.pop("effect", None)
-        self.effects.append(
-            Effect(kind, to_decimal(points), message_id, dict(kw), outcome, effect)
-        )
+        self.effects.append(Effect(kind, to_decimal(points), message_id, dict(kw), outcome, effect))
 
     def outcome(self, outcome: str) -> None:
         """Record an outcome that changes no points (e.g. ``met``, ``full``)."""
@@ -266,7 +279,8 @@ class DescribeContext:
 
     def unit(self, path: str) -> str:
         """The unit of a fact, or ``""``."""
-        for spec in (*self.rubric.facts, *self.rubric.derived):
+        specs: tuple[FactSpec | DerivedFact, ...] = (*self.rubric.facts, *self.rubric.derived)
+        for spec in specs:
             if spec.path == path:
                 return spec.unit or ""
         return ""
@@ -399,6 +413,13 @@ def condition_problems(cond: Any, where: str = "when") -> list[str]:
     return problems
 
 
+def lower_first(text: str) -> str:
+    """Lower-case a leading capital so a fact's label reads inside an English sentence."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def describe_condition(cond: Mapping[str, Any], ctx: DescribeContext) -> Text:
     """Put a condition into words in Chinese and English."""
     if "all" in cond or "any" in cond:
@@ -407,6 +428,7 @@ def describe_condition(cond: Mapping[str, Any], ctx: DescribeContext) -> Text:
         zh_join, en_join = ("且", " and ") if key == "all" else ("或", " or ")
         return Text(zh_join.join(p.zh for p in parts), en_join.join(p.en for p in parts))
     label = ctx.label(cond["fact"])
+    label = Text(label.zh, lower_first(label.en))
     op = cond.get("op", "==")
     value = cond.get("value", True)
     if isinstance(value, bool) and op in ("==", "!="):
@@ -421,6 +443,63 @@ def describe_condition(cond: Mapping[str, Any], ctx: DescribeContext) -> Text:
         f"{label.zh}{OPERATORS[op].zh}{shown}{unit}",
         f"{label.en} {OPERATORS[op].en} {shown}{unit}",
     )
+
+
+#: Builtin fact types whose values are numbers (derived facts are numbers too).
+NUMERIC_TYPES = frozenset({"count", "money", "percent", "ratio"})
+#: Every builtin fact type; a plugin's types are not checked here (their values are unknown).
+BUILTIN_TYPES = NUMERIC_TYPES | {"boolean", "text", "series", "judgement"}
+#: What :func:`declared_type` returns for a derived fact (always a number).
+DERIVED = "derived number"
+
+
+def declared_type(rubric: Rubric, path: str) -> str | None:
+    """The declared type of a fact (``DERIVED`` for a derived fact), ``None`` if undeclared."""
+    for spec in rubric.facts:
+        if spec.path == path:
+            return spec.type
+    if any(d.path == path for d in rubric.derived):
+        return DERIVED
+    return None
+
+
+def condition_type_problems(cond: Any, rubric: Rubric, where: str = "when") -> list[str]:
+    """Check each comparison of a condition against its fact's declared type.
+
+    A comparison that can never work (``>=`` on a boolean, a number against a text, a year
+    series compared with anything) would otherwise fail only when a district's facts are
+    evaluated; it is reported when the rubric loads instead. Facts of a plugin's type, and
+    undeclared facts (reported elsewhere), are not checked.
+    """
+    if not isinstance(cond, Mapping):
+        return []
+    for key in ("all", "any"):
+        if key in cond:
+            subs = cond[key] if isinstance(cond[key], list | tuple) else []
+            return [
+                problem
+                for i, sub in enumerate(subs)
+                for problem in condition_type_problems(sub, rubric, f"{where}.{key}[{i}]")
+            ]
+    path, op, value = cond.get("fact"), cond.get("op", "=="), cond.get("value", True)
+    if not isinstance(path, str) or op not in OPERATORS:
+        return []
+    ftype = declared_type(rubric, path)
+    if ftype is None or (ftype != DERIVED and ftype not in BUILTIN_TYPES):
+        return []
+    if ftype in NUMERIC_TYPES or ftype == DERIVED:
+        if isinstance(value, bool | str):
+            return [f"{where}: {path} is a {ftype}; compare it with a number, not {value!r}"]
+        return []
+    if ftype in ("boolean", "text"):
+        if op not in ("==", "!="):
+            return [f"{where}: {path} is a {ftype}; operator {op} needs a number"]
+        expected = bool if ftype == "boolean" else str
+        if not isinstance(value, expected):
+            want = "true or false" if ftype == "boolean" else "a text"
+            return [f"{where}: {path} is a {ftype}; compare it with {want}, not {value!r}"]
+        return []
+    return [f"{where}: {path} is a {ftype}, which a condition cannot compare"]
 
 
 def check_policy(policy: Any) -> str | None:

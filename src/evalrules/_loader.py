@@ -78,6 +78,12 @@ class _Problems:
     def __init__(self, file: str | None) -> None:
         self.file = file
         self.items: list[RubricProblem] = []
+        # Nodes whose max could not be read (ids): sums over them would only repeat the
+        # problem already reported, so they are not checked.
+        self.unsure: set[int] = set()
+        # Set when a fact or derived declaration could not be read: a rule reading it is
+        # then not reported as reading an undeclared fact.
+        self.facts_unread = False
 
     def add(
         self,
@@ -88,9 +94,7 @@ class _Problems:
         indicator: str | None = None,
         rule: str | None = None,
     ) -> None:
-        self.items.append(
-            RubricProblem(message, code, self.file, indicator, rule, path)
-        )
+        self.items.append(RubricProblem(message, code, self.file, indicator, rule, path))
 
 
 def read_rubric_file(path: Path, resolve: Callable[[str], Mapping[str, Any]] | None = None) -> Any:
@@ -119,7 +123,12 @@ def _text(raw: Any, where: str, p: _Problems, *, required: bool = True, **loc: A
     if isinstance(raw, str):
         return Text(raw, "")
     if not isinstance(raw, Mapping):
-        p.add(f"must be a text or {{zh, en}}, got {type(raw).__name__}", "wrong-type", path=where, **loc)
+        p.add(
+            f"must be a text or {{zh, en}}, got {type(raw).__name__}",
+            "wrong-type",
+            path=where,
+            **loc,
+        )
         return Text("")
     for key in sorted(set(raw) - {"zh", "en"}, key=str):
         p.add(f"unknown key {key!r} (use zh, en)", "unknown-key", path=f"{where}.{key}", **loc)
@@ -133,7 +142,9 @@ def _text(raw: Any, where: str, p: _Problems, *, required: bool = True, **loc: A
     return Text(zh, en)
 
 
-def _number(raw: Any, where: str, p: _Problems, *, minimum: Decimal | None = ZERO, **loc: Any) -> Decimal | None:
+def _number(
+    raw: Any, where: str, p: _Problems, *, minimum: Decimal | None = ZERO, **loc: Any
+) -> Decimal | None:
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal | float | str):
         p.add(f"must be a number, got {raw!r}", "wrong-type", path=where, **loc)
         return None
@@ -146,17 +157,40 @@ def _number(raw: Any, where: str, p: _Problems, *, minimum: Decimal | None = ZER
         p.add(f"must be a finite number, got {raw}", "not-finite", path=where, **loc)
         return None
     if minimum is not None and value < minimum:
-        p.add(f"must be at least {plain(minimum)}, got {plain(value)}", "out-of-range", path=where, **loc)
+        p.add(
+            f"must be at least {plain(minimum)}, got {plain(value)}",
+            "out-of-range",
+            path=where,
+            **loc,
+        )
         return None
     return value
 
 
-def _keys(raw: Mapping[str, Any], allowed: Iterable[str], where: str, p: _Problems, **loc: Any) -> None:
+def _keys(
+    raw: Mapping[str, Any], allowed: Iterable[str], where: str, p: _Problems, **loc: Any
+) -> None:
     allowed = set(allowed)
     for key in sorted(set(raw) - allowed, key=str):
-        near = sorted(allowed, key=lambda a: _distance(str(key), a))[:1]
-        hint = f"; did you mean {near[0]!r}?" if near and _distance(str(key), near[0]) <= 3 else ""
-        p.add(f"unknown key {key!r}{hint}", "unknown-key", path=f"{where}.{key}" if where else str(key), **loc)
+        near = [
+            a
+            for a in sorted(allowed, key=lambda a: (_distance(str(key), a), a))
+            if _near(str(key), a)
+        ]
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        p.add(
+            f"unknown key {key!r}{hint}",
+            "unknown-key",
+            path=f"{where}.{key}" if where else str(key),
+            **loc,
+        )
+
+
+def _near(key: str, known: str) -> bool:
+    """Whether ``key`` looks like a slip for ``known``: a few edits, or one spelled out."""
+    if _distance(key, known) <= min(3, max(1, len(known) // 2)):
+        return True
+    return len(known) >= 3 and (key.startswith(known) or known.startswith(key))
 
 
 def _distance(a: str, b: str) -> int:
@@ -171,14 +205,20 @@ def _distance(a: str, b: str) -> int:
 
 def _source(raw: Any, where: str, p: _Problems, **loc: Any) -> Source:
     if raw is None:
-        p.add("a source is required: {document, clause} or {inferred: true, why}", "no-source", path=where, **loc)
+        p.add(
+            "a source is required: {document, clause} or {inferred: true, why}",
+            "no-source",
+            path=where,
+            **loc,
+        )
         return Source()
     if not isinstance(raw, Mapping):
         p.add("must be a mapping", "wrong-type", path=where, **loc)
         return Source()
     _keys(raw, ("document", "clause", "url", "inferred", "why"), where, p, **loc)
     inferred = raw.get("inferred", False)
-    if not isinstance(inferred, bool):
+    unreadable = not isinstance(inferred, bool)
+    if unreadable:
         p.add("inferred must be true or false", "wrong-type", path=f"{where}.inferred", **loc)
         inferred = False
     values = {}
@@ -189,17 +229,35 @@ def _source(raw: Any, where: str, p: _Problems, **loc: Any) -> Source:
             value = None
         values[key] = None if value is None else str(value)
     if inferred and not values["why"]:
-        p.add("an inferred rule must say why (what it was inferred from)", "no-reason", path=f"{where}.why", **loc)
-    if not inferred and not values["document"]:
-        p.add("a documented rule must name its document (or say inferred: true)", "no-source", path=f"{where}.document", **loc)
+        p.add(
+            "an inferred rule must say why (what it was inferred from)",
+            "no-reason",
+            path=f"{where}.why",
+            **loc,
+        )
+    if not inferred and not unreadable and not values["document"]:
+        p.add(
+            "a documented rule must name its document (or say inferred: true)",
+            "no-source",
+            path=f"{where}.document",
+            **loc,
+        )
     return Source(values["document"], values["clause"], values["url"], inferred, values["why"])
 
 
 # ------------------------------------------------------------------------------- facts
 
 _FACT_KEYS = (
-    "type", "unit", "description", "required", "required_if", "minimum", "maximum",
-    "plausible_max", "items", "source",
+    "type",
+    "unit",
+    "description",
+    "required",
+    "required_if",
+    "minimum",
+    "maximum",
+    "plausible_max",
+    "items",
+    "source",
 )
 
 
@@ -208,25 +266,42 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
         return ()
     if not isinstance(raw, Mapping):
         p.add("facts must map fact paths to declarations", "wrong-type", path="facts")
+        p.facts_unread = True
         return ()
     specs = []
     for path in raw:
         where = f"facts.{path}"
         decl = raw[path]
         if not isinstance(path, str) or not _PATH.match(path):
-            p.add(f"fact path {path!r} must be dotted lowercase words (funding.primary.pupils)", "bad-path", path=where)
+            p.add(
+                f"fact path {path!r} must be dotted lowercase words (funding.primary.pupils)",
+                "bad-path",
+                path=where,
+            )
+            p.facts_unread = True
             continue
         if not isinstance(decl, Mapping):
             p.add("a fact declaration must be a mapping", "wrong-type", path=where)
+            p.facts_unread = True
             continue
         _keys(decl, _FACT_KEYS, where, p)
         ftype = decl.get("type")
         if not isinstance(ftype, str):
-            p.add("type is required (count, money, percent, ratio, boolean, text, series, judgement)", "missing", path=f"{where}.type")
+            p.add(
+                "type is required (count, money, percent, ratio, boolean, text, series, judgement)",
+                "missing",
+                path=f"{where}.type",
+            )
+            p.facts_unread = True
             continue
         items = decl.get("items")
         if ftype == "series" and not isinstance(items, str):
-            p.add("a series needs items: the type of each year's value", "missing", path=f"{where}.items")
+            p.add(
+                "a series needs items: the type of each year's value",
+                "missing",
+                path=f"{where}.items",
+            )
+            p.facts_unread = True
             continue
         if ftype != "series" and items is not None:
             p.add("items is only for series", "unknown-key", path=f"{where}.items")
@@ -236,11 +311,19 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
             required = True
         required_if = decl.get("required_if")
         if required_if is not None and not isinstance(required_if, str):
-            p.add("required_if must be a boolean fact's path", "wrong-type", path=f"{where}.required_if")
+            p.add(
+                "required_if must be a boolean fact's path",
+                "wrong-type",
+                path=f"{where}.required_if",
+            )
             required_if = None
         limits: dict[str, Decimal | None] = {}
         for key in ("minimum", "maximum", "plausible_max"):
-            limits[key] = None if decl.get(key) is None else _number(decl[key], f"{where}.{key}", p, minimum=None)
+            limits[key] = (
+                None
+                if decl.get(key) is None
+                else _number(decl[key], f"{where}.{key}", p, minimum=None)
+            )
         unit = decl.get("unit")
         specs.append(
             FactSpec(
@@ -261,14 +344,26 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
     for s in specs:
         for other in paths:
             if other.startswith(s.path + "."):
-                p.add(f"{s.path} is a fact and also a group containing {other}", "path-conflict", path=f"facts.{s.path}")
+                p.add(
+                    f"{s.path} is a fact and also a group containing {other}",
+                    "path-conflict",
+                    path=f"facts.{s.path}",
+                )
                 break
         if s.required_if is not None:
             target = next((t for t in specs if t.path == s.required_if), None)
             if target is None:
-                p.add(f"required_if names an undeclared fact {s.required_if!r}", "unknown-fact", path=f"facts.{s.path}.required_if")
+                p.add(
+                    f"required_if names an undeclared fact {s.required_if!r}",
+                    "unknown-fact",
+                    path=f"facts.{s.path}.required_if",
+                )
             elif target.type != "boolean":
-                p.add(f"required_if must name a boolean fact; {s.required_if} is a {target.type}", "wrong-type", path=f"facts.{s.path}.required_if")
+                p.add(
+                    f"required_if must name a boolean fact; {s.required_if} is a {target.type}",
+                    "wrong-type",
+                    path=f"facts.{s.path}.required_if",
+                )
     return tuple(specs)
 
 
@@ -279,6 +374,7 @@ def _derived(raw: Any, p: _Problems, fact_paths: set[str]) -> tuple[DerivedFact,
         return ()
     if not isinstance(raw, Mapping):
         p.add("derived must map paths to formulas", "wrong-type", path="derived")
+        p.facts_unread = True
         return ()
     out = []
     known = set(fact_paths)
@@ -287,28 +383,48 @@ def _derived(raw: Any, p: _Problems, fact_paths: set[str]) -> tuple[DerivedFact,
         decl = raw[path]
         if not isinstance(path, str) or not _PATH.match(path):
             p.add(f"derived path {path!r} must be dotted lowercase words", "bad-path", path=where)
+            p.facts_unread = True
             continue
         if path in fact_paths:
-            p.add(f"{path} is declared both as a fact and as a derived fact", "duplicate-fact", path=where)
+            p.add(
+                f"{path} is declared both as a fact and as a derived fact",
+                "duplicate-fact",
+                path=where,
+            )
         if not isinstance(decl, Mapping):
             p.add("a derived fact must be a mapping", "wrong-type", path=where)
+            p.facts_unread = True
             continue
         _keys(decl, ("formula", "inputs", "unit", "description", "year"), where, p)
         formula = decl.get("formula")
-        if formula not in FORMULA_ARITY:
-            p.add(f"unknown formula {formula!r} (use {', '.join(FORMULA_ARITY)})", "unknown-formula", path=f"{where}.formula")
+        if not isinstance(formula, str) or formula not in FORMULA_ARITY:
+            p.add(
+                f"unknown formula {formula!r} (use {', '.join(FORMULA_ARITY)})",
+                "unknown-formula",
+                path=f"{where}.formula",
+            )
+            p.facts_unread = True
             continue
         inputs = decl.get("inputs")
         if not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs):
             p.add("inputs must be a list of fact paths", "wrong-type", path=f"{where}.inputs")
+            p.facts_unread = True
             continue
         lo, hi = FORMULA_ARITY[formula]
         if len(inputs) < lo or (hi is not None and len(inputs) > hi):
             want = str(lo) if lo == hi else f"at least {lo}"
-            p.add(f"{formula} takes {want} inputs, got {len(inputs)}", "bad-arity", path=f"{where}.inputs")
+            p.add(
+                f"{formula} takes {want} inputs, got {len(inputs)}",
+                "bad-arity",
+                path=f"{where}.inputs",
+            )
         for i, name in enumerate(inputs):
             if name not in known:
-                p.add(f"input {name!r} is not a declared fact or an earlier derived fact", "unknown-fact", path=f"{where}.inputs[{i}]")
+                p.add(
+                    f"input {name!r} is not a declared fact or an earlier derived fact",
+                    "unknown-fact",
+                    path=f"{where}.inputs[{i}]",
+                )
         year = decl.get("year")
         if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
             p.add("year must be a whole number", "wrong-type", path=f"{where}.year")
@@ -330,7 +446,17 @@ def _derived(raw: Any, p: _Problems, fact_paths: set[str]) -> tuple[DerivedFact,
 
 # -------------------------------------------------------------------------- indicators
 
-_NODE_KEYS = ("code", "title", "max", "children", "rules", "methods", "evidence", "not_applicable", "note")
+_NODE_KEYS = (
+    "code",
+    "title",
+    "max",
+    "children",
+    "rules",
+    "methods",
+    "evidence",
+    "not_applicable",
+    "note",
+)
 _RULE_KEYS = ("code", "kind", "params", "name", "message", "source", "aliases", "monotonic")
 
 
@@ -340,31 +466,59 @@ def _rule(raw: Any, where: str, p: _Problems, indicator: str) -> Rule | None:
         return None
     code = raw.get("code")
     if not isinstance(code, str) or not _CODE.match(code):
-        p.add(f"rule code {code!r} must be text such as PJ-8.2-a", "bad-code", path=f"{where}.code", indicator=indicator)
+        p.add(
+            f"rule code {code!r} must be text such as PJ-8.2-a",
+            "bad-code",
+            path=f"{where}.code",
+            indicator=indicator,
+        )
         return None
-    loc = {"indicator": indicator, "rule": code}
+    loc: dict[str, Any] = {"indicator": indicator, "rule": code}
     _keys(raw, _RULE_KEYS, where, p, **loc)
+    # A rule without a kind or with unreadable params is reported here and then left out,
+    # so that the rule-kind checks do not report it a second time.
+    usable = True
     kind = raw.get("kind")
     if not isinstance(kind, str) or not kind:
         p.add("kind is required", "missing", path=f"{where}.kind", **loc)
-        kind = ""
+        kind, usable = "", False
     params = raw.get("params", {})
     if not isinstance(params, Mapping):
         p.add("params must be a mapping", "wrong-type", path=f"{where}.params", **loc)
-        params = {}
-    message = None if raw.get("message") is None else _text(raw["message"], f"{where}.message", p, **loc)
+        params, usable = {}, False
+    message = (
+        None if raw.get("message") is None else _text(raw["message"], f"{where}.message", p, **loc)
+    )
     monotonic = []
-    for i, m in enumerate(raw.get("monotonic") or []):
+    monotonic_raw = raw.get("monotonic") or []
+    if not isinstance(monotonic_raw, list):
+        p.add("monotonic must be a list", "wrong-type", path=f"{where}.monotonic", **loc)
+        monotonic_raw = []
+    for i, m in enumerate(monotonic_raw):
         mw = f"{where}.monotonic[{i}]"
-        if not isinstance(m, Mapping) or not isinstance(m.get("fact"), str) or m.get("direction") not in ("helps", "hurts"):
-            p.add("monotonic entries are {fact: path, direction: helps|hurts}", "bad-monotonic", path=mw, **loc)
+        if (
+            not isinstance(m, Mapping)
+            or not isinstance(m.get("fact"), str)
+            or m.get("direction") not in ("helps", "hurts")
+        ):
+            p.add(
+                "monotonic entries are {fact: path, direction: helps|hurts}",
+                "bad-monotonic",
+                path=mw,
+                **loc,
+            )
             continue
         monotonic.append(Monotonic(m["fact"], m["direction"]))
     aliases = raw.get("aliases") or []
     if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        p.add("aliases must be a list of former rule codes", "wrong-type", path=f"{where}.aliases", **loc)
+        p.add(
+            "aliases must be a list of former rule codes",
+            "wrong-type",
+            path=f"{where}.aliases",
+            **loc,
+        )
         aliases = []
-    return Rule(
+    rule = Rule(
         code=code,
         kind=kind,
         params=_plain_params(params),
@@ -374,6 +528,7 @@ def _rule(raw: Any, where: str, p: _Problems, indicator: str) -> Rule | None:
         aliases=tuple(aliases),
         monotonic=tuple(monotonic),
     )
+    return rule if usable else None
 
 
 def _plain_params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -397,9 +552,13 @@ def _node(raw: Any, where: str, p: _Problems, depth: int) -> Indicator | None:
     if isinstance(code, int) and not isinstance(code, bool):
         code = str(code)
     if not isinstance(code, str) or not _CODE.match(code):
-        p.add(f"indicator code {code!r} must be text such as \"8.2\" (quote numbers)", "bad-code", path=f"{where}.code")
+        p.add(
+            f'indicator code {code!r} must be text such as "8.2" (quote numbers)',
+            "bad-code",
+            path=f"{where}.code",
+        )
         return None
-    loc = {"indicator": code}
+    loc: dict[str, Any] = {"indicator": code}
     _keys(raw, _NODE_KEYS, where, p, **loc)
     title = _text(raw.get("title"), f"{where}.title", p, **loc)
     max_points = _number(raw.get("max"), f"{where}.max", p, **loc) if "max" in raw else None
@@ -414,20 +573,38 @@ def _node(raw: Any, where: str, p: _Problems, depth: int) -> Indicator | None:
         p.add("rules must be a list", "wrong-type", path=f"{where}.rules", **loc)
         rules_raw = []
     if children_raw and rules_raw:
-        p.add("an indicator has either children or rules, not both", "children-and-rules", path=where, **loc)
-    if not children_raw and not rules_raw:
+        p.add(
+            "an indicator has either children or rules, not both",
+            "children-and-rules",
+            path=where,
+            **loc,
+        )
+    malformed = not isinstance(raw.get("children") or [], list) or not isinstance(
+        raw.get("rules") or [], list
+    )
+    if not children_raw and not rules_raw and not malformed:
         p.add("a scored item needs at least one rule", "no-rules", path=where, **loc)
     children = tuple(
-        c for i, r in enumerate(children_raw) if (c := _node(r, f"{where}.children[{i}]", p, depth + 1)) is not None
+        c
+        for i, r in enumerate(children_raw)
+        if (c := _node(r, f"{where}.children[{i}]", p, depth + 1)) is not None
     )
     rules = tuple(
-        r for i, x in enumerate(rules_raw) if (r := _rule(x, f"{where}.rules[{i}]", p, code)) is not None
+        r
+        for i, x in enumerate(rules_raw)
+        if (r := _rule(x, f"{where}.rules[{i}]", p, code)) is not None
     )
     policy = raw.get("not_applicable")
     if policy is not None and policy not in NOT_APPLICABLE_POLICIES:
-        p.add(f"not_applicable must be one of {', '.join(NOT_APPLICABLE_POLICIES)}", "bad-policy", path=f"{where}.not_applicable", **loc)
+        p.add(
+            f"not_applicable must be one of {', '.join(NOT_APPLICABLE_POLICIES)}",
+            "bad-policy",
+            path=f"{where}.not_applicable",
+            **loc,
+        )
         policy = None
-    if max_points is not None and children and len(children) == len(children_raw):
+    complete = len(children) == len(children_raw) and not any(id(c) in p.unsure for c in children)
+    if max_points is not None and children and complete:
         total = sum((c.max for c in children), ZERO)
         if total != max_points:
             p.add(
@@ -444,7 +621,7 @@ def _node(raw: Any, where: str, p: _Problems, depth: int) -> Indicator | None:
             return ()
         return tuple(value)
 
-    return Indicator(
+    indicator = Indicator(
         code=code,
         title=title,
         max=max_points if max_points is not None else ZERO,
@@ -455,6 +632,9 @@ def _node(raw: Any, where: str, p: _Problems, depth: int) -> Indicator | None:
         not_applicable=policy,
         note=None if raw.get("note") is None else str(raw["note"]),
     )
+    if max_points is None:
+        p.unsure.add(id(indicator))
+    return indicator
 
 
 def _grades(raw: Any, p: _Problems) -> tuple[GradeBand, ...]:
@@ -463,7 +643,9 @@ def _grades(raw: Any, p: _Problems) -> tuple[GradeBand, ...]:
     if not isinstance(raw, list) or not raw:
         p.add("grades must be a non-empty list, highest first", "wrong-type", path="grades")
         return ()
-    bands = []
+    bands: list[GradeBand] = []
+    # (index in the file, band, min given but unreadable) for the order checks
+    read: list[tuple[int, GradeBand, bool]] = []
     for i, g in enumerate(raw):
         where = f"grades[{i}]"
         if not isinstance(g, Mapping):
@@ -474,16 +656,29 @@ def _grades(raw: Any, p: _Problems) -> tuple[GradeBand, ...]:
         if not isinstance(code, str) or not code:
             p.add("code is required", "missing", path=f"{where}.code")
             continue
-        lower = None if g.get("min") is None else _number(g["min"], f"{where}.min", p, minimum=None)
-        bands.append(GradeBand(code, _text(g.get("label"), f"{where}.label", p), lower))
-    for i, band in enumerate(bands):
-        last = i == len(bands) - 1
+        given = g.get("min") is not None
+        lower = _number(g["min"], f"{where}.min", p, minimum=None) if given else None
+        band = GradeBand(code, _text(g.get("label"), f"{where}.label", p), lower)
+        bands.append(band)
+        read.append((i, band, given and lower is None))
+    for n, (i, band, unreadable) in enumerate(read):
+        if unreadable:
+            continue  # already reported; its place in the order cannot be judged
+        where = f"grades[{i}].min"
+        last = n == len(read) - 1
         if last and band.lower is not None:
-            p.add("the lowest grade must have no min (it takes every lower total)", "grade-gap", path=f"grades[{i}].min")
+            p.add(
+                "the lowest grade must have no min (it takes every lower total)",
+                "grade-gap",
+                path=where,
+            )
         if not last and band.lower is None:
-            p.add("only the lowest grade may omit min", "grade-gap", path=f"grades[{i}].min")
-        if i and band.lower is not None and bands[i - 1].lower is not None and band.lower >= bands[i - 1].lower:  # type: ignore[operator]
-            p.add("grades must be listed highest first with decreasing min", "grade-order", path=f"grades[{i}].min")
+            p.add("only the lowest grade may omit min", "grade-gap", path=where)
+        previous = read[n - 1][1].lower if n else None
+        if band.lower is not None and previous is not None and band.lower >= previous:
+            p.add(
+                "grades must be listed highest first with decreasing min", "grade-order", path=where
+            )
     codes = [b.code for b in bands]
     for dup in sorted({c for c in codes if codes.count(c) > 1}):
         p.add(f"grade code {dup!r} is used twice", "duplicate-code", path="grades")
@@ -491,18 +686,46 @@ def _grades(raw: Any, p: _Problems) -> tuple[GradeBand, ...]:
 
 
 _TOP_KEYS = (
-    "evalrules", "id", "year", "data_year", "version", "title", "source", "total", "precision",
-    "rounding", "not_applicable", "not_applicable_source", "bonus_cap", "grades", "grades_source",
-    "facts", "derived", "cross_checks", "indicators", "bonus", "extends", "replace", "remove",
-    "add", "note",
+    "evalrules",
+    "id",
+    "year",
+    "data_year",
+    "version",
+    "title",
+    "source",
+    "total",
+    "precision",
+    "rounding",
+    "not_applicable",
+    "not_applicable_source",
+    "bonus_cap",
+    "grades",
+    "grades_source",
+    "facts",
+    "derived",
+    "cross_checks",
+    "indicators",
+    "bonus",
+    "extends",
+    "replace",
+    "remove",
+    "add",
+    "note",
 )
 
 
-def build_rubric(raw: Any, *, file: str | None = None, plugin: str | None = None) -> Rubric:
+def build_rubric(
+    raw: Any,
+    *,
+    file: str | None = None,
+    plugin: str | None = None,
+    check: Callable[[Rubric], Iterable[RubricProblem]] | None = None,
+) -> Rubric:
     """Build and check a :class:`Rubric` from a raw document (``extends`` already applied).
 
-    Checks everything that needs no plugin; rule kinds and fact types are checked by the
-    compiler.
+    Checks everything that needs no plugin. ``check`` adds the problems only the registered
+    rule kinds and fact types can find (the compiler's); it runs on the rubric as read even
+    when the file has other problems, so that every problem is reported in one error.
 
     Raises:
         RubricError: listing every problem.
@@ -513,10 +736,18 @@ def build_rubric(raw: Any, *, file: str | None = None, plugin: str | None = None
         raise RubricError(p.items, rubric=file)
     _keys(raw, _TOP_KEYS, "", p)
     if raw.get("evalrules") != RUBRIC_FORMAT:
-        p.add(f"format marker 'evalrules: {RUBRIC_FORMAT}' is required", "bad-format", path="evalrules")
+        p.add(
+            f"format marker 'evalrules: {RUBRIC_FORMAT}' is required",
+            "bad-format",
+            path="evalrules",
+        )
     family = raw.get("id")
     if not isinstance(family, str) or not _FAMILY.match(family):
-        p.add(f"id {family!r} must be lowercase words joined by '-' (panjin-county)", "bad-id", path="id")
+        p.add(
+            f"id {family!r} must be lowercase words joined by '-' (panjin-county)",
+            "bad-id",
+            path="id",
+        )
         family = "unknown"
     year = raw.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not 1949 <= year <= 2200:
@@ -528,7 +759,7 @@ def build_rubric(raw: Any, *, file: str | None = None, plugin: str | None = None
         data_year = None
     version = raw.get("version")
     if not isinstance(version, str | int) or isinstance(version, bool):
-        p.add("version is required (text such as \"1.0.0\")", "missing", path="version")
+        p.add('version is required (text such as "1.0.0")', "missing", path="version")
         version = "0"
     source_raw = raw.get("source") or {}
     if not isinstance(source_raw, Mapping):
@@ -536,19 +767,27 @@ def build_rubric(raw: Any, *, file: str | None = None, plugin: str | None = None
         source_raw = {}
     _keys(source_raw, ("number", "title", "url"), "source", p)
     source = SourceDocument(
-        *(None if source_raw.get(k) is None else str(source_raw[k]) for k in ("number", "title", "url"))
+        *(
+            None if source_raw.get(k) is None else str(source_raw[k])
+            for k in ("number", "title", "url")
+        )
     )
-    precision = _number(raw.get("precision", "0.1"), "precision", p) or Decimal("0.1")
-    if precision <= 0:
+    precision = _number(raw.get("precision", "0.1"), "precision", p)
+    if precision is not None and precision <= 0:
         p.add("precision must be positive", "out-of-range", path="precision")
+    if precision is None or precision <= 0:
         precision = Decimal("0.1")
     rounding = raw.get("rounding", "ROUND_HALF_UP")
-    if rounding not in ROUNDINGS:
+    if not isinstance(rounding, str) or rounding not in ROUNDINGS:
         p.add(f"rounding must be one of {', '.join(ROUNDINGS)}", "bad-rounding", path="rounding")
         rounding = "ROUND_HALF_UP"
     policy = raw.get("not_applicable", "full")
     if policy not in NOT_APPLICABLE_POLICIES:
-        p.add(f"not_applicable must be one of {', '.join(NOT_APPLICABLE_POLICIES)}", "bad-policy", path="not_applicable")
+        p.add(
+            f"not_applicable must be one of {', '.join(NOT_APPLICABLE_POLICIES)}",
+            "bad-policy",
+            path="not_applicable",
+        )
         policy = "full"
     for key in ("not_applicable_source", "grades_source"):
         if raw.get(key) is not None:
@@ -559,15 +798,27 @@ def build_rubric(raw: Any, *, file: str | None = None, plugin: str | None = None
     derived = _derived(raw.get("derived"), p, fact_paths)
     readable = fact_paths | {d.path for d in derived}
     cross = []
-    for i, c in enumerate(raw.get("cross_checks") or []):
+    cross_raw = raw.get("cross_checks") or []
+    if not isinstance(cross_raw, list):
+        p.add("cross_checks must be a list", "wrong-type", path="cross_checks")
+        cross_raw = []
+    for i, c in enumerate(cross_raw):
         where = f"cross_checks[{i}]"
-        if not isinstance(c, Mapping) or not isinstance(c.get("kind"), str) or not isinstance(c.get("facts"), list):
+        if (
+            not isinstance(c, Mapping)
+            or not isinstance(c.get("kind"), str)
+            or not isinstance(c.get("facts"), list)
+        ):
             p.add("a cross check is {kind, facts: [paths]}", "wrong-type", path=where)
             continue
         _keys(c, ("kind", "facts", "description"), where, p)
         for j, f in enumerate(c["facts"]):
-            if f not in readable:
-                p.add(f"cross check names an undeclared fact {f!r}", "unknown-fact", path=f"{where}.facts[{j}]")
+            if not isinstance(f, str) or f not in readable:
+                p.add(
+                    f"cross check names an undeclared fact {f!r}",
+                    "unknown-fact",
+                    path=f"{where}.facts[{j}]",
+                )
         desc = _text(c.get("description"), f"{where}.description", p, required=False)
         cross.append(CrossCheck(c["kind"], tuple(str(f) for f in c["facts"]), desc))
 
@@ -576,13 +827,23 @@ def build_rubric(raw: Any, *, file: str | None = None, plugin: str | None = None
         p.add("indicators must be a non-empty list", "missing", path="indicators")
         indicators_raw = []
     indicators = tuple(
-        n for i, r in enumerate(indicators_raw) if (n := _node(r, f"indicators[{i}]", p, 1)) is not None
+        n
+        for i, r in enumerate(indicators_raw)
+        if (n := _node(r, f"indicators[{i}]", p, 1)) is not None
+    )
+    # The declared total is compared only with a tree whose first-level maxes were all read.
+    tree_read = (
+        bool(indicators)
+        and len(indicators) == len(indicators_raw)
+        and not any(id(n) in p.unsure for n in indicators)
     )
     bonus_raw = raw.get("bonus") or []
     if not isinstance(bonus_raw, list):
         p.add("bonus must be a list of bonus items", "wrong-type", path="bonus")
         bonus_raw = []
-    bonus = tuple(n for i, r in enumerate(bonus_raw) if (n := _node(r, f"bonus[{i}]", p, 1)) is not None)
+    bonus = tuple(
+        n for i, r in enumerate(bonus_raw) if (n := _node(r, f"bonus[{i}]", p, 1)) is not None
+    )
     for item in bonus:
         if item.children:
             p.add("a bonus item cannot have children", "bonus-children", indicator=item.code)
@@ -608,18 +869,44 @@ def build_rubric(raw: Any, *, file: str | None = None, plugin: str | None = None
         plugin=plugin,
         extends=raw.get("extends") if isinstance(raw.get("extends"), str) else None,
     )
-    _check_tree(rubric, raw, p, readable)
+    _check_tree(rubric, raw, p, readable, tree_read=tree_read)
+    if check is not None:
+        p.items.extend(
+            problem
+            for problem in check(rubric)
+            if not (p.facts_unread and problem.code == "undeclared-fact")
+        )
     if p.items:
         raise RubricError(p.items, rubric=file or rubric.ref)
     return rubric
 
 
-def _check_tree(rubric: Rubric, raw: Mapping[str, Any], p: _Problems, readable: set[str]) -> None:
+def _check_tree(
+    rubric: Rubric, raw: Mapping[str, Any], p: _Problems, readable: set[str], *, tree_read: bool
+) -> None:
     seen: dict[str, str] = {}
     for node in rubric.walk():
         if node.code in seen:
-            p.add(f"indicator code {node.code!r} is used twice", "duplicate-code", indicator=node.code)
+            p.add(
+                f"indicator code {node.code!r} is used twice", "duplicate-code", indicator=node.code
+            )
         seen[node.code] = node.code
+        if id(node) not in p.unsure and not _multiple(node.max, rubric.precision):
+            # An item is quantized to the precision; a max between two steps could be
+            # neither reached nor kept.
+            p.add(
+                f"max {plain(node.max)} is not a multiple of the precision "
+                f"{plain(rubric.precision)}",
+                "max-precision",
+                indicator=node.code,
+            )
+    if rubric.bonus_cap is not None and not _multiple(rubric.bonus_cap, rubric.precision):
+        p.add(
+            f"bonus_cap {plain(rubric.bonus_cap)} is not a multiple of the precision "
+            f"{plain(rubric.precision)}",
+            "max-precision",
+            path="bonus_cap",
+        )
     rule_codes: dict[str, str] = {}
     for item, rule in rubric.rules():
         for code in (rule.code, *rule.aliases):
@@ -633,11 +920,16 @@ def _check_tree(rubric: Rubric, raw: Mapping[str, Any], p: _Problems, readable: 
             rule_codes[code] = item.code
         for m in rule.monotonic:
             if m.fact not in readable:
-                p.add(f"monotonic names an undeclared fact {m.fact!r}", "unknown-fact", indicator=item.code, rule=rule.code)
+                p.add(
+                    f"monotonic names an undeclared fact {m.fact!r}",
+                    "unknown-fact",
+                    indicator=item.code,
+                    rule=rule.code,
+                )
     declared = raw.get("total")
     if declared is not None:
         total = _number(declared, "total", p)
-        if total is not None and total != rubric.max:
+        if total is not None and tree_read and total != rubric.max:
             p.add(
                 f"declared total {plain(total)} does not match the sum of first-level maxes "
                 f"{plain(rubric.max)}",
@@ -646,10 +938,17 @@ def _check_tree(rubric: Rubric, raw: Mapping[str, Any], p: _Problems, readable: 
             )
 
 
+def _multiple(value: Decimal, step: Decimal) -> bool:
+    quotient = value / step
+    return quotient == quotient.to_integral_value()
+
+
 # ------------------------------------------------------------------------------ extends
 
 
-def apply_extends(base: Mapping[str, Any], child: Mapping[str, Any], file: str | None) -> dict[str, Any]:
+def apply_extends(
+    base: Mapping[str, Any], child: Mapping[str, Any], file: str | None
+) -> dict[str, Any]:
     """Apply an extending rubric document onto its base document (both raw).
 
     Raises:
@@ -687,7 +986,11 @@ def apply_extends(base: Mapping[str, Any], child: Mapping[str, Any], file: str |
     for code, node in replace.items():
         hit = find(indicators, str(code))
         if hit is None:
-            p.add(f"replace names {code!r}, which the base rubric does not have", "unknown-code", path=f"replace.{code}")
+            p.add(
+                f"replace names {code!r}, which the base rubric does not have",
+                "unknown-code",
+                path=f"replace.{code}",
+            )
             continue
         nodes, i = hit
         nodes[i] = copy.deepcopy(node)
@@ -698,7 +1001,11 @@ def apply_extends(base: Mapping[str, Any], child: Mapping[str, Any], file: str |
     for code in remove:
         hit = find(indicators, str(code))
         if hit is None:
-            p.add(f"remove names {code!r}, which the base rubric does not have", "unknown-code", path="remove")
+            p.add(
+                f"remove names {code!r}, which the base rubric does not have",
+                "unknown-code",
+                path="remove",
+            )
             continue
         nodes, i = hit
         del nodes[i]
@@ -709,7 +1016,11 @@ def apply_extends(base: Mapping[str, Any], child: Mapping[str, Any], file: str |
     for parent, nodes_to_add in add.items():
         hit = find(indicators, str(parent))
         if hit is None or not isinstance(nodes_to_add, list):
-            p.add(f"add names parent {parent!r}, which the base rubric does not have", "unknown-code", path=f"add.{parent}")
+            p.add(
+                f"add names parent {parent!r}, which the base rubric does not have",
+                "unknown-code",
+                path=f"add.{parent}",
+            )
             continue
         nodes, i = hit
         nodes[i].setdefault("children", []).extend(copy.deepcopy(nodes_to_add))

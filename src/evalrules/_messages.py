@@ -42,6 +42,8 @@ def template_fields(template: str) -> set[str]:
 
 def show(value: Any, lang: str) -> str:
     """Format one template field for people."""
+    if type(value) is str:  # most fields are text; skip the isinstance chain
+        return value
     if isinstance(value, Text):
         return value.get(lang)
     if isinstance(value, bool):
@@ -58,8 +60,9 @@ def show(value: Any, lang: str) -> str:
     if isinstance(value, list | tuple):
         sep = "、" if lang == "zh" else ", "
         return sep.join(show(v, lang) for v in value)
-    if isinstance(value, Mapping) and "zh" in value:
-        return show(Text(str(value["zh"]), str(value.get("en", ""))), lang)
+    if isinstance(value, dict | Mapping) and "zh" in value:
+        text = value["en"] if lang == "en" and value.get("en") else value["zh"]
+        return str(text)
     return str(value)
 
 

@@ -36,8 +36,13 @@ VetoEffect = Literal["force_fail", "lower_one", "cap_below_top"]
 VETO_EFFECTS: tuple[str, ...] = ("force_fail", "lower_one", "cap_below_top")
 
 
+_SCALARS = (str, int, bool, Decimal, type(None))
+
+
 def _freeze(value: Any) -> Any:
     """Deep-freeze plain data: dicts become read-only mappings, lists become tuples."""
+    if type(value) in _SCALARS:  # the common case, checked without the ABC machinery
+        return value
     if isinstance(value, Mapping):
         return MappingProxyType({k: _freeze(v) for k, v in value.items()})
     if isinstance(value, list | tuple):

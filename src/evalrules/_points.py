@@ -51,12 +51,14 @@ def to_decimal(value: object) -> Decimal:
 
 
 def quantize(value: Decimal, precision: Decimal, rounding: str) -> Decimal:
-    """Round ``value`` to a multiple of ``precision`` (e.g. ``0.1``) with a named rounding."""
+    """Round ``value`` to a multiple of ``precision`` (``0.1``, ``0.5``, ``1``) with a named
+    rounding; the result has the precision's decimal places (``2.50`` → ``2.5``)."""
     mode = ROUNDINGS[rounding]
-    if precision == precision.to_integral_value():
-        steps = (value / precision).quantize(Decimal(1), rounding=mode, context=_CONTEXT)
-        return (steps * precision).quantize(Decimal(1) if precision >= 1 else precision)
-    return value.quantize(precision, rounding=mode, context=_CONTEXT)
+    # Count whole steps of the precision, so that 0.5 gives multiples of one half and not
+    # of one tenth (Decimal.quantize only knows powers of ten).
+    steps = (value / precision).quantize(Decimal(1), rounding=mode, context=_CONTEXT)
+    quantum = Decimal(1).scaleb(-places(precision))
+    return (steps * precision).quantize(quantum, context=_CONTEXT)
 
 
 def places(precision: Decimal) -> int:

@@ -1,4 +1,10 @@
-"""One generic registry for every pluggable kind: name → item, with the plugin it came from."""
+"""One generic registry for every pluggable kind: name → item, with the plugin it came from.
+
+Rubrics, rule kinds, fact types, cross checks and renderers all live in a :class:`Registry`.
+A name is registered once: a second registration raises
+:class:`~evalrules.errors.RegistryConflictError` naming both plugins, so nothing is ever
+silently overridden and the result never depends on which plugin loaded first.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,20 @@ import attrs
 
 from evalrules.errors import RegistryConflictError
 
+__all__ = ["Registered", "Registry"]
+
 T = TypeVar("T")
 
 
 @attrs.frozen
 class Registered(Generic[T]):
-    """An item and the plugin that registered it."""
+    """An item and the plugin that registered it.
+
+    Attributes:
+        name: The name it is registered under.
+        item: The item (a rubric source, rule kind, fact type, ...).
+        origin: The registering plugin's name (``distribution[entry]`` for installed ones).
+    """
 
     name: str
     item: T
@@ -22,9 +36,12 @@ class Registered(Generic[T]):
 
 
 class Registry(Generic[T]):
-    """Name → item. A second registration of a name raises, naming both plugins.
+    """Name → item for one pluggable kind. A second registration of a name raises.
 
     Iteration is sorted by name, so results never depend on plugin registration order.
+
+    Args:
+        kind: What the registry holds, as error messages name it (``"rule kind"``).
     """
 
     def __init__(self, kind: str) -> None:
@@ -35,7 +52,8 @@ class Registry(Generic[T]):
         """Register ``item`` under ``name`` for plugin ``origin``.
 
         Raises:
-            RegistryConflictError: if ``name`` is already registered.
+            RegistryConflictError: if ``name`` is already registered (by any plugin,
+                ``origin`` included); the error names both plugins.
         """
         if name in self._entries:
             raise RegistryConflictError(self.kind, name, self._entries[name].origin, origin)
@@ -45,23 +63,48 @@ class Registry(Generic[T]):
         """Return the item registered as ``name``.
 
         Raises:
-            KeyError: if there is none.
+            KeyError: if there is none; the message lists the registered names.
         """
-        return self._entries[name].item
+        return self.entry(name).item
 
     def origin(self, name: str) -> str:
-        """Return the plugin that registered ``name``."""
-        return self._entries[name].origin
+        """Return the plugin that registered ``name``.
+
+        Raises:
+            KeyError: if there is none.
+        """
+        return self.entry(name).origin
+
+    def entry(self, name: str) -> Registered[T]:
+        """Return the :class:`Registered` record of ``name``.
+
+        Raises:
+            KeyError: if there is none; the message lists the registered names.
+        """
+        try:
+            return self._entries[name]
+        except KeyError:
+            listing = ", ".join(self.names()) or "none"
+            raise KeyError(
+                f"no {self.kind} {name!r} is registered (registered: {listing})"
+            ) from None
 
     def __contains__(self, name: object) -> bool:
         return name in self._entries
 
     def __iter__(self) -> Iterator[Registered[T]]:
-        return iter(sorted(self._entries.values(), key=lambda r: r.name))
+        return iter([self._entries[name] for name in self.names()])
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __repr__(self) -> str:
+        return f"Registry({self.kind!r}, {list(self.names())!r})"
+
     def names(self) -> tuple[str, ...]:
         """Return the registered names, sorted."""
         return tuple(sorted(self._entries))
+
+    def by_origin(self, origin: str) -> tuple[str, ...]:
+        """Return the names ``origin`` registered, sorted."""
+        return tuple(name for name in self.names() if self._entries[name].origin == origin)

@@ -136,7 +136,11 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
         "base_total": _pts(card.base_total, p),
         "max": _pts(card.max, p),
         "bonus": _pts(card.bonus, p),
-        "grade": {"code": card.grade.code, "label": _text(card.grade.label), "base": card.grade.base},
+        "grade": {
+            "code": card.grade.code,
+            "label": _text(card.grade.label),
+            "base": card.grade.base,
+        },
         "vetoes": [_finding(v, p) for v in card.vetoes],
         "complete": card.complete,
         "indicators": [_node(n, p) for n in card.indicators],
@@ -175,12 +179,11 @@ def _write(value: Any, indent: int | None, level: int, out: list[str]) -> None:
             return
         pad = "" if indent is None else "\n" + " " * (indent * (level + 1))
         end = "" if indent is None else "\n" + " " * (indent * level)
-        sep = "," if indent is None else ","
         colon = ":" if indent is None else ": "
         out.append(open_)
         for i, item in enumerate(items):
             if i:
-                out.append(sep)
+                out.append(",")
             out.append(pad)
             if is_map:
                 key, sub = item
@@ -208,11 +211,23 @@ def _t(value: Mapping[str, Any]) -> Text:
     return Text(value.get("zh", ""), value.get("en", ""))
 
 
+def _fact_value(value: Any) -> Any:
+    """A fact value read back: year series get their integer year keys again."""
+    if isinstance(value, Mapping) and value and all(str(k).isdigit() for k in value):
+        return {int(k): v for k, v in value.items()}
+    return value
+
+
 def _read_evidence(e: Mapping[str, Any]) -> Evidence:
     return Evidence(
-        facts=tuple(e.get("facts", {}).items()),
+        facts=tuple((path, _fact_value(v)) for path, v in e.get("facts", {}).items()),
         derived=tuple(
-            DerivedValue(path, _d(d["value"]), d["formula"], tuple(d.get("inputs", {}).items()))
+            DerivedValue(
+                path,
+                _d(d["value"]),
+                d["formula"],
+                tuple((p, _fact_value(v)) for p, v in d.get("inputs", {}).items()),
+            )
             for path, d in e.get("derived", {}).items()
         ),
         params=tuple(e.get("params", {}).items()),
@@ -272,7 +287,9 @@ def scorecard_from_dict(data: Mapping[str, Any]) -> Scorecard:
         total=_d(data["total"]),
         max=_d(data["max"]),
         bonus=_d(data["bonus"]),
-        grade=Grade(data["grade"]["code"], _t(data["grade"]["label"]), data["grade"].get("base", "")),
+        grade=Grade(
+            data["grade"]["code"], _t(data["grade"]["label"]), data["grade"].get("base", "")
+        ),
         vetoes=tuple(_read_finding(v) for v in data["vetoes"]),
         complete=bool(data["complete"]),
         indicators=tuple(_read_node(n) for n in data["indicators"]),

@@ -31,7 +31,7 @@ from evalrules._model import (
     Rule,
     Text,
 )
-from evalrules._points import ZERO, format_points, plain, quantize
+from evalrules._points import ZERO, plain, quantize, to_decimal
 
 if TYPE_CHECKING:
     from evalrules._compiler import CompiledRubric
@@ -74,6 +74,7 @@ def _finding(
         params["policy"] = POLICY_TEXT.get(effect.effect or "", Text(str(effect.effect)))
     points = points.quantize(compiled.rubric.precision) if points else ZERO
     params["points"] = plain(abs(points))
+    params = {key: _plain_data(value) for key, value in params.items()}
     template = rule.message or compiled.message(rule, effect.message_id)
     return Finding(
         indicator=item.code,
@@ -84,13 +85,28 @@ def _finding(
         message_id=effect.message_id,
         params=params,
         message=render(template, params),
-        evidence=Evidence(evidence.facts, evidence.derived, _evidence_params(rule)),
+        evidence=Evidence(evidence.facts, evidence.derived, compiled.evidence_params(rule)),
         outcome=effect.outcome,
         effect=effect.effect,
     )
 
 
-def _evidence_params(rule: Rule) -> tuple[tuple[str, Any], ...]:
+def _plain_data(value: Any) -> Any:
+    """A template field as plain data: a text becomes ``{zh, en}``, a list a tuple.
+
+    A finding's ``params`` are data that a host renders in its own words and that survive
+    the JSON form unchanged, so they hold no library objects.
+    """
+    if isinstance(value, Text):
+        return {"zh": value.zh, "en": value.en}
+    if isinstance(value, Mapping):
+        return {str(k): _plain_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return tuple(_plain_data(v) for v in value)
+    return value
+
+
+def evidence_params(rule: Rule) -> tuple[tuple[str, Any], ...]:
     """The rule's scalar parameters (thresholds, operators, deductions) for the evidence."""
     out = []
     for key, value in rule.params.items():
@@ -114,7 +130,13 @@ def score_item(
 
     if outcome.missing:
         rule = outcome.runs[-1][0] if outcome.runs else item.rules[0]
-        effect = Effect("not_assessable", item.max, "not_assessable.missing", {"missing": tuple(outcome.missing)}, "not_assessable")
+        effect = Effect(
+            "not_assessable",
+            item.max,
+            "not_assessable.missing",
+            {"missing": tuple(dict.fromkeys(outcome.missing))},
+            "not_assessable",
+        )
         findings.append(
             _finding(compiled, item, rule, effect, "not_assessable", -item.max, Evidence())
         )
@@ -125,10 +147,19 @@ def score_item(
         for effect in effects:
             if effect.kind == "not_applicable":
                 policy = effect.effect or item.not_applicable or rubric.not_applicable
-                effect = Effect(effect.kind, effect.points, effect.message_id, effect.params, effect.outcome, policy)
+                effect = Effect(
+                    effect.kind,
+                    effect.points,
+                    effect.message_id,
+                    effect.params,
+                    effect.outcome,
+                    policy,
+                )
                 points = -item.max if policy == "zero" else ZERO
                 score = item.max if policy == "full" else ZERO
-                findings.append(_finding(compiled, item, rule, effect, "not_applicable", points, evidence))
+                findings.append(
+                    _finding(compiled, item, rule, effect, "not_applicable", points, evidence)
+                )
                 node = NodeResult(item.code, item.title, item.max, score, "not_applicable")
                 return node, findings, policy == "exclude"
             if effect.kind == "veto":
@@ -152,28 +183,46 @@ def score_item(
     else:
         raw = min(max(item.max - nominal, ZERO), item.max)
         score = quantize(raw, precision, rounding)
-    target = item.max - score
-    allocated: list[Decimal] = []
-    remaining = target
-    for _, effect, _ in losses:
-        take = min(effect.points, remaining)
-        allocated.append(take)
-        remaining -= take
-    if zero_out is None and remaining != 0 and allocated:
-        # Rounding residue: the last deduction that took points absorbs it, so the
-        # effective deductions add up exactly to max - score.
-        idx = max((i for i, a in enumerate(allocated) if a > 0), default=len(allocated) - 1)
-        allocated[idx] += remaining
-        remaining = ZERO
     if score < item.max:
-        for (rule, effect, evidence), take in zip(losses, allocated, strict=True):
-            kind = "manual" if effect.kind == "manual" else "deduction"
-            findings.append(_finding(compiled, item, rule, effect, kind, -take, evidence))
+        asks = [e.points for _, e, _ in losses]
         if zero_out is not None:
-            rule, effect, evidence = zero_out
-            findings.append(_finding(compiled, item, rule, effect, "deduction", -remaining, evidence))
+            losses.append(zero_out)
+            asks.append(item.max)  # the zero-out takes whatever the deductions left
+        shares = allocate(asks, item.max - score, precision, rounding)
+        for (rule, effect, evidence), share in zip(losses, shares, strict=True):
+            kind = "manual" if effect.kind == "manual" else "deduction"
+            findings.append(_finding(compiled, item, rule, effect, kind, -share, evidence))
     findings.extend(vetoes)
     return NodeResult(item.code, item.title, item.max, score, "scored"), findings, False
+
+
+def allocate(
+    asks: Sequence[Decimal], total: Decimal, precision: Decimal, rounding: str
+) -> list[Decimal]:
+    """Split ``total`` points over effects that ask for ``asks``, in order.
+
+    Each effect takes what it asks while points remain (扣完为止); a rounding residue goes to
+    the last effect that took points. The shares are then made multiples of ``precision`` by
+    quantizing their running sum, so that they still add up exactly to ``total`` (itself a
+    multiple of ``precision``): rounding each share on its own could lose or invent points.
+    """
+    exact: list[Decimal] = []
+    remaining = total
+    for ask in asks:
+        take = min(max(ask, ZERO), remaining)
+        exact.append(take)
+        remaining -= take
+    if remaining and exact:
+        last = max((i for i, take in enumerate(exact) if take > 0), default=len(exact) - 1)
+        exact[last] += remaining
+    shares: list[Decimal] = []
+    running = before = ZERO
+    for take in exact:
+        running += take
+        after = quantize(running, precision, rounding)
+        shares.append(after - before)
+        before = after
+    return shares
 
 
 def _score_bonus(
@@ -182,17 +231,12 @@ def _score_bonus(
     rubric = compiled.rubric
     findings: list[Finding] = []
     awards = [(r, e, ev) for r, effects, ev in outcome.runs for e in effects if e.kind == "bonus"]
-    nominal = sum((e.points for _, e, _ in awards), ZERO)
+    nominal = sum((max(e.points, ZERO) for _, e, _ in awards), ZERO)
     score = quantize(min(nominal, item.max), rubric.precision, rubric.rounding)
-    remaining = score
-    for rule, effect, evidence in awards:
-        take = min(effect.points, remaining)
-        remaining -= take
-        if take > 0:
-            findings.append(_finding(compiled, item, rule, effect, "bonus", take, evidence))
-    if remaining > 0 and findings:
-        last = findings[-1]
-        findings[-1] = _reprice(compiled, last, last.points + remaining)
+    shares = allocate([e.points for _, e, _ in awards], score, rubric.precision, rubric.rounding)
+    for (rule, effect, evidence), share in zip(awards, shares, strict=True):
+        if share > 0:
+            findings.append(_finding(compiled, item, rule, effect, "bonus", share, evidence))
     findings.extend(vetoes)
     return NodeResult(item.code, item.title, item.max, score, "scored"), findings, False
 
@@ -253,9 +297,7 @@ def roll_up(node: Indicator, results: Mapping[str, NodeResult]) -> NodeResult:
     return NodeResult(node.code, node.title, node.max, score, status, children)
 
 
-def grade_for(
-    total: Decimal, bands: Sequence[GradeBand], vetoes: Sequence[Finding]
-) -> Grade:
+def grade_for(total: Decimal, bands: Sequence[GradeBand], vetoes: Sequence[Finding]) -> Grade:
     """Grade a total, then apply vetoes (the strongest wins; the score is untouched)."""
     if not bands:
         return _NO_GRADE
@@ -279,7 +321,11 @@ def with_claims(node: NodeResult, claimed: Mapping[str, Decimal]) -> NodeResult:
     import attrs
 
     children = tuple(with_claims(c, claimed) for c in node.children)
-    return attrs.evolve(node, children=children, claimed=claimed.get(node.code))
+    value = claimed.get(node.code)
+    # A host may pass whole numbers; a scorecard holds only Decimal points.
+    return attrs.evolve(
+        node, children=children, claimed=None if value is None else to_decimal(value)
+    )
 
 
 def compare_claims(
@@ -290,6 +336,7 @@ def compare_claims(
     total: Decimal,
 ) -> tuple[ClaimComparison, ...]:
     """Set every claimed score against the computed one, with the findings that explain it."""
+    claimed = {code: to_decimal(value) for code, value in claimed.items()}
     comparisons: list[ClaimComparison] = []
     by_code = {n.code: n for top in nodes for n in top.walk()}
     subtree: dict[str, set[str]] = {}

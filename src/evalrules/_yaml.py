@@ -3,8 +3,10 @@
 * YAML is read with a subclass of ``yaml.SafeLoader``: no tags beyond the safe ones, no code.
 * Numbers with a fraction become ``Decimal`` (``.nan``/``.inf`` become ``Decimal("NaN")`` and
   ``Decimal("Infinity")`` so that validation can name them, instead of turning into floats).
-* Duplicate keys, documents larger than :data:`MAX_BYTES` and nesting deeper than
-  :data:`MAX_DEPTH` are refused.
+* Duplicate keys, documents larger than :data:`MAX_BYTES`, nesting deeper than
+  :data:`MAX_DEPTH`, and aliases (``*name``) are refused. An alias repeats a whole subtree
+  without repeating its text, so a few hundred bytes of aliases can stand for billions of
+  values; rubrics and facts never need them.
 * JSON is read with ``parse_float=Decimal`` and the same limits.
 """
 
@@ -25,13 +27,22 @@ class DocumentError(Exception):
     """A document could not be read. Callers turn it into a ``RubricError``/``FactsError``.
 
     Attributes:
-        message: What is wrong.
+        message: What is wrong, in English.
+        message_zh: What is wrong, in Chinese.
         line: 1-based line, when known.
         column: 1-based column, when known.
     """
 
-    def __init__(self, message: str, *, line: int | None = None, column: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        zh: str = "",
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         self.message = message
+        self.message_zh = zh or message
         self.line = line
         self.column = column
         where = f"line {line}" + (f", column {column}" if column else "") if line else ""
@@ -42,11 +53,20 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader with exact decimals, duplicate-key detection and a depth limit."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # untyped in stubs
+            raise DocumentError(
+                "aliases (*name) are not allowed; write the value out",
+                zh="不允许使用别名(*名称),请直接写出数值",
+                line=mark.line + 1,
+                column=mark.column + 1,
+            )
         depth = getattr(self, "_depth", 0) + 1
         if depth > MAX_DEPTH:
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]  # untyped in stubs
             raise DocumentError(
                 f"nesting deeper than {MAX_DEPTH} levels",
+                zh=f"嵌套超过{MAX_DEPTH}层",
                 line=mark.line + 1,
                 column=mark.column + 1,
             )
@@ -78,12 +98,14 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any
         except TypeError:
             raise DocumentError(
                 "a mapping key must be a plain value",
+                zh="映射的键必须是简单值",
                 line=key_node.start_mark.line + 1,
                 column=key_node.start_mark.column + 1,
             ) from None
         if key in result:
             raise DocumentError(
                 f"duplicate key {key!r}",
+                zh=f"重复的键 {key!r}",
                 line=key_node.start_mark.line + 1,
                 column=key_node.start_mark.column + 1,
             )
@@ -115,9 +137,12 @@ def loads_yaml(text: str) -> Any:
         DocumentError: on a syntax error, a duplicate key, or a limit exceeded.
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise DocumentError(f"document larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise DocumentError(
+            f"document larger than {MAX_BYTES // (1024 * 1024)} MiB",
+            zh=f"文档超过{MAX_BYTES // (1024 * 1024)} MiB",
+        )
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except DocumentError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -125,13 +150,16 @@ def loads_yaml(text: str) -> Any:
         message = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
         raise DocumentError(
             f"invalid YAML: {message}",
+            zh=f"YAML格式错误:{message}",
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
     except (yaml.YAMLError, ValueError, ArithmeticError) as exc:
-        raise DocumentError(f"invalid YAML: {exc}") from None
+        raise DocumentError(f"invalid YAML: {exc}", zh=f"YAML格式错误:{exc}") from None
     except RecursionError:
-        raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels") from None
+        raise DocumentError(
+            f"nesting deeper than {MAX_DEPTH} levels", zh=f"嵌套超过{MAX_DEPTH}层"
+        ) from None
 
 
 def loads_json(text: str) -> Any:
@@ -141,7 +169,10 @@ def loads_json(text: str) -> Any:
         DocumentError: on a syntax error or a limit exceeded.
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise DocumentError(f"document larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise DocumentError(
+            f"document larger than {MAX_BYTES // (1024 * 1024)} MiB",
+            zh=f"文档超过{MAX_BYTES // (1024 * 1024)} MiB",
+        )
 
     def constant(name: str) -> Decimal:
         return Decimal({"NaN": "NaN", "Infinity": "Infinity", "-Infinity": "-Infinity"}[name])
@@ -150,7 +181,7 @@ def loads_json(text: str) -> Any:
         out: dict[str, Any] = {}
         for key, value in items:
             if key in out:
-                raise DocumentError(f"duplicate key {key!r}")
+                raise DocumentError(f"duplicate key {key!r}", zh=f"重复的键 {key!r}")
             out[key] = value
         return out
 
@@ -159,11 +190,18 @@ def loads_json(text: str) -> Any:
             text, parse_float=Decimal, parse_constant=constant, object_pairs_hook=pairs
         )
     except json.JSONDecodeError as exc:
-        raise DocumentError(f"invalid JSON: {exc.msg}", line=exc.lineno, column=exc.colno) from None
+        raise DocumentError(
+            f"invalid JSON: {exc.msg}",
+            zh=f"JSON格式错误:{exc.msg}",
+            line=exc.lineno,
+            column=exc.colno,
+        ) from None
     except RecursionError:
-        raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels") from None
+        raise DocumentError(
+            f"nesting deeper than {MAX_DEPTH} levels", zh=f"嵌套超过{MAX_DEPTH}层"
+        ) from None
     if not _depth(data, MAX_DEPTH):
-        raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels")
+        raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels", zh=f"嵌套超过{MAX_DEPTH}层")
     return data
 
 
@@ -176,16 +214,22 @@ def read_document(path: Path) -> Any:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise DocumentError(f"file larger than {MAX_BYTES // (1024 * 1024)} MiB")
+            raise DocumentError(
+                f"file larger than {MAX_BYTES // (1024 * 1024)} MiB",
+                zh=f"文件超过{MAX_BYTES // (1024 * 1024)} MiB",
+            )
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise DocumentError("no such file") from None
+        raise DocumentError("no such file", zh="文件不存在") from None
     except IsADirectoryError:
-        raise DocumentError("is a directory, not a file") from None
+        raise DocumentError("is a directory, not a file", zh="这是目录而不是文件") from None
     except UnicodeDecodeError as exc:
-        raise DocumentError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise DocumentError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+            zh=f"不是UTF-8编码的文本(第{exc.start}字节)",
+        ) from None
     except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror}") from None
+        raise DocumentError(f"cannot read: {exc.strerror}", zh=f"无法读取:{exc.strerror}") from None
     if path.suffix.lower() == ".json":
         return loads_json(text)
     return loads_yaml(text)

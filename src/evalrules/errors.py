@@ -79,7 +79,9 @@ class RubricProblem:
 
     def __str__(self) -> str:
         where = self.location()
-        return f"{where}: {self.message} [{self.code}]" if where else f"{self.message} [{self.code}]"
+        return (
+            f"{where}: {self.message} [{self.code}]" if where else f"{self.message} [{self.code}]"
+        )
 
 
 class RubricError(EvalrulesError, ValueError):
@@ -215,7 +217,14 @@ class RuleEvaluationError(PluginError, RuntimeError):
     """
 
     def __init__(
-        self, *, plugin: str, rubric: str, indicator: str, rule: str, kind: str, error: BaseException
+        self,
+        *,
+        plugin: str,
+        rubric: str,
+        indicator: str,
+        rule: str,
+        kind: str,
+        error: BaseException,
     ) -> None:
         self.rubric = rubric
         self.indicator = indicator

@@ -1,24 +1,41 @@
 """The pluggy hook specifications of evalrules.
 
-A plugin is a module or object with functions marked by :data:`hookimpl` whose names match the
-hooks below. Installed plugins declare an entry point in the group ``evalrules``::
+A plugin is a module, class or object whose functions are marked with :data:`hookimpl` and
+named after the hooks below. An installed plugin declares an entry point in the group
+``evalrules``; its distribution is named ``evalrules-<name>`` and its import package
+``evalrules_<name>``::
 
     [project.entry-points.evalrules]
     panjin = "evalrules_panjin"
 
 Hook families:
 
-* ``evalrules_register_*`` — collect-all hooks. Each implementation returns a list of items
-  built with the public factories (:func:`evalrules.rubric_source`,
-  :func:`evalrules.rule_kind`, :func:`evalrules.fact_type`, :func:`evalrules.renderer`,
-  :func:`evalrules.cross_check_kind`). Every item's name must be unique across all plugins;
-  a duplicate raises :class:`evalrules.errors.RegistryConflictError` naming both plugins.
-* ``evalrules_modify_scorecard`` — a first-result hook that post-processes a scorecard;
-  implement it as a wrapper (``@hookimpl(wrapper=True)``) to see and replace the result.
+* ``evalrules_register_*`` — collect-all hooks taking no arguments. Each implementation
+  returns a list of frozen items built with the public factories
+  (:func:`evalrules.rubric_source`, :func:`evalrules.rule_kind`, :func:`evalrules.fact_type`,
+  :func:`evalrules.renderer`, :func:`evalrules.cross_check_kind`). They are called once, when
+  an :class:`evalrules.Engine` is built, and every item lands in one registry per kind. An
+  item's name must be unique across all plugins: a duplicate raises
+  :class:`evalrules.errors.RegistryConflictError` naming both plugins, and nothing is
+  overridden. These hooks cannot be wrappers.
+* ``evalrules_modify_scorecard`` — a first-result hook called for every scorecard; implement
+  it as a wrapper (``@hookimpl(wrapper=True)``) to post-process the result.
 
-Hooks only ever gain arguments; pluggy lets an implementation accept fewer than the spec
-offers, so an old plugin keeps working when a new argument is added.
+Rules that hold for every hook:
+
+* The name prefix ``evalrules_`` is reserved: a plugin function with that prefix is taken as a
+  hook implementation even without the marker, so a misspelled hook name fails when the
+  engine is built (:class:`evalrules.errors.PluginLoadError`) instead of being ignored.
+* An implementation may accept fewer arguments than the specification offers, never more;
+  an argument the specification does not have is a :class:`~evalrules.errors.PluginLoadError`.
+* Hooks only ever gain arguments, so an old plugin keeps working when a new argument is added.
+
+The hook reference of the documentation is generated from the docstrings below; each has the
+sections ``Args`` (when the hook takes arguments), ``Returns``, ``Order`` and ``Since``.
 """
+
+# Specifications have no body by nature; pluggy reads only their signature and options.
+# mypy: disable-error-code="empty-body"
 
 from __future__ import annotations
 
@@ -29,11 +46,12 @@ import pluggy
 if TYPE_CHECKING:
     from evalrules._facts import CrossCheckKind, FactType
     from evalrules._kinds import RuleKind
-    from evalrules._model import Rubric, Scorecard
     from evalrules._loader import RubricSource
+    from evalrules._model import Rubric, Scorecard
     from evalrules._renderers import Renderer
 
 __all__ = [
+    "HOOK_PREFIX",
     "PROJECT_NAME",
     "evalrules_modify_scorecard",
     "evalrules_register_cross_checks",
@@ -47,6 +65,8 @@ __all__ = [
 
 #: The pluggy project name and the entry-point group.
 PROJECT_NAME = "evalrules"
+#: Every hook's name starts with this; plugin functions with it are hook implementations.
+HOOK_PREFIX = "evalrules_"
 
 #: Marks a hook specification (used by this module only).
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
@@ -56,16 +76,28 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 @hookspec
 def evalrules_register_rubrics() -> list[RubricSource]:
-    """Register rubrics that this plugin ships.
+    """Register the rubrics this plugin ships, one item per rubric year.
 
     Returns:
-        A list of :func:`evalrules.rubric_source` items, one per rubric year, each naming its
-        reference (``family/year``) and the YAML file it loads from. Files are read only when
-        the rubric is asked for, so listing rubrics stays cheap.
+        A list of :func:`evalrules.rubric_source` items, each naming its reference
+        (``family/year``, e.g. ``panjin-county/2023``) and the YAML file it loads from. A file
+        is read only when its rubric is asked for, so listing rubrics stays cheap. The file
+        must declare the same ``id`` and ``year`` as the reference it is registered under.
+        Package the YAML inside the import package so that it is in the wheel.
 
     Order:
-        All implementations are called; results are merged and sorted by reference. Two
-        plugins registering the same reference is an error naming both.
+        Every implementation is called once, when the engine is built; the items are kept
+        sorted by reference. Two plugins registering the same reference is a
+        :class:`~evalrules.errors.RegistryConflictError` naming both. ``family`` alone selects
+        the latest year installed.
+
+    Example:
+        A plugin module shipping one year, its YAML inside the package::
+
+            @hookimpl
+            def evalrules_register_rubrics():
+                folder = Path(__file__).parent / "rubrics" / "panjin-county"
+                return [evalrules.rubric_source("panjin-county/2024", folder / "2024.yaml")]
 
     Since: 0.1
     """
@@ -77,11 +109,23 @@ def evalrules_register_rule_kinds() -> list[RuleKind]:
 
     Returns:
         A list of :func:`evalrules.rule_kind` items. The core's own kinds (``threshold``,
-        ``per_incident``, ``checklist``, …) are registered through this same hook.
+        ``per_incident``, ``checklist``, ``bands``, …) are registered through this same hook.
+        A kind's ``evaluate`` never raises for an expected outcome; if it does raise, the
+        evaluation fails with :class:`~evalrules.errors.RuleEvaluationError` naming the
+        plugin, the rubric and the rule, and no scorecard is returned.
 
     Order:
-        All implementations are called. A kind name registered twice is an error naming both
-        plugins; a rubric that uses an unregistered kind fails to load.
+        Every implementation is called once, when the engine is built. A kind name
+        registered twice (including a builtin's name) is a
+        :class:`~evalrules.errors.RegistryConflictError` naming both plugins; a rubric that
+        uses an unregistered kind fails to load.
+
+    Example:
+        A plugin adding one kind::
+
+            @hookimpl
+            def evalrules_register_rule_kinds():
+                return [evalrules.rule_kind("ratio_band", summary=..., evaluate=...)]
 
     Since: 0.1
     """
@@ -92,13 +136,22 @@ def evalrules_register_fact_types() -> list[FactType]:
     """Register fact types: how a declared fact is validated, exported and converted.
 
     Returns:
-        A list of :func:`evalrules.fact_type` items. Each gives a cerberus rule set, a JSON
-        Schema fragment and a conversion to the value rules read. The core's ``count``,
-        ``money``, ``percent``, ``ratio``, ``boolean``, ``text``, ``series`` and ``judgement``
+        A list of :func:`evalrules.fact_type` items. Each gives a type test (``accepts``,
+        compiled into the rubric's cerberus validator as a custom type), extra cerberus rules,
+        a JSON Schema fragment and a conversion to the value rules read. The core's
+        ``count``, ``money``, ``percent``, ``ratio``, ``boolean``, ``text`` and ``judgement``
         types are registered through this hook.
 
     Order:
-        All implementations are called; duplicate names are an error naming both plugins.
+        Every implementation is called once, when the engine is built; a name registered
+        twice is a :class:`~evalrules.errors.RegistryConflictError` naming both plugins.
+
+    Example:
+        A plugin adding one type::
+
+            @hookimpl
+            def evalrules_register_fact_types():
+                return [evalrules.fact_type("permille", accepts=..., json_schema=...)]
 
     Since: 0.1
     """
@@ -110,12 +163,21 @@ def evalrules_register_cross_checks() -> list[CrossCheckKind]:
 
     Returns:
         A list of :func:`evalrules.cross_check_kind` items. A check receives the values of
-        the facts the rubric names and returns the problems it finds; they are reported in the
-        same :class:`evalrules.errors.FactsError` as every other facts problem. The core
-        registers ``part_of`` (a part never exceeds its whole).
+        the facts a rubric names and returns the problem it finds (Chinese, English) or
+        ``None``; problems are reported in the same :class:`~evalrules.errors.FactsError` as
+        every other facts problem. The core registers ``part_of`` (a part never exceeds its
+        whole).
 
     Order:
-        All implementations are called; duplicate names are an error naming both plugins.
+        Every implementation is called once, when the engine is built; a name registered
+        twice is a :class:`~evalrules.errors.RegistryConflictError` naming both plugins.
+
+    Example:
+        A plugin adding one check::
+
+            @hookimpl
+            def evalrules_register_cross_checks():
+                return [evalrules.cross_check_kind("sum_at_most", arity=3, check=...)]
 
     Since: 0.1
     """
@@ -126,13 +188,21 @@ def evalrules_register_renderers() -> list[Renderer]:
     """Register scorecard renderers (output formats).
 
     Returns:
-        A list of :func:`evalrules.renderer` items, each with a format name (``table``,
-        ``json``, ``markdown``, ``html`` for the core's own), a media type and a function
-        ``render(scorecard, options) -> str``.
+        A list of :func:`evalrules.renderer` items, each with a format name, a media type,
+        a file suffix and a function ``render(scorecard, options) -> str``. The core's own
+        formats are registered through this hook.
 
     Order:
-        All implementations are called; duplicate format names are an error naming both
+        Every implementation is called once, when the engine is built; a format name
+        registered twice is a :class:`~evalrules.errors.RegistryConflictError` naming both
         plugins.
+
+    Example:
+        A plugin adding one format::
+
+            @hookimpl
+            def evalrules_register_renderers():
+                return [evalrules.renderer("csv", media_type="text/csv", render=...)]
 
     Since: 0.1
     """
@@ -140,28 +210,34 @@ def evalrules_register_renderers() -> list[Renderer]:
 
 @hookspec(firstresult=True)
 def evalrules_modify_scorecard(scorecard: Scorecard, rubric: Rubric) -> Scorecard | None:
-    """Post-process a scorecard before it is returned.
+    """Post-process a scorecard before the engine returns it.
 
     Implement it as a wrapper to see the result of the inner implementations and return a
-    replacement built with :func:`attrs.evolve`::
+    replacement built with :func:`attrs.evolve`; check ``rubric`` to touch only the
+    scorecards of your own rubrics::
 
         @hookimpl(wrapper=True)
         def evalrules_modify_scorecard(scorecard, rubric):
             result = yield
-            return attrs.evolve(result, ...)
+            if rubric.family != "sample-county":
+                return result
+            return attrs.evolve(result, entity=...)
 
     Args:
-        scorecard: The scorecard as computed.
+        scorecard: The scorecard as the scorer computed it.
         rubric: The rubric that computed it.
 
     Returns:
-        A scorecard, or ``None`` to leave it to the next implementation. The core's own
-        implementation runs last and returns the scorecard unchanged.
+        A :class:`~evalrules.Scorecard`, or ``None`` to leave it to the next
+        implementation. The core's own implementation runs last and returns ``scorecard``
+        unchanged, so the hook always has a result.
 
     Order:
-        First result wins; wrappers run around all plain implementations, the last registered
-        wrapper outermost. A wrapper that raises makes the evaluation fail with
-        :class:`evalrules.errors.PluginError`.
+        Called once per evaluation, after scoring. Plain implementations run newest
+        registered first and the first non-``None`` result wins; wrappers run around all of
+        them, the last registered wrapper outermost. An implementation that raises, or a
+        result that is not a scorecard, fails the evaluation with
+        :class:`~evalrules.errors.PluginError` naming the plugin; no scorecard is returned.
 
     Since: 0.1
     """

@@ -1,6 +1,11 @@
 """Renderers: a scorecard is data; these turn it into text for people and programs.
 
-The builtin renderers register through ``evalrules_register_renderers`` like any plugin's.
+The builtin renderers (``table``, ``json``, ``markdown``, ``html``) register through
+``evalrules_register_renderers`` like any plugin's. Every word around the data comes from
+one label table in Chinese and English (:mod:`._labels`); every piece of text that comes
+from a rubric or a facts document is escaped for the output format; and the output depends
+on nothing but the scorecard and the options (no clock, no locale), so the same input always
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -67,10 +72,64 @@ def _render_json(card: Scorecard, options: RenderOptions) -> str:
 
 JSON = renderer(
     "json",
-    description=Text("评分结果 JSON(evalrules.scorecard/1)", "Scorecard JSON (evalrules.scorecard/1)"),
+    description=Text(
+        "评分结果 JSON(evalrules.scorecard/1)", "Scorecard JSON (evalrules.scorecard/1)"
+    ),
     media_type="application/json",
     suffix=".json",
     render=_render_json,
+)
+
+
+def _render_table(card: Scorecard, options: RenderOptions) -> str:
+    from evalrules._renderers._table import render_table
+
+    return render_table(card, options)
+
+
+def _render_markdown(card: Scorecard, options: RenderOptions) -> str:
+    from evalrules._renderers._markdown import render_markdown
+
+    return render_markdown(card, options)
+
+
+def _render_html(card: Scorecard, options: RenderOptions) -> str:
+    from evalrules._renderers._html import render_html
+
+    return render_html(card, options)
+
+
+TABLE = renderer(
+    "table",
+    description=Text(
+        "终端表格:指标树(满分、得分、自评)、总分与等次、扣分明细及佐证、自评差异",
+        "Terminal table: the indicator tree (max, score, claimed), total and grade, findings "
+        "with evidence, claimed-vs-computed differences",
+    ),
+    media_type="text/plain",
+    suffix=".txt",
+    render=_render_table,
+)
+
+MARKDOWN = renderer(
+    "markdown",
+    description=Text(
+        "Markdown 报告(适用于报告和知识库)", "Markdown report (for reports and wikis)"
+    ),
+    media_type="text/markdown",
+    suffix=".md",
+    render=_render_markdown,
+)
+
+HTML = renderer(
+    "html",
+    description=Text(
+        "独立的 HTML 页面(可打印,含得分条形图)",
+        "Self-contained HTML page (printable, with a bar chart of the scores)",
+    ),
+    media_type="text/html",
+    suffix=".html",
+    render=_render_html,
 )
 
 
@@ -79,7 +138,7 @@ class _BuiltinRenderers:
     @hookimpl
     def evalrules_register_renderers() -> list[Renderer]:
         """Register the builtin renderers."""
-        return [JSON]
+        return [TABLE, JSON, MARKDOWN, HTML]
 
 
 builtin_renderers_plugin = _BuiltinRenderers()

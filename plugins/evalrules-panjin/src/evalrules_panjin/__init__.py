@@ -41,4 +41,6 @@ def data_dir() -> Path:
 def evalrules_register_rubrics() -> list[RubricSource]:
     """Register the Panjin rubrics."""
     folder = data_dir()
-    return [rubric_source(ref, folder / name, title=title) for ref, (name, title) in RUBRICS.items()]
+    return [
+        rubric_source(ref, folder / name, title=title) for ref, (name, title) in RUBRICS.items()
+    ]

@@ -1,0 +1,228 @@
+"""Generate one reference page per bundled rubric: its 评分细则 table in Chinese and English.
+
+The tables are built from the compiled rubric: the indicator tree with every max, each rule
+put into words by its own kind (``CompiledRubric.describe``), and where each rule comes from —
+an official document, or an inference, marked as such with its reasoning. A reviewer checks
+the rubric against the scheme here without reading YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import evalrules
+import evalrules_panjin
+
+_FORMULAS = {
+    "ratio": ("a ÷ b", "a ÷ b"),
+    "share": ("部分 ÷ 整体 × 100", "part ÷ whole × 100"),
+    "per_capita": ("总量 ÷ 人数", "amount ÷ count"),
+    "difference": ("a − b", "a − b"),
+    "growth": ("(当年 − 上年) ÷ 上年 × 100", "(this year − last year) ÷ last year × 100"),
+    "sum": ("a + b + …", "a + b + …"),
+}
+_POLICY = {
+    "full": ("按满分计", "full marks"),
+    "zero": ("按0分计", "zero points"),
+    "exclude": ("不计分,总分按适用项折算", "excluded; the total is rescaled"),
+}
+
+
+def page_path(ref: str) -> str:
+    """Where a rubric's page goes: ``reference/rubrics/panjin-county-2023.md``."""
+    return f"reference/rubrics/{ref.replace('/', '-')}.md"
+
+
+def _cell(text: object) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _num(value: object) -> str:
+    text = f"{value:f}" if hasattr(value, "is_finite") else str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _nodes(
+    nodes: tuple[evalrules.Indicator, ...], depth: int = 0
+) -> Iterator[tuple[evalrules.Indicator, int]]:
+    for node in nodes:
+        yield node, depth
+        yield from _nodes(node.children, depth + 1)
+
+
+def _source(rule: evalrules.Rule, lang: str) -> str:
+    src = rule.source
+    if src.inferred:
+        if lang == "zh":
+            return "**推定**"
+        return f"**inferred:** {_cell(src.why or '')}"
+    where = " ".join(p for p in (src.document, src.clause) if p)
+    if src.url:
+        where = f"[{_cell(where)}]({src.url})"
+    if lang == "en" and src.why:
+        where += f" — {_cell(src.why)}"
+    return _cell(where)
+
+
+def _table(compiled: evalrules.CompiledRubric, lang: str) -> str:
+    rubric = compiled.rubric
+    head = (
+        "| 代码 | 指标 | 分值 | 评分细则 | 依据 |"
+        if lang == "zh"
+        else "| code | indicator | max | rule | source |"
+    )
+    rows = [head, "|---|---|---:|---|---|"]
+    trees = [(rubric.indicators, "")]
+    if rubric.bonus:
+        trees.append((rubric.bonus, "加分项" if lang == "zh" else "bonus"))
+    for nodes, label in trees:
+        if label:
+            rows.append(f"| | **{label}** | | | |")
+        for node, depth in _nodes(nodes):
+            title = _cell(node.title.get(lang))
+            title = f"**{title}**" if depth == 0 else ("　" * depth) + title
+            if not node.rules:
+                rows.append(f"| **{node.code}** | {title} | **{_num(node.max)}** | | |")
+                continue
+            words = "<br>".join(
+                f"`{r.code}` {_cell(compiled.describe(r).get(lang))}" for r in node.rules
+            )
+            sources = "<br>".join(f"`{r.code}` {_source(r, lang)}" for r in node.rules)
+            rows.append(f"| {node.code} | {title} | {_num(node.max)} | {words} | {sources} |")
+    total = "合计" if lang == "zh" else "total"
+    rows.append(f"| | **{total}** | **{_num(rubric.max)}** | | |")
+    return "\n".join(rows)
+
+
+def _grades(rubric: evalrules.Rubric) -> str:
+    rows = ["| 等次 grade | code | 总分 total |", "|---|---|---|"]
+    for i, band in enumerate(rubric.grades):
+        upper = rubric.grades[i - 1].lower if i else None
+        if band.lower is not None and upper is not None:
+            span = f"{_num(band.lower)} ≤ total < {_num(upper)}"
+        elif band.lower is not None:
+            span = f"total ≥ {_num(band.lower)}"
+        else:
+            span = f"total < {_num(upper)}" if upper is not None else "any"
+        rows.append(f"| {band.label.zh} / {band.label.en} | `{band.code}` | {span} |")
+    return "\n".join(rows)
+
+
+def _facts(rubric: evalrules.Rubric) -> str:
+    rows = [
+        "| fact | type | unit | 说明 | description | required |",
+        "|---|---|---|---|---|---|",
+    ]
+    for spec in rubric.facts:
+        kind = f"series of {spec.items}" if spec.type == "series" else spec.type
+        if spec.required_if:
+            required = f"when `{spec.required_if}`"
+        else:
+            required = "yes" if spec.required else "no"
+        rows.append(
+            f"| `{spec.path}` | {kind} | {_cell(spec.unit or '')} | {_cell(spec.description.zh)} "
+            f"| {_cell(spec.description.en)} | {required} |"
+        )
+    return "\n".join(rows)
+
+
+def _derived(rubric: evalrules.Rubric) -> str:
+    rows = ["| derived fact | formula | inputs | 说明 | description |", "|---|---|---|---|---|"]
+    for d in rubric.derived:
+        zh, en = _FORMULAS.get(d.formula, (d.formula, d.formula))
+        inputs = ", ".join(f"`{i}`" for i in d.inputs)
+        rows.append(
+            f"| `{d.path}` | `{d.formula}`: {zh} ({en}) | {inputs} | {_cell(d.description.zh)} "
+            f"| {_cell(d.description.en)} |"
+        )
+    return "\n".join(rows)
+
+
+def render(compiled: evalrules.CompiledRubric) -> str:
+    """The page of one compiled rubric."""
+    rubric = compiled.rubric
+    rules = [r for _, r in rubric.rules()]
+    inferred = sum(1 for r in rules if r.source.inferred)
+    items = sum(1 for top in rubric.indicators for n in top.walk() if n.is_leaf)
+    bonus = f", {len(rubric.bonus)} bonus items" if rubric.bonus else ""
+    policy_zh, policy_en = _POLICY[rubric.not_applicable]
+    doc = rubric.source
+    document = " ".join(p for p in (doc.number, doc.title) if p) or "—"
+    return "\n".join(
+        [
+            f"# {rubric.ref}: {rubric.title.zh}",
+            "",
+            "!!! note",
+            f"    This page is generated from the rubric file `{_relative(rubric.file)}`.",
+            "",
+            f"*{rubric.title.en}.*",
+            "",
+            "| | |",
+            "|---|---|",
+            f"| reference | `{rubric.ref}` (version {rubric.version}) |",
+            f"| official document 文件 | {_cell(document)} |",
+            f"| evaluation year / data year | {rubric.year} / "
+            f"{rubric.data_year or rubric.year - 1} |",
+            f"| total 总分 | {_num(rubric.max)} ({len(rubric.indicators)} first-level "
+            f"indicators, {items} scored items{bonus}, {len(rules)} rules) |",
+            f"| precision | item scores rounded once to {_num(rubric.precision)} "
+            f"({rubric.rounding}) |",
+            f"| not applicable 不适用 | {policy_zh} / {policy_en} "
+            "(unless an item says otherwise) |",
+            f"| digest | `{compiled.digest}` |",
+            "",
+            f"Of the {len(rules)} rules, **{inferred} are inferred** (推定): no official text",
+            "was found for them, and each says what it was reconstructed from in the English",
+            "table's *source* column. The others cite their document.",
+            "",
+            "## 评分细则",
+            "",
+            _table(compiled, "zh"),
+            "",
+            "## Scoring rules",
+            "",
+            _table(compiled, "en"),
+            "",
+            "## 等次 Grades",
+            "",
+            _grades(rubric),
+            "",
+            "A veto (一票否决) changes the grade, never the score.",
+            "",
+            "## 数据项 Facts",
+            "",
+            "What a facts document for this rubric contains (`evalrules template "
+            f"{rubric.ref}` writes a blank one).",
+            "",
+            _facts(rubric),
+            "",
+            "## 派生指标 Derived facts",
+            "",
+            _derived(rubric),
+            "",
+        ]
+    )
+
+
+def _relative(path: str | None) -> str:
+    if path is None:
+        return "?"
+    marker = "rubrics/"
+    return path[path.index(marker) :] if marker in path else path
+
+
+def main() -> None:
+    """Write one page per rubric of the bundled plugin into the site being built."""
+    import mkdocs_gen_files
+
+    engine = evalrules.Engine(plugins=[evalrules_panjin], autoload=False)
+    for ref in sorted(evalrules_panjin.RUBRICS):
+        compiled = engine.compile(engine.load_rubric(ref))
+        page = page_path(ref)
+        with mkdocs_gen_files.open(page, "w") as fh:
+            fh.write(render(compiled))
+        mkdocs_gen_files.set_edit_path(page, _relative(compiled.rubric.file))
+
+
+if __name__ in ("__main__", "<run_path>"):
+    main()

@@ -1,0 +1,90 @@
+"""The shortfall rule kind: registered through its hook, checked at load, scored exactly."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from pathlib import Path
+
+import evalrules_shortfall
+import pytest
+
+import evalrules
+import evalrules_panjin
+from evalrules.errors import RubricError
+
+HERE = Path(__file__).parent
+RUBRIC = HERE / "panjin-2023-shortfall.yaml"
+
+
+def _example_facts() -> evalrules.FactsDocument:
+    # The 双台子区 2023 example that evalrules-panjin ships beside its rubric.
+    folder = evalrules_panjin.data_dir()
+    return evalrules.load_facts(folder / "examples" / "shuangtaizi-2023.facts.yaml")
+
+
+@pytest.fixture(scope="module")
+def engine() -> evalrules.Engine:
+    return evalrules.Engine(plugins=[evalrules_panjin, evalrules_shortfall], autoload=False)
+
+
+@pytest.fixture(scope="module")
+def compiled(engine: evalrules.Engine) -> evalrules.CompiledRubric:
+    return engine.compile(engine.load_rubric(RUBRIC))
+
+
+def test_the_kind_is_registered_through_its_hook(engine):
+    assert engine.rule_kinds.get("shortfall") is evalrules_shortfall.SHORTFALL
+
+
+def test_a_started_step_counts_as_a_whole_one(compiled):
+    card = compiled.evaluate(_example_facts())  # 普惠率 4443 / 5232 = 84.92%
+    (finding,) = card.findings_for("PJ-11-s")
+    assert finding.points == Decimal("-0.5")
+    assert finding.outcome == "partial"
+    assert finding.message.zh == (
+        "普惠性幼儿园覆盖率(普惠率)为84.92%,比标准85%低0.08%,按1档、每档扣0.5分,扣0.5分。"
+    )
+    assert card.node("11").score == Decimal("3.5")
+
+
+@pytest.mark.parametrize(
+    ("inclusive_children", "points", "outcome"),
+    [
+        (4448, None, "met"),  # 85.02%: nothing lost
+        (4300, Decimal("-1.5"), "partial"),  # 82.19%: 2.81 short, three steps
+        (3000, Decimal("-2.0"), "zero"),  # 57.34%: the rule's 2 points at most
+    ],
+)
+def test_outcomes(compiled, inclusive_children, points, outcome):
+    facts = copy.deepcopy(dict(_example_facts().facts))
+    facts["kindergarten"]["inclusive_children"] = inclusive_children
+    card = compiled.evaluate(facts)
+    assert ("PJ-11-s", outcome) in card.outcomes
+    lost = [f.points for f in card.findings_for("PJ-11-s")]
+    assert lost == ([] if points is None else [points])
+
+
+def _load_changed(engine, tmp_path, old, new):
+    path = tmp_path / "changed.yaml"
+    path.write_text(RUBRIC.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    with pytest.raises(RubricError) as caught:
+        engine.load_rubric(path)
+    return caught.value.problems
+
+
+def test_every_bad_parameter_is_reported_when_the_rubric_loads(engine, tmp_path):
+    problems = _load_changed(engine, tmp_path, "step: 1\n          deduct_each: 0.5", "step: 0")
+    assert {(p.rule, p.path) for p in problems} == {
+        ("PJ-11-s", "params.step"),  # 0 is forbidden
+        ("PJ-11-s", "params.deduct_each"),  # required
+    }
+
+
+def test_the_kind_refuses_a_fact_that_is_not_a_number(engine, tmp_path):
+    problems = _load_changed(
+        engine, tmp_path, "fact: derived.kindergarten.inclusive_rate", "fact: balance.basic_cv_met"
+    )
+    assert [(p.rule, p.message) for p in problems] == [
+        ("PJ-11-s", "params.fact: balance.basic_cv_met is a boolean; shortfall needs a number")
+    ]

@@ -1,0 +1,828 @@
+"""The ``evalrules`` command: list, explain, check and evaluate rubrics from a terminal.
+
+Results go to standard output (or to ``-o FILE``, written atomically); errors go to standard
+error, in Chinese and English, listing every problem with its location.
+
+Exit codes:
+
+* ``0`` — done;
+* ``1`` — the total is below ``--fail-under``;
+* ``2`` — invalid input or usage: facts, rubric, scorecard or report file, options, a
+  missing file;
+* ``3`` — a plugin is broken (it failed to load, or a rule raised while evaluating), or
+  evalrules itself failed: nothing the user's input can fix.
+
+A user's mistake never prints a Python traceback; ``--debug`` (before or after the command
+name) prints one with the message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import json
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar, cast
+
+import click
+
+from evalrules._compiler import CompiledRubric
+from evalrules._engine import Engine
+from evalrules._facts import FORMULAS, FactsDocument, load_facts
+from evalrules._model import DerivedFact, FactSpec, Indicator, Rubric, Rule, Scorecard
+from evalrules._points import plain
+from evalrules._renderers._labels import LANGS, label
+from evalrules._renderers._texttable import Cell, grid, paragraph
+from evalrules._renderers._view import paren, source_text
+from evalrules._version import __version__
+from evalrules.errors import (
+    EvalrulesError,
+    FactsError,
+    PluginError,
+    RubricError,
+    RubricNotFoundError,
+)
+
+__all__ = ["EXIT_BELOW", "EXIT_INVALID", "EXIT_OK", "EXIT_PLUGIN", "main"]
+
+EXIT_OK = 0
+EXIT_BELOW = 1
+EXIT_INVALID = 2
+EXIT_PLUGIN = 3
+
+#: Columns free text wraps at in ``show`` and ``explain``.
+WIDTH = 100
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+# ------------------------------------------------------------------------------ errors
+
+
+class CommandError(click.ClickException):
+    """A failure to report without a traceback: a message, then every problem on its line."""
+
+    exit_code = EXIT_INVALID
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
+
+    def show(self, file: Any = None) -> None:
+        """Print the message and its problems to standard error."""
+        err = sys.stderr if file is None else file
+        click.echo(f"evalrules: {self.message}", file=err)
+        for problem in self.problems:
+            click.echo(f"  - {problem}", file=err)
+
+
+class PluginFailure(CommandError):
+    """A broken plugin (or an error inside evalrules itself): not the user's input."""
+
+    exit_code = EXIT_PLUGIN
+
+
+def _facts_error(exc: FactsError) -> CommandError:
+    n = len(exc.problems)
+    where = f"{exc.source}: " if exc.source else ""
+    return CommandError(
+        f"{where}事实数据有 {n} 个问题 / the facts have {n} problem{'s' if n != 1 else ''}",
+        [f"{p.path}: {p.message_zh} / {p.message_en} [{p.code}]" for p in exc.problems],
+    )
+
+
+def _rubric_error(exc: RubricError) -> CommandError:
+    if isinstance(exc, RubricNotFoundError):
+        installed = ", ".join(exc.available) or "无 / none"
+        return CommandError(
+            f"未安装评价方案 {exc.requested!r} / no rubric {exc.requested!r} is installed "
+            f"(已安装 / installed: {installed})"
+        )
+    n = len(exc.problems)
+    where = exc.rubric or "rubric"
+    return CommandError(
+        f"{where}: 评价方案有 {n} 个问题 / the rubric has {n} problem{'s' if n != 1 else ''}",
+        [str(p) for p in exc.problems],
+    )
+
+
+def _translate(exc: BaseException) -> CommandError:
+    """Turn an exception into the message the user sees."""
+    if isinstance(exc, FactsError):
+        return _facts_error(exc)
+    if isinstance(exc, RubricError):
+        return _rubric_error(exc)
+    if isinstance(exc, PluginError):
+        return PluginFailure(f"插件出错 / a plugin is broken: {exc}")
+    if isinstance(exc, EvalrulesError):
+        return CommandError(str(exc))
+    if isinstance(exc, OSError):
+        name = exc.filename if exc.filename is not None else ""
+        return CommandError(f"{name}: {exc.strerror or exc}" if name else str(exc))
+    return PluginFailure(f"内部错误 / internal error: {type(exc).__name__}: {exc}")
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["evalrules.debug"] = True
+
+
+def _debug_option(func: _F) -> _F:
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_debug,
+        help="出错时显示 Python 调用栈。/ Show the Python traceback of an error.",
+    )(func)
+
+
+class _Group(click.Group):
+    """Runs a command and turns every expected failure into a message and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:
+            raise  # `evalrules evaluate … | head`: click ends quietly
+        except Exception as exc:
+            if ctx.meta.get("evalrules.debug"):
+                traceback.print_exception(exc, file=sys.stderr)
+            raise _translate(exc) from exc
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _engine(ctx: click.Context) -> Engine:
+    """The command's engine: builtins plus installed plugins, built once per run."""
+    engine = ctx.meta.get("evalrules.engine")
+    if engine is None:
+        engine = ctx.meta["evalrules.engine"] = Engine()
+    return cast(Engine, engine)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder.
+
+    A reader never sees a half-written file, and a failure leaves no file behind: the text
+    is complete before :func:`os.replace` moves it into place.
+    """
+    directory = path.parent
+    if not directory.is_dir():
+        raise CommandError(f"{path}: 目录 {directory} 不存在 / folder {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        # mkstemp makes the file private (0600); a report should get the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
+    if output is None:
+        click.echo(text, nl=False, color=color)
+    else:
+        _write_atomic(output, text)
+
+
+def _use_color(choice: bool | None, output: Path | None) -> bool:
+    """Colour for a terminal only: never into a file or a pipe, never with ``NO_COLOR``."""
+    if output is not None:
+        return False
+    if choice is not None:
+        return choice
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def _load_rubric(ctx: click.Context, ref: str) -> Rubric:
+    return _engine(ctx).load_rubric(ref)
+
+
+def _check_format(engine: Engine, fmt: str) -> None:
+    if fmt not in engine.renderers:
+        raise click.BadParameter(
+            f"没有输出格式 {fmt!r} / no renderer {fmt!r} "
+            f"(已安装 / installed: {', '.join(engine.renderers.names())})",
+            param_hint="'--format'",
+        )
+
+
+def _rubric_for_card(engine: Engine, card: Scorecard) -> Rubric | None:
+    """The installed rubric that computed ``card``, if it is here with the same content."""
+    try:
+        rubric = engine.load_rubric(card.rubric.ref)
+    except EvalrulesError:
+        return None
+    return rubric if engine.compile(rubric).digest == card.rubric.digest else None
+
+
+def _score(ctx: click.Context, param: click.Parameter, value: str | None) -> Decimal | None:
+    """Read a score given on the command line as an exact decimal."""
+    if value is None:
+        return None
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not a number / 不是数字", ctx, param) from None
+    if not number.is_finite():
+        raise click.BadParameter(f"{value!r} is not a finite number / 不是有限数字", ctx, param)
+    return number
+
+
+_LANG = click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default="zh",
+    show_default=True,
+    help="输出语言。/ Language of the labels and messages.",
+)
+_OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=False, path_type=Path),
+    default=None,
+    help="写入文件(原子写入)。/ Write to FILE (atomically) instead of standard output.",
+)
+_COLOR = click.option(
+    "--color/--no-color",
+    default=None,
+    help=(
+        "表格是否着色(默认仅在终端且未设置 NO_COLOR 时)。/ Colour the table (default: only "
+        "on a terminal, and never with NO_COLOR set)."
+    ),
+)
+
+
+# ----------------------------------------------------------------------------- the group
+
+
+@click.group(
+    cls=_Group,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=(
+        "退出码 / exit codes: 0 done; 1 the total is below --fail-under; 2 invalid input or "
+        "usage; 3 a broken plugin or an internal error. Set EVALRULES_DISABLE_PLUGIN_AUTOLOAD=1 "
+        "to load no installed plugins."
+    ),
+)
+@click.version_option(__version__, "--version", prog_name="evalrules")
+@_debug_option
+def main() -> None:
+    """履行教育职责评价的可执行、可解释评分。/ Explainable scoring of education-duty evaluations.
+
+    Evaluate a district's facts against a rubric into a scorecard in which every point lost
+    is explained; show and explain a rubric's rules; check a rubric file.
+    """
+
+
+# ----------------------------------------------------------------------- rubrics, plugins
+
+
+@main.command()
+@_LANG
+@_debug_option
+@click.pass_context
+def rubrics(ctx: click.Context, lang: str) -> None:
+    """列出已安装的评价方案。/ List the installed rubrics: reference, title, plugin, version."""
+    engine = _engine(ctx)
+    rows = []
+    for source in engine.rubrics():
+        plugin = engine.rubric_sources.origin(source.ref)
+        try:
+            rubric = engine.load_rubric(source.ref)
+            title, version = rubric.title.get(lang), rubric.version
+        except RubricError as exc:
+            title = source.title.get(lang) if source.title else ""
+            version = f"({len(exc.problems)} problems: evalrules check {source.ref})"
+        rows.append([source.ref, title, plugin, version])
+    if not rows:
+        click.echo(label("none", lang))
+        return
+    headers = [label(k, lang) for k in ("reference", "title", "plugin", "version")]
+    click.echo("\n".join(grid(headers, rows, widths=(None, 50, None, None))))
+
+
+@main.command()
+@_LANG
+@_debug_option
+@click.pass_context
+def plugins(ctx: click.Context, lang: str) -> None:
+    """列出插件。/ List the plugins: distribution, version, hooks."""
+    rows = []
+    for info in _engine(ctx).plugins():
+        name = info.name + (f" ({label('builtin', lang)})" if info.builtin else "")
+        rows.append([name, info.distribution or "-", info.version or "-", "\n".join(info.hooks)])
+    headers = [label(k, lang) for k in ("plugin", "distribution", "version", "hooks")]
+    click.echo("\n".join(grid(headers, rows)))
+
+
+# -------------------------------------------------------------------------------- show
+
+
+def _rubric_header(rubric: Rubric, lang: str) -> list[str]:
+    colon = label("punct.colon", lang)
+    doc = " ".join(p for p in (rubric.source.number, rubric.source.title) if p)
+    grades = label("punct.comma", lang).join(
+        f"{g.label.get(lang)} ≥ {plain(g.lower)}" if g.lower is not None else g.label.get(lang)
+        for g in rubric.grades
+    )
+    version = f"{label('version_inline', lang)} {rubric.version}"
+    lines = [f"{rubric.title.get(lang)} ({rubric.ref}, {version})"]
+    if doc:
+        lines.append(f"{label('source', lang)}{colon}{doc}")
+    lines.append(f"{label('total', lang)}{colon}{plain(rubric.max)}")
+    if grades:
+        lines.append(f"{label('grade', lang)}{colon}{grades}")
+    return lines
+
+
+def _walk_depth(rubric: Rubric) -> Iterator[tuple[int, Indicator]]:
+    def walk(node: Indicator, depth: int) -> Iterator[tuple[int, Indicator]]:
+        yield depth, node
+        for child in node.children:
+            yield from walk(child, depth + 1)
+
+    for top in (*rubric.indicators, *rubric.bonus):
+        yield from walk(top, 0)
+
+
+@main.command()
+@click.argument("rubric_ref", metavar="REF")
+@_LANG
+@_debug_option
+@click.pass_context
+def show(ctx: click.Context, rubric_ref: str, lang: str) -> None:
+    """以表格显示评分细则。/ Show a rubric's rules as a table.
+
+    Code, title, points, the rule in words and its source for every node. REF is an
+    installed rubric (panjin-county/2023) or a rubric file.
+    """
+    rubric = _load_rubric(ctx, rubric_ref)
+    compiled = _engine(ctx).compile(rubric)
+    rows: list[list[Cell | str]] = []
+    for depth, node in _walk_depth(rubric):
+        style = "bold" if depth == 0 else None
+        code = Cell("  " * depth + node.code, style)
+        title = Cell(node.title.get(lang), style)
+        if not node.rules:
+            rows.append([code, title, plain(node.max), "", ""])
+        for i, rule in enumerate(node.rules):
+            words = f"[{rule.code}] {compiled.describe(rule).get(lang)}"
+            cells: list[Cell | str] = [code, title, plain(node.max)] if i == 0 else ["", "", ""]
+            rows.append([*cells, words, source_text(rule.source, lang)])
+    headers = [label(k, lang) for k in ("code", "indicator", "points", "rule", "source")]
+    table = grid(
+        headers,
+        rows,
+        aligns=("left", "left", "right", "left", "left"),
+        widths=(None, 26, None, 46, 34),
+    )
+    click.echo("\n".join([*_rubric_header(rubric, lang), "", *table]))
+
+
+# ----------------------------------------------------------------------------- explain
+
+
+def _fact_lines(rubric: Rubric, path: str, lang: str) -> list[str]:
+    specs: tuple[FactSpec | DerivedFact, ...] = (*rubric.facts, *rubric.derived)
+    spec = next((s for s in specs if s.path == path), None)
+    if spec is None:
+        return [f"{path}"]
+    colon, sep = label("punct.colon", lang), label("punct.semicolon", lang)
+    unit = paren(f"{label('unit', lang)}{colon}{spec.unit}", lang) if spec.unit else ""
+    lines = [f"{path}  {spec.description.get(lang)}{unit}"]
+    if isinstance(spec, DerivedFact):
+        formula = FORMULAS.get(spec.formula)
+        words = formula.get(lang) if formula else spec.formula
+        lines.append(f"  {label('derived', lang)}{colon}{words}{sep}{', '.join(spec.inputs)}")
+    else:
+        kind = spec.type if spec.type != "series" else f"series of {spec.items}"
+        extra = [f"{label('type', lang)}{colon}{kind}"]
+        if spec.required_if:
+            extra.append(label("required_if", lang, fact=spec.required_if))
+        elif not spec.required:
+            extra.append(label("optional", lang))
+        lines.append("  " + label("punct.comma", lang).join(extra))
+    return lines
+
+
+def _explain_rule(compiled: CompiledRubric, rule: Rule, lang: str) -> list[str]:
+    colon = label("punct.colon", lang)
+    kind = compiled.kind(rule)
+    name = rule.name.get(lang)
+    lines = [f"  {rule.code}" + (f"  {name}" if name else "")]
+    lines.append(f"    {label('kind', lang)}{colon}{kind.name} — {kind.summary.get(lang)}")
+    lines.extend(
+        paragraph(
+            compiled.describe(rule).get(lang), f"    {label('rule', lang)}{colon}", "      ", WIDTH
+        )
+    )
+    reads = kind.reads(rule.params)
+    if reads:
+        lines.append(f"    {label('reads', lang)}{colon}".rstrip())
+        for path in reads:
+            for i, line in enumerate(_fact_lines(compiled.rubric, path, lang)):
+                lines.extend(paragraph(line, "      " + ("  " if i else ""), "          ", WIDTH))
+    lines.extend(
+        paragraph(
+            source_text(rule.source, lang), f"    {label('source', lang)}{colon}", "      ", WIDTH
+        )
+    )
+    if rule.aliases:
+        lines.append(f"    {label('aliases', lang)}{colon}{', '.join(rule.aliases)}")
+    return lines
+
+
+def _parents(rubric: Rubric, code: str) -> list[Indicator]:
+    def find(nodes: Sequence[Indicator], trail: list[Indicator]) -> list[Indicator] | None:
+        for node in nodes:
+            if node.code == code:
+                return trail
+            found = find(node.children, [*trail, node])
+            if found is not None:
+                return found
+        return None
+
+    return find((*rubric.indicators, *rubric.bonus), []) or []
+
+
+def _explain_node(
+    compiled: CompiledRubric, node: Indicator, rules: Sequence[Rule], lang: str
+) -> list[str]:
+    rubric = compiled.rubric
+    colon = label("punct.colon", lang)
+    sep = label("punct.comma", lang)
+    lines = [f"{node.code} {node.title.get(lang)}"]
+    lines.append(f"  {label('max', lang)}{colon}{plain(node.max)}")
+    trail = _parents(rubric, node.code)
+    if trail:
+        path = " > ".join(f"{p.code} {p.title.get(lang)}" for p in trail)
+        lines.append(f"  {label('parent', lang)}{colon}{path}")
+    if node.methods:
+        lines.append(f"  {label('methods', lang)}{colon}{sep.join(node.methods)}")
+    if node.evidence:
+        lines.append(f"  {label('evidence_needed', lang)}{colon}{sep.join(node.evidence)}")
+    if node.children:
+        lines.append(f"  {label('children', lang)}{colon}".rstrip())
+        lines.extend(f"    {c.code} {c.title.get(lang)} ({plain(c.max)})" for c in node.children)
+    if rules:
+        lines.append("")
+        lines.append(label("rules", lang))
+        for rule in rules:
+            lines.extend(_explain_rule(compiled, rule, lang))
+    return lines
+
+
+@main.command()
+@click.argument("rubric_ref", metavar="REF")
+@click.argument("code")
+@_LANG
+@_debug_option
+@click.pass_context
+def explain(ctx: click.Context, rubric_ref: str, code: str, lang: str) -> None:
+    """解释一个指标或一条细则。/ Explain an indicator ("8.2") or a rule ("PJ-8.2-a").
+
+    Prints what it scores, each rule in words, the facts it reads (with their descriptions
+    and units) and its source.
+    """
+    rubric = _load_rubric(ctx, rubric_ref)
+    compiled = _engine(ctx).compile(rubric)
+    nodes = {n.code: n for n in rubric.walk()}
+    if code in nodes:
+        node = nodes[code]
+        click.echo("\n".join(_explain_node(compiled, node, node.rules, lang)))
+        return
+    for item, rule in rubric.rules():
+        if code == rule.code or code in rule.aliases:
+            click.echo("\n".join(_explain_node(compiled, item, [rule], lang)))
+            return
+    known = [*nodes, *(r.code for _, r in rubric.rules())]
+    near = difflib.get_close_matches(code, known, n=5, cutoff=0.5)
+    hint = f"; 相近 / close matches: {', '.join(near)}" if near else ""
+    raise CommandError(
+        f"评价方案 {rubric.ref} 中没有指标或细则 {code!r} / rubric {rubric.ref} has no "
+        f"indicator or rule {code!r}{hint}"
+    )
+
+
+# ------------------------------------------------------------------------------- check
+
+
+@main.command()
+@click.argument("rubric_ref", metavar="RUBRIC")
+@_LANG
+@_debug_option
+@click.pass_context
+def check(ctx: click.Context, rubric_ref: str, lang: str) -> None:
+    """检查评价方案,列出所有问题。/ Check a rubric and list every problem.
+
+    RUBRIC is a rubric file or an installed rubric. Exits with 2 when there is any problem.
+    """
+    try:
+        rubric = _load_rubric(ctx, rubric_ref)
+    except RubricNotFoundError:
+        raise
+    except RubricError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        n = len(exc.problems)
+        raise CommandError(
+            f"{exc.rubric or rubric_ref}: {n} 个问题 / {n} problem{'s' if n != 1 else ''}"
+        ) from None
+    nodes = list(rubric.walk())
+    rules = [r for _, r in rubric.rules()]
+    inferred = sum(1 for r in rules if r.source.inferred)
+    items = sum(1 for n in nodes if n.is_leaf)
+    if lang == "zh":
+        click.echo(
+            f"{rubric.ref}:未发现问题。{len(nodes)} 个指标节点(其中 {items} 个评分项),"
+            f"{len(rules)} 条评分细则(其中 {inferred} 条为推定)。"
+        )
+    else:
+        click.echo(
+            f"{rubric.ref}: no problems. {len(nodes)} indicator nodes ({items} scored items), "
+            f"{len(rules)} rules ({inferred} inferred)."
+        )
+
+
+# ----------------------------------------------------------------------- schema, template
+
+
+@main.command()
+@click.argument("rubric_ref", metavar="REF")
+@_OUTPUT
+@_debug_option
+@click.pass_context
+def schema(ctx: click.Context, rubric_ref: str, output: Path | None) -> None:
+    """输出事实数据的 JSON Schema。/ Print the JSON Schema of a rubric's facts.
+
+    The schema (draft 2020-12) describes a facts document for the rubric REF; host
+    applications build data-entry forms from it.
+    """
+    engine = _engine(ctx)
+    data = engine.facts_schema(_load_rubric(ctx, rubric_ref))
+    _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
+
+
+@main.command()
+@click.argument("rubric_ref", metavar="REF")
+@_OUTPUT
+@_debug_option
+@click.pass_context
+def template(ctx: click.Context, rubric_ref: str, output: Path | None) -> None:
+    """输出空白事实数据模板。/ Print a blank facts file for a rubric, every fact commented."""
+    engine = _engine(ctx)
+    _emit(engine.facts_template(_load_rubric(ctx, rubric_ref)), output)
+
+
+# ---------------------------------------------------------------------------- evaluate
+
+
+def _relative_to(facts: Path, ref: str) -> str:
+    """A rubric file named in a facts file is found beside that file, like an include."""
+    if ref.endswith((".yaml", ".yml", ".json")) and not Path(ref).is_absolute():
+        return str(facts.parent / ref)
+    return ref
+
+
+def _fail(message: str) -> NoReturn:
+    raise CommandError(message)
+
+
+@main.command()
+@click.argument("facts", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--rubric",
+    "rubric_ref",
+    metavar="REF",
+    default=None,
+    help=(
+        "评价方案(默认取事实数据文件的 rubric:)。/ Rubric reference or file (default: the "
+        "facts file's `rubric:`)."
+    ),
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    metavar="FORMAT",
+    help="输出格式。/ Output format: table, json, markdown, html (or a plugin's).",
+)
+@_LANG
+@click.option(
+    "--partial",
+    is_flag=True,
+    help=(
+        "缺少数据的评分项记为无法评价,而不是报错。/ Score items with missing facts as not "
+        "assessable instead of failing."
+    ),
+)
+@click.option(
+    "--fail-under",
+    metavar="SCORE",
+    callback=_score,
+    default=None,
+    help="总分低于该值时以 1 退出。/ Exit with 1 when the total is below SCORE.",
+)
+@_OUTPUT
+@_COLOR
+@_debug_option
+@click.pass_context
+def evaluate(
+    ctx: click.Context,
+    facts: Path,
+    rubric_ref: str | None,
+    fmt: str,
+    lang: str,
+    partial: bool,
+    fail_under: Decimal | None,
+    output: Path | None,
+    color: bool | None,
+) -> None:
+    """评价事实数据,生成评分结果。/ Evaluate a facts file (YAML or JSON) into a scorecard.
+
+    The default table shows the indicator tree with max, score and claimed, the total and
+    grade, then every finding with its evidence and the claims that differ.
+    """
+    engine = _engine(ctx)
+    _check_format(engine, fmt)
+    doc: FactsDocument = load_facts(facts)
+    ref = rubric_ref or doc.rubric
+    if not ref:
+        _fail(
+            f"{facts}: 未指定评价方案:请使用 --rubric,或在事实数据文件中写 rubric: / "
+            "no rubric: pass --rubric REF or set `rubric:` in the facts file"
+        )
+    if rubric_ref and doc.rubric and rubric_ref != doc.rubric:
+        click.echo(
+            f"evalrules: 事实数据文件写的是 {doc.rubric},按 --rubric 使用 {rubric_ref} / "
+            f"the facts file names {doc.rubric}; evaluating with {rubric_ref} as --rubric asks",
+            err=True,
+        )
+    rubric = engine.load_rubric(_relative_to(facts, ref) if not rubric_ref else ref)
+    card = engine.compile(rubric).evaluate(doc, partial=partial)
+    use_color = _use_color(color, output)
+    text = engine.render(card, fmt, lang=lang, color=use_color, rubric=rubric)
+    _emit(text, output, color=use_color)
+    if fail_under is not None and card.total < fail_under:
+        click.echo(
+            f"evalrules: 总分 {plain(card.total)} 低于 --fail-under {plain(fail_under)} / "
+            f"the total {plain(card.total)} is below --fail-under {plain(fail_under)}",
+            err=True,
+        )
+        ctx.exit(EXIT_BELOW)
+
+
+# ------------------------------------------------------------------------------ render
+
+
+def _read_scorecard(path: Path) -> Scorecard:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        _fail(f"{path}: 文件不存在 / no such file")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"{path}: 无法读取 / cannot be read: {exc}")
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        _fail(
+            f"{path}: 不是有效的 JSON / not valid JSON: line {exc.lineno}, "
+            f"column {exc.colno}: {exc.msg}"
+        )
+    if not isinstance(data, dict):
+        _fail(f"{path}: 不是评分结果 / not a scorecard: the document must be a JSON object")
+    try:
+        return Scorecard.from_dict(data)
+    except KeyError as exc:
+        _fail(f"{path}: 不是完整的评分结果 / not a complete scorecard: missing field {exc}")
+    except (ValueError, TypeError, AttributeError, InvalidOperation) as exc:
+        _fail(f"{path}: 不是评分结果 / not a scorecard: {exc}")
+
+
+@main.command()
+@click.argument("scorecard", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    metavar="FORMAT",
+    help="输出格式。/ Output format: table, json, markdown, html (or a plugin's).",
+)
+@_LANG
+@_OUTPUT
+@_COLOR
+@_debug_option
+@click.pass_context
+def render(
+    ctx: click.Context,
+    scorecard: Path,
+    fmt: str,
+    lang: str,
+    output: Path | None,
+    color: bool | None,
+) -> None:
+    """重新呈现已保存的评分结果。/ Render a stored scorecard (its JSON) without evaluating again.
+
+    When the rubric that computed it is installed with the same content, its fact
+    descriptions appear in the evidence, as in `evaluate`.
+    """
+    engine = _engine(ctx)
+    _check_format(engine, fmt)
+    card = _read_scorecard(scorecard)
+    use_color = _use_color(color, output)
+    rubric = _rubric_for_card(engine, card)
+    _emit(
+        engine.render(card, fmt, lang=lang, color=use_color, rubric=rubric), output, color=use_color
+    )
+
+
+# ------------------------------------------------------------------------------ claims
+
+
+def _read_report(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        _fail(f"{path}: 文件不存在 / no such file")
+    except OSError as exc:
+        _fail(f"{path}: 无法读取 / cannot be read: {exc.strerror or exc}")
+    # Reports arrive as UTF-8 or, from older office software, as GB18030 (a superset of GBK).
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    _fail(f"{path}: 既不是 UTF-8 也不是 GB18030 文本 / neither UTF-8 nor GB18030 text")
+
+
+@main.command()
+@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--rubric",
+    "rubric_ref",
+    metavar="REF",
+    required=True,
+    help="评价方案(自评分对应其指标代码)。/ The rubric whose codes the claims are mapped onto.",
+)
+@_LANG
+@_OUTPUT
+@_debug_option
+@click.pass_context
+def claims(
+    ctx: click.Context, report: Path, rubric_ref: str, lang: str, output: Path | None
+) -> None:
+    """从自评报告中读取自评分。/ Read the claimed scores out of a self-assessment report.
+
+    REPORT is the report (自评报告) as plain text. Prints the claims as a facts-file fragment
+    (`claimed:`), followed by the consistency checks as comments: codes not claimed, maxes
+    that differ from the rubric's, parts that do not add up, the stated total. Exits with 2
+    when the report cannot be read or holds no claimed score at all.
+    """
+    from evalrules._claims import read_claims
+
+    rubric = _load_rubric(ctx, rubric_ref)
+    text = _read_report(report)
+    result = read_claims(text, rubric)
+    if not result.claims and result.total is None:
+        _fail(
+            f"{report}: 未找到任何自评分 / no claimed score found "
+            f"(headings such as “(一)…(63分,自评得分61.6分)”)"
+        )
+    lines = [result.to_yaml().rstrip("\n")]
+    colon = label("punct.colon", lang)
+    if result.problems or result.unmapped:
+        heading = "一致性检查" if lang == "zh" else "consistency checks"
+        lines.append(f"# {heading}{colon}{len(result.problems) + len(result.unmapped)}")
+        for problem in result.problems:
+            where = f" (line {problem.line})" if problem.line is not None else ""
+            message = problem.message_zh if lang == "zh" else problem.message_en
+            lines.append(f"#   [{problem.kind}] {problem.code}{where}: {message}")
+        for unmapped in result.unmapped:
+            lines.append(
+                f"#   [unmapped: {unmapped.reason}] line {unmapped.line}: {unmapped.heading}"
+            )
+    else:
+        lines.append(
+            "# 一致性检查:未发现问题" if lang == "zh" else "# consistency checks: no problems"
+        )
+    _emit("\n".join(lines) + "\n", output)

@@ -1,0 +1,187 @@
+"""The terminal table: the tree with max / score / claimed, the totals, then the findings.
+
+Plain text with correct column widths for Chinese (see :mod:`._texttable`); ANSI colour only
+when :attr:`RenderOptions.color` is on, which the command line sets for a terminal and never
+when the output is piped or ``NO_COLOR`` is set.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from evalrules._model import Finding, Scorecard
+from evalrules._renderers import _view as view
+from evalrules._renderers._labels import label
+from evalrules._renderers._texttable import (
+    Cell,
+    clean,
+    display_width,
+    grid,
+    paint,
+    paragraph,
+)
+
+if TYPE_CHECKING:
+    from evalrules._renderers import RenderOptions
+
+__all__ = ["render_table"]
+
+#: Columns the free text (messages, evidence, reasons) wraps at.
+WIDTH = 100
+#: Most columns a title takes in the tree before it wraps.
+TITLE_WIDTH = 40
+
+_KIND_STYLE = {
+    "deduction": "red",
+    "manual": "yellow",
+    "bonus": "green",
+    "veto": "bold magenta",
+    "not_applicable": "dim",
+    "not_assessable": "yellow",
+}
+
+
+def _paragraph(text: str, first: str, rest: str) -> list[str]:
+    return paragraph(text, first, rest, WIDTH)
+
+
+def _header(card: Scorecard, options: RenderOptions) -> list[str]:
+    lang, color = options.lang, options.color
+    colon = label("punct.colon", lang)
+    entity = card.entity.name or card.entity.id
+    if card.entity.name and card.entity.id:
+        entity += view.paren(card.entity.id, lang)
+    rubric = card.rubric.title.get(lang) or card.rubric.ref
+    detail = label("punct.comma", lang).join(
+        (card.rubric.ref, f"{label('version_inline', lang)} {card.rubric.version}")
+    )
+    return [
+        paint(clean(f"{label('scorecard', lang)}{colon}{entity}"), "bold", color),
+        clean(f"{label('rubric', lang)}{colon}{rubric}{view.paren(detail, lang)}"),
+    ]
+
+
+def _tree(card: Scorecard, options: RenderOptions) -> list[str]:
+    lang = options.lang
+    headers = [label(k, lang) for k in ("code", "indicator", "max", "score", "claimed", "note")]
+    body: list[list[Cell]] = []
+    for row in view.rows(card, lang):
+        node = row.node
+        top = "bold" if row.depth == 0 else None
+        if node.status != "scored":
+            score_style: str | None = "dim"
+        elif node.score < node.max:
+            score_style = "red"
+        else:
+            score_style = "green"
+        body.append(
+            [
+                Cell("  " * row.depth + node.code, top),
+                Cell(node.title.get(lang), top),
+                Cell(view.points(card, node.max)),
+                Cell(view.points(card, node.score), score_style),
+                Cell("" if node.claimed is None else view.points(card, node.claimed)),
+                Cell(row.note, "yellow" if row.differs else "dim"),
+            ]
+        )
+    return grid(
+        headers,
+        body,
+        aligns=("left", "left", "right", "right", "right", "left"),
+        widths=(None, TITLE_WIDTH, None, None, None, None),
+        color=options.color,
+    )
+
+
+def _summary(card: Scorecard, options: RenderOptions) -> list[str]:
+    lang = options.lang
+    pairs = view.summary(card, lang, options.rubric)
+    width = max(display_width(k) for k, _ in pairs) + 2
+    out = []
+    for key, value in pairs:
+        pad = " " * (width - display_width(key))
+        out.extend(_paragraph(value, paint(key, "bold", options.color) + pad, " " * width))
+    return out
+
+
+def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[str]:
+    lang, color = options.lang, options.color
+    head, rule = clean(view.finding_head(card, finding, lang)), clean(finding.rule)
+    first = f"  {paint(head, _KIND_STYLE.get(finding.kind), color)} [{rule}] "
+    indent = " " * (display_width(head) + display_width(rule) + 6)
+    lines = _paragraph(finding.message.get(lang), first, indent)
+    colon = label("punct.colon", lang)
+    evidence = view.evidence_lines(finding, lang, options.rubric)
+    for ev in evidence:
+        if ev.kind == "params":
+            continue
+        name = f"{ev.name} " if ev.name else ""
+        text = f"{name}[{ev.path}] = {ev.value}"
+        if ev.detail:
+            text += f" ← {ev.detail}"
+        key = label(ev.kind, lang) + colon
+        lines.extend(_paragraph(text, "      " + paint(key, "dim", color), "        "))
+    params = [ev for ev in evidence if ev.kind == "params"]
+    if params:
+        text = label("punct.comma", lang).join(f"{ev.name} = {ev.value}" for ev in params)
+        key = label("params", lang) + colon
+        lines.extend(_paragraph(text, "      " + paint(key, "dim", color), "        "))
+    return lines
+
+
+def _findings(card: Scorecard, options: RenderOptions) -> list[str]:
+    lang, color = options.lang, options.color
+    out = [paint(label("findings", lang), "bold", color)]
+    groups = view.finding_groups(card)
+    if not groups:
+        return [*out, label("no_findings", lang)]
+    for group in groups:
+        heading = clean(f"{group.code} {group.title.get(lang)}".rstrip())
+        out.append(paint(heading, "bold", color))
+        for finding in group.findings:
+            out.extend(_finding(card, finding, options))
+    return out
+
+
+def _claims(card: Scorecard, options: RenderOptions) -> list[str]:
+    lang, color = options.lang, options.color
+    out = [paint(label("discrepancies", lang), "bold", color)]
+    if card.claimed is None:
+        return [*out, label("no_claims", lang)]
+    differing = view.differing_claims(card)
+    if not differing:
+        return [*out, label("no_discrepancies", lang)]
+    headers = [label(k, lang) for k in ("code", "claimed", "computed", "difference", "reason")]
+    body = [
+        [
+            Cell(view.claim_code(c.code, lang)),
+            Cell(view.points(card, c.claimed)),
+            Cell(view.points(card, c.computed)),
+            Cell(view.signed(card, c.difference), "yellow"),
+            Cell(c.reason.get(lang)),
+        ]
+        for c in differing
+    ]
+    return out + grid(
+        headers,
+        body,
+        aligns=("left", "right", "right", "right", "left"),
+        widths=(None, None, None, None, 64),
+        color=color,
+    )
+
+
+def render_table(card: Scorecard, options: RenderOptions) -> str:
+    """Render a scorecard as a text table for a terminal (see the module docs)."""
+    lang = options.lang
+    footer = label("generated_by", lang, version=card.evalrules_version or "?")
+    footer += label("punct.semicolon", lang) + f"{label('digest', lang)} {card.rubric.digest}"
+    sections = [
+        _header(card, options),
+        _tree(card, options),
+        _summary(card, options),
+        _findings(card, options),
+        _claims(card, options),
+        [paint(clean(footer), "dim", options.color)],
+    ]
+    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"

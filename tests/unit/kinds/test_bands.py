@@ -1,0 +1,179 @@
+"""The ``bands`` rule kind: every band id is an outcome; the checker flags gaps and overlaps."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from _rubrics import compile_doc, evaluate, fact, nest, rule, rule_problems, single
+
+from evalrules._builtin_kinds import BANDS, outcomes_for
+
+FACTS = {"t.rate": fact("ratio", unit="%")}
+BANDS_OK = [
+    {"id": "low", "max": 90, "deduct": 2},
+    {"id": "mid", "min": 90, "max": 95, "deduct": 1},
+    {"id": "high", "min": 95, "deduct": 0},
+]
+
+
+def _doc(bands, facts=FACTS):
+    return single([rule("R-1", "bands", {"fact": "t.rate", "bands": bands})], facts, max_points=2)
+
+
+def _card(tmp_path, value, bands=BANDS_OK):
+    return evaluate(tmp_path, _doc(bands), nest({"t.rate": value}))
+
+
+OUTCOMES = {
+    "low": (Decimal("89.99"), Decimal(0)),
+    "mid": (Decimal("90"), Decimal(1)),  # min is inclusive
+    "high": (Decimal("95"), Decimal(2)),  # the previous band's max is exclusive
+}
+
+
+def test_outcomes_are_the_band_ids(tmp_path):
+    compiled = compile_doc(tmp_path, _doc(BANDS_OK))
+    assert compiled.outcomes() == {"R-1": ("low", "mid", "high")}
+    assert BANDS.outcomes == ()
+    assert set(OUTCOMES) == set(outcomes_for(BANDS, {"bands": BANDS_OK}))
+
+
+@pytest.mark.parametrize("outcome", sorted(OUTCOMES))
+def test_outcome(tmp_path, outcome):
+    value, score = OUTCOMES[outcome]
+    card = _card(tmp_path, value)
+    assert card.outcomes == (("R-1", outcome),)
+    assert card.node("1").score == score
+
+
+def test_band_finding_names_the_band(tmp_path):
+    card = _card(tmp_path, Decimal("92.5"))
+    (finding,) = card.findings
+    assert finding.outcome == "mid"
+    assert finding.points == Decimal(-1)
+    assert "[90, 95)" in finding.message.zh
+    assert "92.5%" in finding.message.zh
+
+
+def test_a_band_without_deduction_leaves_no_finding(tmp_path):
+    assert _card(tmp_path, 99).findings == ()
+
+
+def test_explicit_inclusive_edges(tmp_path):
+    bands = [
+        {"id": "low", "max": 90, "max_inclusive": True, "deduct": 2},
+        {"id": "high", "min": 90, "min_inclusive": False, "deduct": 0},
+    ]
+    assert _card(tmp_path, 90, bands).outcomes == (("R-1", "low"),)
+    assert _card(tmp_path, Decimal("90.001"), bands).outcomes == (("R-1", "high"),)
+
+
+@pytest.mark.parametrize(
+    ("bands", "fragment"),
+    [
+        (
+            [{"id": "low", "max": 80, "deduct": 2}, {"id": "high", "min": 90, "deduct": 0}],
+            "gap between bands 'low' and 'high' (80 to 90)",
+        ),
+        (
+            [
+                {"id": "low", "max": 90, "deduct": 2},
+                {"id": "high", "min": 90, "min_inclusive": False, "deduct": 0},
+            ],
+            "gap between bands 'low' and 'high' (90 to 90)",
+        ),
+        (
+            [{"id": "low", "max": 95, "deduct": 2}, {"id": "high", "min": 90, "deduct": 0}],
+            "bands 'low' and 'high' overlap at 90",
+        ),
+        (
+            [
+                {"id": "low", "max": 90, "max_inclusive": True, "deduct": 2},
+                {"id": "high", "min": 90, "deduct": 0},
+            ],
+            "bands 'low' and 'high' overlap at 90",
+        ),
+        (
+            [
+                {"id": "low", "min": 10, "max": 90, "deduct": 2},
+                {"id": "high", "min": 90, "deduct": 0},
+            ],
+            "nothing covers values below 10",
+        ),
+        (
+            [
+                {"id": "low", "max": 90, "deduct": 2},
+                {"id": "high", "min": 90, "max": 100, "deduct": 0},
+            ],
+            "nothing covers values above 100",
+        ),
+        (
+            [{"id": "a", "max": 90, "deduct": 2}, {"id": "a", "min": 90, "deduct": 0}],
+            "band id 'a' is used twice",
+        ),
+        ([{"id": "a", "min": 9, "max": 1, "deduct": 0}], "min 9 above max 1"),
+    ],
+)
+def test_checker_flags_gaps_overlaps_and_uncovered_ranges(tmp_path, bands, fragment):
+    found = rule_problems(
+        tmp_path, [rule("R-1", "bands", {"fact": "t.rate", "bands": bands})], FACTS, max_points=2
+    )
+    assert any(fragment in p.message for p in found), found
+
+
+def test_bands_may_rely_on_the_facts_declared_range(tmp_path):
+    facts = {"t.rate": fact("ratio", minimum=0, maximum=100)}
+    bands = [
+        {"id": "low", "min": 0, "max": 90, "deduct": 2},
+        {"id": "high", "min": 90, "max": 100, "max_inclusive": True, "deduct": 0},
+    ]
+    card = evaluate(tmp_path, _doc(bands, facts), nest({"t.rate": 100}))
+    assert card.outcomes == (("R-1", "high"),)
+
+
+def test_bands_may_rely_on_the_range_of_a_percentage(tmp_path):
+    # a percent is 0..100 by its type; bands covering exactly that range have no gap
+    facts = {"t.rate": fact("percent")}
+    bands = [
+        {"id": "low", "min": 0, "max": 90, "deduct": 2},
+        {"id": "high", "min": 90, "max": 100, "max_inclusive": True, "deduct": 0},
+    ]
+    card = evaluate(tmp_path, _doc(bands, facts), nest({"t.rate": 0}))
+    assert card.outcomes == (("R-1", "low"),)
+
+
+@pytest.mark.parametrize(
+    ("bands", "fragment"),
+    [
+        ([], "params.bands"),
+        ([{"id": "a", "deduct": -1}], "params.bands"),
+        ([{"id": "a", "min": "low", "deduct": 0}], "params.bands"),
+        ([{"min": 0, "deduct": 0}], "params.bands"),
+    ],
+)
+def test_bad_parameters_fail_at_load_time(tmp_path, bands, fragment):
+    found = rule_problems(
+        tmp_path, [rule("R-1", "bands", {"fact": "t.rate", "bands": bands})], FACTS, max_points=2
+    )
+    assert any(fragment in (p.path or "") for p in found), found
+
+
+def test_bands_need_a_numeric_fact(tmp_path):
+    found = rule_problems(
+        tmp_path,
+        [rule("R-1", "bands", {"fact": "t.rate", "bands": BANDS_OK})],
+        {"t.rate": fact("boolean")},
+        max_points=2,
+    )
+    assert any("t.rate" in p.message and "boolean" in p.message for p in found), found
+
+
+def test_a_first_band_reaching_below_the_range_covers_its_start(tmp_path):
+    # a ratio is never below 0, so a band open just above -1 covers everything from 0
+    bands = [
+        {"id": "low", "min": -1, "min_inclusive": False, "max": 90, "deduct": 2},
+        {"id": "high", "min": 90, "deduct": 0},
+    ]
+    card = evaluate(tmp_path, _doc(bands), nest({"t.rate": 0}))
+    assert card.outcomes == (("R-1", "low"),)

@@ -1,0 +1,104 @@
+"""The ``external_rating`` rule kind: points from an outside rating on a known scale."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from _rubrics import deductions, evaluate, fact, nest, rule, rule_problems, single
+
+from evalrules._builtin_kinds import EXTERNAL_RATING, outcomes_for
+
+FACTS = {"r.fitness": fact("percent")}
+RATER = {"zh": "省体质健康评分", "en": "provincial fitness rating"}
+PARAMS = {"fact": "r.fitness", "scale": 100, "rater": RATER}
+
+
+def _card(tmp_path, rating, params=PARAMS, max_points=5):
+    doc = single([rule("R-1", "external_rating", params)], FACTS, max_points=max_points)
+    return evaluate(tmp_path, doc, nest({"r.fitness": rating}))
+
+
+OUTCOMES = {
+    "full": (Decimal(100), Decimal(5)),
+    "partial": (Decimal(96), Decimal("4.8")),
+    "zero": (Decimal(0), Decimal(0)),
+}
+
+
+def test_every_outcome_is_covered():
+    assert set(OUTCOMES) == set(EXTERNAL_RATING.outcomes)
+
+
+@pytest.mark.parametrize("outcome", sorted(OUTCOMES))
+def test_outcome(tmp_path, outcome):
+    rating, score = OUTCOMES[outcome]
+    card = _card(tmp_path, rating)
+    assert card.outcomes == (("R-1", outcome),)
+    assert card.node("1").score == score
+
+
+def test_finding_names_the_rater_and_the_scale(tmp_path):
+    (finding,) = deductions(_card(tmp_path, 94))
+    assert finding.points == Decimal("-0.3")
+    assert finding.message.zh.startswith("省体质健康评分为94(满分100)")
+    assert "provincial fitness rating" in finding.message.en
+
+
+@pytest.mark.parametrize(
+    ("rating", "score"),
+    [
+        (Decimal("95.5"), Decimal("4.8")),
+        (Decimal("95"), Decimal("4.8")),
+        (Decimal("94.9"), Decimal("4.7")),
+    ],
+)
+def test_scaled_then_quantized_half_up(tmp_path, rating, score):
+    # 95 of 100 × 5 = 4.75 → 4.8 (half up); 94.9 → 4.745 → 4.7
+    assert _card(tmp_path, rating).node("1").score == score
+
+
+def test_share_from_points(tmp_path):
+    params = {**PARAMS, "points": 2}
+    card = _card(tmp_path, 50, params)
+    assert card.node("1").score == 4  # 2 of the 5 points follow the rating; half lost
+
+
+def test_other_scales(tmp_path):
+    params = {**PARAMS, "scale": 5}
+    facts = {"r.fitness": fact("ratio")}
+    doc = single([rule("R-1", "external_rating", params)], facts, max_points=5)
+    assert evaluate(tmp_path, doc, nest({"r.fitness": Decimal("4.5")})).node("1").score == Decimal(
+        "4.5"
+    )
+    # above the scale: clamped to the share
+    assert evaluate(tmp_path, doc, nest({"r.fitness": 7})).node("1").score == 5
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({**PARAMS, "scale": 0}, "params.scale"),
+        ({**PARAMS, "scale": -5}, "params.scale"),
+        ({"fact": "r.fitness", "scale": 100}, "params.rater"),
+        ({**PARAMS, "rater": {"en": "no chinese"}}, "params.rater"),
+    ],
+)
+def test_bad_parameters_fail_at_load_time(tmp_path, params, fragment):
+    found = rule_problems(tmp_path, [rule("R-1", "external_rating", params)], FACTS, max_points=5)
+    assert any(fragment in (p.path or "") for p in found), found
+
+
+def test_needs_a_numeric_fact(tmp_path):
+    found = rule_problems(
+        tmp_path,
+        [rule("R-1", "external_rating", PARAMS)],
+        {"r.fitness": fact("boolean")},
+        max_points=5,
+    )
+    assert any("r.fitness" in p.message and "boolean" in p.message for p in found), found
+
+
+def test_a_rule_with_no_points_can_only_leave_full_marks():
+    assert outcomes_for(EXTERNAL_RATING, {**PARAMS, "points": 0}, Decimal(5)) == ("full",)
+    assert outcomes_for(EXTERNAL_RATING, PARAMS, Decimal(5)) == EXTERNAL_RATING.outcomes

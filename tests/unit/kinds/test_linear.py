@@ -1,0 +1,114 @@
+"""The ``linear`` rule kind: points interpolated between two anchors, clamped outside."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from _rubrics import evaluate, fact, nest, rule, rule_problems, single
+
+from evalrules._builtin_kinds import LINEAR, outcomes_for
+
+FACTS = {"r.coverage": fact("percent", unit="%")}
+PARAMS = {
+    "fact": "r.coverage",
+    "from": {"value": 60, "points": 0},
+    "to": {"value": 100, "points": 2},
+}
+
+
+def _card(tmp_path, value, params=PARAMS):
+    doc = single([rule("R-1", "linear", params)], FACTS, max_points=2)
+    return evaluate(tmp_path, doc, nest({"r.coverage": value}))
+
+
+OUTCOMES = {
+    "full": (Decimal(100), Decimal(2)),
+    "partial": (Decimal(80), Decimal(1)),
+    "zero": (Decimal(60), Decimal(0)),
+}
+
+
+def test_every_outcome_is_covered():
+    assert set(OUTCOMES) == set(LINEAR.outcomes)
+
+
+@pytest.mark.parametrize("outcome", sorted(OUTCOMES))
+def test_outcome(tmp_path, outcome):
+    value, score = OUTCOMES[outcome]
+    card = _card(tmp_path, value)
+    assert card.outcomes == (("R-1", outcome),)
+    assert card.node("1").score == score
+
+
+@pytest.mark.parametrize(
+    ("value", "score"),
+    [
+        (Decimal(0), Decimal(0)),  # clamped below `from`
+        (Decimal(59), Decimal(0)),
+        (Decimal(70), Decimal("0.5")),
+        (Decimal("71.5"), Decimal("0.6")),  # 0.575 → 0.6: one quantization, half up
+        (Decimal("72.5"), Decimal("0.6")),  # 0.625 → 0.6
+        (Decimal("73"), Decimal("0.7")),  # 0.65 → 0.7 (half up, not half even)
+        (Decimal(100), Decimal(2)),
+    ],
+)
+def test_interpolation_is_quantized_once_at_the_item(tmp_path, value, score):
+    assert _card(tmp_path, value).node("1").score == score
+
+
+def test_decreasing_anchors(tmp_path):
+    params = {
+        "fact": "r.coverage",
+        "from": {"value": 0, "points": 2},
+        "to": {"value": 40, "points": 0},
+    }
+    assert _card(tmp_path, 10, params).node("1").score == Decimal("1.5")
+    assert _card(tmp_path, 50, params).node("1").score == 0
+
+
+def test_finding_names_value_and_earned_points(tmp_path):
+    (finding,) = _card(tmp_path, 80).findings
+    assert finding.points == Decimal(-1)
+    assert "80%" in finding.message.zh
+    assert "得1分" in finding.message.zh
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({**PARAMS, "to": {"value": 60, "points": 2}}, "different values"),
+        ({**PARAMS, "to": {"value": 100, "points": 3}}, "more than the rule's 2 points"),
+        ({**PARAMS, "from": {"value": 60}}, "params.from"),
+        ({"fact": "r.coverage", "from": {"value": 60, "points": 0}}, "params.to"),
+        ({**PARAMS, "to": {"value": "100", "points": 2}}, "params.to"),
+    ],
+)
+def test_bad_parameters_fail_at_load_time(tmp_path, params, fragment):
+    found = rule_problems(tmp_path, [rule("R-1", "linear", params)], FACTS, max_points=2)
+    assert any(fragment in (p.path or "") or fragment in p.message for p in found), found
+
+
+def test_linear_needs_a_numeric_fact(tmp_path):
+    found = rule_problems(
+        tmp_path, [rule("R-1", "linear", PARAMS)], {"r.coverage": fact("text")}, max_points=2
+    )
+    assert any("r.coverage" in p.message and "text" in p.message for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "outcomes"),
+    [
+        ((60, 0), (100, 2), ("full", "partial", "zero")),
+        ((0, 1), (100, 2), ("full", "partial")),  # at least 1 point whatever the value
+        ((0, 0), (100, 1), ("partial", "zero")),  # never the whole 2 points
+        ((0, 2), (100, 2), ("full",)),
+    ],
+)
+def test_outcomes_a_rule_can_reach(start, end, outcomes):
+    params = {
+        "fact": "r.coverage",
+        "from": {"value": start[0], "points": start[1]},
+        "to": {"value": end[0], "points": end[1]},
+    }
+    assert outcomes_for(LINEAR, params, Decimal(2)) == outcomes

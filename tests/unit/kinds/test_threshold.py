@@ -1,0 +1,190 @@
+"""The ``threshold`` rule kind: met / missed, operators, exact comparison, parameters."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from _rubrics import deductions, evaluate, fact, nest, rule, rule_problems, single
+
+from evalrules._builtin_kinds import THRESHOLD
+from evalrules._points import context
+
+PERCENT = {"x.value": fact("percent", unit="%")}
+
+
+def _card(tmp_path, params: dict[str, Any], value: Any, *, facts=PERCENT, max_points=10):
+    doc = single([rule("R-1", "threshold", params)], facts, max_points=max_points)
+    return evaluate(tmp_path, doc, nest({"x.value": value}))
+
+
+# ------------------------------------------------------------------------------ outcomes
+
+OUTCOMES = {
+    "met": (Decimal("50"), Decimal("10.0")),
+    "missed": (Decimal("49.9"), Decimal("7.0")),
+}
+
+
+def test_every_outcome_is_covered():
+    assert set(OUTCOMES) == set(THRESHOLD.outcomes)
+
+
+@pytest.mark.parametrize("outcome", sorted(OUTCOMES))
+def test_outcome(tmp_path, outcome):
+    value, score = OUTCOMES[outcome]
+    card = _card(tmp_path, {"fact": "x.value", "op": ">=", "value": 50, "deduct": 3}, value)
+    assert card.outcomes == (("R-1", outcome),)
+    assert card.node("1").score == score
+
+
+def test_missed_finding_names_value_standard_and_points(tmp_path):
+    card = _card(tmp_path, {"fact": "x.value", "op": ">=", "value": 50, "deduct": 3}, 40)
+    (finding,) = card.findings
+    assert finding.kind == "deduction"
+    assert finding.outcome == "missed"
+    assert finding.points == Decimal("-3")
+    assert finding.message_id == "threshold.missed"
+    assert "40%" in finding.message.zh
+    assert "50%" in finding.message.zh
+    assert "−3" in finding.message.en
+    assert finding.evidence.facts == (("x.value", Decimal("40")),)
+    assert dict(finding.evidence.params) == {"op": ">=", "value": 50, "deduct": 3}
+
+
+def test_met_leaves_no_finding(tmp_path):
+    card = _card(tmp_path, {"fact": "x.value", "op": ">=", "value": 50}, 80)
+    assert card.findings == ()
+
+
+def test_deduct_defaults_to_the_whole_item(tmp_path):
+    card = _card(tmp_path, {"fact": "x.value", "op": ">=", "value": 50}, 10, max_points=4)
+    assert card.node("1").score == 0
+    assert [f.points for f in deductions(card)] == [Decimal("-4")]
+
+
+def test_deduct_defaults_to_the_rules_points_share(tmp_path):
+    params = {"fact": "x.value", "op": ">=", "value": 50, "points": Decimal("1.5")}
+    card = _card(tmp_path, params, 10, max_points=4)
+    assert card.node("1").score == Decimal("2.5")
+
+
+# ----------------------------------------------------------------------------- operators
+
+
+@pytest.mark.parametrize(
+    ("op", "value", "met"),
+    [
+        (">=", 50, True),  # inclusive: the boundary meets it
+        (">=", Decimal("49.99"), False),
+        (">", 50, False),  # exclusive: the boundary misses
+        (">", Decimal("50.01"), True),
+        ("<=", 50, True),
+        ("<=", Decimal("50.01"), False),
+        ("<", 50, False),
+        ("<", Decimal("49.99"), True),
+        ("==", 50, True),
+        ("==", Decimal("50.0"), True),
+        ("!=", 50, False),
+        ("!=", 51, True),
+    ],
+)
+def test_operators_compare_exactly(tmp_path, op, value, met):
+    # the fact is `value`, the standard is 50: `value op 50`
+    card = _card(tmp_path, {"fact": "x.value", "op": op, "value": 50, "deduct": 1}, value)
+    assert card.outcomes == (("R-1", "met" if met else "missed"),)
+
+
+def test_no_rounding_before_comparing(tmp_path):
+    # 84.92 reads as "85%" in a report, but 84.92 < 85.
+    card = _card(tmp_path, {"fact": "x.value", "op": ">=", "value": 85}, Decimal("84.92"))
+    assert card.outcomes == (("R-1", "missed"),)
+
+
+@pytest.mark.parametrize(("observed", "outcome"), [(True, "met"), (False, "missed")])
+def test_boolean_fact(tmp_path, observed, outcome):
+    facts = {"x.value": fact("boolean")}
+    params = {"fact": "x.value", "op": "==", "value": True}
+    assert _card(tmp_path, params, observed, facts=facts).outcomes == (("R-1", outcome),)
+
+
+@pytest.mark.parametrize(("observed", "outcome"), [("达标", "met"), ("未达标", "missed")])
+def test_text_fact(tmp_path, observed, outcome):
+    facts = {"x.value": fact("text")}
+    params = {"fact": "x.value", "op": "==", "value": "达标"}
+    assert _card(tmp_path, params, observed, facts=facts).outcomes == (("R-1", outcome),)
+
+
+def test_derived_fact_shows_in_evidence_with_inputs(tmp_path):
+    facts = {"k.part": fact("count"), "k.whole": fact("count")}
+    derived = {
+        "derived.k.share": {
+            "formula": "share",
+            "inputs": ["k.part", "k.whole"],
+            "unit": "%",
+            "description": {"zh": "占比", "en": "share"},
+        }
+    }
+    params = {"fact": "derived.k.share", "op": ">=", "value": 85}
+    doc = single([rule("R-1", "threshold", params)], facts, derived=derived)
+    card = evaluate(tmp_path, doc, nest({"k.part": 4443, "k.whole": 5232}))
+    (finding,) = card.findings
+    (dv,) = finding.evidence.derived
+    assert dv.path == "derived.k.share"
+    assert dv.formula == "share"
+    assert dv.inputs == (("k.part", 4443), ("k.whole", 5232))
+    exact = context().multiply(context().divide(Decimal(4443), Decimal(5232)), Decimal(100))
+    assert dv.value == exact
+    assert "84.92%" in finding.message.zh
+
+
+# ---------------------------------------------------------------------------- parameters
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"fact": "x.value", "op": "=>", "value": 50}, "params.op"),
+        ({"fact": "x.value", "value": 50}, "params.op"),
+        ({"fact": "x.value", "op": ">="}, "params.value"),
+        ({"op": ">=", "value": 50}, "params.fact"),
+        ({"fact": "", "op": ">=", "value": 50}, "params.fact"),
+        ({"fact": "x.value", "op": ">=", "value": [50]}, "params.value"),
+        ({"fact": "x.value", "op": ">=", "value": 50, "deduct": -1}, "params.deduct"),
+        ({"fact": "x.value", "op": ">=", "value": 50, "deduct": "1"}, "params.deduct"),
+        ({"fact": "x.value", "op": ">=", "value": 50, "points": -1}, "params.points"),
+        ({"fact": "x.value", "op": ">=", "value": 50, "dedcut": 1}, "params.dedcut"),
+        ({"fact": "x.value", "op": ">=", "value": True}, "needs a number"),
+        ({"fact": "x.value", "op": "<", "value": "五十"}, "needs a number"),
+    ],
+)
+def test_bad_parameters_fail_at_load_time(tmp_path, params, fragment):
+    found = rule_problems(tmp_path, [rule("R-1", "threshold", params)], PERCENT)
+    assert any(fragment in (p.path or "") or fragment in p.message for p in found), found
+
+
+def test_undeclared_fact_fails_at_load_time(tmp_path):
+    params = {"fact": "y.value", "op": ">=", "value": 50}
+    (problem,) = rule_problems(tmp_path, [rule("R-1", "threshold", params)], PERCENT)
+    assert problem.code == "undeclared-fact"
+    assert "y.value" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("ftype", "op", "value"),
+    [
+        ("boolean", ">=", 1),  # a boolean has no order
+        ("text", ">", 5),
+        ("boolean", "==", 1),  # a number never equals a boolean
+        ("percent", "==", True),
+        ("count", "==", "many"),
+    ],
+)
+def test_comparison_that_cannot_work_on_the_facts_type_fails_at_load_time(
+    tmp_path, ftype, op, value
+):
+    facts = {"x.value": fact(ftype)}
+    params = {"fact": "x.value", "op": op, "value": value}
+    found = rule_problems(tmp_path, [rule("R-1", "threshold", params)], facts)
+    assert any("x.value" in p.message and ftype in p.message for p in found), found

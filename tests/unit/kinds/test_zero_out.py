@@ -1,0 +1,95 @@
+"""The ``zero_out`` rule kind: the item scores zero on a serious failure."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from _rubrics import deductions, evaluate, fact, nest, rule, rule_problems, single
+
+from evalrules._builtin_kinds import ZERO_OUT
+
+FACTS = {"s.major": fact("boolean"), "s.deaths": fact("count")}
+ZERO = rule("R-Z", "zero_out", {"when": {"fact": "s.major"}})
+PER_DEATH = rule("R-D", "per_incident", {"fact": "s.deaths", "deduct_each": Decimal("0.5")})
+
+
+def _card(tmp_path, major: bool, deaths: int = 0, rules=None):
+    doc = single(rules or [ZERO], FACTS, max_points=3)
+    return evaluate(tmp_path, doc, nest({"s.major": major, "s.deaths": deaths}))
+
+
+OUTCOMES = {"clear": (False, Decimal(3)), "zeroed": (True, Decimal(0))}
+
+
+def test_every_outcome_is_covered():
+    assert set(OUTCOMES) == set(ZERO_OUT.outcomes)
+
+
+@pytest.mark.parametrize("outcome", sorted(OUTCOMES))
+def test_outcome(tmp_path, outcome):
+    major, score = OUTCOMES[outcome]
+    card = _card(tmp_path, major)
+    assert card.outcomes == (("R-Z", outcome),)
+    assert card.node("1").score == score
+
+
+def test_zero_out_takes_what_the_other_deductions_left(tmp_path):
+    card = _card(tmp_path, True, deaths=1, rules=[PER_DEATH, ZERO])
+    assert card.node("1").score == 0
+    found = deductions(card)
+    assert [(f.rule, f.points) for f in found] == [
+        ("R-D", Decimal("-0.5")),
+        ("R-Z", Decimal("-2.5")),
+    ]
+    assert found[1].message_id == "zero_out.triggered"
+    assert "本项不得分" in found[1].message.zh
+
+
+def test_zero_out_before_other_rules_still_reconciles(tmp_path):
+    card = _card(tmp_path, True, deaths=2, rules=[ZERO, PER_DEATH])
+    assert card.node("1").score == 0
+    assert sum(f.points for f in deductions(card)) == Decimal(-3)
+
+
+def test_zero_out_with_every_point_already_lost_has_a_zero_finding(tmp_path):
+    card = _card(tmp_path, True, deaths=6, rules=[PER_DEATH, ZERO])
+    assert [(f.rule, f.points) for f in deductions(card)] == [
+        ("R-D", Decimal(-3)),
+        ("R-Z", Decimal(0)),
+    ]
+
+
+def test_compound_condition(tmp_path):
+    rules = [
+        rule(
+            "R-Z",
+            "zero_out",
+            {"when": {"all": [{"fact": "s.major"}, {"fact": "s.deaths", "op": ">", "value": 0}]}},
+        )
+    ]
+    assert _card(tmp_path, True, 0, rules).node("1").score == 3
+    card = _card(tmp_path, True, 1, rules)
+    assert card.node("1").score == 0
+    # every fact of the condition is evidence
+    assert dict(card.findings[0].evidence.facts) == {"s.deaths": 1, "s.major": True}
+
+
+@pytest.mark.parametrize(
+    ("when", "fragment"),
+    [
+        ({}, "a fact path is required"),
+        ({"fact": "s.major", "op": "~"}, "is not one of"),
+        ({"fact": "s.major", "whatever": 1}, "unknown key"),
+        ({"all": []}, "non-empty list"),
+        ({"all": [{"fact": "s.major"}], "fact": "s.major"}, "cannot be combined"),
+        ("s.major", "must be of dict type"),
+        ({"fact": "s.deaths", "op": ">", "value": None}, "must be a number"),
+        ({"fact": "s.major", "op": ">", "value": 1}, "s.major is a boolean"),
+        ({"any": [{"fact": "s.deaths", "value": True}]}, "s.deaths is a count"),
+        ({"fact": "s.missing"}, "does not declare"),
+    ],
+)
+def test_bad_conditions_fail_at_load_time(tmp_path, when, fragment):
+    found = rule_problems(tmp_path, [rule("R-Z", "zero_out", {"when": when})], FACTS, max_points=3)
+    assert any(fragment in p.message or fragment in (p.path or "") for p in found), found
