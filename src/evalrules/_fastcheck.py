@@ -46,13 +46,6 @@ def _tightest(*values: Any) -> Decimal | None:
     return min(present) if present else None
 
 
-def _loosest_low(*values: Any) -> Decimal | None:
-    present = [
-        Decimal(str(v)) if not isinstance(v, Decimal) else v for v in values if v is not None
-    ]
-    return max(present) if present else None
-
-
 def _year_key(key: Any) -> bool:
     if isinstance(key, bool):
         return False
@@ -85,8 +78,13 @@ def compile_check(
             return None
         lo = hi = None
         if numeric[type_name]:
-            lo = _loosest_low(type_rules.get("min"), spec.minimum)
-            hi = _tightest(type_rules.get("max"), spec.maximum, spec.plausible_max)
+            # A declared minimum or maximum replaces the type's own (a growth rate may be
+            # negative although percentages start at 0), exactly as the cerberus rules do.
+            lo = _tightest(spec.minimum if spec.minimum is not None else type_rules.get("min"))
+            hi = _tightest(
+                spec.maximum if spec.maximum is not None else type_rules.get("max"),
+                spec.plausible_max,
+            )
         value_check = _bound_check(accepts[type_name], lo, hi)
         if spec.type == "series":
             leaf_checks[path] = _series_check(value_check)
