@@ -210,7 +210,9 @@ class CompiledRubric:
             self.rubric.derived, flat, self.rubric.data_year or self.rubric.year - 1
         )
         if derived_problems:
-            raise FactsError(derived_problems, source=source)
+            raise FactsError(
+                sorted(derived_problems, key=lambda p: (p.path, p.code)), source=source
+            )
         return self._score(flat, derived, entity, claims, partial, source)
 
     def evaluate_many(
@@ -470,6 +472,16 @@ def compile_rubric(
             continue
         for message in extra:
             add(message, "bad-params", **loc)
+        for key in ("deduct", "deduct_each", "cap", "points"):
+            value = rule.params.get(key)
+            if isinstance(value, int | Decimal) and not isinstance(value, bool):
+                if value > item.max:
+                    add(
+                        f"params.{key} is {value}, more than the item's max {item.max}; "
+                        "a rule cannot take more points than the item has",
+                        "bad-params",
+                        **loc,
+                    )
         for path in reads:
             if path not in readable:
                 add(

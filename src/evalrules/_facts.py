@@ -379,12 +379,16 @@ class FactsDocument:
                 eid = raw_entity.get("id")
                 if isinstance(eid, int) and not isinstance(eid, bool):
                     eid = str(eid)
-                if not isinstance(eid, str) or not eid:
+                # A blank id (the template's placeholder) is an id not given yet: it must not
+                # hide the facts' own problems, which are reported together later.
+                if eid is None:
+                    eid = ""
+                if not isinstance(eid, str):
                     bad(
                         "entity.id",
-                        "missing",
-                        "缺少行政区划代码等标识",
-                        "an id (e.g. the administrative code) is required",
+                        "wrong-type",
+                        "行政区划代码应为文字,如 \"211103\"",
+                        'the id must be text such as "211103"',
                         eid,
                     )
                 name = raw_entity.get("name", "")
@@ -393,7 +397,7 @@ class FactsDocument:
                     name = ""
                 for key in sorted(set(raw_entity) - {"id", "name"}, key=str):
                     bad(f"entity.{key}", "unknown", "未知字段", "unknown key")
-                if isinstance(eid, str) and eid:
+                if isinstance(eid, str) and (eid or name):
                     entity = Entity(eid, name)
         facts = data.get("facts")
         if facts is None:
@@ -843,6 +847,15 @@ def _type_problem(path: str, value: Any, ftype: FactType) -> FactsProblem:
                 number = Decimal(cleaned)
             except InvalidOperation:
                 number = None
+            if number is not None and number.is_finite() and len(plain(number)) > 24:
+                return FactsProblem(
+                    path,
+                    "wrong-type",
+                    f"应为数字而不是文字,且数值大得不合常理:“{value[:40]}”",
+                    f"expected a number, not text, and the value is implausibly large: "
+                    f"“{value[:40]}”",
+                    value,
+                )
             if number is not None and number.is_finite():
                 return FactsProblem(
                     path,

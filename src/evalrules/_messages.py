@@ -53,7 +53,14 @@ def show(value: Any, lang: str) -> str:
             return plain(value)
         exponent = value.normalize().as_tuple().exponent
         if isinstance(exponent, int) and exponent < -2:
-            return plain(value.quantize(Decimal("0.01")))
+            # Two decimals, unless rounding would make an inexact value look whole (84.9995
+            # must not read as 85 next to a standard of 85): then as many as it takes.
+            places = 2
+            shown = value.quantize(Decimal("0.01"))
+            while shown == shown.to_integral_value() and places < 20:
+                places += 2
+                shown = value.quantize(Decimal(1).scaleb(-places))
+            return plain(shown)
         return plain(value)
     if isinstance(value, float | int):
         return show(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), lang)

@@ -286,7 +286,7 @@ class Rubric:
         cross_checks: Relations between facts.
         indicators: First-level indicators.
         bonus: Bonus items (加分), outside the base total.
-        data_year: The year whose facts are evaluated (the seed's 2023 scheme reads 2022).
+        data_year: The year whose facts are evaluated (the 2023 Panjin scheme scores 2022 data).
         file: The file this rubric was loaded from, if any.
         plugin: The plugin that registered it, if any.
         extends: The reference of the rubric this one extends, if any.

@@ -334,13 +334,19 @@ def test_claimed_scores_in_a_document(claimed, path, code):
 # ----------------------------------------------------------------------- the envelope
 
 
+def test_a_blank_entity_id_is_not_a_problem_so_the_facts_problems_show():
+    # the template leaves id: "" — its facts problems must all be listed at once
+    doc = FactsDocument.from_mapping({"entity": {"id": "", "name": ""}, "facts": {}})
+    assert doc.entity is None
+
+
 def test_document_envelope_problems_all_at_once():
     with pytest.raises(FactsError) as info:
         FactsDocument.from_mapping(
             {
                 "evalrules": "facts/2",
                 "rubrik": "x",
-                "entity": {"id": "", "nme": "x"},
+                "entity": {"id": 3.5, "nme": "x"},
                 "rubric": 2023,
                 "facts": [],
             },
@@ -350,7 +356,7 @@ def test_document_envelope_problems_all_at_once():
     assert found == {
         ("evalrules", "bad-format"),
         ("rubrik", "unknown"),
-        ("entity.id", "missing"),
+        ("entity.id", "wrong-type"),
         ("entity.nme", "unknown"),
         ("rubric", "wrong-type"),
         ("facts", "wrong-type"),

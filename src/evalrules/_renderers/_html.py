@@ -220,8 +220,8 @@ def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[
             )
         params = [ev for ev in evidence if ev.kind == "params"]
         if params:
-            text = label("punct.comma", lang).join(f"{ev.name} = {ev.value}" for ev in params)
-            out.append(f"<dt>{_e(label('params', lang))}</dt><dd>{_e(text)}</dd>")
+            text = label("punct.comma", lang).join(ev.value for ev in params)
+            out.append(f"<dt>{_e(label('source', lang))}</dt><dd>{_e(text)}</dd>")
         out.append("</dl>")
     out.append("</li>")
     return out

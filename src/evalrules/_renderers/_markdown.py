@@ -115,10 +115,8 @@ def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[
         lines.append(f"  - {label(ev.kind, lang)}{colon}{text}")
     params = [ev for ev in evidence if ev.kind == "params"]
     if params:
-        text = label("punct.comma", lang).join(
-            f"{escape(ev.name)} = {escape(ev.value)}" for ev in params
-        )
-        lines.append(f"  - {label('params', lang)}{colon}{text}")
+        text = label("punct.comma", lang).join(escape(ev.value) for ev in params)
+        lines.append(f"  - {label('source', lang)}{colon}{text}")
     return lines
 
 

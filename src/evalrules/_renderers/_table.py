@@ -123,8 +123,8 @@ def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[
         lines.extend(_paragraph(text, "      " + paint(key, "dim", color), "        "))
     params = [ev for ev in evidence if ev.kind == "params"]
     if params:
-        text = label("punct.comma", lang).join(f"{ev.name} = {ev.value}" for ev in params)
-        key = label("params", lang) + colon
+        text = label("punct.comma", lang).join(ev.value for ev in params)
+        key = label("source", lang) + colon
         lines.extend(_paragraph(text, "      " + paint(key, "dim", color), "        "))
     return lines
 

@@ -277,8 +277,12 @@ def evidence_lines(finding: Finding, lang: str, rubric: Rubric | None) -> list[E
                 "derived", name, dv.path, _with_unit(derived_text(dv.value, lang), unit), detail
             )
         )
-    for key, value in finding.evidence.params:
-        out.append(EvidenceLine("params", str(key), "", value_text(value, lang)))
+    # The rule's source (document and clause, or inferred with its reasoning) says what the
+    # deduction rests on; the raw parameters are already in the message, in words.
+    if rubric is not None:
+        rule = next((r for _, r in rubric.rules() if r.code == finding.rule), None)
+        if rule is not None:
+            out.append(EvidenceLine("params", "", "", source_text(rule.source, lang)))
     return out
 
 
