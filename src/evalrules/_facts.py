@@ -387,7 +387,7 @@ class FactsDocument:
                     bad(
                         "entity.id",
                         "wrong-type",
-                        "行政区划代码应为文字,如 \"211103\"",
+                        '行政区划代码应为文字,如 "211103"',
                         'the id must be text such as "211103"',
                         eid,
                     )
