@@ -474,8 +474,11 @@ def compile_rubric(
             add(message, "bad-params", **loc)
         for key in ("deduct", "deduct_each", "cap", "points"):
             value = rule.params.get(key)
-            numeric = isinstance(value, int | Decimal) and not isinstance(value, bool)
-            if numeric and value > item.max:
+            if (
+                isinstance(value, int | Decimal)
+                and not isinstance(value, bool)
+                and value > item.max
+            ):
                 add(
                     f"params.{key} is {value}, more than the item's max {item.max}; "
                     "a rule cannot take more points than the item has",
