@@ -29,7 +29,7 @@ from evalrules._kinds import (
     rule_kind,
 )
 from evalrules._model import VETO_EFFECTS, DerivedFact, FactSpec, Text
-from evalrules._points import ZERO, plain, to_decimal
+from evalrules._points import ZERO, context, plain, to_decimal
 from evalrules.hookspecs import hookimpl
 
 _NUMBER = {"type": "number"}
@@ -781,9 +781,9 @@ def _non_decrease_eval(ctx: RuleContext) -> None:
         outcome="missed",
         fact=path,
         year=year,
-        growth=growth.quantize(Decimal("0.01")),
+        growth=growth.quantize(Decimal("0.01"), context=context()),
         other=other,
-        other_growth=other_growth.quantize(Decimal("0.01")),
+        other_growth=other_growth.quantize(Decimal("0.01"), context=context()),
     )
 
 

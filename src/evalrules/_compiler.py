@@ -361,6 +361,7 @@ class CompiledRubric:
             compiled_rule.kind.evaluate(ctx)
         except MissingFact as missing:
             outcome.missing.append(missing.path)
+            outcome.missing_rule = outcome.missing_rule or rule
             return []
         except Exception as exc:
             raise RuleEvaluationError(

@@ -778,9 +778,7 @@ class FactsValidator:
         if rule == "type":
             return _type_problem(path, value, ftype)
         if rule == "min":
-            if type_name == "count" or (
-                _is_number(value) and to_decimal(value) < 0 and error.constraint == 0
-            ):
+            if _is_number(value) and to_decimal(value) < 0 and to_decimal(error.constraint) == 0:
                 return FactsProblem(
                     path,
                     "negative",

@@ -49,11 +49,13 @@ POLICY_TEXT = {
 class ItemOutcome:
     """What the rules of one item produced: effects per rule, evidence per rule."""
 
-    __slots__ = ("missing", "runs")
+    __slots__ = ("missing", "missing_rule", "runs")
 
     def __init__(self) -> None:
         self.runs: list[tuple[Rule, list[Effect], Evidence]] = []
         self.missing: list[str] = []
+        #: The first rule that found a fact missing (named by the not-assessable finding).
+        self.missing_rule: Rule | None = None
 
 
 def _finding(
@@ -129,7 +131,7 @@ def score_item(
     findings: list[Finding] = []
 
     if outcome.missing:
-        rule = outcome.runs[-1][0] if outcome.runs else item.rules[0]
+        rule = outcome.missing_rule or item.rules[0]
         effect = Effect(
             "not_assessable",
             item.max,
