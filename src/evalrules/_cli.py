@@ -246,6 +246,14 @@ def _score(ctx: click.Context, param: click.Parameter, value: str | None) -> Dec
     return number
 
 
+_FORMAT = click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    metavar="FORMAT",
+    help="输出格式。/ Output format: table, json, markdown, html (or a plugin's).",
+)
 _LANG = click.option(
     "--lang",
     type=click.Choice(LANGS),
@@ -618,14 +626,7 @@ def _fail(message: str) -> NoReturn:
         "facts file's `rubric:`)."
     ),
 )
-@click.option(
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    metavar="FORMAT",
-    help="输出格式。/ Output format: table, json, markdown, html (or a plugin's).",
-)
+@_FORMAT
 @_LANG
 @click.option(
     "--partial",
@@ -720,14 +721,7 @@ def _read_scorecard(path: Path) -> Scorecard:
 
 @main.command()
 @click.argument("scorecard", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    default="table",
-    show_default=True,
-    metavar="FORMAT",
-    help="输出格式。/ Output format: table, json, markdown, html (or a plugin's).",
-)
+@_FORMAT
 @_LANG
 @_OUTPUT
 @_COLOR
