@@ -473,7 +473,10 @@ def compile_rubric(
             continue
         for message in extra:
             add(message, "bad-params", **loc)
-        for key in ("deduct", "deduct_each", "cap", "points"):
+        # A fixed deduction or a share larger than the item is a mistake in the rubric (the
+        # default, the whole item, says "everything" explicitly); a per-incident rate may
+        # exceed the item, since one incident can cost it all.
+        for key in ("deduct", "points"):
             value = rule.params.get(key)
             if (
                 isinstance(value, int | Decimal)

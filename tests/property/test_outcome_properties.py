@@ -75,6 +75,6 @@ def test_linear(max_points, p0, p1, value):
 def test_external_rating(max_points, points, rating):
     params: dict[str, Any] = {"fact": "r.v", "scale": 100, "rater": {"zh": "评分"}}
     if points is not None:
-        params["points"] = points
+        params["points"] = min(points, max_points)  # a share above the item is refused
     got = outcome_of("external_rating", params, {"r.v": fact("ratio")}, {"r.v": rating}, max_points)
     assert got in outcomes_for(KINDS["external_rating"], params, max_points)

@@ -57,6 +57,25 @@ def test_bad_parameters(tmp_path):
     assert (p.code, p.indicator, p.rule, p.path) == ("bad-params", "1", "R-1", "params.op")
 
 
+@pytest.mark.parametrize("key", ["deduct", "points"])
+def test_a_rule_cannot_take_more_than_its_item(tmp_path, key):
+    doc = minimal()
+    _rule(doc)["params"][key] = 11  # the item has 10
+    p = one(tmp_path, doc)
+    assert (p.code, p.indicator, p.rule) == ("bad-params", "1", "R-1")
+    assert f"params.{key} is 11" in p.message
+
+
+def test_a_per_incident_rate_may_exceed_its_item(tmp_path):
+    # one incident may cost the whole item, and more
+    doc = minimal()
+    doc["facts"]["x.count"] = {"type": "count", "description": {"zh": "次数", "en": "count"}}
+    _item(doc)["rules"] = [
+        {**_rule(doc), "kind": "per_incident", "params": {"fact": "x.count", "deduct_each": 20}}
+    ]
+    engine().load_rubric(write(tmp_path, doc))  # loads without a problem
+
+
 def test_rule_reads_a_fact_the_rubric_does_not_declare(tmp_path):
     doc = minimal()
     _rule(doc)["params"]["fact"] = "x.valeu"
