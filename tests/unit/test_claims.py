@@ -322,8 +322,6 @@ def test_seed_to_yaml_loads_back_to_the_claims(seed_report):
 
 def test_seed_to_yaml_matches_the_example_facts_document(seed_report):
     example = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
-    if not example.is_file():
-        pytest.skip("the example facts document is not in this checkout")
     document = _load(example.read_text(encoding="utf-8"))
     assert _load(seed_report.to_yaml())["claimed"] == document["claimed"]
 
@@ -986,10 +984,9 @@ def test_a_parent_off_its_childrens_sum_is_always_reported(claims, code, delta):
 
 @pytest.mark.parametrize("name", SEED_NAMES)
 def test_seed_on_the_real_panjin_2023_rubric(name):
-    loader = pytest.importorskip("evalrules._loader")
+    from evalrules import _loader as loader
+
     path = REPO / "rubrics" / "panjin-county" / "2023.yaml"
-    if not path.is_file():
-        pytest.skip(f"no rubric file at {path}")
     rubric = loader.build_rubric(loader.read_rubric_file(path), file=str(path))
     report = read_claims(seed(name), rubric)
     assert report.rubric == "panjin-county/2023"
