@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from evalrules._facts import FACTS_FORMAT, SERIES, FactType
 from evalrules._model import FactSpec, Indicator, Rubric
-from evalrules._points import plain
+from evalrules._points import plain, to_decimal
 
 __all__ = ["facts_json_schema", "facts_template"]
 
@@ -133,6 +134,10 @@ def facts_json_schema(rubric: Rubric, types: Mapping[str, FactType]) -> dict[str
     }
 
 
+def _decimal_or_none(value: Any) -> Decimal | None:
+    return None if value is None else to_decimal(value)
+
+
 def _comment(spec: FactSpec, types: Mapping[str, FactType]) -> str:
     parts = [spec.description.zh]
     if spec.description.en:
@@ -141,8 +146,12 @@ def _comment(spec: FactSpec, types: Mapping[str, FactType]) -> str:
     detail = [kind]
     if spec.unit:
         detail.append(spec.unit)
-    lo = spec.minimum
+    type_name = spec.items if spec.type == SERIES else spec.type
+    type_rules = types[type_name].rules if type_name is not None and type_name in types else {}
+    lo = spec.minimum if spec.minimum is not None else _decimal_or_none(type_rules.get("min"))
     hi = spec.maximum if spec.maximum is not None else spec.plausible_max
+    if hi is None:
+        hi = _decimal_or_none(type_rules.get("max"))
     if lo is not None or hi is not None:
         detail.append(
             f"{plain(lo) if lo is not None else ''}–{plain(hi) if hi is not None else ''}"

@@ -75,7 +75,7 @@ def _finding(
     if effect.kind == "not_applicable":
         params["policy"] = POLICY_TEXT.get(effect.effect or "", Text(str(effect.effect)))
     points = points.quantize(compiled.rubric.precision) if points else ZERO
-    params["points"] = plain(abs(points))
+    params["points"] = abs(points)
     params = {key: _plain_data(value) for key, value in params.items()}
     template = rule.message or compiled.message(rule, effect.message_id)
     return Finding(
@@ -248,7 +248,7 @@ def _reprice(compiled: CompiledRubric, finding: Finding, points: Decimal) -> Fin
     import attrs
 
     params = dict(finding.params)
-    params["points"] = plain(abs(points))
+    params["points"] = abs(points)
     rule = next(r for _, r in compiled.rubric.rules() if r.code == finding.rule)
     template = rule.message or compiled.message(rule, finding.message_id)
     return attrs.evolve(finding, points=points, params=params, message=render(template, params))

@@ -136,7 +136,7 @@ def test_template_parses_and_lists_every_declared_fact(engine, panjin):
 
 def test_template_comments_say_type_unit_and_requirement(engine, panjin):
     text = engine.facts_template(panjin)
-    assert "— count, 个, –2000, required\n" in text  # party.branches: up to plausible_max
+    assert "— count, 个, 0–2000, required\n" in text  # party.branches: 0 up to plausible_max
     assert "required if schools.has_high_school" in text
     assert "series of percent by year" in text
     assert "optional" in text
