@@ -45,8 +45,10 @@ import yaml
 
 import evalrules
 import evalrules_panjin
-from evalrules._compiler import CompiledRubric, compile_rubric
-from evalrules._facts import FactsValidator, compute_derived
+from evalrules._compiler._check import compile_rubric
+from evalrules._compiler._compiled import CompiledRubric
+from evalrules._facts._derived import compute_derived
+from evalrules._facts._validator import FactsValidator
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"

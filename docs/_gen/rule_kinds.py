@@ -141,7 +141,7 @@ def render() -> str:
             "",
             "!!! note",
             "    This page is generated from the builtin rule kinds"
-            " (`src/evalrules/_builtin_kinds.py`),",
+            " (`src/evalrules/_rules/_builtin.py`),",
             "    read through the `evalrules_register_rule_kinds` hook.",
             "",
             "A rule's `kind` says how it turns facts into effects on its item; its `params` are",
@@ -166,7 +166,7 @@ def main() -> None:
 
     with mkdocs_gen_files.open(PAGE, "w") as fh:
         fh.write(render())
-    mkdocs_gen_files.set_edit_path(PAGE, "src/evalrules/_builtin_kinds.py")
+    mkdocs_gen_files.set_edit_path(PAGE, "src/evalrules/_rules/_builtin.py")
 
 
 if __name__ in ("__main__", "<run_path>"):

@@ -20,41 +20,40 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from evalrules._compiler import CompiledRubric
-from evalrules._engine import Engine, PluginInfo
-from evalrules._facts import (
-    CrossCheckKind,
-    FactsDocument,
-    FactType,
-    cross_check_kind,
-    fact_type,
-    load_facts,
-)
-from evalrules._kinds import DescribeContext, RuleContext, RuleKind, rule_kind
-from evalrules._loader import RubricSource, rubric_source
-from evalrules._model import (
-    ClaimComparison,
+from evalrules._compiler._compiled import CompiledRubric
+from evalrules._facts._crosschecks import CrossCheckKind, cross_check_kind
+from evalrules._facts._document import FactsDocument
+from evalrules._facts._readers import load_facts
+from evalrules._facts._types import FactType, fact_type
+from evalrules._plugins._engine import Engine, PluginInfo
+from evalrules._renderers import Renderer, RenderOptions, renderer
+from evalrules._rubric._model import (
     CrossCheck,
     DerivedFact,
-    DerivedValue,
-    Entity,
-    Evidence,
     FactSpec,
-    Finding,
-    Grade,
     GradeBand,
     Indicator,
     Monotonic,
-    NodeResult,
     Rubric,
-    RubricInfo,
     Rule,
-    Scorecard,
     Source,
     SourceDocument,
-    Text,
 )
-from evalrules._renderers import Renderer, RenderOptions, renderer
+from evalrules._rubric._source import RubricSource, rubric_source
+from evalrules._rules._context import DescribeContext, RuleContext
+from evalrules._rules._kind import RuleKind, rule_kind
+from evalrules._scorecard._model import (
+    ClaimComparison,
+    DerivedValue,
+    Entity,
+    Evidence,
+    Finding,
+    Grade,
+    NodeResult,
+    RubricInfo,
+    Scorecard,
+)
+from evalrules._text import Text
 from evalrules._version import __version__
 from evalrules.hookspecs import hookimpl
 
@@ -142,6 +141,6 @@ def evaluate(
 
 def scorecard_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the scorecard JSON (``evalrules.scorecard/1``)."""
-    from evalrules._scorecard_json import schema
+    from evalrules._scorecard._json import schema
 
     return schema()

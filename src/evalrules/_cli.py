@@ -32,14 +32,17 @@ from typing import Any, NoReturn, TypeVar, cast
 
 import click
 
-from evalrules._compiler import CompiledRubric
-from evalrules._engine import Engine
-from evalrules._facts import FORMULAS, FactsDocument, load_facts
-from evalrules._model import DerivedFact, FactSpec, Indicator, Rubric, Rule, Scorecard
+from evalrules._compiler._compiled import CompiledRubric
+from evalrules._facts._derived import FORMULAS
+from evalrules._facts._document import FactsDocument
+from evalrules._facts._readers import load_facts
+from evalrules._plugins._engine import Engine
 from evalrules._points import plain
 from evalrules._renderers._labels import LANGS, label
 from evalrules._renderers._texttable import Cell, grid, paragraph
 from evalrules._renderers._view import paren, source_text
+from evalrules._rubric._model import DerivedFact, FactSpec, Indicator, Rubric, Rule
+from evalrules._scorecard._model import Scorecard
 from evalrules._version import __version__
 from evalrules.errors import (
     EvalrulesError,

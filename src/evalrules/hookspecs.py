@@ -44,11 +44,13 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from evalrules._facts import CrossCheckKind, FactType
-    from evalrules._kinds import RuleKind
-    from evalrules._loader import RubricSource
-    from evalrules._model import Rubric, Scorecard
+    from evalrules._facts._crosschecks import CrossCheckKind
+    from evalrules._facts._types import FactType
     from evalrules._renderers import Renderer
+    from evalrules._rubric._model import Rubric
+    from evalrules._rubric._source import RubricSource
+    from evalrules._rules._kind import RuleKind
+    from evalrules._scorecard._model import Scorecard
 
 __all__ = [
     "HOOK_PREFIX",

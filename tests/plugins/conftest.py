@@ -24,7 +24,7 @@ if sys.version_info >= (3, 11):
 else:  # pytest itself depends on tomli before 3.11
     import tomli as tomllib
 
-from evalrules._discovery import BLOCK_ENV, DISABLE_ENV
+from evalrules._plugins._discovery import BLOCK_ENV, DISABLE_ENV
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

@@ -12,7 +12,7 @@ import pytest
 
 import evalrules
 import evalrules_panjin
-from evalrules._discovery import (
+from evalrules._plugins._discovery import (
     BLOCK_ENV,
     DISABLE_ENV,
     PluginEntry,

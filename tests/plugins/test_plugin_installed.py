@@ -18,7 +18,7 @@ import pytest
 
 import evalrules
 import evalrules_panjin
-from evalrules._discovery import BLOCK_ENV, DISABLE_ENV
+from evalrules._plugins._discovery import BLOCK_ENV, DISABLE_ENV
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ import pytest
 import evalrules
 import evalrules_panjin
 from evalrules import hookspecs
-from evalrules._registry import Registry
+from evalrules._plugins._registry import Registry
 from evalrules.errors import RegistryConflictError
 
 

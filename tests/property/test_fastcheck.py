@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import evalrules
 import evalrules_panjin
-from evalrules._facts import _without_nulls
+from evalrules._facts._validator import _without_nulls
 
 ENGINE = engine(evalrules_panjin)
 RUBRIC = ENGINE.load_rubric("panjin-county/2023")

@@ -9,8 +9,8 @@ from _rubrics import engine, fact, nest, rule, single
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evalrules._builtin_kinds import BUILTIN_KINDS, outcomes_for
-from evalrules._loader import build_rubric
+from evalrules._rubric._loader import build_rubric
+from evalrules._rules._builtin import BUILTIN_KINDS, outcomes_for
 
 KINDS = {k.name: k for k in BUILTIN_KINDS}
 POINTS = st.integers(0, 40).map(lambda n: Decimal(n) / 10)

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import evalrules_panjin
-from evalrules._loader import build_rubric
-from evalrules._yaml import read_document
+from evalrules._documents import read_document
+from evalrules._rubric._loader import build_rubric
 from evalrules.errors import RubricError
 
 PANJIN = read_document(evalrules_panjin.data_dir() / "2023.yaml")

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evalrules import Scorecard, hookimpl
-from evalrules._loader import build_rubric
 from evalrules._points import quantize
-from evalrules._scoring import grade_for
+from evalrules._rubric._loader import build_rubric
+from evalrules._scoring._rollup import grade_for
 
 ZERO = Decimal(0)
 
@@ -178,7 +178,7 @@ def test_plugin_registration_order_does_not_change_results(generated, rnd):
     st.integers(0, 30),
 )
 def test_allocation_of_a_single_item(asks, precision, max_steps):
-    from evalrules._scoring import allocate
+    from evalrules._scoring._items import allocate
 
     step = Decimal(precision)
     max_points = step * max_steps

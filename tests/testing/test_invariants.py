@@ -320,7 +320,7 @@ def test_a_scorecard_outside_the_schema_is_caught(tmp_path):
 
 
 def test_json_that_does_not_read_back_is_caught(compiled, example, monkeypatch):
-    import evalrules._scorecard_json as scorecard_json
+    import evalrules._scorecard._json as scorecard_json
 
     original = scorecard_json.scorecard_from_dict
 

@@ -26,7 +26,8 @@ from evalrules._claims import (
     read_claims,
 )
 from evalrules._claims._parse import find_annotation, find_headings, find_totals
-from evalrules._model import GradeBand, Indicator, Rubric, SourceDocument, Text
+from evalrules._rubric._model import GradeBand, Indicator, Rubric, SourceDocument
+from evalrules._text import Text
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "tests" / "data" / "seed"
@@ -984,7 +985,7 @@ def test_a_parent_off_its_childrens_sum_is_always_reported(claims, code, delta):
 
 @pytest.mark.parametrize("name", SEED_NAMES)
 def test_seed_on_the_real_panjin_2023_rubric(name):
-    from evalrules import _loader as loader
+    from evalrules._rubric import _loader as loader
 
     path = REPO / "rubrics" / "panjin-county" / "2023.yaml"
     rubric = loader.build_rubric(loader.read_rubric_file(path), file=str(path))
@@ -1091,8 +1092,8 @@ def test_restarted_item_numbering_maps_to_the_nth_child():
 
 def test_the_fragment_merges_into_a_facts_document(seed_report):
     # The consumer of the fragment: the facts loader reads it back to the same claims.
-    facts = pytest.importorskip("evalrules._facts")
-    documents = pytest.importorskip("evalrules._yaml")
+    facts = pytest.importorskip("evalrules._facts._document")
+    documents = pytest.importorskip("evalrules._documents")
     fragment = documents.loads_yaml(seed_report.to_yaml())
     document = facts.FactsDocument.from_mapping({"facts": {}, **fragment})
     assert dict(document.claimed) == seed_report.to_claimed()

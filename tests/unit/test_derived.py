@@ -9,7 +9,7 @@ import pytest
 from _rubrics import evaluate, fact, nest, rule, single
 
 from evalrules import DerivedFact, Text
-from evalrules._facts import FORMULAS, compute_derived
+from evalrules._facts._derived import FORMULAS, compute_derived
 from evalrules._points import context
 from evalrules.errors import FactsError
 

@@ -12,7 +12,7 @@ import pytest
 from _rubrics import fact, minimal, write
 
 from evalrules import FactsDocument
-from evalrules._yaml import loads_yaml, read_document
+from evalrules._documents import loads_yaml, read_document
 from evalrules.errors import FactsError
 
 

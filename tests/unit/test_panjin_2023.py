@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from evalrules import Scorecard
-from evalrules._facts import compute_derived
+from evalrules._facts._derived import compute_derived
 from evalrules._points import context
 
 D = Decimal

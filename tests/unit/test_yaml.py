@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from evalrules._yaml import (
+from evalrules._documents import (
     MAX_BYTES,
     MAX_DEPTH,
     DocumentError,

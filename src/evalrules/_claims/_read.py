@@ -29,8 +29,9 @@ import attrs
 from evalrules._claims._normalise import normalise_report
 from evalrules._claims._parse import Heading, Reading, StatedTotal, find_headings, find_totals
 from evalrules._claims._report import Claim, ClaimProblem, ClaimsReport, UnmappedHeading
-from evalrules._model import Indicator, Rubric, Text
 from evalrules._points import plain
+from evalrules._rubric._model import Indicator, Rubric
+from evalrules._text import Text
 
 __all__ = ["read_claims"]
 

@@ -14,7 +14,9 @@ from collections.abc import Callable
 
 import attrs
 
-from evalrules._model import Rubric, Scorecard, Text
+from evalrules._rubric._model import Rubric
+from evalrules._scorecard._model import Scorecard
+from evalrules._text import Text
 from evalrules.hookspecs import hookimpl
 
 __all__ = ["RenderOptions", "Renderer", "builtin_renderers_plugin", "renderer"]

@@ -12,11 +12,11 @@ from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING
 
-from evalrules._model import Finding, NodeResult, Scorecard
 from evalrules._points import ZERO
 from evalrules._renderers import _view as view
 from evalrules._renderers._labels import label
 from evalrules._renderers._texttable import char_width, display_width
+from evalrules._scorecard._model import Finding, NodeResult, Scorecard
 
 if TYPE_CHECKING:
     from evalrules._renderers import RenderOptions

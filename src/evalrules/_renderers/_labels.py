@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from evalrules._model import Text
+from evalrules._text import Text
 
 __all__ = ["LABELS", "LANGS", "label"]
 

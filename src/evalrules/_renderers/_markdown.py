@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from evalrules._model import Finding, Scorecard
 from evalrules._renderers import _view as view
 from evalrules._renderers._labels import label
+from evalrules._scorecard._model import Finding, Scorecard
 
 if TYPE_CHECKING:
     from evalrules._renderers import RenderOptions

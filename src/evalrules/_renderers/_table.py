@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from evalrules._model import Finding, Scorecard
 from evalrules._renderers import _view as view
 from evalrules._renderers._labels import label
 from evalrules._renderers._texttable import (
@@ -20,6 +19,7 @@ from evalrules._renderers._texttable import (
     paint,
     paragraph,
 )
+from evalrules._scorecard._model import Finding, Scorecard
 
 if TYPE_CHECKING:
     from evalrules._renderers import RenderOptions

@@ -14,21 +14,13 @@ from typing import Any
 
 import attrs
 
-from evalrules._messages import show
-from evalrules._model import (
-    ClaimComparison,
-    DerivedFact,
-    FactSpec,
-    Finding,
-    NodeResult,
-    Rubric,
-    Scorecard,
-    Source,
-    Text,
-)
 from evalrules._points import format_points, plain
 from evalrules._renderers._labels import label
 from evalrules._renderers._texttable import display_width
+from evalrules._rubric._model import DerivedFact, FactSpec, Rubric, Source
+from evalrules._rules._messages import show
+from evalrules._scorecard._model import ClaimComparison, Finding, NodeResult, Scorecard
+from evalrules._text import Text
 
 __all__ = [
     "EvidenceLine",

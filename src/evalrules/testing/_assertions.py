@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from evalrules._model import Finding, NodeResult, Scorecard
 from evalrules._points import ZERO, to_decimal
+from evalrules._scorecard._model import Finding, NodeResult, Scorecard
 from evalrules.errors import FactsError
 
 __all__ = [

@@ -49,17 +49,18 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from evalrules._facts import FactsDocument, load_facts
-from evalrules._model import Finding, Scorecard
+from evalrules._documents import DocumentError, read_document
+from evalrules._facts._document import FactsDocument
+from evalrules._facts._readers import load_facts
 from evalrules._points import to_decimal
-from evalrules._yaml import DocumentError, read_document
+from evalrules._scorecard._model import Finding, Scorecard
 from evalrules.errors import EvalrulesError
 from evalrules.testing._assertions import describe_finding, describe_node
 from evalrules.testing._invariants import InvariantError, check_scorecard
 
 if TYPE_CHECKING:
-    from evalrules._compiler import CompiledRubric
-    from evalrules._engine import Engine
+    from evalrules._compiler._compiled import CompiledRubric
+    from evalrules._plugins._engine import Engine
     from evalrules.testing._coverage import OutcomeCoverage
 
 __all__ = [

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import attrs
 
-from evalrules._compiler import CompiledRubric
-from evalrules._model import Scorecard
+from evalrules._compiler._compiled import CompiledRubric
+from evalrules._scorecard._model import Scorecard
 
 __all__ = ["CoverageError", "OutcomeCoverage", "RubricCoverage"]
 

@@ -50,10 +50,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from evalrules._compiler import CompiledRubric
-from evalrules._facts import FactsDocument
-from evalrules._model import Finding, Indicator, Rubric, Scorecard
+from evalrules._compiler._compiled import CompiledRubric
+from evalrules._facts._document import FactsDocument
 from evalrules._points import ZERO, quantize
+from evalrules._rubric._model import Indicator, Rubric
+from evalrules._scorecard._model import Finding, Scorecard
 from evalrules.testing._assertions import describe_node
 
 if TYPE_CHECKING:

@@ -26,9 +26,9 @@ import attrs
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from evalrules._compiler import CompiledRubric
-from evalrules._model import FactSpec, Indicator, Monotonic, Rule
+from evalrules._compiler._compiled import CompiledRubric
 from evalrules._points import to_decimal
+from evalrules._rubric._model import FactSpec, Indicator, Monotonic, Rule
 
 __all__ = [
     "PROBLEM_CODES",

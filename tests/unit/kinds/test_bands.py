@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import compile_doc, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._builtin_kinds import BANDS, outcomes_for
+from evalrules._rules._builtin import BANDS, outcomes_for
 
 FACTS = {"t.rate": fact("ratio", unit="%")}
 BANDS_OK = [

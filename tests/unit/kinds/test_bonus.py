@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import evaluate, fact, item, nest, problems, rule, rule_problems, single
 
-from evalrules._builtin_kinds import BONUS
+from evalrules._rules._builtin import BONUS
 
 FACTS = {"x.value": fact("percent"), "a.national": fact("boolean"), "a.provincial": fact("boolean")}
 BASE = rule("R-1", "threshold", {"fact": "x.value", "op": ">=", "value": 0})

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import deductions, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._builtin_kinds import CHECKLIST, outcomes_for
+from evalrules._rules._builtin import CHECKLIST, outcomes_for
 
 FACTS = {"c.meetings": fact("boolean"), "c.records": fact("boolean"), "c.plan": fact("boolean")}
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import compile_doc, deductions, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._builtin_kinds import ELEMENTS, outcomes_for
+from evalrules._rules._builtin import ELEMENTS, outcomes_for
 
 FACTS = {"e.share": fact("boolean"), "e.rate": fact("boolean")}
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import deductions, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._builtin_kinds import EXTERNAL_RATING, outcomes_for
+from evalrules._rules._builtin import EXTERNAL_RATING, outcomes_for
 
 FACTS = {"r.fitness": fact("percent")}
 RATER = {"zh": "省体质健康评分", "en": "provincial fitness rating"}

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._builtin_kinds import LINEAR, outcomes_for
+from evalrules._rules._builtin import LINEAR, outcomes_for
 
 FACTS = {"r.coverage": fact("percent", unit="%")}
 PARAMS = {

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._builtin_kinds import MANUAL
+from evalrules._rules._builtin import MANUAL
 from evalrules.errors import FactsError
 
 FACTS = {"j.item": fact("judgement")}

@@ -8,7 +8,7 @@ import pytest
 from _rubrics import evaluate, fact, nest, rule, rule_problems, single
 
 from evalrules import Scorecard
-from evalrules._builtin_kinds import NON_DECREASE
+from evalrules._rules._builtin import NON_DECREASE
 
 FACTS = {
     "f.spending": fact("series", items="money", unit="万元"),

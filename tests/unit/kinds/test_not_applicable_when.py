@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import evaluate, fact, item, nest, node, rule, rule_problems, single
 
-from evalrules._builtin_kinds import NOT_APPLICABLE_WHEN
+from evalrules._rules._builtin import NOT_APPLICABLE_WHEN
 
 FACTS = {"h.has_high_school": fact("boolean"), "h.violations": fact("count", required=False)}
 NA = rule("R-NA", "not_applicable_when", {"when": {"fact": "h.has_high_school", "value": False}})

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from _rubrics import compile_doc, deductions, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._builtin_kinds import PER_INCIDENT, outcomes_for
+from evalrules._rules._builtin import PER_INCIDENT, outcomes_for
 
 COUNT = {"x.count": fact("count", unit="起")}
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from _rubrics import deductions, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._builtin_kinds import THRESHOLD
 from evalrules._points import context
+from evalrules._rules._builtin import THRESHOLD
 
 PERCENT = {"x.value": fact("percent", unit="%")}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from _rubrics import evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._builtin_kinds import VETO
+from evalrules._rules._builtin import VETO
 
 FACTS = {"x.value": fact("percent"), "s.accident": fact("boolean")}
 # the total equals x.value: 0 → 0 points, 100 → 100 points

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import deductions, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._builtin_kinds import ZERO_OUT
+from evalrules._rules._builtin import ZERO_OUT
 
 FACTS = {"s.major": fact("boolean"), "s.deaths": fact("count")}
 ZERO = rule("R-Z", "zero_out", {"when": {"fact": "s.major"}})

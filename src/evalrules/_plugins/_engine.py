@@ -19,21 +19,28 @@ import attrs
 import pluggy
 
 from evalrules import hookspecs
-from evalrules._builtin_kinds import evalrules_register_rule_kinds as _builtin_kinds_hook
-from evalrules._compiler import CompiledRubric, compile_rubric
-from evalrules._discovery import (
+from evalrules._compiler._check import compile_rubric
+from evalrules._compiler._compiled import CompiledRubric
+from evalrules._facts._crosschecks import CrossCheckKind
+from evalrules._facts._document import FactsDocument
+from evalrules._facts._plugin import builtin_facts_plugin
+from evalrules._facts._types import FactType
+from evalrules._plugins._discovery import (
     PluginEntry,
     autoload_disabled,
     blocked_from_env,
     list_entries,
     load_entries,
 )
-from evalrules._facts import CrossCheckKind, FactsDocument, FactType, builtin_facts_plugin
-from evalrules._kinds import RuleKind
-from evalrules._loader import RubricSource, apply_extends, build_rubric, parse_ref, read_rubric_file
-from evalrules._model import Entity, Rubric, Scorecard
-from evalrules._registry import Registry
+from evalrules._plugins._registry import Registry
 from evalrules._renderers import Renderer, RenderOptions, builtin_renderers_plugin
+from evalrules._rubric._extends import apply_extends
+from evalrules._rubric._loader import build_rubric, read_rubric_file
+from evalrules._rubric._model import Rubric
+from evalrules._rubric._source import RubricSource, parse_ref
+from evalrules._rules._builtin import evalrules_register_rule_kinds as _builtin_kinds_hook
+from evalrules._rules._kind import RuleKind
+from evalrules._scorecard._model import Entity, Scorecard
 from evalrules._version import __version__
 from evalrules.errors import (
     PluginError,
@@ -469,13 +476,13 @@ class Engine:
 
     def facts_schema(self, rubric: Rubric) -> dict[str, Any]:
         """The JSON Schema (draft 2020-12) of a facts document for ``rubric``."""
-        from evalrules._factschema import facts_json_schema
+        from evalrules._facts._schema import facts_json_schema
 
         return facts_json_schema(rubric, {r.name: r.item for r in self.fact_types})
 
     def facts_template(self, rubric: Rubric) -> str:
         """A blank facts document for ``rubric`` in YAML, with a comment on every fact."""
-        from evalrules._factschema import facts_template
+        from evalrules._facts._schema import facts_template
 
         return facts_template(rubric, {r.name: r.item for r in self.fact_types})
 

@@ -1,79 +1,35 @@
-"""Compiling a rubric once, evaluating many fact sets with it."""
+"""A rubric compiled once, for many evaluations."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from evalrules._facts import (
-    SERIES,
-    CrossCheckKind,
-    DecimalValidator,
-    FactsDocument,
-    FactsValidator,
-    FactType,
-    check_cross_check,
-    compute_derived,
-)
-from evalrules._kinds import DescribeContext, MissingFact, RuleContext, RuleKind
-from evalrules._messages import CORE_MESSAGES, template_fields
-from evalrules._model import (
-    Entity,
-    Evidence,
-    Finding,
-    Indicator,
-    NodeResult,
-    Rubric,
-    RubricInfo,
-    Rule,
-    Scorecard,
-    Text,
-)
+from evalrules._facts._crosschecks import CrossCheckKind
+from evalrules._facts._derived import compute_derived
+from evalrules._facts._document import FactsDocument
+from evalrules._facts._types import FactType
+from evalrules._facts._validator import FactsValidator
 from evalrules._points import ZERO, quantize
-from evalrules._scoring import (
-    ItemOutcome,
-    cap_bonus,
-    compare_claims,
-    grade_for,
-    roll_up,
-    score_item,
-    with_claims,
-)
+from evalrules._rubric._digest import rubric_digest
+from evalrules._rubric._model import Indicator, Rubric, Rule
+from evalrules._rules._context import DescribeContext, RuleContext
+from evalrules._rules._kind import MissingFact, RuleKind
+from evalrules._rules._messages import CORE_MESSAGES
+from evalrules._scorecard._model import Entity, Evidence, Finding, NodeResult, RubricInfo, Scorecard
+from evalrules._scoring._claims import compare_claims, with_claims
+from evalrules._scoring._items import ItemOutcome, score_item
+from evalrules._scoring._rollup import cap_bonus, grade_for, roll_up
+from evalrules._text import Text
 from evalrules._version import __version__
 from evalrules.errors import (
     FactsError,
     FactsProblem,
-    RubricError,
-    RubricProblem,
     RuleEvaluationError,
 )
-
-__all__ = ["CompiledRubric", "compile_rubric", "rubric_digest"]
-
-
-def _canonical(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral_value() else str(value)
-    if isinstance(value, Mapping):
-        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
-    if attrs.has(type(value)):
-        return _canonical(
-            {f.name: getattr(value, f.name) for f in attrs.fields(type(value)) if f.eq}
-        )
-    return value
-
-
-def rubric_digest(rubric: Rubric) -> str:
-    """SHA-256 of the rubric's canonical content (independent of file, plugin, key order)."""
-    text = json.dumps(_canonical(rubric), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @attrs.frozen
@@ -144,7 +100,7 @@ class CompiledRubric:
         """The rule's scalar parameters shown as evidence (computed once per rule)."""
         cached = self._evidence_params.get(rule.code)
         if cached is None:
-            from evalrules._scoring import evidence_params
+            from evalrules._scoring._items import evidence_params
 
             cached = self._evidence_params[rule.code] = evidence_params(rule)
         return cached
@@ -391,141 +347,9 @@ class CompiledRubric:
 
     def outcomes(self) -> dict[str, tuple[str, ...]]:
         """Every rule code → the outcomes it can produce (for rule-outcome coverage)."""
-        from evalrules._builtin_kinds import outcomes_for
+        from evalrules._rules._builtin import outcomes_for
 
         return {
             r.code: outcomes_for(self._kinds[r.kind], r.params, item.max)
             for item, r in self.rubric.rules()
         }
-
-
-# --------------------------------------------------------------------------- compiling
-
-
-def compile_rubric(
-    rubric: Rubric,
-    *,
-    kinds: Mapping[str, tuple[RuleKind, str]],
-    types: Mapping[str, FactType],
-    cross_checks: Mapping[str, CrossCheckKind],
-    modify: Callable[[Scorecard, Rubric], Scorecard] | None = None,
-) -> CompiledRubric:
-    """Check a rubric against the registered kinds and types, and compile it.
-
-    Raises:
-        RubricError: listing every problem (unknown kinds, bad parameters, undeclared facts).
-    """
-    problems: list[RubricProblem] = []
-    file = rubric.file
-
-    def add(message: str, code: str, **loc: Any) -> None:
-        problems.append(RubricProblem(message, code, file, **loc))
-
-    for spec in rubric.facts:
-        for name, where in ((spec.type, "type"), (spec.items, "items")):
-            if name is None or (name == SERIES and where == "type"):
-                continue
-            if name not in types or name == SERIES:
-                add(
-                    f"unknown fact type {name!r} (installed: {', '.join(sorted(types))})",
-                    "unknown-fact-type",
-                    path=f"facts.{spec.path}.{where}",
-                )
-    for i, check in enumerate(rubric.cross_checks):
-        problem = check_cross_check(check, cross_checks)
-        if problem:
-            add(problem, "unknown-cross-check", path=f"cross_checks[{i}]")
-    readable = {s.path for s in rubric.facts} | {d.path for d in rubric.derived}
-    bonus_codes = {b.code for b in rubric.bonus}
-    validators: dict[str, DecimalValidator] = {}
-    for item, rule in rubric.rules():
-        loc = {"indicator": item.code, "rule": rule.code}
-        if rule.kind not in kinds:
-            add(
-                f"unknown rule kind {rule.kind!r} (installed: {', '.join(sorted(kinds))})",
-                "unknown-kind",
-                **loc,
-            )
-            continue
-        kind = kinds[rule.kind][0]
-        if kind.phase == "bonus" and item.code not in bonus_codes:
-            add(f"rule kind {kind.name!r} is only allowed on bonus items", "bonus-outside", **loc)
-        if item.code in bonus_codes and kind.phase == "score":
-            add(f"bonus items take bonus rules, not {kind.name!r}", "score-in-bonus", **loc)
-        validator = validators.get(kind.name)
-        if validator is None:
-            validator = validators[kind.name] = DecimalValidator(dict(kind.params))
-        if not validator.validate(_thaw(rule.params)):
-            for field, messages in sorted(_flat_errors(validator.errors)):
-                add(f"{', '.join(messages)}", "bad-params", path=f"params.{field}", **loc)
-            continue
-        ctx = DescribeContext(
-            rule,
-            item,
-            rubric,
-            item.max if rule.params.get("points") is None else Decimal(str(rule.params["points"])),
-        )
-        try:
-            extra = list(kind.check(ctx)) if kind.check else []
-            reads = kind.reads(rule.params)
-        except Exception as exc:
-            add(f"the rule kind's check raised {type(exc).__name__}: {exc}", "bad-params", **loc)
-            continue
-        for message in extra:
-            add(message, "bad-params", **loc)
-        # A fixed deduction or a share larger than the item is a mistake in the rubric (the
-        # default, the whole item, says "everything" explicitly); a per-incident rate may
-        # exceed the item, since one incident can cost it all.
-        for key in ("deduct", "points"):
-            value = rule.params.get(key)
-            if (
-                isinstance(value, int | Decimal)
-                and not isinstance(value, bool)
-                and value > item.max
-            ):
-                add(
-                    f"params.{key} is {value}, more than the item's max {item.max}; "
-                    "a rule cannot take more points than the item has",
-                    "bad-params",
-                    **loc,
-                )
-        for path in reads:
-            if path not in readable:
-                add(
-                    f"reads fact {path!r}, which the rubric does not declare",
-                    "undeclared-fact",
-                    **loc,
-                )
-        if rule.message is not None:
-            known = set().union(
-                *(template_fields(t.zh) | template_fields(t.en) for t in kind.messages.values())
-            )
-            known |= {"points", "fact_label", "other_label"}
-            unknown = (template_fields(rule.message.zh) | template_fields(rule.message.en)) - known
-            if unknown:
-                add(f"message uses unknown fields {sorted(unknown)}", "bad-message", **loc)
-    if problems:
-        raise RubricError(problems, rubric=rubric.file or rubric.ref)
-    return CompiledRubric(
-        rubric, kinds=kinds, types=types, cross_checks=cross_checks, modify=modify
-    )
-
-
-def _thaw(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _thaw(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return [_thaw(v) for v in value]
-    return value
-
-
-def _flat_errors(errors: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, list[str]]]:
-    for field, entries in errors.items():
-        messages: list[str] = []
-        for entry in entries:
-            if isinstance(entry, Mapping):
-                yield from _flat_errors(entry, f"{prefix}{field}.")
-            else:
-                messages.append(str(entry))
-        if messages:
-            yield f"{prefix}{field}", messages

@@ -1,15 +1,4 @@
-"""The scorer: rules' effects → findings, item scores, totals, grade, claims.
-
-The semantics are written down in ``docs/explanation/scoring.md``; each is tested:
-
-* one quantization to the rubric's precision at each item; sums are exact;
-* an item never goes below 0 or above its max (扣完为止); its effective deductions add up
-  exactly to max − score; an item at full marks carries no deduction;
-* not applicable: ``full`` (max), ``zero`` (0, with a finding for the points), ``exclude``
-  (0, and the total is rescaled to the applicable max);
-* bonus: capped per item and per rubric, added on top of the base total;
-* vetoes keep the score and change the grade: force_fail > lower_one > cap_below_top.
-"""
+"""Scoring one item from its rules' effects: deductions, not applicable, bonus, manual."""
 
 from __future__ import annotations
 
@@ -17,24 +6,16 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from evalrules._kinds import Effect
-from evalrules._messages import CORE_MESSAGES, render
-from evalrules._model import (
-    ClaimComparison,
-    Evidence,
-    Finding,
-    Grade,
-    GradeBand,
-    Indicator,
-    NodeResult,
-    Rubric,
-    Rule,
-    Text,
-)
-from evalrules._points import ZERO, plain, quantize, to_decimal
+from evalrules._points import ZERO, quantize
+from evalrules._rubric._model import Indicator, Rule
+from evalrules._rules._kind import Effect
+from evalrules._rules._messages import render
+from evalrules._scorecard._model import Evidence, Finding, Grade, NodeResult
+from evalrules._text import Text
 
 if TYPE_CHECKING:
-    from evalrules._compiler import CompiledRubric
+    from evalrules._compiler._compiled import CompiledRubric
+
 
 _NO_GRADE = Grade("", Text(""), "")
 
@@ -241,147 +222,3 @@ def _score_bonus(
             findings.append(_finding(compiled, item, rule, effect, "bonus", share, evidence))
     findings.extend(vetoes)
     return NodeResult(item.code, item.title, item.max, score, "scored"), findings, False
-
-
-def _reprice(compiled: CompiledRubric, finding: Finding, points: Decimal) -> Finding:
-    """Return ``finding`` with new effective points (and its message re-rendered)."""
-    import attrs
-
-    params = dict(finding.params)
-    params["points"] = abs(points)
-    rule = next(r for _, r in compiled.rubric.rules() if r.code == finding.rule)
-    template = rule.message or compiled.message(rule, finding.message_id)
-    return attrs.evolve(finding, points=points, params=params, message=render(template, params))
-
-
-def cap_bonus(
-    compiled: CompiledRubric, items: Sequence[NodeResult], findings: list[Finding]
-) -> tuple[tuple[NodeResult, ...], Decimal, list[Finding]]:
-    """Apply the rubric's bonus cap across bonus items, in order."""
-    import attrs
-
-    cap = compiled.rubric.bonus_cap
-    total = sum((i.score for i in items), ZERO)
-    if cap is None or total <= cap:
-        return tuple(items), total, findings
-    remaining = cap
-    new_items = []
-    scale: dict[str, Decimal] = {}
-    for node in items:
-        take = min(node.score, remaining)
-        remaining -= take
-        scale[node.code] = take
-        new_items.append(attrs.evolve(node, score=take))
-    new_findings = []
-    left = dict(scale)
-    for f in findings:
-        if f.kind == "bonus" and f.indicator in left:
-            take = min(f.points, left[f.indicator])
-            left[f.indicator] -= take
-            if take <= 0:
-                continue
-            if take != f.points:
-                f = _reprice(compiled, f, take)
-        new_findings.append(f)
-    return tuple(new_items), cap, new_findings
-
-
-def roll_up(node: Indicator, results: Mapping[str, NodeResult]) -> NodeResult:
-    """Build a parent's result from its children's: the score is their exact sum."""
-    if node.is_leaf:
-        return results[node.code]
-    children = tuple(roll_up(c, results) for c in node.children)
-    statuses = {c.status for c in children}
-    status = statuses.pop() if len(statuses) == 1 else "scored"
-    if status != "scored" and len(children) == 0:
-        status = "scored"
-    score = sum((c.score for c in children), ZERO)
-    return NodeResult(node.code, node.title, node.max, score, status, children)
-
-
-def grade_for(total: Decimal, bands: Sequence[GradeBand], vetoes: Sequence[Finding]) -> Grade:
-    """Grade a total, then apply vetoes (the strongest wins; the score is untouched)."""
-    if not bands:
-        return _NO_GRADE
-    index = next(
-        (i for i, b in enumerate(bands) if b.lower is None or total >= b.lower), len(bands) - 1
-    )
-    base = index
-    for veto in vetoes:
-        if veto.effect == "force_fail":
-            index = max(index, len(bands) - 1)
-        elif veto.effect == "lower_one":
-            index = max(index, min(base + 1, len(bands) - 1))
-        elif veto.effect == "cap_below_top":
-            index = max(index, min(1, len(bands) - 1))
-    band = bands[index]
-    return Grade(band.code, band.label, bands[base].code)
-
-
-def with_claims(node: NodeResult, claimed: Mapping[str, Decimal]) -> NodeResult:
-    """Attach claimed scores to a result tree."""
-    import attrs
-
-    children = tuple(with_claims(c, claimed) for c in node.children)
-    value = claimed.get(node.code)
-    # A host may pass whole numbers; a scorecard holds only Decimal points.
-    return attrs.evolve(
-        node, children=children, claimed=None if value is None else to_decimal(value)
-    )
-
-
-def compare_claims(
-    rubric: Rubric,
-    nodes: Sequence[NodeResult],
-    findings: Sequence[Finding],
-    claimed: Mapping[str, Decimal],
-    total: Decimal,
-) -> tuple[ClaimComparison, ...]:
-    """Set every claimed score against the computed one, with the findings that explain it."""
-    claimed = {code: to_decimal(value) for code, value in claimed.items()}
-    comparisons: list[ClaimComparison] = []
-    by_code = {n.code: n for top in nodes for n in top.walk()}
-    subtree: dict[str, set[str]] = {}
-    for top in nodes:
-        for n in top.walk():
-            subtree[n.code] = {d.code for d in n.walk()}
-    for code in [n.code for top in nodes for n in top.walk()] + ["total"]:
-        if code not in claimed:
-            continue
-        computed = total if code == "total" else by_code[code].score
-        scope = set(by_code) if code == "total" else subtree[code]
-        difference = claimed[code] - computed
-        if difference == 0:
-            comparisons.append(ClaimComparison(code, claimed[code], computed, ZERO))
-            continue
-        explaining = [
-            f
-            for f in findings
-            if f.indicator in scope
-            and f.points != 0
-            and claimed.get(f.indicator) != by_code[f.indicator].score
-        ]
-        if explaining:
-            exp = Text(
-                "依据:" + " ".join(f"[{f.rule}] {f.message.zh}" for f in explaining),
-                "Because: " + " ".join(f"[{f.rule}] {f.message.en}" for f in explaining),
-            )
-        else:
-            exp = CORE_MESSAGES["claim.unexplained"]
-        params = {
-            "claimed": plain(claimed[code]),
-            "computed": plain(computed),
-            "difference": plain(difference),
-            "explanation": exp,
-        }
-        comparisons.append(
-            ClaimComparison(
-                code,
-                claimed[code],
-                computed,
-                difference,
-                tuple(dict.fromkeys(f.rule for f in explaining)),
-                render(CORE_MESSAGES["claim.differs"], params),
-            )
-        )
-    return tuple(comparisons)

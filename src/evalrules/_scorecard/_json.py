@@ -13,7 +13,8 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
-from evalrules._model import (
+from evalrules._points import format_points, plain
+from evalrules._scorecard._model import (
     ClaimComparison,
     DerivedValue,
     Entity,
@@ -23,9 +24,8 @@ from evalrules._model import (
     NodeResult,
     RubricInfo,
     Scorecard,
-    Text,
 )
-from evalrules._points import format_points, plain
+from evalrules._text import Text
 
 SCHEMA_ID = "evalrules.scorecard/1"
 

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from evalrules._facts import FACTS_FORMAT, SERIES, FactType
-from evalrules._model import FactSpec, Indicator, Rubric
+from evalrules._facts._cerberus import FACTS_FORMAT
+from evalrules._facts._types import SERIES, FactType
 from evalrules._points import plain, to_decimal
+from evalrules._rubric._model import FactSpec, Indicator, Rubric
 
 __all__ = ["facts_json_schema", "facts_template"]
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from evalrules._model import FactSpec
+from evalrules._rubric._model import FactSpec
 
 Check = Callable[[Any], bool]
 

@@ -11,14 +11,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from evalrules._facts import BUILTIN_TYPES as BUILTIN_FACT_TYPES
-from evalrules._kinds import (
+from evalrules._facts._types import BUILTIN_TYPES as BUILTIN_FACT_TYPES
+from evalrules._points import ZERO, context, plain, to_decimal
+from evalrules._rubric._model import DerivedFact, FactSpec
+from evalrules._rules._conditions import (
     DERIVED,
     NUMERIC_TYPES,
     OPERATORS,
-    DescribeContext,
-    RuleContext,
-    RuleKind,
     check_policy,
     compare,
     condition_problems,
@@ -26,10 +25,11 @@ from evalrules._kinds import (
     declared_type,
     describe_condition,
     lower_first,
-    rule_kind,
 )
-from evalrules._model import VETO_EFFECTS, DerivedFact, FactSpec, Text
-from evalrules._points import ZERO, context, plain, to_decimal
+from evalrules._rules._context import DescribeContext, RuleContext
+from evalrules._rules._kind import RuleKind, rule_kind
+from evalrules._scorecard._model import VETO_EFFECTS
+from evalrules._text import Text
 from evalrules.hookspecs import hookimpl
 
 _NUMBER = {"type": "number"}

@@ -1,23 +1,15 @@
-"""Rubric files → :class:`~evalrules.Rubric`, reporting every problem at once.
-
-The loader checks what it can without plugins (structure, codes, sums, declared facts); the
-compiler then checks what needs the registered rule kinds and fact types. Both raise one
-:class:`~evalrules.errors.RubricError` listing every problem with file, indicator, rule and
-path.
-"""
+"""Reading a rubric document into a :class:`Rubric`, every problem at once."""
 
 from __future__ import annotations
 
-import copy
-import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import attrs
-
-from evalrules._model import (
+from evalrules._documents import DocumentError, read_document
+from evalrules._points import ROUNDINGS, ZERO, plain, to_decimal
+from evalrules._rubric._model import (
     NOT_APPLICABLE_POLICIES,
     CrossCheck,
     DerivedFact,
@@ -29,47 +21,10 @@ from evalrules._model import (
     Rule,
     Source,
     SourceDocument,
-    Text,
 )
-from evalrules._points import ROUNDINGS, ZERO, plain, to_decimal
-from evalrules._yaml import DocumentError, read_document
+from evalrules._rubric._source import _CODE, _FAMILY, _PATH, RUBRIC_FORMAT
+from evalrules._text import Text
 from evalrules.errors import RubricError, RubricProblem
-
-__all__ = ["RUBRIC_FORMAT", "RubricSource", "build_rubric", "read_rubric_file", "rubric_source"]
-
-RUBRIC_FORMAT = "rubric/1"
-_FAMILY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+_-]*$")
-_PATH = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*$")
-
-
-@attrs.frozen
-class RubricSource:
-    """A rubric a plugin offers: its reference and where to load it from.
-
-    Attributes:
-        ref: ``family/year``.
-        path: The YAML file.
-        title: A title for listings, when known without reading the file.
-    """
-
-    ref: str
-    path: Path
-    title: Text | None = None
-
-
-def rubric_source(ref: str, path: str | Path, *, title: Text | None = None) -> RubricSource:
-    """Build a :class:`RubricSource` for a plugin's ``evalrules_register_rubrics`` hook."""
-    family, _, year = ref.partition("/")
-    if not _FAMILY.match(family) or not year.isdigit():
-        raise ValueError(f"rubric reference {ref!r} must look like 'family-name/2023'")
-    return RubricSource(ref=ref, path=Path(path), title=title)
-
-
-def parse_ref(ref: str) -> tuple[str, int | None]:
-    """Split ``family/year`` (or ``family``) into its parts."""
-    family, _, year = ref.partition("/")
-    return family, (int(year) if year.isdigit() else None)
 
 
 class _Problems:
@@ -368,7 +323,7 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
 
 
 def _derived(raw: Any, p: _Problems, fact_paths: set[str]) -> tuple[DerivedFact, ...]:
-    from evalrules._facts import FORMULA_ARITY
+    from evalrules._facts._derived import FORMULA_ARITY
 
     if raw is None:
         return ()
@@ -941,89 +896,3 @@ def _check_tree(
 def _multiple(value: Decimal, step: Decimal) -> bool:
     quotient = value / step
     return quotient == quotient.to_integral_value()
-
-
-# ------------------------------------------------------------------------------ extends
-
-
-def apply_extends(
-    base: Mapping[str, Any], child: Mapping[str, Any], file: str | None
-) -> dict[str, Any]:
-    """Apply an extending rubric document onto its base document (both raw).
-
-    Raises:
-        RubricError: listing codes that ``replace``/``remove``/``add`` name but the base lacks.
-    """
-    p = _Problems(file)
-    merged = copy.deepcopy(dict(base))
-    merged.pop("extends", None)
-    for key, value in child.items():
-        if key in ("replace", "remove", "add", "extends", "facts", "derived"):
-            continue
-        merged[key] = copy.deepcopy(value)
-    for key in ("facts", "derived"):
-        if isinstance(child.get(key), Mapping):
-            table = dict(merged.get(key) or {})
-            table.update(copy.deepcopy(dict(child[key])))
-            merged[key] = table
-    merged["extends"] = child.get("extends")
-
-    def find(nodes: list[Any], code: str) -> tuple[list[Any], int] | None:
-        for i, node in enumerate(nodes):
-            if isinstance(node, Mapping) and str(node.get("code")) == code:
-                return nodes, i
-            if isinstance(node, Mapping) and isinstance(node.get("children"), list):
-                hit = find(node["children"], code)
-                if hit:
-                    return hit
-        return None
-
-    indicators = merged.setdefault("indicators", [])
-    replace = child.get("replace") or {}
-    if not isinstance(replace, Mapping):
-        p.add("replace must map codes to nodes", "wrong-type", path="replace")
-        replace = {}
-    for code, node in replace.items():
-        hit = find(indicators, str(code))
-        if hit is None:
-            p.add(
-                f"replace names {code!r}, which the base rubric does not have",
-                "unknown-code",
-                path=f"replace.{code}",
-            )
-            continue
-        nodes, i = hit
-        nodes[i] = copy.deepcopy(node)
-    remove = child.get("remove") or []
-    if not isinstance(remove, list):
-        p.add("remove must be a list of codes", "wrong-type", path="remove")
-        remove = []
-    for code in remove:
-        hit = find(indicators, str(code))
-        if hit is None:
-            p.add(
-                f"remove names {code!r}, which the base rubric does not have",
-                "unknown-code",
-                path="remove",
-            )
-            continue
-        nodes, i = hit
-        del nodes[i]
-    add = child.get("add") or {}
-    if not isinstance(add, Mapping):
-        p.add("add must map parent codes to lists of nodes", "wrong-type", path="add")
-        add = {}
-    for parent, nodes_to_add in add.items():
-        hit = find(indicators, str(parent))
-        if hit is None or not isinstance(nodes_to_add, list):
-            p.add(
-                f"add names parent {parent!r}, which the base rubric does not have",
-                "unknown-code",
-                path=f"add.{parent}",
-            )
-            continue
-        nodes, i = hit
-        nodes[i].setdefault("children", []).extend(copy.deepcopy(nodes_to_add))
-    if p.items:
-        raise RubricError(p.items, rubric=file)
-    return merged

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from evalrules._model import Text
 from evalrules._points import plain
+from evalrules._text import Text
 
 _FORMATTER = string.Formatter()
 

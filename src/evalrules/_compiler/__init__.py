@@ -1,0 +1,1 @@
+"""Compiling a rubric: checking it against the installed plugins, binding it once."""

@@ -1,0 +1,152 @@
+"""Checking a rubric against the installed rule kinds and fact types, then compiling it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+from evalrules._compiler._compiled import CompiledRubric
+from evalrules._facts._cerberus import DecimalValidator
+from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
+from evalrules._facts._types import SERIES, FactType
+from evalrules._rubric._model import Rubric
+from evalrules._rules._context import DescribeContext
+from evalrules._rules._kind import RuleKind
+from evalrules._rules._messages import template_fields
+from evalrules._scorecard._model import Scorecard
+from evalrules.errors import (
+    RubricError,
+    RubricProblem,
+)
+
+# --------------------------------------------------------------------------- compiling
+
+
+def compile_rubric(
+    rubric: Rubric,
+    *,
+    kinds: Mapping[str, tuple[RuleKind, str]],
+    types: Mapping[str, FactType],
+    cross_checks: Mapping[str, CrossCheckKind],
+    modify: Callable[[Scorecard, Rubric], Scorecard] | None = None,
+) -> CompiledRubric:
+    """Check a rubric against the registered kinds and types, and compile it.
+
+    Raises:
+        RubricError: listing every problem (unknown kinds, bad parameters, undeclared facts).
+    """
+    problems: list[RubricProblem] = []
+    file = rubric.file
+
+    def add(message: str, code: str, **loc: Any) -> None:
+        problems.append(RubricProblem(message, code, file, **loc))
+
+    for spec in rubric.facts:
+        for name, where in ((spec.type, "type"), (spec.items, "items")):
+            if name is None or (name == SERIES and where == "type"):
+                continue
+            if name not in types or name == SERIES:
+                add(
+                    f"unknown fact type {name!r} (installed: {', '.join(sorted(types))})",
+                    "unknown-fact-type",
+                    path=f"facts.{spec.path}.{where}",
+                )
+    for i, check in enumerate(rubric.cross_checks):
+        problem = check_cross_check(check, cross_checks)
+        if problem:
+            add(problem, "unknown-cross-check", path=f"cross_checks[{i}]")
+    readable = {s.path for s in rubric.facts} | {d.path for d in rubric.derived}
+    bonus_codes = {b.code for b in rubric.bonus}
+    validators: dict[str, DecimalValidator] = {}
+    for item, rule in rubric.rules():
+        loc = {"indicator": item.code, "rule": rule.code}
+        if rule.kind not in kinds:
+            add(
+                f"unknown rule kind {rule.kind!r} (installed: {', '.join(sorted(kinds))})",
+                "unknown-kind",
+                **loc,
+            )
+            continue
+        kind = kinds[rule.kind][0]
+        if kind.phase == "bonus" and item.code not in bonus_codes:
+            add(f"rule kind {kind.name!r} is only allowed on bonus items", "bonus-outside", **loc)
+        if item.code in bonus_codes and kind.phase == "score":
+            add(f"bonus items take bonus rules, not {kind.name!r}", "score-in-bonus", **loc)
+        validator = validators.get(kind.name)
+        if validator is None:
+            validator = validators[kind.name] = DecimalValidator(dict(kind.params))
+        if not validator.validate(_thaw(rule.params)):
+            for field, messages in sorted(_flat_errors(validator.errors)):
+                add(f"{', '.join(messages)}", "bad-params", path=f"params.{field}", **loc)
+            continue
+        ctx = DescribeContext(
+            rule,
+            item,
+            rubric,
+            item.max if rule.params.get("points") is None else Decimal(str(rule.params["points"])),
+        )
+        try:
+            extra = list(kind.check(ctx)) if kind.check else []
+            reads = kind.reads(rule.params)
+        except Exception as exc:
+            add(f"the rule kind's check raised {type(exc).__name__}: {exc}", "bad-params", **loc)
+            continue
+        for message in extra:
+            add(message, "bad-params", **loc)
+        # A fixed deduction or a share larger than the item is a mistake in the rubric (the
+        # default, the whole item, says "everything" explicitly); a per-incident rate may
+        # exceed the item, since one incident can cost it all.
+        for key in ("deduct", "points"):
+            value = rule.params.get(key)
+            if (
+                isinstance(value, int | Decimal)
+                and not isinstance(value, bool)
+                and value > item.max
+            ):
+                add(
+                    f"params.{key} is {value}, more than the item's max {item.max}; "
+                    "a rule cannot take more points than the item has",
+                    "bad-params",
+                    **loc,
+                )
+        for path in reads:
+            if path not in readable:
+                add(
+                    f"reads fact {path!r}, which the rubric does not declare",
+                    "undeclared-fact",
+                    **loc,
+                )
+        if rule.message is not None:
+            known = set().union(
+                *(template_fields(t.zh) | template_fields(t.en) for t in kind.messages.values())
+            )
+            known |= {"points", "fact_label", "other_label"}
+            unknown = (template_fields(rule.message.zh) | template_fields(rule.message.en)) - known
+            if unknown:
+                add(f"message uses unknown fields {sorted(unknown)}", "bad-message", **loc)
+    if problems:
+        raise RubricError(problems, rubric=rubric.file or rubric.ref)
+    return CompiledRubric(
+        rubric, kinds=kinds, types=types, cross_checks=cross_checks, modify=modify
+    )
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
+def _flat_errors(errors: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, list[str]]]:
+    for field, entries in errors.items():
+        messages: list[str] = []
+        for entry in entries:
+            if isinstance(entry, Mapping):
+                yield from _flat_errors(entry, f"{prefix}{field}.")
+            else:
+                messages.append(str(entry))
+        if messages:
+            yield f"{prefix}{field}", messages

@@ -1,0 +1,1 @@
+"""Facts: types, documents, readers, validation, derived facts, the JSON Schema."""

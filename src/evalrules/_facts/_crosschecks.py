@@ -1,0 +1,70 @@
+"""Cross checks: relations between facts that a rubric declares (``part_of``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from evalrules._points import plain, to_decimal
+from evalrules._rubric._model import CrossCheck
+from evalrules._text import Text
+
+# ------------------------------------------------------------------------- cross checks
+
+
+@attrs.frozen
+class CrossCheckKind:
+    """A relation between facts. Build with :func:`cross_check_kind`.
+
+    Attributes:
+        name: The name rubrics write under ``cross_checks`` (``part_of``).
+        description: What it checks.
+        arity: How many facts it takes.
+        check: ``check(values) -> (zh, en) or None``: the problem, if the relation fails.
+    """
+
+    name: str
+    description: Text
+    arity: int
+    check: Callable[[tuple[Any, ...]], tuple[str, str] | None]
+
+
+def cross_check_kind(
+    name: str,
+    *,
+    description: Text,
+    arity: int,
+    check: Callable[[tuple[Any, ...]], tuple[str, str] | None],
+) -> CrossCheckKind:
+    """Build a :class:`CrossCheckKind` for ``evalrules_register_cross_checks``."""
+    return CrossCheckKind(name=name, description=description, arity=arity, check=check)
+
+
+def _part_of(values: tuple[Any, ...]) -> tuple[str, str] | None:
+    part, whole = (to_decimal(v) for v in values)
+    if part > whole:
+        return (
+            f"部分({plain(part)})大于整体({plain(whole)})",
+            f"the part ({plain(part)}) exceeds the whole ({plain(whole)})",
+        )
+    return None
+
+
+PART_OF = cross_check_kind(
+    "part_of",
+    description=Text("部分不大于整体", "A part never exceeds its whole"),
+    arity=2,
+    check=_part_of,
+)
+
+
+def check_cross_check(check: CrossCheck, kinds: Mapping[str, CrossCheckKind]) -> str | None:
+    """Return a problem message if a rubric's cross check names an unknown kind or arity."""
+    if check.kind not in kinds:
+        return f"unknown cross check {check.kind!r} (installed: {', '.join(sorted(kinds))})"
+    arity = kinds[check.kind].arity
+    if len(check.facts) != arity:
+        return f"cross check {check.kind!r} takes {arity} facts, got {len(check.facts)}"
+    return None

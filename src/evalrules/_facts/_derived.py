@@ -1,0 +1,103 @@
+"""Derived facts: a closed set of formulas over declared facts, in Decimal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from evalrules._points import ZERO, context, to_decimal
+from evalrules._rubric._model import DerivedFact
+from evalrules._scorecard._model import DerivedValue
+from evalrules._text import Text
+from evalrules.errors import FactsProblem
+
+# ------------------------------------------------------------------------- derived facts
+
+#: The closed set of formulas a rubric may declare, with their input counts.
+FORMULAS: Mapping[str, Text] = {
+    "ratio": Text("比值 = a ÷ b", "ratio = a ÷ b"),
+    "share": Text("占比 = 部分 ÷ 整体 × 100", "share = part ÷ whole × 100"),
+    "per_capita": Text("人均 = 总量 ÷ 人数", "per capita = amount ÷ count"),
+    "difference": Text("差值 = a − b", "difference = a − b"),
+    "growth": Text(
+        "增长率 = (当年 − 上年) ÷ 上年 × 100", "growth = (this year − last year) ÷ last year × 100"
+    ),
+    "sum": Text("合计 = a + b + …", "sum = a + b + …"),
+}
+FORMULA_ARITY: Mapping[str, tuple[int, int | None]] = {
+    "ratio": (2, 2),
+    "share": (2, 2),
+    "per_capita": (2, 2),
+    "difference": (2, 2),
+    "growth": (1, 1),
+    "sum": (2, None),
+}
+
+
+def compute_derived(
+    derived: Iterable[DerivedFact], flat: Mapping[str, Any], data_year: int
+) -> tuple[dict[str, DerivedValue], list[FactsProblem]]:
+    """Compute derived facts in declaration order (a derived fact may use earlier ones).
+
+    Returns:
+        The values by path, and the problems (division by zero, missing years). A derived
+        fact whose inputs are absent is left out; rules that read it report it missing.
+    """
+    ctx = context()
+    values: dict[str, DerivedValue] = {}
+    problems: list[FactsProblem] = []
+    for d in derived:
+        inputs: list[tuple[str, Any]] = []
+        for path in d.inputs:
+            if path in values:
+                inputs.append((path, values[path].value))
+            elif path in flat:
+                inputs.append((path, flat[path]))
+            else:
+                break
+        else:
+            if d.formula == "growth":
+                series = inputs[0][1]
+                year = d.year or data_year
+                if year not in series or year - 1 not in series:
+                    problems.append(
+                        FactsProblem(
+                            d.inputs[0],
+                            "missing-year",
+                            f"计算“{d.description.zh}”需要{year - 1}年和{year}年的数据",
+                            f"computing {d.path} needs values for {year - 1} and {year}",
+                        )
+                    )
+                    continue
+                before, now = to_decimal(series[year - 1]), to_decimal(series[year])
+                if before == 0:
+                    problems.append(_div_zero(d, f"{d.inputs[0]}[{year - 1}]"))
+                    continue
+                value = ctx.multiply(ctx.divide(ctx.subtract(now, before), before), Decimal(100))
+                inputs = [(f"{d.inputs[0]}[{year - 1}]", before), (f"{d.inputs[0]}[{year}]", now)]
+            else:
+                nums = [to_decimal(v) for _, v in inputs]
+                if d.formula in ("ratio", "share", "per_capita") and nums[1] == 0:
+                    problems.append(_div_zero(d, d.inputs[1]))
+                    continue
+                if d.formula == "ratio" or d.formula == "per_capita":
+                    value = ctx.divide(nums[0], nums[1])
+                elif d.formula == "share":
+                    value = ctx.multiply(ctx.divide(nums[0], nums[1]), Decimal(100))
+                elif d.formula == "difference":
+                    value = ctx.subtract(nums[0], nums[1])
+                else:
+                    value = sum(nums, ZERO)
+            values[d.path] = DerivedValue(d.path, value, d.formula, tuple(inputs))
+    return values, problems
+
+
+def _div_zero(d: DerivedFact, divisor: str) -> FactsProblem:
+    return FactsProblem(
+        divisor,
+        "division-by-zero",
+        f"“{d.description.zh}”无法计算:除数 {divisor} 为0",
+        f"cannot compute {d.path}: the divisor {divisor} is 0",
+        0,
+    )

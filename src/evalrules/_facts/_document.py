@@ -1,0 +1,171 @@
+"""A facts document: entity, facts, claimed scores."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from evalrules._facts._cerberus import FACTS_FORMAT, _is_number
+from evalrules._points import to_decimal
+from evalrules._scorecard._model import Entity
+from evalrules.errors import FactsError, FactsProblem
+
+# ------------------------------------------------------------------------- documents
+
+
+@attrs.frozen
+class FactsDocument:
+    """A district's facts, with its entity and optional claimed scores.
+
+    Attributes:
+        facts: The facts as nested mappings (``{"funding": {"primary": {...}}}``).
+        entity: What is evaluated, when the document says.
+        rubric: The rubric reference the document is for, when it says.
+        claimed: Claimed scores by indicator code, plus ``"total"``.
+        source: The file it was read from.
+    """
+
+    facts: Mapping[str, Any]
+    entity: Entity | None = None
+    rubric: str | None = None
+    claimed: Mapping[str, Decimal] = attrs.field(factory=dict)
+    source: str | None = attrs.field(default=None, eq=False)
+
+    @classmethod
+    def from_mapping(cls, data: Any, *, source: str | None = None) -> FactsDocument:
+        """Build a document from parsed YAML/JSON, reporting every structural problem.
+
+        Raises:
+            FactsError: listing every problem in the envelope (entity, rubric, claimed).
+        """
+        problems: list[FactsProblem] = []
+
+        def bad(path: str, code: str, zh: str, en: str, value: Any = None) -> None:
+            problems.append(FactsProblem(path, code, zh, en, value))
+
+        if not isinstance(data, Mapping):
+            bad(
+                "<document>",
+                "not-a-mapping",
+                "文档应为映射(键: 值)",
+                "the document must be a mapping",
+            )
+            raise FactsError(problems, source=source)
+        known = {"evalrules", "rubric", "entity", "facts", "claimed"}
+        for key in sorted(set(data) - known, key=str):
+            near = difflib.get_close_matches(str(key), sorted(known), n=1)
+            hint_zh = f",是否应为 {near[0]}?" if near else ""
+            hint_en = f"; did you mean {near[0]}?" if near else ""
+            bad(str(key), "unknown", f"未知的顶层字段{hint_zh}", f"unknown top-level key{hint_en}")
+        marker = data.get("evalrules", FACTS_FORMAT)
+        if marker != FACTS_FORMAT:
+            bad(
+                "evalrules",
+                "bad-format",
+                f"格式标记应为 {FACTS_FORMAT}",
+                f"format marker must be {FACTS_FORMAT}",
+                marker,
+            )
+        rubric = data.get("rubric")
+        if rubric is not None and not isinstance(rubric, str):
+            bad(
+                "rubric",
+                "wrong-type",
+                "应为如 panjin-county/2023 的文字",
+                "must be text such as panjin-county/2023",
+                rubric,
+            )
+            rubric = None
+        entity = None
+        raw_entity = data.get("entity")
+        if raw_entity is not None:
+            if not isinstance(raw_entity, Mapping):
+                bad(
+                    "entity",
+                    "wrong-type",
+                    "应为包含 id 和 name 的映射",
+                    "must be a mapping with id and name",
+                    raw_entity,
+                )
+            else:
+                eid = raw_entity.get("id")
+                if isinstance(eid, int) and not isinstance(eid, bool):
+                    eid = str(eid)
+                # A blank id (the template's placeholder) is an id not given yet: it must not
+                # hide the facts' own problems, which are reported together later.
+                if eid is None:
+                    eid = ""
+                if not isinstance(eid, str):
+                    bad(
+                        "entity.id",
+                        "wrong-type",
+                        '行政区划代码应为文字,如 "211103"',
+                        'the id must be text such as "211103"',
+                        eid,
+                    )
+                name = raw_entity.get("name", "")
+                if not isinstance(name, str):
+                    bad("entity.name", "wrong-type", "应为文字", "must be text", name)
+                    name = ""
+                for key in sorted(set(raw_entity) - {"id", "name"}, key=str):
+                    bad(f"entity.{key}", "unknown", "未知字段", "unknown key")
+                if isinstance(eid, str) and (eid or name):
+                    entity = Entity(eid, name)
+        facts = data.get("facts")
+        if facts is None:
+            bad("facts", "missing", "缺少 facts", "facts are missing")
+            facts = {}
+        elif not isinstance(facts, Mapping):
+            bad("facts", "wrong-type", "应为映射", "must be a mapping", facts)
+            facts = {}
+        claimed = _read_claimed(data.get("claimed"), bad)
+        if problems:
+            raise FactsError(problems, source=source)
+        return cls(facts=facts, entity=entity, rubric=rubric, claimed=claimed, source=source)
+
+
+def _read_claimed(raw: Any, bad: Callable[..., None]) -> dict[str, Decimal]:
+    claimed: dict[str, Decimal] = {}
+    if raw is None:
+        return claimed
+    if not isinstance(raw, Mapping):
+        bad("claimed", "wrong-type", "应为映射", "must be a mapping", raw)
+        return claimed
+    for key in sorted(set(raw) - {"total", "indicators"}, key=str):
+        bad(
+            f"claimed.{key}",
+            "unknown",
+            "未知字段(应为 total 或 indicators)",
+            "unknown key (use total or indicators)",
+        )
+    items: list[tuple[str, Any]] = []
+    if "total" in raw:
+        items.append(("total", raw["total"]))
+    indicators = raw.get("indicators", {})
+    if not isinstance(indicators, Mapping):
+        bad(
+            "claimed.indicators",
+            "wrong-type",
+            "应为映射(指标代码: 分数)",
+            "must be a mapping of code to score",
+            indicators,
+        )
+        indicators = {}
+    items.extend((str(code), value) for code, value in indicators.items())
+    for code, value in items:
+        path = "claimed.total" if code == "total" else f"claimed.indicators.{code}"
+        if value is None:
+            continue  # left blank: nothing is claimed for this code
+        if not _is_number(value):
+            bad(path, "wrong-type", "自评分应为数字", "a claimed score must be a number", value)
+            continue
+        number = to_decimal(value)
+        if number < 0:
+            bad(path, "negative", "自评分不能为负数", "a claimed score cannot be negative", value)
+            continue
+        claimed[code] = number
+    return claimed

@@ -1,0 +1,26 @@
+"""The core's fact types and cross checks, registered through the public hooks."""
+
+from __future__ import annotations
+
+from evalrules._facts._crosschecks import PART_OF, CrossCheckKind
+from evalrules._facts._types import BUILTIN_TYPES, FactType
+from evalrules.hookspecs import hookimpl
+
+
+class _BuiltinFacts:
+    """The core's fact types and cross checks, registered through the public hooks."""
+
+    @staticmethod
+    @hookimpl
+    def evalrules_register_fact_types() -> list[FactType]:
+        """Register the builtin fact types."""
+        return list(BUILTIN_TYPES)
+
+    @staticmethod
+    @hookimpl
+    def evalrules_register_cross_checks() -> list[CrossCheckKind]:
+        """Register the builtin cross checks."""
+        return [PART_OF]
+
+
+builtin_facts_plugin = _BuiltinFacts()

@@ -1,0 +1,482 @@
+"""Validating a facts document against a rubric's declarations, every problem at once."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import cerberus
+
+from evalrules._facts._cerberus import _IMPLAUSIBLE, DecimalValidator, _is_number, _predicate_type
+from evalrules._facts._crosschecks import CrossCheckKind
+from evalrules._facts._fastcheck import compile_check
+from evalrules._facts._types import SERIES, FactType, _is_year_key
+from evalrules._points import plain, to_decimal
+from evalrules._rubric._model import FactSpec, Rubric
+from evalrules._text import Text
+from evalrules.errors import FactsError, FactsProblem
+
+# ------------------------------------------------------------------------- validation
+
+
+def _nest(specs: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """Turn ``("a.b.c", rules)`` pairs into a nested cerberus schema."""
+    root: dict[str, Any] = {}
+    for path, rules in specs:
+        parts = path.split(".")
+        level = root
+        for part in parts[:-1]:
+            node = level.setdefault(part, {"type": "dict", "schema": {}, "group": True})
+            level = node["schema"]
+        level[parts[-1]] = rules
+    _mark_groups(root)
+    return root
+
+
+def _mark_groups(schema: dict[str, Any]) -> None:
+    for rules in schema.values():
+        if rules.pop("group", False):
+            sub = rules["schema"]
+            _mark_groups(sub)
+            rules["required"] = any(r.get("required") for r in sub.values())
+
+
+class FactsValidator:
+    """A rubric's facts schema compiled once into cerberus validators.
+
+    Use :meth:`validate` for every document; nothing is rebuilt per call.
+    """
+
+    def __init__(
+        self,
+        rubric: Rubric,
+        types: Mapping[str, FactType],
+        cross_checks: Mapping[str, CrossCheckKind],
+    ) -> None:
+        self.rubric = rubric
+        self.types = types
+        self.cross_checks = cross_checks
+        self.specs: dict[str, FactSpec] = {s.path: s for s in rubric.facts}
+        self._validator_class = self._make_validator_class()
+        strict = _nest((s.path, self._rules(s, partial=False)) for s in rubric.facts)
+        partial = _nest((s.path, self._rules(s, partial=True)) for s in rubric.facts)
+        self._strict = self._validator_class(strict, allow_unknown=False)
+        self._partial = self._validator_class(partial, allow_unknown=False)
+        groups = {
+            path.rsplit(".", i)[0] for path in self.specs for i in range(1, path.count(".") + 1)
+        }
+        self._known_paths = sorted(set(self.specs) | groups)
+        accepts = {name: t.accepts for name, t in types.items()}
+        type_rules = {name: t.rules for name, t in types.items()}
+        numeric = {name: t.numeric for name, t in types.items()}
+        self._fast_strict = compile_check(self.specs, accepts, type_rules, numeric, partial=False)
+        self._fast_partial = compile_check(self.specs, accepts, type_rules, numeric, partial=True)
+
+    def _make_validator_class(self) -> type[DecimalValidator]:
+        # Fact types are predicates, not Python classes; cerberus tests types with isinstance,
+        # so each predicate becomes a class whose isinstance check calls it. (Type-testing
+        # methods, the older way, are deprecated in cerberus and warn on every class built.)
+        mapping = dict(DecimalValidator.types_mapping)
+        for name, ftype in self.types.items():
+            mapping[f"fact_{name}"] = _predicate_type(f"fact_{name}", ftype.accepts)
+        mapping["fact_year_key"] = _predicate_type("fact_year_key", _is_year_key)
+
+        def _validate_plausible_max(self: Any, constraint: Any, field: str, value: Any) -> None:
+            """{'nullable': False}"""
+            if _is_number(value) and to_decimal(value) > to_decimal(constraint):
+                self._error(field, _IMPLAUSIBLE)
+
+        namespace = {"types_mapping": mapping, "_validate_plausible_max": _validate_plausible_max}
+        return type("EvalrulesFactsValidator", (DecimalValidator,), namespace)
+
+    def _value_rules(self, type_name: str, spec: FactSpec) -> dict[str, Any]:
+        ftype = self.types[type_name]
+        rules: dict[str, Any] = {"type": f"fact_{type_name}", **dict(ftype.rules)}
+        if ftype.numeric:
+            if spec.minimum is not None:
+                rules["min"] = spec.minimum
+            if spec.maximum is not None:
+                rules["max"] = spec.maximum
+            if spec.plausible_max is not None:
+                rules["plausible_max"] = spec.plausible_max
+        return rules
+
+    def _rules(self, spec: FactSpec, *, partial: bool) -> dict[str, Any]:
+        if spec.type == SERIES:
+            assert spec.items is not None
+            rules: dict[str, Any] = {
+                "type": "dict",
+                "keysrules": {"type": "fact_year_key"},
+                "valuesrules": self._value_rules(spec.items, spec),
+            }
+        else:
+            rules = self._value_rules(spec.type, spec)
+        rules["required"] = bool(spec.required and spec.required_if is None and not partial)
+        return rules
+
+    # -- public --------------------------------------------------------------------------
+
+    def validate(
+        self, facts: Mapping[str, Any], *, partial: bool = False, source: str | None = None
+    ) -> dict[str, Any]:
+        """Validate a document's facts; return them flat (path → converted value).
+
+        Raises:
+            FactsError: listing every problem, sorted by path.
+        """
+        problems: list[FactsProblem] = []
+        # A blank (null) value is a value not given: the template's placeholders stay null
+        # until someone fills them in.
+        facts = _without_nulls(facts)
+        # The compiled check accepts what cerberus would accept, much faster; anything it
+        # does not accept goes to cerberus, which names every problem.
+        fast = self._fast_partial if partial else self._fast_strict
+        accepted = fast is not None and fast(facts)
+        nonfinite = [] if accepted else list(_find_nonfinite(facts))
+        doc = facts
+        if nonfinite:
+            for path, value in nonfinite:
+                problems.append(
+                    FactsProblem(
+                        path,
+                        "not-finite",
+                        f"值 {value} 不是有限数字(NaN 或无穷大)",
+                        f"{value} is not a finite number (NaN or infinity)",
+                        str(value),
+                    )
+                )
+            doc = _without_paths(facts, {p for p, _ in nonfinite})
+        validator = self._partial if partial else self._strict
+        # normalize=False: the facts schema has no normalization rules, and cerberus would
+        # otherwise copy and rebuild its schema for every document.
+        if not accepted and not validator.validate(doc, normalize=False):
+            removed = {p for p, _ in nonfinite}
+            # a non-finite value is reported as such, not again as a missing fact
+            problems.extend(
+                p
+                for p in self._translate(validator._errors)
+                if not (p.code == "missing" and p.path in removed)
+            )
+        flat = self._collect(doc) if not problems else {}
+        if not problems:
+            problems.extend(self._conditional(flat, partial))
+            problems.extend(self._cross(flat))
+        if problems:
+            unique = {(p.path, p.code, p.message_en): p for p in problems}
+            raise FactsError(sorted(unique.values(), key=lambda p: (p.path, p.code)), source=source)
+        return flat
+
+    def _collect(self, doc: Mapping[str, Any]) -> dict[str, Any]:
+        flat: dict[str, Any] = {}
+        for path, spec in self.specs.items():
+            value: Any = doc
+            for part in path.split("."):
+                if not isinstance(value, Mapping) or part not in value:
+                    break
+                value = value[part]
+            else:
+                if spec.type == SERIES:
+                    assert spec.items is not None
+                    conv = self.types[spec.items].convert
+                    flat[path] = {int(k): conv(v) for k, v in value.items()}
+                else:
+                    flat[path] = self.types[spec.type].convert(value)
+        return flat
+
+    def _conditional(self, flat: Mapping[str, Any], partial: bool) -> Iterable[FactsProblem]:
+        if partial:
+            return
+        for spec in self.specs.values():
+            if spec.path in flat:
+                continue
+            if spec.required_if is not None and flat.get(spec.required_if) is True:
+                cond = self.specs[spec.required_if].description
+                yield FactsProblem(
+                    spec.path,
+                    "missing",
+                    f"缺少必填数据“{spec.description.zh}”(因为“{cond.zh}”为是)",
+                    f"required fact “{spec.description.en or spec.description.zh}” is missing "
+                    f"(because {spec.required_if} is true)",
+                )
+
+    def _cross(self, flat: Mapping[str, Any]) -> Iterable[FactsProblem]:
+        for check in self.rubric.cross_checks:
+            if not all(p in flat for p in check.facts):
+                continue
+            kind = self.cross_checks[check.kind]
+            found = kind.check(tuple(flat[p] for p in check.facts))
+            if found is not None:
+                zh, en = found
+                yield FactsProblem(
+                    check.facts[0],
+                    check.kind.replace("_", "-"),
+                    f"{zh}:{' / '.join(check.facts)}",
+                    f"{en}: {' / '.join(check.facts)}",
+                    tuple(flat[p] for p in check.facts),
+                )
+
+    def _field_problem(self, path: str, holder: FactSpec, error: Any) -> FactsProblem:
+        """A problem inside a structured value (a judgement's ``deduct`` or ``reason``)."""
+        field = path.rsplit(".", 1)[1]
+        code = _field_code(error)
+        zh, en = (text.format(field=field) for text in _FIELD_TEXTS[code])
+        expected = self.types[holder.type].expected
+        return FactsProblem(
+            path, code, f"{zh}(应为{expected.zh})", f"{en} (expected {expected.en})", error.value
+        )
+
+    def _spec_at(self, path: str) -> tuple[FactSpec | None, bool]:
+        """The spec for a path (or its series parent) and whether it is a series value."""
+        if path in self.specs:
+            return self.specs[path], False
+        parent = path.rsplit(".", 1)[0]
+        if parent in self.specs and self.specs[parent].type == SERIES:
+            return self.specs[parent], True
+        return None, False
+
+    def _translate(self, errors: Iterable[Any]) -> Iterable[FactsProblem]:
+        for error in _leaf_errors(errors):
+            path = ".".join(str(p) for p in error.document_path)
+            if error.code == cerberus.errors.REQUIRED_FIELD.code and path not in self.specs:
+                # A whole group is absent: name each required fact in it, as the user
+                # would look them up, rather than the group.
+                inside = [
+                    spec
+                    for spec in self.specs.values()
+                    if spec.path.startswith(path + ".") and spec.required and not spec.required_if
+                ]
+                if inside:
+                    for spec in inside:
+                        yield self._problem(spec.path, error)
+                    continue
+            yield self._problem(path, error)
+
+    def _problem(self, path: str, error: Any) -> FactsProblem:
+        spec, in_series = self._spec_at(path)
+        value = error.value
+        rule = error.rule
+        holder = self.specs.get(path.rsplit(".", 1)[0]) if "." in path else None
+        if spec is None and holder is not None and holder.type != SERIES:
+            return self._field_problem(path, holder, error)
+        if error.code == cerberus.errors.UNKNOWN_FIELD.code:
+            spec_parent, _ = self._spec_at(path.rsplit(".", 1)[0]) if "." in path else (None, False)
+            if spec_parent is not None and spec_parent.type == SERIES:
+                return FactsProblem(
+                    path,
+                    "bad-year",
+                    "年份应为1949到2200之间的整数",
+                    "a year must be a whole number from 1949 to 2200",
+                    value,
+                )
+            near = difflib.get_close_matches(path, self._known_paths, n=1, cutoff=0.6)
+            hint_zh = f"是否应为 {near[0]}?" if near else "请检查拼写,或删除该项。"
+            hint_en = f"did you mean {near[0]}?" if near else "check the spelling, or remove it."
+            return FactsProblem(
+                path,
+                "unknown",
+                f"评价方案未定义此数据;{hint_zh}",
+                f"the rubric declares no such fact; {hint_en}",
+                value,
+            )
+        if error.code == cerberus.errors.REQUIRED_FIELD.code:
+            desc = spec.description if spec else Text(path, path)
+            return FactsProblem(
+                path,
+                "missing",
+                f"缺少必填数据“{desc.zh}”",
+                f"required fact “{desc.en or desc.zh}” is missing",
+            )
+        if rule == "type" and error.constraint == "fact_year_key":
+            return FactsProblem(
+                path,
+                "bad-year",
+                "年份应为1949到2200之间的整数",
+                "a year must be a whole number from 1949 to 2200",
+                value,
+            )
+        if rule == "type" and spec is None:
+            return FactsProblem(
+                path,
+                "wrong-type",
+                "此处应为映射(分组)",
+                "this must be a mapping (a group of facts)",
+                value,
+            )
+        if spec is None:
+            return FactsProblem(path, rule or "invalid", str(error), str(error), value)
+        type_name = (
+            spec.items if (spec.type == SERIES and (in_series or rule != "type")) else spec.type
+        )
+        if spec.type == SERIES and not in_series and rule == "type":
+            return FactsProblem(
+                path,
+                "wrong-type",
+                "应为按年份的映射,如 {2021: 28.67, 2022: 39.78}",
+                "must map years to values, e.g. {2021: 28.67, 2022: 39.78}",
+                value,
+            )
+        assert type_name is not None
+        ftype = self.types[type_name]
+        unit = spec.unit or ""
+        if rule == "type":
+            return _type_problem(path, value, ftype)
+        if rule == "min":
+            if _is_number(value) and to_decimal(value) < 0 and to_decimal(error.constraint) == 0:
+                return FactsProblem(
+                    path,
+                    "negative",
+                    f"不能为负数(应为{ftype.expected.zh})",
+                    f"cannot be negative (expected {ftype.expected.en})",
+                    value,
+                )
+            return FactsProblem(
+                path,
+                "too-small",
+                f"应不小于{plain(to_decimal(error.constraint))}{unit}",
+                f"must be at least {plain(to_decimal(error.constraint))}{unit}",
+                value,
+            )
+        if rule == "max":
+            limit = plain(to_decimal(error.constraint))
+            if type_name == "percent" and to_decimal(error.constraint) == 100:
+                return FactsProblem(
+                    path, "over-100", "百分数不能超过100", "a percentage cannot exceed 100", value
+                )
+            return FactsProblem(
+                path, "too-large", f"应不大于{limit}{unit}", f"must be at most {limit}{unit}", value
+            )
+        if rule == "plausible_max":
+            limit = plain(to_decimal(spec.plausible_max or 0))
+            return FactsProblem(
+                path,
+                "implausible",
+                f"数值{plain(to_decimal(value))}{unit}大得不合常理(上限{limit}{unit}),"
+                "请核对单位和位数",
+                f"{plain(to_decimal(value))}{unit} is implausibly large (limit {limit}{unit}); "
+                "check the unit and the digits",
+                value,
+            )
+        return FactsProblem(
+            path, rule or "invalid", f"数据不符合要求:{error}", f"invalid value: {error}", value
+        )
+
+
+_FIELD_TEXTS = {
+    "missing": ("缺少“{field}”", "“{field}” is missing"),
+    "wrong-type": ("“{field}”的类型错误", "“{field}” has the wrong type"),
+    "negative": ("“{field}”不能为负数", "“{field}” cannot be negative"),
+    "empty": ("“{field}”不能为空", "“{field}” cannot be empty"),
+    "unknown": ("不应有“{field}”", "“{field}” is not expected here"),
+    "invalid": ("“{field}”不符合要求", "“{field}” is invalid"),
+}
+
+
+def _field_code(error: Any) -> str:
+    if error.code == cerberus.errors.UNKNOWN_FIELD.code:
+        return "unknown"
+    return {"required": "missing", "type": "wrong-type", "min": "negative", "empty": "empty"}.get(
+        error.rule or "", "invalid"
+    )
+
+
+def _type_problem(path: str, value: Any, ftype: FactType) -> FactsProblem:
+    exp = ftype.expected
+    if isinstance(value, str):
+        cleaned = value.replace(",", "").replace(",", "").replace("%", "").replace("元", "").strip()
+        if ftype.numeric:
+            try:
+                number = Decimal(cleaned)
+            except InvalidOperation:
+                number = None
+            if number is not None and number.is_finite() and len(plain(number)) > 24:
+                return FactsProblem(
+                    path,
+                    "wrong-type",
+                    f"应为数字而不是文字,且数值大得不合常理:“{value[:40]}”",
+                    f"expected a number, not text, and the value is implausibly large: "
+                    f"“{value[:40]}”",
+                    value,
+                )
+            if number is not None and number.is_finite():
+                return FactsProblem(
+                    path,
+                    "wrong-type",
+                    f"应为数字而不是文字“{value}”;请写作 {plain(number)}(不带引号、逗号、单位)",
+                    f"expected a number, not the text “{value}”; write {plain(number)} "
+                    "(no quotes, commas or unit)",
+                    value,
+                )
+        if ftype.name == "boolean" and value.strip().lower() in (
+            "true",
+            "false",
+            "yes",
+            "no",
+            "是",
+            "否",
+            "有",
+            "无",
+        ):
+            truth = value.strip().lower() in ("true", "yes", "是", "有")
+            return FactsProblem(
+                path,
+                "wrong-type",
+                f"应为布尔值而不是文字“{value}”;请写作 {str(truth).lower()}(不带引号)",
+                f"expected a boolean, not the text “{value}”; "
+                f"write {str(truth).lower()} (unquoted)",
+                value,
+            )
+    if ftype.name == "count" and _is_number(value):
+        return FactsProblem(
+            path,
+            "not-whole",
+            f"应为整数,而不是{value}",
+            f"must be a whole number, not {value}",
+            value,
+        )
+    if isinstance(value, bool) and ftype.numeric:
+        return FactsProblem(
+            path,
+            "wrong-type",
+            f"应为{exp.zh},而不是布尔值",
+            f"expected {exp.en}, not a boolean",
+            value,
+        )
+    return FactsProblem(
+        path, "wrong-type", f"类型错误:应为{exp.zh}", f"wrong type: expected {exp.en}", value
+    )
+
+
+def _leaf_errors(errors: Iterable[Any]) -> Iterable[Any]:
+    for error in errors:
+        if error.is_group_error and error.child_errors:
+            yield from _leaf_errors(error.child_errors)
+        else:
+            yield error
+
+
+def _find_nonfinite(data: Any, prefix: str = "") -> Iterable[tuple[str, Any]]:
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from _find_nonfinite(value, f"{prefix}{key}.")
+    elif isinstance(data, Decimal | float) and not _is_number(data):
+        yield prefix.rstrip("."), data
+
+
+def _without_nulls(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        key: _without_nulls(value) if isinstance(value, Mapping) else value
+        for key, value in data.items()
+        if value is not None
+    }
+
+
+def _without_paths(data: Mapping[str, Any], paths: set[str], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if path in paths:
+            continue
+        out[key] = _without_paths(value, paths, path + ".") if isinstance(value, Mapping) else value
+    return out

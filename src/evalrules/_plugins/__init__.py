@@ -1,0 +1,1 @@
+"""The engine and its plugin machinery: discovery, registries."""

@@ -1,0 +1,1 @@
+"""The rubric: frozen values, references, the loader and ``extends``."""

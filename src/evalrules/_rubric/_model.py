@@ -1,0 +1,290 @@
+"""The rubric as frozen values: indicators, rules, facts declarations, grade bands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+
+from evalrules._frozen import _frozen_mapping
+from evalrules._points import ZERO
+from evalrules._text import Text
+
+NotApplicablePolicy = Literal["full", "exclude", "zero"]
+NOT_APPLICABLE_POLICIES: tuple[str, ...] = ("full", "exclude", "zero")
+
+
+@attrs.frozen
+class Source:
+    """Where a rule comes from: an official text, or an inference with its reasoning.
+
+    Attributes:
+        document: The official document (number and title), if the rule is documented.
+        clause: The clause or section within that document.
+        url: Where the document can be read.
+        inferred: True when no official text was found and the rule was reconstructed.
+        why: For inferred rules, the reasoning (which evidence the rule was inferred from).
+    """
+
+    document: str | None = None
+    clause: str | None = None
+    url: str | None = None
+    inferred: bool = False
+    why: str | None = None
+
+    def describe(self) -> str:
+        """One line: ``document, clause`` or ``inferred: why``."""
+        if self.inferred:
+            return f"inferred: {self.why}" if self.why else "inferred"
+        return ", ".join(p for p in (self.document, self.clause) if p) or "unspecified"
+
+
+@attrs.frozen
+class SourceDocument:
+    """The official document a rubric implements (e.g. 盘政教督室〔2023〕31号)."""
+
+    number: str | None = None
+    title: str | None = None
+    url: str | None = None
+
+
+@attrs.frozen
+class GradeBand:
+    """A grade over the total: a half-open interval ``[lower, next band's lower)``.
+
+    Attributes:
+        code: Stable code, e.g. ``"excellent"``.
+        label: Display label, e.g. 优秀 / excellent.
+        lower: Inclusive lower edge; ``None`` for the lowest band (open below).
+    """
+
+    code: str
+    label: Text
+    lower: Decimal | None
+
+
+@attrs.frozen
+class FactSpec:
+    """A fact a rubric needs, declared with its type, unit and limits.
+
+    Attributes:
+        path: Dotted path in the facts document, e.g. ``"funding.primary.public_funds"``.
+        type: Fact type name (``count``, ``money``, ``percent``, ``ratio``, ``boolean``,
+            ``text``, ``series``, ``judgement``, or a plugin's).
+        description: What the fact is, in Chinese and English.
+        unit: Unit as officials write it (元, 人, %, 所, 次), or ``None``.
+        required: Whether the fact must be present.
+        required_if: A boolean fact path; when that fact is true this one is required.
+        minimum: Inclusive lower limit, beyond the type's own.
+        maximum: Inclusive upper limit, beyond the type's own.
+        plausible_max: A value above this is reported as implausible.
+        items: For ``series``: the element type of each year's value.
+        source: Where the value usually comes from (a form, a report, an outside rating).
+    """
+
+    path: str
+    type: str
+    description: Text
+    unit: str | None = None
+    required: bool = True
+    required_if: str | None = None
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    plausible_max: Decimal | None = None
+    items: str | None = None
+    source: str | None = None
+
+
+@attrs.frozen
+class DerivedFact:
+    """A fact computed from others by one of a closed set of formulas.
+
+    Attributes:
+        path: Where the value appears, e.g. ``"derived.per_pupil.primary"``.
+        formula: ``ratio``, ``share``, ``per_capita``, ``difference``, ``growth`` or ``sum``.
+        inputs: The fact paths the formula reads, in order.
+        description: What the value means.
+        unit: Display unit.
+        year: For ``growth``: the year compared with the year before.
+    """
+
+    path: str
+    formula: str
+    inputs: tuple[str, ...]
+    description: Text
+    unit: str | None = None
+    year: int | None = None
+
+
+@attrs.frozen
+class CrossCheck:
+    """A relation between facts that must hold, e.g. a part never exceeds its whole.
+
+    Attributes:
+        kind: The check's name, e.g. ``"part_of"``; provided by a plugin hook.
+        facts: The fact paths involved, in the check's own order.
+        description: Why it must hold.
+    """
+
+    kind: str
+    facts: tuple[str, ...]
+    description: Text = Text("")
+
+
+@attrs.frozen
+class Monotonic:
+    """A declaration that a fact only helps or only hurts a rule's score.
+
+    Attributes:
+        fact: The fact path.
+        direction: ``"helps"`` (more never lowers the score) or ``"hurts"``.
+    """
+
+    fact: str
+    direction: Literal["helps", "hurts"]
+
+
+@attrs.frozen
+class Rule:
+    """How an indicator loses (or, for bonus items, earns) points.
+
+    Attributes:
+        code: Stable identifier, never reused, e.g. ``"PJ-8.2-a"``.
+        kind: Rule kind name, e.g. ``"threshold"``.
+        params: The kind's validated parameters (read-only).
+        name: Readable name of what is deducted for.
+        message: Optional per-rule message templates (override the kind's defaults).
+        source: Official source, or inferred with reasoning.
+        aliases: Former codes of this rule.
+        monotonic: Declared monotonic relations to facts.
+    """
+
+    code: str
+    kind: str
+    params: Mapping[str, Any] = attrs.field(converter=_frozen_mapping, factory=dict)
+    name: Text = Text("")
+    message: Text | None = None
+    source: Source = Source()
+    aliases: tuple[str, ...] = ()
+    monotonic: tuple[Monotonic, ...] = ()
+
+
+@attrs.frozen
+class Indicator:
+    """A node of the indicator tree: a first-level indicator, an indicator or an item.
+
+    Attributes:
+        code: Code, e.g. ``"A"``, ``"8"``, ``"8.2"``.
+        title: Title in Chinese and English.
+        max: Max points. A parent's max is the sum of its children's.
+        children: Child indicators (empty for a scored item).
+        rules: Rules of a scored item (empty for a parent).
+        methods: Verification methods (查阅资料, 实地查看, ...).
+        evidence: Evidence the assessor looks at.
+        not_applicable: This node's not-applicable policy, overriding the rubric's.
+        note: Free remarks for readers.
+    """
+
+    code: str
+    title: Text
+    max: Decimal
+    children: tuple[Indicator, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    methods: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    not_applicable: str | None = None
+    note: str | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a scored item (a node without children)."""
+        return not self.children
+
+    def walk(self) -> Iterator[Indicator]:
+        """Yield this node and its descendants, depth first, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@attrs.frozen
+class Rubric:
+    """A year's evaluation scheme.
+
+    Attributes:
+        family: Rubric family, e.g. ``"panjin-county"``.
+        year: Evaluation year, e.g. 2023.
+        title: Title in Chinese and English.
+        version: Version of this rubric data (changes when the data is corrected).
+        source: The official document.
+        precision: Points are quantized to multiples of this at each item (e.g. 0.1).
+        rounding: Decimal rounding name (``ROUND_HALF_UP``).
+        grades: Grade bands, highest first.
+        not_applicable: Default not-applicable policy.
+        bonus_cap: Most bonus points in total, or ``None`` for no cap.
+        facts: The facts the rubric reads.
+        derived: Derived facts.
+        cross_checks: Relations between facts.
+        indicators: First-level indicators.
+        bonus: Bonus items (加分), outside the base total.
+        data_year: The year whose facts are evaluated (the 2023 Panjin scheme scores 2022 data).
+        file: The file this rubric was loaded from, if any.
+        plugin: The plugin that registered it, if any.
+        extends: The reference of the rubric this one extends, if any.
+    """
+
+    family: str
+    year: int
+    title: Text
+    version: str
+    source: SourceDocument
+    precision: Decimal
+    rounding: str
+    grades: tuple[GradeBand, ...]
+    not_applicable: str
+    bonus_cap: Decimal | None
+    facts: tuple[FactSpec, ...]
+    derived: tuple[DerivedFact, ...]
+    cross_checks: tuple[CrossCheck, ...]
+    indicators: tuple[Indicator, ...]
+    bonus: tuple[Indicator, ...] = ()
+    data_year: int | None = None
+    file: str | None = attrs.field(default=None, eq=False)
+    plugin: str | None = attrs.field(default=None, eq=False)
+    extends: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """The rubric reference, ``family/year``."""
+        return f"{self.family}/{self.year}"
+
+    @property
+    def max(self) -> Decimal:
+        """The base max: the sum of the first-level indicators' max."""
+        return sum((i.max for i in self.indicators), ZERO)
+
+    def walk(self) -> Iterator[Indicator]:
+        """Yield every indicator and bonus item, depth first, in document order."""
+        for top in self.indicators:
+            yield from top.walk()
+        for item in self.bonus:
+            yield from item.walk()
+
+    def indicator(self, code: str) -> Indicator:
+        """Return the indicator with ``code``.
+
+        Raises:
+            KeyError: if no indicator has that code.
+        """
+        for node in self.walk():
+            if node.code == code:
+                return node
+        raise KeyError(code)
+
+    def rules(self) -> Iterator[tuple[Indicator, Rule]]:
+        """Yield ``(item, rule)`` for every rule, in document order."""
+        for node in self.walk():
+            for rule in node.rules:
+                yield node, rule

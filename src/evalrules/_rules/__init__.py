@@ -1,0 +1,1 @@
+"""Rule kinds: the API plugins implement, conditions, message templates, the builtins."""

@@ -1,0 +1,199 @@
+"""Conditions and comparisons that rules and their descriptions share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from evalrules._points import plain, to_decimal
+from evalrules._rubric._model import (
+    NOT_APPLICABLE_POLICIES,
+    Rubric,
+)
+from evalrules._text import Text
+
+if TYPE_CHECKING:
+    from evalrules._rules._context import DescribeContext
+
+
+#: Comparison operators allowed in rules and conditions, with their words.
+OPERATORS: Mapping[str, Text] = {
+    ">=": Text("不低于", "at least"),
+    ">": Text("高于", "more than"),
+    "<=": Text("不高于", "at most"),
+    "<": Text("低于", "less than"),
+    "==": Text("等于", "equal to"),
+    "!=": Text("不等于", "not equal to"),
+}
+
+
+def compare(left: Any, op: str, right: Any) -> bool:
+    """Compare two fact values exactly (numbers as ``Decimal``)."""
+    if isinstance(left, bool) or isinstance(right, bool) or isinstance(left, str):
+        if op == "==":
+            return bool(left == right)
+        if op == "!=":
+            return bool(left != right)
+        raise TypeError(f"operator {op} needs numbers, got {left!r} and {right!r}")
+    a, b = to_decimal(left), to_decimal(right)
+    if op == ">=":
+        return a >= b
+    if op == ">":
+        return a > b
+    if op == "<=":
+        return a <= b
+    if op == "<":
+        return a < b
+    if op == "==":
+        return a == b
+    if op == "!=":
+        return a != b
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def _walk_fact_keys(value: Any, out: list[str]) -> None:
+    if isinstance(value, Mapping):
+        for key, sub in value.items():
+            if key in ("fact", "faster_than") and isinstance(sub, str):
+                out.append(sub)
+            else:
+                _walk_fact_keys(sub, out)
+    elif isinstance(value, list | tuple):
+        for sub in value:
+            _walk_fact_keys(sub, out)
+
+
+def condition_facts(params: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every fact path named under a ``fact`` (or ``faster_than``) key, in order, unique."""
+    out: list[str] = []
+    _walk_fact_keys(params, out)
+    return tuple(dict.fromkeys(out))
+
+
+def condition_problems(cond: Any, where: str = "when") -> list[str]:
+    """Check a condition's shape; return one message per problem (empty when valid)."""
+    if not isinstance(cond, Mapping):
+        return [f"{where}: a condition must be a mapping, got {type(cond).__name__}"]
+    keys = set(cond)
+    for key in ("all", "any"):
+        if key in keys:
+            problems = []
+            if keys != {key}:
+                problems.append(f"{where}: '{key}' cannot be combined with {sorted(keys - {key})}")
+            items = cond[key]
+            if not isinstance(items, list | tuple) or not items:
+                return [*problems, f"{where}.{key}: must be a non-empty list of conditions"]
+            for i, sub in enumerate(items):
+                problems.extend(condition_problems(sub, f"{where}.{key}[{i}]"))
+            return problems
+    problems = []
+    unknown = keys - {"fact", "op", "value"}
+    if unknown:
+        problems.append(f"{where}: unknown key(s) {sorted(unknown)} (use fact, op, value)")
+    if not isinstance(cond.get("fact"), str) or not cond.get("fact"):
+        problems.append(f"{where}.fact: a fact path is required")
+    op = cond.get("op", "==")
+    if op not in OPERATORS:
+        problems.append(f"{where}.op: {op!r} is not one of {', '.join(OPERATORS)}")
+    value = cond.get("value", True)
+    if value is None or isinstance(value, Mapping | list | tuple):
+        problems.append(f"{where}.value: must be a number, a boolean or a text")
+    elif op not in ("==", "!=") and isinstance(value, bool | str):
+        problems.append(f"{where}.value: operator {op} needs a number, got {value!r}")
+    return problems
+
+
+def lower_first(text: str) -> str:
+    """Lower-case a leading capital so a fact's label reads inside an English sentence."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def describe_condition(cond: Mapping[str, Any], ctx: DescribeContext) -> Text:
+    """Put a condition into words in Chinese and English."""
+    if "all" in cond or "any" in cond:
+        key = "all" if "all" in cond else "any"
+        parts = [describe_condition(c, ctx) for c in cond[key]]
+        zh_join, en_join = ("且", " and ") if key == "all" else ("或", " or ")
+        return Text(zh_join.join(p.zh for p in parts), en_join.join(p.en for p in parts))
+    label = ctx.label(cond["fact"])
+    label = Text(label.zh, lower_first(label.en))
+    op = cond.get("op", "==")
+    value = cond.get("value", True)
+    if isinstance(value, bool) and op in ("==", "!="):
+        truth = value if op == "==" else not value
+        return Text(
+            f"{label.zh}" if truth else f"“{label.zh}”为否",
+            f"{label.en}" if truth else f"“{label.en}” is false",
+        )
+    shown = plain(to_decimal(value)) if not isinstance(value, str) else value
+    unit = ctx.unit(cond["fact"])
+    return Text(
+        f"{label.zh}{OPERATORS[op].zh}{shown}{unit}",
+        f"{label.en} {OPERATORS[op].en} {shown}{unit}",
+    )
+
+
+#: Builtin fact types whose values are numbers (derived facts are numbers too).
+NUMERIC_TYPES = frozenset({"count", "money", "percent", "ratio"})
+#: Every builtin fact type; a plugin's types are not checked here (their values are unknown).
+BUILTIN_TYPE_NAMES = NUMERIC_TYPES | {"boolean", "text", "series", "judgement"}
+#: What :func:`declared_type` returns for a derived fact (always a number).
+DERIVED = "derived number"
+
+
+def declared_type(rubric: Rubric, path: str) -> str | None:
+    """The declared type of a fact (``DERIVED`` for a derived fact), ``None`` if undeclared."""
+    for spec in rubric.facts:
+        if spec.path == path:
+            return spec.type
+    if any(d.path == path for d in rubric.derived):
+        return DERIVED
+    return None
+
+
+def condition_type_problems(cond: Any, rubric: Rubric, where: str = "when") -> list[str]:
+    """Check each comparison of a condition against its fact's declared type.
+
+    A comparison that can never work (``>=`` on a boolean, a number against a text, a year
+    series compared with anything) would otherwise fail only when a district's facts are
+    evaluated; it is reported when the rubric loads instead. Facts of a plugin's type, and
+    undeclared facts (reported elsewhere), are not checked.
+    """
+    if not isinstance(cond, Mapping):
+        return []
+    for key in ("all", "any"):
+        if key in cond:
+            subs = cond[key] if isinstance(cond[key], list | tuple) else []
+            return [
+                problem
+                for i, sub in enumerate(subs)
+                for problem in condition_type_problems(sub, rubric, f"{where}.{key}[{i}]")
+            ]
+    path, op, value = cond.get("fact"), cond.get("op", "=="), cond.get("value", True)
+    if not isinstance(path, str) or op not in OPERATORS:
+        return []
+    ftype = declared_type(rubric, path)
+    if ftype is None or (ftype != DERIVED and ftype not in BUILTIN_TYPE_NAMES):
+        return []
+    if ftype in NUMERIC_TYPES or ftype == DERIVED:
+        if isinstance(value, bool | str):
+            return [f"{where}: {path} is a {ftype}; compare it with a number, not {value!r}"]
+        return []
+    if ftype in ("boolean", "text"):
+        if op not in ("==", "!="):
+            return [f"{where}: {path} is a {ftype}; operator {op} needs a number"]
+        expected = bool if ftype == "boolean" else str
+        if not isinstance(value, expected):
+            want = "true or false" if ftype == "boolean" else "a text"
+            return [f"{where}: {path} is a {ftype}; compare it with {want}, not {value!r}"]
+        return []
+    return [f"{where}: {path} is a {ftype}, which a condition cannot compare"]
+
+
+def check_policy(policy: Any) -> str | None:
+    """Return a problem message when ``policy`` is not a not-applicable policy."""
+    if policy is not None and policy not in NOT_APPLICABLE_POLICIES:
+        return f"unknown not-applicable policy {policy!r} (use one of full, exclude, zero)"
+    return None

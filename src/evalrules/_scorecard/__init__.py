@@ -1,0 +1,1 @@
+"""The scorecard: frozen result values and their JSON form."""

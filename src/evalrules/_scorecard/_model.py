@@ -1,0 +1,274 @@
+"""The scorecard as frozen values: node results, findings, evidence, grade, claims."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+
+from evalrules._frozen import _frozen_mapping
+from evalrules._points import ZERO
+from evalrules._text import Text
+
+NodeStatus = Literal["scored", "not_applicable", "not_assessable"]
+
+FindingKind = Literal["deduction", "bonus", "veto", "not_applicable", "not_assessable", "manual"]
+FINDING_KINDS: tuple[str, ...] = (
+    "deduction",
+    "bonus",
+    "veto",
+    "not_applicable",
+    "not_assessable",
+    "manual",
+)
+
+VetoEffect = Literal["force_fail", "lower_one", "cap_below_top"]
+#: Vetoes in precedence order: the first one present decides the most.
+VETO_EFFECTS: tuple[str, ...] = ("force_fail", "lower_one", "cap_below_top")
+
+# --------------------------------------------------------------------------- scorecards
+
+
+@attrs.frozen
+class DerivedValue:
+    """A derived fact's value as evidence: what was computed, from what.
+
+    Attributes:
+        path: The derived fact's path.
+        value: The exact value.
+        formula: The formula's name.
+        inputs: ``(path, value)`` of each input.
+    """
+
+    path: str
+    value: Decimal
+    formula: str
+    inputs: tuple[tuple[str, Any], ...]
+
+
+@attrs.frozen
+class Evidence:
+    """What a finding shows: observed facts, derived values, and the rule's parameters.
+
+    Attributes:
+        facts: ``(path, value)`` of every observed fact the rule read.
+        derived: Derived values the rule read, with their inputs.
+        params: ``(name, value)`` of thresholds and other parameters that decided.
+    """
+
+    facts: tuple[tuple[str, Any], ...] = ()
+    derived: tuple[DerivedValue, ...] = ()
+    params: tuple[tuple[str, Any], ...] = ()
+
+
+@attrs.frozen
+class Finding:
+    """One explained effect of a rule on a node.
+
+    Attributes:
+        indicator: The node's code.
+        rule: The rule's code.
+        kind: ``deduction``, ``bonus``, ``veto``, ``not_applicable``, ``not_assessable``
+            or ``manual``.
+        points: Signed effect on the node's score after capping: ``-0.2`` for a deduction,
+            ``+0.5`` for a bonus, ``0`` for a veto or a not-applicable item given full marks.
+        nominal: What the rule asked for before capping (``扣完为止``), unsigned.
+        message_id: Message template id, e.g. ``"threshold.missed"``.
+        params: The template's named fields (plain data).
+        message: The rendered message in Chinese and English.
+        evidence: What the finding rests on.
+        outcome: The rule outcome that produced it (``partial``, ``zero``, ``n/a`` ...).
+        effect: For vetoes: ``force_fail``, ``lower_one`` or ``cap_below_top``; for
+            not-applicable findings: the policy applied.
+    """
+
+    indicator: str
+    rule: str
+    kind: str
+    points: Decimal
+    nominal: Decimal
+    message_id: str
+    params: Mapping[str, Any] = attrs.field(converter=_frozen_mapping)
+    message: Text
+    evidence: Evidence = Evidence()
+    outcome: str = ""
+    effect: str | None = None
+
+
+@attrs.frozen
+class NodeResult:
+    """An indicator's result in a scorecard.
+
+    Attributes:
+        code: The indicator code.
+        title: Its title.
+        max: Its max points.
+        score: Its score (for a parent, the exact sum of its children's).
+        status: ``scored``, ``not_applicable`` or ``not_assessable``. A parent is
+            ``not_applicable`` or ``not_assessable`` only when all its children are.
+        children: Child results.
+        claimed: The claimed (self-assessed) score, when given.
+    """
+
+    code: str
+    title: Text
+    max: Decimal
+    score: Decimal
+    status: str
+    children: tuple[NodeResult, ...] = ()
+    claimed: Decimal | None = None
+
+    def walk(self) -> Iterator[NodeResult]:
+        """Yield this node and its descendants, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@attrs.frozen
+class Grade:
+    """The grade after vetoes.
+
+    Attributes:
+        code: Final grade code.
+        label: Final grade label.
+        base: Grade code from the total alone, before vetoes.
+    """
+
+    code: str
+    label: Text
+    base: str
+
+
+@attrs.frozen
+class ClaimComparison:
+    """A claimed score set against the computed one.
+
+    Attributes:
+        code: Indicator code, or ``"total"``.
+        claimed: The claimed score.
+        computed: The computed score.
+        difference: ``claimed - computed`` (positive: the claim is higher).
+        findings: Rule codes of the findings that explain the difference.
+        reason: Why they differ, in Chinese and English (empty when they agree).
+    """
+
+    code: str
+    claimed: Decimal
+    computed: Decimal
+    difference: Decimal
+    findings: tuple[str, ...] = ()
+    reason: Text = Text("")
+
+    @property
+    def agrees(self) -> bool:
+        """True when the claim equals the computed score."""
+        return self.difference == 0
+
+
+@attrs.frozen
+class RubricInfo:
+    """Which rubric produced a scorecard."""
+
+    ref: str
+    id: str
+    year: int
+    version: str
+    digest: str
+    title: Text = Text("")
+    precision: Decimal = Decimal("0.1")
+
+
+@attrs.frozen
+class Entity:
+    """What is evaluated: a county or district, by administrative code.
+
+    Attributes:
+        id: Administrative code (行政区划代码), e.g. ``"211103"``.
+        name: Name, e.g. 双台子区.
+    """
+
+    id: str
+    name: str = ""
+
+
+@attrs.frozen
+class Scorecard:
+    """The result of evaluating one entity's facts against a rubric.
+
+    Attributes:
+        rubric: The rubric's reference, version and content digest.
+        entity: What was evaluated.
+        total: Base total plus bonus (rescaled when not-applicable items are excluded).
+        max: The base max.
+        bonus: Bonus points awarded (after caps).
+        grade: The grade after vetoes.
+        vetoes: Veto findings that fired.
+        complete: False when some items were not assessable (partial mode).
+        indicators: The indicator tree's results.
+        bonus_items: Bonus items' results.
+        findings: Every finding, in rubric order.
+        claimed: Claimed-vs-computed comparisons, when claimed scores were given.
+        evalrules_version: The library version that computed it.
+        base_total: The base total before bonus (rescaled when items are excluded).
+        outcomes: ``(rule code, outcome)`` of every rule that ran, in rubric order — what
+            rule-outcome coverage counts (``met`` and ``full`` leave no finding).
+    """
+
+    rubric: RubricInfo
+    entity: Entity
+    total: Decimal
+    max: Decimal
+    bonus: Decimal
+    grade: Grade
+    vetoes: tuple[Finding, ...]
+    complete: bool
+    indicators: tuple[NodeResult, ...]
+    findings: tuple[Finding, ...]
+    bonus_items: tuple[NodeResult, ...] = ()
+    claimed: tuple[ClaimComparison, ...] | None = None
+    evalrules_version: str = ""
+    base_total: Decimal = ZERO
+    outcomes: tuple[tuple[str, str], ...] = ()
+
+    def node(self, code: str) -> NodeResult:
+        """Return the result node with ``code``.
+
+        Raises:
+            KeyError: if there is none.
+        """
+        for top in (*self.indicators, *self.bonus_items):
+            for node in top.walk():
+                if node.code == code:
+                    return node
+        raise KeyError(code)
+
+    def findings_for(self, code: str) -> tuple[Finding, ...]:
+        """Return the findings of a node or a rule code, in order."""
+        return tuple(f for f in self.findings if code in (f.indicator, f.rule))
+
+    def walk(self) -> Iterator[NodeResult]:
+        """Yield every result node, depth first."""
+        for top in (*self.indicators, *self.bonus_items):
+            yield from top.walk()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the published JSON form (``evalrules.scorecard/1``) as plain data."""
+        from evalrules._scorecard._json import scorecard_to_dict
+
+        return scorecard_to_dict(self)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """Return the published JSON text: deterministic, points as exact JSON numbers."""
+        from evalrules._scorecard._json import dumps
+
+        return dumps(self.to_dict(), indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scorecard:
+        """Rebuild a scorecard from its JSON form (as returned by :meth:`to_dict`)."""
+        from evalrules._scorecard._json import scorecard_from_dict
+
+        return scorecard_from_dict(data)

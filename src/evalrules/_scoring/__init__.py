@@ -1,0 +1,1 @@
+"""Scoring one facts document into a scorecard."""

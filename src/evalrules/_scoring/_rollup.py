@@ -1,0 +1,91 @@
+"""Rolling item scores up the tree; bonus caps; vetoes and the grade."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from evalrules._points import ZERO
+from evalrules._rubric._model import GradeBand, Indicator
+from evalrules._rules._messages import render
+from evalrules._scorecard._model import Finding, Grade, NodeResult
+from evalrules._scoring._items import _NO_GRADE
+
+if TYPE_CHECKING:
+    from evalrules._compiler._compiled import CompiledRubric
+
+
+def _reprice(compiled: CompiledRubric, finding: Finding, points: Decimal) -> Finding:
+    """Return ``finding`` with new effective points (and its message re-rendered)."""
+    import attrs
+
+    params = dict(finding.params)
+    params["points"] = abs(points)
+    rule = next(r for _, r in compiled.rubric.rules() if r.code == finding.rule)
+    template = rule.message or compiled.message(rule, finding.message_id)
+    return attrs.evolve(finding, points=points, params=params, message=render(template, params))
+
+
+def cap_bonus(
+    compiled: CompiledRubric, items: Sequence[NodeResult], findings: list[Finding]
+) -> tuple[tuple[NodeResult, ...], Decimal, list[Finding]]:
+    """Apply the rubric's bonus cap across bonus items, in order."""
+    import attrs
+
+    cap = compiled.rubric.bonus_cap
+    total = sum((i.score for i in items), ZERO)
+    if cap is None or total <= cap:
+        return tuple(items), total, findings
+    remaining = cap
+    new_items = []
+    scale: dict[str, Decimal] = {}
+    for node in items:
+        take = min(node.score, remaining)
+        remaining -= take
+        scale[node.code] = take
+        new_items.append(attrs.evolve(node, score=take))
+    new_findings = []
+    left = dict(scale)
+    for f in findings:
+        if f.kind == "bonus" and f.indicator in left:
+            take = min(f.points, left[f.indicator])
+            left[f.indicator] -= take
+            if take <= 0:
+                continue
+            if take != f.points:
+                f = _reprice(compiled, f, take)
+        new_findings.append(f)
+    return tuple(new_items), cap, new_findings
+
+
+def roll_up(node: Indicator, results: Mapping[str, NodeResult]) -> NodeResult:
+    """Build a parent's result from its children's: the score is their exact sum."""
+    if node.is_leaf:
+        return results[node.code]
+    children = tuple(roll_up(c, results) for c in node.children)
+    statuses = {c.status for c in children}
+    status = statuses.pop() if len(statuses) == 1 else "scored"
+    if status != "scored" and len(children) == 0:
+        status = "scored"
+    score = sum((c.score for c in children), ZERO)
+    return NodeResult(node.code, node.title, node.max, score, status, children)
+
+
+def grade_for(total: Decimal, bands: Sequence[GradeBand], vetoes: Sequence[Finding]) -> Grade:
+    """Grade a total, then apply vetoes (the strongest wins; the score is untouched)."""
+    if not bands:
+        return _NO_GRADE
+    index = next(
+        (i for i, b in enumerate(bands) if b.lower is None or total >= b.lower), len(bands) - 1
+    )
+    base = index
+    for veto in vetoes:
+        if veto.effect == "force_fail":
+            index = max(index, len(bands) - 1)
+        elif veto.effect == "lower_one":
+            index = max(index, min(base + 1, len(bands) - 1))
+        elif veto.effect == "cap_below_top":
+            index = max(index, min(1, len(bands) - 1))
+    band = bands[index]
+    return Grade(band.code, band.label, bands[base].code)
