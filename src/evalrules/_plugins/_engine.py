@@ -34,8 +34,8 @@ from evalrules._plugins._discovery import (
 )
 from evalrules._plugins._registry import Registry
 from evalrules._renderers import Renderer, RenderOptions, builtin_renderers_plugin
-from evalrules._rubric._extends import apply_extends
-from evalrules._rubric._loader import build_rubric, read_rubric_file
+from evalrules._rubric._extends import read_with_extends
+from evalrules._rubric._loader import build_rubric
 from evalrules._rubric._model import Rubric
 from evalrules._rubric._source import RubricSource, parse_ref
 from evalrules._rules._builtin import evalrules_register_rule_kinds as _builtin_kinds_hook
@@ -340,47 +340,9 @@ class Engine:
                 return max(years, key=lambda pair: pair[0])[1]
         raise RubricNotFoundError(ref, self.rubric_sources.names())
 
-    def _raw(self, path: Path, stack: tuple[str, ...]) -> dict[str, Any]:
-        raw = read_rubric_file(path)
-        if isinstance(raw, Mapping) and isinstance(raw.get("extends"), str):
-            base_ref = raw["extends"]
-            if base_ref in stack:
-                chain = " → ".join((*stack, base_ref))
-                raise RubricError(
-                    [
-                        RubricProblem(
-                            f"extends forms a cycle: {chain}",
-                            "extends-cycle",
-                            str(path),
-                            path="extends",
-                        )
-                    ],
-                    rubric=str(path),
-                )
-            base_path = self._base_path(base_ref, path)
-            base = self._raw(base_path, (*stack, base_ref))
-            return apply_extends(base, raw, str(path))
-        return raw  # type: ignore[no-any-return]
-
-    def _base_path(self, ref: str, child: Path) -> Path:
-        candidate = (child.parent / ref).resolve()
-        if ref.endswith((".yaml", ".yml", ".json")) and candidate.is_file():
-            return candidate
-        try:
-            return self.resolve(ref).path
-        except RubricNotFoundError as exc:
-            raise RubricError(
-                [
-                    RubricProblem(
-                        f"extends {ref!r}, which is not installed (installed: "
-                        f"{', '.join(exc.available) or 'none'})",
-                        "extends-not-found",
-                        str(child),
-                        path="extends",
-                    )
-                ],
-                rubric=str(child),
-            ) from None
+    def _base_path(self, ref: str) -> Path:
+        """The file of an installed rubric that another one extends."""
+        return self.resolve(ref).path
 
     def load_rubric(self, ref_or_path: str | Path) -> Rubric:
         """Load a rubric by reference (``panjin-county/2023``, ``panjin-county``) or file.
@@ -396,7 +358,7 @@ class Engine:
         path, plugin, ref = self._locate(ref_or_path)
         key = (str(path), ref)
         if key not in self._rubrics:
-            raw = self._raw(path, () if ref is None else (ref,))
+            raw = read_with_extends(path, self._base_path, () if ref is None else (ref,))
 
             def check(rubric: Rubric) -> list[RubricProblem]:
                 # Run with the loader's own checks, so that one error lists every problem.

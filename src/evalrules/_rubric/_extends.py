@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
-from evalrules._rubric._loader import _Problems
-from evalrules.errors import RubricError
-
-# ------------------------------------------------------------------------------ extends
+from evalrules._rubric._loader import _Problems, read_rubric_file
+from evalrules.errors import RubricError, RubricNotFoundError, RubricProblem
 
 
 def apply_extends(
@@ -93,3 +92,56 @@ def apply_extends(
     if p.items:
         raise RubricError(p.items, rubric=file)
     return merged
+
+
+def read_with_extends(
+    path: Path, installed: Callable[[str], Path], stack: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Read a rubric file and resolve its ``extends`` chain into one raw document.
+
+    ``extends`` names a file beside this one (``base.yaml``) or an installed rubric
+    (``family/year``), which ``installed`` turns into its path (raising
+    :class:`~evalrules.errors.RubricNotFoundError` when there is none). ``stack`` holds the
+    references already being read, so a cycle is reported instead of recursing.
+
+    Raises:
+        RubricError: for an unreadable file, a cycle, a base that is not installed, or codes
+            that ``replace``/``remove``/``add`` name but the base lacks.
+    """
+    raw = read_rubric_file(path)
+    if not (isinstance(raw, Mapping) and isinstance(raw.get("extends"), str)):
+        return raw  # type: ignore[no-any-return]
+    base_ref = raw["extends"]
+    if base_ref in stack:
+        chain = " → ".join((*stack, base_ref))
+        raise RubricError(
+            [
+                RubricProblem(
+                    f"extends forms a cycle: {chain}", "extends-cycle", str(path), path="extends"
+                )
+            ],
+            rubric=str(path),
+        )
+    base = read_with_extends(_base_path(base_ref, path, installed), installed, (*stack, base_ref))
+    return apply_extends(base, raw, str(path))
+
+
+def _base_path(ref: str, child: Path, installed: Callable[[str], Path]) -> Path:
+    candidate = (child.parent / ref).resolve()
+    if ref.endswith((".yaml", ".yml", ".json")) and candidate.is_file():
+        return candidate
+    try:
+        return installed(ref)
+    except RubricNotFoundError as exc:
+        raise RubricError(
+            [
+                RubricProblem(
+                    f"extends {ref!r}, which is not installed (installed: "
+                    f"{', '.join(exc.available) or 'none'})",
+                    "extends-not-found",
+                    str(child),
+                    path="extends",
+                )
+            ],
+            rubric=str(child),
+        ) from None
