@@ -114,7 +114,10 @@ def evalrules_register_rule_kinds() -> list[RuleKind]:
         ``per_incident``, ``checklist``, ``bands``, …) are registered through this same hook.
         A kind's ``evaluate`` never raises for an expected outcome; if it does raise, the
         evaluation fails with :class:`~evalrules.errors.RuleEvaluationError` naming the
-        plugin, the rubric and the rule, and no scorecard is returned.
+        plugin, the rubric and the rule, and no scorecard is returned. The engine checks
+        each kind as it registers it (declared outcomes; message templates that name only
+        the fields declared for them) and refuses a broken one with
+        :class:`~evalrules.errors.PluginLoadError` naming the plugin.
 
     Order:
         Every implementation is called once, when the engine is built. A kind name

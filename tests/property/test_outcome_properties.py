@@ -1,4 +1,5 @@
-"""Every outcome a rule produces is one ``outcomes_for`` lists for its parameters and item."""
+"""Every outcome a rule produces is one its kind lists for its parameters and item
+(``RuleKind.outcomes_for``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evalrules._rubric._loader import build_rubric
-from evalrules._rules._builtin import BUILTIN_KINDS, outcomes_for
 
-KINDS = {k.name: k for k in BUILTIN_KINDS}
 POINTS = st.integers(0, 40).map(lambda n: Decimal(n) / 10)
 ENGINE = engine()
+KINDS = {entry.name: entry.item for entry in ENGINE.rule_kinds}
 
 
 def outcome_of(kind: str, params: dict[str, Any], facts_decl, facts, max_points) -> str:
@@ -31,7 +31,7 @@ def test_per_incident(max_points, each, cap, allow, count):
     if cap is not None:
         params["cap"] = cap
     got = outcome_of("per_incident", params, {"x.n": fact("count")}, {"x.n": count}, max_points)
-    assert got in outcomes_for(KINDS["per_incident"], params, max_points)
+    assert got in KINDS["per_incident"].outcomes_for(params, max_points)
 
 
 @given(POINTS, st.lists(st.tuples(POINTS, st.booleans()), min_size=1, max_size=4))
@@ -45,7 +45,7 @@ def test_checklist(max_points, conditions):
     }
     facts = {f"c.f{i}": met for i, (_, met) in enumerate(conditions)}
     got = outcome_of("checklist", params, decl, facts, max_points)
-    assert got in outcomes_for(KINDS["checklist"], params, max_points)
+    assert got in KINDS["checklist"].outcomes_for(params, max_points)
 
 
 @given(st.lists(st.booleans(), min_size=1, max_size=4))
@@ -60,7 +60,7 @@ def test_elements(met):
     facts = {f"e.f{i}": m for i, m in enumerate(met)}
     max_points = Decimal(len(met))
     got = outcome_of("elements", params, decl, facts, max_points)
-    assert got in outcomes_for(KINDS["elements"], params, max_points)
+    assert got in KINDS["elements"].outcomes_for(params, max_points)
 
 
 @given(POINTS, POINTS, POINTS, st.integers(0, 100))
@@ -68,7 +68,7 @@ def test_linear(max_points, p0, p1, value):
     p0, p1 = min(p0, max_points), min(p1, max_points)
     params = {"fact": "r.v", "from": {"value": 20, "points": p0}, "to": {"value": 80, "points": p1}}
     got = outcome_of("linear", params, {"r.v": fact("percent")}, {"r.v": value}, max_points)
-    assert got in outcomes_for(KINDS["linear"], params, max_points)
+    assert got in KINDS["linear"].outcomes_for(params, max_points)
 
 
 @given(POINTS, st.none() | POINTS, st.integers(0, 120))
@@ -77,4 +77,4 @@ def test_external_rating(max_points, points, rating):
     if points is not None:
         params["points"] = min(points, max_points)  # a share above the item is refused
     got = outcome_of("external_rating", params, {"r.v": fact("ratio")}, {"r.v": rating}, max_points)
-    assert got in outcomes_for(KINDS["external_rating"], params, max_points)
+    assert got in KINDS["external_rating"].outcomes_for(params, max_points)

@@ -11,10 +11,11 @@ from evalrules._facts._cerberus import DecimalValidator
 from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
 from evalrules._facts._types import SERIES, FactType
 from evalrules._rubric._model import Rubric
-from evalrules._rules._context import DescribeContext
+from evalrules._rules._context import describe_context
 from evalrules._rules._kind import RuleKind
-from evalrules._rules._messages import template_fields
+from evalrules._rules._messages import SCORER_FIELDS, template_problems
 from evalrules._scorecard._model import Scorecard
+from evalrules._text import Text
 from evalrules.errors import (
     RubricError,
     RubricProblem,
@@ -73,6 +74,9 @@ def compile_rubric(
             add(f"rule kind {kind.name!r} is only allowed on bonus items", "bonus-outside", **loc)
         if item.code in bonus_codes and kind.phase == "score":
             add(f"bonus items take bonus rules, not {kind.name!r}", "score-in-bonus", **loc)
+        if rule.message is not None:
+            for lang, problem in message_problems(kind, rule.message):
+                add(f"message.{lang} {problem}", "bad-message", path=f"message.{lang}", **loc)
         validator = validators.get(kind.name)
         if validator is None:
             validator = validators[kind.name] = DecimalValidator(dict(kind.params))
@@ -80,17 +84,17 @@ def compile_rubric(
             for field, messages in sorted(_flat_errors(validator.errors)):
                 add(f"{', '.join(messages)}", "bad-params", path=f"params.{field}", **loc)
             continue
-        ctx = DescribeContext(
-            rule,
-            item,
-            rubric,
-            item.max if rule.params.get("points") is None else Decimal(str(rule.params["points"])),
-        )
+        ctx = describe_context(rule, item, rubric)
         try:
             extra = list(kind.check(ctx)) if kind.check else []
             reads = kind.reads(rule.params)
+            kind.outcomes_for(rule.params, item.max)
         except Exception as exc:
-            add(f"the rule kind's check raised {type(exc).__name__}: {exc}", "bad-params", **loc)
+            add(
+                f"rule kind {kind.name!r} raised {type(exc).__name__} checking this rule: {exc}",
+                "bad-params",
+                **loc,
+            )
             continue
         for message in extra:
             add(message, "bad-params", **loc)
@@ -117,19 +121,31 @@ def compile_rubric(
                     "undeclared-fact",
                     **loc,
                 )
-        if rule.message is not None:
-            known = set().union(
-                *(template_fields(t.zh) | template_fields(t.en) for t in kind.messages.values())
-            )
-            known |= {"points", "fact_label", "other_label"}
-            unknown = (template_fields(rule.message.zh) | template_fields(rule.message.en)) - known
-            if unknown:
-                add(f"message uses unknown fields {sorted(unknown)}", "bad-message", **loc)
     if problems:
         raise RubricError(problems, rubric=rubric.file or rubric.ref)
     return CompiledRubric(
         rubric, kinds=kinds, types=types, cross_checks=cross_checks, modify=modify
     )
+
+
+def message_problems(kind: RuleKind, message: Text) -> list[tuple[str, str]]:
+    """What is wrong with a rule's ``message:`` override, as ``(language, problem)`` pairs.
+
+    The override words every message the rule reports, so it may name only the fields every
+    one of the kind's messages has; and nothing but field names in its braces.
+    """
+    per_message = {mid: kind.message_fields(mid) for mid in kind.fields}
+    common = frozenset.intersection(*per_message.values()) if per_message else SCORER_FIELDS
+
+    def lacks(name: str) -> str:
+        without = sorted(mid for mid, names in per_message.items() if name not in names)
+        if len(without) == len(per_message):
+            which = f"no message of rule kind {kind.name!r} has"
+        else:
+            which = f"message {', '.join(without)} of rule kind {kind.name!r} does not have"
+        return f"a field {which} (fields every message has: {', '.join(sorted(common))})"
+
+    return template_problems(message, common, lacks)
 
 
 def _thaw(value: Any) -> Any:

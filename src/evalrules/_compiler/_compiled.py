@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -14,7 +13,7 @@ from evalrules._facts._types import FactType
 from evalrules._facts._validator import FactsValidator
 from evalrules._rubric._digest import rubric_digest
 from evalrules._rubric._model import Indicator, Rubric, Rule
-from evalrules._rules._context import DescribeContext
+from evalrules._rules._context import describe_context
 from evalrules._rules._kind import RuleKind
 from evalrules._rules._messages import CORE_MESSAGES
 from evalrules._scorecard._model import Entity, RubricInfo, Scorecard
@@ -152,20 +151,16 @@ class CompiledRubric:
     def describe(self, rule: Rule) -> Text:
         """The rule in words (Chinese and English), from its kind's ``describe``."""
         item = next(i for i, r in self.rubric.rules() if r is rule or r.code == rule.code)
-        share = (
-            item.max if rule.params.get("points") is None else Decimal(str(rule.params["points"]))
-        )
-        return self._kinds[rule.kind].describe(DescribeContext(rule, item, self.rubric, share))
+        return self._kinds[rule.kind].describe(describe_context(rule, item, self.rubric))
 
     def kind(self, rule: Rule) -> RuleKind:
         """The rule kind of a rule."""
         return self._kinds[rule.kind]
 
     def outcomes(self) -> dict[str, tuple[str, ...]]:
-        """Every rule code → the outcomes it can produce (for rule-outcome coverage)."""
-        from evalrules._rules._builtin import outcomes_for
-
+        """Every rule code → the outcomes it can reach (for rule-outcome coverage), as its
+        kind says for its parameters and its item's max (:meth:`RuleKind.outcomes_for`)."""
         return {
-            r.code: outcomes_for(self._kinds[r.kind], r.params, item.max)
+            r.code: self._kinds[r.kind].outcomes_for(r.params, item.max)
             for item, r in self.rubric.rules()
         }

@@ -39,7 +39,7 @@ from evalrules._rubric._loader import build_rubric
 from evalrules._rubric._model import Rubric
 from evalrules._rubric._source import RubricSource, parse_ref
 from evalrules._rules._builtin import evalrules_register_rule_kinds as _builtin_kinds_hook
-from evalrules._rules._kind import RuleKind
+from evalrules._rules._kind import RuleKind, kind_problems
 from evalrules._scorecard._model import Entity, Scorecard
 from evalrules._version import __version__
 from evalrules.errors import (
@@ -86,6 +86,18 @@ def _culprit(tb: TracebackType | None, impls: Sequence[pluggy.HookImpl]) -> str:
         found = codes.get(tb.tb_frame.f_code, found)
         tb = tb.tb_next
     return found
+
+
+def _refuse_broken_kind(kind: RuleKind, plugin: str) -> None:
+    """Refuse a rule kind whose declarations do not hold together (its templates, above all),
+    naming the plugin and every problem."""
+    problems = kind_problems(kind)
+    if problems:
+        raise PluginLoadError(
+            f"插件 {plugin} 的规则类型 {kind.name} 无法注册 / plugin {plugin}: rule kind "
+            f"{kind.name!r} cannot be registered: " + "; ".join(problems),
+            plugin=plugin,
+        )
 
 
 class _BuiltinKinds:
@@ -303,6 +315,8 @@ class Engine:
                         f"returned {item!r}, not a {item_type.__name__} built with {factory}()",
                         plugin=name,
                     )
+                if isinstance(item, RuleKind):
+                    _refuse_broken_kind(item, name)
                 registry.add(getattr(item, key), item, name)
 
     def plugins(self) -> list[PluginInfo]:

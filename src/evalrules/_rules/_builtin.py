@@ -13,17 +13,12 @@ from typing import Any
 
 from evalrules._facts._types import BUILTIN_TYPES as BUILTIN_FACT_TYPES
 from evalrules._points import ZERO, context, plain, to_decimal
-from evalrules._rubric._model import DerivedFact, FactSpec
 from evalrules._rules._conditions import (
     DERIVED,
     NUMERIC_TYPES,
     OPERATORS,
     check_policy,
-    compare,
-    condition_problems,
-    condition_type_problems,
     declared_type,
-    describe_condition,
     lower_first,
 )
 from evalrules._rules._context import DescribeContext, RuleContext
@@ -41,16 +36,7 @@ _TEXT = {
 _FACT = {"type": "string", "required": True, "empty": False}
 
 
-def _p(value: Any) -> str:
-    return plain(to_decimal(value))
-
-
-def _deduct_amount(ctx: RuleContext) -> Decimal:
-    deduct = ctx.params.get("deduct")
-    return ctx.share if deduct is None else to_decimal(deduct)
-
-
-def _share(ctx: DescribeContext) -> Decimal:
+def _deduct_amount(ctx: RuleContext | DescribeContext) -> Decimal:
     deduct = ctx.params.get("deduct")
     return ctx.share if deduct is None else to_decimal(deduct)
 
@@ -61,7 +47,7 @@ def _share(ctx: DescribeContext) -> Decimal:
 def _threshold_eval(ctx: RuleContext) -> None:
     path, op, value = ctx.params["fact"], ctx.params["op"], ctx.params["value"]
     observed = ctx.fact(path)
-    if compare(observed, op, value):
+    if ctx.compare(observed, op, value):
         ctx.outcome("met")
         return
     ctx.deduct(
@@ -72,23 +58,15 @@ def _threshold_eval(ctx: RuleContext) -> None:
         value=observed,
         op=OPERATORS[op],
         threshold=value,
-        unit=_unit(ctx, path),
+        unit=ctx.unit(path),
     )
-
-
-def _unit(ctx: RuleContext, path: str) -> str:
-    specs: tuple[FactSpec | DerivedFact, ...] = (*ctx.rubric.facts, *ctx.rubric.derived)
-    for spec in specs:
-        if spec.path == path:
-            return spec.unit or ""
-    return ""
 
 
 def _threshold_describe(ctx: DescribeContext) -> Text:
-    cond = describe_condition(
-        {"fact": ctx.params["fact"], "op": ctx.params["op"], "value": ctx.params["value"]}, ctx
+    cond = ctx.condition_words(
+        {"fact": ctx.params["fact"], "op": ctx.params["op"], "value": ctx.params["value"]}
     )
-    d = _p(_share(ctx))
+    d = ctx.plain(_deduct_amount(ctx))
     return Text(
         f"要求{cond.zh};未达到扣{d}分。", f"Standard: {lower_first(cond.en)}; if not met, −{d}."
     )
@@ -96,8 +74,7 @@ def _threshold_describe(ctx: DescribeContext) -> Text:
 
 def _threshold_check(ctx: DescribeContext) -> Iterable[str]:
     cond = {"fact": ctx.params["fact"], "op": ctx.params["op"], "value": ctx.params["value"]}
-    problems = condition_problems(cond, "params")
-    yield from problems or condition_type_problems(cond, ctx.rubric, "params")
+    yield from ctx.condition_problems(cond, "params")
 
 
 _OTHER_TYPES = frozenset({"boolean", "text", "series", "judgement"})
@@ -147,6 +124,7 @@ THRESHOLD = rule_kind(
             "−{points}.",
         )
     },
+    fields={"threshold.missed": ("fact", "value", "op", "threshold", "unit")},
     example="""\
 code: PJ-8.2-a
 kind: threshold
@@ -189,7 +167,7 @@ def _per_incident_check(ctx: DescribeContext) -> Iterable[str]:
 
 def _per_incident_describe(ctx: DescribeContext) -> Text:
     label = ctx.label(ctx.params["fact"])
-    each = _p(ctx.params["deduct_each"])
+    each = ctx.plain(ctx.params["deduct_each"])
     allow = int(ctx.params.get("allow") or 0)
     cap = ctx.params.get("cap")
     zh = f"{label.zh}每1{ctx.unit(ctx.params['fact']) or '项'}扣{each}分"
@@ -198,9 +176,25 @@ def _per_incident_describe(ctx: DescribeContext) -> Text:
         zh += f"(前{allow}项不扣)"
         en += f" beyond the first {allow}"
     if cap is not None:
-        zh += f",最多扣{_p(cap)}分"
-        en += f", at most −{_p(cap)}"
+        zh += f",最多扣{ctx.plain(cap)}分"
+        en += f", at most −{ctx.plain(cap)}"
     return Text(zh + ",扣完为止。", en + "; floored at zero.")
+
+
+def _per_incident_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    """A rule whose one incident takes the whole item never ends ``partial``; one that
+    can never take the whole item never ends ``zero``."""
+    each = to_decimal(params["deduct_each"])
+    cap = None if params.get("cap") is None else to_decimal(params["cap"])
+    fewest = each if cap is None else min(each, cap)  # what one counted incident costs
+    # what enough incidents cost: the cap, or without one as much as it takes
+    most = ZERO if each == 0 else cap
+    out = {"full"}
+    if fewest < max_points:
+        out.add("partial")
+    if (each > 0 and most is None) or (most is not None and most >= max_points):
+        out.add("zero")
+    return out
 
 
 PER_INCIDENT = rule_kind(
@@ -231,6 +225,11 @@ PER_INCIDENT = rule_kind(
             "{fact_label}: {count} (first {allow} free), −{each} each: −{points}.",
         ),
     },
+    fields={
+        "per_incident.counted": ("fact", "count", "allow", "each"),
+        "per_incident.counted_after_allowance": ("fact", "count", "allow", "each"),
+    },
+    reachable=_per_incident_reachable,
     example="""\
 code: PJ-7.2-a
 kind: per_incident
@@ -276,9 +275,11 @@ def _checklist_eval(ctx: RuleContext) -> None:
 
 
 def _checklist_describe(ctx: DescribeContext) -> Text:
-    zh = [f"{c['text']['zh']}(未做到扣{_p(c['deduct'])}分)" for c in ctx.params["conditions"]]
+    zh = [
+        f"{c['text']['zh']}(未做到扣{ctx.plain(c['deduct'])}分)" for c in ctx.params["conditions"]
+    ]
     en = [
-        f"{c['text'].get('en') or c['text']['zh']} (−{_p(c['deduct'])} if not)"
+        f"{c['text'].get('en') or c['text']['zh']} (−{ctx.plain(c['deduct'])} if not)"
         for c in ctx.params["conditions"]
     ]
     return Text(";".join(zh) + "。扣完为止。", "; ".join(en) + ". Floored at zero.")
@@ -290,6 +291,17 @@ def _checklist_check(ctx: DescribeContext) -> Iterable[str]:
         yield f"params.conditions: condition id {dup!r} is used twice"
     for i, cond in enumerate(ctx.params["conditions"]):
         yield from _needs(ctx, cond["fact"], f"params.conditions[{i}].fact", _BOOLEAN)
+
+
+def _checklist_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    """A checklist whose deductions cannot add up to the item's max never ends ``zero``."""
+    deducts = [to_decimal(c["deduct"]) for c in params["conditions"]]
+    out = {"all_met"}
+    if min(deducts) < max_points:
+        out.add("partial")
+    if sum(deducts, ZERO) >= max_points:
+        out.add("zero")
+    return out
 
 
 CHECKLIST = rule_kind(
@@ -314,6 +326,8 @@ CHECKLIST = rule_kind(
             "Requirement not met: {requirement}: −{points}.",
         )
     },
+    fields={"checklist.unmet": ("fact", "condition", "requirement")},
+    reachable=_checklist_reachable,
     example="""\
 code: PJ-1.3-a
 kind: checklist
@@ -357,9 +371,9 @@ def _elements_eval(ctx: RuleContext) -> None:
 
 
 def _elements_describe(ctx: DescribeContext) -> Text:
-    zh = [f"{e['text']['zh']}得{_p(e['points'])}分" for e in ctx.params["elements"]]
+    zh = [f"{e['text']['zh']}得{ctx.plain(e['points'])}分" for e in ctx.params["elements"]]
     en = [
-        f"{e['text'].get('en') or e['text']['zh']}: {_p(e['points'])}"
+        f"{e['text'].get('en') or e['text']['zh']}: {ctx.plain(e['points'])}"
         for e in ctx.params["elements"]
     ]
     return Text(";".join(zh) + "。", "; ".join(en) + ".")
@@ -371,6 +385,11 @@ def _elements_check(ctx: DescribeContext) -> Iterable[str]:
         yield f"params.elements: points add up to {plain(total)}, more than {plain(ctx.share)}"
     for i, element in enumerate(ctx.params["elements"]):
         yield from _needs(ctx, element["fact"], f"params.elements[{i}].fact", _BOOLEAN)
+
+
+def _elements_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    """A rule with one element has it met or not, never ``some``."""
+    return {"all", "none", "some"} if len(params["elements"]) > 1 else {"all", "none"}
 
 
 ELEMENTS = rule_kind(
@@ -392,6 +411,8 @@ ELEMENTS = rule_kind(
             "Element not met: {requirement}: −{points}.",
         )
     },
+    fields={"elements.missing": ("fact", "element", "requirement")},
+    reachable=_elements_reachable,
     example="""\
 code: PJ-11-a
 kind: elements
@@ -431,10 +452,14 @@ def _in_band(value: Decimal, band: Mapping[str, Any]) -> bool:
     return True
 
 
-def _band_text(band: Mapping[str, Any]) -> str:
+def _band_text(ctx: RuleContext | DescribeContext, band: Mapping[str, Any]) -> str:
     lo, hi = band.get("min"), band.get("max")
-    left = ("[" if band.get("min_inclusive", True) else "(") + (_p(lo) if lo is not None else "−∞")
-    right = (_p(hi) if hi is not None else "+∞") + ("]" if band.get("max_inclusive") else ")")
+    left = ("[" if band.get("min_inclusive", True) else "(") + (
+        ctx.plain(lo) if lo is not None else "−∞"
+    )
+    right = (ctx.plain(hi) if hi is not None else "+∞") + (
+        "]" if band.get("max_inclusive") else ")"
+    )
     return f"{left}, {right}"
 
 
@@ -453,8 +478,8 @@ def _bands_eval(ctx: RuleContext) -> None:
                     outcome=band["id"],
                     fact=path,
                     value=value,
-                    band=_band_text(band),
-                    unit=_unit(ctx, path),
+                    band=_band_text(ctx, band),
+                    unit=ctx.unit(path),
                 )
             return
     raise ValueError(f"{path} = {plain(value)} falls in no band of rule {ctx.rule.code}")
@@ -462,8 +487,8 @@ def _bands_eval(ctx: RuleContext) -> None:
 
 def _bands_describe(ctx: DescribeContext) -> Text:
     label = ctx.label(ctx.params["fact"])
-    zh = [f"{_band_text(b)}扣{_p(b['deduct'])}分" for b in ctx.params["bands"]]
-    en = [f"{_band_text(b)}: −{_p(b['deduct'])}" for b in ctx.params["bands"]]
+    zh = [f"{_band_text(ctx, b)}扣{ctx.plain(b['deduct'])}分" for b in ctx.params["bands"]]
+    en = [f"{_band_text(ctx, b)}: −{ctx.plain(b['deduct'])}" for b in ctx.params["bands"]]
     return Text(f"按{label.zh}分档:" + ";".join(zh) + "。", f"By {label.en}: " + "; ".join(en))
 
 
@@ -544,6 +569,11 @@ def _bands_check(ctx: DescribeContext) -> Iterable[str]:
             )
 
 
+def _bands_reachable(params: Mapping[str, Any], max_points: Decimal) -> list[str]:
+    """One outcome per band: its ``id``."""
+    return [band["id"] for band in params["bands"]]
+
+
 BANDS = rule_kind(
     "bands",
     summary=Text("按数值分档扣分", "Deductions by band of a value"),
@@ -560,13 +590,15 @@ BANDS = rule_kind(
     evaluate=_bands_eval,
     describe=_bands_describe,
     check=_bands_check,
-    outcomes=(),  # the band ids: see ``outcomes_for``
+    outcomes=(),  # the band ids, from ``reachable``
     messages={
         "bands.band": Text(
             "{fact_label}为{value}{unit},处于{band}档,扣{points}分。",
             "{fact_label} is {value}{unit}, in band {band}: −{points}.",
         )
     },
+    fields={"bands.band": ("fact", "value", "band", "unit")},
+    reachable=_bands_reachable,
     example="""\
 code: EX-1
 kind: bands
@@ -607,18 +639,18 @@ def _linear_eval(ctx: RuleContext) -> None:
         value=value,
         earned=earned,
         share=ctx.share,
-        unit=_unit(ctx, path),
+        unit=ctx.unit(path),
     )
 
 
 def _linear_describe(ctx: DescribeContext) -> Text:
     label = ctx.label(ctx.params["fact"])
     f, t = ctx.params["from"], ctx.params["to"]
+    v0, p0 = ctx.plain(f["value"]), ctx.plain(f["points"])
+    v1, p1 = ctx.plain(t["value"]), ctx.plain(t["points"])
     return Text(
-        f"按{label.zh}在{_p(f['value'])}({_p(f['points'])}分)与{_p(t['value'])}"
-        f"({_p(t['points'])}分)之间线性计分。",
-        f"Linear in {label.en} between {_p(f['value'])} ({_p(f['points'])} points) and "
-        f"{_p(t['value'])} ({_p(t['points'])} points).",
+        f"按{label.zh}在{v0}({p0}分)与{v1}({p1}分)之间线性计分。",
+        f"Linear in {label.en} between {v0} ({p0} points) and {v1} ({p1} points).",
     )
 
 
@@ -641,6 +673,28 @@ _ANCHOR = {
     },
 }
 
+
+def _share_of(params: Mapping[str, Any], max_points: Decimal) -> Decimal:
+    return max_points if params.get("points") is None else to_decimal(params["points"])
+
+
+def _linear_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    """Only what the anchors' points allow: no ``full`` when both are below the rule's
+    share, no ``zero`` when both are above 0."""
+    share = _share_of(params, max_points)
+    ends = sorted((to_decimal(params["from"]["points"]), to_decimal(params["to"]["points"])))
+    low, high = ends
+    out = set()
+    if high >= share:
+        out.add("full")
+    if low <= 0 and low < share:
+        out.add("zero")
+    between = (low < share and high > 0) if low < high else (0 < low < share)
+    if between:
+        out.add("partial")
+    return out
+
+
 LINEAR = rule_kind(
     "linear",
     summary=Text("在两个锚点之间线性计分", "Points interpolated between two anchors"),
@@ -660,6 +714,8 @@ LINEAR = rule_kind(
             "{fact_label} is {value}{unit}: {earned} of {share} points by linear scale: −{points}.",
         )
     },
+    fields={"linear.scaled": ("fact", "value", "earned", "share", "unit")},
+    reachable=_linear_reachable,
     example="""\
 code: EX-2
 kind: linear
@@ -672,8 +728,7 @@ params: {fact: rates.coverage, from: {value: 60, points: 0}, to: {value: 100, po
 
 
 def _when_check(ctx: DescribeContext) -> Iterable[str]:
-    problems = condition_problems(ctx.params["when"], "params.when")
-    yield from problems or condition_type_problems(ctx.params["when"], ctx.rubric, "params.when")
+    yield from ctx.condition_problems(ctx.params["when"], "params.when")
 
 
 def _zero_out_eval(ctx: RuleContext) -> None:
@@ -681,20 +736,14 @@ def _zero_out_eval(ctx: RuleContext) -> None:
         ctx.zero_out(
             "zero_out.triggered",
             outcome="zeroed",
-            condition=_condition_text(ctx),
+            condition=ctx.condition_words(ctx.params["when"]),
         )
     else:
         ctx.outcome("clear")
 
 
-def _condition_text(ctx: RuleContext) -> Text:
-    return describe_condition(
-        ctx.params["when"], DescribeContext(ctx.rule, ctx.item, ctx.rubric, ctx.share)
-    )
-
-
 def _zero_out_describe(ctx: DescribeContext) -> Text:
-    cond = describe_condition(ctx.params["when"], ctx)
+    cond = ctx.condition_words(ctx.params["when"])
     return Text(f"出现“{cond.zh}”的,本项不得分。", f"If {cond.en}, the item scores zero.")
 
 
@@ -718,6 +767,7 @@ ZERO_OUT = rule_kind(
             "{condition}: the item scores zero (−{points}).",
         )
     },
+    fields={"zero_out.triggered": ("condition",)},
     example="""\
 code: EX-3
 kind: zero_out
@@ -789,7 +839,7 @@ def _non_decrease_eval(ctx: RuleContext) -> None:
 
 def _non_decrease_describe(ctx: DescribeContext) -> Text:
     label = ctx.label(ctx.params["fact"])
-    d = _p(_share(ctx))
+    d = ctx.plain(_deduct_amount(ctx))
     other = ctx.params.get("faster_than")
     if other:
         o = ctx.label(other)
@@ -848,6 +898,11 @@ NON_DECREASE = rule_kind(
             "No {year} value of {fact_label}; non-decrease not shown: −{points}.",
         ),
     },
+    fields={
+        "non_decrease.decreased": ("fact", "year", "value", "previous"),
+        "non_decrease.slower": ("fact", "year", "growth", "other", "other_growth"),
+        "non_decrease.no_data": ("fact", "year"),
+    },
     example="""\
 code: EX-4
 kind: non_decrease
@@ -865,14 +920,14 @@ def _na_eval(ctx: RuleContext) -> None:
             "not_applicable.when",
             outcome="not_applicable",
             policy=ctx.params.get("policy"),
-            condition=_condition_text(ctx),
+            condition=ctx.condition_words(ctx.params["when"]),
         )
     else:
         ctx.outcome("applicable")
 
 
 def _na_describe(ctx: DescribeContext) -> Text:
-    cond = describe_condition(ctx.params["when"], ctx)
+    cond = ctx.condition_words(ctx.params["when"])
     return Text(f"{cond.zh}时,本项不适用。", f"Not applicable when {cond.en}.")
 
 
@@ -903,6 +958,7 @@ NOT_APPLICABLE_WHEN = rule_kind(
             "{condition}: not applicable ({policy}).",
         )
     },
+    fields={"not_applicable.when": ("condition", "policy")},
     phase="applicability",
     example="""\
 code: PJ-4.1-na
@@ -921,15 +977,15 @@ def _bonus_eval(ctx: RuleContext) -> None:
             ctx.params["points"],
             "bonus.awarded",
             outcome="awarded",
-            condition=_condition_text(ctx),
+            condition=ctx.condition_words(ctx.params["when"]),
         )
     else:
         ctx.outcome("none")
 
 
 def _bonus_describe(ctx: DescribeContext) -> Text:
-    cond = describe_condition(ctx.params["when"], ctx)
-    p = _p(ctx.params["points"])
+    cond = ctx.condition_words(ctx.params["when"])
+    p = ctx.plain(ctx.params["points"])
     return Text(f"{cond.zh}的,加{p}分。", f"+{p} if {cond.en}.")
 
 
@@ -949,6 +1005,7 @@ BONUS = rule_kind(
     messages={
         "bonus.awarded": Text("{condition},加{points}分。", "{condition}: +{points}."),
     },
+    fields={"bonus.awarded": ("condition",)},
     phase="bonus",
     example="""\
 code: EX-5
@@ -974,7 +1031,7 @@ def _veto_eval(ctx: RuleContext) -> None:
             effect,
             "veto.triggered",
             outcome="vetoed",
-            condition=_condition_text(ctx),
+            condition=ctx.condition_words(ctx.params["when"]),
             consequence=_EFFECT_TEXT[effect],
         )
     else:
@@ -982,7 +1039,7 @@ def _veto_eval(ctx: RuleContext) -> None:
 
 
 def _veto_describe(ctx: DescribeContext) -> Text:
-    cond = describe_condition(ctx.params["when"], ctx)
+    cond = ctx.condition_words(ctx.params["when"])
     e = _EFFECT_TEXT[ctx.params["effect"]]
     return Text(
         f"一票否决:{cond.zh}的,{e.zh}(不影响得分)。",
@@ -1013,6 +1070,7 @@ VETO = rule_kind(
             "Veto: {condition}: {consequence}.",
         )
     },
+    fields={"veto.triggered": ("condition", "consequence")},
     example="""\
 code: PJ-2.3-veto
 kind: veto
@@ -1049,11 +1107,16 @@ def _rating_eval(ctx: RuleContext) -> None:
 
 def _rating_describe(ctx: DescribeContext) -> Text:
     rater = ctx.params["rater"]
-    s = _p(ctx.params["scale"])
+    s, share = ctx.plain(ctx.params["scale"]), ctx.plain(ctx.share)
     return Text(
-        f"按{rater['zh']}的评分折算:得分 = 评分 ÷ {s} × {_p(ctx.share)}。",
-        f"From the {rater.get('en') or rater['zh']}: points = rating ÷ {s} × {_p(ctx.share)}.",
+        f"按{rater['zh']}的评分折算:得分 = 评分 ÷ {s} × {share}。",
+        f"From the {rater.get('en') or rater['zh']}: points = rating ÷ {s} × {share}.",
     )
+
+
+def _rating_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    """A rule that governs no points (``points: 0``) can only end ``full``."""
+    return {"full", "partial", "zero"} if _share_of(params, max_points) > 0 else {"full"}
 
 
 EXTERNAL_RATING = rule_kind(
@@ -1080,6 +1143,8 @@ EXTERNAL_RATING = rule_kind(
             "{rater}: {rating} of {scale}, worth {earned} of {share} points: −{points}.",
         )
     },
+    fields={"external_rating.scaled": ("fact", "rating", "scale", "rater", "earned", "share")},
+    reachable=_rating_reachable,
     example="""\
 code: PJ-3.1-a
 kind: external_rating
@@ -1141,6 +1206,7 @@ MANUAL = rule_kind(
             "Assessor's judgement: −{points}. Reason: {reason}",
         )
     },
+    fields={"manual.judged": ("fact", "reason")},
     example="""\
 code: EX-6
 kind: manual
@@ -1163,84 +1229,6 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
     EXTERNAL_RATING,
     MANUAL,
 )
-
-
-def outcomes_for(
-    kind: RuleKind, params: Mapping[str, Any], max_points: Decimal | None = None
-) -> tuple[str, ...]:
-    """The outcomes a rule can produce: the kind's, or for ``bands`` the band ids.
-
-    Given the max of the rule's item, outcomes its parameters rule out are left out, so
-    that rule-outcome coverage can be complete: a per-incident rule that takes the whole
-    item for one incident never ends ``partial``; a checklist whose deductions cannot add
-    up to the item's max never ends ``zero``; one element is met or not, never ``some``.
-    """
-    if kind.name == "bands":
-        return tuple(b["id"] for b in params["bands"])
-    if max_points is None or kind.name not in _REACHABLE:
-        return kind.outcomes
-    reachable = _REACHABLE[kind.name](params, max_points)
-    return tuple(o for o in kind.outcomes if o in reachable)
-
-
-def _per_incident_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
-    each = to_decimal(params["deduct_each"])
-    cap = None if params.get("cap") is None else to_decimal(params["cap"])
-    fewest = each if cap is None else min(each, cap)  # what one counted incident costs
-    # what enough incidents cost: the cap, or without one as much as it takes
-    most = ZERO if each == 0 else cap
-    out = {"full"}
-    if fewest < max_points:
-        out.add("partial")
-    if (each > 0 and most is None) or (most is not None and most >= max_points):
-        out.add("zero")
-    return out
-
-
-def _checklist_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
-    deducts = [to_decimal(c["deduct"]) for c in params["conditions"]]
-    out = {"all_met"}
-    if min(deducts) < max_points:
-        out.add("partial")
-    if sum(deducts, ZERO) >= max_points:
-        out.add("zero")
-    return out
-
-
-def _elements_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
-    return {"all", "none", "some"} if len(params["elements"]) > 1 else {"all", "none"}
-
-
-def _share_of(params: Mapping[str, Any], max_points: Decimal) -> Decimal:
-    return max_points if params.get("points") is None else to_decimal(params["points"])
-
-
-def _linear_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
-    share = _share_of(params, max_points)
-    ends = sorted((to_decimal(params["from"]["points"]), to_decimal(params["to"]["points"])))
-    low, high = ends
-    out = set()
-    if high >= share:
-        out.add("full")
-    if low <= 0 and low < share:
-        out.add("zero")
-    between = (low < share and high > 0) if low < high else (0 < low < share)
-    if between:
-        out.add("partial")
-    return out
-
-
-def _rating_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
-    return {"full", "partial", "zero"} if _share_of(params, max_points) > 0 else {"full"}
-
-
-_REACHABLE = {
-    "per_incident": _per_incident_reachable,
-    "checklist": _checklist_reachable,
-    "elements": _elements_reachable,
-    "linear": _linear_reachable,
-    "external_rating": _rating_reachable,
-}
 
 
 @hookimpl

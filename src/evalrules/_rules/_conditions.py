@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import (
@@ -12,8 +12,15 @@ from evalrules._rubric._model import (
 )
 from evalrules._text import Text
 
-if TYPE_CHECKING:
-    from evalrules._rules._context import DescribeContext
+
+class FactWords(Protocol):
+    """What putting a condition into words needs: a fact's label and unit."""
+
+    def label(self, path: str) -> Text:
+        """The description of a fact."""
+
+    def unit(self, path: str) -> str:
+        """The unit of a fact, or ``""``."""
 
 
 #: Comparison operators allowed in rules and conditions, with their words.
@@ -110,7 +117,7 @@ def lower_first(text: str) -> str:
     return text
 
 
-def describe_condition(cond: Mapping[str, Any], ctx: DescribeContext) -> Text:
+def describe_condition(cond: Mapping[str, Any], ctx: FactWords) -> Text:
     """Put a condition into words in Chinese and English."""
     if "all" in cond or "any" in cond:
         key = "all" if "all" in cond else "any"

@@ -1,14 +1,19 @@
-"""What a rule kind sees: a `RuleContext` when evaluating, a `DescribeContext` when describing."""
+"""What a rule kind sees: a `RuleContext` when evaluating, a `DescribeContext` when describing.
+
+Both carry the kind author's toolkit: a fact's declaration, label and unit, whether it is a
+number, numbers shown plainly, exact comparison, and conditions in words. A plugin's kind
+needs nothing else from evalrules; the builtin kinds use the same methods.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from evalrules._points import ZERO, to_decimal
+from evalrules._points import ZERO, plain, to_decimal
 from evalrules._rubric._model import (
     DerivedFact,
     FactSpec,
@@ -16,14 +21,93 @@ from evalrules._rubric._model import (
     Rubric,
     Rule,
 )
-from evalrules._rules._conditions import compare
+from evalrules._rules._conditions import (
+    DERIVED,
+    NUMERIC_TYPES,
+    compare,
+    condition_problems,
+    condition_type_problems,
+    declared_type,
+    describe_condition,
+)
 from evalrules._rules._kind import Effect, MissingFact
 from evalrules._scorecard._model import VETO_EFFECTS, DerivedValue
 from evalrules._text import Text
 
+if TYPE_CHECKING:
+    from evalrules._rules._kind import RuleKind
 
-class RuleContext:
+
+def rule_share(rule: Rule, item: Indicator) -> Decimal:
+    """The points a rule governs: its ``points`` parameter if given, else its item's max."""
+    points = rule.params.get("points")
+    return item.max if points is None else to_decimal(points)
+
+
+class _Toolkit:
+    """The methods both contexts offer a kind author; they read the rubric only."""
+
+    __slots__ = ()
+    rubric: Rubric
+
+    def declaration(self, path: str) -> FactSpec | DerivedFact | None:
+        """The rubric's declaration of a fact or derived fact, ``None`` if undeclared."""
+        for spec in self.rubric.facts:
+            if spec.path == path:
+                return spec
+        for derived in self.rubric.derived:
+            if derived.path == path:
+                return derived
+        return None
+
+    def label(self, path: str) -> Text:
+        """The description of a declared or derived fact (the path itself if undeclared)."""
+        declared = self.declaration(path)
+        return Text(path, path) if declared is None else declared.description
+
+    def unit(self, path: str) -> str:
+        """The unit of a fact (``"%"``, ``"元"``), or ``""``."""
+        declared = self.declaration(path)
+        return "" if declared is None else declared.unit or ""
+
+    def is_numeric(self, path: str) -> bool:
+        """Whether a fact's values are numbers: a declared fact of a number type (``count``,
+        ``money``, ``percent``, ``ratio``) or a derived fact. ``False`` for an undeclared
+        fact, and for now for a fact of a plugin's type."""
+        ftype = declared_type(self.rubric, path)
+        return ftype == DERIVED or ftype in NUMERIC_TYPES
+
+    @staticmethod
+    def plain(value: Any) -> str:
+        """A number shown plainly and exactly: no exponent, no trailing zeros (``850``,
+        ``84.92``, ``0.5``). Accepts ``Decimal``, ``int``, a numeric string or a float (by
+        its shortest ``repr``)."""
+        return plain(to_decimal(value))
+
+    @staticmethod
+    def compare(left: Any, op: str, right: Any) -> bool:
+        """Compare two values exactly with an operator rubrics write: ``>=``, ``>``,
+        ``<=``, ``<``, ``==``, ``!=``. Numbers compare as ``Decimal`` (84.92 is below 85);
+        booleans and texts take ``==`` and ``!=`` only.
+
+        Raises:
+            TypeError: for an ordering of booleans or texts.
+            ValueError: for an unknown operator.
+        """
+        return compare(left, op, right)
+
+    def condition_words(self, cond: Mapping[str, Any]) -> Text:
+        """A condition (``{fact, op, value}``, ``{all: [...]}``, ``{any: [...]}``) in words,
+        in Chinese and English, with the facts' labels and units."""
+        return describe_condition(cond, self)
+
+
+class RuleContext(_Toolkit):
     """What a rule kind's ``evaluate`` works with: parameters, facts, and effect reporting.
+
+    Besides the methods below, it has the toolkit both contexts share: ``declaration``,
+    ``label``, ``unit``, ``is_numeric``, ``plain``, ``compare`` and ``condition_words``
+    (see :class:`DescribeContext`).
 
     Attributes:
         rule: The rule being evaluated.
@@ -37,6 +121,8 @@ class RuleContext:
     __slots__ = (
         "_derived",
         "_facts",
+        "_fields",
+        "_kind_name",
         "_read",
         "_read_derived",
         "data_year",
@@ -56,19 +142,23 @@ class RuleContext:
         rubric: Rubric,
         facts: Mapping[str, Any],
         derived: Mapping[str, DerivedValue],
+        kind: RuleKind | None = None,
     ) -> None:
         self.rule = rule
         self.item = item
         self.rubric = rubric
         self.params = rule.params
-        points = rule.params.get("points")
-        self.share: Decimal = item.max if points is None else to_decimal(points)
+        self.share: Decimal = rule_share(rule, item)
         self.data_year: int = rubric.data_year or rubric.year - 1
         self._facts = facts
         self._derived = derived
         self._read: dict[str, Any] = {}
         self._read_derived: dict[str, DerivedValue] = {}
         self.effects: list[Effect] = []
+        # The kind's declared message fields: an effect that leaves one out is the kind's
+        # mistake, reported as such instead of a finding that prints "{field}".
+        self._fields = None if kind is None else kind.fields
+        self._kind_name = rule.kind if kind is None else kind.name
 
     # -- facts -------------------------------------------------------------------------
 
@@ -128,14 +218,41 @@ class RuleContext:
 
     def _add(self, kind: str, points: Any, message_id: str, outcome: str, **kw: Any) -> None:
         effect = kw.pop("effect", None)
+        if self._fields is not None:
+            declared = self._fields.get(message_id)
+            if declared is None or not declared <= kw.keys():
+                self._check_fields(kind, message_id, kw)
         self.effects.append(Effect(kind, to_decimal(points), message_id, dict(kw), outcome, effect))
+
+    def _check_fields(self, kind: str, message_id: str, given: Mapping[str, Any]) -> None:
+        """Raise when an effect's message is not the kind's, or lacks a declared field."""
+        assert self._fields is not None
+        declared = self._fields.get(message_id)
+        if declared is None:
+            known = ", ".join(sorted(self._fields)) or "none"
+            raise ValueError(
+                f"rule kind {self._kind_name} reported message {message_id!r}, which is not "
+                f"one of its messages ({known})"
+            )
+        missing = declared.difference(given)
+        if kind == "not_applicable":
+            missing -= {"policy"}  # the scorer words the policy in force
+        if missing:
+            raise ValueError(
+                f"rule kind {self._kind_name} reported message {message_id!r} without its "
+                f"declared fields {sorted(missing)}"
+            )
 
     def outcome(self, outcome: str) -> None:
         """Record an outcome that changes no points (e.g. ``met``, ``full``)."""
         self.effects.append(Effect("outcome", ZERO, "", {}, outcome))
 
     def deduct(self, points: Any, message_id: str, *, outcome: str, **params: Any) -> None:
-        """Deduct ``points`` (nominal; the engine floors the item at zero)."""
+        """Deduct ``points`` (nominal; the engine floors the item at zero).
+
+        ``params`` are the message's fields: every field the kind declares for
+        ``message_id`` must be given.
+        """
         self._add("deduction", points, message_id, outcome, **params)
 
     def zero_out(self, message_id: str, *, outcome: str, **params: Any) -> None:
@@ -145,7 +262,8 @@ class RuleContext:
     def not_applicable(
         self, message_id: str, *, outcome: str, policy: str | None = None, **params: Any
     ) -> None:
-        """Declare the item not applicable; ``policy`` overrides the declared one."""
+        """Declare the item not applicable; ``policy`` overrides the declared one. The
+        message's ``{policy}`` field is the policy in force, in words."""
         self._add("not_applicable", ZERO, message_id, outcome, effect=policy, **params)
 
     def award(self, points: Any, message_id: str, *, outcome: str, **params: Any) -> None:
@@ -164,8 +282,20 @@ class RuleContext:
 
 
 @attrs.frozen
-class DescribeContext:
-    """What a rule kind's ``describe`` works with when putting a rule into words."""
+class DescribeContext(_Toolkit):
+    """What a rule kind's ``describe`` and ``check`` work with when putting a rule into
+    words or checking it as the rubric loads.
+
+    The toolkit (also on :class:`RuleContext`): :meth:`declaration`, :meth:`label`,
+    :meth:`unit`, :meth:`is_numeric`, :meth:`plain`, :meth:`compare`,
+    :meth:`condition_words`.
+
+    Attributes:
+        rule: The rule.
+        item: The item (leaf indicator) it belongs to.
+        rubric: The rubric.
+        share: The points this rule governs: ``params["points"]`` if given, else the item max.
+    """
 
     rule: Rule
     item: Indicator
@@ -177,20 +307,14 @@ class DescribeContext:
         """The rule's parameters."""
         return self.rule.params
 
-    def label(self, path: str) -> Text:
-        """The description of a declared or derived fact (the path itself if undeclared)."""
-        for spec in self.rubric.facts:
-            if spec.path == path:
-                return spec.description
-        for d in self.rubric.derived:
-            if d.path == path:
-                return d.description
-        return Text(path, path)
+    def condition_problems(self, cond: Any, where: str) -> list[str]:
+        """What is wrong with a condition parameter, one message per problem, each starting
+        with ``where`` (``"params.when"``): its shape first, then (when the shape is sound)
+        comparisons its facts' declared types cannot make (``>=`` on a boolean)."""
+        problems = condition_problems(cond, where)
+        return problems or condition_type_problems(cond, self.rubric, where)
 
-    def unit(self, path: str) -> str:
-        """The unit of a fact, or ``""``."""
-        specs: tuple[FactSpec | DerivedFact, ...] = (*self.rubric.facts, *self.rubric.derived)
-        for spec in specs:
-            if spec.path == path:
-                return spec.unit or ""
-        return ""
+
+def describe_context(rule: Rule, item: Indicator, rubric: Rubric) -> DescribeContext:
+    """The describe context of a rule of ``item``."""
+    return DescribeContext(rule, item, rubric, rule_share(rule, item))

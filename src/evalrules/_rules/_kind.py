@@ -9,6 +9,13 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from evalrules._rules._conditions import condition_facts
+from evalrules._rules._messages import (
+    LABEL_FIELDS,
+    SCORER_FIELDS,
+    available_fields,
+    template_fields,
+    template_problems,
+)
 from evalrules._text import Text
 
 if TYPE_CHECKING:
@@ -48,6 +55,10 @@ class Effect:
     effect: str | None = None
 
 
+#: Where a kind's rules run: first (and may make the item not applicable), scoring, bonus.
+PHASES = ("applicability", "score", "bonus")
+
+
 @attrs.frozen
 class RuleKind:
     """A way of scoring: parameters, evaluation, words. Build with :func:`rule_kind`.
@@ -59,7 +70,9 @@ class RuleKind:
         params: A cerberus schema for the rule's ``params``.
         evaluate: ``evaluate(ctx: RuleContext) -> None``.
         describe: ``describe(ctx: DescribeContext) -> Text``: the rule in words.
-        outcomes: Every outcome ``evaluate`` can record (for rule-outcome coverage).
+        outcomes: Every outcome ``evaluate`` can record (for rule-outcome coverage); empty
+            when they depend on the rule's parameters (``bands``: the band ids), which
+            ``reachable`` then gives.
         messages: Message templates by id, in Chinese and English, with named fields.
         reads: ``reads(params) -> tuple of fact paths`` the rule reads.
         check: ``check(ctx: DescribeContext) -> iterable of problem messages`` beyond the
@@ -67,6 +80,13 @@ class RuleKind:
         phase: ``applicability`` (runs first; may make the item not applicable), ``score``,
             or ``bonus`` (only on bonus items).
         example: A YAML example of a rule of this kind, for the catalogue.
+        fields: Message id → the fields ``evaluate`` passes with that message. A template
+            for the message (the kind's own, or a rubric's ``message:``) may name these,
+            ``{points}``, and ``{fact_label}`` / ``{other_label}`` when ``fact`` /
+            ``other`` is among them.
+        reachable: ``reachable(params, item_max) -> outcomes`` a rule with these
+            parameters, on an item worth ``item_max``, can record; ``None`` when every one
+            of ``outcomes`` can. See :meth:`outcomes_for`.
     """
 
     name: str
@@ -81,6 +101,91 @@ class RuleKind:
     check: Callable[[DescribeContext], Iterable[str]] | None = None
     phase: str = "score"
     example: str = ""
+    fields: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+    reachable: Callable[[Mapping[str, Any], Decimal], Iterable[str]] | None = None
+
+    def outcomes_for(self, params: Mapping[str, Any], item_max: Decimal) -> tuple[str, ...]:
+        """The outcomes a rule of this kind can record, for rule-outcome coverage.
+
+        Without ``reachable``, every declared outcome. With it, those it gives for the
+        rule's parameters and its item's max: a subset of ``outcomes`` in their order, or,
+        when ``outcomes`` is empty, what it gives, in its order.
+
+        Raises:
+            ValueError: if ``reachable`` gives an outcome ``outcomes`` does not declare.
+        """
+        if self.reachable is None:
+            return self.outcomes
+        found = tuple(dict.fromkeys(self.reachable(params, item_max)))
+        if not self.outcomes:
+            return found
+        undeclared = [o for o in found if o not in self.outcomes]
+        if undeclared:
+            raise ValueError(
+                f"rule kind {self.name}: reachable gives undeclared outcomes {undeclared} "
+                f"(declared: {list(self.outcomes)})"
+            )
+        return tuple(o for o in self.outcomes if o in found)
+
+    def message_fields(self, message_id: str) -> frozenset[str]:
+        """The fields a template for one of the kind's messages may name.
+
+        Raises:
+            KeyError: if the kind has no such message.
+        """
+        return available_fields(self.fields[message_id])
+
+
+def _declared_fields(
+    messages: Mapping[str, Text], fields: Mapping[str, Iterable[str]] | None
+) -> dict[str, frozenset[str]]:
+    """The fields of each message: as declared, or else what its templates name."""
+    if fields is not None:
+        return {mid: frozenset(names) for mid, names in fields.items()}
+    out = {}
+    for mid, text in messages.items():
+        named = template_fields(text.zh) | template_fields(text.en)
+        sources = {LABEL_FIELDS[n] for n in named if n in LABEL_FIELDS}
+        out[mid] = frozenset(named - SCORER_FIELDS - LABEL_FIELDS.keys()) | sources
+    return out
+
+
+def _undeclared(message_id: str, available: frozenset[str]) -> Callable[[str], str]:
+    def lacks(_name: str) -> str:
+        return (
+            f"a field not declared for message {message_id} "
+            f"(its fields: {', '.join(sorted(available))})"
+        )
+
+    return lacks
+
+
+def kind_problems(kind: RuleKind) -> list[str]:
+    """What is wrong with a kind as a plugin built it; empty when it can be registered.
+
+    Checked: its phase; that it declares outcomes (or computes them); that every message
+    has its fields declared and every declaration a message; and that each template names
+    only its message's fields, with nothing but names in its braces.
+    """
+    problems = []
+    if kind.phase not in PHASES:
+        problems.append(f"unknown phase {kind.phase!r} (use one of {', '.join(PHASES)})")
+    if not kind.outcomes and kind.reachable is None:
+        problems.append(
+            "declares no outcomes: list them in outcomes, or compute them from a rule's "
+            "parameters with reachable"
+        )
+    for mid in sorted(kind.messages.keys() - kind.fields.keys()):
+        problems.append(f"message {mid}: its fields are not declared (fields={{{mid!r}: ...}})")
+    for mid in sorted(kind.fields.keys() - kind.messages.keys()):
+        problems.append(f"fields declared for {mid!r}, which is not one of its messages")
+    for mid, template in kind.messages.items():
+        if mid not in kind.fields:
+            continue
+        available = kind.message_fields(mid)
+        found = template_problems(template, available, _undeclared(mid, available))
+        problems.extend(f"message {mid} ({lang}) {problem}" for lang, problem in found)
+    return problems
 
 
 def rule_kind(
@@ -97,14 +202,28 @@ def rule_kind(
     check: Callable[[DescribeContext], Iterable[str]] | None = None,
     phase: str = "score",
     example: str = "",
+    fields: Mapping[str, Iterable[str]] | None = None,
+    reachable: Callable[[Mapping[str, Any], Decimal], Iterable[str]] | None = None,
 ) -> RuleKind:
     """Build a :class:`RuleKind` for a plugin's ``evalrules_register_rule_kinds`` hook.
 
     ``params`` is a cerberus schema; the optional ``points`` parameter (the share of the item
     this rule governs) is added to every kind. ``reads`` defaults to every ``fact`` key found
     in the parameters.
+
+    ``fields`` declares, for each message id, the fields ``evaluate`` passes with it; the
+    engine refuses a kind whose templates name anything else, and the rubric loader a
+    rule's ``message:`` that does. Without it, each message's fields are those its own
+    templates name. ``reachable`` narrows ``outcomes`` to those a rule's parameters allow
+    (see :meth:`RuleKind.outcomes_for`); without it, every rule can reach every outcome.
+
+    The engine checks the kind when it registers it, and refuses it with a
+    :class:`~evalrules.errors.PluginLoadError` naming the plugin and every problem.
+
+    Raises:
+        ValueError: for an unknown ``phase``.
     """
-    if phase not in ("applicability", "score", "bonus"):
+    if phase not in PHASES:
         raise ValueError(f"rule kind {name}: unknown phase {phase!r}")
     schema = {"points": {"type": "number", "min": 0, "nullable": True}, **dict(params)}
     return RuleKind(
@@ -120,4 +239,6 @@ def rule_kind(
         check=check,
         phase=phase,
         example=example,
+        fields=_declared_fields(messages, fields),
+        reachable=reachable,
     )

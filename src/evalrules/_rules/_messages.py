@@ -8,7 +8,7 @@ in its own words from the JSON.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -35,9 +35,113 @@ CORE_MESSAGES: Mapping[str, Text] = {
 }
 
 
-def template_fields(template: str) -> set[str]:
-    """The named fields a template uses."""
-    return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
+#: The field the scorer fills in every finding's message: the effective points, unsigned.
+SCORER_FIELDS: frozenset[str] = frozenset({"points"})
+
+#: Fields the scorer derives from a fact path a kind passes: ``fact_label`` is the
+#: description of the fact named by the field ``fact``, ``other_label`` that of ``other``.
+LABEL_FIELDS: Mapping[str, str] = {"fact_label": "fact", "other_label": "other"}
+
+#: How much of a template a problem message quotes.
+_QUOTED = 60
+
+
+def available_fields(declared: Iterable[str]) -> frozenset[str]:
+    """The fields a template may name for a message whose effects carry ``declared``.
+
+    These are the declared fields themselves, ``points`` (always), and the label of every
+    fact path among them (``fact_label`` when ``fact`` is declared, ``other_label`` when
+    ``other`` is).
+    """
+    names = frozenset(declared)
+    labels = {label for label, path in LABEL_FIELDS.items() if path in names}
+    return names | SCORER_FIELDS | labels
+
+
+def quote(template: str) -> str:
+    """A template as a problem message shows it: escaped, and cut when it is long."""
+    shown = template if len(template) <= _QUOTED else template[:_QUOTED] + "…"
+    return repr(shown)
+
+
+def parse_template(template: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Read a message template: the fields it names, and what is wrong with it.
+
+    A template is text with fields named in braces, ``{points}``; ``{{`` and ``}}`` write a
+    brace. Nothing else is allowed in the braces: no conversion (``{points!r}``), no format
+    spec (``{points:d}``, ``{points:>3000000}``), no attribute or index (``{a.b}``,
+    ``{a[0]}``), no positional field (``{}``, ``{0}``). Fields are shown the way
+    :func:`show` writes them; a template only says where.
+
+    Returns:
+        The field names, and one message per problem (empty when the template is sound).
+    """
+    names: set[str] = set()
+    problems: list[str] = []
+    parts = iter(_FORMATTER.parse(template))
+    while True:
+        try:
+            _, name, spec, conversion = next(parts)
+        except StopIteration:
+            break
+        except ValueError as exc:
+            problems.append(
+                f"unbalanced braces ({exc}); write {{{{ or }}}} for a brace in the text"
+            )
+            break
+        if name is None:
+            continue
+        written = "{" + name + (f"!{conversion}" if conversion else "")
+        written += (f":{spec}" if spec else "") + "}"
+        if not name.isidentifier():
+            if not name or name.isdigit():
+                problems.append(f"{quote(written)} is a positional field; name the field")
+            elif "." in name or "[" in name:
+                problems.append(
+                    f"{quote(written)} reaches into a field; name the field itself, as "
+                    f"{{{name.split('.')[0].split('[')[0]}}}"
+                )
+            else:
+                problems.append(f"{quote(written)} is not a field name")
+            continue
+        names.add(name)
+        if conversion is not None:
+            problems.append(f"{quote(written)} has a conversion (!{conversion}); write {{{name}}}")
+        if spec:
+            problems.append(
+                f"{quote(written)} has a format spec (:{spec}); write {{{name}}}: fields "
+                "are written for people already"
+            )
+    return frozenset(names), tuple(problems)
+
+
+def template_fields(template: str) -> frozenset[str]:
+    """The field names a template uses (whatever else is wrong with it)."""
+    return parse_template(template)[0]
+
+
+def template_problems(
+    template: Text, available: frozenset[str], lacks: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """Check a template in both languages against the fields its message has.
+
+    Args:
+        template: The template.
+        available: The fields it may name (see :func:`available_fields`).
+        lacks: For a field it may not name, why (``"a field message x.y does not have"``).
+
+    Returns:
+        ``(language, problem)`` pairs; each problem quotes the template text.
+    """
+    out: list[tuple[str, str]] = []
+    for lang, text in (("zh", template.zh), ("en", template.en)):
+        names, problems = parse_template(text)
+        out.extend((lang, f"{quote(text)}: {problem}") for problem in problems)
+        out.extend(
+            (lang, f"{quote(text)} names {{{name}}}, {lacks(name)}")
+            for name in sorted(names - available)
+        )
+    return out
 
 
 def show(value: Any, lang: str) -> str:
@@ -79,7 +183,12 @@ class _Fields(dict[str, str]):
 
 
 def render(template: Text, params: Mapping[str, Any]) -> Text:
-    """Render a template in both languages; unknown fields are left as ``{name}``."""
+    """Render a template in both languages.
+
+    Templates are checked before they get here (a kind's when the engine registers it, a
+    rubric's when it loads) and a kind must pass every field it declares, so each field a
+    template names is filled; one that was not would show as ``{name}``.
+    """
     zh = template.zh.format_map(_Fields({k: show(v, "zh") for k, v in params.items()}))
     en_template = template.en or template.zh
     en = en_template.format_map(_Fields({k: show(v, "en") for k, v in params.items()}))

@@ -187,7 +187,14 @@ def _run(
     outcome: ItemOutcome,
 ) -> list[Any]:
     rule, item = compiled_rule.rule, compiled_rule.item
-    ctx = RuleContext(rule=rule, item=item, rubric=compiled.rubric, facts=flat, derived=derived)
+    ctx = RuleContext(
+        rule=rule,
+        item=item,
+        rubric=compiled.rubric,
+        facts=flat,
+        derived=derived,
+        kind=compiled_rule.kind,
+    )
     try:
         compiled_rule.kind.evaluate(ctx)
     except MissingFact as missing:

@@ -58,7 +58,9 @@ def _finding(
     points = points.quantize(compiled.rubric.precision) if points else ZERO
     params["points"] = abs(points)
     params = {key: _plain_data(value) for key, value in params.items()}
-    template = rule.message or compiled.message(rule, effect.message_id)
+    template = compiled.message(rule, effect.message_id)
+    if rule.message is not None and effect.kind != "not_assessable":
+        template = rule.message  # the rule's wording of its kind's messages, not the scorer's
     return Finding(
         indicator=item.code,
         rule=rule.code,

@@ -3,7 +3,8 @@
 Line coverage cannot show that a rule can fire: one line of a rule kind serves every rule
 of that kind. Rule-outcome coverage counts, per rubric, the ``(rule, outcome)`` pairs the
 scorecards report (:attr:`Scorecard.outcomes <evalrules.Scorecard.outcomes>`) against every
-outcome each rule declares (:meth:`CompiledRubric.outcomes`), and lists what never fired.
+outcome each rule can reach (:meth:`CompiledRubric.outcomes`: its rule kind says which, for
+the rule's parameters and its item's max), and lists what never fired.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class RubricCoverage:
 
     Attributes:
         ref: The rubric reference.
-        declared: Rule code → the outcomes it declares, in rubric order.
+        declared: Rule code → the outcomes it can reach (its kind says which), in rubric order.
         fired: The ``(rule, outcome)`` pairs that fired, sorted.
         scorecards: How many scorecards were recorded.
     """

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import compile_doc, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._rules._builtin import BANDS, outcomes_for
+from evalrules._rules._builtin import BANDS
 
 FACTS = {"t.rate": fact("ratio", unit="%")}
 BANDS_OK = [
@@ -36,7 +36,7 @@ def test_outcomes_are_the_band_ids(tmp_path):
     compiled = compile_doc(tmp_path, _doc(BANDS_OK))
     assert compiled.outcomes() == {"R-1": ("low", "mid", "high")}
     assert BANDS.outcomes == ()
-    assert set(OUTCOMES) == set(outcomes_for(BANDS, {"bands": BANDS_OK}))
+    assert set(OUTCOMES) == set(BANDS.outcomes_for({"bands": BANDS_OK}, Decimal(10)))
 
 
 @pytest.mark.parametrize("outcome", sorted(OUTCOMES))

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import deductions, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._rules._builtin import CHECKLIST, outcomes_for
+from evalrules._rules._builtin import CHECKLIST
 
 FACTS = {"c.meetings": fact("boolean"), "c.records": fact("boolean"), "c.plan": fact("boolean")}
 
@@ -107,4 +107,4 @@ def test_a_requirement_must_read_a_boolean_fact(tmp_path):
 )
 def test_outcomes_a_rule_can_reach(deducts, max_points, outcomes):
     params = {"conditions": [_cond(f"c{i}", "c.plan", d) for i, d in enumerate(deducts)]}
-    assert outcomes_for(CHECKLIST, params, Decimal(max_points)) == outcomes
+    assert CHECKLIST.outcomes_for(params, Decimal(max_points)) == outcomes

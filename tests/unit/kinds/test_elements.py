@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import compile_doc, deductions, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._rules._builtin import ELEMENTS, outcomes_for
+from evalrules._rules._builtin import ELEMENTS
 
 FACTS = {"e.share": fact("boolean"), "e.rate": fact("boolean")}
 
@@ -74,7 +74,7 @@ def test_an_element_must_read_a_boolean_fact(tmp_path):
 
 def test_one_element_is_met_or_not(tmp_path):
     params = {"elements": [_element("share", "e.share", 2)]}
-    assert outcomes_for(ELEMENTS, params, Decimal(2)) == ("all", "none")
-    assert outcomes_for(ELEMENTS, PARAMS, Decimal(4)) == ("all", "some", "none")
+    assert ELEMENTS.outcomes_for(params, Decimal(2)) == ("all", "none")
+    assert ELEMENTS.outcomes_for(PARAMS, Decimal(4)) == ("all", "some", "none")
     doc = single([rule("R-1", "elements", params)], FACTS, max_points=2)
     assert compile_doc(tmp_path, doc).outcomes() == {"R-1": ("all", "none")}

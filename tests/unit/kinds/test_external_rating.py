@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import deductions, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._rules._builtin import EXTERNAL_RATING, outcomes_for
+from evalrules._rules._builtin import EXTERNAL_RATING
 
 FACTS = {"r.fitness": fact("percent")}
 RATER = {"zh": "省体质健康评分", "en": "provincial fitness rating"}
@@ -100,5 +100,5 @@ def test_needs_a_numeric_fact(tmp_path):
 
 
 def test_a_rule_with_no_points_can_only_leave_full_marks():
-    assert outcomes_for(EXTERNAL_RATING, {**PARAMS, "points": 0}, Decimal(5)) == ("full",)
-    assert outcomes_for(EXTERNAL_RATING, PARAMS, Decimal(5)) == EXTERNAL_RATING.outcomes
+    assert EXTERNAL_RATING.outcomes_for({**PARAMS, "points": 0}, Decimal(5)) == ("full",)
+    assert EXTERNAL_RATING.outcomes_for(PARAMS, Decimal(5)) == EXTERNAL_RATING.outcomes

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from _rubrics import evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._rules._builtin import LINEAR, outcomes_for
+from evalrules._rules._builtin import LINEAR
 
 FACTS = {"r.coverage": fact("percent", unit="%")}
 PARAMS = {
@@ -111,4 +111,4 @@ def test_outcomes_a_rule_can_reach(start, end, outcomes):
         "from": {"value": start[0], "points": start[1]},
         "to": {"value": end[0], "points": end[1]},
     }
-    assert outcomes_for(LINEAR, params, Decimal(2)) == outcomes
+    assert LINEAR.outcomes_for(params, Decimal(2)) == outcomes

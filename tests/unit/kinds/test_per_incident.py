@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from _rubrics import compile_doc, deductions, evaluate, fact, nest, rule, rule_problems, single
 
-from evalrules._rules._builtin import PER_INCIDENT, outcomes_for
+from evalrules._rules._builtin import PER_INCIDENT
 
 COUNT = {"x.count": fact("count", unit="起")}
 
@@ -115,8 +115,7 @@ def test_a_fact_that_is_not_a_count_fails_at_load_time(tmp_path, ftype):
 )
 def test_outcomes_a_rule_can_reach(params, max_points, outcomes):
     params = {"fact": "x.count", **params}
-    assert outcomes_for(PER_INCIDENT, params, Decimal(max_points)) == outcomes
-    assert outcomes_for(PER_INCIDENT, params) == PER_INCIDENT.outcomes
+    assert PER_INCIDENT.outcomes_for(params, Decimal(max_points)) == outcomes
 
 
 def test_compiled_rubric_lists_only_reachable_outcomes(tmp_path):
