@@ -65,6 +65,21 @@ def test_outcomes(compiled, inclusive_children, points, outcome):
     assert lost == ([] if points is None else [points])
 
 
+@pytest.mark.parametrize(
+    ("deduct_each", "outcomes"),
+    [
+        ("0.5", ("met", "partial", "zero")),
+        ("2", ("met", "zero")),  # one step takes the rule's 2 points: never partial
+    ],
+)
+def test_coverage_counts_the_outcomes_a_rule_can_reach(engine, tmp_path, deduct_each, outcomes):
+    path = tmp_path / "changed.yaml"
+    text = RUBRIC.read_text(encoding="utf-8")
+    path.write_text(text.replace("deduct_each: 0.5", f"deduct_each: {deduct_each}"), "utf-8")
+    compiled = engine.compile(engine.load_rubric(path))
+    assert compiled.outcomes()["PJ-11-s"] == outcomes
+
+
 def _load_changed(engine, tmp_path, old, new):
     path = tmp_path / "changed.yaml"
     path.write_text(RUBRIC.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
@@ -87,4 +102,18 @@ def test_the_kind_refuses_a_fact_that_is_not_a_number(engine, tmp_path):
     )
     assert [(p.rule, p.message) for p in problems] == [
         ("PJ-11-s", "params.fact: balance.basic_cv_met is a boolean; shortfall needs a number")
+    ]
+
+
+def test_a_rubric_wording_names_only_the_fields_the_kind_fills(engine, tmp_path):
+    wording = '        message: {zh: "{fact_label}差{shortfall}", en: "{gap!r} short"}\n'
+    problems = _load_changed(
+        engine,
+        tmp_path,
+        "        source: {inferred: true",
+        wording + "        source: {inferred: true",
+    )
+    assert [(p.rule, p.path) for p in problems] == [
+        ("PJ-11-s", "message.zh"),  # {shortfall}: not a field of shortfall.below
+        ("PJ-11-s", "message.en"),  # {gap!r}: a conversion
     ]

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from evalrules import DescribeContext, RuleContext, RuleKind, Text, hookimpl, rule_kind
+from evalrules import DescribeContext, FactSpec, RuleContext, RuleKind, Text, hookimpl, rule_kind
 
 __all__ = ["SHORTFALL", "evalrules_register_rule_kinds"]
 
@@ -33,24 +33,16 @@ MESSAGES: Mapping[str, Text] = {
     ),
 }
 
-_NUMERIC_TYPES = ("count", "money", "percent", "ratio")
-
-
-def _plain(value: Any) -> str:
-    """A number without exponent or trailing zeros: ``85``, ``0.5``."""
-    text = f"{Decimal(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+#: The fields ``evaluate`` passes with each message. A template may name these, ``{points}``
+#: and (since ``fact`` is one) ``{fact_label}``; the engine refuses a kind whose templates
+#: name anything else, and the loader a rubric's ``message:`` that does.
+FIELDS: Mapping[str, tuple[str, ...]] = {
+    "shortfall.below": ("fact", "value", "target", "gap", "steps", "each", "unit"),
+}
 
 
 def _step(params: Mapping[str, Any]) -> Decimal:
     return Decimal(params.get("step", 1))
-
-
-def _unit(ctx: RuleContext, path: str) -> str:
-    for spec in (*ctx.rubric.facts, *ctx.rubric.derived):
-        if spec.path == path:
-            return spec.unit or ""
-    return ""
 
 
 def _evaluate(ctx: RuleContext) -> None:
@@ -74,15 +66,15 @@ def _evaluate(ctx: RuleContext) -> None:
         gap=gap,
         steps=steps,
         each=each,
-        unit=_unit(ctx, path),
+        unit=ctx.unit(path),
     )
 
 
 def _describe(ctx: DescribeContext) -> Text:
     path = ctx.params["fact"]
     label, unit = ctx.label(path), ctx.unit(path)
-    target, step = _plain(ctx.params["target"]), _plain(_step(ctx.params))
-    each, share = _plain(ctx.params["deduct_each"]), _plain(ctx.share)
+    target, step = ctx.plain(ctx.params["target"]), ctx.plain(_step(ctx.params))
+    each, share = ctx.plain(ctx.params["deduct_each"]), ctx.plain(ctx.share)
     return Text(
         f"{label.zh}应不低于{target}{unit};每低{step}{unit}扣{each}分"
         f"(不足{step}{unit}按{step}{unit}计),最多扣{share}分。",
@@ -94,9 +86,23 @@ def _describe(ctx: DescribeContext) -> Text:
 def _check(ctx: DescribeContext) -> Iterator[str]:
     """Problems the schema cannot see, reported when the rubric loads."""
     path = ctx.params["fact"]
-    spec = next((f for f in ctx.rubric.facts if f.path == path), None)
-    if spec is not None and spec.type not in _NUMERIC_TYPES:
-        yield f"params.fact: {path} is a {spec.type}; shortfall needs a number"
+    declared = ctx.declaration(path)  # None when undeclared: the loader reports that itself
+    if isinstance(declared, FactSpec) and not ctx.is_numeric(path):
+        yield f"params.fact: {path} is a {declared.type}; shortfall needs a number"
+
+
+def _reachable(params: Mapping[str, Any], item_max: Decimal) -> tuple[str, ...]:
+    """The outcomes a rule with these parameters can reach, for rule-outcome coverage:
+    ``partial`` only when one step costs less than the rule's share, ``zero`` only when
+    steps cost something (or the share is nothing)."""
+    share = item_max if params.get("points") is None else Decimal(params["points"])
+    each = Decimal(params["deduct_each"])
+    outcomes = ["met"]
+    if each < share:
+        outcomes.append("partial")
+    if each > 0 or share == 0:
+        outcomes.append("zero")
+    return tuple(outcomes)
 
 
 SHORTFALL = rule_kind(
@@ -114,6 +120,8 @@ SHORTFALL = rule_kind(
     check=_check,
     outcomes=("met", "partial", "zero"),
     messages=MESSAGES,
+    fields=FIELDS,
+    reachable=_reachable,
     example="""\
 code: PJ-11-s
 kind: shortfall
