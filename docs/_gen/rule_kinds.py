@@ -89,18 +89,24 @@ def parameter_rows(schema: Mapping[str, Any], prefix: str = "") -> Iterator[tupl
                 yield from parameter_rows(inner, f"{path}[].")
 
 
+def _fields(kind: evalrules.RuleKind, message_id: str) -> str:
+    """The fields a template for one message may name, as code."""
+    return ", ".join(f"`{name}`" for name in sorted(kind.message_fields(message_id)))
+
+
 def render_kind(kind: evalrules.RuleKind) -> str:
     """The catalogue entry of one kind."""
     rows = "\n".join(
         f"| `{n}` | {t} | {r} | {_cell(c)} |" for n, t, r, c in parameter_rows(kind.params)
     )
-    outcomes = (
-        ", ".join(f"`{o}`" for o in kind.outcomes)
-        if kind.outcomes
-        else "the `id` of each band (one outcome per band)"
-    )
+    outcomes = ", ".join(f"`{o}`" for o in kind.outcomes) or "computed from the parameters"
+    if kind.reachable is not None:
+        # What the kind says of reachability, from its function's docstring.
+        note = " ".join((kind.reachable.__doc__ or "").split()).replace("``", "`")
+        outcomes += f". {note.rstrip('.')}" if note else ", as far as the parameters allow"
     messages = "\n".join(
-        f"| `{mid}` | {_cell(text.zh)} | {_cell(text.en)} |" for mid, text in kind.messages.items()
+        f"| `{mid}` | {_fields(kind, mid)} | {_cell(text.zh)} | {_cell(text.en)} |"
+        for mid, text in kind.messages.items()
     )
     parts = [
         f"## `{kind.name}` — {kind.summary.zh} {{ #{kind.name} }}",
@@ -117,10 +123,11 @@ def render_kind(kind: evalrules.RuleKind) -> str:
         "",
         f"**Outcomes:** {outcomes}.",
         "",
-        "**Messages** (fields in braces are filled from the finding)",
+        "**Messages** (fields in braces are filled from the finding; a rule's `message:` may",
+        "name the fields every message of its kind has)",
         "",
-        "| id | zh | en |",
-        "|---|---|---|",
+        "| id | fields | zh | en |",
+        "|---|---|---|---|",
         messages,
     ]
     if kind.example:
