@@ -205,31 +205,59 @@ def loads_json(text: str) -> Any:
     return data
 
 
+def read_bytes(path: Path) -> bytes:
+    """Read a file's bytes, at most :data:`MAX_BYTES` of them.
+
+    A pipe or a device (``/dev/stdin``) has no size to check beforehand, so the limit is
+    also kept while reading.
+
+    Raises:
+        DocumentError: if the file is missing, a directory, unreadable or too large.
+    """
+    too_large = DocumentError(
+        f"file larger than {MAX_BYTES // (1024 * 1024)} MiB",
+        zh=f"文件超过{MAX_BYTES // (1024 * 1024)} MiB",
+    )
+    try:
+        if path.is_dir():
+            raise DocumentError("is a directory, not a file", zh="这是目录而不是文件")
+        if path.is_file() and path.stat().st_size > MAX_BYTES:
+            raise too_large
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise DocumentError("no such file", zh="文件不存在") from None
+    except IsADirectoryError:
+        raise DocumentError("is a directory, not a file", zh="这是目录而不是文件") from None
+    except OSError as exc:
+        raise DocumentError(f"cannot read: {exc.strerror}", zh=f"无法读取:{exc.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise too_large
+    return data
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a document's bytes as UTF-8.
+
+    Raises:
+        DocumentError: if they are not UTF-8.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+            zh=f"不是UTF-8编码的文本(第{exc.start}字节)",
+        ) from None
+
+
 def read_document(path: Path) -> Any:
     """Read a YAML or JSON file (by suffix; YAML otherwise).
 
     Raises:
         DocumentError: if the file is missing, unreadable, too large or invalid.
     """
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise DocumentError(
-                f"file larger than {MAX_BYTES // (1024 * 1024)} MiB",
-                zh=f"文件超过{MAX_BYTES // (1024 * 1024)} MiB",
-            )
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DocumentError("no such file", zh="文件不存在") from None
-    except IsADirectoryError:
-        raise DocumentError("is a directory, not a file", zh="这是目录而不是文件") from None
-    except UnicodeDecodeError as exc:
-        raise DocumentError(
-            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-            zh=f"不是UTF-8编码的文本(第{exc.start}字节)",
-        ) from None
-    except OSError as exc:
-        raise DocumentError(f"cannot read: {exc.strerror}", zh=f"无法读取:{exc.strerror}") from None
+    text = decode_text(read_bytes(path))
     if path.suffix.lower() == ".json":
         return loads_json(text)
     return loads_yaml(text)
