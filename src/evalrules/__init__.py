@@ -23,7 +23,7 @@ from typing import Any
 from evalrules._compiler._compiled import CompiledRubric
 from evalrules._facts._crosschecks import CrossCheckKind, cross_check_kind
 from evalrules._facts._document import FactsDocument
-from evalrules._facts._readers import load_facts
+from evalrules._facts._readers import FactsReader, facts_reader
 from evalrules._facts._types import FactType, fact_type
 from evalrules._plugins._engine import Engine, PluginInfo
 from evalrules._renderers import Renderer, RenderOptions, renderer
@@ -71,6 +71,7 @@ __all__ = [
     "FactSpec",
     "FactType",
     "FactsDocument",
+    "FactsReader",
     "Finding",
     "Grade",
     "GradeBand",
@@ -94,6 +95,7 @@ __all__ = [
     "cross_check_kind",
     "evaluate",
     "fact_type",
+    "facts_reader",
     "hookimpl",
     "load_facts",
     "load_rubric",
@@ -122,6 +124,19 @@ def load_rubric(ref_or_path: str | Path) -> Rubric:
         RubricError: listing every problem in the rubric.
     """
     return _engine().load_rubric(ref_or_path)
+
+
+def load_facts(path: str | Path) -> FactsDocument:
+    """Read a facts file with the default :class:`Engine`, built on first use.
+
+    Every installed reader is available: YAML and JSON, and those of installed plugins. See
+    :meth:`Engine.load_facts`.
+
+    Raises:
+        FactsError: if the file cannot be read or recognised, or listing every problem in
+            its envelope (entity, rubric, claimed).
+    """
+    return _engine().load_facts(path)
 
 
 def evaluate(

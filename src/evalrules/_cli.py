@@ -35,7 +35,6 @@ import click
 from evalrules._compiler._compiled import CompiledRubric
 from evalrules._facts._derived import FORMULAS
 from evalrules._facts._document import FactsDocument
-from evalrules._facts._readers import load_facts
 from evalrules._plugins._engine import Engine
 from evalrules._points import plain
 from evalrules._renderers._labels import LANGS, label
@@ -618,7 +617,7 @@ def _fail(message: str) -> NoReturn:
 
 
 @main.command()
-@click.argument("facts", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("facts", type=click.Path(path_type=Path))
 @click.option(
     "--rubric",
     "rubric_ref",
@@ -661,14 +660,17 @@ def evaluate(
     output: Path | None,
     color: bool | None,
 ) -> None:
-    """评价事实数据,生成评分结果。/ Evaluate a facts file (YAML or JSON) into a scorecard.
+    """评价事实数据,生成评分结果。/ Evaluate a facts file into a scorecard.
 
-    The default table shows the indicator tree with max, score and claimed, the total and
-    grade, then every finding with its evidence and the claims that differ.
+    FACTS is read by the installed reader its suffix names (YAML: .yaml/.yml, JSON: .json,
+    or a plugin's format), or, with another suffix or none (/dev/stdin), by the one reader
+    that recognises its content. The default table shows the indicator tree with max, score
+    and claimed, the total and grade, then every finding with its evidence and the claims
+    that differ.
     """
     engine = _engine(ctx)
     _check_format(engine, fmt)
-    doc: FactsDocument = load_facts(facts)
+    doc: FactsDocument = engine.load_facts(facts)
     ref = rubric_ref or doc.rubric
     if not ref:
         _fail(

@@ -13,7 +13,8 @@ Hook families:
 * ``evalrules_register_*`` — collect-all hooks taking no arguments. Each implementation
   returns a list of frozen items built with the public factories
   (:func:`evalrules.rubric_source`, :func:`evalrules.rule_kind`, :func:`evalrules.fact_type`,
-  :func:`evalrules.renderer`, :func:`evalrules.cross_check_kind`). They are called once, when
+  :func:`evalrules.renderer`, :func:`evalrules.cross_check_kind`,
+  :func:`evalrules.facts_reader`). They are called once, when
   an :class:`evalrules.Engine` is built, and every item lands in one registry per kind. An
   item's name must be unique across all plugins: a duplicate raises
   :class:`evalrules.errors.RegistryConflictError` naming both plugins, and nothing is
@@ -45,6 +46,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from evalrules._facts._crosschecks import CrossCheckKind
+    from evalrules._facts._readers import FactsReader
     from evalrules._facts._types import FactType
     from evalrules._renderers import Renderer
     from evalrules._rubric._model import Rubric
@@ -58,6 +60,7 @@ __all__ = [
     "evalrules_modify_scorecard",
     "evalrules_register_cross_checks",
     "evalrules_register_fact_types",
+    "evalrules_register_facts_readers",
     "evalrules_register_renderers",
     "evalrules_register_rubrics",
     "evalrules_register_rule_kinds",
@@ -208,6 +211,48 @@ def evalrules_register_renderers() -> list[Renderer]:
             @hookimpl
             def evalrules_register_renderers():
                 return [evalrules.renderer("csv", media_type="text/csv", render=...)]
+
+    Since: 0.1
+    """
+
+
+@hookspec
+def evalrules_register_facts_readers() -> list[FactsReader]:
+    """Register facts readers: the file formats a facts document can be read from.
+
+    Returns:
+        A list of :func:`evalrules.facts_reader` items. Each names its format, the file
+        suffixes it claims (``.xlsx``; a compound suffix such as ``.facts.txt`` works) and
+        ``read(data, source)``, which turns a file's bytes into a
+        :class:`~evalrules.FactsDocument`, or into a mapping in the shape of a facts
+        document (``evalrules``, ``rubric``, ``entity``, ``facts``, ``claimed``) that the
+        engine checks like a YAML one. ``source`` names the file for messages. A reader
+        reports a bad file by raising :class:`~evalrules.errors.FactsError` listing every
+        problem with its location (a line, a cell); anything else it raises, or returns,
+        is a :class:`~evalrules.errors.PluginError` naming the plugin. An optional
+        ``sniff(data) -> bool`` recognises the format from the bytes when no reader claims
+        a file's suffix. The core's ``yaml`` and ``json`` readers are registered through
+        this hook.
+
+    Order:
+        Every implementation is called once, when the engine is built. A reader name, or a
+        suffix, registered twice is a :class:`~evalrules.errors.RegistryConflictError`
+        naming both plugins. :meth:`evalrules.Engine.load_facts` reads a file with the
+        reader whose suffix ends its name (the longest suffix wins); when no reader claims
+        it, with the one reader whose ``sniff`` recognises the content. No reader, or more
+        than one, is a :class:`~evalrules.errors.FactsError` listing the installed readers
+        and their suffixes.
+
+    Example:
+        A plugin reading a spreadsheet::
+
+            @hookimpl
+            def evalrules_register_facts_readers():
+                return [
+                    evalrules.facts_reader(
+                        "xlsx", suffixes=[".xlsx"], sniff=..., read=..., description=...
+                    )
+                ]
 
     Since: 0.1
     """

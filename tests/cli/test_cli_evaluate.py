@@ -372,10 +372,10 @@ def test_an_unknown_command_is_a_usage_error(run):
 
 
 def test_an_internal_error_exits_3(run, monkeypatch):
-    def broken(path):
+    def broken(self, path):
         raise RuntimeError("unexpected state")
 
-    monkeypatch.setattr(cli, "load_facts", broken)
+    monkeypatch.setattr(cli.Engine, "load_facts", broken)
     result = run("evaluate", EXAMPLE)
     assert result.exit_code == 3
     assert "internal error: RuntimeError: unexpected state" in result.stderr

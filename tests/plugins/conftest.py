@@ -19,6 +19,8 @@ from types import ModuleType
 
 import pytest
 
+import evalrules
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pytest itself depends on tomli before 3.11
@@ -132,10 +134,16 @@ def fake_dist(
 def installed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Callable[[Iterable[importlib.metadata.Distribution]], None]:
-    """Make discovery see exactly these distributions as the installed ones."""
+    """Make discovery see exactly these distributions as the installed ones.
+
+    The default engine of :func:`evalrules.load_facts` and the other module functions is
+    built afresh under them, and discarded after the test, so that no test's fake
+    distributions leak into another's.
+    """
 
     def install(dists: Iterable[importlib.metadata.Distribution]) -> None:
         fixed = list(dists)
         monkeypatch.setattr(importlib.metadata, "distributions", lambda **_: iter(fixed))
+        monkeypatch.setattr(evalrules, "_default", None)
 
     return install

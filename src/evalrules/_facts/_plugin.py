@@ -1,14 +1,16 @@
-"""The core's fact types and cross checks, registered through the public hooks."""
+"""The core's fact types, cross checks and facts readers, registered through the public hooks."""
 
 from __future__ import annotations
 
 from evalrules._facts._crosschecks import PART_OF, CrossCheckKind
+from evalrules._facts._readers import BUILTIN_READERS, FactsReader
 from evalrules._facts._types import BUILTIN_TYPES, FactType
 from evalrules.hookspecs import hookimpl
 
 
 class _BuiltinFacts:
-    """The core's fact types and cross checks, registered through the public hooks."""
+    """The core's fact types, cross checks and facts readers, registered through the public
+    hooks."""
 
     @staticmethod
     @hookimpl
@@ -21,6 +23,12 @@ class _BuiltinFacts:
     def evalrules_register_cross_checks() -> list[CrossCheckKind]:
         """Register the builtin cross checks."""
         return [PART_OF]
+
+    @staticmethod
+    @hookimpl
+    def evalrules_register_facts_readers() -> list[FactsReader]:
+        """Register the builtin YAML and JSON readers."""
+        return list(BUILTIN_READERS)
 
 
 builtin_facts_plugin = _BuiltinFacts()

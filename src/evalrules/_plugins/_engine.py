@@ -1,4 +1,4 @@
-"""The engine: owns the plugin manager, the registries, and rubric loading.
+"""The engine: owns the plugin manager, the registries, rubric and facts loading.
 
 Building an :class:`Engine` is the only thing that imports plugins. It registers the core's
 own plugins through the public hooks, then the plugins it is given, then (unless disabled)
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -24,6 +24,7 @@ from evalrules._compiler._compiled import CompiledRubric
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._plugin import builtin_facts_plugin
+from evalrules._facts._readers import FactsReader, read_facts
 from evalrules._facts._types import FactType
 from evalrules._plugins._discovery import (
     PluginEntry,
@@ -62,6 +63,7 @@ _FACTORIES: Mapping[type, str] = {
     FactType: "fact_type",
     Renderer: "renderer",
     CrossCheckKind: "cross_check_kind",
+    FactsReader: "facts_reader",
 }
 
 
@@ -165,7 +167,8 @@ class PluginInfo:
 
 
 class Engine:
-    """Loads plugins, holds the registries, loads and compiles rubrics, evaluates facts.
+    """Loads plugins, holds the registries, loads and compiles rubrics, reads and evaluates
+    facts.
 
     Building an engine is the only thing that imports plugins; ``import evalrules`` does not.
     Plugins are registered in a fixed order: the core's own, then ``plugins`` in the order
@@ -214,11 +217,22 @@ class Engine:
         self.fact_types: Registry[FactType] = Registry("fact type")
         self.renderers: Registry[Renderer] = Registry("renderer")
         self.cross_checks: Registry[CrossCheckKind] = Registry("cross check")
+        self.facts_readers: Registry[FactsReader] = Registry("facts reader")
+        # Suffix → reader: two readers claiming one suffix is a conflict like a name taken
+        # twice, so the reader of a file never depends on plugin order.
+        self._facts_suffixes: Registry[FactsReader] = Registry("facts file suffix")
         self._collect("evalrules_register_rubrics", self.rubric_sources, RubricSource, "ref")
         self._collect("evalrules_register_rule_kinds", self.rule_kinds, RuleKind, "name")
         self._collect("evalrules_register_fact_types", self.fact_types, FactType, "name")
         self._collect("evalrules_register_renderers", self.renderers, Renderer, "name")
         self._collect("evalrules_register_cross_checks", self.cross_checks, CrossCheckKind, "name")
+        self._collect(
+            "evalrules_register_facts_readers",
+            self.facts_readers,
+            FactsReader,
+            "name",
+            also=self._add_suffixes,
+        )
         # Keyed by file and the reference asked for: one file may be registered (wrongly)
         # under another reference, and that must fail however often it is asked for.
         self._rubrics: dict[tuple[str, str | None], Rubric] = {}
@@ -283,7 +297,15 @@ class Engine:
                 plugin=plugin_name,
             ) from exc
 
-    def _collect(self, hook: str, registry: Registry[T], item_type: type[T], key: str) -> None:
+    def _collect(
+        self,
+        hook: str,
+        registry: Registry[T],
+        item_type: type[T],
+        key: str,
+        *,
+        also: Callable[[T, str], None] | None = None,
+    ) -> None:
         factory = f"evalrules.{_FACTORIES[item_type]}"
         caller = getattr(self._pm.hook, hook)
         for impl in caller.get_hookimpls():
@@ -318,6 +340,12 @@ class Engine:
                 if isinstance(item, RuleKind):
                     _refuse_broken_kind(item, name)
                 registry.add(getattr(item, key), item, name)
+                if also is not None:
+                    also(item, name)
+
+    def _add_suffixes(self, reader: FactsReader, origin: str) -> None:
+        for suffix in reader.suffixes:
+            self._facts_suffixes.add(suffix, reader, origin)
 
     def plugins(self) -> list[PluginInfo]:
         """Registered plugins: builtins first, then the others sorted by name."""
@@ -461,6 +489,25 @@ class Engine:
         from evalrules._facts._schema import facts_template
 
         return facts_template(rubric, {r.name: r.item for r in self.fact_types})
+
+    # --------------------------------------------------------------------------- facts
+
+    def load_facts(self, path: str | Path) -> FactsDocument:
+        """Read a facts file with the installed reader its suffix or its content chooses.
+
+        The reader whose suffix ends the file name reads it (the longest suffix wins, so
+        ``.facts.txt`` beats ``.txt``); when no reader claims the suffix, or there is none
+        (``/dev/stdin``), the one reader whose ``sniff`` recognises the content does: a JSON
+        object for ``json``, a YAML mapping for ``yaml``. Files are read whole, up to 2 MiB.
+
+        Raises:
+            FactsError: if the file is missing, a folder or unreadable; if no installed
+                reader, or more than one, recognises it (listing the installed readers and
+                their suffixes); or listing every problem the reader finds in it.
+            PluginError: if a reader raises anything but a ``FactsError``, or returns
+                something other than a document or a mapping.
+        """
+        return read_facts(path, [(r.item, r.origin) for r in self.facts_readers])
 
     # ---------------------------------------------------------------------- evaluation
 

@@ -8,6 +8,8 @@ It uses only the public API, as a third party would, and implements every hook:
 * a fact type, ``permille``: a number from 0 to 1000 (‰);
 * a cross check, ``sum_at_most``: two facts add up to at most a third;
 * a renderer, ``csv``: one row per indicator;
+* a facts reader, ``flat-json``: a JSON object of dotted paths (``.flat.json``, chosen over
+  the builtin ``.json`` by its longer suffix);
 * a scorecard wrapper that fills in the entity's name from its administrative code, for this
   plugin's rubrics only.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Generator, Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +30,7 @@ import evalrules
 from evalrules import (
     CrossCheckKind,
     DescribeContext,
+    FactsReader,
     FactType,
     Renderer,
     RenderOptions,
@@ -38,16 +42,19 @@ from evalrules import (
     Text,
     hookimpl,
 )
+from evalrules.errors import FactsError, FactsProblem
 
 __all__ = [
     "ENTITY_NAMES",
     "FAMILY",
+    "FLAT_JSON",
     "PERMILLE",
     "RATIO_BAND",
     "SUM_AT_MOST",
     "evalrules_modify_scorecard",
     "evalrules_register_cross_checks",
     "evalrules_register_fact_types",
+    "evalrules_register_facts_readers",
     "evalrules_register_renderers",
     "evalrules_register_rubrics",
     "evalrules_register_rule_kinds",
@@ -212,6 +219,44 @@ CSV: Renderer = evalrules.renderer(
 )
 
 
+def _flat_problem(zh: str, en: str, path: str = "<document>") -> FactsError:
+    return FactsError([FactsProblem(path, "flat-json", zh, en)])
+
+
+def _read_flat_json(data: bytes, source: str) -> dict[Any, Any]:
+    """``{"facts.party.branches": 19, "entity.id": "990101"}`` → a facts document."""
+    try:
+        flat = json.loads(data.decode("utf-8"), parse_float=Decimal)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _flat_problem("不是有效的 JSON", f"not valid JSON: {exc}") from None
+    if not isinstance(flat, dict):
+        raise _flat_problem("应为 JSON 对象", "must be a JSON object")
+    document: dict[Any, Any] = {}
+    problems = []
+    for key, value in flat.items():
+        *parents, last = [int(p) if p.isdigit() else p for p in key.split(".")]
+        level = document
+        for part in parents:
+            level = level.setdefault(part, {})
+            if not isinstance(level, dict):
+                break
+        if not isinstance(level, dict) or isinstance(level.get(last), dict):
+            problems.append(FactsProblem(key, "flat-json", "路径与其他键冲突", "path clashes"))
+            continue
+        level[last] = value
+    if problems:
+        raise FactsError(problems)
+    return document
+
+
+FLAT_JSON: FactsReader = evalrules.facts_reader(
+    "flat-json",
+    suffixes=[".flat.json"],
+    read=_read_flat_json,
+    description=Text("以点分路径为键的 JSON 对象", "A JSON object keyed by dotted paths"),
+)
+
+
 # ---------------------------------------------------------------------------------- hooks
 
 
@@ -249,6 +294,12 @@ def evalrules_register_cross_checks() -> list[CrossCheckKind]:
 def evalrules_register_renderers() -> list[Renderer]:
     """Register ``csv``."""
     return [CSV]
+
+
+@hookimpl
+def evalrules_register_facts_readers() -> list[FactsReader]:
+    """Register ``flat-json``."""
+    return [FLAT_JSON]
 
 
 @hookimpl(wrapper=True)

@@ -1,0 +1,324 @@
+"""Facts readers from a plugin: the throwaway ``evalrules-toyio`` and the sample's.
+
+The toy reader reads a ``.facts.txt`` format through the public hook; it is tested registered
+in-process and through fake entry points (where the module function
+:func:`evalrules.load_facts` sees it too).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import evalrules
+import evalrules_panjin
+from evalrules import Text, facts_reader, hookimpl
+from evalrules.errors import FactsError, PluginError, PluginLoadError, RegistryConflictError
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
+
+
+@pytest.fixture
+def toyio(load_plugin) -> ModuleType:
+    """The toy input/output plugin module, imported in-process."""
+    return load_plugin("evalrules-toyio")
+
+
+@pytest.fixture
+def toy_engine(toyio) -> evalrules.Engine:
+    return evalrules.Engine(plugins=[evalrules_panjin, toyio], autoload=False)
+
+
+@pytest.fixture
+def toy_file(toyio, example, tmp_path) -> Path:
+    """The 双台子区 example written in the toy format."""
+    path = tmp_path / "shuangtaizi.facts.txt"
+    path.write_text(toyio.dump(example), encoding="utf-8")
+    return path
+
+
+def _readers_plugin(*readers: evalrules.FactsReader) -> object:
+    class Plugin:
+        __name__ = "readers_" + "_".join(r.name.replace("-", "_") for r in readers)
+
+        @hookimpl
+        def evalrules_register_facts_readers(self):
+            return list(readers)
+
+    return Plugin()
+
+
+def _reader(name, *, suffixes=(), sniff=None, read=None) -> evalrules.FactsReader:
+    return facts_reader(
+        name,
+        suffixes=list(suffixes),
+        sniff=sniff,
+        read=read or (lambda data, source: {"facts": {"name": name}}),
+        description=Text(name, name),
+    )
+
+
+def _problem(caught: pytest.ExceptionInfo[FactsError]):
+    (problem,) = caught.value.problems
+    return problem
+
+
+# ------------------------------------------------------------------------- registration
+
+
+def test_evalrules_register_facts_readers_builtins_register_through_the_hook():
+    engine = evalrules.Engine(autoload=False)
+    assert engine.facts_readers.names() == ("json", "yaml")
+    assert engine.facts_readers.by_origin("evalrules.facts") == ("json", "yaml")
+    assert engine.facts_readers.get("yaml").suffixes == (".yaml", ".yml")
+    (info,) = [p for p in engine.plugins() if p.name == "evalrules.facts"]
+    assert "evalrules_register_facts_readers" in info.hooks
+
+
+def test_evalrules_register_facts_readers_toy_reader_reads_its_suffix(
+    toy_engine, toy_file, example
+):
+    assert toy_engine.facts_readers.origin("toy") == "evalrules_toyio"
+    doc = toy_engine.load_facts(toy_file)
+    assert doc == example  # facts, entity, rubric and claimed scores, all exact
+    assert doc.source == str(toy_file)
+    card = toy_engine.evaluate("panjin-county/2023", doc)
+    assert card == toy_engine.evaluate("panjin-county/2023", example)
+
+
+def test_evalrules_register_facts_readers_problems_name_their_lines(toy_engine, tmp_path):
+    path = tmp_path / "bad.facts.txt"
+    path.write_text(
+        '# toy facts\nrubric = "panjin-county/2023"\nno equals sign\nfacts.a = [1,\nfacts.b = 2\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(FactsError) as caught:
+        toy_engine.load_facts(path)
+    assert caught.value.source == str(path)
+    assert [(p.path, p.code) for p in caught.value.problems] == [
+        ("line 3", "toy-syntax"),
+        ("line 4", "toy-value"),
+    ]
+
+
+def test_evalrules_register_facts_readers_without_the_plugin_the_suffix_is_unknown(
+    engine, toy_file
+):
+    # `.txt` is no builtin's suffix, and the toy content is neither YAML nor JSON.
+    with pytest.raises(FactsError) as caught:
+        engine.load_facts(toy_file)
+    problem = _problem(caught)
+    assert problem.code == "unknown-format"
+    assert "json (.json, content); yaml (.yaml, .yml, content)" in problem.message_en
+    assert "no reader claims the suffix .txt" in problem.message_en
+    assert "已安装的读取器" in problem.message_zh
+
+
+def test_evalrules_register_facts_readers_longest_suffix_wins(toyio, toy_file, example, tmp_path):
+    plain = _reader("plain-text", suffixes=[".txt"], read=lambda data, source: {"facts": {}})
+    engine = evalrules.Engine(plugins=[toyio, _readers_plugin(plain)], autoload=False)
+    assert engine.load_facts(toy_file) == example
+    notes = tmp_path / "notes.TXT"  # suffixes match whatever the case
+    notes.write_text("anything", encoding="utf-8")
+    assert engine.load_facts(notes).facts == {}
+
+
+def _flat(prefix: str, value) -> dict:
+    if isinstance(value, dict):
+        out = {}
+        for key, inner in value.items():
+            out.update(_flat(f"{prefix}.{key}", inner))
+        return out
+    return {prefix: value}
+
+
+def test_evalrules_register_facts_readers_sample_flat_json_beats_the_builtin_json(
+    sample, sample_facts, tmp_path
+):
+    engine = evalrules.Engine(plugins=[evalrules_panjin, sample], autoload=False)
+    doc = engine.load_facts(sample_facts)
+    flat = {"rubric": doc.rubric, "entity.id": doc.entity.id, **_flat("facts", dict(doc.facts))}
+    path = tmp_path / "sample.flat.json"
+    # Decimals written through their shortest float repr read back equal (28.67 → 28.67).
+    path.write_text(json.dumps(flat, default=float), encoding="utf-8")
+    assert engine.facts_readers.origin("flat-json") == "evalrules_sample"
+    assert engine.load_facts(path) == doc
+    # Without the plugin, the builtin JSON reader takes it, and finds no `facts:`.
+    with pytest.raises(FactsError) as caught:
+        evalrules.Engine(autoload=False).load_facts(path)
+    assert "facts" in {p.path for p in caught.value.problems}
+
+
+@pytest.mark.parametrize("name", ["facts", "facts.data", "stdin"])
+def test_evalrules_register_facts_readers_content_chooses_without_a_known_suffix(
+    toy_engine, toyio, example, tmp_path, name
+):
+    path = tmp_path / name
+    path.write_text(toyio.dump(example), encoding="utf-8")
+    assert toy_engine.load_facts(path) == example
+
+
+def test_evalrules_register_facts_readers_two_sniffs_are_ambiguous(toyio, toy_file, tmp_path):
+    greedy = _reader("greedy", suffixes=[".greedy"], sniff=lambda data: True)
+    engine = evalrules.Engine(plugins=[toyio, _readers_plugin(greedy)], autoload=False)
+    path = tmp_path / "facts"
+    path.write_bytes(toy_file.read_bytes())
+    with pytest.raises(FactsError) as caught:
+        engine.load_facts(path)
+    problem = _problem(caught)
+    assert problem.code == "ambiguous-format"
+    assert "greedy (plugin readers_greedy)" in problem.message_en
+    assert "toy (plugin evalrules_toyio)" in problem.message_en
+    assert ".facts.txt" in problem.message_en
+    # A suffix still decides.
+    assert engine.load_facts(toy_file).rubric == "panjin-county/2023"
+
+
+def test_evalrules_register_facts_readers_a_suffix_taken_twice_names_both_plugins():
+    thief = _reader("yaml-too", suffixes=[".yml"])
+    with pytest.raises(RegistryConflictError) as caught:
+        evalrules.Engine(plugins=[_readers_plugin(thief)], autoload=False)
+    error = caught.value
+    assert (error.kind, error.name) == ("facts file suffix", ".yml")
+    assert (error.first, error.second) == ("evalrules.facts", "readers_yaml_too")
+    assert "evalrules.facts" in str(error)
+    assert "readers_yaml_too" in str(error)
+
+
+def test_evalrules_register_facts_readers_a_name_taken_twice_names_both_plugins():
+    with pytest.raises(RegistryConflictError) as caught:
+        evalrules.Engine(
+            plugins=[_readers_plugin(_reader("json", suffixes=[".js"]))], autoload=False
+        )
+    assert (caught.value.kind, caught.value.name) == ("facts reader", "json")
+    assert caught.value.first == "evalrules.facts"
+
+
+def test_evalrules_register_facts_readers_items_must_come_from_the_factory():
+    class Plugin:
+        @hookimpl
+        def evalrules_register_facts_readers(self):
+            return [{"name": "csv"}]
+
+    with pytest.raises(PluginLoadError, match=r"evalrules\.facts_reader\(\)"):
+        evalrules.Engine(plugins=[Plugin()], autoload=False)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"name": "Excel"}, "lower-case"),
+        ({"suffixes": ".xlsx"}, "not a string"),
+        ({"suffixes": ["xlsx"]}, "must start with a dot"),
+        ({"suffixes": [".xlsx", ".XLSX"]}, "twice"),
+        ({"suffixes": []}, "suffixes, a sniff, or both"),
+    ],
+)
+def test_the_facts_reader_factory_refuses_malformed_readers(kwargs, needle):
+    arguments = {
+        "name": "xlsx",
+        "suffixes": [".xlsx"],
+        "read": lambda data, source: {},
+        "description": Text("x", "x"),
+        **kwargs,
+    }
+    with pytest.raises(ValueError, match=needle):
+        facts_reader(**arguments)
+
+
+def test_facts_reader_suffixes_are_kept_in_lower_case():
+    reader = _reader("xlsx", suffixes=[".XLSX"])
+    assert reader.suffixes == (".xlsx",)
+
+
+# ------------------------------------------------------------------- broken readers
+
+
+def _boom(data, source):
+    raise KeyError("sheet1")
+
+
+@pytest.mark.parametrize(
+    ("reader", "needle"),
+    [
+        (_reader("boom", suffixes=[".boom"], read=_boom), "raised KeyError reading"),
+        (_reader("listy", suffixes=[".boom"], read=lambda d, s: [1]), "returned list"),
+    ],
+)
+def test_a_reader_that_breaks_is_a_plugin_error(tmp_path, reader, needle):
+    engine = evalrules.Engine(plugins=[_readers_plugin(reader)], autoload=False)
+    path = tmp_path / "facts.boom"
+    path.write_text("x", encoding="utf-8")
+    with pytest.raises(PluginError, match=needle) as caught:
+        engine.load_facts(path)
+    assert caught.value.plugin == f"readers_{reader.name}"
+    assert not isinstance(caught.value, FactsError)
+
+
+def test_a_sniff_that_raises_is_a_plugin_error(tmp_path):
+    def sniff(data):
+        raise IndexError("too short")
+
+    engine = evalrules.Engine(
+        plugins=[_readers_plugin(_reader("fragile", sniff=sniff))], autoload=False
+    )
+    path = tmp_path / "facts"
+    path.write_text("evalrules: facts/1\n", encoding="utf-8")
+    with pytest.raises(PluginError, match="raised IndexError while sniffing") as caught:
+        engine.load_facts(path)
+    assert caught.value.plugin == "readers_fragile"
+
+
+def test_a_reader_may_return_a_document(tmp_path, example):
+    engine = evalrules.Engine(
+        plugins=[_readers_plugin(_reader("doc", suffixes=[".doc"], read=lambda d, s: example))],
+        autoload=False,
+    )
+    path = tmp_path / "facts.doc"
+    path.write_bytes(b"")
+    doc = engine.load_facts(path)
+    assert doc == example
+    assert doc.source == str(EXAMPLE)  # the reader's own source is kept
+
+
+# ------------------------------------------------------------------- the file itself
+
+
+def test_a_folder_is_a_facts_error(engine, tmp_path):
+    with pytest.raises(FactsError) as caught:
+        engine.load_facts(tmp_path)
+    problem = _problem(caught)
+    assert problem.code == "unreadable"
+    assert "is a directory" in problem.message_en
+    assert "目录" in problem.message_zh
+
+
+def test_binary_content_without_a_suffix_lists_the_readers(toy_engine, tmp_path):
+    path = tmp_path / "upload"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)))
+    with pytest.raises(FactsError) as caught:
+        toy_engine.load_facts(path)
+    problem = _problem(caught)
+    assert problem.code == "unknown-format"
+    assert "the file name has no suffix" in problem.message_en
+    assert "binary data, not text" in problem.message_en
+    assert "二进制" in problem.message_zh
+    for listing in ("json (.json, content)", "toy (.facts.txt, content)", "yaml (.yaml, .yml"):
+        assert listing in problem.message_en
+
+
+# --------------------------------------------------------------- fake entry points
+
+
+def test_evalrules_register_facts_readers_through_entry_points(
+    fake_dist, installed, toy_file, example
+):
+    installed([fake_dist("evalrules-toyio"), fake_dist("panjin")])
+    engine = evalrules.Engine()
+    assert engine.facts_readers.origin("toy") == "evalrules-toyio[toyio]"
+    # The module function reads with the default engine, so it sees installed readers too.
+    assert evalrules.load_facts(toy_file) == example
