@@ -1,7 +1,8 @@
 """The ``evalrules`` command: list, explain, check and evaluate rubrics from a terminal.
 
 Results go to standard output (or to ``-o FILE``, written atomically); errors go to standard
-error, in Chinese and English, listing every problem with its location.
+error, in Chinese and English, listing every problem with its location. A binary format (a
+renderer declared ``binary=True``) goes into a file or a pipe, never onto a terminal.
 
 Exit codes:
 
@@ -173,19 +174,21 @@ def _engine(ctx: click.Context) -> Engine:
     return cast(Engine, engine)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder.
+def _write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8, or bytes) to ``path`` through a temporary file in
+    the same folder.
 
-    A reader never sees a half-written file, and a failure leaves no file behind: the text
-    is complete before :func:`os.replace` moves it into place.
+    A reader never sees a half-written file, and a failure leaves no file behind: the
+    content is complete before :func:`os.replace` moves it into place.
     """
     directory = path.parent
     if not directory.is_dir():
         raise CommandError(f"{path}: 目录 {directory} 不存在 / folder {directory} does not exist")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         # mkstemp makes the file private (0600); a report should get the usual permissions.
         umask = os.umask(0)
         os.umask(umask)
@@ -197,11 +200,19 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
+def _emit(content: str | bytes, output: Path | None, *, color: bool = False) -> None:
     if output is None:
-        click.echo(text, nl=False, color=color)
+        # click writes bytes to the binary buffer of standard output, untouched.
+        click.echo(content, nl=False, color=color)
     else:
-        _write_atomic(output, text)
+        _write_atomic(output, content)
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except ValueError:  # closed
+        return False
 
 
 def _use_color(choice: bool | None, output: Path | None) -> bool:
@@ -217,12 +228,21 @@ def _load_rubric(ctx: click.Context, ref: str) -> Rubric:
     return _engine(ctx).load_rubric(ref)
 
 
-def _check_format(engine: Engine, fmt: str) -> None:
+def _check_format(engine: Engine, fmt: str, output: Path | None) -> None:
+    """The format exists, and binary output has somewhere to go: checked before any work."""
     if fmt not in engine.renderers:
         raise click.BadParameter(
             f"没有输出格式 {fmt!r} / no renderer {fmt!r} "
             f"(已安装 / installed: {', '.join(engine.renderers.names())})",
             param_hint="'--format'",
+        )
+    renderer = engine.renderers.get(fmt)
+    if renderer.binary and output is None and _stdout_is_terminal():
+        raise CommandError(
+            f"输出格式 {fmt} 是二进制数据({renderer.media_type}),不能显示在终端上:请用 "
+            f"-o FILE{renderer.suffix} 写入文件,或重定向到文件或管道 / the {fmt} format is "
+            f"binary ({renderer.media_type}) and is not written to a terminal: pass "
+            f"-o FILE{renderer.suffix}, or redirect standard output into a file or a pipe"
         )
 
 
@@ -669,7 +689,7 @@ def evaluate(
     that differ.
     """
     engine = _engine(ctx)
-    _check_format(engine, fmt)
+    _check_format(engine, fmt, output)
     doc: FactsDocument = engine.load_facts(facts)
     ref = rubric_ref or doc.rubric
     if not ref:
@@ -686,8 +706,8 @@ def evaluate(
     rubric = engine.load_rubric(_relative_to(facts, ref) if not rubric_ref else ref)
     card = engine.compile(rubric).evaluate(doc, partial=partial)
     use_color = _use_color(color, output)
-    text = engine.render(card, fmt, lang=lang, color=use_color, rubric=rubric)
-    _emit(text, output, color=use_color)
+    content = engine.render(card, fmt, lang=lang, color=use_color, rubric=rubric)
+    _emit(content, output, color=use_color)
     if fail_under is not None and card.total < fail_under:
         click.echo(
             f"evalrules: 总分 {plain(card.total)} 低于 --fail-under {plain(fail_under)} / "
@@ -746,7 +766,7 @@ def render(
     descriptions appear in the evidence, as in `evaluate`.
     """
     engine = _engine(ctx)
-    _check_format(engine, fmt)
+    _check_format(engine, fmt, output)
     card = _read_scorecard(scorecard)
     use_color = _use_color(color, output)
     rubric = _rubric_for_card(engine, card)

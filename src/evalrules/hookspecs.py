@@ -197,8 +197,12 @@ def evalrules_register_renderers() -> list[Renderer]:
 
     Returns:
         A list of :func:`evalrules.renderer` items, each with a format name, a media type,
-        a file suffix and a function ``render(scorecard, options) -> str``. The core's own
-        formats are registered through this hook.
+        a file suffix and a function ``render(scorecard, options)``. A renderer returns
+        ``str``, or ``bytes`` when it is declared with ``binary=True`` (a spreadsheet, a
+        PDF); :meth:`evalrules.Engine.render` refuses the other type with a
+        :class:`~evalrules.errors.PluginError` naming the plugin. The command line writes
+        binary output into a file (``-o``, atomically) or a pipe, never onto a terminal. The
+        core's own formats, all text, are registered through this hook.
 
     Order:
         Every implementation is called once, when the engine is built; a format name
@@ -206,11 +210,14 @@ def evalrules_register_renderers() -> list[Renderer]:
         plugins.
 
     Example:
-        A plugin adding one format::
+        A plugin adding a text format and a binary one::
 
             @hookimpl
             def evalrules_register_renderers():
-                return [evalrules.renderer("csv", media_type="text/csv", render=...)]
+                return [
+                    evalrules.renderer("csv", media_type="text/csv", render=...),
+                    evalrules.renderer("xlsx", suffix=".xlsx", binary=True, render=...),
+                ]
 
     Since: 0.1
     """

@@ -1,13 +1,18 @@
-"""Facts readers from a plugin: the throwaway ``evalrules-toyio`` and the sample's.
+"""Facts readers and binary renderers from a plugin: the throwaway ``evalrules-toyio``.
 
-The toy reader reads a ``.facts.txt`` format through the public hook; it is tested registered
-in-process and through fake entry points (where the module function
-:func:`evalrules.load_facts` sees it too).
+Its reader reads a toy ``.facts.txt`` format; its renderer ``toy-card`` returns bytes. Both go
+through the public hooks, and are tested registered in-process, through fake entry points
+(where the module function :func:`evalrules.load_facts` sees them too), and really installed
+into a temporary folder and run by the ``evalrules`` command, into a pipe, a file and a
+terminal.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -15,7 +20,7 @@ import pytest
 
 import evalrules
 import evalrules_panjin
-from evalrules import Text, facts_reader, hookimpl
+from evalrules import Text, facts_reader, hookimpl, renderer
 from evalrules.errors import FactsError, PluginError, PluginLoadError, RegistryConflictError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -311,6 +316,52 @@ def test_binary_content_without_a_suffix_lists_the_readers(toy_engine, tmp_path)
         assert listing in problem.message_en
 
 
+# ----------------------------------------------------------------------- renderers
+
+
+def test_evalrules_register_renderers_a_binary_renderer_returns_bytes(toy_engine, toyio, example):
+    card = toy_engine.evaluate("panjin-county/2023", example)
+    assert toy_engine.renderers.get("toy-card").binary
+    assert not any(toy_engine.renderers.get(name).binary for name in ("table", "json", "html"))
+    data = toy_engine.render(card, "toy-card", lang="en")
+    assert isinstance(data, bytes)
+    assert data.startswith(toyio.SIGNATURE)
+    assert f'"total": "{card.total}"'.encode("utf-16-le") in data
+    assert isinstance(toy_engine.render(card, "json"), str)
+
+
+@pytest.mark.parametrize(
+    ("binary", "output", "needle"),
+    [
+        (False, b"bytes", "returned bytes, but it is declared text"),
+        (True, "text", "returned str, but it is declared binary=True"),
+    ],
+)
+def test_evalrules_register_renderers_output_must_match_its_declaration(
+    example, binary, output, needle
+):
+    liar = renderer(
+        "liar",
+        description=Text("说谎", "Liar"),
+        media_type="application/octet-stream",
+        suffix=".bin",
+        render=lambda card, options: output,
+        binary=binary,
+    )
+
+    class Plugin:
+        @hookimpl
+        def evalrules_register_renderers(self):
+            return [liar]
+
+    engine = evalrules.Engine(plugins=[evalrules_panjin, Plugin()], autoload=False)
+    card = engine.evaluate("panjin-county/2023", example)
+    with pytest.raises(PluginError, match=needle) as caught:
+        engine.render(card, "liar")
+    assert caught.value.plugin is not None
+    assert "Plugin" in caught.value.plugin
+
+
 # --------------------------------------------------------------- fake entry points
 
 
@@ -320,5 +371,84 @@ def test_evalrules_register_facts_readers_through_entry_points(
     installed([fake_dist("evalrules-toyio"), fake_dist("panjin")])
     engine = evalrules.Engine()
     assert engine.facts_readers.origin("toy") == "evalrules-toyio[toyio]"
+    assert engine.renderers.origin("toy-card") == "evalrules-toyio[toyio]"
     # The module function reads with the default engine, so it sees installed readers too.
     assert evalrules.load_facts(toy_file) == example
+
+
+# ---------------------------------------------------------------- really installed
+
+
+@pytest.fixture(scope="module")
+def toyio_site(tmp_path_factory) -> Path:
+    """The toy plugin's wheel, built and installed alone into a temporary folder."""
+    tmp = tmp_path_factory.mktemp("toyio")
+    wheels, site = tmp / "wheels", tmp / "site"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "-q"]
+    project = Path(__file__).parent / "dists" / "evalrules-toyio"
+    build = ["wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(wheels)]
+    done = subprocess.run([*pip, *build, str(project)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (wheel,) = wheels.glob("*.whl")
+    install = ["install", "--no-deps", "--no-index", "--target", str(site), str(wheel)]
+    done = subprocess.run([*pip, *install], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site
+
+
+def _evalrules(site: Path, *args: object, **kwargs) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVALRULES_")}
+    env["PYTHONPATH"] = str(site)
+    script = Path(sys.executable).parent / "evalrules"
+    return subprocess.run(
+        [str(script), *map(str, args)], env=env, check=False, stderr=subprocess.PIPE, **kwargs
+    )
+
+
+@pytest.mark.slow
+def test_installed_reader_and_binary_renderer_through_the_command(
+    toyio_site, toy_file, toy_engine, example, tmp_path
+):
+    expected = toy_engine.render(toy_engine.evaluate("panjin-county/2023", example), "toy-card")
+
+    piped = _evalrules(
+        toyio_site, "evaluate", toy_file, "--format", "toy-card", stdout=subprocess.PIPE
+    )
+    assert piped.returncode == 0, piped.stderr.decode()
+    assert piped.stdout == expected  # into a pipe, byte for byte
+
+    target = tmp_path / "card.toy"
+    written = _evalrules(toyio_site, "evaluate", toy_file, "--format", "toy-card", "-o", target)
+    assert written.returncode == 0, written.stderr.decode()
+    assert target.read_bytes() == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["card.toy", toy_file.name])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_installed_binary_renderer_refuses_a_terminal(toyio_site, toy_file):
+    leader, follower = os.openpty()
+    try:
+        done = _evalrules(toyio_site, "evaluate", toy_file, "--format", "toy-card", stdout=follower)
+        os.close(follower)
+        follower = -1
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal is closed once the command has ended
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(leader)
+        if follower != -1:
+            os.close(follower)
+    stderr = done.stderr.decode("utf-8")
+    assert done.returncode == 2, stderr
+    assert "is not written to a terminal" in stderr
+    assert "-o FILE.toy" in stderr
+    assert "二进制" in stderr
+    assert "Traceback" not in stderr
+    assert shown == b""  # nothing reached the terminal

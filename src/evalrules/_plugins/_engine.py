@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 import attrs
 import pluggy
@@ -65,6 +65,9 @@ _FACTORIES: Mapping[type, str] = {
     CrossCheckKind: "cross_check_kind",
     FactsReader: "facts_reader",
 }
+
+#: The builtin formats, all text: a plugin cannot take their names, so they type as ``str``.
+TextFormat = Literal["table", "json", "markdown", "html"]
 
 
 def _plugin_name(plugin: object, index: int) -> str:
@@ -168,7 +171,7 @@ class PluginInfo:
 
 class Engine:
     """Loads plugins, holds the registries, loads and compiles rubrics, reads and evaluates
-    facts.
+    facts, renders scorecards.
 
     Building an engine is the only thing that imports plugins; ``import evalrules`` does not.
     Plugins are registered in a fixed order: the core's own, then ``plugins`` in the order
@@ -535,6 +538,28 @@ class Engine:
             compiled = self.compile(self.load_rubric(rubric))
         return compiled.evaluate(facts, entity=entity, claimed=claimed, partial=partial)
 
+    @overload
+    def render(
+        self,
+        scorecard: Scorecard,
+        format: TextFormat = "table",
+        *,
+        lang: str = "zh",
+        color: bool = False,
+        rubric: Rubric | None = None,
+    ) -> str: ...
+
+    @overload
+    def render(
+        self,
+        scorecard: Scorecard,
+        format: str,
+        *,
+        lang: str = "zh",
+        color: bool = False,
+        rubric: Rubric | None = None,
+    ) -> str | bytes: ...
+
     def render(
         self,
         scorecard: Scorecard,
@@ -543,15 +568,35 @@ class Engine:
         lang: str = "zh",
         color: bool = False,
         rubric: Rubric | None = None,
-    ) -> str:
+    ) -> str | bytes:
         """Render a scorecard with a registered renderer.
+
+        A :class:`~evalrules.Renderer` declared ``binary`` returns bytes; the others, the
+        builtin formats among them (and typed so), return text.
+
+        Returns:
+            The rendered scorecard, text or bytes.
 
         Raises:
             LookupError: if no renderer has that name.
+            PluginError: if the renderer returns bytes when it declares text, or the other
+                way round.
         """
         if format not in self.renderers:
             raise LookupError(
                 f"no renderer {format!r} (installed: {', '.join(self.renderers.names())})"
             )
         options = RenderOptions(lang=lang, color=color, rubric=rubric)
-        return self.renderers.get(format).render(scorecard, options)
+        renderer = self.renderers.get(format)
+        result = renderer.render(scorecard, options)
+        expected = bytes if renderer.binary else str
+        if not isinstance(result, expected):
+            origin = self.renderers.origin(format)
+            declared = "binary=True" if renderer.binary else "text (binary=False)"
+            raise PluginError(
+                f"插件 {origin} 的输出格式 {format} 返回了 {type(result).__name__} / plugin "
+                f"{origin}: renderer {format!r} returned {type(result).__name__}, but it is "
+                f"declared {declared} and must return {expected.__name__}",
+                plugin=origin,
+            )
+        return result

@@ -1,11 +1,12 @@
-"""Renderers: a scorecard is data; these turn it into text for people and programs.
+"""Renderers: a scorecard is data; these turn it into text (or bytes) for people and programs.
 
 The builtin renderers (``table``, ``json``, ``markdown``, ``html``) register through
 ``evalrules_register_renderers`` like any plugin's. Every word around the data comes from
 one label table in Chinese and English (:mod:`._labels`); every piece of text that comes
 from a rubric or a facts document is escaped for the output format; and the output depends
 on nothing but the scorecard and the options (no clock, no locale), so the same input always
-gives the same bytes.
+gives the same bytes. A plugin's renderer may produce bytes instead of text (a spreadsheet, a
+PDF) by declaring ``binary=True``.
 """
 
 from __future__ import annotations
@@ -46,14 +47,17 @@ class Renderer:
         description: What it produces.
         media_type: MIME type of the output.
         suffix: File suffix for the output (``.html``).
-        render: ``render(scorecard, options) -> str``.
+        render: ``render(scorecard, options)``: ``str``, or ``bytes`` when ``binary``.
+        binary: The output is bytes, not text: the command line writes it into a file or
+            a pipe, never onto a terminal.
     """
 
     name: str
     description: Text
     media_type: str
     suffix: str
-    render: Callable[[Scorecard, RenderOptions], str]
+    render: Callable[[Scorecard, RenderOptions], str | bytes]
+    binary: bool = False
 
 
 def renderer(
@@ -62,10 +66,21 @@ def renderer(
     description: Text,
     media_type: str,
     suffix: str,
-    render: Callable[[Scorecard, RenderOptions], str],
+    render: Callable[[Scorecard, RenderOptions], str | bytes],
+    binary: bool = False,
 ) -> Renderer:
-    """Build a :class:`Renderer` for a plugin's ``evalrules_register_renderers`` hook."""
-    return Renderer(name, description, media_type, suffix, render)
+    """Build a :class:`Renderer` for a plugin's ``evalrules_register_renderers`` hook.
+
+    Args:
+        name: The format name.
+        description: What it produces.
+        media_type: MIME type of the output (``text/csv``).
+        suffix: File suffix for the output (``.csv``).
+        render: ``render(scorecard, options)`` returning ``str``, or ``bytes`` when
+            ``binary``.
+        binary: Declare that ``render`` returns ``bytes``.
+    """
+    return Renderer(name, description, media_type, suffix, render, binary)
 
 
 def _render_json(card: Scorecard, options: RenderOptions) -> str:

@@ -1,8 +1,10 @@
-"""A toy input/output plugin: a facts reader, through the public hooks.
+"""A toy input/output plugin: a facts reader and a binary renderer, through the public hooks.
 
 The facts format, ``.facts.txt``, is one ``key = JSON value`` per line under a first line
 ``# toy facts``; keys are dotted paths into the facts document (``facts.party.branches``,
 ``entity.id``), digits become year keys, and ``claimed.CODE`` is the claimed score of CODE.
+The renderer ``toy-card`` writes bytes that are not text: a binary signature, then the total
+and grade as UTF-16.
 """
 
 from __future__ import annotations
@@ -13,20 +15,26 @@ from decimal import Decimal
 from typing import Any
 
 import evalrules
-from evalrules import FactsDocument, FactsReader, Text, hookimpl
+from evalrules import FactsDocument, FactsReader, Renderer, RenderOptions, Scorecard, Text, hookimpl
 from evalrules.errors import FactsError, FactsProblem
 
 __all__ = [
     "HEADER",
+    "SIGNATURE",
+    "TOY_CARD",
     "TOY_READER",
     "dump",
     "evalrules_register_facts_readers",
+    "evalrules_register_renderers",
     "read",
+    "render",
     "sniff",
 ]
 
 #: The first line of every toy facts file.
 HEADER = "# toy facts"
+#: The first bytes of every toy card (a PNG-like signature: not UTF-8, with a NUL).
+SIGNATURE = b"\x89TOY\r\n\x1a\n\x00"
 
 
 def sniff(data: bytes) -> bool:
@@ -113,6 +121,12 @@ def dump(document: FactsDocument) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render(card: Scorecard, options: RenderOptions) -> bytes:
+    """The toy card: the signature, then the total and grade as UTF-16 JSON."""
+    body = {"total": str(card.total), "grade": card.grade.code, "lang": options.lang}
+    return SIGNATURE + json.dumps(body, sort_keys=True).encode("utf-16-le")
+
+
 TOY_READER: FactsReader = evalrules.facts_reader(
     "toy",
     suffixes=[".facts.txt"],
@@ -121,8 +135,23 @@ TOY_READER: FactsReader = evalrules.facts_reader(
     description=Text("玩具事实数据格式(测试用)", "Toy facts format (for tests)"),
 )
 
+TOY_CARD: Renderer = evalrules.renderer(
+    "toy-card",
+    description=Text("玩具二进制评分卡(测试用)", "Toy binary scorecard (for tests)"),
+    media_type="application/x-evalrules-toy",
+    suffix=".toy",
+    render=render,
+    binary=True,
+)
+
 
 @hookimpl
 def evalrules_register_facts_readers() -> list[FactsReader]:
     """Register the ``toy`` facts reader."""
     return [TOY_READER]
+
+
+@hookimpl
+def evalrules_register_renderers() -> list[Renderer]:
+    """Register the binary ``toy-card`` renderer."""
+    return [TOY_CARD]
