@@ -447,33 +447,42 @@ def test_a_total_word_inside_a_heading_annotation_is_no_total():
 # --------------------------------------------------------------------------- headings
 
 
-def test_seed_headings_found_with_levels():
+def test_seed_headings_found_with_their_numbering_styles():
     headings = [h for h in find_headings(normalise_report(seed_txt())) if h.annotated]
-    assert [h.level for h in headings].count(1) == 2
-    assert [h.level for h in headings].count(2) == 12
-    assert [h.level for h in headings].count(3) == 28  # 31 leaves less the three leaf indicators
+    styles = [h.style for h in headings]
+    assert styles.count("cn-paren") == 2
+    assert styles.count("arabic") == 12
+    assert styles.count("arabic-paren") == 28  # 31 leaves less the three leaf indicators
     assert len(headings) == 42
 
 
 @pytest.mark.parametrize(
-    ("line", "level", "number", "dotted"),
+    ("line", "style", "marker", "number", "dotted"),
     [
-        ("(一)党的领导与依法治教(63分,自评得分61.6分)", 1, 1, None),
-        ("二、政府保障与教育发展(37分,自评得分37分)", 1, 2, None),
-        ("十二、某项(1分,自评分1分)", 1, 12, None),
-        ("3.学生体质健康情况。(15分,自评分14分)", 2, 3, None),
-        ("12、义务教育均衡发展推进情况(6分,自评分6分)", 2, 12, None),
-        ("3学生体质健康情况。(15分,自评分14分)", 2, 3, None),  # dot dropped
-        ("(2)近视防控工作评分情况。(5分,自评分4.7分)", 3, 2, None),
-        ("(2近视防控工作评分情况。(5分,自评分4.7分)", 3, 2, None),  # bracket dropped
-        ("②近视防控工作评分情况。(5分,自评分4.7分)", 3, 2, None),
-        ("3.2 近视防控工作评分情况(5分,自评分4.7分)", 3, 2, "3.2"),
-        ("近视防控工作评分情况(5分,自评分4.7分)", None, None, None),
+        ("(一)党的领导与依法治教(63分,自评得分61.6分)", "cn-paren", "(一)", 1, None),
+        ("二、政府保障与教育发展(37分,自评得分37分)", "cn-comma", "二、", 2, None),
+        ("十二、某项(1分,自评分1分)", "cn-comma", "十二、", 12, None),
+        ("第三部分 某项(1分,自评分1分)", "part", "第三部分", 3, None),
+        ("3.学生体质健康情况。(15分,自评分14分)", "arabic", "3.", 3, None),
+        ("12、义务教育均衡发展推进情况(6分,自评分6分)", "arabic", "12、", 12, None),
+        ("3学生体质健康情况。(15分,自评分14分)", "arabic", "3", 3, None),  # dot dropped
+        ("(2)近视防控工作评分情况。(5分,自评分4.7分)", "arabic-paren", "(2)", 2, None),
+        ("(2近视防控工作评分情况。(5分,自评分4.7分)", "arabic-paren", "(2", 2, None),
+        ("2)近视防控工作评分情况。(5分,自评分4.7分)", "arabic-half", "2)", 2, None),
+        ("②近视防控工作评分情况。(5分,自评分4.7分)", "circled", "②", 2, None),
+        ("3.2 近视防控工作评分情况(5分,自评分4.7分)", "dotted", "3.2", 2, "3.2"),
+        ("3.2.1 近视防控(5分,自评分4.7分)", "dotted3", "3.2.1", 1, "3.2.1"),
+        ("近视防控工作评分情况(5分,自评分4.7分)", "none", None, None, None),
     ],
 )
-def test_numbering_markers(line, level, number, dotted):
+def test_numbering_markers(line, style, marker, number, dotted):
     (heading,) = find_headings(line)
-    assert (heading.level, heading.number, heading.dotted) == (level, number, dotted)
+    assert (heading.style, heading.marker, heading.number, heading.dotted) == (
+        style,
+        marker,
+        number,
+        dotted,
+    )
     assert heading.annotated
 
 
@@ -1087,7 +1096,11 @@ def test_restarted_item_numbering_maps_to_the_nth_child():
         "total": Decimal(4),
     }
     assert report.claim("1a").confidence == 0.5  # by number alone: the titles match nothing
-    assert report.problems == ()
+    # A mapping by position alone is never silent.
+    assert kinds(report) == [("by-number-only", "1a"), ("by-number-only", "1b")]
+    assert report.problems[0].line == 3
+    assert "1a" in report.problems[0].message_zh
+    assert "甲项工作" in report.problems[0].message_zh
 
 
 def test_the_fragment_merges_into_a_facts_document(seed_report):

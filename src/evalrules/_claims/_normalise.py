@@ -6,7 +6,9 @@ report then differs in ways that have nothing to do with its content:
 * traditional characters (a site converted it for a Hong Kong or Taiwan audience);
 * pinyin inserted after characters, ``區(qū)`` (a site annotated it for readers);
 * full-width letters, digits and punctuation, ``（５分，自评分４．８分）``;
-* stray zero-width characters, byte-order marks, CR/LF line endings, runs of blanks.
+* stray zero-width characters, byte-order marks, CR/LF line endings, runs of blanks;
+* page markers that a conversion left in the text, alone on a line (``- 3 -``, ``第3页 共12页``)
+  or in the middle of a sentence (``校园建筑— 3 —防坠楼``).
 
 :func:`normalise_report` removes these differences and nothing else. It does **not** repair
 mojibake (bytes decoded with the wrong code page): the damage is lossy, so any repair would be
@@ -44,6 +46,19 @@ _FOLD.update(
 # Characters that carry nothing and only break matching.
 _INVISIBLE = dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD))
 
+# Page markers: "- 3 -", "— 3 —", "-3-", "·3·", "第3页", "第 3 页 共 12 页", "第3页/共12页".
+_DASH = "[-—–~·•]"
+_PAGE_LINE = re.compile(
+    rf"{_DASH}{{1,2}}\s*\d{{1,4}}\s*{_DASH}{{1,2}}"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,,/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[,,/]?\s*第\s*\d{1,4}\s*页"
+)
+# In running text only the unmistakable forms: a number between long dashes, or between
+# hyphens set off by blanks ("- 3 -"), and "第3页 共12页" with both halves.
+_PAGE_INLINE = re.compile(
+    r"\s*(?:[—–]{1,2}\s*\d{1,4}\s*[—–]{1,2}|(?<![\w-])-\s+\d{1,4}\s+-(?![\w-])"
+    r"|第\s*\d{1,4}\s*页\s*[,,/]?\s*共\s*\d{1,4}\s*页)\s*"
+)
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
 _BLANKS = re.compile(r"[ \t\f\v]+")
 
@@ -111,7 +126,8 @@ def normalise_report(text: str) -> str:
     In order: Unicode NFC; line endings become ``\\n``; invisible characters are removed;
     full-width ASCII and ideographic spaces fold to half-width; pinyin annotations after
     characters are removed (``區(qū)`` → ``區``); traditional characters become simplified
-    (OpenCC ``t2s``); blanks inside a line collapse to one space and lines are stripped.
+    (OpenCC ``t2s``); blanks inside a line collapse to one space and lines are stripped;
+    page markers are removed (a line that is only a page marker becomes blank).
 
     The line count never changes. Mojibake and masked numbers (``xx``, ``*``) are kept as
     they are. Normalising twice gives the same text as normalising once.
@@ -127,4 +143,24 @@ def normalise_report(text: str) -> str:
     text = text.translate(_INVISIBLE).translate(_FOLD)
     text = _strip_pinyin(text)
     text = str(_converter().convert(text))
-    return "\n".join(_BLANKS.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(_clean_line(line) for line in text.split("\n"))
+
+
+def _clean_line(line: str) -> str:
+    """Collapse blanks, strip, and drop page markers from one line."""
+    line = _BLANKS.sub(" ", line).strip()
+    if _PAGE_LINE.fullmatch(line):
+        return ""
+    if "页" in line or "-" in line or "—" in line or "–" in line:
+        line = _PAGE_INLINE.sub(_rejoin, line).strip()
+    return line
+
+
+def _rejoin(match: re.Match[str]) -> str:
+    """Replace an inline page marker: nothing between characters, one blank between words."""
+    text = match.string
+    before = text[match.start() - 1] if match.start() > 0 else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
+        return " "
+    return ""

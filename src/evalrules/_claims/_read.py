@@ -1,44 +1,62 @@
-"""Mapping report headings onto a rubric's codes, and checking what was read.
+"""Mapping a report's headings onto a rubric's codes, and checking what was read.
 
-Two witnesses decide which code a heading belongs to:
+The report is first read on its own (:func:`~evalrules._claims.read_report`): a tree of
+scored headings with the report's own levels. Each report level is then matched to a rubric
+depth by the titles that match strongly (a report that scores only indicators and items has
+its level 1 at depth 2). Two witnesses then decide which code a heading belongs to:
 
 * **numbering**: ``(一)``/``(二)`` are the first and second first-level indicators; ``5.`` is
-  indicator ``5`` (or, when numbering restarts under a first-level indicator, its fifth
-  child); ``(2)`` under indicator ``3`` is ``3.2`` (or that indicator's second child);
-  ``3.2`` spells the code;
+  indicator ``5``; ``(2)`` under indicator ``9`` is ``9.2``; ``3.2`` spells the code. When the
+  numbering restarts under a parent whose codes are numbered otherwise (``1.``–``5.`` under
+  ``B`` for codes 8–12, or items coded ``1a``, ``1b``) the ``n``-th child is taken, by
+  position. A number that falls in a gap of the codes (``(2)`` under ``9`` when the rubric has
+  ``9.1`` and ``9.3``) points at nothing: the item was dropped, and taking the next one by
+  position would put the score on the wrong item;
 * **title**: :class:`difflib.SequenceMatcher` ratio between the heading's title and each
-  rubric title at the heading's level, both reduced to letters, digits and characters.
+  rubric title at the heading's depth, both reduced to letters, digits and characters.
 
 Confidence: 1.0 when both name the same code; ``0.9`` when the title is close to the
 numbered code though another title is a little closer; ``0.9 × ratio`` when only the title
 decides (no usable number); ``0.5`` when only the number decides (the title matches
 nothing); ``0.6 × ratio`` when a strong title overrides a disagreeing number; ``0.4`` when
-the number is kept against a weak disagreeing title. Every disagreement is reported as a
-``numbering-conflict`` problem.
+the number is kept against a weak disagreeing title. Nothing uncertain is silent: a
+disagreement is a ``numbering-conflict`` problem, a mapping by numbering alone a
+``by-number-only`` problem, a mapping by a weak title alone a ``weak-title`` problem, two
+headings on one code a ``duplicate``; headings mapped nowhere are listed as unmapped.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
-from evalrules._claims._normalise import normalise_report
-from evalrules._claims._parse import Heading, Reading, StatedTotal, find_headings, find_totals
-from evalrules._claims._report import Claim, ClaimProblem, ClaimsReport, UnmappedHeading
+from evalrules._claims._document import ReportDocument
+from evalrules._claims._messages import problem as _problem
+from evalrules._claims._parse import Heading
+from evalrules._claims._report import (
+    Claim,
+    ClaimProblem,
+    ClaimsReport,
+    ReportReading,
+    UnmappedHeading,
+)
+from evalrules._claims._tree import read_report
 from evalrules._points import plain
 from evalrules._rubric._model import Indicator, Rubric
-from evalrules._text import Text
 
-__all__ = ["read_claims"]
+__all__ = ["map_report", "read_claims"]
 
 #: A title at least this similar to a rubric title can map a heading.
 TITLE_MIN = 0.6
-#: A title at least this similar can override the numbering, and makes an unannotated
-#: numbered line a heading (below it, the line is prose such as a list of problems).
+#: A title at least this similar can override the numbering, and makes an unscored
+#: numbered line a heading (below it, the line is prose such as a list of problems). A
+#: heading mapped by its title alone with a ratio below this is a ``weak-title`` problem.
 TITLE_STRONG = 0.75
 #: How much closer the title must be to another code than to the numbered one to override.
 TITLE_MARGIN = 0.15
@@ -53,92 +71,7 @@ TITLE_OVER_NUMBER_FACTOR = 0.6
 NUMBER_OVER_TITLE = 0.4
 
 _NOT_WORD = re.compile(r"[\W_]+")
-
-# Message templates, kept apart from the problem kinds (see the house style).
-_MESSAGES: dict[str, Text] = {
-    "numbering-conflict": Text(
-        "第{line}行“{title}”按编号是 {by_number},按标题是 {by_title},采用 {chosen}",
-        "line {line}: “{title}” is {by_number} by its numbering but {by_title} by its title; "
-        "read as {chosen}",
-    ),
-    "duplicate": Text(
-        "{code} 出现两次:采用第{kept_line}行({expected} 分),舍弃第{line}行({found} 分)",
-        "{code} appears twice: kept line {kept_line} ({expected}), dropped line {line} ({found})",
-    ),
-    "missing": Text(
-        "报告中没有 {code}“{title}”(满分 {max} 分)的自评分",
-        "no claimed score for {code} “{title}” (max {max}) in the report",
-    ),
-    "missing-total": Text(
-        "报告中没有自评总分",
-        "the report states no claimed total",
-    ),
-    "unstated": Text(
-        "第{line}行是 {code} 的标题,但没有写自评分",
-        "line {line} is the heading of {code} but states no claimed score",
-    ),
-    "masked": Text(
-        "第{line}行 {code} 的{what_zh}被遮盖(“{text}”),按未知处理,不按 0 分",
-        "line {line}: the {what_en} of {code} is masked (“{text}”); read as unknown, not 0",
-    ),
-    "max-mismatch": Text(
-        "第{line}行 {code} 的分值写作 {found} 分,评价方案为 {expected} 分",
-        "line {line}: the max of {code} is written as {found}, the rubric says {expected}",
-    ),
-    "above-max": Text(
-        "{code} 自评 {found} 分,超过满分 {expected} 分",
-        "{code} claims {found}, above its max of {expected}",
-    ),
-    "sum-mismatch": Text(
-        "{code} 自评 {found} 分,下级指标自评分合计 {expected} 分({parts})",
-        "{code} claims {found} but its children's claims add up to {expected} ({parts})",
-    ),
-    "total-conflict": Text(
-        "报告给出两个自评总分:第{kept_line}行 {expected} 分,第{line}行 {found} 分",
-        "the report states two totals: {expected} on line {kept_line}, {found} on line {line}",
-    ),
-    "total-mismatch": Text(
-        "自评总分 {found} 分,一级指标自评分合计 {expected} 分({parts})",
-        "the claimed total is {found} but the first-level claims add up to {expected} ({parts})",
-    ),
-}
-
-
-def _problem(
-    kind: str,
-    code: str,
-    *,
-    template: str | None = None,
-    expected: Decimal | str | None = None,
-    found: Decimal | str | None = None,
-    line: int | None = None,
-    **fields: object,
-) -> ClaimProblem:
-    """Build a problem, rendering both messages from the templates of ``template or kind``."""
-    message = _MESSAGES[template or kind]
-    values = {
-        "code": code,
-        "line": line,
-        "expected": _show(expected),
-        "found": _show(found),
-        **fields,
-    }
-    return ClaimProblem(
-        code=code,
-        kind=kind,
-        message_zh=message.zh.format(**values),
-        message_en=message.en.format(**values),
-        expected=expected,
-        found=found,
-        line=line,
-    )
-
-
-def _show(value: Decimal | str | None) -> str:
-    """Write a value for a message: numbers without trailing zeros."""
-    if isinstance(value, Decimal):
-        return plain(value)
-    return "" if value is None else value
+_LOCAL_NUMBER = re.compile(r"(?:.*\.)?(\d+)")
 
 
 def _comparable(title: str) -> str:
@@ -169,6 +102,7 @@ class _Index:
         self.nodes: dict[str, _Node] = {}
         for top in rubric.indicators:
             self._add(top, 1, None)
+        self.order = {code: i for i, code in enumerate(self.nodes)}
 
     def _add(self, indicator: Indicator, depth: int, parent: str | None) -> None:
         """Index ``indicator`` and its descendants, in document order."""
@@ -180,9 +114,11 @@ class _Index:
     def child(self, parent: str | None, number: int, *, depth: int) -> str | None:
         """Return the code numbered ``number`` under ``parent``.
 
-        The code itself is tried first (``5`` under ``A``; ``3.2`` under ``3``); when the
-        numbering restarts it is the ``number``-th child. Without a parent, a code of the
-        right depth spelled ``number`` is taken.
+        The code itself is tried first (``5`` under ``A``; ``3.2`` under ``3``). When the
+        numbering restarts (the children are numbered beyond ``number``, or not numbered
+        at all) it is the ``number``-th child. A number inside the children's numbering
+        that no child has is a gap (a dropped item): nothing. Without a parent, a code of
+        the right depth spelled ``number`` is taken.
         """
         if parent is None:
             code = str(number)
@@ -192,6 +128,11 @@ class _Index:
         for spelled in (str(number), f"{parent}.{number}"):
             if any(c.code == spelled for c in children):
                 return spelled
+        local = [_LOCAL_NUMBER.fullmatch(c.code) for c in children]
+        if local and all(m is not None for m in local):
+            numbers = [int(m.group(1)) for m in local if m is not None]
+            if number >= min(numbers):
+                return None  # a gap in the codes, or beyond them
         if 1 <= number <= len(children):
             return children[number - 1].code
         return None
@@ -207,8 +148,7 @@ class _Index:
         if depth is not None and not any(_similarity(key, n.key) >= TITLE_MIN for _, n in nodes):
             nodes = list(self.nodes.items())
         scored = [(_similarity(key, node.key), code) for code, node in nodes]
-        order = {code: i for i, code in enumerate(self.nodes)}
-        return sorted(scored, key=lambda rc: (-rc[0], order[rc[1]]))
+        return sorted(scored, key=lambda rc: (-rc[0], self.order[rc[1]]))
 
     def ratio(self, title: str, code: str) -> float:
         """Return how similar ``title`` is to the title of ``code``."""
@@ -224,6 +164,7 @@ class _Mapping:
     by_number: str | None
     by_title: str | None
     reason: str = ""
+    ratio: float = 0.0
 
     @property
     def conflict(self) -> bool:
@@ -236,46 +177,84 @@ class _Mapping:
         )
 
 
+@attrs.frozen
+class _Item:
+    """A heading to map: scored (with its index in the reading) or an unscored candidate."""
+
+    heading: Heading
+    level: int | None
+    index: int | None  # into ReportReading.headings; None for a candidate
+
+
+def _depths(index: _Index, items: Sequence[_Item]) -> dict[int, int]:
+    """Match each report level to the rubric depth its strongly matching titles have."""
+    votes: dict[int, Counter[int]] = {}
+    for item in items:
+        if item.index is None or item.level is None:
+            continue
+        ratio, code = index.by_title(item.heading.title, None)[0]
+        if ratio >= TITLE_STRONG:
+            votes.setdefault(item.level, Counter())[index.nodes[code].depth] += 1
+    depths = {level: counter.most_common(1)[0][0] for level, counter in votes.items()}
+    offsets = Counter(d - level for level, d in depths.items())
+    offset = offsets.most_common(1)[0][0] if offsets else 0
+    for item in items:
+        if item.level is not None and item.level not in depths:
+            depths[item.level] = item.level + offset
+    return depths
+
+
 class _Mapper:
     """Maps headings in document order, carrying the numbering context between them."""
 
-    def __init__(self, index: _Index) -> None:
+    def __init__(self, index: _Index, depths: dict[int, int]) -> None:
         self.index = index
-        self.first: str | None = None
-        self.second: str | None = None
+        self.depths = depths
+        self.context: dict[int, str] = {}  # depth -> code of the latest heading there
 
-    def number_code(self, heading: Heading) -> str | None:
+    def depth(self, item: _Item) -> int | None:
+        """Return the rubric depth the heading sits at."""
+        heading = item.heading
+        if heading.dotted is not None and heading.dotted in self.index.nodes:
+            return self.index.nodes[heading.dotted].depth
+        if item.level is None or (heading.style == "none" and heading.column is None):
+            return None  # an unnumbered heading's level is a guess: its title decides
+        return self.depths.get(item.level, item.level)
+
+    def number_code(self, item: _Item, depth: int | None) -> str | None:
         """Return the code the heading's numbering points at, in the current context."""
+        heading = item.heading
         if heading.dotted is not None:
             return heading.dotted if heading.dotted in self.index.nodes else None
-        if heading.level is None or heading.number is None:
+        if depth is None or heading.number is None or heading.style == "none":
             return None
-        if heading.level == 1:
+        if depth == 1:
             tops = self.index.rubric.indicators
-            return tops[heading.number - 1].code if heading.number <= len(tops) else None
-        if heading.level == 2:
-            return self.index.child(self.first, heading.number, depth=2) or self.index.child(
-                None, heading.number, depth=2
-            )
-        if self.second is None:
-            return None
-        return self.index.child(self.second, heading.number, depth=3)
+            spelled = str(heading.number)
+            if any(t.code == spelled for t in tops):
+                return spelled
+            return tops[heading.number - 1].code if 1 <= heading.number <= len(tops) else None
+        parent = self.context.get(depth - 1)
+        found = self.index.child(parent, heading.number, depth=depth)
+        if found is None and parent is not None:
+            node = self.index.nodes.get(str(heading.number))
+            if node is not None and node.depth == depth and node.parent != parent:
+                return None
+        return found
 
-    def depth(self, heading: Heading) -> int | None:
-        """Return the rubric depth the heading's marker suggests."""
-        return 3 if heading.dotted is not None else heading.level
-
-    def map(self, heading: Heading) -> _Mapping | None:
-        """Map one heading; ``None`` when an unannotated line is prose, not a heading."""
-        ranked = self.index.by_title(heading.title, self.depth(heading))
+    def map(self, item: _Item) -> _Mapping | None:
+        """Map one heading; ``None`` when an unscored line is prose, not a heading."""
+        heading = item.heading
+        depth = self.depth(item)
+        ranked = self.index.by_title(heading.title, depth)
         best_ratio, best = ranked[0] if ranked else (0.0, "")
         runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-        if not heading.annotated and best_ratio < TITLE_STRONG:
+        if not heading.scored and best_ratio < TITLE_STRONG:
             return None
         by_title = best if best_ratio >= TITLE_MIN else None
-        by_number = self.number_code(heading)
+        by_number = self.number_code(item, depth)
         mapping = self._decide(heading, by_number, by_title, best_ratio, runner_up)
-        self._follow(heading, mapping.code)
+        self._follow(mapping.code)
         return mapping
 
     def _decide(
@@ -293,43 +272,46 @@ class _Mapper:
             assert by_title is not None
             if best_ratio - runner_up < TITLE_TIE:
                 return _Mapping(None, 0.0, None, by_title, "ambiguous")
-            return _Mapping(by_title, TITLE_ONLY_FACTOR * best_ratio, None, by_title)
+            return _Mapping(
+                by_title, TITLE_ONLY_FACTOR * best_ratio, None, by_title, "", best_ratio
+            )
         if by_title is None:
-            return _Mapping(by_number, NUMBER_ONLY, by_number, None)
+            ratio = self.index.ratio(heading.title, by_number)
+            return _Mapping(by_number, NUMBER_ONLY, by_number, None, "", ratio)
         if by_title == by_number:
-            return _Mapping(by_number, AGREE, by_number, by_title)
+            return _Mapping(by_number, AGREE, by_number, by_title, "", best_ratio)
         number_ratio = self.index.ratio(heading.title, by_number)
         if best_ratio - number_ratio < TITLE_MARGIN:
             if number_ratio >= TITLE_MIN:
                 # The title fits the numbered code too: no real disagreement.
-                return _Mapping(by_number, NUMBER_WITH_CLOSE_TITLE, by_number, by_number)
-            return _Mapping(by_number, NUMBER_OVER_TITLE, by_number, by_title)
+                return _Mapping(
+                    by_number, NUMBER_WITH_CLOSE_TITLE, by_number, by_number, "", number_ratio
+                )
+            return _Mapping(by_number, NUMBER_OVER_TITLE, by_number, by_title, "", number_ratio)
         if best_ratio >= TITLE_STRONG:
-            return _Mapping(by_title, TITLE_OVER_NUMBER_FACTOR * best_ratio, by_number, by_title)
-        return _Mapping(by_number, NUMBER_OVER_TITLE, by_number, by_title)
+            return _Mapping(
+                by_title, TITLE_OVER_NUMBER_FACTOR * best_ratio, by_number, by_title, "", best_ratio
+            )
+        return _Mapping(by_number, NUMBER_OVER_TITLE, by_number, by_title, "", number_ratio)
 
-    def _follow(self, heading: Heading, code: str | None) -> None:
+    def _follow(self, code: str | None) -> None:
         """Update the numbering context after a heading mapped onto ``code``."""
         if code is None:
-            if heading.level == 1:
-                self.first, self.second = None, None
-            elif heading.level == 2:
-                self.second = None
             return
         node = self.index.nodes[code]
-        if node.depth == 1:
-            self.first, self.second = code, None
-        elif node.depth == 2:
-            self.first, self.second = node.parent, code
-        else:
-            self.second = node.parent
-            parent = self.index.nodes.get(node.parent or "")
-            self.first = parent.parent if parent is not None else self.first
+        self.context = {d: c for d, c in self.context.items() if d < node.depth}
+        self.context[node.depth] = code
+        parent = node.parent
+        while parent is not None:
+            up = self.index.nodes[parent]
+            self.context[up.depth] = parent
+            parent = up.parent
 
 
-def _value(reading: Reading | None) -> Decimal | None:
+def _value(reading: object) -> Decimal | None:
     """Return the exact value of a reading, ``None`` when absent or masked."""
-    return reading.value if reading is not None else None
+    value = getattr(reading, "value", None)
+    return value if isinstance(value, Decimal) else None
 
 
 def _claim(heading: Heading, code: str, confidence: float) -> Claim:
@@ -346,7 +328,7 @@ def _claim(heading: Heading, code: str, confidence: float) -> Claim:
 
 
 def _unmapped(heading: Heading, reason: str) -> UnmappedHeading:
-    """Record an annotated heading that maps onto no code."""
+    """Record a scored heading that maps onto no code."""
     return UnmappedHeading(
         line=heading.line,
         heading=heading.text,
@@ -354,52 +336,96 @@ def _unmapped(heading: Heading, reason: str) -> UnmappedHeading:
         max=_value(heading.max),
         claimed=_value(heading.claimed),
         reason=reason,
+        number=heading.marker,
     )
 
 
-def _map_headings(
-    index: _Index, headings: Sequence[Heading]
-) -> tuple[dict[str, tuple[Claim, Heading]], list[UnmappedHeading], list[ClaimProblem]]:
+@attrs.define
+class _Result:
+    """What mapping gave: claims by code, the mapping of each scored heading, problems."""
+
+    claims: dict[str, tuple[Claim, Heading]] = attrs.Factory(dict)
+    unmapped: list[UnmappedHeading] = attrs.Factory(list)
+    problems: list[ClaimProblem] = attrs.Factory(list)
+    mapping: dict[int, tuple[str | None, float | None]] = attrs.Factory(dict)
+    owner: dict[str, int | None] = attrs.Factory(dict)
+
+
+def _doubt(index: _Index, heading: Heading, mapping: _Mapping) -> ClaimProblem | None:
+    """Return the problem a mapping that neither witness confirms is, if it is one."""
+    assert mapping.code is not None
+    node = index.nodes[mapping.code]
+    fields: dict[str, Any] = {
+        "line": heading.line,
+        "number": heading.marker,
+        "title": heading.title,
+        "rubric_title": node.indicator.title.zh,
+    }
+    if mapping.by_title is None and mapping.by_number is not None:
+        return _problem("by-number-only", mapping.code, found=mapping.code, **fields)
+    if mapping.by_number is None and mapping.ratio < TITLE_STRONG:
+        return _problem(
+            "weak-title", mapping.code, found=mapping.code, ratio=f"{mapping.ratio:.2f}", **fields
+        )
+    return None
+
+
+def _map_headings(index: _Index, items: Sequence[_Item]) -> _Result:
     """Map every heading; return claims by code, unmapped headings and mapping problems."""
-    mapper = _Mapper(index)
-    claims: dict[str, tuple[Claim, Heading]] = {}
-    unmapped: list[UnmappedHeading] = []
-    problems: list[ClaimProblem] = []
-    for heading in headings:
-        mapping = mapper.map(heading)
+    mapper = _Mapper(index, _depths(index, items))
+    result = _Result()
+    for item in items:
+        heading = item.heading
+        mapping = mapper.map(item)
         if mapping is None:
             continue
         if mapping.code is None:
-            if heading.annotated:
-                unmapped.append(_unmapped(heading, mapping.reason))
+            if heading.scored:
+                result.unmapped.append(_unmapped(heading, mapping.reason))
+                if item.index is not None:
+                    result.mapping[item.index] = (None, None)
             continue
         if mapping.conflict:
-            problems.append(
+            result.problems.append(
                 _problem(
                     "numbering-conflict",
                     mapping.code,
                     expected=mapping.by_title,
                     found=mapping.by_number,
                     line=heading.line,
+                    number=heading.marker,
                     title=heading.title,
                     by_number=mapping.by_number,
                     by_title=mapping.by_title,
                     chosen=mapping.code,
                 )
             )
+        elif (doubt := _doubt(index, heading, mapping)) is not None:
+            result.problems.append(doubt)
         claim = _claim(heading, mapping.code, mapping.confidence)
-        previous = claims.get(mapping.code)
-        if previous is None or (heading.annotated and not previous[1].annotated):
-            claims[mapping.code] = (claim, heading)
+        previous = result.claims.get(mapping.code)
+        if item.index is not None:
+            result.mapping[item.index] = (mapping.code, claim.confidence)
+        if previous is None or (heading.scored and not previous[1].scored):
+            result.claims[mapping.code] = (claim, heading)
+            result.owner[mapping.code] = item.index
             continue
-        if not heading.annotated:
+        if not heading.scored:
             continue  # a later mention of a title already claimed: prose, not a heading
         kept, dropped = previous, (claim, heading)
         if claim.confidence > previous[0].confidence:
             kept, dropped = dropped, kept
-        claims[mapping.code] = kept
-        unmapped.append(_unmapped(dropped[1], "duplicate"))
-        problems.append(
+        result.claims[mapping.code] = kept
+        result.unmapped.append(_unmapped(dropped[1], "duplicate"))
+        if dropped[1] is heading:
+            if item.index is not None:
+                result.mapping[item.index] = (None, None)
+        else:
+            owner = result.owner.get(mapping.code)
+            if owner is not None:
+                result.mapping[owner] = (None, None)
+            result.owner[mapping.code] = item.index
+        result.problems.append(
             _problem(
                 "duplicate",
                 mapping.code,
@@ -407,10 +433,12 @@ def _map_headings(
                 found=dropped[0].claimed,
                 line=dropped[0].line,
                 kept_line=kept[0].line,
+                number=dropped[1].marker,
+                title=dropped[1].title,
             )
         )
-    unmapped.sort(key=lambda u: u.line)
-    return claims, unmapped, problems
+    result.unmapped.sort(key=lambda u: u.line)
+    return result
 
 
 def _parts(values: Iterable[Decimal]) -> str:
@@ -426,8 +454,9 @@ def _check_claim(node: _Node, entry: tuple[Claim, Heading] | None) -> list[Claim
         return [_problem("missing", code, title=indicator.title.zh, max=plain(indicator.max))]
     claim, heading = entry
     problems: list[ClaimProblem] = []
+    where: dict[str, Any] = {"line": claim.line, "number": heading.marker, "title": heading.title}
     if not heading.annotated:
-        problems.append(_problem("unstated", code, line=claim.line))
+        problems.append(_problem("unstated", code, **where))
     for reading, what_zh, what_en in (
         (heading.max, "分值", "max"),
         (heading.claimed, "自评分", "claimed score"),
@@ -435,23 +464,16 @@ def _check_claim(node: _Node, entry: tuple[Claim, Heading] | None) -> list[Claim
         if reading is not None and reading.masked:
             problems.append(
                 _problem(
-                    "masked",
-                    code,
-                    line=claim.line,
-                    text=reading.text,
-                    what_zh=what_zh,
-                    what_en=what_en,
+                    "masked", code, text=reading.text, what_zh=what_zh, what_en=what_en, **where
                 )
             )
     if claim.max is not None and claim.max != indicator.max:
         problems.append(
-            _problem("max-mismatch", code, expected=indicator.max, found=claim.max, line=claim.line)
+            _problem("max-mismatch", code, expected=indicator.max, found=claim.max, **where)
         )
     if claim.claimed is not None and claim.claimed > indicator.max:
         problems.append(
-            _problem(
-                "above-max", code, expected=indicator.max, found=claim.claimed, line=claim.line
-            )
+            _problem("above-max", code, expected=indicator.max, found=claim.claimed, **where)
         )
     return problems
 
@@ -477,54 +499,34 @@ def _check_sum(
         _problem(
             "sum-mismatch",
             indicator.code,
+            template="rubric-sum-mismatch",
             expected=total,
             found=entry[0].claimed,
             line=entry[0].line,
+            number=entry[1].marker,
+            title=entry[1].title,
             parts=_parts(parts),
         )
     ]
 
 
+_TOTAL_KINDS = ("masked", "total-conflict", "missing")
+
+
 def _check_total(
-    index: _Index, totals: Sequence[StatedTotal], claims: dict[str, tuple[Claim, Heading]]
+    index: _Index, reading: ReportReading, claims: dict[str, tuple[Claim, Heading]]
 ) -> list[ClaimProblem]:
     """Check the stated total: present, readable, single, within the max, the parts' sum."""
-    if not totals:
-        return [_problem("missing", "total", template="missing-total")]
-    first = totals[0]
-    problems: list[ClaimProblem] = []
-    if first.value.masked:
-        problems.append(
-            _problem(
-                "masked",
-                "total",
-                line=first.line,
-                text=first.value.text,
-                what_zh="自评总分",
-                what_en="claimed total",
-            )
-        )
-    seen = {first.value.value}
-    for other in totals[1:]:
-        if other.value.value not in seen:
-            seen.add(other.value.value)
-            problems.append(
-                _problem(
-                    "total-conflict",
-                    "total",
-                    expected=first.value.value,
-                    found=other.value.value,
-                    line=other.line,
-                    kept_line=first.line,
-                )
-            )
-    total = first.value.value
-    if total is None:
+    problems = [p for p in reading.problems if p.code == "total" and p.kind in _TOTAL_KINDS]
+    stated = reading.total
+    if stated is None or stated.claimed is None:
         return problems
+    total = stated.claimed
+    bonus = stated.bonus or Decimal(0)
     rubric_max = index.rubric.max
-    if total > rubric_max:
+    if total - bonus > rubric_max:
         problems.append(
-            _problem("above-max", "total", expected=rubric_max, found=total, line=first.line)
+            _problem("above-max", "total", expected=rubric_max, found=total, line=stated.line)
         )
     parts: list[Decimal] = []
     for top in index.rubric.indicators:
@@ -533,51 +535,77 @@ def _check_total(
             return problems
         parts.append(entry[0].claimed)
     expected = sum(parts, Decimal(0))
-    if expected != total:
+    if expected != total and expected + bonus != total:
         problems.append(
             _problem(
                 "total-mismatch",
                 "total",
-                expected=expected,
+                expected=expected + bonus if stated.bonus else expected,
                 found=total,
-                line=first.line,
-                parts=_parts(parts),
+                line=stated.line,
+                parts=_parts(parts + ([bonus] if stated.bonus else [])),
             )
         )
     return problems
 
 
-def read_claims(text: str, rubric: Rubric) -> ClaimsReport:
-    """Read the claimed scores out of a self-assessment report and check them.
+def map_report(reading: ReportReading, rubric: Rubric) -> ClaimsReport:
+    """Map a report read on its own onto ``rubric``'s codes, and check the claims.
+
+    Every scored heading is mapped (or listed as unmapped) and every rubric code checked:
+    claimed, maxes as in the rubric, no claim above its max, children adding up to their
+    parent, first-level claims (plus any stated bonus) adding up to the stated total.
+    A lost decimal point found in the report is kept among the problems.
+    """
+    index = _Index(rubric)
+    items = [
+        *(_Item(h.source, h.level, i) for i, h in enumerate(reading.headings)),
+        *(_Item(h, level, None) for h, level in reading.candidates),
+    ]
+    items.sort(key=lambda item: (item.heading.line, item.index is None))
+    result = _map_headings(index, items)
+    problems = list(result.problems)
+    for code, node in index.nodes.items():
+        problems.extend(_check_claim(node, result.claims.get(code)))
+        problems.extend(_check_sum(node.indicator, result.claims))
+    problems.extend(_check_total(index, reading, result.claims))
+    codes = {line_index: code for line_index, (code, _) in result.mapping.items()}
+    for found in reading.problems:
+        if found.kind == "decimal-lost":
+            position = next(
+                (i for i, h in enumerate(reading.headings) if h.line == found.line), None
+            )
+            mapped = codes.get(position) if position is not None else None
+            problems.append(attrs.evolve(found, code=mapped if mapped is not None else found.code))
+    stated = reading.total
+    return ClaimsReport(
+        rubric=rubric.ref,
+        claims=tuple(result.claims[code][0] for code in index.nodes if code in result.claims),
+        total=stated.claimed if stated is not None else None,
+        total_line=stated.line if stated is not None else None,
+        unmapped=tuple(result.unmapped),
+        problems=tuple(problems),
+        reading=reading,
+        mapping=tuple(result.mapping.get(i, (None, None)) for i in range(len(reading.headings))),
+    )
+
+
+def read_claims(text: str | ReportDocument | ReportReading, rubric: Rubric) -> ClaimsReport:
+    """Read the claimed scores out of a self-assessment report and check them against a rubric.
 
     The text is normalised first (:func:`~evalrules._claims.normalise_report`), so it may
-    be traditional, pinyin-annotated or full-width. Headings are mapped onto ``rubric``'s
-    indicator codes by numbering and by title; the claims are then checked: every code
-    claimed, maxes as in the rubric, no claim above its max, children adding up to their
-    parent, first-level claims adding up to the stated total. Problems are results, not
-    exceptions: this function raises only for a broken argument.
+    be traditional, pinyin-annotated or full-width. The report is read on its own
+    (:func:`~evalrules._claims.read_report`), then its headings are mapped onto ``rubric``'s
+    indicator codes by numbering and by title (:func:`map_report`). Problems are results,
+    not exceptions: this function raises only for a broken argument.
 
     Args:
-        text: The report text (any of the forms :func:`normalise_report` accepts).
+        text: The report text (any of the forms :func:`normalise_report` accepts), a
+            document read from a file, or a report already read.
         rubric: The rubric whose codes the claims are mapped onto.
 
     Returns:
         The claims in rubric order, the total, unmapped headings and every problem found.
     """
-    normalised = normalise_report(text)
-    index = _Index(rubric)
-    claims, unmapped, problems = _map_headings(index, find_headings(normalised))
-    for code, node in index.nodes.items():
-        problems.extend(_check_claim(node, claims.get(code)))
-        problems.extend(_check_sum(node.indicator, claims))
-    totals = find_totals(normalised)
-    problems.extend(_check_total(index, totals, claims))
-    stated = totals[0] if totals else None
-    return ClaimsReport(
-        rubric=rubric.ref,
-        claims=tuple(claims[code][0] for code in index.nodes if code in claims),
-        total=stated.value.value if stated is not None else None,
-        total_line=stated.line if stated is not None else None,
-        unmapped=tuple(unmapped),
-        problems=tuple(problems),
-    )
+    reading = text if isinstance(text, ReportReading) else read_report(text)
+    return map_report(reading, rubric)

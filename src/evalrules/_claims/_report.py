@@ -1,9 +1,12 @@
 """The claims read from a self-assessment report, as values.
 
-:class:`ClaimsReport` is what :func:`evalrules._claims.read_claims` returns: the claims mapped
-onto rubric codes, the stated total, the headings that could not be mapped, and every
-problem the consistency checks found. It renders itself as plain data
-(:meth:`ClaimsReport.to_claimed`) and as a facts-file fragment (:meth:`ClaimsReport.to_yaml`).
+:class:`ReportReading` is what :func:`evalrules._claims.read_report` returns without a rubric:
+the report's own tree of scored headings (:class:`ReportHeading`), its stated total
+(:class:`ReportTotal`) and the problems of its own arithmetic. :class:`ClaimsReport` is what
+:func:`evalrules._claims.read_claims` returns with a rubric: the claims mapped onto rubric
+codes, the stated total, the headings that could not be mapped, and every problem the
+consistency checks found. It renders itself as plain data (:meth:`ClaimsReport.to_claimed`)
+and as a facts-file fragment (:meth:`ClaimsReport.to_yaml`).
 """
 
 from __future__ import annotations
@@ -14,17 +17,32 @@ from decimal import Decimal
 
 import attrs
 
+from evalrules._claims._numbers import Reading
+from evalrules._claims._parse import Heading
+
 __all__ = [
     "CLAIM_PROBLEM_KINDS",
     "Claim",
     "ClaimProblem",
     "ClaimsReport",
+    "ReportHeading",
+    "ReportReading",
+    "ReportTotal",
     "UnmappedHeading",
 ]
 
 #: Every :attr:`ClaimProblem.kind`, in the order checks run.
 CLAIM_PROBLEM_KINDS: tuple[str, ...] = (
+    # The report on its own (with or without a rubric):
+    "decimal-lost",  # "05" or 48 of 5: a decimal point probably lost
+    "max-sum-mismatch",  # a parent's max differs from the sum of its children's maxima
+    "numbering-gap",  # the numbering skips a number: a heading may be missing or unread
+    "numbering-repeat",  # the same number twice under one parent
+    "total-max-mismatch",  # the stated total max differs from the sum of top-level maxima
+    # Mapping onto a rubric:
     "numbering-conflict",  # the heading's number and its title point at different codes
+    "by-number-only",  # mapped by its numbering (position) alone; the title does not match
+    "weak-title",  # mapped by a weak title match alone
     "duplicate",  # two headings map to the same code
     "missing",  # a rubric code (or the total) has no claim in the report
     "unstated",  # the heading was found, but it carries no score
@@ -78,6 +96,7 @@ class UnmappedHeading:
         reason: ``"no-match"`` (neither numbering nor title points at a code),
             ``"ambiguous"`` (the title matches two codes equally) or ``"duplicate"``
             (another heading already claims its code).
+        number: The heading's numbering as written, if any.
     """
 
     line: int
@@ -86,6 +105,7 @@ class UnmappedHeading:
     max: Decimal | None
     claimed: Decimal | None
     reason: str
+    number: str | None = None
 
 
 @attrs.frozen
@@ -103,6 +123,9 @@ class ClaimProblem:
         found: What the report says: the max or claim written, or, for
             ``numbering-conflict``, the code the numbering points at.
         line: The report line concerned, when there is one.
+        number: The heading's numbering as the report writes it (``"(2)"``), when a heading
+            is concerned.
+        title: The heading's title as the report writes it, when a heading is concerned.
     """
 
     code: str
@@ -112,6 +135,8 @@ class ClaimProblem:
     expected: Decimal | str | None = None
     found: Decimal | str | None = None
     line: int | None = None
+    number: str | None = None
+    title: str | None = None
 
 
 def _yaml_key(code: str) -> str:
@@ -138,6 +163,9 @@ class ClaimsReport:
         unmapped: Annotated headings that could not be mapped, in document order.
         problems: Every problem found: mapping problems in document order, then checks in
             rubric order, then the total's.
+        reading: The report as read on its own, when the claims were read from a report.
+        mapping: For each of ``reading``'s headings, the code it was mapped onto and the
+            mapping's confidence (``(None, None)`` when unmapped).
     """
 
     rubric: str
@@ -146,6 +174,8 @@ class ClaimsReport:
     total_line: int | None
     unmapped: tuple[UnmappedHeading, ...]
     problems: tuple[ClaimProblem, ...]
+    reading: ReportReading | None = attrs.field(default=None, eq=False, repr=False)
+    mapping: tuple[tuple[str | None, float | None], ...] = attrs.field(default=(), eq=False)
 
     @property
     def consistent(self) -> bool:
@@ -204,3 +234,141 @@ class ClaimsReport:
         if unknown:
             lines.append(f"  # not read (masked or not stated): {', '.join(unknown)}")
         return "\n".join(lines) + "\n"
+
+
+def _known(reading: Reading | None) -> Decimal | None:
+    return reading.value if reading is not None else None
+
+
+@attrs.frozen
+class ReportHeading:
+    """A scored heading of the report, in the report's own tree (no rubric involved).
+
+    Attributes:
+        number: The numbering as written (``"(一)"``, ``"3."``, ``"(2)"``), ``None`` if none.
+        title: The title as written (normalised).
+        level: 1 for the outermost numbering style the scored headings use, 2 for the next,
+            and so on (a heading whose parent level is missing keeps its own level).
+        max_reading: The max as read (``None`` when the heading states none).
+        claimed_reading: The claimed score as read (``None`` when it states none).
+        explanation: The text explaining points gained or lost (得失分说明), if any.
+        line: 1-based line of the heading in the document's text.
+        parent: Index of the parent heading in :attr:`ReportReading.headings`, if any.
+        source: The heading as the parser found it.
+    """
+
+    number: str | None
+    title: str
+    level: int
+    max_reading: Reading | None
+    claimed_reading: Reading | None
+    explanation: str | None
+    line: int
+    parent: int | None
+    source: Heading = attrs.field(eq=False, repr=False)
+
+    @property
+    def max(self) -> Decimal | None:
+        """The max points as written; ``None`` when not stated or masked."""
+        return _known(self.max_reading)
+
+    @property
+    def claimed(self) -> Decimal | None:
+        """The claimed score as written; ``None`` when not stated or masked."""
+        return _known(self.claimed_reading)
+
+    @property
+    def masked(self) -> bool:
+        """True when the max or the claimed score is masked (``xx``, ``*``)."""
+        return any(r is not None and r.masked for r in (self.max_reading, self.claimed_reading))
+
+    def label(self) -> str:
+        """The heading as a reviewer finds it: numbering and title, ``(2)来省进京上访情况``."""
+        return f"{self.number or ''}{self.title}"
+
+
+@attrs.frozen
+class ReportTotal:
+    """The total the report states.
+
+    Attributes:
+        claimed_reading: The claimed total as read.
+        max_reading: The max stated with it, if any.
+        bonus_reading: The bonus points it says are included, if any.
+        text: The statement as written.
+        line: Its 1-based line.
+    """
+
+    claimed_reading: Reading
+    max_reading: Reading | None
+    bonus_reading: Reading | None
+    text: str
+    line: int
+
+    @property
+    def claimed(self) -> Decimal | None:
+        """The claimed total; ``None`` when masked."""
+        return self.claimed_reading.value
+
+    @property
+    def max(self) -> Decimal | None:
+        """The stated max; ``None`` when not stated or masked."""
+        return _known(self.max_reading)
+
+    @property
+    def bonus(self) -> Decimal | None:
+        """The bonus points included in the total; ``None`` when not stated or masked."""
+        return _known(self.bonus_reading)
+
+    @property
+    def masked(self) -> bool:
+        """True when the total (or its max or bonus) is masked."""
+        return any(
+            r is not None and r.masked
+            for r in (self.claimed_reading, self.max_reading, self.bonus_reading)
+        )
+
+
+@attrs.frozen
+class ReportReading:
+    """A report read on its own: its scored-heading tree, stated total and problems.
+
+    Attributes:
+        headings: The scored headings in document order, each pointing at its parent.
+        total: The stated total, ``None`` when the report states none.
+        problems: The problems of the report's own arithmetic and numbering.
+        format: The input format (``"text"``, ``"docx"``, ``"pdf"``, ``"html"``).
+        encoding: For text and HTML, the encoding detected.
+        source: The file name, if known.
+        candidates: Numbered lines that state no score, with the level their numbering
+            style has among the scored headings (``None`` when the style is not used by
+            any): a rubric mapper may recognise one as a heading whose score is missing.
+    """
+
+    headings: tuple[ReportHeading, ...]
+    total: ReportTotal | None
+    problems: tuple[ClaimProblem, ...]
+    format: str = "text"
+    encoding: str | None = None
+    source: str = ""
+    candidates: tuple[tuple[Heading, int | None], ...] = attrs.field(default=(), eq=False)
+
+    def children(self, index: int | None) -> tuple[int, ...]:
+        """Return the indexes of the headings whose parent is ``index`` (``None``: the top)."""
+        return tuple(i for i, h in enumerate(self.headings) if h.parent == index)
+
+    @property
+    def top_claimed(self) -> Decimal | None:
+        """The sum of the top-level claims, ``None`` if any is unknown."""
+        values = [self.headings[i].claimed for i in self.children(None)]
+        if not values or any(v is None for v in values):
+            return None
+        return sum((v for v in values if v is not None), Decimal(0))
+
+    @property
+    def top_max(self) -> Decimal | None:
+        """The sum of the top-level maxima, ``None`` if any is unknown."""
+        values = [self.headings[i].max for i in self.children(None)]
+        if not values or any(v is None for v in values):
+            return None
+        return sum((v for v in values if v is not None), Decimal(0))
