@@ -778,70 +778,70 @@ def render(
 # ------------------------------------------------------------------------------ claims
 
 
-def _read_report(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        _fail(f"{path}: 文件不存在 / no such file")
-    except OSError as exc:
-        _fail(f"{path}: 无法读取 / cannot be read: {exc.strerror or exc}")
-    # Reports arrive as UTF-8 or, from older office software, as GB18030 (a superset of GBK).
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    _fail(f"{path}: 既不是 UTF-8 也不是 GB18030 文本 / neither UTF-8 nor GB18030 text")
-
-
 @main.command()
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--rubric",
     "rubric_ref",
     metavar="REF",
-    required=True,
-    help="评价方案(自评分对应其指标代码)。/ The rubric whose codes the claims are mapped onto.",
+    default=None,
+    help=(
+        "评价方案:把各标题对应到其指标代码(可不给)。/ The rubric whose codes the headings are "
+        "mapped onto (optional)."
+    ),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "yaml", "facts"]),
+    default="table",
+    show_default=True,
+    help=(
+        "输出格式:table、json、yaml,或 facts(事实数据片段,需 --rubric)。/ Output format: "
+        "table, json, yaml, or facts (a facts-file fragment; needs --rubric)."
+    ),
 )
 @_LANG
 @_OUTPUT
 @_debug_option
 @click.pass_context
 def claims(
-    ctx: click.Context, report: Path, rubric_ref: str, lang: str, output: Path | None
+    ctx: click.Context,
+    report: Path,
+    rubric_ref: str | None,
+    fmt: str,
+    lang: str,
+    output: Path | None,
 ) -> None:
     """从自评报告中读取自评分。/ Read the claimed scores out of a self-assessment report.
 
-    REPORT is the report (自评报告) as plain text. Prints the claims as a facts-file fragment
-    (`claimed:`), followed by the consistency checks as comments: codes not claimed, maxes
-    that differ from the rubric's, parts that do not add up, the stated total. Exits with 2
-    when the report cannot be read or holds no claimed score at all.
+    REPORT is the report (自评报告): text (UTF-8, GBK or GB18030), .docx, PDF (with a text
+    layer) or HTML; .docx and PDF need `pip install 'evalrules[reports]'`. Without --rubric
+    it prints the report's own tree of scored headings (numbering, title, level, max, claimed
+    score, explanation, line), its stated total, and the problems of its own arithmetic.
+    With --rubric each heading is mapped onto a code with its confidence; uncertain mappings,
+    unmapped headings and claims that disagree with the rubric are listed. Exits with 2 when
+    the report cannot be read or holds no claimed score at all.
     """
-    from evalrules._claims import read_claims
+    from evalrules._claims import ReportReadError, map_report, read_report, read_report_file
+    from evalrules._claims._render import render
 
-    rubric = _load_rubric(ctx, rubric_ref)
-    text = _read_report(report)
-    result = read_claims(text, rubric)
-    if not result.claims and result.total is None:
+    if fmt == "facts" and rubric_ref is None:
+        raise click.UsageError(
+            "--format facts 需要 --rubric / --format facts needs --rubric", ctx=ctx
+        )
+    rubric = _load_rubric(ctx, rubric_ref) if rubric_ref is not None else None
+    try:
+        document = read_report_file(report)
+    except ReportReadError as exc:
+        raise CommandError(
+            f"{report}: 无法读取自评报告 / cannot read the report", exc.problems
+        ) from None
+    reading = read_report(document)
+    if not any(h.claimed_reading is not None for h in reading.headings) and reading.total is None:
         _fail(
             f"{report}: 未找到任何自评分 / no claimed score found "
             f"(headings such as “(一)…(63分,自评得分61.6分)”)"
         )
-    lines = [result.to_yaml().rstrip("\n")]
-    colon = label("punct.colon", lang)
-    if result.problems or result.unmapped:
-        heading = "一致性检查" if lang == "zh" else "consistency checks"
-        lines.append(f"# {heading}{colon}{len(result.problems) + len(result.unmapped)}")
-        for problem in result.problems:
-            where = f" (line {problem.line})" if problem.line is not None else ""
-            message = problem.message_zh if lang == "zh" else problem.message_en
-            lines.append(f"#   [{problem.kind}] {problem.code}{where}: {message}")
-        for unmapped in result.unmapped:
-            lines.append(
-                f"#   [unmapped: {unmapped.reason}] line {unmapped.line}: {unmapped.heading}"
-            )
-    else:
-        lines.append(
-            "# 一致性检查:未发现问题" if lang == "zh" else "# consistency checks: no problems"
-        )
-    _emit("\n".join(lines) + "\n", output)
+    result = map_report(reading, rubric) if rubric is not None else None
+    _emit(render(reading, result, fmt, lang=lang), output)

@@ -133,10 +133,10 @@ def read_number(text: str) -> Reading:
 def lost_decimal(claimed: Decimal, maximum: Decimal) -> Decimal | None:
     """Return what ``claimed`` meant if a decimal point was lost (``48`` of 5 → 4.8).
 
-    Only a whole number above the max is considered, and only when putting a decimal point
-    before its last digit brings it within the max.
+    Only a whole number more than twice the max is considered (11 of 10 is a claim above its
+    max, not 1.1), and only when a decimal point before its last digit brings it within.
     """
-    if claimed <= maximum or claimed != claimed.to_integral_value() or claimed < 10:
+    if claimed <= 2 * maximum or claimed != claimed.to_integral_value() or claimed < 10:
         return None
     candidate = claimed.scaleb(-1)
     return candidate if candidate <= maximum else None

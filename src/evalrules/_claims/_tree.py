@@ -173,7 +173,8 @@ def effective(reading: Reading | None) -> Decimal | None:
 
 def _heading_checks(headings: Sequence[ReportHeading]) -> list[ClaimProblem]:
     problems: list[ClaimProblem] = []
-    for heading in headings:
+    parents = {h.parent for h in headings}
+    for position, heading in enumerate(headings):
         where = heading.label()
         own: dict[str, Any] = {
             "line": heading.line,
@@ -213,7 +214,11 @@ def _heading_checks(headings: Sequence[ReportHeading]) -> list[ClaimProblem]:
                     )
                 )
         maximum, claimed = effective(heading.max_reading), effective(heading.claimed_reading)
-        if heading.claimed_reading is None and heading.max_reading is not None:
+        if (
+            heading.claimed_reading is None
+            and heading.max_reading is not None
+            and position not in parents  # a sheet leaves a parent's claim to its rows
+        ):
             problems.append(
                 problem("unstated", "", template="unstated-own", where=where, max=maximum, **own)
             )
