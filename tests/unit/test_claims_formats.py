@@ -51,7 +51,7 @@ FORMATS = {
 def test_every_format_gives_the_same_tree_total_and_explanations(kind):
     name, make = FORMATS[kind]
     reading = read_report(read_report_bytes(make(), name=name))
-    assert _tree(reading) == [tuple(map(str, e[:2])) + (e[2], e[3], e[4]) for e in EXPECTED]
+    assert _tree(reading) == [(*map(str, e[:2]), e[2], e[3], e[4]) for e in EXPECTED]
     assert reading.total is not None
     assert reading.total.claimed == Decimal("18.5")
     assert reading.problems == ()
@@ -107,7 +107,8 @@ def test_a_sheet_whose_rows_do_not_add_up_is_reported():
     sheet = [list(r) for r in SHEET]
     sheet[4][4] = "19"
     reading = read_report(read_report_bytes(docx_report(LINES[:1], sheet=sheet), name="s.docx"))
-    assert reading.total is not None and reading.total.claimed == Decimal(19)
+    assert reading.total is not None
+    assert reading.total.claimed == Decimal(19)
 
 
 # ------------------------------------------------------------------ bad input: exit, not crash

@@ -46,10 +46,12 @@ def _pair(text: str) -> tuple[Decimal | None, Decimal | None]:
 def test_the_seed_without_a_rubric_gives_42_headings_and_98_6(path):
     reading = read_report(path.read_text(encoding="utf-8"))
     assert len(reading.headings) == 42
-    assert all(h.max is not None and h.claimed is not None for h in reading.headings)
+    assert all(h.max is not None for h in reading.headings)
+    assert all(h.claimed is not None for h in reading.headings)
     assert [h.level for h in reading.headings].count(1) == 2
     assert [h.level for h in reading.headings].count(2) == 12
-    assert reading.total is not None and reading.total.claimed == D("98.6")
+    assert reading.total is not None
+    assert reading.total.claimed == D("98.6")
     assert (reading.top_claimed, reading.top_max) == (D("98.6"), D(100))
     assert reading.problems == ()
     first = reading.headings[0]
@@ -120,8 +122,10 @@ def test_chinese_numerals(numeral, value):
 def test_masked_scores_are_masked_not_missing(mask):
     reading = read_report(f"(一)某项(5分,自评分{mask}分)\n自评总分为{mask}分")
     (heading,) = reading.headings
-    assert heading.claimed is None and heading.masked
-    assert reading.total is not None and reading.total.masked
+    assert heading.claimed is None
+    assert heading.masked
+    assert reading.total is not None
+    assert reading.total.masked
     kinds = [p.kind for p in reading.problems]
     assert kinds.count("masked") == 2
     assert "不按 0 分" in reading.problems[0].message_zh
@@ -170,7 +174,8 @@ def test_total_phrasings(line, claimed, maximum, bonus):
 def test_a_weak_total_without_zong_is_the_total_in_prose():
     text = "经逐项自查,我区自评得分18.5分。\n(一)甲(10分,自评得分9.5分)\n(二)乙(10分,自评得分9分)"
     reading = read_report(text)
-    assert reading.total is not None and reading.total.claimed == D("18.5")
+    assert reading.total is not None
+    assert reading.total.claimed == D("18.5")
     assert reading.problems == ()
 
 
@@ -249,7 +254,14 @@ def test_several_headings_on_one_line():
 
 
 def test_a_heading_cut_by_a_page_marker():
-    text = "(一)党的领导与依法治教(3分,自评得分3分)\n(1)公办学校落实国家和省关于建立中小学校党组织领导的校长负责制\n- 3 -\n工作成效。(3分,自评分3分)"
+    text = "\n".join(
+        [
+            "(一)党的领导与依法治教(3分,自评得分3分)",
+            "(1)公办学校落实国家和省关于建立中小学校党组织领导的校长负责制",
+            "- 3 -",
+            "工作成效。(3分,自评分3分)",
+        ]
+    )
     reading = read_report(text)
     assert reading.headings[1].title.endswith("校长负责制工作成效")
     assert reading.headings[1].claimed == D(3)
@@ -321,7 +333,8 @@ def test_with_a_rubric_every_heading_shows_its_code_and_confidence():
     text = (SEED / "shuangtaizi-2023-self-evaluation.txt").read_text(encoding="utf-8")
     report = read_claims(text, RUBRIC)
     assert len(report.mapping) == 42
-    assert all(code is not None and confidence == 1.0 for code, confidence in report.mapping)
+    assert all(code is not None
+    assert confidence == 1.0 for code, confidence in report.mapping)
     assert report.mapping[0] == ("A", 1.0)
 
 
