@@ -333,8 +333,8 @@ def test_with_a_rubric_every_heading_shows_its_code_and_confidence():
     text = (SEED / "shuangtaizi-2023-self-evaluation.txt").read_text(encoding="utf-8")
     report = read_claims(text, RUBRIC)
     assert len(report.mapping) == 42
-    assert all(code is not None
-    assert confidence == 1.0 for code, confidence in report.mapping)
+    assert all(code is not None for code, _ in report.mapping)
+    assert all(confidence == 1.0 for _, confidence in report.mapping)
     assert report.mapping[0] == ("A", 1.0)
 
 
