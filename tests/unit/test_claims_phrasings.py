@@ -136,7 +136,8 @@ def test_a_lost_decimal_point_in_a_deduction_is_flagged_as_probable():
     (problem,) = reading.problems
     assert problem.kind == "decimal-lost"
     assert (problem.found, problem.expected) == (D(5), D("0.5"))
-    assert "0.5" in problem.message_zh and "05" in problem.message_zh
+    assert "0.5" in problem.message_zh
+    assert "05" in problem.message_zh
 
 
 def test_a_lost_decimal_point_in_a_claim_is_flagged_and_the_sums_use_the_probable_value():
@@ -189,7 +190,9 @@ def test_a_weak_score_in_a_body_is_no_total():
 def test_a_masked_total_with_a_masked_bonus():
     reading = read_report("自评总得分为xxx分,其中申请加分x分。\n(一)甲(10分,自评得分9分)")
     assert reading.total is not None
-    assert reading.total.masked and reading.total.claimed is None and reading.total.bonus is None
+    assert reading.total.masked
+    assert reading.total.claimed is None
+    assert reading.total.bonus is None
     assert [p.kind for p in reading.problems] == ["masked", "masked"]
 
 
@@ -228,7 +231,8 @@ def test_numbering_gaps_are_reported():
     )
     (problem,) = reading.problems
     assert problem.kind == "numbering-gap"
-    assert "(1)" in problem.message_zh and "(3)" in problem.message_zh
+    assert "(1)" in problem.message_zh
+    assert "(3)" in problem.message_zh
 
 
 def test_levels_follow_the_nesting_order_of_official_numbering():
@@ -350,7 +354,8 @@ def test_a_weak_title_match_alone_is_a_problem():
     assert report.claim("6").claimed == D(6)
     (problem,) = [p for p in report.problems if p.kind == "weak-title"]
     assert problem.code == "6"
-    assert "请人工核对" in problem.message_zh and "check by hand" in problem.message_en
+    assert "请人工核对" in problem.message_zh
+    assert "check by hand" in problem.message_en
 
 
 def test_headings_in_the_tree_keep_text_before_they_are_mapped():
