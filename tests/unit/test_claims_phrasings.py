@@ -18,7 +18,12 @@ from evalrules._claims._parse import find_annotation, find_headings, find_totals
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "tests" / "data" / "seed"
-SHARED = REPO.parent.parent / "shared" / "reference"
+# shared/ sits beside the clone (CI) or beside the worktrees' folder (a developer's machine).
+SHARED = next(
+    (p for p in (REPO.parent / "shared" / "reference", REPO.parent.parent / "shared" / "reference")
+     if p.is_dir()),
+    REPO.parent / "shared" / "reference",
+)  # fmt: skip
 D = Decimal
 
 
