@@ -443,7 +443,8 @@ def _fact_lines(rubric: Rubric, path: str, lang: str) -> list[str]:
         words = formula.get(lang) if formula else spec.formula
         lines.append(f"  {label('derived', lang)}{colon}{words}{sep}{', '.join(spec.inputs)}")
     else:
-        kind = spec.type if spec.type != "series" else f"series of {spec.items}"
+        # items are declared only for a type that holds a value per year (checked on load)
+        kind = f"{spec.type} of {spec.items}" if spec.items else spec.type
         extra = [f"{label('type', lang)}{colon}{kind}"]
         if spec.required_if:
             extra.append(label("required_if", lang, fact=spec.required_if))

@@ -146,9 +146,12 @@ def evalrules_register_fact_types() -> list[FactType]:
     Returns:
         A list of :func:`evalrules.fact_type` items. Each gives a type test (``accepts``,
         compiled into the rubric's cerberus validator as a custom type), extra cerberus rules,
-        a JSON Schema fragment and a conversion to the value rules read. The core's
-        ``count``, ``money``, ``percent``, ``ratio``, ``boolean``, ``text`` and ``judgement``
-        types are registered through this hook.
+        a JSON Schema fragment and a conversion to the value rules read, and the traits the
+        core asks instead of the type's name: how its values compare (``compares``), its
+        ``shape`` (one value, a series by year, or — reserved — a table), a hypothesis
+        ``strategy`` for the test kit, a ``step`` and a spreadsheet ``cell_format``. The
+        core's ``count``, ``money``, ``percent``, ``ratio``, ``boolean``, ``text``,
+        ``judgement`` and ``series`` types are registered through this hook.
 
     Order:
         Every implementation is called once, when the engine is built; a name registered
@@ -159,7 +162,11 @@ def evalrules_register_fact_types() -> list[FactType]:
 
             @hookimpl
             def evalrules_register_fact_types():
-                return [evalrules.fact_type("permille", accepts=..., json_schema=...)]
+                return [
+                    evalrules.fact_type(
+                        "permille", accepts=..., json_schema=..., compares="numbers"
+                    )
+                ]
 
     Since: 0.1
     """

@@ -157,7 +157,7 @@ def test_assert_bonus(mini):
 
 
 def test_assert_facts_error(compiled, example):
-    facts = {**example.facts, "pupils": {"primary": 0, "junior": "4527"}}
+    facts = {**example.facts, "pupils": {"primary": 3000, "junior": "4527"}}
     with pytest.raises(FactsError) as info:
         compiled.evaluate(facts)
     assert_facts_error(info.value, paths=["pupils.junior"], codes=["wrong-type"])

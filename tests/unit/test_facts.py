@@ -326,8 +326,11 @@ def test_claim_and_facts_problems_together(compiled, facts):
     ],
 )
 def test_claimed_scores_in_a_document(claimed, path, code):
+    # Envelope problems are kept with the document and reported when it is evaluated.
+    doc = FactsDocument.from_mapping({"facts": {}, "claimed": claimed})
+    assert [(p.path, p.code) for p in doc.problems] == [(path, code)]
     with pytest.raises(FactsError) as info:
-        FactsDocument.from_mapping({"facts": {}, "claimed": claimed})
+        doc.raise_problems()
     assert [(p.path, p.code) for p in info.value.problems] == [(path, code)]
 
 
@@ -351,7 +354,7 @@ def test_document_envelope_problems_all_at_once():
                 "facts": [],
             },
             source="f.yaml",
-        )
+        ).raise_problems()
     found = {(p.path, p.code) for p in info.value.problems}
     assert found == {
         ("evalrules", "bad-format"),

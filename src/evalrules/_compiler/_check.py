@@ -9,7 +9,7 @@ from typing import Any
 from evalrules._compiler._compiled import CompiledRubric
 from evalrules._facts._cerberus import DecimalValidator
 from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
-from evalrules._facts._types import SERIES, FactType
+from evalrules._facts._types import FactType
 from evalrules._rubric._model import Rubric
 from evalrules._rules._context import describe_context
 from evalrules._rules._kind import RuleKind
@@ -43,16 +43,7 @@ def compile_rubric(
     def add(message: str, code: str, **loc: Any) -> None:
         problems.append(RubricProblem(message, code, file, **loc))
 
-    for spec in rubric.facts:
-        for name, where in ((spec.type, "type"), (spec.items, "items")):
-            if name is None or (name == SERIES and where == "type"):
-                continue
-            if name not in types or name == SERIES:
-                add(
-                    f"unknown fact type {name!r} (installed: {', '.join(sorted(types))})",
-                    "unknown-fact-type",
-                    path=f"facts.{spec.path}.{where}",
-                )
+    _check_fact_types(rubric, types, add)
     for i, check in enumerate(rubric.cross_checks):
         problem = check_cross_check(check, cross_checks)
         if problem:
@@ -84,7 +75,7 @@ def compile_rubric(
             for field, messages in sorted(_flat_errors(validator.errors)):
                 add(f"{', '.join(messages)}", "bad-params", path=f"params.{field}", **loc)
             continue
-        ctx = describe_context(rule, item, rubric)
+        ctx = describe_context(rule, item, rubric, types)
         try:
             extra = list(kind.check(ctx)) if kind.check else []
             reads = kind.reads(rule.params)
@@ -146,6 +137,62 @@ def message_problems(kind: RuleKind, message: Text) -> list[tuple[str, str]]:
         return f"a field {which} (fields every message has: {', '.join(sorted(common))})"
 
     return template_problems(message, common, lacks)
+
+
+def _check_fact_types(
+    rubric: Rubric, types: Mapping[str, FactType], add: Callable[..., None]
+) -> None:
+    """Each declaration against its type's traits: a known type, items where the type holds
+    a series (and only there), a ``required_if`` naming a fact that can be true."""
+    installed = ", ".join(sorted(types))
+    specs = {spec.path: spec for spec in rubric.facts}
+    for spec in rubric.facts:
+        where = f"facts.{spec.path}"
+        ftype = types.get(spec.type)
+        if ftype is None:
+            add(
+                f"unknown fact type {spec.type!r} (installed: {installed})",
+                "unknown-fact-type",
+                path=f"{where}.type",
+            )
+        elif ftype.is_table:
+            add(
+                f"fact type {spec.type!r} holds tables, which a rubric cannot declare yet",
+                "unsupported-fact-type",
+                path=f"{where}.type",
+            )
+        elif ftype.is_series:
+            items = types.get(spec.items) if spec.items is not None else None
+            if spec.items is None:
+                add(
+                    f"a {spec.type} needs items: the type of each year's value",
+                    "missing",
+                    path=f"{where}.items",
+                )
+            elif items is None or not items.is_scalar:
+                scalar = ", ".join(sorted(n for n, t in types.items() if t.is_scalar))
+                add(
+                    f"unknown fact type {spec.items!r} for items (installed: {scalar})",
+                    "unknown-fact-type",
+                    path=f"{where}.items",
+                )
+        elif spec.items is not None:
+            add(
+                f"items is only for types that hold a value per year, not {spec.type!r}",
+                "unknown-key",
+                path=f"{where}.items",
+            )
+        target = specs.get(spec.required_if) if spec.required_if is not None else None
+        if target is None or target.type not in types:
+            continue  # an undeclared target or an unknown type is reported on its own
+        target_type = types[target.type]
+        if not (target_type.is_scalar and target_type.accepts(True)):
+            add(
+                f"required_if must name a yes/no (boolean) fact; {target.path} is a "
+                f"{target_type.name}",
+                "wrong-type",
+                path=f"{where}.required_if",
+            )
 
 
 def _thaw(value: Any) -> Any:

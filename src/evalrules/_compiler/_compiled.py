@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from evalrules._facts._crosschecks import CrossCheckKind
-from evalrules._facts._document import FactsDocument
+from evalrules._facts._document import FactsDocument, claim_limits
 from evalrules._facts._types import FactType
 from evalrules._facts._validator import FactsValidator
 from evalrules._rubric._digest import rubric_digest
@@ -18,6 +18,7 @@ from evalrules._rules._kind import RuleKind
 from evalrules._rules._messages import CORE_MESSAGES
 from evalrules._scorecard._model import Entity, RubricInfo, Scorecard
 from evalrules._text import Text
+from evalrules.errors import FactsError
 
 
 @attrs.frozen
@@ -81,8 +82,8 @@ class CompiledRubric:
             precision=rubric.precision,
         )
         self._evidence_params: dict[str, tuple[tuple[str, Any], ...]] = {}
-        self._codes = frozenset(n.code for n in rubric.walk())
-        self._maxes = {n.code: n.max for n in rubric.walk()}
+        #: The most a district may claim, by indicator code and for ``"total"``.
+        self.claim_limits = claim_limits(rubric)
 
     def evidence_params(self, rule: Rule) -> tuple[tuple[str, Any], ...]:
         """The rule's scalar parameters shown as evidence (computed once per rule)."""
@@ -111,10 +112,22 @@ class CompiledRubric:
     ) -> dict[str, Any]:
         """Validate facts (nested mappings); return them flat, converted.
 
+        Checks everything :meth:`evaluate` checks of the facts (types, ranges, unknown keys,
+        conditional requirements, cross checks, derived facts that cannot be computed)
+        except which facts the rules find missing, which takes running them.
+
         Raises:
             FactsError: listing every problem.
         """
-        return self.validator.validate(facts, partial=partial, source=source)
+        from evalrules._facts._derived import compute_derived
+        from evalrules._facts._validator import ordered
+
+        flat, problems = self.validator.check(facts, partial=partial)
+        data_year = self.rubric.data_year or self.rubric.year - 1
+        problems.extend(compute_derived(self.rubric.derived, flat, data_year)[1])
+        if problems:
+            raise FactsError(ordered(problems), source=source)
+        return flat
 
     def evaluate(
         self,
@@ -151,7 +164,9 @@ class CompiledRubric:
     def describe(self, rule: Rule) -> Text:
         """The rule in words (Chinese and English), from its kind's ``describe``."""
         item = next(i for i, r in self.rubric.rules() if r is rule or r.code == rule.code)
-        return self._kinds[rule.kind].describe(describe_context(rule, item, self.rubric))
+        return self._kinds[rule.kind].describe(
+            describe_context(rule, item, self.rubric, self.validator.types)
+        )
 
     def kind(self, rule: Rule) -> RuleKind:
         """The rule kind of a rule."""

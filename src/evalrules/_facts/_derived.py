@@ -34,6 +34,32 @@ FORMULA_ARITY: Mapping[str, tuple[int, int | None]] = {
     "sum": (2, None),
 }
 
+#: Formulas that divide by their second input.
+_QUOTIENTS = frozenset({"ratio", "share", "per_capita"})
+
+
+def divisor(d: DerivedFact, data_year: int) -> tuple[str, int | None] | None:
+    """What a derived fact divides by: ``(fact path, year)`` (the year for a series, else
+    ``None``), or ``None`` when its formula divides by nothing.
+
+    A zero there leaves the derived fact uncomputed and is a ``division-by-zero`` problem,
+    so the facts schema declares it non-zero and the test kit never draws it.
+    """
+    if d.formula in _QUOTIENTS:
+        return d.inputs[1], None
+    if d.formula == "growth":
+        return d.inputs[0], (d.year or data_year) - 1
+    return None
+
+
+def years_needed(d: DerivedFact, data_year: int) -> tuple[int, ...]:
+    """The years a derived fact reads from its series input (``growth``: the year and the
+    year before), or ``()``."""
+    if d.formula == "growth":
+        year = d.year or data_year
+        return (year - 1, year)
+    return ()
+
 
 def compute_derived(
     derived: Iterable[DerivedFact], flat: Mapping[str, Any], data_year: int
@@ -78,7 +104,7 @@ def compute_derived(
                 inputs = [(f"{d.inputs[0]}[{year - 1}]", before), (f"{d.inputs[0]}[{year}]", now)]
             else:
                 nums = [to_decimal(v) for _, v in inputs]
-                if d.formula in ("ratio", "share", "per_capita") and nums[1] == 0:
+                if d.formula in _QUOTIENTS and nums[1] == 0:
                     problems.append(_div_zero(d, d.inputs[1]))
                     continue
                 if d.formula == "ratio" or d.formula == "per_capita":

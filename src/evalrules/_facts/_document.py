@@ -10,7 +10,8 @@ from typing import Any
 import attrs
 
 from evalrules._facts._cerberus import FACTS_FORMAT, _is_number
-from evalrules._points import to_decimal
+from evalrules._points import ZERO, to_decimal
+from evalrules._rubric._model import Rubric
 from evalrules._scorecard._model import Entity
 from evalrules.errors import FactsError, FactsProblem
 
@@ -27,6 +28,10 @@ class FactsDocument:
         rubric: The rubric reference the document is for, when it says.
         claimed: Claimed scores by indicator code, plus ``"total"``.
         source: The file it was read from.
+        problems: The problems found in the envelope (entity, ``claimed``, top-level keys)
+            when the document was read. Evaluation refuses a document with problems and
+            lists these together with every problem of its facts, in one
+            :class:`~evalrules.errors.FactsError`.
     """
 
     facts: Mapping[str, Any]
@@ -34,13 +39,24 @@ class FactsDocument:
     rubric: str | None = None
     claimed: Mapping[str, Decimal] = attrs.field(factory=dict)
     source: str | None = attrs.field(default=None, eq=False)
+    problems: tuple[FactsProblem, ...] = ()
+
+    @property
+    def facts_readable(self) -> bool:
+        """False when ``facts`` is missing or not a mapping: then nothing in it can be
+        checked, and listing every required fact as missing would only repeat that."""
+        return not any(p.path == "facts" for p in self.problems)
 
     @classmethod
     def from_mapping(cls, data: Any, *, source: str | None = None) -> FactsDocument:
-        """Build a document from parsed YAML/JSON, reporting every structural problem.
+        """Build a document from parsed YAML/JSON, recording every problem in its envelope.
+
+        The problems (an unknown top-level key, a claimed score that is not a number, ...)
+        are kept in :attr:`problems`, so that evaluation reports them together with the
+        facts' own problems.
 
         Raises:
-            FactsError: listing every problem in the envelope (entity, rubric, claimed).
+            FactsError: if the document is not a mapping at all (there is nothing to read).
         """
         problems: list[FactsProblem] = []
 
@@ -123,9 +139,35 @@ class FactsDocument:
             bad("facts", "wrong-type", "应为映射", "must be a mapping", facts)
             facts = {}
         claimed = _read_claimed(data.get("claimed"), bad)
-        if problems:
-            raise FactsError(problems, source=source)
-        return cls(facts=facts, entity=entity, rubric=rubric, claimed=claimed, source=source)
+        return cls(
+            facts=facts,
+            entity=entity,
+            rubric=rubric,
+            claimed=claimed,
+            source=source,
+            problems=tuple(problems),
+        )
+
+    def raise_problems(self) -> None:
+        """Raise the envelope's problems, if any, as one :class:`~evalrules.errors.FactsError`
+        (for callers that read a document without evaluating it).
+
+        Raises:
+            FactsError: listing every problem in :attr:`problems`.
+        """
+        if self.problems:
+            raise FactsError(self.problems, source=self.source)
+
+
+def claim_limits(rubric: Rubric) -> dict[str, Decimal]:
+    """The highest score a district may claim, by indicator code, and for ``"total"``: the
+    rubric's max plus the most bonus points it can give (the bonus items' max, capped)."""
+    limits = {node.code: node.max for node in rubric.walk()}
+    bonus = sum((b.max for b in rubric.bonus), ZERO)
+    if rubric.bonus_cap is not None:
+        bonus = min(bonus, rubric.bonus_cap)
+    limits["total"] = rubric.max + bonus
+    return limits
 
 
 def _read_claimed(raw: Any, bad: Callable[..., None]) -> dict[str, Decimal]:

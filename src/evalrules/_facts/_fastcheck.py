@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from evalrules._facts._types import FactType, _is_year_key
 from evalrules._rubric._model import FactSpec
 
 Check = Callable[[Any], bool]
@@ -46,23 +47,20 @@ def _tightest(*values: Any) -> Decimal | None:
     return min(present) if present else None
 
 
-def _year_key(key: Any) -> bool:
-    if isinstance(key, bool):
-        return False
-    if isinstance(key, str) and key.isdigit():
-        key = int(key)
-    return isinstance(key, int) and 1949 <= key <= 2200
-
-
 def compile_check(
     specs: Mapping[str, FactSpec],
-    accepts: Mapping[str, Callable[[Any], bool]],
-    rules: Mapping[str, Mapping[str, Any]],
-    numeric: Mapping[str, bool],
+    values: Mapping[str, FactType],
+    series: frozenset[str],
     *,
     partial: bool,
 ) -> Check | None:
     """Compile the acceptance check for a rubric's facts.
+
+    Args:
+        specs: The fact declarations by path.
+        values: The type of each fact's values (the items' type for a series), by path.
+        series: The paths of the facts that hold a value per year.
+        partial: Whether required facts may be absent.
 
     Returns:
         ``check(document) -> bool``, or ``None`` when some fact type carries rules the check
@@ -70,14 +68,12 @@ def compile_check(
     """
     leaf_checks: dict[str, Check] = {}
     for path, spec in specs.items():
-        type_name = spec.items if spec.type == "series" else spec.type
-        if type_name is None or type_name not in accepts:
-            return None
-        type_rules = rules[type_name]
+        ftype = values[path]
+        type_rules = ftype.rules
         if set(type_rules) - _SUPPORTED_RULES:
             return None
         lo = hi = None
-        if numeric[type_name]:
+        if ftype.numeric:
             # A declared minimum or maximum replaces the type's own (a growth rate may be
             # negative although percentages start at 0), exactly as the cerberus rules do.
             lo = _tightest(spec.minimum if spec.minimum is not None else type_rules.get("min"))
@@ -85,11 +81,8 @@ def compile_check(
                 spec.maximum if spec.maximum is not None else type_rules.get("max"),
                 spec.plausible_max,
             )
-        value_check = _bound_check(accepts[type_name], lo, hi)
-        if spec.type == "series":
-            leaf_checks[path] = _series_check(value_check)
-        else:
-            leaf_checks[path] = value_check
+        value_check = _bound_check(ftype.accepts, lo, hi)
+        leaf_checks[path] = _series_check(value_check) if path in series else value_check
 
     tree: dict[str, Any] = {}
     for path in specs:
@@ -136,7 +129,7 @@ def _series_check(value_check: Check) -> Check:
     def check(series: Any) -> bool:
         if not isinstance(series, dict):
             return False
-        return all(_year_key(k) and value_check(v) for k, v in series.items())
+        return all(_is_year_key(k) and value_check(v) for k, v in series.items())
 
     return check
 

@@ -12,7 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from evalrules._facts._cerberus import FACTS_FORMAT
-from evalrules._facts._types import SERIES, FactType
+from evalrules._facts._derived import divisor, years_needed
+from evalrules._facts._document import claim_limits
+from evalrules._facts._types import FactType
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Indicator, Rubric
 
@@ -20,84 +22,185 @@ __all__ = ["facts_json_schema", "facts_template"]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
+#: A year from 1949 to 2200, as a JSON object key.
+YEAR_PATTERN = "^(19(49|[5-9][0-9])|2[01][0-9][0-9]|2200)$"
+
+_NULL = {"type": "null"}
+
 
 def _number(value: Any) -> Any:
     text = plain(value)
     return int(text) if "." not in text else float(text)
 
 
-def _value_schema(spec: FactSpec, ftype: FactType) -> dict[str, Any]:
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` or null: a blank (null) value is a value not given."""
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {**schema, "type": [kind, "null"]}
+    if isinstance(kind, list):
+        return {**schema, "type": [*kind, "null"]} if "null" not in kind else schema
+    return {"anyOf": [schema, _NULL]}
+
+
+def _value_schema(spec: FactSpec, ftype: FactType, *, nonzero: bool = False) -> dict[str, Any]:
+    """One value of a fact: its type's schema narrowed by the declaration's limits, exactly as
+    validation narrows the type's rules (a declared limit replaces the type's own)."""
     schema = dict(ftype.json_schema)
-    if ftype.numeric:
-        if spec.minimum is not None:
-            schema["minimum"] = _number(spec.minimum)
-        upper = [v for v in (spec.maximum, spec.plausible_max) if v is not None]
-        if upper:
-            schema["maximum"] = _number(min(upper))
+    if not ftype.numeric:
+        return schema
+    rules = ftype.rules
+    low = spec.minimum if spec.minimum is not None else _decimal_or_none(rules.get("min"))
+    upper = [
+        v
+        for v in (
+            spec.maximum if spec.maximum is not None else _decimal_or_none(rules.get("max")),
+            spec.plausible_max,
+        )
+        if v is not None
+    ]
+    if low is not None:
+        schema["minimum"] = _number(low)
+    if upper:
+        schema["maximum"] = _number(min(upper))
+    if nonzero and (low is None or low <= 0):
+        if low is not None and low == 0:
+            del schema["minimum"]
+            schema["exclusiveMinimum"] = 0
+        else:
+            schema["not"] = {"const": 0}
     return schema
 
 
-def _fact_schema(spec: FactSpec, types: Mapping[str, FactType]) -> dict[str, Any]:
-    if spec.type == SERIES:
+def _fact_schema(
+    spec: FactSpec,
+    types: Mapping[str, FactType],
+    divisors: Mapping[str, set[int | None]],
+    data_year: int,
+    years: Mapping[str, set[int]],
+) -> dict[str, Any]:
+    ftype = types[spec.type]
+    nonzero = divisors.get(spec.path, set())
+    if ftype.is_series:
         assert spec.items is not None
+        items = types[spec.items]
+        values = _value_schema(spec, items)
         schema: dict[str, Any] = {
             "type": "object",
-            "propertyNames": {"pattern": "^(19[4-9][0-9]|2[01][0-9][0-9]|2200)$"},
-            "additionalProperties": _value_schema(spec, types[spec.items]),
+            "propertyNames": {"pattern": YEAR_PATTERN},
+            "additionalProperties": _nullable(values),
         }
+        needed = sorted(years.get(spec.path, set()))
+        if needed:
+            # The years a growth formula reads must be there, and the year before must
+            # not be zero (it is divided by).
+            schema["required"] = [str(y) for y in needed]
+            schema["properties"] = {
+                str(y): _value_schema(spec, items, nonzero=y in nonzero) for y in needed
+            }
     else:
-        schema = _value_schema(spec, types[spec.type])
+        schema = _value_schema(spec, ftype, nonzero=None in nonzero)
     schema["title"] = spec.description.zh
     if spec.description.en:
         schema["description"] = spec.description.en
     if spec.unit:
         schema["x-unit"] = spec.unit
-    schema["x-evalrules-type"] = spec.type if spec.type != SERIES else f"series of {spec.items}"
+    schema["x-evalrules-type"] = f"{spec.type} of {spec.items}" if ftype.is_series else spec.type
     if spec.required_if:
         schema["x-required-if"] = spec.required_if
+    if not _required(spec):
+        schema = _nullable(schema)
     return schema
 
 
+def _required(spec: FactSpec) -> bool:
+    return spec.required and spec.required_if is None
+
+
+def _group() -> dict[str, Any]:
+    return {"type": "object", "properties": {}, "additionalProperties": False}
+
+
 def _facts_object(rubric: Rubric, types: Mapping[str, FactType]) -> dict[str, Any]:
-    root: dict[str, Any] = {"type": "object", "properties": {}, "additionalProperties": False}
+    data_year = rubric.data_year or rubric.year - 1
+    divisors: dict[str, set[int | None]] = {}
+    years: dict[str, set[int]] = {}
+    for d in rubric.derived:
+        found = divisor(d, data_year)
+        if found is not None:
+            divisors.setdefault(found[0], set()).add(found[1])
+        if years_needed(d, data_year):
+            years.setdefault(d.inputs[0], set()).update(years_needed(d, data_year))
+    root = _group()
+    required_groups: set[str] = set()
     for spec in rubric.facts:
         parts = spec.path.split(".")
         node = root
         for i, part in enumerate(parts[:-1]):
-            child = node["properties"].setdefault(
-                part, {"type": "object", "properties": {}, "additionalProperties": False}
-            )
-            if spec.required and spec.required_if is None:
-                required = node.setdefault("required", [])
-                if part not in required:
-                    required.append(part)
-            node = child
-            del i
-        node["properties"][parts[-1]] = _fact_schema(spec, types)
-        if spec.required and spec.required_if is None:
-            node.setdefault("required", []).append(parts[-1])
-    _sort_required(root)
+            node = node["properties"].setdefault(part, _group())
+            if _required(spec):
+                required_groups.add(".".join(parts[: i + 1]))
+        node["properties"][parts[-1]] = _fact_schema(spec, types, divisors, data_year, years)
+    _finish_groups(root, "", required_groups, {s.path for s in rubric.facts if _required(s)})
+    conditions = [
+        {"if": _nested(s.required_if, {"const": True}), "then": _nested(s.path, {"not": _NULL})}
+        for s in rubric.facts
+        if s.required_if is not None
+    ]
+    if conditions:
+        root["allOf"] = conditions
     return root
 
 
-def _sort_required(node: dict[str, Any]) -> None:
-    if "required" in node:
-        node["required"] = sorted(set(node["required"]))
-    for child in node.get("properties", {}).values():
-        if child.get("type") == "object" and "properties" in child:
-            _sort_required(child)
+def _finish_groups(node: dict[str, Any], prefix: str, groups: set[str], facts: set[str]) -> None:
+    """Sort each group's ``required``; a group holding no required fact may be null."""
+    required = sorted(
+        key for key in node["properties"] if f"{prefix}{key}" in groups or f"{prefix}{key}" in facts
+    )
+    if required:
+        node["required"] = required
+    for key, child in list(node["properties"].items()):
+        path = f"{prefix}{key}"
+        if child.get("properties") is not None and child.get("x-evalrules-type") is None:
+            _finish_groups(child, path + ".", groups, facts)
+            if path not in groups:
+                node["properties"][key] = _nullable(child)
+
+
+def _nested(path: str, leaf: Mapping[str, Any]) -> dict[str, Any]:
+    """A schema saying that ``path`` is present (through its groups) and matches ``leaf``."""
+    schema: dict[str, Any] = dict(leaf)
+    for part in reversed(path.split(".")):
+        schema = {"type": "object", "required": [part], "properties": {part: schema}}
+    return schema
 
 
 def facts_json_schema(rubric: Rubric, types: Mapping[str, FactType]) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a facts document for ``rubric``.
 
-    A document that passes evalrules' validation also passes this schema. Conditional
-    requirements (``required_if``) and cross checks are carried as ``x-`` annotations,
-    since they are checked by evalrules itself.
+    The schema is as strict as evalrules' validation: it accepts exactly the documents that
+    validation accepts, with three exceptions that JSON Schema cannot express. Cross checks
+    (a part never exceeds its whole) are listed under ``x-cross-checks``; a derived fact
+    that divides by another derived fact lists that divisor under ``x-nonzero-derived``;
+    and JSON cannot tell 2 from 2.0, which a count refuses. Conditional requirements
+    (``required_if``) are ``if``/``then`` clauses; a fact a derived ratio divides by is
+    declared non-zero; a blank (null) value is accepted wherever a fact may be left out.
     """
-    codes = [n.code for n in rubric.walk()]
-    score = {"type": "number", "minimum": 0}
-    return {
+    data_year = rubric.data_year or rubric.year - 1
+    limits = claim_limits(rubric)
+    declared = {s.path for s in rubric.facts}
+    derived_divisors = sorted(
+        {
+            found[0]
+            for d in rubric.derived
+            if (found := divisor(d, data_year)) is not None and found[0] not in declared
+        }
+    )
+
+    def score(limit: Decimal) -> dict[str, Any]:
+        return {"type": ["number", "null"], "minimum": 0, "maximum": _number(limit)}
+
+    schema: dict[str, Any] = {
         "$schema": DRAFT,
         "$id": f"https://evalrules.invalid/facts/{rubric.ref}.schema.json",
         "title": f"{rubric.title.zh} — facts ({rubric.ref})",
@@ -107,32 +210,34 @@ def facts_json_schema(rubric: Rubric, types: Mapping[str, FactType]) -> dict[str
         "additionalProperties": False,
         "properties": {
             "evalrules": {"const": FACTS_FORMAT},
-            "rubric": {"type": "string", "examples": [rubric.ref]},
+            "rubric": {"type": ["string", "null"], "examples": [rubric.ref]},
             "entity": {
-                "type": "object",
-                "required": ["id"],
+                "type": ["object", "null"],
                 "additionalProperties": False,
                 "properties": {
-                    "id": {"type": ["string", "integer"], "title": "行政区划代码"},
+                    "id": {"type": ["string", "integer", "null"], "title": "行政区划代码"},
                     "name": {"type": "string"},
                 },
             },
             "facts": _facts_object(rubric, types),
             "claimed": {
-                "type": "object",
+                "type": ["object", "null"],
                 "additionalProperties": False,
                 "properties": {
-                    "total": score,
+                    "total": score(limits["total"]),
                     "indicators": {
                         "type": "object",
-                        "propertyNames": {"enum": codes},
-                        "additionalProperties": score,
+                        "additionalProperties": False,
+                        "properties": {n.code: score(n.max) for n in rubric.walk()},
                     },
                 },
             },
         },
         "x-cross-checks": [{"kind": c.kind, "facts": list(c.facts)} for c in rubric.cross_checks],
     }
+    if derived_divisors:
+        schema["x-nonzero-derived"] = derived_divisors
+    return schema
 
 
 def _decimal_or_none(value: Any) -> Decimal | None:
@@ -143,12 +248,14 @@ def _comment(spec: FactSpec, types: Mapping[str, FactType]) -> str:
     parts = [spec.description.zh]
     if spec.description.en:
         parts.append(spec.description.en)
-    kind = spec.type if spec.type != SERIES else f"series of {spec.items} by year"
+    ftype = types[spec.type]
+    series = ftype.is_series
+    kind = f"{spec.type} of {spec.items} by year" if series else spec.type
     detail = [kind]
     if spec.unit:
         detail.append(spec.unit)
-    type_name = spec.items if spec.type == SERIES else spec.type
-    type_rules = types[type_name].rules if type_name is not None and type_name in types else {}
+    value_type = types[spec.items] if series and spec.items is not None else ftype
+    type_rules = value_type.rules if value_type.numeric else {}
     lo = spec.minimum if spec.minimum is not None else _decimal_or_none(type_rules.get("min"))
     hi = spec.maximum if spec.maximum is not None else spec.plausible_max
     if hi is None:
@@ -166,8 +273,8 @@ def _comment(spec: FactSpec, types: Mapping[str, FactType]) -> str:
     return " / ".join(parts) + " — " + ", ".join(detail)
 
 
-def _placeholder(spec: FactSpec) -> str:
-    if spec.type == SERIES:
+def _placeholder(spec: FactSpec, types: Mapping[str, FactType]) -> str:
+    if types[spec.type].is_series:
         return "{}"
     return "null"
 
@@ -198,7 +305,7 @@ def facts_template(rubric: Rubric, types: Mapping[str, FactType]) -> str:
             opened.append(part)
         indent = "  " * (len(opened) + 1)
         lines.append(f"{indent}# {_comment(spec, types)}")
-        lines.append(f"{indent}{parts[-1]}: {_placeholder(spec)}")
+        lines.append(f"{indent}{parts[-1]}: {_placeholder(spec, types)}")
     lines.append("claimed:        # optional: the self-assessed scores (自评分)")
     lines.append("  total: null")
     lines.append("  indicators:")

@@ -12,7 +12,7 @@ import cerberus
 from evalrules._facts._cerberus import _IMPLAUSIBLE, DecimalValidator, _is_number, _predicate_type
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._fastcheck import compile_check
-from evalrules._facts._types import SERIES, FactType, _is_year_key
+from evalrules._facts._types import FactType, _is_year_key
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Rubric
 from evalrules._text import Text
@@ -46,7 +46,7 @@ def _mark_groups(schema: dict[str, Any]) -> None:
 class FactsValidator:
     """A rubric's facts schema compiled once into cerberus validators.
 
-    Use :meth:`validate` for every document; nothing is rebuilt per call.
+    Use :meth:`check` (or :meth:`validate`) for every document; nothing is rebuilt per call.
     """
 
     def __init__(
@@ -59,6 +59,8 @@ class FactsValidator:
         self.types = types
         self.cross_checks = cross_checks
         self.specs: dict[str, FactSpec] = {s.path: s for s in rubric.facts}
+        #: Paths of the facts whose type holds a value per year.
+        self.series = frozenset(p for p, s in self.specs.items() if types[s.type].is_series)
         self._validator_class = self._make_validator_class()
         strict = _nest((s.path, self._rules(s, partial=False)) for s in rubric.facts)
         partial = _nest((s.path, self._rules(s, partial=True)) for s in rubric.facts)
@@ -68,11 +70,17 @@ class FactsValidator:
             path.rsplit(".", i)[0] for path in self.specs for i in range(1, path.count(".") + 1)
         }
         self._known_paths = sorted(set(self.specs) | groups)
-        accepts = {name: t.accepts for name, t in types.items()}
-        type_rules = {name: t.rules for name, t in types.items()}
-        numeric = {name: t.numeric for name, t in types.items()}
-        self._fast_strict = compile_check(self.specs, accepts, type_rules, numeric, partial=False)
-        self._fast_partial = compile_check(self.specs, accepts, type_rules, numeric, partial=True)
+        values = {path: self.value_type(path) for path in self.specs}
+        self._fast_strict = compile_check(self.specs, values, self.series, partial=False)
+        self._fast_partial = compile_check(self.specs, values, self.series, partial=True)
+
+    def value_type(self, path: str) -> FactType:
+        """The type of each value of a declared fact (its items' type for a series)."""
+        spec = self.specs[path]
+        if path in self.series:
+            assert spec.items is not None
+            return self.types[spec.items]
+        return self.types[spec.type]
 
     def _make_validator_class(self) -> type[DecimalValidator]:
         # Fact types are predicates, not Python classes; cerberus tests types with isinstance,
@@ -91,9 +99,8 @@ class FactsValidator:
         namespace = {"types_mapping": mapping, "_validate_plausible_max": _validate_plausible_max}
         return type("EvalrulesFactsValidator", (DecimalValidator,), namespace)
 
-    def _value_rules(self, type_name: str, spec: FactSpec) -> dict[str, Any]:
-        ftype = self.types[type_name]
-        rules: dict[str, Any] = {"type": f"fact_{type_name}", **dict(ftype.rules)}
+    def _value_rules(self, ftype: FactType, spec: FactSpec) -> dict[str, Any]:
+        rules: dict[str, Any] = {"type": f"fact_{ftype.name}", **dict(ftype.rules)}
         if ftype.numeric:
             if spec.minimum is not None:
                 rules["min"] = spec.minimum
@@ -104,27 +111,30 @@ class FactsValidator:
         return rules
 
     def _rules(self, spec: FactSpec, *, partial: bool) -> dict[str, Any]:
-        if spec.type == SERIES:
-            assert spec.items is not None
+        if spec.path in self.series:
             rules: dict[str, Any] = {
                 "type": "dict",
                 "keysrules": {"type": "fact_year_key"},
-                "valuesrules": self._value_rules(spec.items, spec),
+                "valuesrules": self._value_rules(self.value_type(spec.path), spec),
             }
         else:
-            rules = self._value_rules(spec.type, spec)
+            rules = self._value_rules(self.types[spec.type], spec)
         rules["required"] = bool(spec.required and spec.required_if is None and not partial)
         return rules
 
     # -- public --------------------------------------------------------------------------
 
-    def validate(
-        self, facts: Mapping[str, Any], *, partial: bool = False, source: str | None = None
-    ) -> dict[str, Any]:
-        """Validate a document's facts; return them flat (path → converted value).
+    def check(
+        self, facts: Mapping[str, Any], *, partial: bool = False
+    ) -> tuple[dict[str, Any], list[FactsProblem]]:
+        """Validate a document's facts without raising.
 
-        Raises:
-            FactsError: listing every problem, sorted by path.
+        Every check runs on what it can: conditional requirements and cross checks run on
+        the facts that validated, whatever the others' problems.
+
+        Returns:
+            The facts that validated, flat (path → converted value), and every problem found
+            (in no particular order).
         """
         problems: list[FactsProblem] = []
         # A blank (null) value is a value not given: the template's placeholders stay null
@@ -133,10 +143,11 @@ class FactsValidator:
         # The compiled check accepts what cerberus would accept, much faster; anything it
         # does not accept goes to cerberus, which names every problem.
         fast = self._fast_partial if partial else self._fast_strict
-        accepted = fast is not None and fast(facts)
-        nonfinite = [] if accepted else list(_find_nonfinite(facts))
-        doc = facts
-        if nonfinite:
+        if fast is not None and fast(facts):
+            flat = self._collect(facts, frozenset())
+        else:
+            nonfinite = list(_find_nonfinite(facts))
+            doc = facts
             for path, value in nonfinite:
                 problems.append(
                     FactsProblem(
@@ -147,59 +158,73 @@ class FactsValidator:
                         str(value),
                     )
                 )
-            doc = _without_paths(facts, {p for p, _ in nonfinite})
-        validator = self._partial if partial else self._strict
-        # normalize=False: the facts schema has no normalization rules, and cerberus would
-        # otherwise copy and rebuild its schema for every document.
-        if not accepted and not validator.validate(doc, normalize=False):
-            removed = {p for p, _ in nonfinite}
-            # a non-finite value is reported as such, not again as a missing fact
-            problems.extend(
-                p
-                for p in self._translate(validator._errors)
-                if not (p.code == "missing" and p.path in removed)
-            )
-        flat = self._collect(doc) if not problems else {}
-        if not problems:
-            problems.extend(self._conditional(flat, partial))
-            problems.extend(self._cross(flat))
+            if nonfinite:
+                doc = _without_paths(facts, {p for p, _ in nonfinite})
+            validator = self._partial if partial else self._strict
+            # normalize=False: the facts schema has no normalization rules, and cerberus
+            # would otherwise copy and rebuild its schema for every document.
+            if not validator.validate(doc, normalize=False):
+                removed = {p for p, _ in nonfinite}
+                # a non-finite value is reported as such, not again as a missing fact
+                problems.extend(
+                    p
+                    for p in self._translate(validator._errors)
+                    if not (p.code == "missing" and p.path in removed)
+                )
+            flat = self._collect(doc, frozenset(p.path for p in problems))
+        if not partial:
+            problems.extend(self._conditional(facts, flat))
+        problems.extend(self._cross(flat))
+        return flat, problems
+
+    def validate(
+        self, facts: Mapping[str, Any], *, partial: bool = False, source: str | None = None
+    ) -> dict[str, Any]:
+        """Validate a document's facts; return them flat (path → converted value).
+
+        Raises:
+            FactsError: listing every problem, sorted by path.
+        """
+        flat, problems = self.check(facts, partial=partial)
         if problems:
-            unique = {(p.path, p.code, p.message_en): p for p in problems}
-            raise FactsError(sorted(unique.values(), key=lambda p: (p.path, p.code)), source=source)
+            raise FactsError(ordered(problems), source=source)
         return flat
 
-    def _collect(self, doc: Mapping[str, Any]) -> dict[str, Any]:
+    def _collect(self, doc: Mapping[str, Any], blocked: frozenset[str]) -> dict[str, Any]:
+        """The declared facts present in ``doc`` and free of problems, converted."""
         flat: dict[str, Any] = {}
         for path, spec in self.specs.items():
+            if blocked and touches(path, blocked):
+                continue
             value: Any = doc
             for part in path.split("."):
                 if not isinstance(value, Mapping) or part not in value:
                     break
                 value = value[part]
             else:
-                if spec.type == SERIES:
-                    assert spec.items is not None
-                    conv = self.types[spec.items].convert
+                if path in self.series:
+                    conv = self.value_type(path).convert
                     flat[path] = {int(k): conv(v) for k, v in value.items()}
                 else:
                     flat[path] = self.types[spec.type].convert(value)
         return flat
 
-    def _conditional(self, flat: Mapping[str, Any], partial: bool) -> Iterable[FactsProblem]:
-        if partial:
-            return
+    def _conditional(
+        self, facts: Mapping[str, Any], flat: Mapping[str, Any]
+    ) -> Iterable[FactsProblem]:
         for spec in self.specs.values():
-            if spec.path in flat:
+            if spec.required_if is None or flat.get(spec.required_if) is not True:
                 continue
-            if spec.required_if is not None and flat.get(spec.required_if) is True:
-                cond = self.specs[spec.required_if].description
-                yield FactsProblem(
-                    spec.path,
-                    "missing",
-                    f"缺少必填数据“{spec.description.zh}”(因为“{cond.zh}”为是)",
-                    f"required fact “{spec.description.en or spec.description.zh}” is missing "
-                    f"(because {spec.required_if} is true)",
-                )
+            if _present(facts, spec.path):
+                continue  # present: its value was checked with the others
+            cond = self.specs[spec.required_if].description
+            yield FactsProblem(
+                spec.path,
+                "missing",
+                f"缺少必填数据“{spec.description.zh}”(因为“{cond.zh}”为是)",
+                f"required fact “{spec.description.en or spec.description.zh}” is missing "
+                f"(because {spec.required_if} is true)",
+            )
 
     def _cross(self, flat: Mapping[str, Any]) -> Iterable[FactsProblem]:
         for check in self.rubric.cross_checks:
@@ -232,7 +257,7 @@ class FactsValidator:
         if path in self.specs:
             return self.specs[path], False
         parent = path.rsplit(".", 1)[0]
-        if parent in self.specs and self.specs[parent].type == SERIES:
+        if parent in self.series:
             return self.specs[parent], True
         return None, False
 
@@ -258,11 +283,11 @@ class FactsValidator:
         value = error.value
         rule = error.rule
         holder = self.specs.get(path.rsplit(".", 1)[0]) if "." in path else None
-        if spec is None and holder is not None and holder.type != SERIES:
+        if spec is None and holder is not None and holder.path not in self.series:
             return self._field_problem(path, holder, error)
         if error.code == cerberus.errors.UNKNOWN_FIELD.code:
             spec_parent, _ = self._spec_at(path.rsplit(".", 1)[0]) if "." in path else (None, False)
-            if spec_parent is not None and spec_parent.type == SERIES:
+            if spec_parent is not None and spec_parent.path in self.series:
                 return FactsProblem(
                     path,
                     "bad-year",
@@ -306,10 +331,8 @@ class FactsValidator:
             )
         if spec is None:
             return FactsProblem(path, rule or "invalid", str(error), str(error), value)
-        type_name = (
-            spec.items if (spec.type == SERIES and (in_series or rule != "type")) else spec.type
-        )
-        if spec.type == SERIES and not in_series and rule == "type":
+        is_series = spec.path in self.series
+        if is_series and not in_series and rule == "type":
             return FactsProblem(
                 path,
                 "wrong-type",
@@ -317,8 +340,7 @@ class FactsValidator:
                 "must map years to values, e.g. {2021: 28.67, 2022: 39.78}",
                 value,
             )
-        assert type_name is not None
-        ftype = self.types[type_name]
+        ftype = self.value_type(spec.path) if is_series else self.types[spec.type]
         unit = spec.unit or ""
         if rule == "type":
             return _type_problem(path, value, ftype)
@@ -340,10 +362,13 @@ class FactsValidator:
             )
         if rule == "max":
             limit = plain(to_decimal(error.constraint))
-            if type_name == "percent" and to_decimal(error.constraint) == 100:
-                return FactsProblem(
-                    path, "over-100", "百分数不能超过100", "a percentage cannot exceed 100", value
-                )
+            own = ftype.rules.get("max")
+            if spec.maximum is None and own is not None and ftype.explain is not None:
+                # the type's own limit: the type may say it better (a percentage over 100)
+                explained = ftype.explain(value)
+                if explained is not None:
+                    code, text = explained
+                    return FactsProblem(path, code, text.zh, text.en, value)
             return FactsProblem(
                 path, "too-large", f"应不大于{limit}{unit}", f"must be at most {limit}{unit}", value
             )
@@ -383,58 +408,33 @@ def _field_code(error: Any) -> str:
 
 def _type_problem(path: str, value: Any, ftype: FactType) -> FactsProblem:
     exp = ftype.expected
-    if isinstance(value, str):
+    explained = ftype.explain(value) if ftype.explain is not None else None
+    if explained is not None:
+        code, text = explained
+        return FactsProblem(path, code, text.zh, text.en, value)
+    if isinstance(value, str) and ftype.numeric:
         cleaned = value.replace(",", "").replace(",", "").replace("%", "").replace("元", "").strip()
-        if ftype.numeric:
-            try:
-                number = Decimal(cleaned)
-            except InvalidOperation:
-                number = None
-            if number is not None and number.is_finite() and len(plain(number)) > 24:
-                return FactsProblem(
-                    path,
-                    "wrong-type",
-                    f"应为数字而不是文字,且数值大得不合常理:“{value[:40]}”",
-                    f"expected a number, not text, and the value is implausibly large: "
-                    f"“{value[:40]}”",
-                    value,
-                )
-            if number is not None and number.is_finite():
-                return FactsProblem(
-                    path,
-                    "wrong-type",
-                    f"应为数字而不是文字“{value}”;请写作 {plain(number)}(不带引号、逗号、单位)",
-                    f"expected a number, not the text “{value}”; write {plain(number)} "
-                    "(no quotes, commas or unit)",
-                    value,
-                )
-        if ftype.name == "boolean" and value.strip().lower() in (
-            "true",
-            "false",
-            "yes",
-            "no",
-            "是",
-            "否",
-            "有",
-            "无",
-        ):
-            truth = value.strip().lower() in ("true", "yes", "是", "有")
+        try:
+            number = Decimal(cleaned)
+        except InvalidOperation:
+            number = None
+        if number is not None and number.is_finite() and len(plain(number)) > 24:
             return FactsProblem(
                 path,
                 "wrong-type",
-                f"应为布尔值而不是文字“{value}”;请写作 {str(truth).lower()}(不带引号)",
-                f"expected a boolean, not the text “{value}”; "
-                f"write {str(truth).lower()} (unquoted)",
+                f"应为数字而不是文字,且数值大得不合常理:“{value[:40]}”",
+                f"expected a number, not text, and the value is implausibly large: “{value[:40]}”",
                 value,
             )
-    if ftype.name == "count" and _is_number(value):
-        return FactsProblem(
-            path,
-            "not-whole",
-            f"应为整数,而不是{value}",
-            f"must be a whole number, not {value}",
-            value,
-        )
+        if number is not None and number.is_finite():
+            return FactsProblem(
+                path,
+                "wrong-type",
+                f"应为数字而不是文字“{value}”;请写作 {plain(number)}(不带引号、逗号、单位)",
+                f"expected a number, not the text “{value}”; write {plain(number)} "
+                "(no quotes, commas or unit)",
+                value,
+            )
     if isinstance(value, bool) and ftype.numeric:
         return FactsProblem(
             path,
@@ -480,3 +480,29 @@ def _without_paths(data: Mapping[str, Any], paths: set[str], prefix: str = "") -
             continue
         out[key] = _without_paths(value, paths, path + ".") if isinstance(value, Mapping) else value
     return out
+
+
+def _present(facts: Mapping[str, Any], path: str) -> bool:
+    value: Any = facts
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return False
+        value = value[part]
+    return True
+
+
+def touches(path: str, problems: frozenset[str]) -> bool:
+    """Whether a problem lies at ``path``, inside it, or at a group that holds it."""
+    if path in problems:
+        return True
+    parts = path.split(".")
+    if any(".".join(parts[:i]) in problems for i in range(1, len(parts))):
+        return True
+    inside = path + "."
+    return any(p.startswith(inside) for p in problems)
+
+
+def ordered(problems: Iterable[FactsProblem]) -> list[FactsProblem]:
+    """Problems without repeats, sorted by path, then code (the order a refusal lists)."""
+    unique = {(p.path, p.code, p.message_en): p for p in problems}
+    return sorted(unique.values(), key=lambda p: (p.path, p.code))

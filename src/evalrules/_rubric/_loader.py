@@ -249,17 +249,13 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
             )
             p.facts_unread = True
             continue
+        # Whether the type takes items (a series does) is the type's to say: the compiler
+        # checks it against the installed fact types.
         items = decl.get("items")
-        if ftype == "series" and not isinstance(items, str):
-            p.add(
-                "a series needs items: the type of each year's value",
-                "missing",
-                path=f"{where}.items",
-            )
+        if items is not None and not isinstance(items, str):
+            p.add("items must name a fact type", "wrong-type", path=f"{where}.items")
             p.facts_unread = True
             continue
-        if ftype != "series" and items is not None:
-            p.add("items is only for series", "unknown-key", path=f"{where}.items")
         required = decl.get("required", True)
         if not isinstance(required, bool):
             p.add("required must be true or false", "wrong-type", path=f"{where}.required")
@@ -291,7 +287,7 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
                 minimum=limits["minimum"],
                 maximum=limits["maximum"],
                 plausible_max=limits["plausible_max"],
-                items=items if ftype == "series" else None,
+                items=items,
                 source=None if decl.get("source") is None else str(decl["source"]),
             )
         )
@@ -305,20 +301,13 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
                     path=f"facts.{s.path}",
                 )
                 break
-        if s.required_if is not None:
-            target = next((t for t in specs if t.path == s.required_if), None)
-            if target is None:
-                p.add(
-                    f"required_if names an undeclared fact {s.required_if!r}",
-                    "unknown-fact",
-                    path=f"facts.{s.path}.required_if",
-                )
-            elif target.type != "boolean":
-                p.add(
-                    f"required_if must name a boolean fact; {s.required_if} is a {target.type}",
-                    "wrong-type",
-                    path=f"facts.{s.path}.required_if",
-                )
+        # Whether the target can be true is its type's to say (checked when compiling).
+        if s.required_if is not None and not any(t.path == s.required_if for t in specs):
+            p.add(
+                f"required_if names an undeclared fact {s.required_if!r}",
+                "unknown-fact",
+                path=f"facts.{s.path}.required_if",
+            )
     return tuple(specs)
 
 

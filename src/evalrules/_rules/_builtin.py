@@ -7,18 +7,16 @@ docs is generated from these values.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from evalrules._facts._types import BUILTIN_TYPES as BUILTIN_FACT_TYPES
+from evalrules._facts._types import FactType
 from evalrules._points import ZERO, context, plain, to_decimal
 from evalrules._rules._conditions import (
     DERIVED,
-    NUMERIC_TYPES,
     OPERATORS,
     check_policy,
-    declared_type,
     lower_first,
 )
 from evalrules._rules._context import DescribeContext, RuleContext
@@ -77,21 +75,42 @@ def _threshold_check(ctx: DescribeContext) -> Iterable[str]:
     yield from ctx.condition_problems(cond, "params")
 
 
-_OTHER_TYPES = frozenset({"boolean", "text", "series", "judgement"})
-_NUMBERS = NUMERIC_TYPES | {DERIVED}
-_BOOLEAN = frozenset({"boolean"})
-_COUNT = frozenset({"count"})
+def _is_numbers(ftype: FactType) -> bool:
+    return ftype.is_scalar and ftype.compares == "numbers"
 
 
-def _needs(ctx: DescribeContext, path: str, where: str, allowed: frozenset[str]) -> Iterable[str]:
-    """A problem when a declared builtin-typed fact is not of an ``allowed`` type."""
-    ftype = declared_type(ctx.rubric, path)
-    known = ftype == DERIVED or ftype in NUMERIC_TYPES or ftype in _OTHER_TYPES
-    if ftype is not None and known and ftype not in allowed:
-        want = " or ".join(sorted(allowed - {DERIVED})) + (
-            " (or a derived fact)" if DERIVED in allowed else ""
-        )
-        yield f"{where}: {path} is a {ftype}, but this rule needs a {want}"
+def _is_whole_numbers(ftype: FactType) -> bool:
+    return _is_numbers(ftype) and ftype.step == 1
+
+
+def _is_yes_no(ftype: FactType) -> bool:
+    return ftype.is_scalar and ftype.accepts(True) and ftype.accepts(False)
+
+
+#: What each kind of fact a rule may need is called in messages, and whether a derived fact
+#: (always a number) qualifies.
+_NUMBERS = (_is_numbers, "number", True)
+_WHOLE_NUMBERS = (_is_whole_numbers, "whole number (such as a count)", False)
+_YES_NO = (_is_yes_no, "yes/no (boolean) fact", False)
+
+
+def _needs(
+    ctx: DescribeContext,
+    path: str,
+    where: str,
+    need: tuple[Callable[[FactType], bool], str, bool],
+) -> Iterable[str]:
+    """A problem when a declared fact's type lacks what the rule needs of it (asked of the
+    type's traits, so a plugin's type qualifies as a builtin one does)."""
+    test, want, derived_ok = need
+    if any(d.path == path for d in ctx.rubric.derived):
+        if not derived_ok:
+            yield f"{where}: {path} is a {DERIVED}, but this rule needs a {want}"
+        return
+    ftype = ctx.fact_type(path)
+    if ftype is not None and not test(ftype):
+        also = " (or a derived fact)" if derived_ok else ""
+        yield f"{where}: {path} is a {ftype.name}, but this rule needs a {want}{also}"
 
 
 def _numeric_check(ctx: DescribeContext) -> Iterable[str]:
@@ -162,7 +181,7 @@ def _per_incident_eval(ctx: RuleContext) -> None:
 
 
 def _per_incident_check(ctx: DescribeContext) -> Iterable[str]:
-    yield from _needs(ctx, ctx.params["fact"], "params.fact", _COUNT)
+    yield from _needs(ctx, ctx.params["fact"], "params.fact", _WHOLE_NUMBERS)
 
 
 def _per_incident_describe(ctx: DescribeContext) -> Text:
@@ -290,7 +309,7 @@ def _checklist_check(ctx: DescribeContext) -> Iterable[str]:
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         yield f"params.conditions: condition id {dup!r} is used twice"
     for i, cond in enumerate(ctx.params["conditions"]):
-        yield from _needs(ctx, cond["fact"], f"params.conditions[{i}].fact", _BOOLEAN)
+        yield from _needs(ctx, cond["fact"], f"params.conditions[{i}].fact", _YES_NO)
 
 
 def _checklist_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
@@ -384,7 +403,7 @@ def _elements_check(ctx: DescribeContext) -> Iterable[str]:
     if total > ctx.share:
         yield f"params.elements: points add up to {plain(total)}, more than {plain(ctx.share)}"
     for i, element in enumerate(ctx.params["elements"]):
-        yield from _needs(ctx, element["fact"], f"params.elements[{i}].fact", _BOOLEAN)
+        yield from _needs(ctx, element["fact"], f"params.elements[{i}].fact", _YES_NO)
 
 
 def _elements_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
@@ -499,13 +518,13 @@ def _edge(band: Mapping[str, Any], side: str) -> tuple[Decimal | None, bool]:
 
 
 def _declared_range(ctx: DescribeContext, path: str) -> tuple[Decimal | None, Decimal | None]:
-    """The values a fact can take: its declared limits, else its builtin type's (a percent
-    is 0 to 100, a count 0 or more), as validation enforces them."""
+    """The values a fact can take: its declared limits, else its type's (a percent is 0 to
+    100, a count 0 or more), as validation enforces them."""
     spec = next((f for f in ctx.rubric.facts if f.path == path), None)
     if spec is None:
         return None, None
-    ftype = next((t for t in BUILTIN_FACT_TYPES if t.name == spec.type), None)
-    limits = ftype.rules if ftype is not None else {}
+    ftype = ctx.fact_type(path)
+    limits = ftype.rules if ftype is not None and ftype.numeric else {}
     lo = spec.minimum if spec.minimum is not None else limits.get("min")
     hi = spec.maximum if spec.maximum is not None else limits.get("max")
     return (None if lo is None else to_decimal(lo)), (None if hi is None else to_decimal(hi))
@@ -856,10 +875,10 @@ def _non_decrease_describe(ctx: DescribeContext) -> Text:
 def _series_check(ctx: DescribeContext) -> Iterable[str]:
     for key in ("fact", "faster_than"):
         path = ctx.params.get(key)
-        spec = next((f for f in ctx.rubric.facts if f.path == path), None)
-        if path and spec is not None and spec.type != "series":
-            yield f"params.{key}: {path} is a {spec.type}, not a year series"
-        elif path and declared_type(ctx.rubric, path) == DERIVED:
+        ftype = ctx.fact_type(path) if path else None
+        if ftype is not None and not ftype.is_series:
+            yield f"params.{key}: {path} is a {ftype.name}, not a year series"
+        elif path and any(d.path == path for d in ctx.rubric.derived):
             yield f"params.{key}: {path} is a {DERIVED}, not a year series"
 
 

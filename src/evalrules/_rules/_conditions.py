@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+import operator
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
+from evalrules._facts._cerberus import _is_number
 from evalrules._points import plain, to_decimal
-from evalrules._rubric._model import (
-    NOT_APPLICABLE_POLICIES,
-    Rubric,
-)
+from evalrules._rubric._model import NOT_APPLICABLE_POLICIES
 from evalrules._text import Text
+
+if TYPE_CHECKING:
+    from evalrules._rules._context import DescribeContext
 
 
 class FactWords(Protocol):
@@ -35,27 +37,34 @@ OPERATORS: Mapping[str, Text] = {
 
 
 def compare(left: Any, op: str, right: Any) -> bool:
-    """Compare two fact values exactly (numbers as ``Decimal``)."""
-    if isinstance(left, bool) or isinstance(right, bool) or isinstance(left, str):
+    """Compare two fact values exactly: numbers as ``Decimal``, booleans for equality only,
+    anything else (the values of a fact type that ``compares`` as ``ordered`` or
+    ``equality``) with Python's own operators.
+
+    Raises:
+        TypeError: for an ordering operator on booleans or on values that have no order.
+    """
+    if isinstance(left, bool) or isinstance(right, bool):
         if op == "==":
             return bool(left == right)
         if op == "!=":
             return bool(left != right)
         raise TypeError(f"operator {op} needs numbers, got {left!r} and {right!r}")
-    a, b = to_decimal(left), to_decimal(right)
-    if op == ">=":
-        return a >= b
-    if op == ">":
-        return a > b
-    if op == "<=":
-        return a <= b
-    if op == "<":
-        return a < b
-    if op == "==":
-        return a == b
-    if op == "!=":
-        return a != b
-    raise ValueError(f"unknown operator {op!r}")
+    if _is_number(left) and _is_number(right):
+        left, right = to_decimal(left), to_decimal(right)
+    if op not in _OPS:
+        raise ValueError(f"unknown operator {op!r}")
+    return bool(_OPS[op](left, right))
+
+
+_OPS: Mapping[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
 
 
 def _walk_fact_keys(value: Any, out: list[str]) -> None:
@@ -105,7 +114,8 @@ def condition_problems(cond: Any, where: str = "when") -> list[str]:
     value = cond.get("value", True)
     if value is None or isinstance(value, Mapping | list | tuple):
         problems.append(f"{where}.value: must be a number, a boolean or a text")
-    elif op not in ("==", "!=") and isinstance(value, bool | str):
+    elif op not in ("==", "!=") and isinstance(value, bool):
+        # a text may be ordered (a plugin's ordered type): the fact's type decides that
         problems.append(f"{where}.value: operator {op} needs a number, got {value!r}")
     return problems
 
@@ -142,31 +152,18 @@ def describe_condition(cond: Mapping[str, Any], ctx: FactWords) -> Text:
     )
 
 
-#: Builtin fact types whose values are numbers (derived facts are numbers too).
-NUMERIC_TYPES = frozenset({"count", "money", "percent", "ratio"})
-#: Every builtin fact type; a plugin's types are not checked here (their values are unknown).
-BUILTIN_TYPE_NAMES = NUMERIC_TYPES | {"boolean", "text", "series", "judgement"}
-#: What :func:`declared_type` returns for a derived fact (always a number).
+#: What a derived fact is called in messages: always a number, compared as one.
 DERIVED = "derived number"
 
 
-def declared_type(rubric: Rubric, path: str) -> str | None:
-    """The declared type of a fact (``DERIVED`` for a derived fact), ``None`` if undeclared."""
-    for spec in rubric.facts:
-        if spec.path == path:
-            return spec.type
-    if any(d.path == path for d in rubric.derived):
-        return DERIVED
-    return None
+def condition_type_problems(cond: Any, ctx: DescribeContext, where: str = "when") -> list[str]:
+    """Check each comparison of a condition against how its fact's type compares.
 
-
-def condition_type_problems(cond: Any, rubric: Rubric, where: str = "when") -> list[str]:
-    """Check each comparison of a condition against its fact's declared type.
-
-    A comparison that can never work (``>=`` on a boolean, a number against a text, a year
-    series compared with anything) would otherwise fail only when a district's facts are
-    evaluated; it is reported when the rubric loads instead. Facts of a plugin's type, and
-    undeclared facts (reported elsewhere), are not checked.
+    A comparison that can never work (``>=`` on a yes/no fact, a number against a text, a
+    year series compared with anything) would otherwise fail only when a district's facts
+    are evaluated; it is reported when the rubric loads instead. The type says how it
+    compares (:attr:`FactType.compares`), a plugin's type as much as a builtin one.
+    Undeclared facts (reported elsewhere) and facts of types not installed are not checked.
     """
     if not isinstance(cond, Mapping):
         return []
@@ -176,27 +173,29 @@ def condition_type_problems(cond: Any, rubric: Rubric, where: str = "when") -> l
             return [
                 problem
                 for i, sub in enumerate(subs)
-                for problem in condition_type_problems(sub, rubric, f"{where}.{key}[{i}]")
+                for problem in condition_type_problems(sub, ctx, f"{where}.{key}[{i}]")
             ]
     path, op, value = cond.get("fact"), cond.get("op", "=="), cond.get("value", True)
     if not isinstance(path, str) or op not in OPERATORS:
         return []
-    ftype = declared_type(rubric, path)
-    if ftype is None or (ftype != DERIVED and ftype not in BUILTIN_TYPE_NAMES):
+    ftype = ctx.fact_type(path)
+    if ftype is None:
+        derived = any(d.path == path for d in ctx.rubric.derived)
+        if derived and isinstance(value, bool | str):
+            return [f"{where}: {path} is a {DERIVED}; the comparison needs a number, not {value!r}"]
         return []
-    if ftype in NUMERIC_TYPES or ftype == DERIVED:
+    name = ftype.name
+    if ftype.compares == "numbers":
         if isinstance(value, bool | str):
-            return [f"{where}: {path} is a {ftype}; compare it with a number, not {value!r}"]
+            return [f"{where}: {path} is a {name}; the comparison needs a number, not {value!r}"]
         return []
-    if ftype in ("boolean", "text"):
-        if op not in ("==", "!="):
-            return [f"{where}: {path} is a {ftype}; operator {op} needs a number"]
-        expected = bool if ftype == "boolean" else str
-        if not isinstance(value, expected):
-            want = "true or false" if ftype == "boolean" else "a text"
-            return [f"{where}: {path} is a {ftype}; compare it with {want}, not {value!r}"]
-        return []
-    return [f"{where}: {path} is a {ftype}, which a condition cannot compare"]
+    if ftype.compares == "none":
+        return [f"{where}: {path} is a {name}, which a condition cannot compare"]
+    if ftype.compares == "equality" and op not in ("==", "!="):
+        return [f"{where}: {path} is a {name}; operator {op} needs a number"]
+    if not ftype.accepts(value):
+        return [f"{where}: {path} is a {name}; compare it with {ftype.expected.en}, not {value!r}"]
+    return []
 
 
 def check_policy(policy: Any) -> str | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from evalrules._facts._types import FactType
 from evalrules._points import ZERO, plain, to_decimal
 from evalrules._rubric._model import (
     DerivedFact,
@@ -22,12 +23,9 @@ from evalrules._rubric._model import (
     Rule,
 )
 from evalrules._rules._conditions import (
-    DERIVED,
-    NUMERIC_TYPES,
     compare,
     condition_problems,
     condition_type_problems,
-    declared_type,
     describe_condition,
 )
 from evalrules._rules._kind import Effect, MissingFact
@@ -49,6 +47,7 @@ class _Toolkit:
 
     __slots__ = ()
     rubric: Rubric
+    fact_types: Mapping[str, FactType]
 
     def declaration(self, path: str) -> FactSpec | DerivedFact | None:
         """The rubric's declaration of a fact or derived fact, ``None`` if undeclared."""
@@ -70,12 +69,22 @@ class _Toolkit:
         declared = self.declaration(path)
         return "" if declared is None else declared.unit or ""
 
+    def fact_type(self, path: str) -> FactType | None:
+        """The type of a declared fact (its traits say how it compares, its shape, ...);
+        ``None`` for a derived or undeclared fact, or a type that is not installed."""
+        for spec in self.rubric.facts:
+            if spec.path == path:
+                return self.fact_types.get(spec.type)
+        return None
+
     def is_numeric(self, path: str) -> bool:
-        """Whether a fact's values are numbers: a declared fact of a number type (``count``,
-        ``money``, ``percent``, ``ratio``) or a derived fact. ``False`` for an undeclared
-        fact, and for now for a fact of a plugin's type."""
-        ftype = declared_type(self.rubric, path)
-        return ftype == DERIVED or ftype in NUMERIC_TYPES
+        """Whether a fact's values are numbers: a derived fact, or a declared fact of a type
+        that compares as numbers (``count``, ``money``, ``percent``, ``ratio``, or a plugin's
+        number type). ``False`` for an undeclared fact."""
+        if any(d.path == path for d in self.rubric.derived):
+            return True
+        ftype = self.fact_type(path)
+        return ftype is not None and ftype.is_scalar and ftype.numeric
 
     @staticmethod
     def plain(value: Any) -> str:
@@ -88,10 +97,12 @@ class _Toolkit:
     def compare(left: Any, op: str, right: Any) -> bool:
         """Compare two values exactly with an operator rubrics write: ``>=``, ``>``,
         ``<=``, ``<``, ``==``, ``!=``. Numbers compare as ``Decimal`` (84.92 is below 85);
-        booleans and texts take ``==`` and ``!=`` only.
+        booleans take ``==`` and ``!=`` only; other values (those of a type that compares
+        as ``ordered``) with Python's own operators. Which comparisons a fact's type allows
+        is checked when the rubric loads (a text takes ``==`` and ``!=`` only).
 
         Raises:
-            TypeError: for an ordering of booleans or texts.
+            TypeError: for an ordering of booleans, or of values that have no order.
             ValueError: for an unknown operator.
         """
         return compare(left, op, right)
@@ -106,7 +117,8 @@ class RuleContext(_Toolkit):
     """What a rule kind's ``evaluate`` works with: parameters, facts, and effect reporting.
 
     Besides the methods below, it has the toolkit both contexts share: ``declaration``,
-    ``label``, ``unit``, ``is_numeric``, ``plain``, ``compare`` and ``condition_words``
+    ``label``, ``unit``, ``fact_type``, ``is_numeric``, ``plain``, ``compare`` and
+    ``condition_words``
     (see :class:`DescribeContext`).
 
     Attributes:
@@ -127,6 +139,7 @@ class RuleContext(_Toolkit):
         "_read_derived",
         "data_year",
         "effects",
+        "fact_types",
         "item",
         "params",
         "rubric",
@@ -143,8 +156,10 @@ class RuleContext(_Toolkit):
         facts: Mapping[str, Any],
         derived: Mapping[str, DerivedValue],
         kind: RuleKind | None = None,
+        fact_types: Mapping[str, FactType] | None = None,
     ) -> None:
         self.rule = rule
+        self.fact_types: Mapping[str, FactType] = fact_types or {}
         self.item = item
         self.rubric = rubric
         self.params = rule.params
@@ -287,7 +302,7 @@ class DescribeContext(_Toolkit):
     words or checking it as the rubric loads.
 
     The toolkit (also on :class:`RuleContext`): :meth:`declaration`, :meth:`label`,
-    :meth:`unit`, :meth:`is_numeric`, :meth:`plain`, :meth:`compare`,
+    :meth:`unit`, :meth:`fact_type`, :meth:`is_numeric`, :meth:`plain`, :meth:`compare`,
     :meth:`condition_words`.
 
     Attributes:
@@ -295,12 +310,14 @@ class DescribeContext(_Toolkit):
         item: The item (leaf indicator) it belongs to.
         rubric: The rubric.
         share: The points this rule governs: ``params["points"]`` if given, else the item max.
+        fact_types: The installed fact types by name (given when a rubric is checked).
     """
 
     rule: Rule
     item: Indicator
     rubric: Rubric
     share: Decimal
+    fact_types: Mapping[str, FactType] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def params(self) -> Mapping[str, Any]:
@@ -312,9 +329,14 @@ class DescribeContext(_Toolkit):
         with ``where`` (``"params.when"``): its shape first, then (when the shape is sound)
         comparisons its facts' declared types cannot make (``>=`` on a boolean)."""
         problems = condition_problems(cond, where)
-        return problems or condition_type_problems(cond, self.rubric, where)
+        return problems or condition_type_problems(cond, self, where)
 
 
-def describe_context(rule: Rule, item: Indicator, rubric: Rubric) -> DescribeContext:
+def describe_context(
+    rule: Rule,
+    item: Indicator,
+    rubric: Rubric,
+    fact_types: Mapping[str, FactType] | None = None,
+) -> DescribeContext:
     """The describe context of a rule of ``item``."""
-    return DescribeContext(rule, item, rubric, rule_share(rule, item))
+    return DescribeContext(rule, item, rubric, rule_share(rule, item), fact_types or {})

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from evalrules._facts._derived import compute_derived
 from evalrules._facts._document import FactsDocument
+from evalrules._facts._validator import ordered, touches
 from evalrules._points import ZERO, quantize
+from evalrules._rubric._model import Indicator
 from evalrules._rules._context import RuleContext
 from evalrules._rules._kind import MissingFact
 from evalrules._scorecard._model import Entity, Evidence, Finding, NodeResult, Scorecard
@@ -30,32 +32,54 @@ def evaluate(
     claimed: Mapping[str, Any] | None = None,
     partial: bool = False,
 ) -> Scorecard:
-    """Evaluate one facts document; see :meth:`CompiledRubric.evaluate`."""
+    """Evaluate one facts document; see :meth:`CompiledRubric.evaluate`.
+
+    A document is refused once, with every problem: the envelope's (read with the
+    document), the claimed scores', each fact's type and range, unknown keys, conditional
+    requirements and cross checks (on the facts that validated), derived facts that cannot
+    be computed (from what validated), and the facts the rules need that are missing. The
+    last are found by the same rule pass that scores the document, run over the facts that
+    validated: what a rule reads is known only to the rule.
+    """
     doc = facts if isinstance(facts, FactsDocument) else FactsDocument(facts=facts)
     source = doc.source
     entity = entity or doc.entity or Entity("", "")
     claims = {str(k): v for k, v in (doc.claimed if claimed is None else claimed).items()}
-    problems: list[FactsProblem] = []
-    try:
-        flat = compiled.validate(doc.facts, partial=partial, source=source)
-    except FactsError as exc:
-        problems.extend(exc.problems)
-        flat = {}
+    problems: list[FactsProblem] = list(doc.problems)
     problems.extend(_claim_problems(compiled, claims))
-    if problems:
-        raise FactsError(sorted(problems, key=lambda p: (p.path, p.code)), source=source)
+    if doc.facts_readable:
+        flat, fact_problems = compiled.validator.check(doc.facts, partial=partial)
+        problems.extend(fact_problems)
+    else:
+        flat = {}
     derived, derived_problems = compute_derived(
         compiled.rubric.derived, flat, compiled.rubric.data_year or compiled.rubric.year - 1
     )
-    if derived_problems:
-        raise FactsError(sorted(derived_problems, key=lambda p: (p.path, p.code)), source=source)
-    return _score(compiled, flat, derived, entity, claims, partial, source)
+    problems.extend(derived_problems)
+    if problems and (partial or not doc.facts_readable):
+        # Partial mode turns missing facts into not-assessable items, never into problems;
+        # unreadable facts have nothing more to tell.
+        raise FactsError(ordered(problems), source=source)
+    try:
+        outcomes = _run_items(compiled, flat, derived)
+    except RuleEvaluationError:
+        if problems:
+            # A rule that fails on facts the document gets wrong is not the rule's fault.
+            raise FactsError(ordered(problems), source=source) from None
+        raise
+    if not partial:
+        uncomputed = {d.path for d in compiled.rubric.derived if d.path not in derived}
+        problems.extend(_missing_problems(compiled, outcomes, problems, uncomputed))
+    if problems:
+        raise FactsError(ordered(problems), source=source)
+    return _score(compiled, outcomes, entity, claims)
 
 
 def _claim_problems(compiled: CompiledRubric, claims: Mapping[str, Any]) -> Iterable[FactsProblem]:
     for code, value in claims.items():
         path = "claimed.total" if code == "total" else f"claimed.indicators.{code}"
-        if code != "total" and code not in compiled._codes:
+        limit = compiled.claim_limits.get(code)
+        if limit is None:
             yield FactsProblem(
                 path,
                 "unknown-code",
@@ -69,33 +93,22 @@ def _claim_problems(compiled: CompiledRubric, claims: Mapping[str, Any]) -> Iter
                 path, "wrong-type", "自评分应为数字", "a claimed score must be a number", value
             )
             continue
-        limit = compiled._maxes.get(code)
-        if limit is not None and value > limit:
-            yield FactsProblem(
-                path,
-                "over-max",
-                f"自评分{value}超过该指标满分{limit}",
-                f"claimed {value} exceeds the indicator's max {limit}",
-                value,
-            )
+        if value > limit:
+            if code == "total":
+                zh = f"自评总分{value}超过可能的最高分{limit}(满分加可得加分)"
+                en = f"claimed total {value} exceeds the highest possible {limit} (max plus bonus)"
+            else:
+                zh = f"自评分{value}超过该指标满分{limit}"
+                en = f"claimed {value} exceeds the indicator's max {limit}"
+            yield FactsProblem(path, "over-max", zh, en, value)
 
 
-def _score(
-    compiled: CompiledRubric,
-    flat: Mapping[str, Any],
-    derived: Mapping[str, Any],
-    entity: Entity,
-    claims: Mapping[str, Decimal],
-    partial: bool,
-    source: str | None,
-) -> Scorecard:
-    rubric = compiled.rubric
-    ran: dict[tuple[str, str], None] = {}
-    results: dict[str, NodeResult] = {}
-    findings: list[Finding] = []
-    missing_problems: list[FactsProblem] = []
-    excluded = ZERO
-    bonus_findings: list[Finding] = []
+def _run_items(
+    compiled: CompiledRubric, flat: Mapping[str, Any], derived: Mapping[str, Any]
+) -> list[tuple[Indicator, ItemOutcome]]:
+    """Run every item's rules: applicability rules first; the others unless the item is not
+    applicable or a fact the applicability rules read is missing."""
+    outcomes = []
     for item, first, rest in compiled._items:
         outcome = ItemOutcome()
         not_applicable = False
@@ -107,21 +120,51 @@ def _score(
         if not not_applicable and not outcome.missing:
             for compiled_rule in rest:
                 _run(compiled, compiled_rule, flat, derived, outcome)
+        outcomes.append((item, outcome))
+    return outcomes
+
+
+def _missing_problems(
+    compiled: CompiledRubric,
+    outcomes: Iterable[tuple[Indicator, ItemOutcome]],
+    known: Iterable[FactsProblem],
+    uncomputed: Iterable[str],
+) -> Iterable[FactsProblem]:
+    """The facts the rules found missing, one problem per fact, except those a problem
+    already names: a fact refused for its type is absent to the rules, and a derived fact
+    whose inputs are all present is uncomputed only because of a problem of its own."""
+    named = frozenset(p.path for p in known) | frozenset(uncomputed)
+    seen: set[str] = set()
+    for item, outcome in outcomes:
+        for path in outcome.missing:
+            if path in seen or touches(path, named):
+                continue
+            seen.add(path)
+            desc = compiled.label(path)
+            yield FactsProblem(
+                path,
+                "missing",
+                f"缺少数据“{desc.zh}”(指标 {item.code} 需要)",
+                f"fact “{desc.en or desc.zh}” is missing (needed by indicator {item.code})",
+            )
+
+
+def _score(
+    compiled: CompiledRubric,
+    outcomes: Iterable[tuple[Indicator, ItemOutcome]],
+    entity: Entity,
+    claims: Mapping[str, Decimal],
+) -> Scorecard:
+    rubric = compiled.rubric
+    ran: dict[tuple[str, str], None] = {}
+    results: dict[str, NodeResult] = {}
+    findings: list[Finding] = []
+    excluded = ZERO
+    bonus_findings: list[Finding] = []
+    for item, outcome in outcomes:
         for rule, effects, _ in outcome.runs:
             for effect in effects:
                 ran[(rule.code, effect.outcome)] = None
-        if outcome.missing and not partial:
-            for path in outcome.missing:
-                desc = compiled.label(path)
-                missing_problems.append(
-                    FactsProblem(
-                        path,
-                        "missing",
-                        f"缺少数据“{desc.zh}”(指标 {item.code} 需要)",
-                        f"fact “{desc.en or desc.zh}” is missing (needed by indicator {item.code})",
-                    )
-                )
-            continue
         node, item_findings, is_excluded = score_item(compiled, item, outcome)
         if is_excluded:
             excluded += item.max
@@ -130,9 +173,6 @@ def _score(
             bonus_findings.extend(item_findings)
         else:
             findings.extend(item_findings)
-    if missing_problems:
-        unique = {(p.path, p.message_en): p for p in missing_problems}
-        raise FactsError(sorted(unique.values(), key=lambda p: p.path), source=source)
 
     tops = tuple(roll_up(top, results) for top in rubric.indicators)
     raw_bonus = tuple(results[b.code] for b in rubric.bonus)
@@ -194,6 +234,7 @@ def _run(
         facts=flat,
         derived=derived,
         kind=compiled_rule.kind,
+        fact_types=compiled.validator.types,
     )
     try:
         compiled_rule.kind.evaluate(ctx)

@@ -16,7 +16,6 @@ and cross checks the engine registered (a plugin's types included).
 from __future__ import annotations
 
 import difflib
-import math
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -27,6 +26,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from evalrules._compiler._compiled import CompiledRubric
+from evalrules._facts._derived import divisor, years_needed
+from evalrules._facts._types import FactType
 from evalrules._points import to_decimal
 from evalrules._rubric._model import FactSpec, Indicator, Monotonic, Rule
 
@@ -41,12 +42,8 @@ __all__ = [
     "valid_facts",
 ]
 
-SERIES = "series"
-#: Decimal places drawn for the builtin decimal fact types.
-_PLACES = {"money": 2, "percent": 2, "ratio": 4}
 #: How many years before the data year a series may reach back.
 _SERIES_YEARS = 4
-_RATIO_FORMULAS = ("ratio", "share", "per_capita")
 
 
 # ----------------------------------------------------------------------------- values
@@ -116,16 +113,16 @@ def monotonic_declarations(
 
 @attrs.frozen
 class _Range:
-    """The numeric range of a builtin numeric fact type, after the declaration's limits."""
+    """The range of a number fact's values: its type's, narrowed by the declaration."""
 
-    integer: bool
-    places: int
+    ftype: FactType
     low: Decimal | None
     high: Decimal | None
 
     @property
     def step(self) -> Decimal:
-        return Decimal(1).scaleb(-self.places)
+        """The type's step (a type that declares none is stepped by 1)."""
+        return self.ftype.step if self.ftype.step is not None else Decimal(1)
 
 
 class _Plan:
@@ -146,19 +143,22 @@ class _Plan:
                 part, whole = check.facts
                 self.parts[whole].append(part)
                 self.wholes[part].append(whole)
+        self.series = compiled.validator.series
+        self.value_types = {p: compiled.validator.value_type(p) for p in self.specs}
         self.nonzero: set[str] = set()
         self.growth_years: dict[str, set[int]] = {}
         for d in rubric.derived:
-            if d.formula in _RATIO_FORMULAS and d.inputs[1] in self.specs:
-                self.nonzero.add(d.inputs[1])
-            if d.formula == "growth" and d.inputs[0] in self.specs:
-                self.growth_years.setdefault(d.inputs[0], set()).add(d.year or self.data_year)
+            found = divisor(d, self.data_year)
+            needed = years_needed(d, self.data_year)
+            if found is not None and found[0] in self.specs and found[0] not in self.series:
+                self.nonzero.add(found[0])
+            if needed and d.inputs[0] in self.specs:
+                self.growth_years.setdefault(d.inputs[0], set()).add(needed[-1])
         conditions = {s.required_if for s in rubric.facts if s.required_if in self.specs}
         self.conditions = [p for p in self.specs if p in conditions]
         self.order = self._order()
         self.ranges: dict[str, _Range | None] = {
-            p: self._range(s, s.items if s.type == SERIES else s.type)
-            for p, s in self.specs.items()
+            p: self._range(s, self.value_types[p]) for p, s in self.specs.items()
         }
 
     def _order(self) -> list[str]:
@@ -182,19 +182,15 @@ class _Plan:
                 break
         return [*self.conditions, *placed]
 
-    def _range(self, spec: FactSpec, type_name: str | None) -> _Range | None:
-        if type_name == "count":
-            integer, places = True, 0
-        elif type_name in _PLACES:
-            integer, places = False, _PLACES[type_name]
-        else:
+    def _range(self, spec: FactSpec, ftype: FactType) -> _Range | None:
+        if not ftype.numeric:
             return None
-        rules = self.types[type_name].rules
+        rules = ftype.rules
         low = spec.minimum if spec.minimum is not None else _opt_decimal(rules.get("min"))
         high = spec.maximum if spec.maximum is not None else _opt_decimal(rules.get("max"))
         if spec.plausible_max is not None:
             high = spec.plausible_max if high is None else min(high, spec.plausible_max)
-        return _Range(integer, places, low, high)
+        return _Range(ftype, low, high)
 
     def floor(self, path: str, values: Mapping[str, Any], present: Mapping[str, bool]) -> Any:
         """The least value ``path`` may take: its own minimum, its present parts' values."""
@@ -226,13 +222,11 @@ class _Plan:
         """Values as the validator hands them to cross checks (``Decimal`` for money...)."""
         out: dict[str, Any] = {}
         for path, value in flat.items():
-            spec = self.specs[path]
-            if spec.type == SERIES:
-                assert spec.items is not None
-                conv = self.types[spec.items].convert
+            conv = self.value_types[path].convert
+            if path in self.series:
                 out[path] = {int(k): conv(v) for k, v in value.items()}
             else:
-                out[path] = self.types[spec.type].convert(value)
+                out[path] = conv(value)
         return out
 
     def failing_checks(self, flat: Mapping[str, Any]) -> list[ExpectedProblem]:
@@ -262,65 +256,58 @@ def _opt_decimal(value: Any) -> Decimal | None:
     return None if value is None else to_decimal(value)
 
 
+def _is_yes_no(ftype: FactType) -> bool:
+    """A fact type whose values are true and false (ordered false < true for monotonicity)."""
+    return ftype.is_scalar and ftype.accepts(True) and ftype.accepts(False)
+
+
 # ------------------------------------------------------------------------ drawing values
 
 
 def _number(rng: _Range, low: Decimal | None, high: Decimal | None) -> st.SearchStrategy[Any]:
-    """Numbers of a range's kind within ``[low, high]`` (either end may be open)."""
-    if rng.integer:
-        lo = None if low is None else math.ceil(low)
-        hi = None if high is None else math.floor(high)
-        return st.integers(min_value=lo, max_value=hi)
-    step = rng.step
-    lo_d = None if low is None else low.quantize(step, rounding=ROUND_CEILING)
-    hi_d = None if high is None else high.quantize(step, rounding=ROUND_FLOOR)
-    return st.decimals(
-        min_value=lo_d,
-        max_value=hi_d,
-        places=rng.places,
-        allow_nan=False,
-        allow_infinity=False,
-    )
+    """Numbers of a range's type within ``[low, high]`` (either end may be open), drawn with
+    the type's own strategy."""
+    strategy = rng.ftype.strategy
+    if strategy is None:
+        raise TypeError(
+            f"no strategy for fact type {rng.ftype.name!r}; give the type a strategy, or pass "
+            f"one with types={{{rng.ftype.name!r}: <strategy>}}"
+        )
+    return strategy(low, high)
+
+
+def _on_step(value: Decimal, step: Decimal, rounding: str) -> Decimal:
+    """``value`` moved onto the range's grid of steps (up or down)."""
+    return (value / step).quantize(Decimal(1), rounding=rounding) * step
 
 
 def _empty_range(rng: _Range, low: Decimal | None, high: Decimal | None) -> bool:
     if low is None or high is None:
         return False
-    if rng.integer:
-        return math.ceil(low) > math.floor(high)
     step = rng.step
-    return low.quantize(step, rounding=ROUND_CEILING) > high.quantize(step, rounding=ROUND_FLOOR)
+    return _on_step(low, step, ROUND_CEILING) > _on_step(high, step, ROUND_FLOOR)
 
 
 def _scalar(
     plan: _Plan,
-    type_name: str,
+    ftype: FactType,
     path: str,
     extra: Mapping[str, st.SearchStrategy[Any]],
     low: Decimal | None = None,
     high: Decimal | None = None,
 ) -> st.SearchStrategy[Any]:
     """Values of one (non-series) fact type."""
-    if type_name in extra:
-        return extra[type_name]
+    if ftype.name in extra:
+        return extra[ftype.name]
     # A series' range is its items' range, so the fact's range fits either way.
-    rng = plan.ranges[path] if type_name in ("count", *_PLACES) else None
+    rng = plan.ranges[path] if ftype.numeric else None
     if rng is not None:
         return _number(rng, rng.low if low is None else low, rng.high if high is None else high)
-    if type_name == "boolean":
-        return st.booleans()
-    if type_name == "text":
-        return st.text(max_size=40)
-    if type_name == "judgement":
-        return st.fixed_dictionaries(
-            {
-                "deduct": st.decimals(min_value=0, places=1, allow_nan=False, allow_infinity=False),
-                "reason": st.text(min_size=1, max_size=40),
-            }
-        )
+    if ftype.strategy is not None:
+        return ftype.strategy(None, None)
     raise TypeError(
-        f"no strategy for fact type {type_name!r} (fact {path}); pass one with "
-        f"types={{{type_name!r}: <strategy>}}"
+        f"no strategy for fact type {ftype.name!r} (fact {path}); give the type a strategy, or "
+        f"pass one with types={{{ftype.name!r}: <strategy>}}"
     )
 
 
@@ -331,8 +318,6 @@ def _series(
     extra: Mapping[str, st.SearchStrategy[Any]],
 ) -> dict[int, Any]:
     """A year series: any years of the window, always the ones a growth formula reads."""
-    spec = plan.specs[path]
-    assert spec.items is not None
     window = range(plan.data_year - _SERIES_YEARS + 1, plan.data_year + 1)
     needed: set[int] = set()
     for year in plan.growth_years.get(path, ()):
@@ -346,7 +331,7 @@ def _series(
             low = rng.low if rng.low is not None and rng.low > 0 else rng.step
             value = draw(_number(rng, low, rng.high))
         else:
-            value = draw(_scalar(plan, spec.items, path, extra))
+            value = draw(_scalar(plan, plan.value_types[path], path, extra))
         series[year] = value
     return series
 
@@ -421,19 +406,19 @@ def _draw_flat(
         if path in plan.conditions:
             decide(path)
             if present[path] and path not in values:
-                values[path] = draw(_scalar(plan, plan.specs[path].type, path, extra))
+                values[path] = draw(_scalar(plan, plan.value_types[path], path, extra))
     for path in plan.order:
         decide(path)
     for path in plan.order:
         if not present[path] or path in values:
             continue
-        spec = plan.specs[path]
-        if spec.type == SERIES:
+        ftype = plan.value_types[path]
+        if path in plan.series:
             values[path] = _series(draw, plan, path, extra)
             continue
         rng = plan.ranges[path]
-        if rng is None or spec.type in extra:
-            values[path] = draw(_scalar(plan, spec.type, path, extra))
+        if rng is None or ftype.name in extra:
+            values[path] = draw(_scalar(plan, ftype, path, extra))
             continue
         low = plan.floor(path, values, present)
         high = plan.ceiling(path, values, present)
@@ -468,8 +453,9 @@ def valid_facts(
             facts are drawn to agree with them (a part is drawn no larger than an overridden
             whole).
         partial: Draw documents for partial mode: any fact may be missing.
-        types: Strategies for fact types the kit cannot draw by itself (a plugin's types),
-            by type name; they also replace the builtin strategies of the types they name.
+        types: Strategies by type name, for fact types without a ``strategy`` trait (a
+            plugin's types may have none); they also replace the strategies of the types
+            they name.
 
     Raises:
         ValueError: if an override names an undeclared fact.
@@ -490,10 +476,11 @@ def valid_facts(
 # ----------------------------------------------------------------------- invalid documents
 
 
-def _value_codes(plan: _Plan, path: str, type_name: str, value: Any) -> list[str]:
+def _value_codes(plan: _Plan, path: str, value: Any) -> list[str]:
     """The range problems of a number of the right type (mirrors the declared limits)."""
     spec = plan.specs[path]
-    rules = plan.types[type_name].rules
+    ftype = plan.value_types[path]
+    rules = ftype.rules
     low = spec.minimum if spec.minimum is not None else _opt_decimal(rules.get("min"))
     high = spec.maximum if spec.maximum is not None else _opt_decimal(rules.get("max"))
     number = to_decimal(value)
@@ -501,23 +488,42 @@ def _value_codes(plan: _Plan, path: str, type_name: str, value: Any) -> list[str
     if low is not None and number < low:
         codes.append("negative" if low == 0 and number < 0 else "too-small")
     if high is not None and number > high:
-        codes.append("over-100" if type_name == "percent" and high == 100 else "too-large")
+        # Above the type's own limit, the type may name the problem (a percentage over 100).
+        explained = None
+        if spec.maximum is None and ftype.explain is not None:
+            explained = ftype.explain(value)
+        codes.append(explained[0] if explained is not None else "too-large")
     if spec.plausible_max is not None and number > spec.plausible_max:
         codes.append("implausible")
     return codes
+
+
+#: Values that are of the wrong type for most fact types, with their catalogue labels.
+_WRONG_VALUES: tuple[tuple[str, Any], ...] = (
+    ("wrong-type", "12"),
+    ("wrong-type", "是"),
+    ("a-number", 1),
+    ("a-boolean", True),
+    ("wrong-type", "扣1分"),
+)
+
+
+def _refusal_code(ftype: FactType, value: Any) -> str:
+    """The code validation gives a value the type's test refuses."""
+    explained = ftype.explain(value) if ftype.explain is not None else None
+    return explained[0] if explained is not None else "wrong-type"
 
 
 def _mutations(
     plan: _Plan, path: str, flat: Mapping[str, Any]
 ) -> list[tuple[str, Any, list[ExpectedProblem]]]:
     """Ways to break one fact's value: ``(label, new value, problems)``."""
-    spec = plan.specs[path]
     out: list[tuple[str, Any, list[ExpectedProblem]]] = []
 
     def add(label: str, value: Any, codes: Iterable[str], where: str = path) -> None:
         out.append((label, value, [ExpectedProblem(where, c) for c in codes]))
 
-    if spec.type == SERIES:
+    if path in plan.series:
         add("wrong-type", "2022: 12", ["wrong-type"])
         series = dict(flat.get(path) or {})
         if series:
@@ -526,40 +532,41 @@ def _mutations(
             series[year] = next(iter(series.values()))
             add("bad-year", series, ["bad-year"], f"{path}.{year}")
         return out
+    spec = plan.specs[path]
+    ftype = plan.value_types[path]
     rng = plan.ranges.get(path)
-    type_name = spec.type
-    if type_name == "count":
-        add("wrong-type", "12", ["wrong-type"])
-        add("not-whole", Decimal("2.5"), ["not-whole"])
-        add("boolean", True, ["wrong-type"])
-    elif type_name in _PLACES:
-        add("wrong-type", "12.5", ["wrong-type"])
-        add("boolean", False, ["wrong-type"])
-        add("not-finite", Decimal("NaN"), ["not-finite"])
-    elif type_name == "boolean":
-        add("wrong-type", "是", ["wrong-type"])
-        add("number", 1, ["wrong-type"])
-    elif type_name == "text":
-        add("wrong-type", 12, ["wrong-type"])
-    elif type_name == "judgement":
-        add("wrong-type", "扣1分", ["wrong-type"])
+    taken: set[str] = set()
+    for label, value in _WRONG_VALUES:
+        # one wrong value of each label the type refuses
+        if label not in taken and not ftype.accepts(value):
+            taken.add(label)
+            add(label, value, [_refusal_code(ftype, value)])
     if rng is not None:
+        fraction = Decimal("2.5")
+        if not ftype.accepts(fraction) and ftype.accepts(2):
+            add("not-whole", fraction, [_refusal_code(ftype, fraction)])
+        else:
+            add("not-finite", Decimal("NaN"), ["not-finite"])
         if rng.low is not None:
-            below = rng.low - (1 if rng.integer else rng.step)
-            add("below", _typed(rng, below), _value_codes(plan, path, type_name, below))
+            below = rng.low - rng.step
+            add("below", _as_type(ftype, below), _value_codes(plan, path, below))
         type_high = spec.maximum
         if type_high is None:
-            type_high = _opt_decimal(plan.types[type_name].rules.get("max"))
+            type_high = _opt_decimal(ftype.rules.get("max"))
         for limit, label in ((type_high, "above"), (spec.plausible_max, "implausible")):
             if limit is not None:
-                above = limit + (1 if rng.integer else rng.step)
-                add(label, _typed(rng, above), _value_codes(plan, path, type_name, above))
+                above = limit + rng.step
+                add(label, _as_type(ftype, above), _value_codes(plan, path, above))
     return out
 
 
-def _typed(rng: _Range, value: Decimal) -> Any:
-    """``value`` as the range's kind of number (``int`` for counts)."""
-    return int(value) if rng.integer else value
+def _as_type(ftype: FactType, value: Decimal) -> Any:
+    """``value`` as the type writes it (an ``int`` for a type of whole numbers)."""
+    if not ftype.accepts(value) and value == value.to_integral_value():
+        as_int = int(value)
+        if ftype.accepts(as_int):
+            return as_int
+    return value
 
 
 @st.composite
@@ -629,7 +636,7 @@ def _catalogue(
     """Ways to break single values, by kind: ``{label: [(path, value, problems)]}``."""
     catalogue: dict[str, list[tuple[str, Any, list[ExpectedProblem]]]] = {}
     for path, spec in plan.specs.items():
-        if spec.type in extra or (spec.type == SERIES and spec.items in extra):
+        if spec.type in extra or plan.value_types[path].name in extra:
             continue
         options = list(_mutations(plan, path, flat))
         if spec.required and spec.required_if is None:
@@ -791,16 +798,17 @@ def _ordered_pair(
     """
     # Two different values need room for two: a part whose whole is 0 has none.
     assume(not _empty_range(rng, low, None if high is None else high - rng.step))
+    step = rng.step
     edges = sorted(
         {
-            _typed(rng, v)
+            _as_type(rng.ftype, v)
             for c in _constants(params)
-            for v in (c - rng.step, c, c + rng.step)
-            if (not rng.integer or v == v.to_integral_value())
-            and (low is None or v >= low)
+            for v in (c - step, c, c + step)
+            if (low is None or v >= low)
             and (high is None or v <= high)
-            and v == v.quantize(rng.step)
-        }
+            and _on_step(v, step, ROUND_FLOOR) == v
+        },
+        key=to_decimal,
     )
     values = _number(rng, low, high)
     if edges:
@@ -819,14 +827,14 @@ def _monotonic(
     extra: Mapping[str, st.SearchStrategy[Any]],
 ) -> MonotonicCase:
     path = declaration.fact
-    spec = plan.specs[path]
-    # A boolean is drawn true so that the facts it makes required are present in both
+    yes_no = _is_yes_no(plan.value_types[path]) and path not in plan.series
+    # A yes/no fact is drawn true so that the facts it makes required are present in both
     # documents.
-    fixed = {path: True} if spec.type == "boolean" else {}
+    fixed = {path: True} if yes_no else {}
     flat = _draw_flat(draw, plan, overrides=fixed, partial=False, extra=extra)
     present = {p: p in flat for p in plan.specs}
     others = {p: v for p, v in flat.items() if p != path}
-    if spec.type == "boolean":
+    if yes_no:
         low, high = False, True
     else:
         rng = plan.ranges[path]
@@ -889,7 +897,8 @@ def monotonic_cases(
     item, found_rule, declaration = found[0]
     plan = _plan(compiled)
     spec = plan.specs[declaration.fact]
-    if spec.type != "boolean" and plan.ranges[declaration.fact] is None:
+    yes_no = _is_yes_no(plan.value_types[declaration.fact])
+    if not yes_no and plan.ranges[declaration.fact] is None:
         raise TypeError(
             f"{declaration.fact} is a {spec.type}; monotonicity is checked for numbers and booleans"
         )

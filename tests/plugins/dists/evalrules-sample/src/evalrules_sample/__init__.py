@@ -168,7 +168,7 @@ PERMILLE: FactType = evalrules.fact_type(
     json_schema={"type": "number", "minimum": 0, "maximum": 1000},
     convert=_number,
     expected=Text("0到1000之间的数字(不带‰号)", "a number from 0 to 1000 (without ‰)"),
-    numeric=True,
+    compares="numbers",
 )
 
 
