@@ -132,9 +132,11 @@ def load_facts(path: str | Path) -> FactsDocument:
     Every installed reader is available: YAML and JSON, and those of installed plugins. See
     :meth:`Engine.load_facts`.
 
+    Problems in the document's envelope (entity, rubric, claimed) are kept on it
+    (:attr:`FactsDocument.problems`) and reported by evaluation with the facts' own.
+
     Raises:
-        FactsError: if the file cannot be read or recognised, or listing every problem in
-            its envelope (entity, rubric, claimed).
+        FactsError: if the file cannot be read or recognised.
     """
     return _engine().load_facts(path)
 

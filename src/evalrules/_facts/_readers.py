@@ -375,7 +375,9 @@ def load_facts(path: str | Path) -> FactsDocument:
     For the test kit's fixture files; :func:`evalrules.load_facts` and
     :meth:`evalrules.Engine.load_facts` read every installed format.
 
+    Problems in the envelope are kept on the document (``problems``).
+
     Raises:
-        FactsError: if the file cannot be read or its envelope is invalid.
+        FactsError: if the file cannot be read.
     """
     return read_facts(path, [(reader, BUILTIN_ORIGIN) for reader in BUILTIN_READERS])

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from evalrules._facts._types import FactType
+from evalrules._facts._types import BUILTIN_TYPES, FactType
 from evalrules._points import ZERO, plain, to_decimal
 from evalrules._rubric._model import (
     DerivedFact,
@@ -34,6 +34,11 @@ from evalrules._text import Text
 
 if TYPE_CHECKING:
     from evalrules._rules._kind import RuleKind
+
+
+def _builtin_types() -> dict[str, FactType]:
+    """The fact types a context built by hand (without the engine's) knows: the builtins."""
+    return {t.name: t for t in BUILTIN_TYPES}
 
 
 def rule_share(rule: Rule, item: Indicator) -> Decimal:
@@ -159,7 +164,7 @@ class RuleContext(_Toolkit):
         fact_types: Mapping[str, FactType] | None = None,
     ) -> None:
         self.rule = rule
-        self.fact_types: Mapping[str, FactType] = fact_types or {}
+        self.fact_types: Mapping[str, FactType] = fact_types or _builtin_types()
         self.item = item
         self.rubric = rubric
         self.params = rule.params
@@ -310,14 +315,15 @@ class DescribeContext(_Toolkit):
         item: The item (leaf indicator) it belongs to.
         rubric: The rubric.
         share: The points this rule governs: ``params["points"]`` if given, else the item max.
-        fact_types: The installed fact types by name (given when a rubric is checked).
+        fact_types: The installed fact types by name (the engine's; the builtin types when
+            the context is built by hand).
     """
 
     rule: Rule
     item: Indicator
     rubric: Rubric
     share: Decimal
-    fact_types: Mapping[str, FactType] = attrs.field(factory=dict, eq=False, repr=False)
+    fact_types: Mapping[str, FactType] = attrs.field(factory=_builtin_types, eq=False, repr=False)
 
     @property
     def params(self) -> Mapping[str, Any]:
@@ -339,4 +345,6 @@ def describe_context(
     fact_types: Mapping[str, FactType] | None = None,
 ) -> DescribeContext:
     """The describe context of a rule of ``item``."""
-    return DescribeContext(rule, item, rubric, rule_share(rule, item), fact_types or {})
+    return DescribeContext(
+        rule, item, rubric, rule_share(rule, item), fact_types or _builtin_types()
+    )
