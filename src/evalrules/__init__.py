@@ -133,7 +133,7 @@ def load_facts(path: str | Path) -> FactsDocument:
     :meth:`Engine.load_facts`.
 
     Problems in the document's envelope (entity, rubric, claimed) are kept on it
-    (:attr:`FactsDocument.problems`) and reported by evaluation with the facts' own.
+    (``FactsDocument.problems``) and reported by evaluation with the facts' own.
 
     Raises:
         FactsError: if the file cannot be read or recognised.
