@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 import evalrules
 import evalrules_panjin
 from evalrules._facts._validator import _without_nulls
+from evalrules._frozen import thaw
 
 ENGINE = engine(evalrules_panjin)
 RUBRIC = ENGINE.load_rubric("panjin-county/2023")
@@ -88,7 +89,7 @@ def test_the_example_takes_the_fast_path(compiled, example):
     ],
 )
 def test_a_single_mistake_sends_the_document_to_cerberus(compiled, example, path, value):
-    doc = copy.deepcopy(dict(example.facts))
+    doc = thaw(example.facts)
     level = doc
     for part in path[:-1]:
         level = level[part]

@@ -5,7 +5,6 @@ Most tests mutate the 双台子区 example facts and evaluate them against the 2
 
 from __future__ import annotations
 
-import copy
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -16,13 +15,14 @@ from _rubrics import evaluate, fact, minimal, nest, rule, single
 
 import evalrules
 from evalrules import FactsDocument
+from evalrules._frozen import thaw
 from evalrules.errors import FactsError, FactsProblem
 
 
 @pytest.fixture
 def facts(example) -> dict[str, Any]:
     """A fresh, mutable copy of the example's facts."""
-    return copy.deepcopy(dict(example.facts))
+    return thaw(example.facts)
 
 
 def problems_of(compiled, facts, **kwargs) -> tuple[FactsProblem, ...]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from types import MappingProxyType
 
 import pytest
 from _rubrics import INFERRED, engine, fact, item, load, minimal, node, rule, write
@@ -64,9 +63,12 @@ def test_numbers_are_exact_decimals(tmp_path):
 def test_params_are_read_only(tmp_path):
     rubric = load(tmp_path, minimal())
     params = rubric.indicators[0].children[0].rules[0].params
-    assert isinstance(params, MappingProxyType)
+    assert params == {"fact": "x.value", "op": ">=", "value": 50}
     with pytest.raises(TypeError):
         params["value"] = 1  # type: ignore[index]
+    with pytest.raises(TypeError):
+        params.update(value=1)  # type: ignore[attr-defined]
+    assert hash(params) == hash(rubric.indicators[0].children[0].rules[0].params)
 
 
 def test_numeric_codes_become_text_and_plain_titles_are_chinese(tmp_path):

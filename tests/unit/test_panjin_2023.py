@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from decimal import Decimal
 
@@ -104,9 +103,8 @@ def test_per_pupil_funds_are_exact_and_meet_the_standards(card, compiled, exampl
 
 
 def test_per_pupil_funds_below_standard_show_in_evidence(compiled, example):
-    facts = copy.deepcopy(dict(example.facts))
-    facts["funding"]["primary"]["public_funds"] = D("8000000")  # 788.95 per pupil
-    card = compiled.evaluate(facts)
+    # 788.95 per pupil
+    card = compiled.evaluate(example.with_facts({"funding.primary.public_funds": D("8000000")}))
     (finding,) = card.findings_for("PJ-8.2-a")
     assert finding.points == D("-1.5")
     (dv,) = finding.evidence.derived
@@ -119,9 +117,7 @@ def test_per_pupil_funds_below_standard_show_in_evidence(compiled, example):
 
 
 def test_vetoes_change_the_grade_not_the_score(compiled, example):
-    facts = copy.deepcopy(dict(example.facts))
-    facts["safety"]["major_accident"] = True
-    card = compiled.evaluate(facts)
+    card = compiled.evaluate(example.with_facts({"safety.major_accident": True}))
     assert card.total == D("96.6")
     assert (card.grade.base, card.grade.code) == ("excellent", "good")
     (veto,) = card.vetoes

@@ -10,6 +10,7 @@ from evalrules._compiler._compiled import CompiledRubric
 from evalrules._facts._cerberus import DecimalValidator
 from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
 from evalrules._facts._types import FactType
+from evalrules._frozen import thaw
 from evalrules._rubric._model import Rubric
 from evalrules._rules._context import describe_context
 from evalrules._rules._kind import RuleKind
@@ -70,8 +71,8 @@ def compile_rubric(
                 add(f"message.{lang} {problem}", "bad-message", path=f"message.{lang}", **loc)
         validator = validators.get(kind.name)
         if validator is None:
-            validator = validators[kind.name] = DecimalValidator(dict(kind.params))
-        if not validator.validate(_thaw(rule.params)):
+            validator = validators[kind.name] = DecimalValidator(thaw(kind.params))
+        if not validator.validate(thaw(rule.params)):
             for field, messages in sorted(_flat_errors(validator.errors)):
                 add(f"{', '.join(messages)}", "bad-params", path=f"params.{field}", **loc)
             continue
@@ -193,14 +194,6 @@ def _check_fact_types(
                 "wrong-type",
                 path=f"{where}.required_if",
             )
-
-
-def _thaw(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _thaw(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return [_thaw(v) for v in value]
-    return value
 
 
 def _flat_errors(errors: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, list[str]]]:

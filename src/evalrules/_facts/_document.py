@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from evalrules._facts._cerberus import FACTS_FORMAT, _is_number
+from evalrules._frozen import frozen_mapping
 from evalrules._points import ZERO, to_decimal
 from evalrules._rubric._model import Rubric
 from evalrules._scorecard._model import Entity
@@ -23,7 +24,8 @@ class FactsDocument:
     """A district's facts, with its entity and optional claimed scores.
 
     Attributes:
-        facts: The facts as nested mappings (``{"funding": {"primary": {...}}}``).
+        facts: The facts as nested mappings (``{"funding": {"primary": {...}}}``), frozen:
+            mappings are read-only, lists become tuples.
         entity: What is evaluated, when the document says.
         rubric: The rubric reference the document is for, when it says.
         claimed: Claimed scores by indicator code, plus ``"total"``.
@@ -34,10 +36,10 @@ class FactsDocument:
             :class:`~evalrules.errors.FactsError`.
     """
 
-    facts: Mapping[str, Any]
+    facts: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
     entity: Entity | None = None
     rubric: str | None = None
-    claimed: Mapping[str, Decimal] = attrs.field(factory=dict)
+    claimed: Mapping[str, Decimal] = attrs.field(converter=frozen_mapping, factory=dict)
     source: str | None = attrs.field(default=None, eq=False)
     problems: tuple[FactsProblem, ...] = ()
 
@@ -46,6 +48,35 @@ class FactsDocument:
         """False when ``facts`` is missing or not a mapping: then nothing in it can be
         checked, and listing every required fact as missing would only repeat that."""
         return not any(p.path == "facts" for p in self.problems)
+
+    def with_facts(self, changes: Mapping[str, Any]) -> FactsDocument:
+        """Return a copy with facts set by dotted path, the others kept.
+
+        ``doc.with_facts({"safety.major_accident": True})`` is the document with one fact
+        changed (the document itself is a value and never changes). A value of ``None``
+        leaves the fact blank, which is the same as leaving it out. Groups are created as
+        needed.
+
+        Raises:
+            ValueError: if a path runs through a fact that is not a group of facts.
+        """
+        root: dict[str, Any] = dict(self.facts)
+        for path, value in changes.items():
+            parts = path.split(".")
+            level = root
+            for i, part in enumerate(parts[:-1]):
+                child = level.get(part)
+                if child is None:
+                    child = {}
+                elif isinstance(child, Mapping):
+                    child = dict(child)
+                else:
+                    group = ".".join(parts[: i + 1])
+                    raise ValueError(f"cannot set {path!r}: {group!r} is a fact, not a group")
+                level[part] = child
+                level = child
+            level[parts[-1]] = value
+        return attrs.evolve(self, facts=root)
 
     @classmethod
     def from_mapping(cls, data: Any, *, source: str | None = None) -> FactsDocument:

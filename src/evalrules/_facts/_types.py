@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from evalrules._facts._cerberus import YEAR_MAX, YEAR_MIN, _is_number
+from evalrules._frozen import frozen_mapping
 from evalrules._points import to_decimal
 from evalrules._text import Text
 
@@ -91,8 +92,8 @@ class FactType:
     name: str
     description: Text
     accepts: Callable[[Any], bool]
-    rules: Mapping[str, Any]
-    json_schema: Mapping[str, Any]
+    rules: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
+    json_schema: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
     convert: Callable[[Any], Any]
     expected: Text
     compares: str = "equality"
@@ -158,9 +159,9 @@ def fact_type(
         name=name,
         description=description,
         accepts=accepts,
-        rules=dict(rules or {}),
-        json_schema=dict(json_schema),
-        convert=convert or (lambda v: v),
+        rules=rules,
+        json_schema=json_schema,
+        convert=convert or _unchanged,
         expected=expected,
         compares=compares,
         shape=shape,
@@ -193,6 +194,32 @@ def _is_year_key(key: Any) -> bool:
 # ------------------------------------------------------------------------ the builtins
 # Everything below is the builtin plugin's: the names of the builtin types appear here and
 # in the builtin rule kinds only.
+# Module-level functions, not anonymous ones: a compiled rubric pickles its fact types, and
+# pickle carries a function by its importable name.
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
+def _is_boolean(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_mapping(value: Any) -> bool:
+    return isinstance(value, Mapping)
+
+
+def _is_judgement(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+def _convert_judgement(value: Any) -> dict[str, Any]:
+    return {"deduct": to_decimal(value["deduct"]), "reason": value["reason"]}
 
 
 def _is_count(value: Any) -> bool:
@@ -279,10 +306,6 @@ def _explain_boolean(value: Any) -> tuple[str, Text] | None:
     )
 
 
-def _convert_judgement(value: Any) -> dict[str, Any]:
-    return {"deduct": to_decimal(value["deduct"]), "reason": value["reason"]}
-
-
 BUILTIN_TYPES: tuple[FactType, ...] = (
     fact_type(
         "count",
@@ -345,7 +368,7 @@ BUILTIN_TYPES: tuple[FactType, ...] = (
     fact_type(
         "boolean",
         description=Text("是或否(true / false)", "Yes or no (true / false)"),
-        accepts=lambda v: isinstance(v, bool),
+        accepts=_is_boolean,
         json_schema={"type": "boolean"},
         expected=Text("true 或 false(不加引号)", "true or false (unquoted)"),
         compares="equality",
@@ -355,7 +378,7 @@ BUILTIN_TYPES: tuple[FactType, ...] = (
     fact_type(
         "text",
         description=Text("文字", "Text"),
-        accepts=lambda v: isinstance(v, str),
+        accepts=_is_text,
         json_schema={"type": "string"},
         expected=Text("文字", "text"),
         compares="equality",
@@ -368,7 +391,7 @@ BUILTIN_TYPES: tuple[FactType, ...] = (
             "评估人员的判断:扣分(deduct)和理由(reason)",
             "An assessor's judgement: deduct and reason",
         ),
-        accepts=lambda v: isinstance(v, dict),
+        accepts=_is_judgement,
         rules={
             "schema": {
                 "deduct": {"type": "number", "required": True, "min": 0},
@@ -395,7 +418,7 @@ BUILTIN_TYPES: tuple[FactType, ...] = (
             "按年份的数值(items 指明每年数值的类型)",
             "Values by year (items names the type of each year's value)",
         ),
-        accepts=lambda v: isinstance(v, Mapping),
+        accepts=_is_mapping,
         # The facts schema and validator build a series from its items' type.
         json_schema={"type": "object"},
         expected=Text(

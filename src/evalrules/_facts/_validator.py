@@ -13,6 +13,7 @@ from evalrules._facts._cerberus import _IMPLAUSIBLE, DecimalValidator, _is_numbe
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._fastcheck import compile_check
 from evalrules._facts._types import FactType, _is_year_key
+from evalrules._frozen import thaw
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Rubric
 from evalrules._text import Text
@@ -100,7 +101,7 @@ class FactsValidator:
         return type("EvalrulesFactsValidator", (DecimalValidator,), namespace)
 
     def _value_rules(self, ftype: FactType, spec: FactSpec) -> dict[str, Any]:
-        rules: dict[str, Any] = {"type": f"fact_{ftype.name}", **dict(ftype.rules)}
+        rules: dict[str, Any] = {"type": f"fact_{ftype.name}", **thaw(ftype.rules)}
         if ftype.numeric:
             if spec.minimum is not None:
                 rules["min"] = spec.minimum

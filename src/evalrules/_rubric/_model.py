@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import attrs
 
-from evalrules._frozen import _frozen_mapping
+from evalrules._frozen import frozen_mapping
 from evalrules._points import ZERO
 from evalrules._text import Text
 
@@ -163,7 +163,7 @@ class Rule:
 
     code: str
     kind: str
-    params: Mapping[str, Any] = attrs.field(converter=_frozen_mapping, factory=dict)
+    params: Mapping[str, Any] = attrs.field(converter=frozen_mapping, factory=dict)
     name: Text = Text("")
     message: Text | None = None
     source: Source = Source()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from evalrules._frozen import frozen_mapping
 from evalrules._rules._conditions import condition_facts
 from evalrules._rules._messages import (
     LABEL_FIELDS,
@@ -92,11 +93,11 @@ class RuleKind:
     name: str
     summary: Text
     description: str
-    params: Mapping[str, Any]
+    params: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
     evaluate: Callable[[RuleContext], None]
     describe: Callable[[DescribeContext], Text]
     outcomes: tuple[str, ...]
-    messages: Mapping[str, Text]
+    messages: Mapping[str, Text] = attrs.field(converter=frozen_mapping)
     reads: Callable[[Mapping[str, Any]], tuple[str, ...]]
     check: Callable[[DescribeContext], Iterable[str]] | None = None
     phase: str = "score"

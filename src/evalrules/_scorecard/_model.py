@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import attrs
 
-from evalrules._frozen import _frozen_mapping
+from evalrules._frozen import frozen_mapping, frozen_pairs
 from evalrules._points import ZERO
 from evalrules._text import Text
 
@@ -45,7 +45,7 @@ class DerivedValue:
     path: str
     value: Decimal
     formula: str
-    inputs: tuple[tuple[str, Any], ...]
+    inputs: tuple[tuple[str, Any], ...] = attrs.field(converter=frozen_pairs)
 
 
 @attrs.frozen
@@ -58,9 +58,9 @@ class Evidence:
         params: ``(name, value)`` of thresholds and other parameters that decided.
     """
 
-    facts: tuple[tuple[str, Any], ...] = ()
+    facts: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=frozen_pairs)
     derived: tuple[DerivedValue, ...] = ()
-    params: tuple[tuple[str, Any], ...] = ()
+    params: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=frozen_pairs)
 
 
 @attrs.frozen
@@ -90,7 +90,7 @@ class Finding:
     points: Decimal
     nominal: Decimal
     message_id: str
-    params: Mapping[str, Any] = attrs.field(converter=_frozen_mapping)
+    params: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
     message: Text
     evidence: Evidence = Evidence()
     outcome: str = ""

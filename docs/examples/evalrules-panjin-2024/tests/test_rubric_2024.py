@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 from pathlib import Path
 
@@ -52,8 +51,7 @@ def test_the_example_district(compiled):
 
 
 def test_a_major_accident_now_fails_the_district_and_keeps_the_score(compiled):
-    facts = copy.deepcopy(dict(evalrules.load_facts(EXAMPLE).facts))
-    facts["safety"]["major_accident"] = True
+    facts = evalrules.load_facts(EXAMPLE).with_facts({"safety.major_accident": True})
     card = compiled.evaluate(facts)
     assert card.total == Decimal("94.6")
     assert (card.grade.base, card.grade.code) == ("excellent", "fail")

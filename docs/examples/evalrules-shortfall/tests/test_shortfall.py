@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
 from pathlib import Path
 
@@ -57,8 +56,7 @@ def test_a_started_step_counts_as_a_whole_one(compiled):
     ],
 )
 def test_outcomes(compiled, inclusive_children, points, outcome):
-    facts = copy.deepcopy(dict(_example_facts().facts))
-    facts["kindergarten"]["inclusive_children"] = inclusive_children
+    facts = _example_facts().with_facts({"kindergarten.inclusive_children": inclusive_children})
     card = compiled.evaluate(facts)
     assert ("PJ-11-s", outcome) in card.outcomes
     lost = [f.points for f in card.findings_for("PJ-11-s")]

@@ -1,0 +1,292 @@
+"""Values are data: every public value is frozen, hashes and pickles to an equal value."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import evalrules
+from evalrules import CompiledRubric, Text
+from evalrules._frozen import FrozenDict, freeze, thaw
+from evalrules.testing import valid_facts
+
+PROTOCOLS = range(2, pickle.HIGHEST_PROTOCOL + 1)
+
+#: Every value class of ``evalrules.__all__``. A new public class must be added here (and
+#: to ``_values``) or to NOT_VALUES: ``test_every_public_class_is_listed`` fails otherwise.
+VALUES = (
+    "ClaimComparison",
+    "CrossCheck",
+    "CrossCheckKind",
+    "DerivedFact",
+    "DerivedValue",
+    "Entity",
+    "Evidence",
+    "FactSpec",
+    "FactType",
+    "FactsDocument",
+    "Finding",
+    "Grade",
+    "GradeBand",
+    "Indicator",
+    "Monotonic",
+    "NodeResult",
+    "PluginInfo",
+    "RenderOptions",
+    "Renderer",
+    "Rubric",
+    "RubricInfo",
+    "RubricSource",
+    "Rule",
+    "RuleKind",
+    "Scorecard",
+    "Source",
+    "SourceDocument",
+    "Text",
+)
+
+#: Public classes that are not values, and why.
+NOT_VALUES = {
+    "Engine": "holds the plugin manager and caches; not data",
+    "CompiledRubric": "holds a validator and functions; compares by identity",
+    "RuleContext": "what a rule kind works with while it evaluates; records effects",
+    "DescribeContext": "what a rule kind's describe and check read; lives for one call",
+}
+
+
+@pytest.fixture(scope="module")
+def card(compiled: CompiledRubric, example: evalrules.FactsDocument) -> evalrules.Scorecard:
+    return compiled.evaluate(example)
+
+
+@pytest.fixture(scope="module")
+def values(
+    engine: evalrules.Engine,
+    panjin: evalrules.Rubric,
+    example: evalrules.FactsDocument,
+    card: evalrules.Scorecard,
+) -> dict[str, Any]:
+    """One instance of every public value class, taken from real results where possible."""
+    with_derived = next(f for f in card.findings if f.evidence.derived)
+    rule_ = next(r for _, r in panjin.rules() if r.monotonic)
+    assert card.claimed, "the example claims scores"
+    return {
+        "ClaimComparison": card.claimed[0],
+        "CrossCheck": panjin.cross_checks[0],
+        "CrossCheckKind": engine.cross_checks.get("part_of"),
+        "DerivedFact": panjin.derived[0],
+        "DerivedValue": with_derived.evidence.derived[0],
+        "Entity": card.entity,
+        "Evidence": with_derived.evidence,
+        "FactSpec": panjin.facts[0],
+        "FactType": engine.fact_types.get("judgement"),
+        "FactsDocument": example,
+        "Finding": with_derived,
+        "Grade": card.grade,
+        "GradeBand": panjin.grades[0],
+        "Indicator": panjin.indicators[0],
+        "Monotonic": rule_.monotonic[0],
+        "NodeResult": card.indicators[0],
+        "PluginInfo": engine.plugins()[-1],
+        "RenderOptions": evalrules.RenderOptions(lang="en", rubric=panjin),
+        "Renderer": engine.renderers.get("html"),
+        "Rubric": panjin,
+        "RubricInfo": card.rubric,
+        "RubricSource": engine.rubrics()[0],
+        "Rule": rule_,
+        "RuleKind": engine.rule_kinds.get("bands"),
+        "Scorecard": card,
+        "Source": rule_.source,
+        "SourceDocument": panjin.source,
+        "Text": panjin.title,
+    }
+
+
+def _fields(value: Any) -> list[Any]:
+    """Every field, those left out of equality (``Rubric.file``, ``source``) too."""
+    return [getattr(value, f.name) for f in attrs.fields(type(value))]
+
+
+# ------------------------------------------------------------------------ the value list
+
+
+def test_every_public_class_is_listed():
+    public = {name for name in evalrules.__all__ if isinstance(getattr(evalrules, name), type)}
+    assert set(VALUES).isdisjoint(NOT_VALUES)
+    assert public == set(VALUES) | set(NOT_VALUES), (
+        "add a new public class to VALUES (with an instance in the values fixture) or to "
+        "NOT_VALUES with the reason it is not a value"
+    )
+
+
+def test_the_fixture_has_an_instance_of_every_value(values):
+    assert sorted(values) == sorted(VALUES)
+    for name, value in values.items():
+        assert type(value) is getattr(evalrules, name)
+
+
+@pytest.mark.parametrize("name", VALUES)
+def test_value_is_frozen(values, name):
+    value = values[name]
+    field = attrs.fields(type(value))[0]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        setattr(value, field.name, getattr(value, field.name))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        delattr(value, field.name)
+
+
+@pytest.mark.parametrize("name", VALUES)
+def test_value_hashes_and_equals_an_equal_copy(values, name):
+    value = values[name]
+    other = attrs.evolve(value)  # an equal value built again, through the converters
+    assert other == value
+    assert hash(other) == hash(value)
+    assert {value, other} == {value}
+
+
+@pytest.mark.parametrize("name", VALUES)
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_value_pickles_to_an_equal_value(values, name, protocol):
+    value = values[name]
+    back = pickle.loads(pickle.dumps(value, protocol))
+    assert type(back) is type(value)
+    assert back == value
+    assert hash(back) == hash(value)
+    assert _fields(back) == _fields(value)
+
+
+@pytest.mark.parametrize("name", VALUES)
+def test_value_copies_to_an_equal_value(values, name):
+    value = values[name]
+    for back in (copy.copy(value), copy.deepcopy(value)):
+        assert back == value
+        assert hash(back) == hash(value)
+
+
+def test_a_scorecard_pickles_to_the_same_json(card):
+    back = pickle.loads(pickle.dumps(card))
+    assert back.to_json() == card.to_json()
+
+
+def test_mappings_inside_values_cannot_change(panjin, example, card):
+    rule_ = next(r for _, r in panjin.rules())
+    finding = card.findings[0]
+    for mapping in (rule_.params, finding.params, example.facts, example.facts["funding"]):
+        with pytest.raises(TypeError, match="cannot be changed"):
+            mapping["x"] = 1
+        with pytest.raises(TypeError, match="cannot be changed"):
+            mapping.update({"x": 1})
+        with pytest.raises(TypeError, match="cannot be changed"):
+            mapping.clear()
+
+
+def test_values_freeze_what_they_are_given():
+    finding = evalrules.Finding(
+        indicator="1",
+        rule="R-1",
+        kind="deduction",
+        points=Decimal("-1"),
+        nominal=Decimal("1"),
+        message_id="x",
+        params={"items": ["a", "b"], "text": {"zh": "甲"}},
+        message=Text("甲"),
+        evidence=evalrules.Evidence(facts=(("x.series", {2021: Decimal("1")}),)),
+    )
+    assert finding.params == {"items": ("a", "b"), "text": {"zh": "甲"}}
+    assert isinstance(finding.params["text"], FrozenDict)
+    assert isinstance(finding.evidence.facts[0][1], FrozenDict)
+    hash(finding)
+    doc = evalrules.FactsDocument({"a": {"b": [1, 2]}}, claimed={"total": Decimal("9")})
+    assert doc.facts == {"a": {"b": (1, 2)}}
+    hash(doc)
+
+
+def test_with_facts_changes_a_copy(example):
+    changed = example.with_facts({"safety.major_accident": True, "new.group.fact": 1})
+    assert changed.facts["safety"]["major_accident"] is True
+    assert changed.facts["new"] == {"group": {"fact": 1}}
+    assert example.facts["safety"]["major_accident"] is False
+    assert "new" not in example.facts
+    assert changed.facts["funding"] == example.facts["funding"]
+    assert (changed.entity, changed.claimed, changed.source) == (
+        example.entity,
+        example.claimed,
+        example.source,
+    )
+    with pytest.raises(ValueError, match=r"'safety\.major_accident' is a fact, not a group"):
+        example.with_facts({"safety.major_accident.when": 2022})
+
+
+@settings(max_examples=25)
+@given(data=st.data())
+def test_scorecards_of_generated_documents_pickle_and_hash_equal(compiled, data):
+    facts = data.draw(valid_facts(compiled), label="facts")
+    doc = evalrules.FactsDocument(facts, entity=evalrules.Entity("211103", "双台子区"))
+    card = compiled.evaluate(doc)
+    back = pickle.loads(pickle.dumps(card))
+    assert back == card
+    assert hash(back) == hash(card)
+    assert back.to_json() == card.to_json()
+    doc_back = pickle.loads(pickle.dumps(doc))
+    assert doc_back == doc
+    assert hash(doc_back) == hash(doc)
+    assert compiled.evaluate(doc_back) == card
+
+
+# --------------------------------------------------------------------------- FrozenDict
+
+
+def test_frozen_dict_is_a_dict_that_cannot_change():
+    frozen = FrozenDict({"a": 1, "b": 2})
+    assert frozen == {"b": 2, "a": 1}
+    assert {"a": 1, "b": 2} == frozen  # noqa: SIM300 - dict on the left: the other side
+    assert hash(frozen) == hash(FrozenDict({"b": 2, "a": 1}))
+    assert isinstance(frozen, dict)
+    assert repr(frozen) == "FrozenDict({'a': 1, 'b': 2})"
+    for change in (
+        lambda: frozen.__setitem__("c", 3),
+        lambda: frozen.__delitem__("a"),
+        lambda: frozen.pop("a"),
+        lambda: frozen.popitem(),
+        lambda: frozen.setdefault("c", 3),
+        lambda: frozen.update(c=3),
+        lambda: frozen.clear(),
+        lambda: frozen.__ior__({"c": 3}),
+    ):
+        with pytest.raises(TypeError, match="FrozenDict cannot be changed"):
+            change()
+    assert frozen == {"a": 1, "b": 2}
+    assert frozen | {"c": 3} == {"a": 1, "b": 2, "c": 3}  # a new (plain) dict
+    assert FrozenDict.fromkeys("ab", 0) == {"a": 0, "b": 0}
+    assert type(FrozenDict.fromkeys("ab")) is FrozenDict
+    assert copy.copy(frozen) is frozen
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_frozen_dict_pickles_with_every_protocol(protocol):
+    frozen = freeze({"a": [1, {"b": Decimal("0.1")}], "c": None})
+    back = pickle.loads(pickle.dumps(frozen, protocol))
+    assert type(back) is FrozenDict
+    assert type(back["a"][1]) is FrozenDict
+    assert back == frozen
+    assert hash(back) == hash(frozen)
+
+
+def test_freeze_and_thaw():
+    data = {"a": [1, {"b": {2, 3}}], "t": Text("甲")}
+    frozen = freeze(data)
+    assert frozen == {"a": (1, {"b": frozenset({2, 3})}), "t": Text("甲")}
+    hash(frozen)
+    plain = thaw(frozen)
+    assert type(plain) is dict
+    assert type(plain["a"]) is list
+    assert type(plain["a"][1]) is dict
+    plain["a"].append(4)  # plain data again: it can change
+    assert frozen["a"] == (1, {"b": frozenset({2, 3})})
