@@ -1,19 +1,26 @@
-"""Values are data: every public value is frozen, hashes and pickles to an equal value."""
+"""Values are data: every public value is frozen, hashes and pickles; a compiled rubric is made
+only by ``Engine.compile``, never changes, and travels to other processes."""
 
 from __future__ import annotations
 
 import copy
+import multiprocessing
 import pickle
+from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import attrs
 import pytest
+from _rubrics import engine as isolated_engine
+from _rubrics import fact, rule, single, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import evalrules
-from evalrules import CompiledRubric, Text
+import evalrules_panjin
+from evalrules import CompiledRubric, Text, hookimpl
 from evalrules._frozen import FrozenDict, freeze, thaw
 from evalrules.testing import valid_facts
 
@@ -290,3 +297,192 @@ def test_freeze_and_thaw():
     assert type(plain["a"][1]) is dict
     plain["a"].append(4)  # plain data again: it can change
     assert frozen["a"] == (1, {"b": frozenset({2, 3})})
+
+
+# ---------------------------------------------------------------------- compiled rubrics
+
+
+def test_a_compiled_rubric_is_made_only_by_engine_compile(panjin, engine):
+    with pytest.raises(TypeError, match=r"made by Engine\.compile"):
+        CompiledRubric()  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match=r"made by Engine\.compile"):
+        CompiledRubric(  # type: ignore[call-arg]
+            panjin,
+            kinds={r.name: (r.item, r.origin) for r in engine.rule_kinds},
+            types={r.name: r.item for r in engine.fact_types},
+            cross_checks={r.name: r.item for r in engine.cross_checks},
+        )
+
+
+def test_a_compiled_rubric_cannot_be_changed(compiled, panjin):
+    for name in ("rubric", "digest", "_plan", "anything"):
+        with pytest.raises(AttributeError, match="cannot be changed"):
+            setattr(compiled, name, None)
+        with pytest.raises(AttributeError, match="cannot be changed"):
+            delattr(compiled, name)
+    assert compiled.rubric is panjin
+    assert not hasattr(compiled, "__dict__")
+
+
+def test_the_compiled_rubric_api_stays_as_it_was(compiled):
+    public = {name for name in dir(compiled) if not name.startswith("_")}
+    assert public == {
+        "bonus_codes",
+        "describe",
+        "digest",
+        "evaluate",
+        "evaluate_many",
+        "evidence_params",
+        "info",
+        "kind",
+        "label",
+        "message",
+        "outcomes",
+        "rubric",
+        "validate",
+        "validator",
+    }
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_an_unpickled_compiled_rubric_evaluates_byte_identically(compiled, example, protocol):
+    back = pickle.loads(pickle.dumps(compiled, protocol))
+    assert back is not compiled
+    assert back.rubric == compiled.rubric
+    assert back.digest == compiled.digest
+    assert back.info == compiled.info
+    assert back.evaluate(example).to_json() == compiled.evaluate(example).to_json()
+    partial_facts = example.with_facts({"safety.major_accident": None})
+    assert (
+        back.evaluate(partial_facts, partial=True).to_json()
+        == compiled.evaluate(partial_facts, partial=True).to_json()
+    )
+    claimed = {"total": Decimal("90")}
+    assert back.evaluate(example.facts, claimed=claimed) == compiled.evaluate(
+        example.facts, claimed=claimed
+    )
+
+
+def test_a_process_rebuilds_the_same_compiled_rubric_once(compiled):
+    first = pickle.loads(pickle.dumps(compiled))
+    assert pickle.loads(pickle.dumps(compiled)) is first
+    assert pickle.loads(pickle.dumps(first)) is first
+
+
+def test_builtin_kinds_types_and_checks_pickle_by_reference(engine):
+    for registry in (engine.rule_kinds, engine.fact_types, engine.cross_checks):
+        for entry in registry:
+            item = entry.item
+            back = pickle.loads(pickle.dumps(item))
+            assert back == item, entry.name
+            for field in attrs.fields(type(item)):
+                value = getattr(item, field.name)
+                if callable(value):
+                    # the same function object: carried by its name, not by value
+                    assert getattr(back, field.name) is value, (entry.name, field.name)
+
+
+def test_compiled_rubrics_travel_to_a_process_pool(compiled, example):
+    documents = [
+        example,
+        example.with_facts({"safety.major_accident": True}),
+        example.with_facts({"funding.primary.public_funds": Decimal("8000000")}),
+    ]
+    expected = [compiled.evaluate(doc) for doc in documents]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+        cards = list(pool.map(partial(CompiledRubric.evaluate, compiled), documents))
+    assert cards == expected
+    assert [c.to_json() for c in cards] == [c.to_json() for c in expected]
+
+
+class StampingPlugin:
+    """Adds a mark to the entity's name of every scorecard (a module-level plugin class)."""
+
+    @staticmethod
+    @hookimpl(wrapper=True)
+    def evalrules_modify_scorecard(scorecard, rubric):
+        result = yield
+        return attrs.evolve(result, entity=attrs.evolve(result.entity, name="stamped"))
+
+
+def test_the_scorecard_hook_travels_with_the_compiled_rubric(example):
+    engine = isolated_engine(evalrules_panjin, StampingPlugin)
+    compiled = engine.compile(engine.load_rubric("panjin-county/2023"))
+    assert compiled.evaluate(example).entity.name == "stamped"
+    back = pickle.loads(pickle.dumps(compiled))
+    assert back.evaluate(example).entity.name == "stamped"
+    assert back.evaluate(example).to_json() == compiled.evaluate(example).to_json()
+
+
+def test_a_scorecard_hook_that_cannot_travel_names_its_plugin(example):
+    class Local:
+        @hookimpl(wrapper=True)
+        def evalrules_modify_scorecard(self, scorecard, rubric):
+            return (yield)
+
+    engine = isolated_engine(evalrules_panjin, Local())
+    compiled = engine.compile(engine.load_rubric("panjin-county/2023"))
+    with pytest.raises(pickle.PicklingError) as caught:
+        pickle.dumps(compiled)
+    message = str(caught.value)
+    assert "evalrules_modify_scorecard" in message
+    assert "Local" in message
+    assert "module-level" in message
+
+
+def _keeps(ctx):
+    ctx.outcome("kept")
+
+
+def _describe_named(ctx):
+    return Text("具名", "named")
+
+
+class LocalKindsPlugin:
+    """Registers a rule kind whose evaluate is an anonymous function (which cannot pickle)."""
+
+    @staticmethod
+    @hookimpl
+    def evalrules_register_rule_kinds():
+        return [
+            evalrules.rule_kind(
+                "anonymous",
+                summary=Text("匿名", "Anonymous"),
+                description="A kind whose evaluate is a lambda.",
+                params={"fact": {"type": "string", "required": True}},
+                evaluate=lambda ctx: ctx.outcome("kept"),
+                describe=lambda ctx: Text("匿名", "anonymous"),
+                outcomes=("kept",),
+                messages={},
+            ),
+            evalrules.rule_kind(
+                "named",
+                summary=Text("具名", "Named"),
+                description="A kind whose functions are module-level.",
+                params={"fact": {"type": "string", "required": True}},
+                evaluate=_keeps,
+                describe=_describe_named,
+                outcomes=("kept",),
+                messages={},
+            ),
+        ]
+
+
+def test_a_kind_that_cannot_travel_names_itself_and_its_plugin(tmp_path):
+    engine = isolated_engine(LocalKindsPlugin)
+    doc = single(
+        [
+            rule("R-1", "anonymous", {"fact": "x.value"}),
+            rule("R-2", "named", {"fact": "x.value"}),
+        ],
+        {"x.value": fact("percent")},
+    )
+    compiled = engine.compile(engine.load_rubric(write(tmp_path, doc)))
+    assert compiled.evaluate({"x": {"value": 50}}).outcomes == (("R-1", "kept"), ("R-2", "kept"))
+    with pytest.raises(pickle.PicklingError) as caught:
+        pickle.dumps(compiled)
+    message = str(caught.value)
+    assert "rule kind 'anonymous' of plugin LocalKindsPlugin" in message
+    assert "'named'" not in message
+    assert "importable module-level functions" in message

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from evalrules._compiler._compiled import CompiledRubric
+from evalrules._compiler._compiled import CompiledRubric, Modify, build
 from evalrules._facts._cerberus import DecimalValidator
 from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
 from evalrules._facts._types import FactType
@@ -15,7 +15,6 @@ from evalrules._rubric._model import Rubric
 from evalrules._rules._context import describe_context
 from evalrules._rules._kind import RuleKind
 from evalrules._rules._messages import SCORER_FIELDS, template_problems
-from evalrules._scorecard._model import Scorecard
 from evalrules._text import Text
 from evalrules.errors import (
     RubricError,
@@ -31,9 +30,13 @@ def compile_rubric(
     kinds: Mapping[str, tuple[RuleKind, str]],
     types: Mapping[str, FactType],
     cross_checks: Mapping[str, CrossCheckKind],
-    modify: Callable[[Scorecard, Rubric], Scorecard] | None = None,
+    modify: Modify | None = None,
+    origins: Mapping[tuple[str, str], str] | None = None,
 ) -> CompiledRubric:
     """Check a rubric against the registered kinds and types, and compile it.
+
+    ``origins`` names the plugin of each fact type and cross check,
+    ``("fact type", name) → plugin``, for the errors of a compiled rubric that cannot travel.
 
     Raises:
         RubricError: listing every problem (unknown kinds, bad parameters, undeclared facts).
@@ -115,8 +118,13 @@ def compile_rubric(
                 )
     if problems:
         raise RubricError(problems, rubric=rubric.file or rubric.ref)
-    return CompiledRubric(
-        rubric, kinds=kinds, types=types, cross_checks=cross_checks, modify=modify
+    return build(
+        rubric,
+        kinds=kinds,
+        types=types,
+        cross_checks=cross_checks,
+        modify=modify,
+        origins=origins,
     )
 
 

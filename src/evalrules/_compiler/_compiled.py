@@ -1,9 +1,24 @@
-"""A rubric compiled once, for many evaluations."""
+"""A rubric compiled once, for many evaluations, in one process or carried to another.
+
+:meth:`evalrules.Engine.compile` checks a rubric against the registered rule kinds, fact types
+and cross checks, then :func:`build` binds it to them: a :class:`Bindings` value (what was
+compiled with what) and the :class:`EvaluationPlan` built from it (what evaluating reads).
+
+A compiled rubric pickles as its bindings. Rule kinds, fact types and cross checks travel by
+reference (pickle names their functions by module and name, so a plugin's functions must be
+importable module-level functions); the cerberus validator and the plan are rebuilt from the
+bindings when the compiled rubric is unpickled, and a process keeps the last few it rebuilt,
+so a worker that receives the same compiled rubric with every task builds it once.
+"""
 
 from __future__ import annotations
 
+import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from decimal import Decimal
+from typing import Any, NoReturn
 
 import attrs
 
@@ -11,6 +26,7 @@ from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._document import FactsDocument, claim_limits
 from evalrules._facts._types import FactType
 from evalrules._facts._validator import FactsValidator
+from evalrules._frozen import FrozenDict
 from evalrules._rubric._digest import rubric_digest
 from evalrules._rubric._model import Indicator, Rubric, Rule
 from evalrules._rules._context import describe_context
@@ -20,87 +36,347 @@ from evalrules._scorecard._model import Entity, RubricInfo, Scorecard
 from evalrules._text import Text
 from evalrules.errors import FactsError
 
+#: ``modify(scorecard, rubric) -> scorecard``: the engine's ``evalrules_modify_scorecard``.
+Modify = Callable[[Scorecard, Rubric], Scorecard]
+
 
 @attrs.frozen
-class _CompiledRule:
+class Bindings:
+    """What a rubric was compiled with; all a compiled rubric needs to be rebuilt.
+
+    Attributes:
+        rubric: The (checked) rubric.
+        digest: Its digest, taken once.
+        kinds: Rule kind name → ``(kind, plugin that registered it)``.
+        types: Fact type name → ``(type, plugin)``.
+        cross_checks: Cross check name → ``(kind, plugin)``.
+        modify: The scorecard hook, or ``None``.
+    """
+
+    rubric: Rubric
+    digest: str
+    kinds: FrozenDict[str, tuple[RuleKind, str]]
+    types: FrozenDict[str, tuple[FactType, str]]
+    cross_checks: FrozenDict[str, tuple[CrossCheckKind, str]]
+    modify: Modify | None = None
+
+    def registered(self) -> Iterator[tuple[str, str, object, str]]:
+        """``(what, name, item, plugin)`` of every registered item the bindings hold."""
+        for what, table in (
+            ("rule kind", self.kinds),
+            ("fact type", self.types),
+            ("cross check", self.cross_checks),
+        ):
+            for name, (item, origin) in table.items():
+                yield what, name, item, origin
+
+
+@attrs.frozen
+class CompiledRule:
+    """A rule bound to its item and its kind.
+
+    Attributes:
+        item: The item the rule scores.
+        rule: The rule.
+        kind: Its rule kind.
+        origin: The plugin that registered the kind.
+    """
+
     item: Indicator
     rule: Rule
     kind: RuleKind
     origin: str
 
 
-class CompiledRubric:
-    """A rubric bound to its rule kinds and a compiled facts validator.
-
-    Build it with :meth:`evalrules.Engine.compile`; then call :meth:`evaluate` for each
-    facts document. Nothing is parsed or built per evaluation.
+@attrs.frozen(eq=False)
+class EvaluationPlan:
+    """What evaluating a document reads, built once from the bindings.
 
     Attributes:
-        rubric: The rubric.
-        digest: SHA-256 of its canonical content.
+        bindings: What it was built from.
+        validator: The rubric's facts validator.
+        info: The rubric as a scorecard names it.
+        items: Every scored item in rubric order, with its applicability rules (run first)
+            and its other rules.
+        kinds: Rule kind name → kind.
+        codes: Every indicator code.
+        maxes: Indicator code → max points.
+        bonus_codes: The codes of the bonus items.
+        labels: Fact or derived fact path → its description.
+        evidence: Rule code → the scalar parameters shown as evidence.
+        claim_limits: The most a district may claim, by indicator code and for ``"total"``.
     """
 
-    def __init__(
-        self,
-        rubric: Rubric,
-        *,
-        kinds: Mapping[str, tuple[RuleKind, str]],
-        types: Mapping[str, FactType],
-        cross_checks: Mapping[str, CrossCheckKind],
-        modify: Callable[[Scorecard, Rubric], Scorecard] | None = None,
-    ) -> None:
-        self.rubric = rubric
-        self.digest = rubric_digest(rubric)
-        self._modify = modify
-        self.validator = FactsValidator(rubric, types, cross_checks)
-        self._items: list[tuple[Indicator, list[_CompiledRule], list[_CompiledRule]]] = []
-        for node in rubric.walk():
-            if not node.is_leaf:
-                continue
-            first = [
-                _CompiledRule(node, r, *kinds[r.kind])
-                for r in node.rules
-                if kinds[r.kind][0].phase == "applicability"
-            ]
-            rest = [
-                _CompiledRule(node, r, *kinds[r.kind])
-                for r in node.rules
-                if kinds[r.kind][0].phase != "applicability"
-            ]
-            self._items.append((node, first, rest))
-        self._kinds = {name: k for name, (k, _) in kinds.items()}
-        self.bonus_codes = frozenset(i.code for i in rubric.bonus)
-        self._labels: dict[str, Text] = {s.path: s.description for s in rubric.facts}
-        self._labels.update({d.path: d.description for d in rubric.derived})
-        self.info = RubricInfo(
+    bindings: Bindings
+    validator: FactsValidator
+    info: RubricInfo
+    items: tuple[tuple[Indicator, tuple[CompiledRule, ...], tuple[CompiledRule, ...]], ...]
+    kinds: FrozenDict[str, RuleKind]
+    codes: frozenset[str]
+    maxes: FrozenDict[str, Decimal]
+    bonus_codes: frozenset[str]
+    labels: FrozenDict[str, Text]
+    evidence: FrozenDict[str, tuple[tuple[str, Any], ...]]
+    claim_limits: FrozenDict[str, Decimal]
+
+    @property
+    def rubric(self) -> Rubric:
+        """The rubric."""
+        return self.bindings.rubric
+
+    @property
+    def modify(self) -> Modify | None:
+        """The scorecard hook, or ``None``."""
+        return self.bindings.modify
+
+
+def _plan(bindings: Bindings) -> EvaluationPlan:
+    from evalrules._scoring._items import evidence_params
+
+    rubric = bindings.rubric
+    kinds = FrozenDict({name: kind for name, (kind, _) in bindings.kinds.items()})
+    items = []
+    for node in rubric.walk():
+        if not node.is_leaf:
+            continue
+        rules = [CompiledRule(node, r, *bindings.kinds[r.kind]) for r in node.rules]
+        first = tuple(r for r in rules if r.kind.phase == "applicability")
+        rest = tuple(r for r in rules if r.kind.phase != "applicability")
+        items.append((node, first, rest))
+    labels = {s.path: s.description for s in rubric.facts}
+    labels.update({d.path: d.description for d in rubric.derived})
+    return EvaluationPlan(
+        bindings=bindings,
+        validator=FactsValidator(
+            rubric,
+            {name: t for name, (t, _) in bindings.types.items()},
+            {name: c for name, (c, _) in bindings.cross_checks.items()},
+        ),
+        info=RubricInfo(
             ref=rubric.ref,
             id=rubric.family,
             year=rubric.year,
             version=rubric.version,
-            digest=self.digest,
+            digest=bindings.digest,
             title=rubric.title,
             precision=rubric.precision,
+        ),
+        items=tuple(items),
+        kinds=kinds,
+        codes=frozenset(n.code for n in rubric.walk()),
+        maxes=FrozenDict({n.code: n.max for n in rubric.walk()}),
+        bonus_codes=frozenset(i.code for i in rubric.bonus),
+        claim_limits=FrozenDict(claim_limits(rubric)),
+        labels=FrozenDict(labels),
+        evidence=FrozenDict({r.code: evidence_params(r) for _, r in rubric.rules()}),
+    )
+
+
+def build(
+    rubric: Rubric,
+    *,
+    kinds: Mapping[str, tuple[RuleKind, str]],
+    types: Mapping[str, FactType],
+    cross_checks: Mapping[str, CrossCheckKind],
+    modify: Modify | None = None,
+    origins: Mapping[tuple[str, str], str] | None = None,
+) -> CompiledRubric:
+    """Bind a checked rubric to its kinds and types (the last step of ``Engine.compile``).
+
+    Args:
+        rubric: A rubric the compiler has checked against ``kinds``, ``types`` and
+            ``cross_checks``.
+        kinds: Rule kind name → ``(kind, plugin)``.
+        types: Fact type name → type.
+        cross_checks: Cross check name → kind.
+        modify: The scorecard hook.
+        origins: ``("fact type" or "cross check", name)`` → the plugin that registered it,
+            for error messages.
+    """
+    origins = origins or {}
+    bindings = Bindings(
+        rubric=rubric,
+        digest=rubric_digest(rubric),
+        kinds=FrozenDict(kinds),
+        types=FrozenDict({n: (t, origins.get(("fact type", n), "")) for n, t in types.items()}),
+        cross_checks=FrozenDict(
+            {n: (c, origins.get(("cross check", n), "")) for n, c in cross_checks.items()}
+        ),
+        modify=modify,
+    )
+    return CompiledRubric._from_plan(_plan(bindings))
+
+
+def compile_like(compiled: CompiledRubric, rubric: Rubric) -> CompiledRubric:
+    """``rubric`` bound to the kinds, types and cross checks ``compiled`` was bound to,
+    without the scorecard hook and without checks (for invariants that vary a rubric)."""
+    bindings = attrs.evolve(
+        compiled._plan.bindings, rubric=rubric, digest=rubric_digest(rubric), modify=None
+    )
+    return CompiledRubric._from_plan(_plan(bindings))
+
+
+# ----------------------------------------------------------------------------- pickling
+
+#: Compiled rubrics this process rebuilt from a pickle, by the pickled bindings, newest last.
+_RESTORED: OrderedDict[bytes, CompiledRubric] = OrderedDict()
+_RESTORED_MAX = 8
+
+
+_RESTORED_LOCK = threading.Lock()
+
+
+def _restore(pickled: bytes) -> CompiledRubric:
+    """Rebuild a compiled rubric from its pickled bindings (or reuse one rebuilt before)."""
+    with _RESTORED_LOCK:
+        compiled = _RESTORED.get(pickled)
+        if compiled is not None:
+            _RESTORED.move_to_end(pickled)
+            return compiled
+    # Built outside the lock: two threads may both build it; either result is the same.
+    compiled = CompiledRubric._from_plan(_plan(pickle.loads(pickled)), pickled)
+    with _RESTORED_LOCK:
+        compiled = _RESTORED.setdefault(pickled, compiled)
+        _RESTORED.move_to_end(pickled)
+        while len(_RESTORED) > _RESTORED_MAX:
+            _RESTORED.popitem(last=False)
+    return compiled
+
+
+def _pickle_bindings(bindings: Bindings) -> bytes:
+    try:
+        return pickle.dumps(bindings, pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:
+        culprits = []
+        for what, name, item, origin in bindings.registered():
+            try:
+                pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+            except Exception as item_exc:
+                plugin = f"plugin {origin}" if origin else "an unnamed plugin"
+                culprits.append(f"{what} {name!r} of {plugin}: {item_exc}")
+        found = "; ".join(culprits) or f"{type(exc).__name__}: {exc}"
+        raise pickle.PicklingError(
+            f"编译后的评价方案 {bindings.rubric.ref} 无法序列化 / the compiled rubric "
+            f"{bindings.rubric.ref} cannot be pickled: {found}. A plugin's functions "
+            "(evaluate, describe, accepts, convert, check, ...) must be importable "
+            "module-level functions, not lambdas, closures or methods of local objects."
+        ) from exc
+
+
+# ------------------------------------------------------------------------ compiled rubric
+
+
+class CompiledRubric:
+    """A rubric bound to its rule kinds and a compiled facts validator.
+
+    Made only by :meth:`evalrules.Engine.compile` (calling the class raises
+    :class:`TypeError`); then call :meth:`evaluate` for each facts document. Nothing is
+    parsed or built per evaluation, and nothing about it can be changed: setting or
+    deleting an attribute raises :class:`AttributeError`.
+
+    A compiled rubric pickles, so a process pool or a distributed engine can carry it to its
+    workers. Its rule kinds, fact types and cross checks travel by reference, so the
+    receiving process needs the same plugins installed, and every function a plugin gives
+    them must be an importable module-level function; pickling one that is not raises
+    :class:`pickle.PicklingError` naming the kind and its plugin. The validator is rebuilt
+    when it is unpickled (once per process for the same compiled rubric). An unpickled
+    compiled rubric evaluates to the same scorecards, byte for byte. It compares and hashes
+    by identity.
+
+    Attributes:
+        rubric: The rubric.
+        digest: SHA-256 of its canonical content.
+        info: The rubric as a scorecard names it.
+        validator: The rubric's facts validator.
+        bonus_codes: The codes of the bonus items.
+    """
+
+    __slots__ = ("__weakref__", "_pickled", "_plan")
+
+    _plan: EvaluationPlan
+    _pickled: bytes | None
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError(
+            "CompiledRubric is made by Engine.compile(rubric); it cannot be built directly "
+            "(engine = evalrules.Engine(); compiled = engine.compile(rubric))"
         )
-        self._evidence_params: dict[str, tuple[tuple[str, Any], ...]] = {}
-        #: The most a district may claim, by indicator code and for ``"total"``.
-        self.claim_limits = claim_limits(rubric)
+
+    @classmethod
+    def _from_plan(cls, plan: EvaluationPlan, pickled: bytes | None = None) -> CompiledRubric:
+        self = object.__new__(cls)
+        object.__setattr__(self, "_plan", plan)
+        object.__setattr__(self, "_pickled", pickled)
+        return self
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(
+            f"a compiled rubric cannot be changed (setting {name!r}); compile another rubric"
+        )
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(
+            f"a compiled rubric cannot be changed (deleting {name!r}); compile another rubric"
+        )
+
+    def __reduce__(self) -> tuple[Callable[[bytes], CompiledRubric], tuple[bytes]]:
+        pickled = self._pickled
+        if pickled is None:
+            pickled = _pickle_bindings(self._plan.bindings)
+            # A memo of the (immutable) bindings, not a change: pickling again is free.
+            object.__setattr__(self, "_pickled", pickled)
+        return (_restore, (pickled,))
+
+    def __copy__(self) -> CompiledRubric:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> CompiledRubric:
+        return self
+
+    def __repr__(self) -> str:
+        return f"<CompiledRubric {self.rubric.ref} {self.digest[:15]}>"
+
+    @property
+    def rubric(self) -> Rubric:
+        """The rubric."""
+        return self._plan.bindings.rubric
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the rubric's canonical content."""
+        return self._plan.bindings.digest
+
+    @property
+    def info(self) -> RubricInfo:
+        """The rubric as a scorecard names it (reference, family, version, digest)."""
+        return self._plan.info
+
+    @property
+    def validator(self) -> FactsValidator:
+        """The rubric's facts validator."""
+        return self._plan.validator
+
+    @property
+    def bonus_codes(self) -> frozenset[str]:
+        """The codes of the bonus items."""
+        return self._plan.bonus_codes
 
     def evidence_params(self, rule: Rule) -> tuple[tuple[str, Any], ...]:
-        """The rule's scalar parameters shown as evidence (computed once per rule)."""
-        cached = self._evidence_params.get(rule.code)
+        """The rule's scalar parameters shown as evidence (computed when compiled)."""
+        cached = self._plan.evidence.get(rule.code)
         if cached is None:
             from evalrules._scoring._items import evidence_params
 
-            cached = self._evidence_params[rule.code] = evidence_params(rule)
+            return evidence_params(rule)
         return cached
 
     def label(self, path: str) -> Text:
         """The description of a fact or derived fact."""
-        return self._labels.get(path, Text(path, path))
+        return self._plan.labels.get(path, Text(path, path))
 
     def message(self, rule: Rule, message_id: str) -> Text:
         """The template for a message id (the rule kind's, or the core's)."""
-        kind = self._kinds.get(rule.kind)
+        kind = self._plan.kinds.get(rule.kind)
         if kind is not None and message_id in kind.messages:
             return kind.messages[message_id]
         return CORE_MESSAGES.get(message_id, Text(message_id, message_id))
@@ -122,7 +398,7 @@ class CompiledRubric:
         from evalrules._facts._derived import compute_derived
         from evalrules._facts._validator import ordered
 
-        flat, problems = self.validator.check(facts, partial=partial)
+        flat, problems = self._plan.validator.check(facts, partial=partial)
         data_year = self.rubric.data_year or self.rubric.year - 1
         problems.extend(compute_derived(self.rubric.derived, flat, data_year)[1])
         if problems:
@@ -152,7 +428,7 @@ class CompiledRubric:
         """
         from evalrules._scoring._evaluate import evaluate
 
-        return evaluate(self, facts, entity=entity, claimed=claimed, partial=partial)
+        return evaluate(self, self._plan, facts, entity=entity, claimed=claimed, partial=partial)
 
     def evaluate_many(
         self, documents: Iterable[FactsDocument | Mapping[str, Any]], *, partial: bool = False
@@ -164,18 +440,18 @@ class CompiledRubric:
     def describe(self, rule: Rule) -> Text:
         """The rule in words (Chinese and English), from its kind's ``describe``."""
         item = next(i for i, r in self.rubric.rules() if r is rule or r.code == rule.code)
-        return self._kinds[rule.kind].describe(
-            describe_context(rule, item, self.rubric, self.validator.types)
+        return self._plan.kinds[rule.kind].describe(
+            describe_context(rule, item, self.rubric, self._plan.validator.types)
         )
 
     def kind(self, rule: Rule) -> RuleKind:
         """The rule kind of a rule."""
-        return self._kinds[rule.kind]
+        return self._plan.kinds[rule.kind]
 
     def outcomes(self) -> dict[str, tuple[str, ...]]:
         """Every rule code → the outcomes it can reach (for rule-outcome coverage), as its
         kind says for its parameters and its item's max (:meth:`RuleKind.outcomes_for`)."""
         return {
-            r.code: self._kinds[r.kind].outcomes_for(r.params, item.max)
+            r.code: self._plan.kinds[r.kind].outcomes_for(r.params, item.max)
             for item, r in self.rubric.rules()
         }

@@ -12,7 +12,6 @@ import difflib
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
 
 import attrs
@@ -33,6 +32,7 @@ from evalrules._plugins._discovery import (
     list_entries,
     load_entries,
 )
+from evalrules._plugins._modify import ScorecardHook
 from evalrules._plugins._registry import Registry
 from evalrules._renderers import Renderer, RenderOptions, builtin_renderers_plugin
 from evalrules._rubric._extends import read_with_extends
@@ -77,20 +77,6 @@ def _plugin_name(plugin: object, index: int) -> str:
     if isinstance(name, str) and name:
         return name
     return f"{type(plugin).__module__}.{type(plugin).__qualname__}#{index}"
-
-
-def _culprit(tb: TracebackType | None, impls: Sequence[pluggy.HookImpl]) -> str:
-    """The plugin whose hook implementation is the innermost frame of a traceback."""
-    codes: dict[object, str] = {}
-    for impl in impls:
-        code = getattr(impl.function, "__code__", None)
-        if code is not None:
-            codes[code] = impl.plugin_name
-    found = "unknown"
-    while tb is not None:
-        found = codes.get(tb.tb_frame.f_code, found)
-        tb = tb.tb_next
-    return found
 
 
 def _refuse_broken_kind(kind: RuleKind, plugin: str) -> None:
@@ -215,6 +201,7 @@ class Engine:
             for entry, plugin in load_entries(entries):
                 self._register_entry(entry, plugin)
         self._check_pending()
+        self._scorecard_hook = ScorecardHook(self._pm)
         self.rubric_sources: Registry[RubricSource] = Registry("rubric")
         self.rule_kinds: Registry[RuleKind] = Registry("rule kind")
         self.fact_types: Registry[FactType] = Registry("fact type")
@@ -453,33 +440,15 @@ class Engine:
             kinds={r.name: (r.item, r.origin) for r in self.rule_kinds},
             types={r.name: r.item for r in self.fact_types},
             cross_checks={r.name: r.item for r in self.cross_checks},
-            modify=self._modify,
+            modify=self._scorecard_hook,
+            origins={
+                (registry.kind, r.name): r.origin
+                for registry in (self.fact_types, self.cross_checks)
+                for r in registry
+            },
         )
         self._compiled[key] = compiled
         return compiled
-
-    def _modify(self, scorecard: Scorecard, rubric: Rubric) -> Scorecard:
-        caller = self._pm.hook.evalrules_modify_scorecard
-        try:
-            result = caller(scorecard=scorecard, rubric=rubric)
-        except Exception as exc:
-            culprit = _culprit(exc.__traceback__, caller.get_hookimpls())
-            raise PluginError(
-                f"插件 {culprit} 的 evalrules_modify_scorecard 出错(评价方案 {rubric.ref}) / "
-                f"plugin {culprit}: evalrules_modify_scorecard raised {type(exc).__name__} "
-                f"for rubric {rubric.ref}: {exc}",
-                plugin=culprit,
-            ) from exc
-        if not isinstance(result, Scorecard):
-            wrappers = [i.plugin_name for i in caller.get_hookimpls() if i.wrapper]
-            suspects = ", ".join(wrappers) or "none"
-            raise PluginError(
-                f"evalrules_modify_scorecard 返回了 {type(result).__name__} / "
-                f"evalrules_modify_scorecard returned {type(result).__name__}, not a Scorecard, "
-                f"for rubric {rubric.ref} (wrappers: {suspects})",
-                plugin=wrappers[-1] if wrappers else None,
-            )
-        return result
 
     def facts_schema(self, rubric: Rubric) -> dict[str, Any]:
         """The JSON Schema (draft 2020-12) of a facts document for ``rubric``."""

@@ -21,11 +21,12 @@ from evalrules._version import __version__
 from evalrules.errors import FactsError, FactsProblem, RuleEvaluationError
 
 if TYPE_CHECKING:
-    from evalrules._compiler._compiled import CompiledRubric, _CompiledRule
+    from evalrules._compiler._compiled import CompiledRubric, CompiledRule, EvaluationPlan
 
 
 def evaluate(
     compiled: CompiledRubric,
+    plan: EvaluationPlan,
     facts: FactsDocument | Mapping[str, Any],
     *,
     entity: Entity | None = None,
@@ -46,7 +47,7 @@ def evaluate(
     entity = entity or doc.entity or Entity("", "")
     claims = {str(k): v for k, v in (doc.claimed if claimed is None else claimed).items()}
     problems: list[FactsProblem] = list(doc.problems)
-    problems.extend(_claim_problems(compiled, claims))
+    problems.extend(_claim_problems(plan, claims))
     if doc.facts_readable:
         flat, fact_problems = compiled.validator.check(doc.facts, partial=partial)
         problems.extend(fact_problems)
@@ -61,7 +62,7 @@ def evaluate(
         # unreadable facts have nothing more to tell.
         raise FactsError(ordered(problems), source=source)
     try:
-        outcomes = _run_items(compiled, flat, derived)
+        outcomes = _run_items(compiled, plan, flat, derived)
     except RuleEvaluationError:
         if problems:
             # A rule that fails on facts the document gets wrong is not the rule's fault.
@@ -72,13 +73,13 @@ def evaluate(
         problems.extend(_missing_problems(compiled, outcomes, problems, uncomputed))
     if problems:
         raise FactsError(ordered(problems), source=source)
-    return _score(compiled, outcomes, entity, claims)
+    return _score(compiled, plan, outcomes, entity, claims)
 
 
-def _claim_problems(compiled: CompiledRubric, claims: Mapping[str, Any]) -> Iterable[FactsProblem]:
+def _claim_problems(plan: EvaluationPlan, claims: Mapping[str, Any]) -> Iterable[FactsProblem]:
     for code, value in claims.items():
         path = "claimed.total" if code == "total" else f"claimed.indicators.{code}"
-        limit = compiled.claim_limits.get(code)
+        limit = plan.claim_limits.get(code)
         if limit is None:
             yield FactsProblem(
                 path,
@@ -104,12 +105,15 @@ def _claim_problems(compiled: CompiledRubric, claims: Mapping[str, Any]) -> Iter
 
 
 def _run_items(
-    compiled: CompiledRubric, flat: Mapping[str, Any], derived: Mapping[str, Any]
+    compiled: CompiledRubric,
+    plan: EvaluationPlan,
+    flat: Mapping[str, Any],
+    derived: Mapping[str, Any],
 ) -> list[tuple[Indicator, ItemOutcome]]:
     """Run every item's rules: applicability rules first; the others unless the item is not
     applicable or a fact the applicability rules read is missing."""
     outcomes = []
-    for item, first, rest in compiled._items:
+    for item, first, rest in plan.items:
         outcome = ItemOutcome()
         not_applicable = False
         for compiled_rule in first:
@@ -151,6 +155,7 @@ def _missing_problems(
 
 def _score(
     compiled: CompiledRubric,
+    plan: EvaluationPlan,
     outcomes: Iterable[tuple[Indicator, ItemOutcome]],
     entity: Entity,
     claims: Mapping[str, Decimal],
@@ -214,14 +219,14 @@ def _score(
         base_total=base_total,
         outcomes=tuple(ran),
     )
-    if compiled._modify is not None:
-        card = compiled._modify(card, rubric)
+    if plan.modify is not None:
+        card = plan.modify(card, rubric)
     return card
 
 
 def _run(
     compiled: CompiledRubric,
-    compiled_rule: _CompiledRule,
+    compiled_rule: CompiledRule,
     flat: Mapping[str, Any],
     derived: Mapping[str, Any],
     outcome: ItemOutcome,

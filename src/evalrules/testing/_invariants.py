@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from evalrules._compiler._compiled import CompiledRubric
+from evalrules._compiler._compiled import CompiledRubric, compile_like
 from evalrules._facts._document import FactsDocument
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rubric
@@ -492,13 +492,7 @@ def _without(compiled: CompiledRubric, codes: frozenset[str]) -> CompiledRubric:
             indicators=tuple(strip(i) for i in compiled.rubric.indicators),
             bonus=tuple(strip(b) for b in compiled.rubric.bonus),
         )
-        kinds = {name: (kind, "") for name, kind in compiled._kinds.items()}
-        cache[codes] = CompiledRubric(
-            rubric,
-            kinds=kinds,
-            types=compiled.validator.types,
-            cross_checks=compiled.validator.cross_checks,
-        )
+        cache[codes] = compile_like(compiled, rubric)
     return cache[codes]
 
 
