@@ -87,7 +87,7 @@ def evalrules_register_rubrics() -> list[RubricSource]:
         A list of :func:`evalrules.rubric_source` items, each naming its reference
         (``family/year``, e.g. ``panjin-county/2023``) and the YAML file it loads from. A file
         is read only when its rubric is asked for, so listing rubrics stays cheap. The file
-        must declare the same ``id`` and ``year`` as the reference it is registered under.
+        must declare the same ``family`` and ``year`` as the reference it is registered under.
         Package the YAML inside the import package so that it is in the wheel.
 
     Order:

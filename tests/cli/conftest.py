@@ -24,7 +24,7 @@ GOLDEN = REPO / "tests" / "golden"
 #: facts) and a bonus item. One rule has a former code (alias).
 TINY_RUBRIC = """\
 evalrules: rubric/1
-id: tiny-county
+family: tiny-county
 year: 2024
 version: "1.0.0"
 title: {zh: 测试评价方案, en: Test rubric}

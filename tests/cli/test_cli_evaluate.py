@@ -335,7 +335,7 @@ class _BrokenPlugin:
 def test_a_broken_plugin_exits_3_without_a_traceback(run, tmp_path, monkeypatch, tiny_rubric_text):
     rubric = tmp_path / "broken.yaml"
     rubric.write_text(
-        tiny_rubric_text.replace("id: tiny-county", "id: broken-county")
+        tiny_rubric_text.replace("family: tiny-county", "family: broken-county")
         .replace("kind: threshold", "kind: exploding")
         .replace('params: {fact: x.rate, op: ">=", value: 90, deduct: 2}', "params: {}"),
         encoding="utf-8",

@@ -111,7 +111,7 @@ def test_evalrules_register_rule_kinds_ratio_band_parameters_checked_at_load(
         """\
 evalrules: rubric/1
 extends: sample-county/2024
-id: sample-county
+family: sample-county
 year: 2025
 replace:
   "2.4":

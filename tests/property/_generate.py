@@ -79,7 +79,7 @@ def scripted_rubrics(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
         )
     doc: dict[str, Any] = {
         "evalrules": "rubric/1",
-        "id": "generated",
+        "family": "generated",
         "year": 2024,
         "version": "1",
         "title": text("生成的评价方案", "Generated rubric"),

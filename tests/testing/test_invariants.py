@@ -25,7 +25,7 @@ from evalrules.testing import (
 
 TINY = """\
 evalrules: rubric/1
-id: tiny
+family: tiny
 year: 2024
 version: "1"
 title: {{zh: 小方案, en: Tiny rubric}}

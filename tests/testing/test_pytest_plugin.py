@@ -34,7 +34,7 @@ import evalrules
 
 RUBRIC = """\\
 evalrules: rubric/1
-id: wrong-way
+family: wrong-way
 year: 2024
 version: "1"
 title: {zh: 方向错误, en: Wrong way}

@@ -176,7 +176,7 @@ def test_a_plugins_fact_type_needs_a_strategy(tmp_path):
     rubric.write_text(
         """\
 evalrules: rubric/1
-id: letters
+family: letters
 year: 2024
 version: "1"
 title: {zh: 等级, en: Letters}

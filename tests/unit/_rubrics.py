@@ -103,7 +103,7 @@ def minimal() -> dict[str, Any]:
     """A valid rubric: A (10) → item 1 (10), rule R-1: ``x.value >= 50`` or −10."""
     return {
         "evalrules": "rubric/1",
-        "id": "test-rubric",
+        "family": "test-rubric",
         "year": 2024,
         "version": "1.0.0",
         "title": text("测试评价方案", "Test rubric"),

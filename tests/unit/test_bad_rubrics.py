@@ -312,7 +312,7 @@ def test_wrong_types(tmp_path, mutate, code, path):
         (lambda d: d.pop("title"), "title"),
         (lambda d: d.pop("version"), "version"),
         (lambda d: d.pop("evalrules"), "evalrules"),
-        (lambda d: d.pop("id"), "id"),
+        (lambda d: d.pop("family"), "family"),
         (lambda d: d.pop("year"), "year"),
         (lambda d: d.pop("indicators"), "indicators"),
         (lambda d: d["indicators"][0]["title"].pop("zh"), "indicators[0].title.zh"),
@@ -353,6 +353,18 @@ def test_unknown_keys_with_did_you_mean(tmp_path, mutate, path, suggestion):
     assert (p.code, p.path) == ("unknown-key", path)
     if suggestion:
         assert f"did you mean {suggestion!r}?" in p.message
+
+
+def test_the_old_name_of_the_family_points_to_the_new_one(tmp_path):
+    doc = minimal()
+    doc["id"] = doc.pop("family")
+    found = problems(tmp_path, doc)
+    assert sorted((p.code, p.path) for p in found) == [
+        ("bad-family", "family"),
+        ("unknown-key", "id"),
+    ]
+    (unknown,) = (p for p in found if p.code == "unknown-key")
+    assert "did you mean 'family'?" in unknown.message
 
 
 def test_unknown_key_far_from_every_known_one_has_no_suggestion(tmp_path):

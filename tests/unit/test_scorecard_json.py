@@ -54,6 +54,17 @@ def test_json_text_survives_a_round_trip_byte_for_byte(card):
     assert Scorecard.from_dict(_load(text)).to_json() == text
 
 
+def test_the_rubric_family_is_written_under_both_its_names(card):
+    rubric = card.to_dict()["rubric"]
+    assert rubric["family"] == rubric["id"] == card.rubric.family == "panjin-county"
+
+
+def test_a_scorecard_written_before_family_was_added_reads_back(card):
+    data = card.to_dict()
+    del data["rubric"]["family"]
+    assert Scorecard.from_dict(data) == card
+
+
 def test_a_document_of_another_format_is_refused(card):
     data = card.to_dict()
     data["schema"] = "evalrules.scorecard/2"

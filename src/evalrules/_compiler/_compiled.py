@@ -154,7 +154,7 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
         ),
         info=RubricInfo(
             ref=rubric.ref,
-            id=rubric.family,
+            family=rubric.family,
             year=rubric.year,
             version=rubric.version,
             digest=bindings.digest,

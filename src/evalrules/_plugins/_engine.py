@@ -379,7 +379,7 @@ class Engine:
     def load_rubric(self, ref_or_path: str | Path) -> Rubric:
         """Load a rubric by reference (``panjin-county/2023``, ``panjin-county``) or file.
 
-        A rubric loaded by reference must declare the ``id`` and ``year`` it is registered
+        A rubric loaded by reference must declare the ``family`` and ``year`` it is registered
         under. The rubric is compiled at once, so unknown rule kinds and bad parameters are
         reported here, not at evaluation.
 
@@ -400,10 +400,10 @@ class Engine:
                         RubricProblem(
                             f"插件 {plugin} 将此文件注册为 {ref},但文件声明的是 {rubric.ref} / "
                             f"plugin {plugin} registers this file as {ref}, but it declares "
-                            f"{rubric.ref} (id and year)",
+                            f"{rubric.ref} (family and year)",
                             "ref-mismatch",
                             str(path),
-                            path="id",
+                            path="family",
                         )
                     )
                 try:

@@ -123,7 +123,13 @@ def _number(
 
 
 def _keys(
-    raw: Mapping[str, Any], allowed: Iterable[str], where: str, p: _Problems, **loc: Any
+    raw: Mapping[str, Any],
+    allowed: Iterable[str],
+    where: str,
+    p: _Problems,
+    *,
+    renamed: Mapping[str, str] | None = None,
+    **loc: Any,
 ) -> None:
     allowed = set(allowed)
     for key in sorted(set(raw) - allowed, key=str):
@@ -132,6 +138,8 @@ def _keys(
             for a in sorted(allowed, key=lambda a: (_distance(str(key), a), a))
             if _near(str(key), a)
         ]
+        if renamed and key in renamed:
+            near = [renamed[key]]
         hint = f"; did you mean {near[0]!r}?" if near else ""
         p.add(
             f"unknown key {key!r}{hint}",
@@ -631,7 +639,7 @@ def _grades(raw: Any, p: _Problems) -> tuple[GradeBand, ...]:
 
 _TOP_KEYS = (
     "evalrules",
-    "id",
+    "family",
     "year",
     "data_year",
     "version",
@@ -658,6 +666,10 @@ _TOP_KEYS = (
 )
 
 
+#: Top-level keys that were renamed: the old name → the new one, for did-you-mean hints.
+_RENAMED_TOP_KEYS = {"id": "family"}
+
+
 def build_rubric(
     raw: Any,
     *,
@@ -678,19 +690,19 @@ def build_rubric(
     if not isinstance(raw, Mapping):
         p.add("a rubric file must be a mapping", "wrong-type")
         raise RubricError(p.items, rubric=file)
-    _keys(raw, _TOP_KEYS, "", p)
+    _keys(raw, _TOP_KEYS, "", p, renamed=_RENAMED_TOP_KEYS)
     if raw.get("evalrules") != RUBRIC_FORMAT:
         p.add(
             f"format marker 'evalrules: {RUBRIC_FORMAT}' is required",
             "bad-format",
             path="evalrules",
         )
-    family = raw.get("id")
+    family = raw.get("family")
     if not isinstance(family, str) or not _FAMILY.match(family):
         p.add(
-            f"id {family!r} must be lowercase words joined by '-' (panjin-county)",
-            "bad-id",
-            path="id",
+            f"family {family!r} must be lowercase words joined by '-' (panjin-county)",
+            "bad-family",
+            path="family",
         )
         family = "unknown"
     year = raw.get("year")

@@ -124,7 +124,8 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
         "evalrules_version": card.evalrules_version,
         "rubric": {
             "ref": card.rubric.ref,
-            "id": card.rubric.id,
+            "id": card.rubric.family,  # the family's first name, kept for older readers
+            "family": card.rubric.family,
             "year": card.rubric.year,
             "version": card.rubric.version,
             "digest": card.rubric.digest,
@@ -276,7 +277,7 @@ def scorecard_from_dict(data: Mapping[str, Any]) -> Scorecard:
     return Scorecard(
         rubric=RubricInfo(
             ref=r["ref"],
-            id=r["id"],
+            family=r.get("family", r["id"]),
             year=int(r["year"]),
             version=str(r["version"]),
             digest=r["digest"],

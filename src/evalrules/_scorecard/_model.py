@@ -170,10 +170,20 @@ class ClaimComparison:
 
 @attrs.frozen
 class RubricInfo:
-    """Which rubric produced a scorecard."""
+    """Which rubric produced a scorecard.
+
+    Attributes:
+        ref: The rubric reference, ``family/year``.
+        family: The rubric family, e.g. ``"panjin-county"`` (``Rubric.family``).
+        year: The evaluation year.
+        version: The version of the rubric data.
+        digest: SHA-256 of the rubric's canonical content.
+        title: The rubric's title.
+        precision: Item scores are quantized to multiples of this.
+    """
 
     ref: str
-    id: str
+    family: str
     year: int
     version: str
     digest: str
