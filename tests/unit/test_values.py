@@ -39,6 +39,7 @@ VALUES = (
     "FactSpec",
     "FactType",
     "FactsDocument",
+    "FactsReader",
     "Finding",
     "Grade",
     "GradeBand",
@@ -95,6 +96,7 @@ def values(
         "FactSpec": panjin.facts[0],
         "FactType": engine.fact_types.get("judgement"),
         "FactsDocument": example,
+        "FactsReader": engine.facts_readers.get("yaml"),
         "Finding": with_derived,
         "Grade": card.grade,
         "GradeBand": panjin.grades[0],
@@ -369,8 +371,14 @@ def test_a_process_rebuilds_the_same_compiled_rubric_once(compiled):
     assert pickle.loads(pickle.dumps(first)) is first
 
 
-def test_builtin_kinds_types_and_checks_pickle_by_reference(engine):
-    for registry in (engine.rule_kinds, engine.fact_types, engine.cross_checks):
+def test_builtin_plugin_values_pickle_by_reference(engine):
+    for registry in (
+        engine.rule_kinds,
+        engine.fact_types,
+        engine.cross_checks,
+        engine.facts_readers,
+        engine.renderers,
+    ):
         for entry in registry:
             item = entry.item
             back = pickle.loads(pickle.dumps(item))

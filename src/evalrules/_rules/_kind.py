@@ -102,7 +102,7 @@ class RuleKind:
     check: Callable[[DescribeContext], Iterable[str]] | None = None
     phase: str = "score"
     example: str = ""
-    fields: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+    fields: Mapping[str, frozenset[str]] = attrs.field(converter=frozen_mapping, factory=dict)
     reachable: Callable[[Mapping[str, Any], Decimal], Iterable[str]] | None = None
 
     def outcomes_for(self, params: Mapping[str, Any], item_max: Decimal) -> tuple[str, ...]:
