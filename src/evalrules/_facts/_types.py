@@ -237,21 +237,25 @@ def _integers(low: Decimal | None, high: Decimal | None) -> SearchStrategy[Any]:
     )
 
 
-def _decimals(places: int) -> Strategy:
+def _decimals_2(low: Decimal | None, high: Decimal | None) -> SearchStrategy[Any]:
+    return _decimals(2, low, high)
+
+
+def _decimals_4(low: Decimal | None, high: Decimal | None) -> SearchStrategy[Any]:
+    return _decimals(4, low, high)
+
+
+def _decimals(places: int, low: Decimal | None, high: Decimal | None) -> SearchStrategy[Any]:
+    from hypothesis import strategies as st
+
     step = Decimal(1).scaleb(-places)
-
-    def strategy(low: Decimal | None, high: Decimal | None) -> SearchStrategy[Any]:
-        from hypothesis import strategies as st
-
-        return st.decimals(
-            min_value=None if low is None else low.quantize(step, rounding=ROUND_CEILING),
-            max_value=None if high is None else high.quantize(step, rounding=ROUND_FLOOR),
-            places=places,
-            allow_nan=False,
-            allow_infinity=False,
-        )
-
-    return strategy
+    return st.decimals(
+        min_value=None if low is None else low.quantize(step, rounding=ROUND_CEILING),
+        max_value=None if high is None else high.quantize(step, rounding=ROUND_FLOOR),
+        places=places,
+        allow_nan=False,
+        allow_infinity=False,
+    )
 
 
 def _booleans(low: Decimal | None, high: Decimal | None) -> SearchStrategy[Any]:
@@ -333,7 +337,7 @@ BUILTIN_TYPES: tuple[FactType, ...] = (
             "不小于0的数字(不带千分位逗号和单位)", "a number ≥ 0 (no thousands separators, no unit)"
         ),
         compares="numbers",
-        strategy=_decimals(2),
+        strategy=_decimals_2,
         step="0.01",
         cell_format="0.00",
     ),
@@ -346,7 +350,7 @@ BUILTIN_TYPES: tuple[FactType, ...] = (
         convert=to_decimal,
         expected=Text("0到100之间的数字(不带%号)", "a number from 0 to 100 (without %)"),
         compares="numbers",
-        strategy=_decimals(2),
+        strategy=_decimals_2,
         step="0.01",
         # The value is the number of percent (85 for 85 %); Excel's '0.00%' would show 8500%.
         cell_format="0.00",
@@ -361,7 +365,7 @@ BUILTIN_TYPES: tuple[FactType, ...] = (
         convert=to_decimal,
         expected=Text("不小于0的数字", "a number ≥ 0"),
         compares="numbers",
-        strategy=_decimals(4),
+        strategy=_decimals_4,
         step="0.0001",
         cell_format="0.0000",
     ),
