@@ -96,7 +96,7 @@ def _facts_error(exc: FactsError) -> CommandError:
     where = f"{exc.source}: " if exc.source else ""
     return CommandError(
         f"{where}事实数据有 {n} 个问题 / the facts have {n} problem{'s' if n != 1 else ''}",
-        [f"{p.path}: {p.message_zh} / {p.message_en} [{p.code}]" for p in exc.problems],
+        [f"{p.where()}: {p.message_zh} / {p.message_en} [{p.code}]" for p in exc.problems],
     )
 
 

@@ -138,6 +138,8 @@ class FactsProblem:
         message_zh: The problem in simplified Chinese.
         message_en: The problem in English.
         value: The offending value, when there is one.
+        location: Where in the file the value is, when the format knows: a cell such as
+            ``填报!C12`` for a workbook. ``None`` for a problem the path alone locates.
     """
 
     path: str
@@ -145,9 +147,14 @@ class FactsProblem:
     message_zh: str
     message_en: str
     value: object = None
+    location: str | None = None
+
+    def where(self) -> str:
+        """The cell and the path (``填报!C12 funding.primary.public_funds``), or the path."""
+        return f"{self.location} {self.path}" if self.location else self.path
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message_en} / {self.message_zh} [{self.code}]"
+        return f"{self.where()}: {self.message_en} / {self.message_zh} [{self.code}]"
 
 
 class FactsError(EvalrulesError, ValueError):

@@ -422,13 +422,30 @@ class CompiledRubric:
             partial: Items whose facts are missing become ``not_assessable`` instead of an
                 error; the scorecard is then marked incomplete. Type errors still fail.
 
+        A document that records the rubric it was made for (a fact-collection workbook
+        does) is refused against any other rubric, or another version of this one. A
+        document that records where each value was read (a workbook's cells) has its
+        problems located there.
+
         Raises:
-            FactsError: if the facts (or claimed scores) are invalid.
+            FactsError: if the facts (or claimed scores) are invalid, or the document was
+                made for another rubric.
             RuleEvaluationError: if a rule kind raised.
         """
         from evalrules._scoring._evaluate import evaluate
 
-        return evaluate(self, self._plan, facts, entity=entity, claimed=claimed, partial=partial)
+        if not isinstance(facts, FactsDocument):
+            return evaluate(self, self._plan, facts, entity=entity, claimed=claimed, partial=partial)
+        mismatch = facts.rubric_problem(self.rubric.ref, self.rubric.version, self.digest)
+        if mismatch is not None:
+            # Read against another rubric, every other problem would only be noise.
+            raise FactsError([mismatch], source=facts.source)
+        try:
+            return evaluate(self, self._plan, facts, entity=entity, claimed=claimed, partial=partial)
+        except FactsError as exc:
+            if not facts.locations:
+                raise
+            raise FactsError(facts.locate(exc.problems), source=exc.source) from None
 
     def evaluate_many(
         self, documents: Iterable[FactsDocument | Mapping[str, Any]], *, partial: bool = False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +34,12 @@ class FactsDocument:
             when the document was read. Evaluation refuses a document with problems and
             lists these together with every problem of its facts, in one
             :class:`~evalrules.errors.FactsError`.
+        rubric_digest: The digest of the exact rubric the document was made for, when the
+            format records it (a fact-collection workbook does); evaluating it against any
+            other rubric is refused.
+        locations: Where each value was read in the file, by path (``"funding.primary.
+            public_funds": "填报!C12"``), when the format knows; problems found later are
+            located with it.
     """
 
     facts: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
@@ -42,6 +48,8 @@ class FactsDocument:
     claimed: Mapping[str, Decimal] = attrs.field(converter=frozen_mapping, factory=dict)
     source: str | None = attrs.field(default=None, eq=False)
     problems: tuple[FactsProblem, ...] = ()
+    rubric_digest: str | None = attrs.field(default=None, eq=False)
+    locations: Mapping[str, str] = attrs.field(converter=frozen_mapping, factory=dict, eq=False)
 
     @property
     def facts_readable(self) -> bool:
@@ -77,6 +85,40 @@ class FactsDocument:
                 level = child
             level[parts[-1]] = value
         return attrs.evolve(self, facts=root)
+
+    def locate(self, problems: Iterable[FactsProblem]) -> tuple[FactsProblem, ...]:
+        """``problems`` with the cell (or line) each one's path was read from, when known.
+
+        A problem about a group of values (a whole year series) is located at its first
+        value; one about a value inside a cell's value, at that cell.
+        """
+        if not self.locations:
+            return tuple(problems)
+        located = []
+        for problem in problems:
+            where = problem.location or _location(self.locations, problem.path)
+            located.append(attrs.evolve(problem, location=where))
+        return tuple(located)
+
+    def rubric_problem(self, ref: str, version: str, digest: str) -> FactsProblem | None:
+        """The problem of evaluating this document against the rubric ``ref`` (``version``,
+        ``digest``), when the document was made for another one; else ``None``."""
+        if self.rubric_digest is None or self.rubric_digest == digest:
+            return None
+        made = self.rubric or "?"
+        return FactsProblem(
+            "rubric",
+            "rubric-mismatch",
+            f"此文件是为评价方案 {made}(摘要 {self.rubric_digest[:12]})制作的,不能按 "
+            f"{ref}(版本 {version},摘要 {digest[:12]})评价:请用 evalrules template {ref} "
+            f"--format xlsx --from 此文件 -o 新文件.xlsx 生成该方案的填报表,核对后再评价",
+            f"this file was made for rubric {made} (digest {self.rubric_digest[:12]}) and "
+            f"cannot be evaluated against {ref} (version {version}, digest {digest[:12]}): "
+            f"make that rubric's workbook with `evalrules template {ref} --format xlsx "
+            "--from THIS-FILE -o NEW.xlsx`, check it, and evaluate that",
+            self.rubric_digest,
+            self.locations.get("rubric"),
+        )
 
     @classmethod
     def from_mapping(cls, data: Any, *, source: str | None = None) -> FactsDocument:
@@ -199,6 +241,19 @@ def claim_limits(rubric: Rubric) -> dict[str, Decimal]:
         bonus = min(bonus, rubric.bonus_cap)
     limits["total"] = rubric.max + bonus
     return limits
+
+
+def _location(locations: Mapping[str, str], path: str) -> str | None:
+    if path in locations:
+        return locations[path]
+    parts = path.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        found = locations.get(".".join(parts[:end]))
+        if found is not None:
+            return found
+    prefix = path + "."
+    inside = [where for key, where in locations.items() if key.startswith(prefix)]
+    return inside[0] if inside else None
 
 
 def _read_claimed(raw: Any, bad: Callable[..., None]) -> dict[str, Decimal]:
