@@ -681,9 +681,9 @@ class _FormWriter:
             (
                 "填写 / filling",
                 "只填“填报”和“自评分”两张表中的黄色单元格,其他单元格已保护(无密码)。"
-                "请勿增删行、改动路径列或改名工作表。/ Fill in the yellow cells of the 填报 and 自评分 "
-                "sheets only; the other cells are protected (without a password). Do not add or "
-                "delete rows, change the path column or rename the sheets.",
+                "请勿增删行、改动路径列或改名工作表。/ Fill in the yellow cells of the 填报 "
+                "and 自评分 sheets only; the other cells are protected (without a password). "
+                "Do not add or delete rows, change the path column or rename the sheets.",
             ),
             (
                 "空白 / empty",

@@ -12,9 +12,9 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter
 
 __all__ = [
+    "CLAIMS_SHEET",
     "CLAIM_PATH",
     "CLAIM_VALUE",
-    "CLAIMS_SHEET",
     "DECLARATIONS_ROW",
     "FACTS_SHEET",
     "FACT_PATH",

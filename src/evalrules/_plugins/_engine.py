@@ -20,6 +20,7 @@ import pluggy
 from evalrules import hookspecs
 from evalrules._compiler._check import compile_rubric
 from evalrules._compiler._compiled import CompiledRubric
+from evalrules._excel._plugin import builtin_excel_plugin
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._plugin import builtin_facts_plugin
@@ -107,6 +108,7 @@ _BUILTINS: tuple[tuple[str, object], ...] = (
     ("evalrules.kinds", _BuiltinKinds()),
     ("evalrules.facts", builtin_facts_plugin),
     ("evalrules.renderers", builtin_renderers_plugin),
+    ("evalrules.excel", builtin_excel_plugin),
     ("evalrules.scorecard", _CoreModify()),
 )
 
