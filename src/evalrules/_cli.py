@@ -614,13 +614,72 @@ def schema(ctx: click.Context, rubric_ref: str, output: Path | None) -> None:
 
 @main.command()
 @click.argument("rubric_ref", metavar="REF")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "xlsx"]),
+    default="yaml",
+    show_default=True,
+    help=(
+        "yaml:带注释的事实数据文件;xlsx:Excel 填报表。/ yaml: a commented facts file; "
+        "xlsx: an Excel fact-collection workbook."
+    ),
+)
+@click.option(
+    "--from",
+    "from_facts",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="FACTS",
+    help=(
+        "用事实数据文件(任一已安装格式,也可以是旧填报表)填好工作簿(需 --format xlsx)。/ Fill "
+        "the workbook from a facts file in any installed format, an older workbook too "
+        "(needs --format xlsx)."
+    ),
+)
 @_OUTPUT
 @_debug_option
 @click.pass_context
-def template(ctx: click.Context, rubric_ref: str, output: Path | None) -> None:
-    """输出空白事实数据模板。/ Print a blank facts file for a rubric, every fact commented."""
+def template(
+    ctx: click.Context, rubric_ref: str, fmt: str, from_facts: Path | None, output: Path | None
+) -> None:
+    """输出空白事实数据模板或 Excel 填报表。/ Print a blank facts file or write a workbook.
+
+    With --format yaml (the default), a blank facts file for the rubric REF, every fact
+    commented. With --format xlsx, a fact-collection workbook (填报表): facts grouped by the
+    indicators that read them, each with its unit, kind, range and whether it is required,
+    value cells with data validation, a 自评分 sheet and a 说明 sheet; the rubric is stamped
+    in it, so that `evalrules evaluate` reads it back and refuses it for another rubric.
+    Needs `pip install 'evalrules[excel]'`.
+    """
     engine = _engine(ctx)
-    _emit(engine.facts_template(_load_rubric(ctx, rubric_ref)), output)
+    if fmt == "yaml":
+        if from_facts is not None:
+            raise click.UsageError(
+                "--from 需要 --format xlsx / --from needs --format xlsx", ctx=ctx
+            )
+        _emit(engine.facts_template(_load_rubric(ctx, rubric_ref)), output)
+        return
+    if output is None and _stdout_is_terminal():
+        raise CommandError(
+            "Excel 填报表是二进制数据,不能显示在终端上:请用 -o FILE.xlsx 写入文件 / the "
+            "workbook is binary and is not written to a terminal: pass -o FILE.xlsx"
+        )
+    from evalrules._excel._dependency import require_openpyxl
+
+    require_openpyxl(reading=False)
+    from evalrules._excel._form import facts_workbook
+
+    rubric = _load_rubric(ctx, rubric_ref)
+    doc = engine.load_facts(from_facts) if from_facts is not None else None
+    if doc is not None and doc.rubric and doc.rubric != rubric.ref:
+        click.echo(
+            f"evalrules: {from_facts} 写的是 {doc.rubric},按 {rubric.ref} 生成填报表 / "
+            f"{from_facts} names {doc.rubric}; the workbook is for {rubric.ref}",
+            err=True,
+        )
+    types = {r.name: r.item for r in engine.fact_types}
+    _emit(facts_workbook(engine.compile(rubric), types, doc), output)
 
 
 # ---------------------------------------------------------------------------- evaluate

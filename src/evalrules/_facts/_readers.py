@@ -363,14 +363,32 @@ JSON_READER = facts_reader(
     ),
 )
 
+
+def _csv_reader() -> FactsReader:
+    from evalrules._facts._csv import read_csv, sniff_csv
+
+    return facts_reader(
+        "csv",
+        suffixes=[".csv"],
+        sniff=sniff_csv,
+        read=read_csv,
+        description=Text(
+            "CSV 事实数据(path,value 两列,平铺的数据路径)",
+            "CSV facts (two columns, path,value; flat dotted paths)",
+        ),
+    )
+
+
+CSV_READER = _csv_reader()
+
 #: The core's readers, registered through ``evalrules_register_facts_readers``.
-BUILTIN_READERS: tuple[FactsReader, ...] = (JSON_READER, YAML_READER)
+BUILTIN_READERS: tuple[FactsReader, ...] = (CSV_READER, JSON_READER, YAML_READER)
 #: The name the core's facts plugin is registered under.
 BUILTIN_ORIGIN = "evalrules.facts"
 
 
 def load_facts(path: str | Path) -> FactsDocument:
-    """Read a YAML or JSON facts file with the builtin readers only, without an engine.
+    """Read a YAML, JSON or CSV facts file with the builtin readers only, without an engine.
 
     For the test kit's fixture files; :func:`evalrules.load_facts` and
     :meth:`evalrules.Engine.load_facts` read every installed format.
