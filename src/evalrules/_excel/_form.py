@@ -108,24 +108,33 @@ def _readers(compiled: CompiledRubric) -> dict[str, list[str]]:
     return readers
 
 
-def _parents(rubric: Rubric) -> dict[str, Indicator]:
-    parents: dict[str, Indicator] = {}
-    for node in rubric.walk():
+def _owners(rubric: Rubric) -> dict[str, Indicator]:
+    """Item code → the indicator its facts are grouped under: the second-level ancestor
+    (二级指标), or the item itself when it sits at the first or second level."""
+    owners: dict[str, Indicator] = {}
+
+    def walk(node: Indicator, chain: tuple[Indicator, ...]) -> None:
+        chain = (*chain, node)
+        if node.is_leaf:
+            owners[node.code] = chain[1] if len(chain) > 1 else chain[0]
         for child in node.children:
-            parents[child.code] = node
-    return parents
+            walk(child, chain)
+
+    for top in (*rubric.indicators, *rubric.bonus):
+        walk(top, ())
+    return owners
 
 
 def _groups(compiled: CompiledRubric, readers: Mapping[str, list[str]]) -> list[_Group]:
     rubric = compiled.rubric
     specs = {s.path: s for s in rubric.facts}
-    parents = _parents(rubric)
+    owners = _owners(rubric)
     placed: dict[str, None] = {}
     groups: dict[str, tuple[Indicator, list[FactSpec]]] = {}
     for item in rubric.walk():
         if not item.is_leaf:
             continue
-        owner = parents.get(item.code, item)
+        owner = owners[item.code]
         for path in (p for p, codes in readers.items() if codes[0] == item.code):
             if path in specs and path not in placed:
                 placed[path] = None
