@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 from _workbooks import edit, form, rezip, row_of, with_cached_formula
 
-import evalrules
 from evalrules._excel import _layout as L
 from evalrules._excel._archive import MAX_UNPACKED_BYTES
 from evalrules._excel._read import read_workbook
@@ -250,7 +249,8 @@ def test_encrypted_and_old_xls_files_are_refused():
     (problem,) = _problems(ole + "EncryptedPackage".encode("utf-16-le"))
     assert problem.code == "encrypted"
     (problem,) = _problems(ole + b"Workbook")
-    assert problem.code == "not-xlsx" and ".xls" in problem.message_zh
+    assert problem.code == "not-xlsx"
+    assert ".xls" in problem.message_zh
 
 
 def test_files_that_are_no_workbook_are_refused():
