@@ -1,0 +1,185 @@
+"""evalrules template --format xlsx, evaluate F.xlsx and evaluate --format xlsx."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "unit"))
+from _workbooks import edit, row_of  # noqa: E402
+
+EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
+GOLDEN = REPO / "tests" / "golden"
+
+
+def _card(run, facts: Path) -> dict:
+    result = run("evaluate", facts, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def workbook(run, tmp_path) -> Path:
+    out = tmp_path / "facts.xlsx"
+    result = run("template", "panjin-county/2023", "--format", "xlsx", "--from", EXAMPLE, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def test_the_example_as_a_workbook_scores_as_the_yaml(run, workbook):
+    from_yaml, from_xlsx = _card(run, EXAMPLE), _card(run, workbook)
+    assert from_xlsx["total"] == from_yaml["total"] == 96.6
+    assert from_xlsx["findings"] == from_yaml["findings"]
+    assert from_xlsx == from_yaml
+
+
+def test_a_number_cell_turned_into_text_is_refused_naming_the_cell(run, workbook, tmp_path):
+    data = workbook.read_bytes()
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(edit(data, {"pupils.primary": "10140"}))
+    result = run("evaluate", bad)
+    assert result.exit_code == 2
+    row = row_of(data, "pupils.primary")
+    assert f"填报!C{row} pupils.primary" in result.stderr
+    assert "10140" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_blank_workbook_lists_every_missing_fact_at_its_cell(run, tmp_path):
+    out = tmp_path / "blank.xlsx"
+    assert run("template", "panjin-county/2023", "--format", "xlsx", "-o", out).exit_code == 0
+    result = run("evaluate", out)
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("  - 填报!C")]
+    assert len(lines) > 40
+    assert all("[missing]" in line for line in lines)
+
+
+def test_template_bytes_are_the_same_every_time(run, workbook, tmp_path):
+    again = tmp_path / "again.xlsx"
+    args = ("template", "panjin-county/2023", "--format", "xlsx", "--from", EXAMPLE, "-o", again)
+    assert run(*args).exit_code == 0
+    assert again.read_bytes() == workbook.read_bytes()
+
+
+def test_from_needs_the_xlsx_format(run):
+    result = run("template", "panjin-county/2023", "--from", EXAMPLE)
+    assert result.exit_code == 2
+    assert "--from needs --format xlsx" in result.stderr
+
+
+def test_from_refuses_facts_the_workbook_cannot_hold(run, edit_example, tmp_path):
+    facts = edit_example("  party:\n", "  nonsense: {x: 1}\n  party:\n")
+    result = run(
+        "template",
+        "panjin-county/2023",
+        "--format",
+        "xlsx",
+        "--from",
+        facts,
+        "-o",
+        tmp_path / "f.xlsx",
+    )
+    assert result.exit_code == 2
+    assert "facts.nonsense.x" in result.stderr
+    assert not (tmp_path / "f.xlsx").exists()
+
+
+def test_a_macro_enabled_file_is_refused(run, workbook, tmp_path):
+    import zipfile
+
+    xlsm = tmp_path / "facts.xlsm"
+    with zipfile.ZipFile(workbook) as src, zipfile.ZipFile(xlsm, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+        dst.writestr("xl/vbaProject.bin", b"\x00" * 16)
+    result = run("evaluate", xlsm)
+    assert result.exit_code == 2
+    assert "macro-enabled" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_csv_of_flat_facts_is_read(run, tmp_path):
+    csv = tmp_path / "facts.csv"
+    csv.write_text("path,value\nrubric,panjin-county/2023\nparty.branches,19 %\n", "utf-8")
+    result = run("evaluate", csv)
+    assert result.exit_code == 2
+    assert "line 3 party.branches" in result.stderr
+    assert "[percent-sign]" in result.stderr
+
+
+# ---------------------------------------------------------------------------- score sheet
+
+
+def _sheet(run, tmp_path, *args) -> openpyxl.worksheet.worksheet.Worksheet:
+    out = tmp_path / "card.xlsx"
+    result = run("evaluate", EXAMPLE, "--format", "xlsx", "-o", out, *args)
+    assert result.exit_code == 0, result.stderr
+    return openpyxl.load_workbook(out).active
+
+
+def _dump(ws) -> str:
+    lines = []
+    for row in ws.iter_rows():
+        cells = [f"{c.coordinate}={c.value!r}" for c in row if c.value is not None]
+        if cells:
+            lines.append(" | ".join(cells))
+    lines.append("merged: " + ", ".join(sorted(str(r) for r in ws.merged_cells.ranges)))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_score_sheet_cell_values_match_the_golden_file(run, tmp_path, lang):
+    text = _dump(_sheet(run, tmp_path, "--lang", lang))
+    golden = GOLDEN / f"shuangtaizi-2023.{lang}.scoresheet.txt"
+    if os.environ.get("EVALRULES_REGEN_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_score_sheet_holds_the_computed_and_claimed_totals(run, tmp_path):
+    ws = _sheet(run, tmp_path)
+    headers = [c.value for c in ws[3]]
+    total = next(r for r in ws.iter_rows(min_row=4) if r[0].value == "总分")
+    values = {headers[i]: total[i].value for i in range(len(headers)) if headers[i]}
+    assert (values["分值"], values["自评"], values["核定"]) == (100, 98.6, 96.6)
+    grade = next(r for r in ws.iter_rows(min_row=4) if r[0].value == "等次")
+    assert "优秀" in [c.value for c in grade]
+
+
+def test_score_sheet_is_print_ready(run, tmp_path):
+    ws = _sheet(run, tmp_path)
+    assert ws.page_setup.orientation == "landscape"
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$3:$3"
+
+
+def test_score_sheet_bytes_are_the_same_every_time(run, tmp_path):
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    for out in (first, second):
+        assert run("evaluate", EXAMPLE, "--format", "xlsx", "-o", out).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_score_sheet_of_a_rubric_with_bonus_and_veto(run, tiny, tmp_path):
+    rubric, facts = tiny
+    out = tmp_path / "card.xlsx"
+    result = run(
+        "evaluate", facts, "--rubric", rubric, "--format", "xlsx", "-o", out, "--lang", "en"
+    )
+    assert result.exit_code == 0, result.stderr
+    ws = openpyxl.load_workbook(io.BytesIO(out.read_bytes())).active
+    firsts = [r[0].value for r in ws.iter_rows(min_row=4)]
+    assert {"Base total", "Bonus", "Total", "Grade", "Vetoes and downgrades"} <= set(firsts)
+    text = _dump(ws)
+    assert "T-1-veto" in text
+    assert "资料不全" in text  # the assessor's reason
