@@ -71,14 +71,15 @@ def test_facts_with_another_suffix_are_read_by_their_content(run, tmp_path):
 
 
 def test_unrecognised_binary_facts_list_the_readers(run, tmp_path):
-    facts = tmp_path / "facts.xlsx"
+    facts = tmp_path / "facts.bin"
     facts.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(200))
     result = run("evaluate", facts)
     assert_user_error(
         result,
-        "no reader claims the suffix .xlsx",
+        "no reader claims the suffix .bin",
         "binary data",
-        "json (.json, content); yaml (.yaml, .yml, content)",
+        "csv (.csv, content); json (.json, content); xlsx (.xlsx, .xlsm, .xls, content); "
+        "yaml (.yaml, .yml, content)",
         "[unknown-format]",
     )
 
