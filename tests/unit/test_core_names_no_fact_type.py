@@ -23,6 +23,7 @@ BUILTIN_PLUGIN_MODULES = {"_facts/_types.py", "_facts/_plugin.py", "_rules/_buil
 SAME_SPELLING = {
     ("_facts/_derived.py", "ratio"): "the derived-fact formula ratio (a ÷ b), not the type",
     ("_renderers/_labels.py", "ratio"): "the English label of that formula",
+    ("_excel/_cells.py", "boolean"): "the JSON Schema type boolean, which cells are read by",
     ("_claims/", "text"): "a self-assessment report read as plain text, not the fact type",
 }
 

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from _workbooks import edit, form, rezip, row_of, with_cached_formula
 
+import evalrules
 from evalrules._excel import _layout as L
 from evalrules._excel._archive import MAX_UNPACKED_BYTES
 from evalrules._excel._read import read_workbook
@@ -30,9 +31,13 @@ def filled(engine, panjin, example) -> bytes:
 
 
 def _problems(data: bytes) -> list:
-    with pytest.raises(FactsError) as info:
-        read_workbook(data, "f.xlsx")
-    return list(info.value.problems)
+    """The problems of a workbook: the file's own, or those of the cells it was read with."""
+    try:
+        doc = read_workbook(data, "f.xlsx")
+    except FactsError as exc:
+        return list(exc.problems)
+    assert doc.problems, "the workbook was read without a problem"
+    return list(doc.problems)
 
 
 # ------------------------------------------------------------------------------- layout
@@ -281,3 +286,25 @@ def test_the_engine_reads_workbooks_by_suffix_and_by_content(engine, filled, exa
 
 
 # ------------------------------------------------------------------------ other values
+
+
+def test_bad_cells_and_the_facts_problems_are_reported_together(filled, compiled):
+    data = edit(filled, {"pupils.primary": "10140", "party.branches": 5, "pupils.junior": None})
+    doc = read_workbook(data, "f.xlsx")
+    with pytest.raises(FactsError) as info:
+        compiled.evaluate(doc)
+    found = {(p.path, p.code, p.location) for p in info.value.problems}
+    assert ("pupils.primary", "wrong-type", f"填报!C{row_of(filled, 'pupils.primary')}") in found
+    assert ("pupils.junior", "missing", f"填报!C{row_of(filled, 'pupils.junior')}") in found
+    part = {p.path for p in info.value.problems if p.code != "missing"}
+    assert "party.branches_with_deputy" in part or "party.branches" in part  # 10 of 5 branches
+
+
+def test_a_value_the_workbook_cannot_hold_is_refused_when_filling(engine, panjin, example):
+    doc = evalrules.FactsDocument(
+        facts={**example.facts, "pupils": {"primary": 10140, "junior": "4527"}},
+        rubric=example.rubric,
+    )
+    with pytest.raises(FactsError) as info:
+        form(engine, panjin, doc)
+    assert [(p.path, p.code) for p in info.value.problems] == [("pupils.junior", "cannot-write")]

@@ -49,7 +49,7 @@ WHOLE, NUMBER, PERCENTAGE, YES_NO, TEXT, CODE, SCORE = (
     "number",
     "percentage",
     "yes-no",
-    "text",
+    "words",
     "code",
     "score",
 )
@@ -131,9 +131,11 @@ def cell_parts(ftype: FactType, spec: FactSpec) -> tuple[tuple[str | None, str],
 def cell_format(ftype: FactType | None, kind: str) -> str:
     """The number format of a value cell of ``kind`` for a fact of ``ftype``.
 
-    One place, so that the fact type's own ``cell_format`` trait takes over here alone.
+    The fact type's own ``cell_format`` trait, or the kind's (general for numbers, whole
+    numbers without decimals, text as text).
     """
-    return _FORMATS[kind]
+    own = ftype.cell_format if ftype is not None else None
+    return own or _FORMATS[kind]
 
 
 # ----------------------------------------------------------------------------- writing
@@ -339,7 +341,7 @@ _WORDS = {
     PERCENTAGE: Text("百分数", "a percentage"),
     SCORE: Text("分数", "a score"),
     YES_NO: Text("是或否", "yes or no"),
-    TEXT: Text("文字", "text"),
+    TEXT: Text("文字", "a text"),
     CODE: Text("代码", "a code"),
 }
 

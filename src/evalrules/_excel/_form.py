@@ -796,7 +796,8 @@ def facts_workbook(
     The same rubric and facts always give the same bytes.
 
     Raises:
-        FactsError: listing every value of ``facts`` the workbook cannot hold (an undeclared
+        FactsError: listing the problems ``facts`` was read with, and every value of ``facts``
+            the workbook cannot hold (an undeclared
             fact, a year or key without a cell, a value of the wrong kind, a number with
             more digits than Excel holds), with the facts document's source.
     """
@@ -810,6 +811,9 @@ def facts_workbook(
             claimed=facts.claimed,
         )
     writer = _FormWriter(compiled, types, filled)
+    if facts is not None:
+        # A value its own file could not give (a bad cell, a bad row) must not vanish.
+        writer.problems.extend(facts.problems)
     workbook = Workbook()
     guide = workbook.active
     assert guide is not None

@@ -5,9 +5,11 @@ openpyxl opens it read-only twice, once for the values Excel last calculated and
 which cells hold formulas (nothing is calculated, no link is followed, no macro kept). The
 very hidden sheet gives the rubric stamp and the declaration of every value cell; each value
 is found by the path in its row and read by its kind (:mod:`._cells`). Every cell that cannot
-be read is a problem located as ``填报!C12`` with its path, all reported together; the
-document carries the rubric's digest (so that evaluation refuses another rubric) and where
-each value was read (so that the problems evaluation finds are located too).
+be read is a problem located as ``填报!C12`` with its path, kept on the document like the
+envelope's problems, so that evaluation reports them together with every problem of the
+facts themselves. The document also carries the rubric's digest (so that evaluation
+refuses another rubric) and where each value was read (so that the problems evaluation
+finds are located too).
 """
 
 from __future__ import annotations
@@ -123,10 +125,13 @@ def _put(target: dict[str, Any], dotted: str, key: int | str | None, value: Any)
 def read_workbook(data: bytes, source: str) -> FactsDocument:
     """Read a filled fact-collection workbook.
 
+    The cells that cannot be read are the document's ``problems``, each located as
+    ``Sheet!C12`` with its path: evaluation refuses the document, listing them with every
+    other problem of its facts.
+
     Raises:
         FactsError: if the file is no workbook evalrules can read (not ``.xlsx``, encrypted,
-            macro-enabled, too large, not made by ``evalrules template``) or listing every
-            cell that cannot be read, each located as ``Sheet!C12`` with its path.
+            macro-enabled, too large, damaged, not made by ``evalrules template``).
     """
     check_package(data)
     require_openpyxl(reading=True)
@@ -282,14 +287,14 @@ def _read(values: Any, formulas: Any, source: str) -> FactsDocument:
         raw["entity"] = entity
     if claimed:
         raw["claimed"] = claimed
-    try:
-        doc = FactsDocument.from_mapping(raw, source=source)
-    except FactsError as exc:
-        located = FactsDocument(facts={}, locations=locations).locate(exc.problems)
-        raise FactsError([*problems, *located], source=source) from None
-    if problems:
-        raise FactsError(problems, source=source)
-    return attrs.evolve(doc, rubric_digest=stamp.get("digest") or None, locations=locations)
+    doc = FactsDocument.from_mapping(raw, source=source)
+    envelope = FactsDocument(facts={}, locations=locations).locate(doc.problems)
+    return attrs.evolve(
+        doc,
+        problems=(*problems, *envelope),
+        rubric_digest=stamp.get("digest") or None,
+        locations=locations,
+    )
 
 
 def _place(

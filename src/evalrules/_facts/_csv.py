@@ -9,7 +9,8 @@ without a rubric to say their type: whole numbers, exact decimals, ``true``/``fa
 refused, since only the fact's type could say whether ``85%`` means 85 or 0.85 (the
 fact-collection workbook, whose cells carry their kind, reads it). The file is UTF-8 (with or
 without the byte-order mark Excel writes) or, failing that, GB18030 (Excel's CSV on a
-Chinese Windows). Every problem is reported at once, located by line.
+Chinese Windows). Every problem is kept on the document, located by line, and reported by
+evaluation with the facts' own problems.
 """
 
 from __future__ import annotations
@@ -82,9 +83,12 @@ def _value(text: str) -> Any:
 def read_csv(data: bytes, source: str) -> FactsDocument:
     """Read ``path,value`` rows into a facts document.
 
+    Every bad row (a row without a path, a path given twice or inside another value, a
+    percent sign) is a problem of the document, located by line; evaluation lists them with
+    every other problem of its facts.
+
     Raises:
-        FactsError: listing every bad row (no header, a row without a path, a path given
-            twice or inside another value, a percent sign), located by line.
+        FactsError: if the file has no ``path,value`` header or is not text.
     """
     rows = list(csv.reader(io.StringIO(_decode(data))))
     problems: list[FactsProblem] = []
@@ -160,11 +164,6 @@ def read_csv(data: bytes, source: str) -> FactsDocument:
             continue
         level[last] = parsed
     raw.setdefault("facts", {})
-    if problems:
-        raise FactsError(problems, source=source)
-    try:
-        doc = FactsDocument.from_mapping(raw, source=source)
-    except FactsError as exc:
-        located = FactsDocument(facts={}, locations=locations).locate(exc.problems)
-        raise FactsError(located, source=source) from None
-    return attrs.evolve(doc, locations=locations)
+    doc = FactsDocument.from_mapping(raw, source=source)
+    envelope = FactsDocument(facts={}, locations=locations).locate(doc.problems)
+    return attrs.evolve(doc, problems=(*problems, *envelope), locations=locations)
