@@ -138,10 +138,15 @@ def _dump(ws) -> str:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_score_sheet_cell_values_match_the_golden_file(run, tmp_path, lang):
     text = _dump(_sheet(run, tmp_path, "--lang", lang))
-    golden = GOLDEN / f"shuangtaizi-2023.{lang}.scoresheet.txt"
+    golden = GOLDEN / "xlsx" / f"shuangtaizi-2023.{lang}.scoresheet.txt"
     if os.environ.get("EVALRULES_REGEN_GOLDEN") == "1":
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_every_score_sheet_golden_file_has_a_case():
+    names = sorted(p.name for p in (GOLDEN / "xlsx").iterdir())
+    assert names == [f"shuangtaizi-2023.{lang}.scoresheet.txt" for lang in ("en", "zh")]
 
 
 def test_score_sheet_holds_the_computed_and_claimed_totals(run, tmp_path):

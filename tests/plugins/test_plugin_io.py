@@ -77,8 +77,9 @@ def _problem(caught: pytest.ExceptionInfo[FactsError]):
 
 def test_evalrules_register_facts_readers_builtins_register_through_the_hook():
     engine = evalrules.Engine(autoload=False)
-    assert engine.facts_readers.names() == ("json", "yaml")
-    assert engine.facts_readers.by_origin("evalrules.facts") == ("json", "yaml")
+    assert engine.facts_readers.names() == ("csv", "json", "xlsx", "yaml")
+    assert engine.facts_readers.by_origin("evalrules.facts") == ("csv", "json", "yaml")
+    assert engine.facts_readers.by_origin("evalrules.excel") == ("xlsx",)
     assert engine.facts_readers.get("yaml").suffixes == (".yaml", ".yml")
     (info,) = [p for p in engine.plugins() if p.name == "evalrules.facts"]
     assert "evalrules_register_facts_readers" in info.hooks
@@ -118,7 +119,10 @@ def test_evalrules_register_facts_readers_without_the_plugin_the_suffix_is_unkno
         engine.load_facts(toy_file)
     problem = _problem(caught)
     assert problem.code == "unknown-format"
-    assert "json (.json, content); yaml (.yaml, .yml, content)" in problem.message_en
+    assert (
+        "csv (.csv, content); json (.json, content); xlsx (.xlsx, .xlsm, .xls, content); "
+        "yaml (.yaml, .yml, content)"
+    ) in problem.message_en
     assert "no reader claims the suffix .txt" in problem.message_en
     assert "已安装的读取器" in problem.message_zh
 

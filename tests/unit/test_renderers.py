@@ -52,15 +52,22 @@ def render(engine, card, fmt, lang="zh", *, color=False, rubric=None) -> str:
 
 
 def test_builtin_renderers_register_through_the_hook(engine):
-    assert engine.renderers.names() == ("html", "json", "markdown", "table")
+    assert engine.renderers.names() == ("html", "json", "markdown", "table", "xlsx")
     for name in engine.renderers.names():
         item = engine.renderers.get(name)
         assert isinstance(item, Renderer)
-        assert engine.renderers.origin(name) == "evalrules.renderers"
+        origin = "evalrules.excel" if name == "xlsx" else "evalrules.renderers"
+        assert engine.renderers.origin(name) == origin
         assert item.description.zh
         assert item.description.en
     suffixes = {n: engine.renderers.get(n).suffix for n in engine.renderers.names()}
-    assert suffixes == {"html": ".html", "json": ".json", "markdown": ".md", "table": ".txt"}
+    assert suffixes == {
+        "html": ".html",
+        "json": ".json",
+        "markdown": ".md",
+        "table": ".txt",
+        "xlsx": ".xlsx",
+    }
 
 
 def test_json_renderer_writes_the_published_form(engine, card):

@@ -43,6 +43,7 @@ from evalrules._excel._cells import (
     kind_words,
     write_cell,
 )
+from evalrules._excel._heights import fit_row_heights
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._types import FactType
 from evalrules._points import plain, to_decimal
@@ -249,6 +250,11 @@ def _required_words(spec: FactSpec, labels: Mapping[str, Text]) -> Text:
 
 
 # ------------------------------------------------------------------------------- styles
+
+#: Widths of the facts sheet's columns, in characters.
+_FACT_WIDTHS = (42, 8, 16, 12, 18, 26, 14, 40)
+_CLAIM_WIDTHS = (10, 50, 8, 12, 30)
+_GUIDE_WIDTHS = (18, 110)
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -460,8 +466,7 @@ class _FormWriter:
                 Text("数据路径", "Path in a facts file"),
             ],
         )
-        widths = (42, 8, 16, 12, 18, 26, 14, 40)
-        for col, width in enumerate(widths, start=1):
+        for col, width in enumerate(_FACT_WIDTHS, start=1):
             ws.column_dimensions[chr(64 + col)].width = width
         validations = _Validations(ws)
         row = L.FACT_HEADER_ROW + 1
@@ -499,6 +504,7 @@ class _FormWriter:
                     self._fact_row(ws, row, form, value, readers.get(spec.path, []), validations)
                     row += 1
         self._check_unwritten(facts)
+        fit_row_heights(ws, dict(enumerate(_FACT_WIDTHS, start=1)), first=L.FACT_HEADER_ROW)
         ws.freeze_panes = f"A{L.FACT_HEADER_ROW + 1}"
         _print_setup(ws, f"{L.FACT_HEADER_ROW}:{L.FACT_HEADER_ROW}")
         _protect(ws)
@@ -567,9 +573,8 @@ class _FormWriter:
             )
 
     def _check_unwritten(self, facts: Mapping[str, Any]) -> None:
-        source_path = {}
-        for spec in self.rubric.facts:
-            source_path[spec.path] = spec
+        declared = {spec.path for spec in self.rubric.facts}
+        uncollectable = {spec.path for spec in self.uncollectable}
         for path in _flat_paths(facts, ""):
             if path in self.written:
                 continue
@@ -578,11 +583,11 @@ class _FormWriter:
                 (
                     ".".join(parts[:i])
                     for i in range(len(parts), 0, -1)
-                    if ".".join(parts[:i]) in source_path
+                    if ".".join(parts[:i]) in declared
                 ),
                 None,
             )
-            if owner is not None and owner in {s.path for s in self.uncollectable}:
+            if owner is not None and owner in uncollectable:
                 zh = "此类数据无法在工作簿中填报"
                 en = "facts of this type cannot be collected in a workbook"
             elif owner is not None:
@@ -625,7 +630,7 @@ class _FormWriter:
                 Text("数据路径", "Path in a facts file"),
             ],
         )
-        for col, width in zip("ABCDE", (10, 50, 8, 12, 30), strict=True):
+        for col, width in zip("ABCDE", _CLAIM_WIDTHS, strict=True):
             ws.column_dimensions[col].width = width
         validations = _Validations(ws)
         claimed = self.filled.claimed if self.filled else {}
@@ -644,10 +649,7 @@ class _FormWriter:
             cell.comment = _comment(title.en)
             if depth.get(code, 0) == 0:
                 cell.font = Font(bold=True)
-            ws.cell(row, L.CLAIM_MAX, float(most) if most is not None else None).border = _BORDER
-            ws.cell(row, L.CLAIM_MAX).number_format = "General"
-            if most is not None:
-                ws.cell(row, L.CLAIM_MAX).value = _exact(most)
+            ws.cell(row, L.CLAIM_MAX, None if most is None else _exact(most)).border = _BORDER
             path_cell = ws.cell(row, L.CLAIM_PATH, path)
             path_cell.font = _GREY
             form = FormRow(path, path, None, SCORE)
@@ -668,6 +670,7 @@ class _FormWriter:
                         f"rubric {rubric.ref} has no indicator {code}; it was not written",
                     )
                 )
+        fit_row_heights(ws, dict(enumerate(_CLAIM_WIDTHS, start=1)), first=L.CLAIM_HEADER_ROW)
         ws.freeze_panes = f"A{L.CLAIM_HEADER_ROW + 1}"
         _print_setup(ws, f"{L.CLAIM_HEADER_ROW}:{L.CLAIM_HEADER_ROW}")
         _protect(ws)
@@ -677,8 +680,8 @@ class _FormWriter:
     def guide_sheet(self, ws: Worksheet) -> None:
         rubric = self.rubric
         ws.title = L.GUIDE_SHEET
-        ws.column_dimensions["A"].width = 18
-        ws.column_dimensions["B"].width = 110
+        ws.column_dimensions["A"].width = _GUIDE_WIDTHS[0]
+        ws.column_dimensions["B"].width = _GUIDE_WIDTHS[1]
         ws.cell(1, 1, "填表说明 / How to fill in this workbook").font = Font(bold=True, size=14)
         rows: list[tuple[str, str]] = [
             ("", ""),
@@ -748,6 +751,7 @@ class _FormWriter:
         for i, (key, text) in enumerate(rows, start=2):
             ws.cell(i, 1, key).font = Font(bold=True)
             ws.cell(i, 2, text).alignment = _WRAP
+        fit_row_heights(ws, dict(enumerate(_GUIDE_WIDTHS, start=1)), first=2)
         _print_setup(ws, "1:1")
         _protect(ws)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from evalrules._excel._archive import save_workbook
 from evalrules._excel._dependency import require_openpyxl
+from evalrules._excel._heights import fit_row_heights
 from evalrules._points import format_points, plain
 from evalrules._renderers import RenderOptions
 from evalrules._renderers._view import finding_head, grade_text, source_text
@@ -207,7 +208,10 @@ def render_scoresheet(card: Scorecard, options: RenderOptions) -> bytes:
             for depth, node in enumerate(trail[:-1]):
                 spans.setdefault((depth, node.code), [row, row])[1] = row
                 if spans[(depth, node.code)][0] == row:
-                    put(row, depth + 1, _node_title(card, node, lang)).font = bold
+                    cell = put(row, depth + 1, _node_title(card, node, lang))
+                    cell.font = bold
+                    # A merged indicator may run over pages: its name stays at the top.
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
                 else:
                     ws.cell(row, depth + 1).border = border
             leaf_col = len(trail)
@@ -234,7 +238,6 @@ def render_scoresheet(card: Scorecard, options: RenderOptions) -> bytes:
             ws.merge_cells(
                 start_row=first, start_column=depth + 1, end_row=end, end_column=depth + 1
             )
-    table_end = row - 1
 
     # The summary: subtotals, total, bonus, vetoes, grade.
     row += 1
@@ -271,7 +274,6 @@ def render_scoresheet(card: Scorecard, options: RenderOptions) -> bytes:
     put(row, c_score, _number(card, card.total), number=True).font = bold
     if not card.complete:
         put(row, c_explained, _w("incomplete", lang))
-    total_row = row
     row += 1
     put(row, 1, _w("grade", lang)).font = bold
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=c_rule)
@@ -284,9 +286,10 @@ def render_scoresheet(card: Scorecard, options: RenderOptions) -> bytes:
     put(row, c_max, vetoes or _w("none", lang))
     ws.merge_cells(start_row=row, start_column=c_max, end_row=row, end_column=last)
 
-    widths = [*([24] * levels), 30, 7, 7, 7, 48, 36]
+    widths = [*([16] * levels), 26, 6, 6, 6, 40, 44]
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[chr(64 + col)].width = width
+    fit_row_heights(ws, dict(enumerate(widths, start=1)), first=4)
     ws.freeze_panes = "A4"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -298,7 +301,6 @@ def render_scoresheet(card: Scorecard, options: RenderOptions) -> bytes:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.HeaderFooter.oddFooter.center.text = "&P / &N"
     ws.print_area = f"A1:{chr(64 + last)}{row}"
-    del table_end, total_row
 
     def write(book: Any, archive: Any) -> None:
         ExcelWriter(book, archive).save()
