@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 import evalrules
 from evalrules._excel._form import facts_workbook
 from evalrules._excel._read import read_workbook
+from evalrules.errors import FactsError
 from evalrules.testing import valid_facts
 
 TINY = """\
 evalrules: rubric/1
-id: tiny-county
+family: tiny-county
 year: 2024
 version: "1.0.0"
 title: {zh: 测试评价方案, en: Test rubric}
@@ -30,7 +31,9 @@ grades:
   - {code: fail, label: {zh: 不合格, en: Fail}}
 facts:
   x.rate: {type: percent, unit: "%", description: {zh: 达标率, en: Rate}}
-  x.share: {type: ratio, description: {zh: 比值, en: Share}, required: false}
+  # Bounded: Excel holds 15 significant digits, and the writer refuses a value with more
+  # (test_a_number_excel_cannot_hold_is_refused below).
+  x.share: {type: ratio, description: {zh: 比值, en: Share}, required: false, maximum: 1000000}
   x.note: {type: text, description: {zh: 说明, en: Note}, required: false}
   x.judgement: {type: judgement, description: {zh: 评估人员判断, en: Judgement}}
 indicators:
@@ -126,3 +129,17 @@ def test_a_percentage_and_a_ratio_keep_their_digits(engine, tiny):
         }
     }
     _round_trip(engine, tiny, facts, {})
+
+
+def test_a_number_excel_cannot_hold_is_refused(engine, tiny):
+    types = {r.name: r.item for r in engine.fact_types}
+    facts = {
+        "x": {
+            "rate": 90,
+            "share": Decimal("100000000000.0001"),
+            "judgement": {"deduct": 0, "reason": "-"},
+        }
+    }
+    with pytest.raises(FactsError) as info:
+        facts_workbook(tiny, types, evalrules.FactsDocument(facts=facts))
+    assert [(p.path, p.code) for p in info.value.problems] == [("x.share", "cannot-write")]

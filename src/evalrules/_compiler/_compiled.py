@@ -435,13 +435,17 @@ class CompiledRubric:
         from evalrules._scoring._evaluate import evaluate
 
         if not isinstance(facts, FactsDocument):
-            return evaluate(self, self._plan, facts, entity=entity, claimed=claimed, partial=partial)
+            return evaluate(
+                self, self._plan, facts, entity=entity, claimed=claimed, partial=partial
+            )
         mismatch = facts.rubric_problem(self.rubric.ref, self.rubric.version, self.digest)
         if mismatch is not None:
             # Read against another rubric, every other problem would only be noise.
             raise FactsError([mismatch], source=facts.source)
         try:
-            return evaluate(self, self._plan, facts, entity=entity, claimed=claimed, partial=partial)
+            return evaluate(
+                self, self._plan, facts, entity=entity, claimed=claimed, partial=partial
+            )
         except FactsError as exc:
             if not facts.locations:
                 raise
