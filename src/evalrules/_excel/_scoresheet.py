@@ -286,7 +286,7 @@ def render_scoresheet(card: Scorecard, options: RenderOptions) -> bytes:
     put(row, c_max, vetoes or _w("none", lang))
     ws.merge_cells(start_row=row, start_column=c_max, end_row=row, end_column=last)
 
-    widths = [*([16] * levels), 26, 6, 6, 6, 40, 44]
+    widths = [*([16] * levels), 26, 8, 8, 9, 40, 44]
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[chr(64 + col)].width = width
     fit_row_heights(ws, dict(enumerate(widths, start=1)), first=4)
