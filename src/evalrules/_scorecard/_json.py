@@ -3,17 +3,25 @@
 Points are JSON numbers written with the rubric's precision (``61.6``, never ``61.599999``);
 other decimals (fact values, derived values) are written exactly. Keys are emitted in a fixed
 order, so the same scorecard always gives the same bytes.
+
+The writer is ours, not :func:`json.dumps`: the standard encoder cannot write a ``Decimal``
+as a number without going through ``float``. It is written for speed (a scorecard has a few
+thousand values, and writing them must not cost more than computing them): types are
+dispatched on ``type(value) is …`` before the general ``isinstance`` checks, strings are
+quoted by the C function behind :mod:`json` (:data:`json.encoder.encode_basestring`, what
+``json.dumps(s, ensure_ascii=False)`` calls), and the indentation of each level is built once.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from importlib import resources
+from json.encoder import encode_basestring as _quote
 from typing import Any
 
-from evalrules._points import format_points, plain
+from evalrules._points import context, places, plain
 from evalrules._scorecard._model import (
     ClaimComparison,
     DerivedValue,
@@ -29,19 +37,52 @@ from evalrules._text import Text
 
 SCHEMA_ID = "evalrules.scorecard/1"
 
+_CONTEXT = context()
+_ONE = Decimal(1)
+
 
 class _Points(Decimal):
-    """A decimal already formatted to the rubric's precision (written as is)."""
+    """A decimal already quantized to the rubric's precision (written as is)."""
 
     __slots__ = ()
 
 
-def _pts(value: Decimal, precision: Decimal) -> Decimal:
-    return _Points(format_points(value, precision))
+def _points(precision: Decimal) -> Callable[[Decimal], Decimal]:
+    """Points → ``_Points`` with exactly the precision's decimal places (``61.6``, ``4.0``).
+
+    Negative zero becomes zero. The same digits as :func:`evalrules._points.format_points`,
+    with the quantum worked out once per scorecard instead of once per value, and each
+    value quantized once: a scorecard repeats the same few scores many times.
+    """
+    quantum = _ONE.scaleb(-places(precision))
+    done: dict[Decimal, Decimal] = {}
+
+    def quantized(value: Decimal) -> Decimal:
+        q = value.quantize(quantum, context=_CONTEXT)
+        return _Points(q.copy_abs() if q.is_zero() and q.is_signed() else q)
+
+    def pts(value: Decimal) -> Decimal:
+        # Only exact, finite decimals are remembered: an int equal to one must still fail
+        # as it always did, and a NaN never equals itself.
+        if type(value) is not Decimal or not value.is_finite():
+            return quantized(value)
+        result = done.get(value)
+        if result is None:
+            result = done[value] = quantized(value)
+        return result
+
+    return pts
+
+
+# Values of these exact types are written as they are; ``_value`` and the writer test them
+# with ``type(v) in`` before reaching the slower ``isinstance`` checks against the ABCs.
+_AS_IS = frozenset({str, int, bool, type(None), Decimal})
 
 
 def _value(value: Any) -> Any:
     """Plain data for JSON: Text → {zh, en}, tuples → lists, Decimal kept exact."""
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, Text):
         return {"zh": value.zh, "en": value.en}
     if isinstance(value, Mapping):
@@ -55,19 +96,20 @@ def _text(t: Text) -> dict[str, str]:
     return {"zh": t.zh, "en": t.en}
 
 
-def _evidence(e: Evidence) -> dict[str, Any]:
-    def series(v: Any) -> Any:
-        if isinstance(v, Mapping):
-            return {str(k): _value(x) for k, x in sorted(v.items())}
-        return _value(v)
+def _series(v: Any) -> Any:
+    if isinstance(v, Mapping):
+        return {str(k): _value(x) for k, x in sorted(v.items())}
+    return _value(v)
 
+
+def _evidence(e: Evidence) -> dict[str, Any]:
     return {
-        "facts": {path: series(v) for path, v in e.facts},
+        "facts": {path: _series(v) for path, v in e.facts},
         "derived": {
             d.path: {
                 "value": d.value,
                 "formula": d.formula,
-                "inputs": {p: series(v) for p, v in d.inputs},
+                "inputs": {p: _series(v) for p, v in d.inputs},
             }
             for d in e.derived
         },
@@ -75,42 +117,42 @@ def _evidence(e: Evidence) -> dict[str, Any]:
     }
 
 
-def _finding(f: Finding, precision: Decimal) -> dict[str, Any]:
+def _finding(f: Finding, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
     return {
         "indicator": f.indicator,
         "rule": f.rule,
         "kind": f.kind,
-        "points": _pts(f.points, precision),
+        "points": pts(f.points),
         "nominal": f.nominal,
         "outcome": f.outcome,
         "effect": f.effect,
-        "message": _text(f.message),
+        "message": {"zh": f.message.zh, "en": f.message.en},
         "message_id": f.message_id,
-        "params": _value(dict(f.params)),
+        "params": {str(k): _value(v) for k, v in f.params.items()},
         "evidence": _evidence(f.evidence),
     }
 
 
-def _node(n: NodeResult, precision: Decimal) -> dict[str, Any]:
+def _node(n: NodeResult, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "code": n.code,
-        "title": _text(n.title),
-        "max": _pts(n.max, precision),
-        "score": _pts(n.score, precision),
+        "title": {"zh": n.title.zh, "en": n.title.en},
+        "max": pts(n.max),
+        "score": pts(n.score),
         "status": n.status,
     }
     if n.claimed is not None:
-        out["claimed"] = _pts(n.claimed, precision)
-    out["children"] = [_node(c, precision) for c in n.children]
+        out["claimed"] = pts(n.claimed)
+    out["children"] = [_node(c, pts) for c in n.children]
     return out
 
 
-def _claim(c: ClaimComparison, precision: Decimal) -> dict[str, Any]:
+def _claim(c: ClaimComparison, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
     return {
         "code": c.code,
-        "claimed": _pts(c.claimed, precision),
-        "computed": _pts(c.computed, precision),
-        "difference": _pts(c.difference, precision),
+        "claimed": pts(c.claimed),
+        "computed": pts(c.computed),
+        "difference": pts(c.difference),
         "findings": list(c.findings),
         "reason": _text(c.reason),
     }
@@ -118,7 +160,7 @@ def _claim(c: ClaimComparison, precision: Decimal) -> dict[str, Any]:
 
 def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
     """The published JSON form as plain data (decimals stay ``Decimal``)."""
-    p = card.rubric.precision
+    p = _points(card.rubric.precision)
     out: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "evalrules_version": card.evalrules_version,
@@ -133,10 +175,10 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
             "precision": card.rubric.precision,
         },
         "entity": {"id": card.entity.id, "name": card.entity.name},
-        "total": _pts(card.total, p),
-        "base_total": _pts(card.base_total, p),
-        "max": _pts(card.max, p),
-        "bonus": _pts(card.bonus, p),
+        "total": p(card.total),
+        "base_total": p(card.base_total),
+        "max": p(card.max),
+        "bonus": p(card.bonus),
         "grade": {
             "code": card.grade.code,
             "label": _text(card.grade.label),
@@ -154,54 +196,129 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
     return out
 
 
-def _write(value: Any, indent: int | None, level: int, out: list[str]) -> None:
-    if isinstance(value, _Points):
-        out.append(str(Decimal(value)))
-    elif isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"{value} cannot be written as JSON")
-        out.append(plain(value))
-    elif value is None:
-        out.append("null")
-    elif isinstance(value, bool):
-        out.append("true" if value else "false")
-    elif isinstance(value, int):
-        out.append(str(value))
-    elif isinstance(value, float):
+# ------------------------------------------------------------------------------ writing
+
+
+def _number(value: Decimal) -> str:
+    if type(value) is _Points:
+        return Decimal.__str__(value)
+    if not value.is_finite():
+        raise ValueError(f"{value} cannot be written as JSON")
+    return plain(value)
+
+
+def _scalar(value: Any) -> str:
+    """The JSON text of a scalar (containers never reach it).
+
+    Raises:
+        TypeError: for floats (never in a scorecard) and values JSON cannot hold.
+        ValueError: for a non-finite ``Decimal``.
+    """
+    if isinstance(value, Decimal):
+        return _number(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
         raise TypeError("floats never appear in a scorecard; use Decimal")
-    elif isinstance(value, str):
-        out.append(json.dumps(value, ensure_ascii=False))
-    elif isinstance(value, Mapping | list | tuple):
-        is_map = isinstance(value, Mapping)
-        items = list(value.items()) if is_map else list(value)  # type: ignore[union-attr]
-        open_, close = ("{", "}") if is_map else ("[", "]")
-        if not items:
-            out.append(open_ + close)
-            return
-        pad = "" if indent is None else "\n" + " " * (indent * (level + 1))
-        end = "" if indent is None else "\n" + " " * (indent * level)
-        colon = ":" if indent is None else ": "
-        out.append(open_)
-        for i, item in enumerate(items):
-            if i:
-                out.append(",")
-            out.append(pad)
-            if is_map:
-                key, sub = item
-                out.append(json.dumps(str(key), ensure_ascii=False) + colon)
-                _write(sub, indent, level + 1, out)
-            else:
-                _write(item, indent, level + 1, out)
-        out.append(end + close)
-    else:
-        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    if isinstance(value, str):
+        return _quote(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
 def dumps(data: Mapping[str, Any], *, indent: int | None = 2) -> str:
-    """Write scorecard data as deterministic JSON with exact decimal numbers."""
+    """Write scorecard data as deterministic JSON with exact decimal numbers.
+
+    ``indent=None`` writes it on one line without spaces; otherwise each item is on a line
+    of its own, ``indent`` spaces deeper per level, and the text ends with a newline.
+
+    Raises:
+        TypeError: for floats and values JSON cannot hold.
+        ValueError: for a non-finite ``Decimal``.
+    """
     out: list[str] = []
-    _write(data, indent, 0, out)
-    return "".join(out) + ("\n" if indent is not None else "")
+    append = out.append
+    colon = ":" if indent is None else ": "
+
+    def newline(level: int) -> str:
+        return "" if indent is None else "\n" + " " * (indent * level)
+
+    pads = [newline(level) for level in range(16)]
+    # A scorecard repeats a few dozen keys hundreds of times: quote each once.
+    keys: dict[str, str] = {}
+
+    # The common scalars are written inline, in both loops: a call per value would be most
+    # of the cost. Anything else goes through write() and, for scalars, _scalar().
+    def write(value: Any, level: int) -> None:
+        kind = type(value)
+        if kind is dict or (kind is not list and isinstance(value, Mapping)):
+            if not value:
+                append("{}")
+                return
+            level += 1
+            while len(pads) <= level:
+                pads.append(newline(len(pads)))
+            comma = "," + pads[level]
+            sep = "{" + pads[level]
+            for key, item in value.items():
+                if type(key) is str:
+                    quoted = keys.get(key)
+                    if quoted is None:
+                        quoted = keys[key] = _quote(key) + colon
+                else:  # not cached: 1, True and Decimal(1) are one key to a dict
+                    quoted = _quote(str(key)) + colon
+                kind = type(item)
+                if kind is str:
+                    append(sep + quoted + _quote(item))
+                elif kind is _Points:
+                    append(sep + quoted + Decimal.__str__(item))
+                elif kind is int:
+                    append(sep + quoted + int.__repr__(item))
+                elif kind is bool:
+                    append(sep + quoted + ("true" if item else "false"))
+                elif item is None:
+                    append(sep + quoted + "null")
+                else:
+                    append(sep + quoted)
+                    write(item, level)
+                sep = comma
+            append(pads[level - 1] + "}")
+        elif kind is list or isinstance(value, list | tuple):
+            if not value:
+                append("[]")
+                return
+            level += 1
+            while len(pads) <= level:
+                pads.append(newline(len(pads)))
+            comma = "," + pads[level]
+            sep = "[" + pads[level]
+            for item in value:
+                kind = type(item)
+                if kind is str:
+                    append(sep + _quote(item))
+                elif kind is _Points:
+                    append(sep + Decimal.__str__(item))
+                elif kind is int:
+                    append(sep + int.__repr__(item))
+                elif kind is bool:
+                    append(sep + ("true" if item else "false"))
+                elif item is None:
+                    append(sep + "null")
+                else:
+                    append(sep)
+                    write(item, level)
+                sep = comma
+            append(pads[level - 1] + "]")
+        else:
+            append(_scalar(value))
+
+    write(data, 0)
+    if indent is not None:
+        append("\n")
+    return "".join(out)
 
 
 def _d(value: Any) -> Decimal:

@@ -1,0 +1,133 @@
+"""The scorecard JSON writer gives, byte for byte, what the writer before it gave.
+
+The writer in ``evalrules._scorecard._json`` was rewritten for speed; the one it replaced is
+kept in ``tests/unit/_json_reference.py``. Both write the bundled example, generated Panjin
+facts and generated rubrics (every precision, bonus items, vetoes, not-applicable items), and
+arbitrary plain data, with every indent.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import MappingProxyType
+
+import _json_reference as reference
+import attrs
+import pytest
+from _generate import scripted_rubrics, valid_facts
+from _rubrics import ScriptedPlugin, engine, nest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import evalrules_panjin
+from evalrules import Entity, Scorecard
+from evalrules._rubric._loader import build_rubric
+from evalrules._scorecard._json import dumps
+from evalrules.errors import FactsError
+
+INDENTS = (2, None, 0, 4)
+ENGINE = engine(evalrules_panjin)
+COMPILED = ENGINE.compile(ENGINE.load_rubric("panjin-county/2023"))
+SLOW = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def assert_same_bytes(card: Scorecard) -> None:
+    for indent in INDENTS:
+        before = reference.dumps(reference.scorecard_to_dict(card), indent=indent)
+        assert card.to_json(indent=indent) == before, indent
+
+
+def test_the_example(compiled, example):
+    card = compiled.evaluate(example)
+    # the example exercises claims and evidence
+    assert card.claimed
+    assert card.findings
+    assert_same_bytes(card)
+
+
+def test_the_example_with_a_veto_and_an_entity(compiled, example):
+    facts = nest({"safety.major_accident": True})
+    doc = {**example.facts, "safety": {**example.facts["safety"], **facts["safety"]}}
+    # a name with what JSON must escape
+    card = compiled.evaluate(doc, entity=Entity("211103", '双台子区 "x" \\ \u2028 \x01'))
+    assert card.vetoes
+    assert_same_bytes(card)
+
+
+@pytest.mark.parametrize("precision", ["0.1", "0.5", "1", "0.01", "0.0000001", "1E+1"])
+@pytest.mark.parametrize("points", ["-0", "-0.0", "-0.04", "0.05", "-1.25", "1E+2", "12.345"])
+def test_points_at_any_precision(compiled, example, precision, points):
+    # negative zero, half-way values, exponents and more places than str() writes plainly
+    card = compiled.evaluate(example)
+    value = Decimal(points)
+    finding = attrs.evolve(card.findings[0], points=value, nominal=value)
+    node = attrs.evolve(card.indicators[0], score=value, claimed=value)
+    card = attrs.evolve(
+        card,
+        rubric=attrs.evolve(card.rubric, precision=Decimal(precision)),
+        findings=(finding, *card.findings[1:]),
+        indicators=(node, *card.indicators[1:]),
+        total=value,
+        bonus=-value,
+    )
+    assert_same_bytes(card)
+
+
+@SLOW
+@given(valid_facts(COMPILED.rubric))
+def test_generated_panjin_facts(flat):
+    try:
+        card = COMPILED.evaluate(nest(flat))
+    except FactsError:  # a derived fact divides by zero: no scorecard to write
+        assume(False)
+    assert_same_bytes(card)
+
+
+@SLOW
+@given(scripted_rubrics())
+def test_generated_rubrics(generated):
+    doc, facts = generated
+    card = engine(ScriptedPlugin()).compile(build_rubric(doc)).evaluate(nest(facts))
+    assert_same_bytes(card)
+
+
+PLAIN = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.text()
+    | st.decimals(allow_nan=False, allow_infinity=False),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+        | st.dictionaries(st.integers(-3, 3) | st.booleans(), inner, max_size=3)
+        | st.dictionaries(st.text(max_size=3), inner, max_size=3).map(MappingProxyType)
+    ),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(max_size=6), PLAIN, max_size=4), st.sampled_from(INDENTS))
+def test_plain_data(data, indent):
+    assert dumps(data, indent=indent) == reference.dumps(data, indent=indent)
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        (1.5, TypeError),
+        (Decimal("NaN"), ValueError),
+        (Decimal("-Infinity"), ValueError),
+        (object(), TypeError),
+        (b"bytes", TypeError),
+    ],
+)
+@pytest.mark.parametrize("indent", INDENTS)
+def test_what_json_cannot_hold_is_refused_as_before(value, error, indent):
+    for data in ({"a": value}, {"a": [1, {"b": value}]}):
+        with pytest.raises(error) as before:
+            reference.dumps(data, indent=indent)
+        with pytest.raises(error) as now:
+            dumps(data, indent=indent)
+        assert str(now.value) == str(before.value)
