@@ -62,11 +62,7 @@ class FactsValidator:
         self.specs: dict[str, FactSpec] = {s.path: s for s in rubric.facts}
         #: Paths of the facts whose type holds a value per year.
         self.series = frozenset(p for p, s in self.specs.items() if types[s.type].is_series)
-        self._validator_class = self._make_validator_class()
-        strict = _nest((s.path, self._rules(s, partial=False)) for s in rubric.facts)
-        partial = _nest((s.path, self._rules(s, partial=True)) for s in rubric.facts)
-        self._strict = self._validator_class(strict, allow_unknown=False)
-        self._partial = self._validator_class(partial, allow_unknown=False)
+        self._cerberus: dict[bool, DecimalValidator] = {}
         groups = {
             path.rsplit(".", i)[0] for path in self.specs for i in range(1, path.count(".") + 1)
         }
@@ -74,6 +70,34 @@ class FactsValidator:
         values = {path: self.value_type(path) for path in self.specs}
         self._fast_strict = compile_check(self.specs, values, self.series, partial=False)
         self._fast_partial = compile_check(self.specs, values, self.series, partial=True)
+        if self._fast_strict is None or self._fast_partial is None:
+            # Without the compiled check every document goes to cerberus: build it now, so
+            # that a fact type's bad cerberus rules fail here, at compile time.
+            self._validator(partial=False)
+            self._validator(partial=True)
+
+    def _validator(self, *, partial: bool) -> DecimalValidator:
+        """The cerberus validator, built on first need.
+
+        Building one costs tens of milliseconds (cerberus checks its schema), and the
+        compiled check accepts a valid document alone: a run that sees only valid documents
+        never needs cerberus.
+        """
+        validator = self._cerberus.get(partial)
+        if validator is None:
+            schema = _nest((s.path, self._rules(s, partial=partial)) for s in self.rubric.facts)
+            other = self._cerberus.get(not partial)
+            cls = type(other) if other is not None else self._make_validator_class()
+            validator = self._cerberus[partial] = cls(schema, allow_unknown=False)
+        return validator
+
+    @property
+    def _strict(self) -> DecimalValidator:
+        return self._validator(partial=False)
+
+    @property
+    def _partial(self) -> DecimalValidator:
+        return self._validator(partial=True)
 
     def value_type(self, path: str) -> FactType:
         """The type of each value of a declared fact (its items' type for a series)."""
@@ -161,7 +185,7 @@ class FactsValidator:
                 )
             if nonfinite:
                 doc = _without_paths(facts, {p for p, _ in nonfinite})
-            validator = self._partial if partial else self._strict
+            validator = self._validator(partial=partial)
             # normalize=False: the facts schema has no normalization rules, and cerberus
             # would otherwise copy and rebuild its schema for every document.
             if not validator.validate(doc, normalize=False):

@@ -96,14 +96,17 @@ def list_entries(distributions: Iterable[metadata.Distribution] | None = None) -
     dists = metadata.distributions() if distributions is None else distributions
     seen: dict[tuple[str, str], PluginEntry] = {}
     for dist in dists:
+        # Entry points first: a distribution's metadata is parsed (slowly, as an e-mail
+        # message) only when it has one of ours.
+        ours = [ep for ep in dist.entry_points if ep.group == PROJECT_NAME]
+        if not ours:
+            continue
         # A metadata folder without a name (a broken install) offers nothing that a message
         # could name, so it cannot be a plugin.
         if "Name" not in dist.metadata or not dist.metadata["Name"]:
             continue
         name = dist.metadata["Name"]
-        for ep in dist.entry_points:
-            if ep.group != PROJECT_NAME:
-                continue
+        for ep in ours:
             key = (normalize_name(name), ep.name)
             seen.setdefault(key, PluginEntry(name, dist.version or "", ep.name, ep.value))
     return [seen[key] for key in sorted(seen)]
