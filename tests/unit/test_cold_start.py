@@ -1,0 +1,143 @@
+"""What a short-lived process pays for: work that waits until it is needed.
+
+The figures are in ``benchmarks/``; these tests hold the structure that makes them: cerberus
+is built only for a document the compiled check refuses, plugin metadata is read only for
+distributions with an ``evalrules`` entry point, and ``evalrules evaluate`` imports none of
+the modules that other commands need.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import _rubrics as R
+import pytest
+
+import evalrules
+import evalrules_panjin
+from evalrules._plugins import _discovery
+from evalrules.errors import FactsError
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
+
+
+def _fresh() -> evalrules.CompiledRubric:
+    engine = evalrules.Engine(plugins=[evalrules_panjin], autoload=False)
+    return engine.compile(engine.load_rubric("panjin-county/2023"))
+
+
+def test_a_valid_document_is_checked_without_building_cerberus(example):
+    compiled = _fresh()
+    compiled.evaluate(example)
+    assert compiled.validator._cerberus == {}
+
+
+def test_a_refused_document_builds_cerberus_once_and_lists_every_problem(example):
+    compiled = _fresh()
+    facts = {**example.facts, "party": {**example.facts["party"], "branches": -1}}
+    facts["ratings"] = {**facts["ratings"], "fitness": "high"}
+    for _ in range(2):
+        with pytest.raises(FactsError) as info:
+            compiled.evaluate(facts)
+        assert {p.path for p in info.value.problems} == {"party.branches", "ratings.fitness"}
+    assert list(compiled.validator._cerberus) == [False]
+    first = compiled.validator._cerberus[False]
+    assert compiled.validator._strict is first  # built once, then kept
+
+
+def test_cerberus_is_built_at_compile_time_when_no_compiled_check_covers_the_types(tmp_path):
+    # A fact type with a cerberus rule the compiled check does not implement: every
+    # document goes to cerberus, so its schema is built (and checked) when compiling.
+    class Plugin:
+        @staticmethod
+        @evalrules.hookimpl
+        def evalrules_register_fact_types():
+            return [
+                evalrules.fact_type(
+                    "code",
+                    description=evalrules.Text("代码", "A code"),
+                    accepts=lambda v: isinstance(v, str),
+                    json_schema={"type": "string", "pattern": "^x+$"},
+                    expected=evalrules.Text("代码", "a code"),
+                    rules={"regex": "x+"},
+                )
+            ]
+
+    doc = R.minimal()
+    doc["facts"]["x.code"] = R.fact("code")
+    engine = R.engine(Plugin())
+    compiled = engine.compile(engine.load_rubric(R.write(tmp_path, doc)))
+    assert compiled.validator._fast_strict is None
+    assert set(compiled.validator._cerberus) == {False, True}
+
+
+def test_discovery_reads_metadata_only_of_distributions_with_our_entry_points(monkeypatch):
+    read = []
+    original = metadata.Distribution.metadata
+
+    def spy(self):
+        read.append(self)
+        return original.fget(self)
+
+    monkeypatch.setattr(metadata.Distribution, "metadata", property(spy))
+    entries = _discovery.list_entries()
+    assert any(e.distribution == "evalrules-panjin" for e in entries)
+    everything = list(metadata.distributions())
+    assert len(everything) > 10  # the development environment has plenty of others
+    assert len({id(d) for d in read}) == len(entries)
+
+
+# Modules that `evalrules evaluate` (table, the default format) must not import: other
+# commands' (claims and its Chinese conversion, the facts schema and template), other
+# formats' renderers, and the test kit.
+NOT_FOR_EVALUATE = (
+    "opencc",
+    "evalrules._claims",
+    "evalrules._facts._schema",
+    "evalrules._renderers._html",
+    "evalrules._renderers._markdown",
+    "evalrules.testing",
+    "hypothesis",
+    "jsonschema",
+)
+
+_RUN = """
+import contextlib, io, json, sys
+from evalrules._cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(sys.argv[1:])
+    except SystemExit:
+        pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def _modules_after(*args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN, *args], capture_output=True, text=True, check=True
+    )
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_evaluate_imports_only_what_it_needs():
+    loaded = _modules_after("evaluate", str(EXAMPLE))
+    assert "evalrules._scoring._evaluate" in loaded  # it did evaluate
+    assert "evalrules._renderers._table" in loaded
+    unexpected = sorted(
+        m for m in loaded for name in NOT_FOR_EVALUATE if m == name or m.startswith(name + ".")
+    )
+    assert unexpected == []
+
+
+def test_the_claims_command_does_load_its_modules(tmp_path):
+    # the guard above would pass vacuously if the names were wrong
+    report = tmp_path / "report.txt"
+    report.write_text("(一)党的领导(5分,自评得分5分)\n", encoding="utf-8")
+    loaded = _modules_after("claims", str(report), "--rubric", "panjin-county/2023")
+    assert {"opencc", "evalrules._claims"} <= loaded
