@@ -20,7 +20,7 @@ import pytest
 import evalrules
 import evalrules_panjin
 from evalrules._plugins import _discovery
-from evalrules.errors import FactsError
+from evalrules.errors import FactsError, RubricError
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
@@ -141,3 +141,48 @@ def test_the_claims_command_does_load_its_modules(tmp_path):
     report.write_text("(一)党的领导(5分,自评得分5分)\n", encoding="utf-8")
     loaded = _modules_after("claims", str(report), "--rubric", "panjin-county/2023")
     assert {"opencc", "evalrules._claims"} <= loaded
+
+
+def _kind_with(params):
+    return evalrules.rule_kind(
+        "counted",
+        summary=evalrules.Text("计数", "Counted"),
+        description="A rule kind with one integer parameter.",
+        params=params,
+        evaluate=lambda ctx: None,
+        describe=lambda ctx: evalrules.Text("计数", "counted"),
+        outcomes=("met",),
+        messages={},
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "problems"),
+    [
+        # a default fills the required parameter: the check must still normalise
+        ({"n": {"type": "integer", "required": True, "default": 1}}, []),
+        # without one, the missing parameter is reported, normalising or not
+        ({"n": {"type": "integer", "required": True}}, ["required field"]),
+        # a coercion turns "2" into 2 before the type is checked
+        ({"n": {"type": "integer", "coerce": int}}, []),
+        ({"n": {"type": "integer"}}, ["must be of integer type"]),
+    ],
+)
+def test_rule_parameters_are_normalised_when_their_schema_says_so(tmp_path, params, problems):
+    class Plugin:
+        @staticmethod
+        @evalrules.hookimpl
+        def evalrules_register_rule_kinds():
+            return [_kind_with(params)]
+
+    given = {} if "required" in params["n"] else {"n": "2"}
+    doc = R.single([R.rule("C-1", "counted", given)], {"x.value": R.fact("percent")})
+    engine = R.engine(Plugin())
+    path = R.write(tmp_path, doc)
+    if not problems:
+        engine.load_rubric(path)
+        return
+    with pytest.raises(RubricError) as info:
+        engine.load_rubric(path)
+    assert [p.code for p in info.value.problems] == ["bad-params"]
+    assert problems[0] in str(info.value.problems[0])

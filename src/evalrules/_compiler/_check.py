@@ -54,7 +54,7 @@ def compile_rubric(
             add(problem, "unknown-cross-check", path=f"cross_checks[{i}]")
     readable = {s.path for s in rubric.facts} | {d.path for d in rubric.derived}
     bonus_codes = {b.code for b in rubric.bonus}
-    validators: dict[str, DecimalValidator] = {}
+    validators: dict[str, tuple[DecimalValidator, bool]] = {}
     for item, rule in rubric.rules():
         loc = {"indicator": item.code, "rule": rule.code}
         if rule.kind not in kinds:
@@ -72,10 +72,13 @@ def compile_rubric(
         if rule.message is not None:
             for lang, problem in message_problems(kind, rule.message):
                 add(f"message.{lang} {problem}", "bad-message", path=f"message.{lang}", **loc)
-        validator = validators.get(kind.name)
-        if validator is None:
-            validator = validators[kind.name] = DecimalValidator(thaw(kind.params))
-        if not validator.validate(thaw(rule.params)):
+        if kind.name not in validators:
+            # Normalising copies and re-expands the schema for every rule (three quarters of
+            # the check's time); a schema without normalisation rules has nothing to do there.
+            schema = thaw(kind.params)
+            validators[kind.name] = (DecimalValidator(schema), _normalizes(schema))
+        validator, normalize = validators[kind.name]
+        if not validator.validate(thaw(rule.params), normalize=normalize):
             for field, messages in sorted(_flat_errors(validator.errors)):
                 add(f"{', '.join(messages)}", "bad-params", path=f"params.{field}", **loc)
             continue
@@ -202,6 +205,31 @@ def _check_fact_types(
                 "wrong-type",
                 path=f"{where}.required_if",
             )
+
+
+#: cerberus rules that change the document rather than check it.
+_NORMALIZATION_RULES = frozenset(
+    {
+        "coerce",
+        "default",
+        "default_setter",
+        "purge_readonly",
+        "purge_unknown",
+        "rename",
+        "rename_handler",
+    }
+)
+
+
+def _normalizes(schema: Any) -> bool:
+    """True when a cerberus schema has a normalisation rule anywhere in it."""
+    if isinstance(schema, Mapping):
+        return bool(_NORMALIZATION_RULES & set(schema)) or any(
+            _normalizes(v) for v in schema.values()
+        )
+    if isinstance(schema, list | tuple):
+        return any(_normalizes(v) for v in schema)
+    return False
 
 
 def _flat_errors(errors: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, list[str]]]:
