@@ -45,6 +45,8 @@ import yaml.composer
 
 import evalrules
 import evalrules_panjin
+from evalrules._compiler import _compiled
+from evalrules._facts._validator import FactsValidator
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
@@ -317,7 +319,8 @@ NO_PER_EVALUATION_WORK = {
     "YAML parses": (yaml.composer.Composer, "compose_document"),
     "JSON parses": (json.JSONDecoder, "decode"),
     "cerberus schemas built": (cerberus.schema.DefinitionSchema, "__init__"),
-    "rubrics compiled": (evalrules.CompiledRubric, "__init__"),
+    "facts validators built": (FactsValidator, "__init__"),
+    "evaluation plans built": (_compiled, "_plan"),  # what compiling (or unpickling) builds
 }
 
 

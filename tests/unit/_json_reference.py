@@ -2,7 +2,8 @@
 
 Kept verbatim as the reference: the writer in ``evalrules._scorecard._json`` must give the
 same bytes for every scorecard (``tests/unit/test_scorecard_json_writer.py``). When the
-``evalrules.scorecard/1`` form changes on purpose (a field added), change it here too.
+``evalrules.scorecard/1`` form changes on purpose (a field added), change it here too (as
+``rubric.family`` was added).
 """
 
 from __future__ import annotations
@@ -119,7 +120,8 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
         "evalrules_version": card.evalrules_version,
         "rubric": {
             "ref": card.rubric.ref,
-            "id": card.rubric.id,
+            "id": card.rubric.family,  # the family's first name, kept for older readers
+            "family": card.rubric.family,
             "year": card.rubric.year,
             "version": card.rubric.version,
             "digest": card.rubric.digest,
