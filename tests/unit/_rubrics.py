@@ -212,6 +212,24 @@ def rule_problems(
     return found
 
 
+def assert_problems(found: tuple[RubricProblem, ...], *expected: tuple[str | None, ...]) -> None:
+    """Assert that ``found`` is exactly ``expected``, in the order reported.
+
+    Each expected problem is a ``(path, code)`` pair or, for a problem whose location is only
+    in its message (a rule kind's own check reports ``params.bands: gap ...`` with no path), a
+    ``(None, code, message)`` triple: the message is then compared whole.
+    """
+    shapes = [len(want) for want in expected] + [2] * max(0, len(found) - len(expected))
+    got = [
+        (p.path, p.code, p.message) if shape == 3 else (p.path, p.code)
+        for p, shape in zip(found, shapes, strict=False)
+    ]
+    assert got == list(expected), (
+        f"expected {list(expected)}\ngot      {got}\nproblems:\n"
+        + "\n".join(f"  - {p}" for p in found)
+    )
+
+
 def nest(flat: Mapping[str, Any]) -> dict[str, Any]:
     """``{"a.b": 1}`` → ``{"a": {"b": 1}}``: facts as a document writes them."""
     out: dict[str, Any] = {}
