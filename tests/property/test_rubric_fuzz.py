@@ -40,17 +40,27 @@ def load_or_rubric_error(folder, doc: Any) -> None:
         assert all(p.code for p in error.problems)
 
 
+#: Compiles in memory (it holds no loaded files, so nothing of one example leaks into the next).
+COMPILER = engine()
+
+
 def all_problems_at_once(doc: Any) -> None:
     """Build and compile in one pass, as a rubric with loader and rule-kind problems must
-    be reported; only a RubricError may come out."""
-    e = engine()
+    be reported; only a RubricError may come out.
+
+    The compiler runs on the rubric as read even when the loader found problems, so this
+    also covers compiling a rubric that builds cleanly.
+    """
 
     def compile_problems(rubric):
-        _, error = attempt(lambda: e.compile(rubric), RubricError)
+        _, error = attempt(lambda: COMPILER.compile(rubric), RubricError)
         return error.problems if error is not None else ()
 
     _, error = attempt(lambda: build_rubric(doc, check=compile_problems), RubricError)
     assert error is None or error.problems
+    if error is not None:
+        assert all(p.message for p in error.problems)
+        assert all(p.code for p in error.problems)
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow])
@@ -64,9 +74,6 @@ def test_mutated_rubric_loads_or_raises_rubric_error(folder, doc):
 @given(mutated(PANJIN))
 def test_mutated_panjin_rubric_loads_or_raises_rubric_error(doc):
     # in memory: writing and re-reading a thousand lines per example adds nothing here
-    e = engine()
-    _, error = attempt(lambda: e.compile(build_rubric(doc)), RubricError)
-    assert error is None or error.problems
     all_problems_at_once(doc)
 
 

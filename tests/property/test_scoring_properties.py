@@ -10,7 +10,7 @@ from _rubrics import ScriptedPlugin, engine, nest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evalrules import Scorecard, hookimpl
+from evalrules import CompiledRubric, Scorecard, hookimpl
 from evalrules._points import quantize
 from evalrules._rubric._loader import build_rubric
 from evalrules._scoring._rollup import grade_for
@@ -18,9 +18,18 @@ from evalrules._scoring._rollup import grade_for
 ZERO = Decimal(0)
 
 
+#: The scripted kinds' engine, shared: a rubric equal to the one compiled last is not compiled
+#: again (documents are built afresh for every evaluation, so nothing else is shared).
+SCRIPTED = engine(ScriptedPlugin())
+
+
+def compiled_for(doc: dict[str, Any], *plugins: object) -> CompiledRubric:
+    e = engine(*plugins) if plugins else SCRIPTED
+    return e.compile(build_rubric(doc))
+
+
 def score(doc: dict[str, Any], facts: dict[str, Any], *plugins: object) -> Scorecard:
-    e = engine(*(plugins or (ScriptedPlugin(),)))
-    return e.compile(build_rubric(doc)).evaluate(nest(facts))
+    return compiled_for(doc, *plugins).evaluate(nest(facts))
 
 
 def multiple(value: Decimal, step: Decimal) -> bool:
@@ -42,9 +51,10 @@ def leaf_losses(card: Scorecard, code: str) -> Decimal:
 @given(scripted_rubrics())
 def test_invariants(generated):
     doc, facts = generated
-    card = score(doc, facts)
+    compiled = compiled_for(doc)
+    card = compiled.evaluate(nest(facts))
     precision = Decimal(doc["precision"])
-    rubric = build_rubric(doc)
+    rubric = compiled.rubric
     policies: dict[str, str] = {}
 
     for top in card.indicators:
