@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import evalrules_panjin
+from _examples import share
 from evalrules._documents import read_document
 from evalrules._rubric._loader import build_rubric
 from evalrules.errors import RubricError
@@ -40,10 +41,6 @@ def load_or_rubric_error(folder, doc: Any) -> None:
         assert all(p.code for p in error.problems)
 
 
-#: Compiles in memory (it holds no loaded files, so nothing of one example leaks into the next).
-COMPILER = engine()
-
-
 def all_problems_at_once(doc: Any) -> None:
     """Build and compile in one pass, as a rubric with loader and rule-kind problems must
     be reported; only a RubricError may come out.
@@ -51,9 +48,11 @@ def all_problems_at_once(doc: Any) -> None:
     The compiler runs on the rubric as read even when the loader found problems, so this
     also covers compiling a rubric that builds cleanly.
     """
+    # A fresh engine: one that compiled the last example would first compare the two rubrics.
+    e = engine()
 
     def compile_problems(rubric):
-        _, error = attempt(lambda: COMPILER.compile(rubric), RubricError)
+        _, error = attempt(lambda: e.compile(rubric), RubricError)
         return error.problems if error is not None else ()
 
     _, error = attempt(lambda: build_rubric(doc, check=compile_problems), RubricError)
@@ -70,7 +69,10 @@ def test_mutated_rubric_loads_or_raises_rubric_error(folder, doc):
     all_problems_at_once(doc)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# Each example compiles the 200-rule rubric, and its mutations land mostly on values of the
+# kinds the kitchen sink above has too: what this adds is size, so it takes a share of the
+# profile's examples (tests/_examples.py).
+@share(4, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated(PANJIN))
 def test_mutated_panjin_rubric_loads_or_raises_rubric_error(doc):
     # in memory: writing and re-reading a thousand lines per example adds nothing here

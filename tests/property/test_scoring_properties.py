@@ -10,6 +10,7 @@ from _rubrics import ScriptedPlugin, engine, nest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _examples import share
 from evalrules import CompiledRubric, Scorecard, hookimpl
 from evalrules._points import quantize
 from evalrules._rubric._loader import build_rubric
@@ -154,6 +155,9 @@ def test_vetoes_never_change_a_score(generated):
     assert [n.score for n in without.walk()] == [n.score for n in card.walk()]
 
 
+# Narrow: a scripted rubric's only facts are its not-applicable flags (two, on average), so
+# there are few orders to try; a share of the profile's examples (tests/_examples.py).
+@share(4)
 @given(scripted_rubrics(), st.randoms(use_true_random=False))
 def test_key_order_of_facts_does_not_change_results(generated, rnd):
     doc, facts = generated
