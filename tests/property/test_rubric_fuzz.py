@@ -8,7 +8,7 @@ import pytest
 import yaml
 from _generate import ANY_VALUE, kitchen_sink, mutated
 from _rubrics import attempt, dump, engine, minimal
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 import evalrules_panjin
@@ -62,7 +62,9 @@ def all_problems_at_once(doc: Any) -> None:
         assert all(p.code for p in error.problems)
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow])
+# Half the profile's examples (tests/_examples.py): each one is written, read back and
+# compiled twice, from the file and in memory, the dearest example of the suite.
+@share(2, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated(kitchen_sink()))
 def test_mutated_rubric_loads_or_raises_rubric_error(folder, doc):
     load_or_rubric_error(folder, doc)

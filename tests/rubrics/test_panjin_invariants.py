@@ -42,7 +42,9 @@ def test_validation_reports_exactly_the_known_problems(compiled):
 
 @pytest.mark.parametrize(("rule", "fact"), DECLARATIONS, ids=[f"{r}:{f}" for r, f in DECLARATIONS])
 def test_declared_monotonicity_holds(compiled, rule, fact):
-    assert run_monotonic(compiled, rule=rule, fact=fact) == 1
+    # An eighth of the profile's examples for each of the 28 declarations (the kit's default
+    # is a quarter): their pairs are drawn at the rule's own thresholds half the time.
+    assert run_monotonic(compiled, rule=rule, fact=fact, settings=share(8)) == 1
 
 
 def test_the_rubric_declares_monotonicity_for_every_counted_or_measured_rule():
