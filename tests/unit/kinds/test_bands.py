@@ -166,10 +166,7 @@ def test_bands_need_a_numeric_fact(tmp_path):
         {"t.rate": fact("boolean")},
         max_points=2,
     )
-    message = (
-        "params.fact: t.rate is a boolean, but this rule needs a count or money or percent or "
-        "ratio (or a derived fact)"
-    )
+    message = "params.fact: t.rate is a boolean, but this rule needs a number (or a derived fact)"
     assert_problems(found, (None, "bad-params", message))
 
 

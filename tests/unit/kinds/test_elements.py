@@ -85,7 +85,9 @@ def test_bad_parameters_fail_at_load_time(tmp_path, params, problem):
 def test_an_element_must_read_a_boolean_fact(tmp_path):
     facts = {**FACTS, "e.rate": fact("percent")}
     found = rule_problems(tmp_path, [rule("R-1", "elements", PARAMS)], facts, max_points=4)
-    message = "params.elements[1].fact: e.rate is a percent, but this rule needs a boolean"
+    message = (
+        "params.elements[1].fact: e.rate is a percent, but this rule needs a yes/no (boolean) fact"
+    )
     assert_problems(found, (None, "bad-params", message))
 
 

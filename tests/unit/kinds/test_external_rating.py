@@ -97,8 +97,7 @@ def test_needs_a_numeric_fact(tmp_path):
         max_points=5,
     )
     message = (
-        "params.fact: r.fitness is a boolean, but this rule needs a count or money or percent "
-        "or ratio (or a derived fact)"
+        "params.fact: r.fitness is a boolean, but this rule needs a number (or a derived fact)"
     )
     assert_problems(found, (None, "bad-params", message))
 

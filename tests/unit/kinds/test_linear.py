@@ -99,10 +99,7 @@ def test_linear_needs_a_numeric_fact(tmp_path):
     found = rule_problems(
         tmp_path, [rule("R-1", "linear", PARAMS)], {"r.coverage": fact("text")}, max_points=2
     )
-    message = (
-        "params.fact: r.coverage is a text, but this rule needs a count or money or percent "
-        "or ratio (or a derived fact)"
-    )
+    message = "params.fact: r.coverage is a text, but this rule needs a number (or a derived fact)"
     assert_problems(found, (None, "bad-params", message))
 
 

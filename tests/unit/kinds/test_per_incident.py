@@ -110,7 +110,9 @@ def test_bad_parameters_fail_at_load_time(tmp_path, params, path):
 def test_a_fact_that_is_not_a_count_fails_at_load_time(tmp_path, ftype):
     params = {"fact": "x.count", "deduct_each": 1}
     found = rule_problems(tmp_path, [rule("R-1", "per_incident", params)], {"x.count": fact(ftype)})
-    message = f"params.fact: x.count is a {ftype}, but this rule needs a count"
+    message = (
+        f"params.fact: x.count is a {ftype}, but this rule needs a whole number (such as a count)"
+    )
     assert_problems(found, (None, "bad-params", message))
 
 

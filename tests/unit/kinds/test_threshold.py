@@ -173,7 +173,11 @@ def test_derived_fact_shows_in_evidence_with_inputs(tmp_path):
         ),
         (
             {"fact": "x.value", "op": "<", "value": "五十"},
-            (None, "bad-params", "params.value: operator < needs a number, got '五十'"),
+            (
+                None,
+                "bad-params",
+                "params: x.value is a percent; the comparison needs a number, not '五十'",
+            ),
         ),
     ],
 )
@@ -195,9 +199,24 @@ def test_undeclared_fact_fails_at_load_time(tmp_path):
         ("boolean", ">=", 1, "params: x.value is a boolean; operator >= needs a number"),
         ("text", ">", 5, "params: x.value is a text; operator > needs a number"),
         # a number never equals a boolean
-        ("boolean", "==", 1, "params: x.value is a boolean; compare it with true or false, not 1"),
-        ("percent", "==", True, "params: x.value is a percent; compare it with a number, not True"),
-        ("count", "==", "many", "params: x.value is a count; compare it with a number, not 'many'"),
+        (
+            "boolean",
+            "==",
+            1,
+            "params: x.value is a boolean; compare it with true or false (unquoted), not 1",
+        ),
+        (
+            "percent",
+            "==",
+            True,
+            "params: x.value is a percent; the comparison needs a number, not True",
+        ),
+        (
+            "count",
+            "==",
+            "many",
+            "params: x.value is a count; the comparison needs a number, not 'many'",
+        ),
     ],
 )
 def test_comparison_that_cannot_work_on_the_facts_type_fails_at_load_time(

@@ -120,7 +120,8 @@ def test_compound_condition(tmp_path):
                 (
                     None,
                     "bad-params",
-                    "params.when.any[0]: s.deaths is a count; compare it with a number, not True",
+                    "params.when.any[0]: s.deaths is a count; "
+                    "the comparison needs a number, not True",
                 )
             ],
         ),
