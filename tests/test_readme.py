@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pytest itself depends on tomli before 3.11
+    import tomli as tomllib
+
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -24,6 +29,16 @@ def test_readme_has_two_quick_start_commands_that_ci_runs():
     # .ci/run finds both commands in the README by these patterns and runs them verbatim.
     assert 'eval "$main_job"' in ci
     assert 'eval "$test_job"' in ci
+
+
+def test_ci_runs_the_slow_tests_the_quick_start_leaves_out():
+    # The quick start's pytest deselects the tests marked slow; CI runs them in a step of
+    # their own, so that every test runs in CI.
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    addopts = pyproject["tool"]["pytest"]["ini_options"]["addopts"]
+    assert addopts[addopts.index("-m") + 1] == "not slow"
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ".venv/bin/python -m pytest -m slow" in ci
 
 
 def test_library_example_runs_and_prints_the_example_total(tmp_path):

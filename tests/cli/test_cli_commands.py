@@ -226,11 +226,16 @@ def test_check_lists_every_problem_and_exits_2(run, tmp_path, tiny_rubric_text):
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
-    assert any("rule T-1-veto" in line and ".name" in line for line in lines)
-    assert any("rule T-2-a" in line and ".name" in line for line in lines)
-    assert any("indicator A" in line and "[max-not-sum]" in line for line in lines)
-    assert all(line.startswith(str(path)) for line in lines)
-    assert f"{len(lines)} problems" in result.stderr
+    # one line per problem: the file, where in it, what is wrong, and the problem's code
+    assert lines == [
+        f"{path}: indicator 1, rule T-1-veto, at indicators[0].children[0].rules[1].name: "
+        "a text {zh, en} is required [missing]",
+        f"{path}: indicator 2, rule T-2-a, at indicators[0].children[1].rules[0].name: "
+        "a text {zh, en} is required [missing]",
+        f"{path}: indicator A, at indicators[0].max: "
+        "max is 10 but the children's maxes add up to 9 [max-not-sum]",
+    ]
+    assert "3 problems" in result.stderr
 
 
 def test_check_a_missing_file(run, tmp_path):

@@ -92,6 +92,7 @@ def test_a_plugin_reader_reads_facts_for_the_command(run, toyio, tmp_path):
     assert result.stdout == (GOLDEN / "shuangtaizi-2023.zh.table.txt").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # the console script, run as a process
 def test_facts_from_standard_input_are_read_by_their_content():
     script = Path(sys.executable).parent / "evalrules"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EVALRULES_", "NO_COLOR"))}

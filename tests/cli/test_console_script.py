@@ -1,7 +1,8 @@
 """The installed ``evalrules`` console script, run as a real process.
 
 Entry-point typos and packaging mistakes only show up here: the in-process tests import
-``evalrules._cli`` directly.
+``evalrules._cli`` directly. Each test starts the script (an interpreter, the plugins, the
+rubric compiled): they are marked ``slow``, run with ``pytest -m slow`` (as CI does).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"

@@ -117,6 +117,7 @@ def test_the_mistake_shown_is_reported_as_shown(engine, tmp_path):
     assert str(problem) == f"{path}: {shown}"
 
 
+@pytest.mark.slow
 def test_the_plugins_own_tests_pass():
     # Run as the page says (pytest in the plugin's folder), with the plugin importable.
     paths = [str(PLUGIN / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]

@@ -82,6 +82,7 @@ def test_the_catalogue_generator_lays_out_a_plugins_kind(shortfall):
         assert f"`{name}`" in entry
 
 
+@pytest.mark.slow
 def test_the_plugins_own_tests_pass():
     paths = [str(PLUGIN / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
     done = subprocess.run(

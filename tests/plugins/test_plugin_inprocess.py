@@ -148,13 +148,15 @@ def test_evalrules_register_fact_types_permille_validates_and_exports(sample_eng
     drills = {**doc.facts["drills"], "injury_rate": Decimal("1200")}
     with pytest.raises(FactsError) as caught:
         sample_engine.evaluate(rubric, attrs.evolve(doc, facts={**doc.facts, "drills": drills}))
-    assert [p.path for p in caught.value.problems] == ["drills.injury_rate"]
+    assert [(p.path, p.code) for p in caught.value.problems] == [
+        ("drills.injury_rate", "too-large")
+    ]
 
     drills = {**doc.facts["drills"], "injury_rate": "0.4‰"}
     with pytest.raises(FactsError) as caught:
         sample_engine.evaluate(rubric, attrs.evolve(doc, facts={**doc.facts, "drills": drills}))
     (problem,) = caught.value.problems
-    assert problem.path == "drills.injury_rate"
+    assert (problem.path, problem.code) == ("drills.injury_rate", "wrong-type")
     assert "0 to 1000" in problem.message_en
 
     node = schema

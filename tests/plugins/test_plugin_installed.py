@@ -2,7 +2,7 @@
 folder, used by a fresh interpreter with autoloading on.
 
 Entry-point typos and package data missing from the wheel only show up this way. These tests
-are marked ``slow`` (a description: they run in the normal suite).
+are marked ``slow``: deselected by default, run with ``pytest -m slow`` (as CI does).
 """
 
 from __future__ import annotations

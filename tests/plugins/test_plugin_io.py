@@ -159,10 +159,12 @@ def test_evalrules_register_facts_readers_sample_flat_json_beats_the_builtin_jso
     # Without the plugin, the builtin JSON reader takes it, and finds no `facts:` (a problem
     # the document keeps, for evaluation to report with any other).
     read = evalrules.Engine(autoload=False).load_facts(path)
-    assert "facts" in {p.path for p in read.problems}
+    # Read as an envelope, every flat key but rubric is unknown, and there are no facts.
+    expected = {(key, "unknown") for key in flat if key != "rubric"} | {("facts", "missing")}
+    assert {(p.path, p.code) for p in read.problems} == expected
     with pytest.raises(FactsError) as caught:
         read.raise_problems()
-    assert "facts" in {p.path for p in caught.value.problems}
+    assert {(p.path, p.code) for p in caught.value.problems} == expected
 
 
 @pytest.mark.parametrize("name", ["facts", "facts.data", "stdin"])

@@ -1,4 +1,10 @@
-"""Hypothesis strategies for the property tests: scripted rubrics and Panjin facts."""
+"""Hypothesis strategies the test kit does not offer: rubrics and garbled documents.
+
+``evalrules.testing`` draws facts from a rubric (``valid_facts``, ``invalid_facts``); the
+property tests also need rubrics themselves (:func:`scripted_rubrics`) and documents of any
+kind broken in ways nobody predicted (:func:`mutated`: any value of any type anywhere, a key
+removed, an unknown key added), whose problems are therefore not known in advance.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,6 @@ from typing import Any
 from _rubrics import GRADES, item, node, rule, text
 from hypothesis import strategies as st
 
-from evalrules import FactSpec, Rubric
 from evalrules._points import ROUNDINGS
 
 PRECISIONS = (Decimal("0.1"), Decimal("0.5"), Decimal("1"), Decimal("0.01"))
@@ -96,72 +101,9 @@ def scripted_rubrics(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     return doc, facts
 
 
-# ------------------------------------------------------------------------- facts values
+# ------------------------------------------------------------------------- any values
 
-_YEARS = st.integers(2015, 2024)
-
-
-def value_for(
-    spec_type: str, items: str | None, plausible_max: Decimal | None, minimum: Decimal | None
-) -> st.SearchStrategy[Any]:
-    """Values evalrules accepts for a fact of this declaration."""
-    upper = int(plausible_max) if plausible_max is not None else 10**9
-    if spec_type == "count":
-        return st.integers(0, upper)
-    if spec_type in ("money", "ratio"):
-        return st.decimals(
-            min_value=0, max_value=upper, places=2, allow_nan=False, allow_infinity=False
-        )
-    if spec_type == "percent":
-        lower = int(minimum) if minimum is not None else 0
-        return st.decimals(
-            min_value=lower, max_value=100, places=2, allow_nan=False, allow_infinity=False
-        )
-    if spec_type == "boolean":
-        return st.booleans()
-    if spec_type == "text":
-        return st.text(max_size=10)
-    if spec_type == "judgement":
-        return st.fixed_dictionaries(
-            {
-                "deduct": st.decimals(min_value=0, max_value=5, places=1),
-                "reason": st.text(min_size=1, max_size=10),
-            }
-        )
-    if spec_type == "series":
-        assert items is not None
-        return st.dictionaries(_YEARS, value_for(items, None, None, None), max_size=4)
-    raise AssertionError(f"no strategy for {spec_type}")
-
-
-def _spec_value(spec: FactSpec) -> st.SearchStrategy[Any]:
-    return value_for(spec.type, spec.items, spec.plausible_max, spec.minimum)
-
-
-@st.composite
-def valid_facts(draw: st.DrawFn, rubric: Rubric) -> dict[str, Any]:
-    """Facts evalrules accepts for ``rubric``: every required fact, some optional ones,
-    required-if facts when their condition is true, and every part ≤ its whole."""
-    flat: dict[str, Any] = {}
-    for spec in rubric.facts:
-        if (spec.required and spec.required_if is None) or draw(st.booleans()):
-            flat[spec.path] = draw(_spec_value(spec))
-    for spec in rubric.facts:
-        if spec.required_if is not None and flat.get(spec.required_if) is True:
-            flat[spec.path] = draw(_spec_value(spec))
-    for check in rubric.cross_checks:
-        part, whole = check.facts
-        if part in flat and whole in flat and flat[part] > flat[whole]:
-            flat[part], flat[whole] = flat[whole], flat[part]
-    # a swap can break an earlier check when facts share a whole: settle by repeating
-    for _ in range(len(rubric.cross_checks)):
-        for check in rubric.cross_checks:
-            part, whole = check.facts
-            if part in flat and whole in flat and flat[part] > flat[whole]:
-                flat[part] = flat[whole]
-    return flat
-
-
+#: Any value a YAML or JSON document (or a careless caller) can hold, odd numbers included.
 ANY_VALUE = st.recursive(
     st.none()
     | st.booleans()
@@ -314,8 +256,9 @@ def _slots(value: Any) -> list[tuple[Any, Any]]:
 
 @st.composite
 def mutated(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
-    """``base`` with one to four random mutations: a value replaced by any value (of a
-    wrong type, or an odd one of the right type), a key removed, an unknown key added."""
+    """``base`` (a rubric or a facts document) with one to four random mutations: a value
+    replaced by any value (of a wrong type, or an odd one of the right type), a key removed,
+    an unknown key added (an item appended to a list)."""
     import copy
 
     doc = copy.deepcopy(base)

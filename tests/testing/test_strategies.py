@@ -10,6 +10,7 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 import evalrules
+from _examples import share
 from evalrules.errors import FactsError
 from evalrules.testing import (
     PROBLEM_CODES,
@@ -90,6 +91,8 @@ def test_values_respect_types_ranges_and_relations(compiled):
 
 
 def test_a_growth_formula_gets_both_years_and_a_nonzero_base(mini):
+    # Narrow (one series of one rubric): a share of the profile's examples (tests/_examples.py).
+    @share(4)
     @given(valid_facts(mini))
     def growth(facts):
         assert {2022, 2023} <= set(facts["spending"])
@@ -99,6 +102,8 @@ def test_a_growth_formula_gets_both_years_and_a_nonzero_base(mini):
 
 
 def test_overrides_fix_remove_or_draw_facts(compiled):
+    # Narrow (the overridden facts are the subject): a share of the profile's examples.
+    @share(4)
     @given(
         valid_facts(
             compiled,
@@ -125,6 +130,8 @@ def test_overrides_fix_remove_or_draw_facts(compiled):
 
 
 def test_an_overridden_part_raises_its_whole(compiled):
+    # Narrow (one part, one whole): a share of the profile's examples.
+    @share(4)
     @given(valid_facts(compiled, overrides={"kindergarten.public_children": 900000}))
     def raised(facts):
         assert facts["kindergarten"]["children"] >= 900000
@@ -212,6 +219,7 @@ indicators:
     with pytest.raises(TypeError, match=r"no strategy for fact type 'letter' \(fact rating\)"):
         no_strategy()
 
+    @share(4)  # three letters to draw
     @given(valid_facts(letters, types={"letter": st.sampled_from("ABC")}))
     def with_strategy(facts):
         card = letters.evaluate(facts)
@@ -264,7 +272,7 @@ def test_every_kind_of_problem_is_drawn(mini, code, path):
     only_that_kind()
     found = find(
         strategy,
-        lambda invalid: any(p.path == path for p in invalid.problems),
+        lambda invalid: ExpectedProblem(path, code) in invalid.problems,
         settings=settings(
             max_examples=1000, database=None, phases=[Phase.generate], derandomize=True
         ),
@@ -310,6 +318,8 @@ def test_a_wrong_expectation_is_reported(compiled, example):
 
 
 def test_monotonic_cases_differ_in_one_fact(compiled):
+    # Narrow (one declaration), as run_monotonic gives each a quarter of the examples.
+    @share(4)
     @given(monotonic_cases(compiled, "PJ-8.2-a", "pupils.primary"))
     def pair(case):
         assert case.low < case.high
@@ -325,6 +335,8 @@ def test_monotonic_cases_differ_in_one_fact(compiled):
 
 
 def test_monotonic_cases_of_a_part_stay_within_the_whole(compiled):
+    # Narrow (one declaration), as run_monotonic gives each a quarter of the examples.
+    @share(4)
     @given(monotonic_cases(compiled, "PJ-11-a", "kindergarten.public_children"))
     def pair(case):
         assert case.high <= case.facts_high["kindergarten"]["children"]
@@ -333,6 +345,8 @@ def test_monotonic_cases_of_a_part_stay_within_the_whole(compiled):
 
 
 def test_a_boolean_is_ordered_false_then_true(mini):
+    # Narrow (one declaration), as run_monotonic gives each a quarter of the examples.
+    @share(4)
     @given(monotonic_cases(mini, "MC-6-zero"))
     def pair(case):
         assert (case.low, case.high) == (False, True)

@@ -87,8 +87,9 @@ def test_rule_reads_a_fact_the_rubric_does_not_declare(tmp_path):
 def test_rule_without_kind(tmp_path):
     doc = minimal()
     del _rule(doc)["kind"]
-    found = problems(tmp_path, doc)
-    assert any(p.code == "missing" and p.path.endswith("rules[0].kind") for p in found), found
+    p = one(tmp_path, doc)
+    assert (p.path, p.code) == ("indicators[0].children[0].rules[0].kind", "missing")
+    assert (p.indicator, p.rule) == ("1", "R-1")
 
 
 # ---------------------------------------------------------------------------- tree shape
@@ -122,10 +123,11 @@ def test_max_between_two_precision_steps(tmp_path):
         )
     )
     found = problems(tmp_path, doc)
-    assert {(p.code, p.indicator) for p in found} == {
-        ("max-precision", "1"),
-        ("max-precision", "2"),
-    }
+    # the location is the indicator (the problem has no path inside the document)
+    assert [(p.path, p.code, p.indicator) for p in found] == [
+        (None, "max-precision", "1"),
+        (None, "max-precision", "2"),
+    ]
 
 
 def test_duplicate_indicator_code(tmp_path):
@@ -164,15 +166,15 @@ def test_indicator_with_both_children_and_rules(tmp_path):
     doc = minimal()
     doc["indicators"][0]["rules"] = copy.deepcopy(_item(doc)["rules"])
     doc["indicators"][0]["rules"][0]["code"] = "R-9"
-    found = problems(tmp_path, doc)
-    assert any(p.code == "children-and-rules" and p.indicator == "A" for p in found), found
+    p = one(tmp_path, doc)
+    assert (p.path, p.code, p.indicator) == ("indicators[0]", "children-and-rules", "A")
 
 
 def test_item_without_rules(tmp_path):
     doc = minimal()
     _item(doc)["rules"] = []
     p = one(tmp_path, doc)
-    assert (p.code, p.indicator) == ("no-rules", "1")
+    assert (p.path, p.code, p.indicator) == ("indicators[0].children[0]", "no-rules", "1")
 
 
 # ------------------------------------------------------------------------ document level
@@ -184,9 +186,9 @@ def test_malformed_yaml(tmp_path):
     with pytest.raises(RubricError) as info:
         engine().load_rubric(path)
     (p,) = info.value.problems
-    assert p.code == "unreadable"
+    # the bracket opened on line 7 is never closed: the parser names where it opened
+    assert (p.path, p.code) == ("line 7", "unreadable")
     assert p.file == str(path)
-    assert p.path.startswith("line ")
     assert "invalid YAML" in p.message
 
 
@@ -196,9 +198,8 @@ def test_duplicate_yaml_keys(tmp_path):
     with pytest.raises(RubricError) as info:
         engine().load_rubric(path)
     (p,) = info.value.problems
-    assert p.code == "unreadable"
+    assert (p.path, p.code) == (f"line {text.count(chr(10))}", "unreadable")
     assert "duplicate key 'year'" in p.message
-    assert p.path == f"line {text.count(chr(10))}"
 
 
 def test_too_deep_nesting(tmp_path):
@@ -227,7 +228,7 @@ def test_too_large_file(tmp_path):
 
 def test_not_a_mapping(tmp_path):
     found = problems(tmp_path, ["a", "list"])
-    assert [p.code for p in found] == ["wrong-type"]
+    assert [(p.path, p.code) for p in found] == [(None, "wrong-type")]
 
 
 def test_missing_file(tmp_path):
@@ -307,30 +308,38 @@ def test_wrong_types(tmp_path, mutate, code, path):
 
 
 @pytest.mark.parametrize(
-    ("mutate", "path"),
+    ("mutate", "path", "code"),
     [
-        (lambda d: d.pop("title"), "title"),
-        (lambda d: d.pop("version"), "version"),
-        (lambda d: d.pop("evalrules"), "evalrules"),
-        (lambda d: d.pop("family"), "family"),
-        (lambda d: d.pop("year"), "year"),
-        (lambda d: d.pop("indicators"), "indicators"),
-        (lambda d: d["indicators"][0]["title"].pop("zh"), "indicators[0].title.zh"),
-        (lambda d: _item(d).pop("max"), "indicators[0].children[0].max"),
-        (lambda d: _rule(d).pop("source"), "indicators[0].children[0].rules[0].source"),
-        (lambda d: _rule(d).pop("code"), "indicators[0].children[0].rules[0].code"),
-        (lambda d: d["facts"]["x.value"].pop("type"), "facts.x.value.type"),
-        (lambda d: d["facts"]["x.value"].pop("description"), "facts.x.value.description"),
-        (lambda d: d["grades"][0].pop("code"), "grades[0].code"),
+        (lambda d: d.pop("title"), "title", "missing"),
+        (lambda d: d.pop("version"), "version", "missing"),
+        (lambda d: d.pop("evalrules"), "evalrules", "bad-format"),
+        (lambda d: d.pop("family"), "family", "bad-family"),
+        (lambda d: d.pop("year"), "year", "bad-year"),
+        (lambda d: d.pop("indicators"), "indicators", "missing"),
+        (lambda d: d["indicators"][0]["title"].pop("zh"), "indicators[0].title.zh", "missing"),
+        (lambda d: _item(d).pop("max"), "indicators[0].children[0].max", "missing"),
+        (
+            lambda d: _rule(d).pop("source"),
+            "indicators[0].children[0].rules[0].source",
+            "no-source",
+        ),
+        (lambda d: _rule(d).pop("code"), "indicators[0].children[0].rules[0].code", "bad-code"),
+        (lambda d: d["facts"]["x.value"].pop("type"), "facts.x.value.type", "missing"),
+        (
+            lambda d: d["facts"]["x.value"].pop("description"),
+            "facts.x.value.description",
+            "missing",
+        ),
+        (lambda d: d["grades"][0].pop("code"), "grades[0].code", "missing"),
     ],
 )
-def test_missing_fields(tmp_path, mutate, path):
+def test_missing_fields(tmp_path, mutate, path, code):
     doc = minimal()
     mutate(doc)
     found = problems(tmp_path, doc)
-    assert path in [p.path for p in found], found
-    # the omission is reported once, not again through its consequences
-    assert len(found) <= 2, found
+    # the omission is reported once, not again through its consequences (a fact without a
+    # type is not also a fact the rule reads without declaring it)
+    assert [(p.path, p.code) for p in found] == [(path, code)]
 
 
 @pytest.mark.parametrize(
@@ -391,7 +400,7 @@ def test_fact_that_is_also_a_group(tmp_path):
     doc = minimal()
     doc["facts"]["x"] = fact("count")
     (p,) = problems(tmp_path, doc)
-    assert p.code == "path-conflict"
+    assert (p.path, p.code) == ("facts.x", "path-conflict")
 
 
 def test_derived_fact_problems(tmp_path):
@@ -411,11 +420,11 @@ def test_derived_fact_problems(tmp_path):
         },
     }
     found = problems(tmp_path, doc)
-    assert sorted(p.code for p in found) == [
-        "bad-arity",
-        "duplicate-fact",
-        "unknown-fact",
-        "unknown-formula",
+    assert sorted((p.code, p.path) for p in found) == [
+        ("bad-arity", "derived.derived.b.inputs"),
+        ("duplicate-fact", "derived.x.value"),
+        ("unknown-fact", "derived.derived.c.inputs[1]"),
+        ("unknown-formula", "derived.derived.a.formula"),
     ]
 
 
@@ -486,12 +495,12 @@ def test_five_mistakes_fail_once_listing_five_problems(tmp_path):
     with pytest.raises(RubricError) as info:
         engine().load_rubric(path)
     found = info.value.problems
-    assert sorted(p.code for p in found) == [
-        "bad-year",
-        "duplicate-code",
-        "max-not-sum",
-        "missing",
-        "unknown-key",
+    assert sorted((p.code, p.path, p.indicator, p.rule) for p in found) == [
+        ("bad-year", "year", None, None),
+        ("duplicate-code", None, "1", "R-1"),
+        ("max-not-sum", "indicators[0].max", "A", None),
+        ("missing", "facts.x.value.description", None, None),
+        ("unknown-key", "titel", None, None),
     ]
     text = str(info.value)
     assert "has 5 problems" in text
@@ -516,12 +525,12 @@ def test_five_mistakes_found_by_the_loader_and_by_the_rule_kinds_fail_once(tmp_p
     )
     with pytest.raises(RubricError) as info:
         engine().load_rubric(write(tmp_path, doc))
-    assert sorted(p.code for p in info.value.problems) == [
-        "bad-params",
-        "max-not-sum",
-        "undeclared-fact",
-        "unknown-key",
-        "unknown-kind",
+    assert sorted((p.code, p.path, p.indicator, p.rule) for p in info.value.problems) == [
+        ("bad-params", "params.op", "2", "R-2"),
+        ("max-not-sum", "indicators[0].max", "A", None),
+        ("undeclared-fact", None, "2", "R-3"),
+        ("unknown-key", "titel", None, None),
+        ("unknown-kind", None, "1", "R-1"),
     ]
 
 
@@ -583,7 +592,7 @@ def test_extends_cycle(tmp_path):
     with pytest.raises(RubricError) as info:
         engine().load_rubric(tmp_path / "a.yaml")
     (p,) = info.value.problems
-    assert p.code == "extends-cycle"
+    assert (p.path, p.code) == ("extends", "extends-cycle")
     assert "a.yaml" in p.message
     assert "b.yaml" in p.message
 
@@ -592,18 +601,20 @@ def test_extends_itself(tmp_path):
     path = write(tmp_path, _child(extends="self.yaml"), "self.yaml")
     with pytest.raises(RubricError) as info:
         engine().load_rubric(path)
-    assert [p.code for p in info.value.problems] == ["extends-cycle"]
+    assert [(p.path, p.code) for p in info.value.problems] == [("extends", "extends-cycle")]
 
 
 def test_extends_a_rubric_that_is_not_installed(tmp_path):
     with pytest.raises(RubricError) as info:
         engine().load_rubric(write(tmp_path, _child(extends="nowhere/2020")))
     (p,) = info.value.problems
-    assert p.code == "extends-not-found"
+    assert (p.path, p.code) == ("extends", "extends-not-found")
     assert "nowhere/2020" in p.message
 
 
 def test_extends_removing_without_adding_breaks_the_sum(tmp_path):
     _base(tmp_path)
     found = problems(tmp_path, _child(remove=["2"], total=15))
-    assert [(p.code, p.indicator) for p in found] == [("max-not-sum", "A")]
+    assert [(p.code, p.path, p.indicator) for p in found] == [
+        ("max-not-sum", "indicators[0].max", "A")
+    ]

@@ -109,7 +109,7 @@ def test_other_numbers_written_as_text(compiled, facts, path, value, hint):
         target = target[part]
     target[path[-1]] = value
     (p,) = problems_of(compiled, facts)
-    assert p.code == "wrong-type"
+    assert (p.path, p.code) == (".".join(path), "wrong-type")
     if hint:
         assert f"write {hint}" in p.message_en
     else:
@@ -135,7 +135,7 @@ def test_count_with_a_fraction(compiled, facts):
 def test_boolean_where_a_number_is_needed(compiled, facts):
     facts["pupils"]["primary"] = True
     (p,) = problems_of(compiled, facts)
-    assert (p.code, p.value) == ("wrong-type", True)
+    assert (p.path, p.code, p.value) == ("pupils.primary", "wrong-type", True)
     assert "not a boolean" in p.message_en
 
 
@@ -148,7 +148,7 @@ def test_negative_count(compiled, facts):
 def test_negative_money(compiled, facts):
     facts["funding"]["primary"]["public_funds"] = Decimal("-1")
     (p,) = problems_of(compiled, facts)
-    assert p.code == "negative"
+    assert (p.path, p.code) == ("funding.primary.public_funds", "negative")
 
 
 def test_percentage_over_100(compiled, facts):
@@ -177,13 +177,18 @@ def test_unknown_fact_with_did_you_mean(compiled, facts):
 def test_misspelt_group_with_did_you_mean(compiled, facts):
     facts["pupls"] = facts.pop("pupils")
     found = by_path(problems_of(compiled, facts))
+    assert {path: p.code for path, p in found.items()} == {
+        "pupils.junior": "missing",
+        "pupils.primary": "missing",
+        "pupls": "unknown",
+    }
     assert "did you mean pupils?" in found["pupls"].message_en
-    assert found["pupils.primary"].code == "missing"
 
 
 def test_unknown_fact_with_no_near_name(compiled, facts):
     facts["zzz"] = 1
     (p,) = problems_of(compiled, facts)
+    assert (p.path, p.code) == ("zzz", "unknown")
     assert "did you mean" not in p.message_en
 
 
@@ -205,13 +210,12 @@ def test_implausibly_large_value(compiled, facts):
 def test_required_if(compiled, facts):
     facts["schools"]["has_high_school"] = True
     found = problems_of(compiled, facts)
-    assert [p.path for p in found] == [
-        "high_school.admission_violations",
-        "high_school.comprehensive_evaluation_used",
-        "high_school.no_score_ranking",
-        "high_school.oversized_schools",
+    assert [(p.path, p.code) for p in found] == [
+        ("high_school.admission_violations", "missing"),
+        ("high_school.comprehensive_evaluation_used", "missing"),
+        ("high_school.no_score_ranking", "missing"),
+        ("high_school.oversized_schools", "missing"),
     ]
-    assert all(p.code == "missing" for p in found)
     assert "schools.has_high_school is true" in found[0].message_en
 
 
@@ -285,9 +289,11 @@ def _plain(value: Any) -> Any:
 
 def test_series_values(compiled, facts):
     facts["fitness"]["good_rate"] = {2021: 28, "abc": 3, 2022: 101}
-    found = by_path(problems_of(compiled, facts))
-    assert found["fitness.good_rate.abc"].code == "bad-year"
-    assert found["fitness.good_rate.2022"].code == "over-100"
+    found = problems_of(compiled, facts)
+    assert [(p.path, p.code) for p in found] == [
+        ("fitness.good_rate.2022", "over-100"),
+        ("fitness.good_rate.abc", "bad-year"),
+    ]
 
 
 def test_series_given_as_a_number(compiled, facts):
@@ -312,7 +318,10 @@ def test_claimed_scores_for_unknown_codes_or_above_max(compiled, facts):
 def test_claim_and_facts_problems_together(compiled, facts):
     facts["party"]["branches"] = -1
     found = problems_of(compiled, facts, claimed={"99": 1})
-    assert [p.path for p in found] == ["claimed.indicators.99", "party.branches"]
+    assert [(p.path, p.code) for p in found] == [
+        ("claimed.indicators.99", "unknown-code"),
+        ("party.branches", "negative"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -372,7 +381,7 @@ def test_document_envelope_problems_all_at_once():
 def test_document_that_is_not_a_mapping():
     with pytest.raises(FactsError) as info:
         FactsDocument.from_mapping([1, 2])
-    assert [p.code for p in info.value.problems] == ["not-a-mapping"]
+    assert [(p.path, p.code) for p in info.value.problems] == [("<document>", "not-a-mapping")]
 
 
 def test_unreadable_document_is_a_facts_error(tmp_path):

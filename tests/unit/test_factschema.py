@@ -56,28 +56,73 @@ def test_the_example_is_valid_for_the_schema(validator, raw_example, compiled):
 
 
 @pytest.mark.parametrize(
-    ("mutate", "where"),
+    ("mutate", "where", "keyword", "named"),
     [
-        (lambda d: d["facts"]["kindergarten"].update(childrn=1), "kindergarten"),
-        (lambda d: d["facts"]["pupils"].update(primary="12,000"), "primary"),
-        (lambda d: d["facts"]["pupils"].update(primary=-1), "primary"),
-        (lambda d: d["facts"]["after_school"].update(coverage_rate=101), "coverage_rate"),
-        (lambda d: d["facts"]["pupils"].update(junior=5_000_000), "junior"),
-        (lambda d: d["facts"]["safety"].update(major_accident="false"), "major_accident"),
-        (lambda d: d["facts"].pop("balance"), "balance"),
-        (lambda d: d["facts"]["fitness"].update(good_rate={"abc": 1}), "good_rate"),
-        (lambda d: d["claimed"]["indicators"].update({"99": 1}), "99"),
-        (lambda d: d.update(rubrik="x"), "rubrik"),
+        # A key that should not be there, or is missing, is reported at the object holding it;
+        # the message names the key.
+        (
+            lambda d: d["facts"]["kindergarten"].update(childrn=1),
+            "facts/kindergarten",
+            "additionalProperties",
+            "childrn",
+        ),
+        (
+            lambda d: d["facts"]["pupils"].update(primary="12,000"),
+            "facts/pupils/primary",
+            "type",
+            None,
+        ),
+        # pupils.primary divides a derived fact: it must be more than 0
+        (
+            lambda d: d["facts"]["pupils"].update(primary=-1),
+            "facts/pupils/primary",
+            "exclusiveMinimum",
+            None,
+        ),
+        (
+            lambda d: d["facts"]["after_school"].update(coverage_rate=101),
+            "facts/after_school/coverage_rate",
+            "maximum",
+            None,
+        ),
+        (
+            lambda d: d["facts"]["pupils"].update(junior=5_000_000),
+            "facts/pupils/junior",
+            "maximum",
+            None,
+        ),
+        (
+            lambda d: d["facts"]["safety"].update(major_accident="false"),
+            "facts/safety/major_accident",
+            "type",
+            None,
+        ),
+        (lambda d: d["facts"].pop("balance"), "facts", "required", "balance"),
+        (
+            lambda d: d["facts"]["fitness"].update(good_rate={"abc": 1}),
+            "facts/fitness/good_rate",
+            "pattern",
+            "abc",
+        ),
+        (
+            lambda d: d["claimed"]["indicators"].update({"99": 1}),
+            "claimed/indicators",
+            "additionalProperties",
+            "99",
+        ),
+        (lambda d: d.update(rubrik="x"), "", "additionalProperties", "rubrik"),
     ],
 )
-def test_documents_evalrules_refuses_the_schema_refuses_too(validator, raw_example, mutate, where):
+def test_documents_evalrules_refuses_the_schema_refuses_too(
+    validator, raw_example, mutate, where, keyword, named
+):
     doc = as_json(copy.deepcopy(raw_example))
     mutate(doc)
     errors = list(validator.iter_errors(doc))
-    assert errors
-    assert any(
-        where in str(e.message) or where in "/".join(map(str, e.absolute_path)) for e in errors
-    ), [e.message for e in errors]
+    found = [("/".join(map(str, e.absolute_path)), e.validator) for e in errors]
+    assert found == [(where, keyword)], [e.message for e in errors]
+    if named is not None:
+        assert repr(named) in errors[0].message
 
 
 def test_conditional_requirements_are_annotations(engine, panjin):

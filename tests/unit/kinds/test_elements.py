@@ -5,7 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from _rubrics import compile_doc, deductions, evaluate, fact, nest, rule, rule_problems, single
+from _rubrics import (
+    assert_problems,
+    compile_doc,
+    deductions,
+    evaluate,
+    fact,
+    nest,
+    rule,
+    rule_problems,
+    single,
+)
 
 from evalrules._rules._builtin import ELEMENTS
 
@@ -54,22 +64,31 @@ def test_each_missing_element_loses_its_own_points(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("params", "fragment"),
+    ("params", "problem"),
     [
-        ({"elements": []}, "params.elements"),
-        ({"elements": [{"id": "a", "fact": "e.share", "text": {"zh": "甲"}}]}, "params.elements"),
-        ({"elements": [_element("a", "e.share", 3), _element("b", "e.rate", 2)]}, "add up to 5"),
+        ({"elements": []}, ("params.elements", "bad-params")),
+        (
+            {"elements": [{"id": "a", "fact": "e.share", "text": {"zh": "甲"}}]},
+            ("params.elements.0.points", "bad-params"),
+        ),
+        (
+            {"elements": [_element("a", "e.share", 3), _element("b", "e.rate", 2)]},
+            (None, "bad-params", "params.elements: points add up to 5, more than 4"),
+        ),
     ],
 )
-def test_bad_parameters_fail_at_load_time(tmp_path, params, fragment):
+def test_bad_parameters_fail_at_load_time(tmp_path, params, problem):
     found = rule_problems(tmp_path, [rule("R-1", "elements", params)], FACTS, max_points=4)
-    assert any(fragment in (p.path or "") or fragment in p.message for p in found), found
+    assert_problems(found, problem)
 
 
 def test_an_element_must_read_a_boolean_fact(tmp_path):
     facts = {**FACTS, "e.rate": fact("percent")}
     found = rule_problems(tmp_path, [rule("R-1", "elements", PARAMS)], facts, max_points=4)
-    assert any("e.rate" in p.message and "percent" in p.message for p in found), found
+    message = (
+        "params.elements[1].fact: e.rate is a percent, but this rule needs a yes/no (boolean) fact"
+    )
+    assert_problems(found, (None, "bad-params", message))
 
 
 def test_one_element_is_met_or_not(tmp_path):

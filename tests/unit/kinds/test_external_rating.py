@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from _rubrics import deductions, evaluate, fact, nest, rule, rule_problems, single
+from _rubrics import assert_problems, deductions, evaluate, fact, nest, rule, rule_problems, single
 
 from evalrules._rules._builtin import EXTERNAL_RATING
 
@@ -76,17 +76,17 @@ def test_other_scales(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("params", "fragment"),
+    ("params", "path"),
     [
         ({**PARAMS, "scale": 0}, "params.scale"),
         ({**PARAMS, "scale": -5}, "params.scale"),
         ({"fact": "r.fitness", "scale": 100}, "params.rater"),
-        ({**PARAMS, "rater": {"en": "no chinese"}}, "params.rater"),
+        ({**PARAMS, "rater": {"en": "no chinese"}}, "params.rater.zh"),
     ],
 )
-def test_bad_parameters_fail_at_load_time(tmp_path, params, fragment):
+def test_bad_parameters_fail_at_load_time(tmp_path, params, path):
     found = rule_problems(tmp_path, [rule("R-1", "external_rating", params)], FACTS, max_points=5)
-    assert any(fragment in (p.path or "") for p in found), found
+    assert_problems(found, (path, "bad-params"))
 
 
 def test_needs_a_numeric_fact(tmp_path):
@@ -96,7 +96,10 @@ def test_needs_a_numeric_fact(tmp_path):
         {"r.fitness": fact("boolean")},
         max_points=5,
     )
-    assert any("r.fitness" in p.message and "boolean" in p.message for p in found), found
+    message = (
+        "params.fact: r.fitness is a boolean, but this rule needs a number (or a derived fact)"
+    )
+    assert_problems(found, (None, "bad-params", message))
 
 
 def test_a_rule_with_no_points_can_only_leave_full_marks():

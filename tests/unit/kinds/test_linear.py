@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from _rubrics import evaluate, fact, nest, rule, rule_problems, single
+from _rubrics import assert_problems, evaluate, fact, nest, rule, rule_problems, single
 
 from evalrules._rules._builtin import LINEAR
 
@@ -75,25 +75,32 @@ def test_finding_names_value_and_earned_points(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("params", "fragment"),
+    ("params", "problem"),
     [
-        ({**PARAMS, "to": {"value": 60, "points": 2}}, "different values"),
-        ({**PARAMS, "to": {"value": 100, "points": 3}}, "more than the rule's 2 points"),
-        ({**PARAMS, "from": {"value": 60}}, "params.from"),
-        ({"fact": "r.coverage", "from": {"value": 60, "points": 0}}, "params.to"),
-        ({**PARAMS, "to": {"value": "100", "points": 2}}, "params.to"),
+        (
+            {**PARAMS, "to": {"value": 60, "points": 2}},
+            (None, "bad-params", "params: 'from' and 'to' need different values"),
+        ),
+        (
+            {**PARAMS, "to": {"value": 100, "points": 3}},
+            (None, "bad-params", "params.to.points: more than the rule's 2 points"),
+        ),
+        ({**PARAMS, "from": {"value": 60}}, ("params.from.points", "bad-params")),
+        ({"fact": "r.coverage", "from": {"value": 60, "points": 0}}, ("params.to", "bad-params")),
+        ({**PARAMS, "to": {"value": "100", "points": 2}}, ("params.to.value", "bad-params")),
     ],
 )
-def test_bad_parameters_fail_at_load_time(tmp_path, params, fragment):
+def test_bad_parameters_fail_at_load_time(tmp_path, params, problem):
     found = rule_problems(tmp_path, [rule("R-1", "linear", params)], FACTS, max_points=2)
-    assert any(fragment in (p.path or "") or fragment in p.message for p in found), found
+    assert_problems(found, problem)
 
 
 def test_linear_needs_a_numeric_fact(tmp_path):
     found = rule_problems(
         tmp_path, [rule("R-1", "linear", PARAMS)], {"r.coverage": fact("text")}, max_points=2
     )
-    assert any("r.coverage" in p.message and "text" in p.message for p in found), found
+    message = "params.fact: r.coverage is a text, but this rule needs a number (or a derived fact)"
+    assert_problems(found, (None, "bad-params", message))
 
 
 @pytest.mark.parametrize(

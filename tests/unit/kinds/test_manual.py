@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from _rubrics import evaluate, fact, nest, rule, rule_problems, single
+from _rubrics import assert_problems, evaluate, fact, nest, rule, rule_problems, single
 
 from evalrules._rules._builtin import MANUAL
 from evalrules.errors import FactsError
@@ -78,4 +78,5 @@ def test_needs_a_judgement_fact(tmp_path, ftype):
     found = rule_problems(
         tmp_path, [rule("R-1", "manual", {"fact": "j.item"})], {"j.item": fact(ftype)}, max_points=3
     )
-    assert any("not a judgement" in p.message for p in found), found
+    message = f"params.fact: j.item is a {ftype}, not a judgement"
+    assert_problems(found, (None, "bad-params", message))

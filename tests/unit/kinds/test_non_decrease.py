@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from _rubrics import evaluate, fact, nest, rule, rule_problems, single
+from _rubrics import assert_problems, evaluate, fact, nest, rule, rule_problems, single
 
 from evalrules import Scorecard
 from evalrules._rules._builtin import NON_DECREASE
@@ -98,25 +98,29 @@ def test_faster_than(tmp_path, spending, revenue, outcome):
 
 
 @pytest.mark.parametrize(
-    ("params", "facts", "fragment"),
+    ("params", "facts", "problem"),
     [
-        ({"fact": "f.count"}, {"f.count": fact("count")}, "not a year series"),
+        (
+            {"fact": "f.count"},
+            {"f.count": fact("count")},
+            (None, "bad-params", "params.fact: f.count is a count, not a year series"),
+        ),
         (
             {"fact": "f.spending", "faster_than": "f.count"},
             {"f.count": fact("count")},
-            "not a year series",
+            (None, "bad-params", "params.faster_than: f.count is a count, not a year series"),
         ),
-        ({"fact": "f.spending", "year": 1800}, {}, "params.year"),
-        ({"fact": "f.spending", "year": Decimal("2023.5")}, {}, "params.year"),
-        ({"fact": "f.spending", "faster_than": ""}, {}, "params.faster_than"),
-        ({"fact": "f.spending", "deduct": -4}, {}, "params.deduct"),
+        ({"fact": "f.spending", "year": 1800}, {}, ("params.year", "bad-params")),
+        ({"fact": "f.spending", "year": Decimal("2023.5")}, {}, ("params.year", "bad-params")),
+        ({"fact": "f.spending", "faster_than": ""}, {}, ("params.faster_than", "bad-params")),
+        ({"fact": "f.spending", "deduct": -4}, {}, ("params.deduct", "bad-params")),
     ],
 )
-def test_bad_parameters_fail_at_load_time(tmp_path, params, facts, fragment):
+def test_bad_parameters_fail_at_load_time(tmp_path, params, facts, problem):
     found = rule_problems(
         tmp_path, [rule("R-1", "non_decrease", params)], {**FACTS, **facts}, max_points=8
     )
-    assert any(fragment in p.message or fragment in (p.path or "") for p in found), found
+    assert_problems(found, problem)
 
 
 def test_a_derived_fact_is_not_a_series(tmp_path):
@@ -135,7 +139,8 @@ def test_a_derived_fact_is_not_a_series(tmp_path):
         max_points=8,
         derived=derived,
     )
-    assert any("not a year series" in p.message for p in found), found
+    message = "params.fact: derived.f.d is a derived number, not a year series"
+    assert_problems(found, (None, "bad-params", message))
 
 
 def test_series_evidence_survives_the_json_form(tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _rubrics import evaluate, fact, nest, rule, rule_problems, single
+from _rubrics import assert_problems, evaluate, fact, nest, rule, rule_problems, single
 
 from evalrules._rules._builtin import VETO
 
@@ -72,13 +72,13 @@ def test_effects(tmp_path, effect, total, base, grade):
 
 
 @pytest.mark.parametrize(
-    ("params", "fragment"),
+    ("params", "path"),
     [
         ({"when": {"fact": "s.accident"}}, "params.effect"),
         ({"when": {"fact": "s.accident"}, "effect": "demote"}, "params.effect"),
         ({"effect": "force_fail"}, "params.when"),
     ],
 )
-def test_bad_parameters_fail_at_load_time(tmp_path, params, fragment):
+def test_bad_parameters_fail_at_load_time(tmp_path, params, path):
     found = rule_problems(tmp_path, [BASE, rule("R-V", "veto", params)], FACTS, max_points=100)
-    assert any(fragment in (p.path or "") for p in found), found
+    assert_problems(found, (path, "bad-params"))

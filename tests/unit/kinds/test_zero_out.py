@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from _rubrics import deductions, evaluate, fact, nest, rule, rule_problems, single
+from _rubrics import assert_problems, deductions, evaluate, fact, nest, rule, rule_problems, single
 
 from evalrules._rules._builtin import ZERO_OUT
 
@@ -76,20 +76,67 @@ def test_compound_condition(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("when", "fragment"),
+    ("when", "expected"),
     [
-        ({}, "a fact path is required"),
-        ({"fact": "s.major", "op": "~"}, "is not one of"),
-        ({"fact": "s.major", "whatever": 1}, "unknown key"),
-        ({"all": []}, "non-empty list"),
-        ({"all": [{"fact": "s.major"}], "fact": "s.major"}, "cannot be combined"),
-        ("s.major", "must be of dict type"),
-        ({"fact": "s.deaths", "op": ">", "value": None}, "must be a number"),
-        ({"fact": "s.major", "op": ">", "value": 1}, "s.major is a boolean"),
-        ({"any": [{"fact": "s.deaths", "value": True}]}, "s.deaths is a count"),
-        ({"fact": "s.missing"}, "does not declare"),
+        ({}, [(None, "bad-params", "params.when.fact: a fact path is required")]),
+        (
+            {"fact": "s.major", "op": "~"},
+            [
+                (None, "bad-params", "params.when.op: '~' is not one of >=, >, <=, <, ==, !="),
+                # the missing value defaults to true, which no comparison takes either
+                (None, "bad-params", "params.when.value: operator ~ needs a number, got True"),
+            ],
+        ),
+        (
+            {"fact": "s.major", "whatever": 1},
+            [
+                (
+                    None,
+                    "bad-params",
+                    "params.when: unknown key(s) ['whatever'] (use fact, op, value)",
+                )
+            ],
+        ),
+        (
+            {"all": []},
+            [(None, "bad-params", "params.when.all: must be a non-empty list of conditions")],
+        ),
+        (
+            {"all": [{"fact": "s.major"}], "fact": "s.major"},
+            [(None, "bad-params", "params.when: 'all' cannot be combined with ['fact']")],
+        ),
+        ("s.major", [("params.when", "bad-params")]),
+        (
+            {"fact": "s.deaths", "op": ">", "value": None},
+            [(None, "bad-params", "params.when.value: must be a number, a boolean or a text")],
+        ),
+        (
+            {"fact": "s.major", "op": ">", "value": 1},
+            [(None, "bad-params", "params.when: s.major is a boolean; operator > needs a number")],
+        ),
+        (
+            {"any": [{"fact": "s.deaths", "value": True}]},
+            [
+                (
+                    None,
+                    "bad-params",
+                    "params.when.any[0]: s.deaths is a count; "
+                    "the comparison needs a number, not True",
+                )
+            ],
+        ),
+        (
+            {"fact": "s.missing"},
+            [
+                (
+                    None,
+                    "undeclared-fact",
+                    "reads fact 's.missing', which the rubric does not declare",
+                )
+            ],
+        ),
     ],
 )
-def test_bad_conditions_fail_at_load_time(tmp_path, when, fragment):
+def test_bad_conditions_fail_at_load_time(tmp_path, when, expected):
     found = rule_problems(tmp_path, [rule("R-Z", "zero_out", {"when": when})], FACTS, max_points=3)
-    assert any(fragment in p.message or fragment in (p.path or "") for p in found), found
+    assert_problems(found, *expected)
