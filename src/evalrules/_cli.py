@@ -905,3 +905,15 @@ def claims(
         )
     result = map_report(reading, rubric) if rubric is not None else None
     _emit(render(reading, result, fmt, lang=lang), output)
+
+
+# ------------------------------------------------------------------ year to year
+
+
+def _add_year_commands() -> None:
+    from evalrules._cli_years import diff
+
+    main.add_command(diff)
+
+
+_add_year_commands()

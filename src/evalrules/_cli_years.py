@@ -1,0 +1,100 @@
+"""The year-to-year commands of ``evalrules``: ``diff`` (and re-scoring) and ``new-year``.
+
+Kept apart from :mod:`evalrules._cli`, which adds them to its group; they use its engine,
+error handling and atomic writing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from evalrules._cli import (
+    _LANG,
+    _OUTPUT,
+    CommandError,
+    _debug_option,
+    _emit,
+    _engine,
+)
+from evalrules._rubric._model import Rule
+
+__all__ = ["diff"]
+
+#: Exit codes of ``diff``, as diff(1): 0 the same, 1 different (2 for bad input, as always).
+EXIT_SAME = 0
+EXIT_DIFFERENT = 1
+
+
+@click.command()
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option(
+    "--facts",
+    "facts",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help=(
+        "按两个方案分别评分的事实数据文件(可重复)。/ A facts file to score under both "
+        "rubrics (repeatable)."
+    ),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "markdown", "json", "html")),
+    default="table",
+    show_default=True,
+    help="输出格式。/ Output format.",
+)
+@_LANG
+@_OUTPUT
+@_debug_option
+@click.pass_context
+def diff(
+    ctx: click.Context,
+    old: str,
+    new: str,
+    facts: tuple[Path, ...],
+    fmt: str,
+    lang: str,
+    output: Path | None,
+) -> None:
+    """比较两个评价方案。/ Show what changed from rubric OLD to rubric NEW.
+
+    OLD and NEW are installed rubrics (panjin-county/2023) or rubric files. Lists nodes
+    added, removed, moved and retitled, max changes, rules added, removed, renamed (through
+    their aliases) and changed (every parameter before → after, source), facts declarations,
+    grade bands, not-applicable and bonus policies, and which indicators' scores are no
+    longer comparable. With --facts, each file is scored under both rubrics: the total and
+    every item whose score differs, with the changes that explain it.
+
+    Exits with 0 when the rubrics are the same, 1 when they differ (as diff(1)), 2 for bad
+    input.
+    """
+    from evalrules._diff import diff_rubrics, rescore
+    from evalrules._diff._render import render
+
+    engine = _engine(ctx)
+    old_rubric = engine.load_rubric(old)
+    new_rubric = engine.load_rubric(new)
+    kinds = {r.name: r.item for r in engine.rule_kinds}
+
+    def reads(rule: Rule) -> tuple[str, ...]:
+        kind = kinds.get(rule.kind)
+        return () if kind is None else tuple(kind.reads(rule.params))
+
+    result = diff_rubrics(old_rubric, new_rubric, reads=reads)
+    districts = None
+    if facts:
+        missing = [str(f) for f in facts if not f.is_file()]
+        if missing:
+            raise CommandError("事实数据文件不存在 / no such facts file", [f"{m}" for m in missing])
+        documents = [(str(f), engine.load_facts(f)) for f in facts]
+        districts = rescore(
+            result, engine.compile(old_rubric), engine.compile(new_rubric), documents
+        )
+    _emit(render(result, districts, fmt, lang=lang), output)
+    ctx.exit(EXIT_SAME if result.equal else EXIT_DIFFERENT)

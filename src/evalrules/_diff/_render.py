@@ -1,0 +1,460 @@
+"""A diff (and its re-scored districts) as a table, Markdown, ``evalrules.diff/1`` JSON or HTML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from html import escape as html_escape
+from importlib import resources
+from typing import Any
+
+from evalrules._diff._model import Change, DistrictDelta, RubricDiff
+from evalrules._frozen import thaw
+from evalrules._points import plain
+from evalrules._renderers._markdown import escape as md_escape
+from evalrules._renderers._texttable import clean, grid
+from evalrules._scorecard._json import dumps
+
+SCHEMA = "evalrules.diff/1"
+FORMATS = ("table", "markdown", "json", "html")
+
+_KINDS: dict[str, tuple[str, str]] = {
+    "rubric-changed": ("方案信息变化", "rubric changed"),
+    "not-applicable-changed": ("不适用政策变化", "not-applicable policy changed"),
+    "bonus-cap-changed": ("加分上限变化", "bonus cap changed"),
+    "grade-added": ("新增等次", "grade added"),
+    "grade-removed": ("删除等次", "grade removed"),
+    "grade-changed": ("等次变化", "grade changed"),
+    "fact-added": ("新增事实", "fact added"),
+    "fact-removed": ("删除事实", "fact removed"),
+    "fact-changed": ("事实声明变化", "fact changed"),
+    "derived-added": ("新增派生事实", "derived fact added"),
+    "derived-removed": ("删除派生事实", "derived fact removed"),
+    "derived-changed": ("派生事实变化", "derived fact changed"),
+    "cross-check-added": ("新增交叉校验", "cross check added"),
+    "cross-check-removed": ("删除交叉校验", "cross check removed"),
+    "node-added": ("新增指标", "indicator added"),
+    "node-removed": ("删除指标", "indicator removed"),
+    "node-moved": ("指标移动", "indicator moved"),
+    "node-retitled": ("指标更名", "indicator retitled"),
+    "max-changed": ("分值变化", "max changed"),
+    "node-changed": ("指标说明变化", "indicator details changed"),
+    "rule-added": ("新增细则", "rule added"),
+    "rule-removed": ("删除细则", "rule removed"),
+    "rule-renamed": ("细则改码", "rule renamed"),
+    "rule-changed": ("细则变化", "rule changed"),
+}
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "title": ("评价方案对比", "Rubric diff"),
+    "equal": ("两个评价方案相同。", "The two rubrics are the same."),
+    "changes": ("处变化", "changes"),
+    "kind": ("变化", "change"),
+    "subject": ("对象", "subject"),
+    "field": ("字段", "field"),
+    "before": ("原", "before"),
+    "after": ("新", "after"),
+    "incomparable": ("得分不可比的指标", "Indicators whose scores are not comparable"),
+    "all_comparable": ("所有指标得分可比。", "Every indicator's scores are comparable."),
+    "districts": ("按两个方案重新评分", "Re-scored under both rubrics"),
+    "item": ("评分项", "item"),
+    "delta": ("变化", "delta"),
+    "causes": ("原因", "causes"),
+    "total": ("总分", "total"),
+    "grade": ("等次", "grade"),
+    "no_item_delta": ("各评分项得分不变。", "No item's score changed."),
+    "incomplete": ("(有无法评价的评分项)", "(some items not assessable)"),
+    "yes": ("可比", "comparable"),
+    "no": ("不可比", "not comparable"),
+}
+
+
+def _label(key: str, lang: str) -> str:
+    zh, en = _LABELS[key]
+    return zh if lang == "zh" else en
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The readable name of a kind of change."""
+    zh, en = _KINDS[kind]
+    return zh if lang == "zh" else en
+
+
+def value_text(value: Any, lang: str) -> str:
+    """A change's before or after value as one line of text."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return plain(value)
+    if isinstance(value, Mapping):
+        keys = set(value)
+        if keys <= {"zh", "en"} and "zh" in keys:
+            # Both languages: a retitling may change only one of them.
+            parts = (
+                [value["zh"], value.get("en") or ""]
+                if lang == "zh"
+                else [
+                    value.get("en") or "",
+                    value["zh"],
+                ]
+            )
+            return clean(" / ".join(str(p) for p in parts if p))
+        return "{" + ", ".join(f"{k}: {value_text(v, lang)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(value_text(v, lang) for v in value) + "]"
+    return clean(str(value))
+
+
+def describe(change: Change, lang: str) -> str:
+    """One line: what changed, e.g. ``PJ-8.2-a params.value: 850 → 900``."""
+    head = change.subject
+    if change.indicator and change.indicator != change.subject:
+        head += f" ({change.indicator})"
+    if change.kind.endswith(("-added", "-removed")) and change.field in (None, "kind", "parent"):
+        value = change.after if change.kind.endswith("-added") else change.before
+        field = f"{change.field} " if change.field else ""
+        extra = "" if value is None else f": {field}{value_text(value, lang)}"
+        return f"{kind_label(change.kind, lang)} {head}{extra}"
+    return (
+        f"{kind_label(change.kind, lang)} {head} {change.field}: "
+        f"{value_text(change.before, lang)} → {value_text(change.after, lang)}"
+    )
+
+
+def _signed(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return ("+" if value > 0 else "") + plain(value)
+
+
+_STATUS = {
+    "not_applicable": ("不适用", "not applicable"),
+    "not_assessable": ("无法评价", "not assessable"),
+}
+
+
+def _score(value: Decimal | None, status: str | None = None, lang: str = "zh") -> str:
+    if value is None:
+        return "—"
+    if status in _STATUS:
+        zh, en = _STATUS[status]
+        return f"{plain(value)} ({zh if lang == 'zh' else en})"
+    return plain(value)
+
+
+# ------------------------------------------------------------------------------- JSON
+
+
+def to_dict(diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None) -> dict[str, Any]:
+    """The ``evalrules.diff/1`` form: plain data, decimals exact."""
+    data: dict[str, Any] = {
+        "schema": SCHEMA,
+        "old": diff.old,
+        "new": diff.new,
+        "equal": diff.equal,
+        "changes": [
+            {
+                "kind": c.kind,
+                "subject": c.subject,
+                "field": c.field,
+                "before": thaw(c.before),
+                "after": thaw(c.after),
+                "indicator": c.indicator,
+            }
+            for c in diff.changes
+        ],
+        "comparability": [
+            {"code": c.code, "comparable": c.comparable, "reasons": list(c.reasons)}
+            for c in diff.comparability
+        ],
+    }
+    if districts is not None:
+        data["districts"] = [
+            {
+                "source": d.source,
+                "entity": d.entity,
+                "name": d.name,
+                "before": d.before,
+                "after": d.after,
+                "delta": d.delta,
+                "grade_before": d.grade_before,
+                "grade_after": d.grade_after,
+                "complete_before": d.complete_before,
+                "complete_after": d.complete_after,
+                "items": [
+                    {
+                        "code": i.code,
+                        "before": i.before,
+                        "after": i.after,
+                        "delta": i.delta,
+                        "comparable": i.comparable,
+                        "status_before": i.status_before,
+                        "status_after": i.status_after,
+                        "causes": list(i.causes),
+                        "findings": [
+                            {"rule": rule, "before": b, "after": a} for rule, b, a in i.findings
+                        ],
+                    }
+                    for i in d.items
+                ],
+            }
+            for d in districts
+        ]
+    return data
+
+
+def render_json(diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None) -> str:
+    """Deterministic JSON following ``diff.schema.json``."""
+    return dumps(to_dict(diff, districts))
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``evalrules.diff/1``, shipped in the package."""
+    text = resources.files("evalrules").joinpath("diff.schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+# ------------------------------------------------------------------------ shared rows
+
+
+def _change_rows(diff: RubricDiff, lang: str) -> list[list[str]]:
+    return [
+        [
+            str(n),
+            kind_label(c.kind, lang),
+            c.subject + (f" ({c.indicator})" if c.indicator and c.indicator != c.subject else ""),
+            c.field or "",
+            value_text(c.before, lang),
+            value_text(c.after, lang),
+        ]
+        for n, c in enumerate(diff.changes, 1)
+    ]
+
+
+def _headers(lang: str) -> list[str]:
+    return ["#", *(_label(k, lang) for k in ("kind", "subject", "field", "before", "after"))]
+
+
+def _incomparable(diff: RubricDiff) -> list[str]:
+    return [c.code for c in diff.comparability if not c.comparable]
+
+
+def _district_head(d: DistrictDelta, lang: str) -> str:
+    name = clean(d.name or d.entity)
+    incomplete = (
+        " " + _label("incomplete", lang) if not (d.complete_before and d.complete_after) else ""
+    )
+    return (
+        f"{name} ({clean(d.entity)}, {clean(d.source)}): {_label('total', lang)} "
+        f"{plain(d.before)} → {plain(d.after)} ({_signed(d.delta)}), {_label('grade', lang)} "
+        f"{d.grade_before} → {d.grade_after}{incomplete}"
+    )
+
+
+def _cause_lines(diff: RubricDiff, causes: Sequence[int], lang: str) -> list[str]:
+    return [f"#{i + 1} {describe(diff.changes[i], lang)}" for i in causes]
+
+
+def _finding_text(findings: Sequence[tuple[str, Decimal | None, Decimal | None]]) -> str:
+    return "; ".join(f"{rule}: {_signed(b)} → {_signed(a)}" for rule, b, a in findings)
+
+
+# ------------------------------------------------------------------------------ table
+
+
+def render_table(
+    diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None, *, lang: str = "zh"
+) -> str:
+    """A terminal table: the changes, the indicators not comparable, the districts."""
+    out = [f"{_label('title', lang)}: {clean(diff.old)} → {clean(diff.new)}", ""]
+    if diff.equal:
+        out.append(_label("equal", lang))
+    else:
+        out.append(f"{len(diff.changes)} {_label('changes', lang)}")
+        out.append("")
+        out.extend(
+            grid(_headers(lang), _change_rows(diff, lang), widths=[None, 20, 40, 24, 36, 36])
+        )
+        out.append("")
+        bad = _incomparable(diff)
+        if bad:
+            out.append(f"{_label('incomparable', lang)}: {', '.join(bad)}")
+        else:
+            out.append(_label("all_comparable", lang))
+    for d in districts or ():
+        out.extend(["", _district_head(d, lang)])
+        if not d.items:
+            out.append("  " + _label("no_item_delta", lang))
+            continue
+        rows = [
+            [
+                i.code,
+                _score(i.before, i.status_before, lang),
+                _score(i.after, i.status_after, lang),
+                _signed(i.delta),
+                _label("yes" if i.comparable else "no", lang),
+                "\n".join([*_cause_lines(diff, i.causes, lang), _finding_text(i.findings)]),
+            ]
+            for i in d.items
+        ]
+        heads = [_label(k, lang) for k in ("item", "before", "after", "delta", "yes", "causes")]
+        out.extend(
+            grid(
+                heads,
+                rows,
+                aligns=["left", "right", "right", "right"],
+                widths=[None, None, None, None, None, 70],
+                indent="  ",
+            )
+        )
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    return [
+        "| " + " | ".join(md_escape(h) for h in headers) + " |",
+        "| " + " | ".join("---" for _ in headers) + " |",
+        *("| " + " | ".join(cell for cell in row) + " |" for row in rows),
+    ]
+
+
+def render_markdown(
+    diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None, *, lang: str = "zh"
+) -> str:
+    """A Markdown page: a table of the changes, then each district's deltas."""
+    out = [f"# {_label('title', lang)}: {md_escape(diff.old)} → {md_escape(diff.new)}", ""]
+    if diff.equal:
+        out.append(_label("equal", lang))
+    else:
+        rows = [[md_escape(cell) for cell in row] for row in _change_rows(diff, lang)]
+        out.extend(_md_table(_headers(lang), rows))
+        bad = _incomparable(diff)
+        out.append("")
+        out.append(
+            f"**{_label('incomparable', lang)}**: {md_escape(', '.join(bad))}"
+            if bad
+            else _label("all_comparable", lang)
+        )
+    if districts:
+        out.extend(["", f"## {_label('districts', lang)}"])
+    for d in districts or ():
+        out.extend(["", f"### {md_escape(_district_head(d, lang))}", ""])
+        if not d.items:
+            out.append(_label("no_item_delta", lang))
+            continue
+        rows = [
+            [
+                md_escape(i.code),
+                _score(i.before, i.status_before, lang),
+                _score(i.after, i.status_after, lang),
+                md_escape(_signed(i.delta)),
+                _label("yes" if i.comparable else "no", lang),
+                "<br>".join(
+                    md_escape(line)
+                    for line in [*_cause_lines(diff, i.causes, lang), _finding_text(i.findings)]
+                    if line
+                ),
+            ]
+            for i in d.items
+        ]
+        heads = [_label(k, lang) for k in ("item", "before", "after", "delta", "yes", "causes")]
+        out.extend(_md_table(heads, rows))
+    return "\n".join(out).rstrip() + "\n"
+
+
+# ------------------------------------------------------------------------------- HTML
+
+
+def _e(text: str) -> str:
+    return html_escape(text, quote=True)
+
+
+def _html_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    out = [
+        "<table>",
+        "<thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in headers) + "</tr></thead>",
+    ]
+    out.append("<tbody>")
+    for row in rows:
+        cells = "".join(
+            "<td>" + "<br>".join(_e(line) for line in cell.split("\n")) + "</td>" for cell in row
+        )
+        out.append(f"<tr>{cells}</tr>")
+    out.extend(["</tbody>", "</table>"])
+    return out
+
+
+def render_html(
+    diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None, *, lang: str = "zh"
+) -> str:
+    """A self-contained HTML page."""
+    title = f"{_label('title', lang)}: {diff.old} → {diff.new}"
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
+        '<head><meta charset="utf-8">',
+        f"<title>{_e(title)}</title>",
+        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_e(title)}</h1>",
+    ]
+    if diff.equal:
+        out.append(f"<p>{_e(_label('equal', lang))}</p>")
+    else:
+        out.extend(_html_table(_headers(lang), _change_rows(diff, lang)))
+        bad = _incomparable(diff)
+        text = (
+            f"{_label('incomparable', lang)}: {', '.join(bad)}"
+            if bad
+            else _label("all_comparable", lang)
+        )
+        out.append(f"<p>{_e(text)}</p>")
+    if districts:
+        out.append(f"<h2>{_e(_label('districts', lang))}</h2>")
+    for d in districts or ():
+        out.append(f"<h3>{_e(_district_head(d, lang))}</h3>")
+        if not d.items:
+            out.append(f"<p>{_e(_label('no_item_delta', lang))}</p>")
+            continue
+        rows = [
+            [
+                i.code,
+                _score(i.before, i.status_before, lang),
+                _score(i.after, i.status_after, lang),
+                _signed(i.delta),
+                _label("yes" if i.comparable else "no", lang),
+                "\n".join(
+                    line
+                    for line in [*_cause_lines(diff, i.causes, lang), _finding_text(i.findings)]
+                    if line
+                ),
+            ]
+            for i in d.items
+        ]
+        heads = [_label(k, lang) for k in ("item", "before", "after", "delta", "yes", "causes")]
+        out.extend(_html_table(heads, rows))
+    out.extend(["</body>", "</html>"])
+    return "\n".join(out) + "\n"
+
+
+def render(
+    diff: RubricDiff,
+    districts: Sequence[DistrictDelta] | None,
+    fmt: str,
+    *,
+    lang: str = "zh",
+) -> str:
+    """The diff in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "json":
+        return render_json(diff, districts)
+    renderers = {"table": render_table, "markdown": render_markdown, "html": render_html}
+    return renderers[fmt](diff, districts, lang=lang)

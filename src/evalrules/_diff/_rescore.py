@@ -1,0 +1,116 @@
+"""The same facts scored under two rubrics, each delta explained by the changes behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+import attrs
+
+from evalrules._compiler._compiled import CompiledRubric
+from evalrules._diff._model import DistrictDelta, ItemDelta, RubricDiff
+from evalrules._facts._document import FactsDocument
+from evalrules._points import ZERO
+from evalrules._scorecard._model import NodeResult, Scorecard
+
+
+def _leaves(nodes: Iterable[NodeResult]) -> Iterator[NodeResult]:
+    for node in nodes:
+        if node.children:
+            yield from _leaves(node.children)
+        else:
+            yield node
+
+
+def _items(card: Scorecard) -> dict[str, NodeResult]:
+    return {n.code: n for n in _leaves((*card.indicators, *card.bonus_items))}
+
+
+def _points_by_rule(card: Scorecard, renamed: dict[str, str]) -> dict[str, dict[str, Decimal]]:
+    """Item code → rule code (as the new rubric names it) → points of its findings."""
+    out: dict[str, dict[str, Decimal]] = {}
+    for f in card.findings:
+        rule = renamed.get(f.rule, f.rule)
+        per_item = out.setdefault(f.indicator, {})
+        per_item[rule] = per_item.get(rule, ZERO) + f.points
+    return out
+
+
+def rescore(
+    diff: RubricDiff,
+    old: CompiledRubric,
+    new: CompiledRubric,
+    documents: Iterable[tuple[str, FactsDocument]],
+) -> tuple[DistrictDelta, ...]:
+    """Score each ``(source, document)`` under ``old`` and ``new``.
+
+    Claimed scores in the documents are left out. Items whose facts are missing under a
+    rubric are scored as not assessable (partial mode), so that a facts file of last year's
+    still shows what it can under this year's.
+    Each item delta names the changes that explain it: those that make the item not
+    comparable (its rules, max, policy, the declarations of the facts its rules read).
+
+    Raises:
+        FactsError: when a document is invalid under either rubric (other than missing facts).
+    """
+    renamed = {c.before: c.after for c in diff.changes if c.kind == "rule-renamed"}
+    reasons = {c.code: c for c in diff.comparability}
+    # Item code → its rules' codes (as the new rubric names them), on each side.
+    codes_before: dict[str, list[str]] = {}
+    for item, rule in old.rubric.rules():
+        codes_before.setdefault(item.code, []).append(renamed.get(rule.code, rule.code))
+    codes_after: dict[str, list[str]] = {}
+    for item, rule in new.rubric.rules():
+        codes_after.setdefault(item.code, []).append(rule.code)
+    out = []
+    for source, doc in documents:
+        # Claimed scores are last year's claims against last year's tree: not re-scored.
+        doc = attrs.evolve(doc, claimed={})
+        before = old.evaluate(doc, partial=True)
+        after = new.evaluate(doc, partial=True)
+        items_before, items_after = _items(before), _items(after)
+        rules_before = _points_by_rule(before, renamed)
+        rules_after = _points_by_rule(after, renamed)
+        deltas = []
+        for code in [*items_after, *(c for c in items_before if c not in items_after)]:
+            b = items_before.get(code)
+            a = items_after.get(code)
+            score_b = None if b is None else b.score
+            score_a = None if a is None else a.score
+            if score_b == score_a and (b is None or a is None or b.status == a.status):
+                continue
+            pb = dict.fromkeys(codes_before.get(code, ()), ZERO) | rules_before.get(code, {})
+            pa = dict.fromkeys(codes_after.get(code, ()), ZERO) | rules_after.get(code, {})
+            findings = tuple(
+                (rule, pb.get(rule), pa.get(rule))
+                for rule in [*pa, *(r for r in pb if r not in pa)]
+                if pb.get(rule) != pa.get(rule)
+            )
+            comparability = reasons.get(code)
+            deltas.append(
+                ItemDelta(
+                    code=code,
+                    before=score_b,
+                    after=score_a,
+                    causes=() if comparability is None else comparability.reasons,
+                    findings=findings,
+                    comparable=comparability is None or comparability.comparable,
+                    status_before=None if b is None else b.status,
+                    status_after=None if a is None else a.status,
+                )
+            )
+        out.append(
+            DistrictDelta(
+                source=source,
+                entity=after.entity.id,
+                name=after.entity.name,
+                before=before.total,
+                after=after.total,
+                grade_before=before.grade.code,
+                grade_after=after.grade.code,
+                items=tuple(deltas),
+                complete_before=before.complete,
+                complete_after=after.complete,
+            )
+        )
+    return tuple(out)
