@@ -911,9 +911,10 @@ def claims(
 
 
 def _add_year_commands() -> None:
-    from evalrules._cli_years import diff
+    from evalrules._cli_years import diff, new_year
 
     main.add_command(diff)
+    main.add_command(new_year)
 
 
 _add_year_commands()

@@ -20,7 +20,7 @@ from evalrules._cli import (
 )
 from evalrules._rubric._model import Rule
 
-__all__ = ["diff"]
+__all__ = ["diff", "new_year"]
 
 #: Exit codes of ``diff``, as diff(1): 0 the same, 1 different (2 for bad input, as always).
 EXIT_SAME = 0
@@ -98,3 +98,53 @@ def diff(
         )
     _emit(render(result, districts, fmt, lang=lang), output)
     ctx.exit(EXIT_SAME if result.equal else EXIT_DIFFERENT)
+
+
+@click.command("new-year")
+@click.argument("base", metavar="BASE")
+@click.option("--year", type=int, required=True, help="新的年度。/ The new year, e.g. 2024.")
+@click.option(
+    "-o",
+    "--output",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="写入的目录(须不存在或为空)。/ The folder to write (must not exist, or be empty).",
+)
+@click.option(
+    "--facts",
+    "facts",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help=(
+        "作为测试用例的事实数据文件(默认:基准方案旁 examples 目录中的 *.facts.yaml)。/ "
+        "Example facts for the fixture cases (default: the *.facts.yaml files in an examples "
+        "folder beside the base rubric)."
+    ),
+)
+@_debug_option
+@click.pass_context
+def new_year(
+    ctx: click.Context, base: str, year: int, folder: Path, facts: tuple[Path, ...]
+) -> None:
+    """生成下一年度的评价方案插件。/ Write next year's rubric plugin, extending BASE.
+
+    BASE is an installed rubric (panjin-county/2023). The folder gets a plugin distribution:
+    pyproject.toml with the evalrules entry point, a rubric that extends BASE and changes
+    nothing yet, fixture cases recording BASE's scores of the example districts, tests and a
+    README. It installs and its tests pass before the first change is written.
+    """
+    from evalrules._newyear import NewYearError, plan_new_year, write_plan
+
+    try:
+        plan = plan_new_year(_engine(ctx), base, year, facts=facts)
+        write_plan(plan, folder)
+    except NewYearError as exc:
+        raise CommandError(
+            "无法生成下一年度插件 / cannot write next year's plugin", exc.problems
+        ) from None
+    click.echo(
+        f"{folder}: {plan.distribution} ({plan.ref} extends {plan.base}), "
+        f"{len(plan.files)} files / 个文件"
+    )
