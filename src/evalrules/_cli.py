@@ -559,24 +559,32 @@ def explain(ctx: click.Context, rubric_ref: str, code: str, lang: str) -> None:
 @main.command()
 @click.argument("rubric_ref", metavar="RUBRIC")
 @_LANG
+@click.option(
+    "--output-format",
+    type=click.Choice(("text", "json", "github")),
+    default="text",
+    show_default=True,
+    help=(
+        "问题的输出格式。/ How problems are written: text (file:line:col: error: message), "
+        "json, or github (workflow annotations)."
+    ),
+)
 @_debug_option
 @click.pass_context
-def check(ctx: click.Context, rubric_ref: str, lang: str) -> None:
+def check(ctx: click.Context, rubric_ref: str, lang: str, output_format: str) -> None:
     """检查评价方案,列出所有问题。/ Check a rubric and list every problem.
 
-    RUBRIC is a rubric file or an installed rubric. Exits with 2 when there is any problem.
+    RUBRIC is a rubric file or an installed rubric. Every problem is shown at the file, line
+    and column where it is written (for a rubric that extends another, in the extending
+    file), with "did you mean" for a misspelt key; warnings name what loads but looks like
+    a slip, such as a required fact that nothing reads. Exits with 2 when there is any
+    problem; warnings alone exit with 0.
     """
-    try:
-        rubric = _load_rubric(ctx, rubric_ref)
-    except RubricNotFoundError:
-        raise
-    except RubricError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem))
-        n = len(exc.problems)
-        raise CommandError(
-            f"{exc.rubric or rubric_ref}: {n} 个问题 / {n} problem{'s' if n != 1 else ''}"
-        ) from None
+    from evalrules._cli_years import check_located
+
+    rubric = check_located(ctx, rubric_ref, output_format)
+    if rubric is None or output_format != "text":
+        return
     nodes = list(rubric.walk())
     rules = [r for _, r in rubric.rules()]
     inferred = sum(1 for r in rules if r.source.inferred)

@@ -18,9 +18,9 @@ from evalrules._cli import (
     _emit,
     _engine,
 )
-from evalrules._rubric._model import Rule
+from evalrules._rubric._model import Rubric, Rule
 
-__all__ = ["diff", "new_year"]
+__all__ = ["check_located", "diff", "new_year"]
 
 #: Exit codes of ``diff``, as diff(1): 0 the same, 1 different (2 for bad input, as always).
 EXIT_SAME = 0
@@ -148,3 +148,23 @@ def new_year(
         f"{folder}: {plan.distribution} ({plan.ref} extends {plan.base}), "
         f"{len(plan.files)} files / 个文件"
     )
+
+
+def check_located(ctx: click.Context, ref: str, output_format: str) -> Rubric | None:
+    """``check``'s work: print every problem and warning located in its file.
+
+    Returns the rubric when it has no problem (warnings allowed); raises the command's error
+    (exit 2) when it has any.
+    """
+    from evalrules._diagnostics import check_rubric, render_diagnostics
+
+    rubric, found = check_rubric(_engine(ctx), ref)
+    shown = rubric.ref if rubric is not None else ref
+    text = render_diagnostics(found, output_format, rubric=shown)
+    if text:
+        click.echo(text, nl=False)
+    errors = sum(1 for d in found if d.severity == "error")
+    if rubric is None or errors:
+        n = errors
+        raise CommandError(f"{ref}: {n} 个问题 / {n} problem{'s' if n != 1 else ''}")
+    return rubric

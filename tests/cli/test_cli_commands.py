@@ -226,14 +226,20 @@ def test_check_lists_every_problem_and_exits_2(run, tmp_path, tiny_rubric_text):
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
-    # one line per problem: the file, where in it, what is wrong, and the problem's code
+    text = broken.splitlines()
+    max_line = text.index("    max: 10") + 1
+    # a missing key is shown at the item that lacks it (the rule's `- code:` line)
+    veto_line = text.index("          - code: T-1-veto") + 1
+    manual_line = text.index("          - code: T-2-a") + 1
+    # one line per problem, in the file's order: file:line:column, where in the document,
+    # what is wrong, and the problem's code
     assert lines == [
-        f"{path}: indicator 1, rule T-1-veto, at indicators[0].children[0].rules[1].name: "
-        "a text {zh, en} is required [missing]",
-        f"{path}: indicator 2, rule T-2-a, at indicators[0].children[1].rules[0].name: "
-        "a text {zh, en} is required [missing]",
-        f"{path}: indicator A, at indicators[0].max: "
+        f"{path}:{max_line}:5: error: indicator A, at indicators[0].max: "
         "max is 10 but the children's maxes add up to 9 [max-not-sum]",
+        f"{path}:{veto_line}:13: error: indicator 1, rule T-1-veto, at "
+        "indicators[0].children[0].rules[1].name: a text {zh, en} is required [missing]",
+        f"{path}:{manual_line}:13: error: indicator 2, rule T-2-a, at "
+        "indicators[0].children[1].rules[0].name: a text {zh, en} is required [missing]",
     ]
     assert "3 problems" in result.stderr
 

@@ -55,6 +55,7 @@ def compile_rubric(
     readable = {s.path for s in rubric.facts} | {d.path for d in rubric.derived}
     bonus_codes = {b.code for b in rubric.bonus}
     validators: dict[str, tuple[DecimalValidator, bool]] = {}
+    schema_of: dict[str, Any] = {}
     for item, rule in rubric.rules():
         loc = {"indicator": item.code, "rule": rule.code}
         if rule.kind not in kinds:
@@ -77,10 +78,12 @@ def compile_rubric(
             # the check's time); a schema without normalisation rules has nothing to do there.
             schema = thaw(kind.params)
             validators[kind.name] = (DecimalValidator(schema), _normalizes(schema))
+            schema_of[kind.name] = schema
         validator, normalize = validators[kind.name]
         if not validator.validate(thaw(rule.params), normalize=normalize):
             for field, messages in sorted(_flat_errors(validator.errors)):
-                add(f"{', '.join(messages)}", "bad-params", path=f"params.{field}", **loc)
+                hint = _unknown_field_hint(schema_of[kind.name], field, messages)
+                add(f"{', '.join(messages)}{hint}", "bad-params", path=f"params.{field}", **loc)
             continue
         ctx = describe_context(rule, item, rubric, types)
         try:
@@ -242,3 +245,26 @@ def _flat_errors(errors: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[
                 messages.append(str(entry))
         if messages:
             yield f"{prefix}{field}", messages
+
+
+def _unknown_field_hint(schema: Any, field: str, messages: list[str]) -> str:
+    """``; did you mean 'deduct_each'?`` for an unknown parameter that looks like a slip."""
+    from evalrules._rubric._loader import suggest
+
+    if "unknown field" not in messages:
+        return ""
+    *parents, name = field.split(".")
+    level: Any = schema
+    for part in parents:
+        if part.isdigit():
+            continue  # an item of a list: its schema was entered with the list
+        rule = level.get(part) if isinstance(level, Mapping) else None
+        if not isinstance(rule, Mapping) or not isinstance(rule.get("schema"), Mapping):
+            return ""
+        level = rule["schema"]
+        if level.get("type") == "dict" and isinstance(level.get("schema"), Mapping):
+            level = level["schema"]
+    if not isinstance(level, Mapping):
+        return ""
+    near = suggest(name, (k for k in level if isinstance(k, str)))
+    return f"; did you mean {near[0]!r}?" if near else ""

@@ -8,30 +8,57 @@ from pathlib import Path
 from typing import Any
 
 from evalrules._rubric._loader import _Problems, read_rubric_file
+from evalrules._rubric._positions import Origins
 from evalrules.errors import RubricError, RubricNotFoundError, RubricProblem
 
 
 def apply_extends(
-    base: Mapping[str, Any], child: Mapping[str, Any], file: str | None
+    base: Mapping[str, Any],
+    child: Mapping[str, Any],
+    file: str | None,
+    *,
+    origins: Origins | None = None,
 ) -> dict[str, Any]:
     """Apply an extending rubric document onto its base document (both raw).
+
+    ``origins``, when given, holds where each part of ``base`` was written; it is updated to
+    say the same of the merged document, with the parts ``child`` wrote located in ``file``.
 
     Raises:
         RubricError: listing codes that ``replace``/``remove``/``add`` name but the base lacks.
     """
     p = _Problems(file)
-    merged = copy.deepcopy(dict(base))
+    memo: dict[int, Any] = {}
+    merged = copy.deepcopy(base, memo)
+    if not isinstance(merged, dict):
+        merged = dict(merged)
+    here = file or ""
+    if origins is not None:
+        origins.carried(memo)
+
+    def mark(value: Any, path: str) -> Any:
+        if origins is not None:
+            origins.mark(value, here, path)
+        return value
+
     merged.pop("extends", None)
     for key, value in child.items():
         if key in ("replace", "remove", "add", "extends", "facts", "derived"):
             continue
         merged[key] = copy.deepcopy(value)
+        if origins is not None:
+            origins.mark_key(merged, key, here, key)
     for key in ("facts", "derived"):
         if isinstance(child.get(key), Mapping):
             table = dict(merged.get(key) or {})
-            table.update(copy.deepcopy(dict(child[key])))
+            for path, decl in child[key].items():
+                table[path] = copy.deepcopy(decl)
+                if origins is not None:
+                    origins.mark_key(table, path, here, f"{key}.{path}")
             merged[key] = table
     merged["extends"] = child.get("extends")
+    if origins is not None:
+        origins.mark_key(merged, "extends", here, "extends")
 
     def find(nodes: list[Any], code: str) -> tuple[list[Any], int] | None:
         for i, node in enumerate(nodes):
@@ -58,7 +85,7 @@ def apply_extends(
             )
             continue
         nodes, i = hit
-        nodes[i] = copy.deepcopy(node)
+        nodes[i] = mark(copy.deepcopy(node), f"replace.{code}")
     remove = child.get("remove") or []
     if not isinstance(remove, list):
         p.add("remove must be a list of codes", "wrong-type", path="remove")
@@ -88,27 +115,37 @@ def apply_extends(
             )
             continue
         nodes, i = hit
-        nodes[i].setdefault("children", []).extend(copy.deepcopy(nodes_to_add))
+        children = nodes[i].setdefault("children", [])
+        for j, new in enumerate(nodes_to_add):
+            children.append(mark(copy.deepcopy(new), f"add.{parent}[{j}]"))
     if p.items:
         raise RubricError(p.items, rubric=file)
     return merged
 
 
 def read_with_extends(
-    path: Path, installed: Callable[[str], Path], stack: tuple[str, ...] = ()
+    path: Path,
+    installed: Callable[[str], Path],
+    stack: tuple[str, ...] = (),
+    *,
+    origins: Origins | None = None,
 ) -> dict[str, Any]:
     """Read a rubric file and resolve its ``extends`` chain into one raw document.
 
     ``extends`` names a file beside this one (``base.yaml``) or an installed rubric
     (``family/year``), which ``installed`` turns into its path (raising
     :class:`~evalrules.errors.RubricNotFoundError` when there is none). ``stack`` holds the
-    references already being read, so a cycle is reported instead of recursing.
+    references already being read, so a cycle is reported instead of recursing. ``origins``,
+    when given, records which file and path each part of the result comes from (for
+    ``evalrules check``).
 
     Raises:
         RubricError: for an unreadable file, a cycle, a base that is not installed, or codes
             that ``replace``/``remove``/``add`` name but the base lacks.
     """
     raw = read_rubric_file(path)
+    if origins is not None:
+        origins.mark(raw, str(path), "")
     if not (isinstance(raw, Mapping) and isinstance(raw.get("extends"), str)):
         return raw  # type: ignore[no-any-return]
     base_ref = raw["extends"]
@@ -122,8 +159,10 @@ def read_with_extends(
             ],
             rubric=str(path),
         )
-    base = read_with_extends(_base_path(base_ref, path, installed), installed, (*stack, base_ref))
-    return apply_extends(base, raw, str(path))
+    base = read_with_extends(
+        _base_path(base_ref, path, installed), installed, (*stack, base_ref), origins=origins
+    )
+    return apply_extends(base, raw, str(path), origins=origins)
 
 
 def _base_path(ref: str, child: Path, installed: Callable[[str], Path]) -> Path:

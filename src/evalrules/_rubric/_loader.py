@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -86,7 +87,14 @@ def _text(raw: Any, where: str, p: _Problems, *, required: bool = True, **loc: A
         )
         return Text("")
     for key in sorted(set(raw) - {"zh", "en"}, key=str):
-        p.add(f"unknown key {key!r} (use zh, en)", "unknown-key", path=f"{where}.{key}", **loc)
+        near = suggest(str(key), ("zh", "en"))
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        p.add(
+            f"unknown key {key!r} (use zh, en){hint}",
+            "unknown-key",
+            path=f"{where}.{key}",
+            **loc,
+        )
     zh, en = raw.get("zh"), raw.get("en", "")
     if not isinstance(zh, str) or not zh:
         p.add("zh text is required", "missing", path=f"{where}.zh", **loc)
@@ -133,11 +141,7 @@ def _keys(
 ) -> None:
     allowed = set(allowed)
     for key in sorted(set(raw) - allowed, key=str):
-        near = [
-            a
-            for a in sorted(allowed, key=lambda a: (_distance(str(key), a), a))
-            if _near(str(key), a)
-        ]
+        near = suggest(str(key), allowed)
         if renamed and key in renamed:
             near = [renamed[key]]
         hint = f"; did you mean {near[0]!r}?" if near else ""
@@ -149,8 +153,27 @@ def _keys(
         )
 
 
+def suggest(key: str, known: Iterable[str]) -> list[str]:
+    """Known names ``key`` may be a slip for, closest first: a few edits or transposed
+    letters (``mxa`` for ``max``, difflib's ratio), or one spelled out (``req`` for
+    ``required``)."""
+    names = sorted(set(known))
+    near = sorted((a for a in names if _near(key, a)), key=lambda a: (_distance(key, a), a))
+    close = difflib.get_close_matches(key, names, n=3, cutoff=0.6)
+    return list(dict.fromkeys([*near, *close]))
+
+
 def _near(key: str, known: str) -> bool:
-    """Whether ``key`` looks like a slip for ``known``: a few edits, or one spelled out."""
+    """Whether ``key`` looks like a slip for ``known``: a few edits, two neighbouring
+    letters swapped, or one spelled out."""
+    if len(key) == len(known) and key != known:
+        diff = [i for i, (a, b) in enumerate(zip(key, known, strict=True)) if a != b]
+        if (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and (key[diff[0]], key[diff[1]]) == (known[diff[1]], known[diff[0]])
+        ):
+            return True
     if _distance(key, known) <= min(3, max(1, len(known) // 2)):
         return True
     return len(known) >= 3 and (key.startswith(known) or known.startswith(key))

@@ -1,0 +1,227 @@
+"""``evalrules check`` for editors and CI: every problem at ``file:line:column``.
+
+A rubric is loaded as for scoring, so the problems are exactly those a load reports; each is
+then located where its author wrote it (the extending file for what ``extends`` merged in,
+see :mod:`evalrules._rubric._positions`). Warnings add what loads but is likely a slip: a
+required fact that nothing reads any more (after a ``remove``, say). Three output formats,
+as ruff's: ``text`` (``file:line:col: error: message [code]``), ``json`` and ``github``
+(workflow annotations).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from evalrules._plugins._engine import Engine
+from evalrules._rubric._extends import read_with_extends
+from evalrules._rubric._model import Rubric, Rule
+from evalrules._rubric._positions import Locator, Origins
+from evalrules.errors import RubricError, RubricNotFoundError, RubricProblem
+
+__all__ = ["CHECK_SCHEMA", "Diagnostic", "check_rubric", "render_diagnostics", "unread_facts"]
+
+CHECK_SCHEMA = "evalrules.check/1"
+OUTPUT_FORMATS = ("text", "json", "github")
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem or warning, located in a file.
+
+    Attributes:
+        severity: ``error`` (the rubric cannot be used) or ``warning``.
+        code: The problem code, e.g. ``unknown-key``.
+        message: What is wrong.
+        file: The file it is written in (the extending file for what it wrote).
+        line: 1-based line.
+        column: 1-based column.
+        path: The path in that file, e.g. ``replace.9.1.mxa``.
+        indicator: The indicator, if any.
+        rule: The rule, if any.
+    """
+
+    severity: str
+    code: str
+    message: str
+    file: str
+    line: int
+    column: int
+    path: str = ""
+    indicator: str | None = None
+    rule: str | None = None
+
+
+def unread_facts(rubric: Rubric, reads: Callable[[Rule], Sequence[str]]) -> list[str]:
+    """Required facts that no rule, derived fact, cross check or condition reads."""
+    used: set[str] = set()
+    for _, rule in rubric.rules():
+        used.update(reads(rule))
+        used.update(m.fact for m in rule.monotonic)
+    for d in rubric.derived:
+        used.update(d.inputs)
+    for c in rubric.cross_checks:
+        used.update(c.facts)
+    used.update(f.required_if for f in rubric.facts if f.required_if)
+    return [
+        f.path for f in rubric.facts if f.required and f.required_if is None and f.path not in used
+    ]
+
+
+_LINE = re.compile(r"^line (\d+)")
+
+
+def check_rubric(engine: Engine, ref_or_path: str) -> tuple[Rubric | None, list[Diagnostic]]:
+    """Load a rubric as for scoring; its problems and warnings, each located in its file.
+
+    Raises:
+        RubricNotFoundError: when no such rubric is installed.
+    """
+    path, _plugin, ref = engine._locate(ref_or_path)
+    rubric: Rubric | None = None
+    problems: tuple[RubricProblem, ...] = ()
+    try:
+        rubric = engine.load_rubric(ref_or_path)
+    except RubricNotFoundError:
+        raise
+    except RubricError as exc:
+        problems = exc.problems
+    origins = Origins()
+    try:
+        raw = read_with_extends(
+            path, engine._base_path, () if ref is None else (ref,), origins=origins
+        )
+    except RubricError:
+        raw = None
+    locator = Locator(raw, origins, str(path))
+    out: list[Diagnostic] = []
+    for p in problems:
+        where = _LINE.match(p.path or "") if p.code == "unreadable" else None
+        if where:
+            out.append(
+                Diagnostic("error", p.code, p.message, p.file or str(path), int(where[1]), 1)
+            )
+            continue
+        loc = locator.locate(p.path, indicator=p.indicator, rule=p.rule)
+        message = p.message
+        mine = locator.in_author_file(loc, p.indicator)
+        if mine is not None:
+            message += f" (in the base rubric: {_shown(loc.file)}:{loc.line}:{loc.column})"
+            loc = mine
+        out.append(
+            Diagnostic(
+                "error",
+                p.code,
+                message,
+                loc.file,
+                loc.line,
+                loc.column,
+                loc.path,
+                p.indicator,
+                p.rule,
+            )
+        )
+    if rubric is not None:
+        kinds = {r.name: r.item for r in engine.rule_kinds}
+
+        def reads(rule: Rule) -> Sequence[str]:
+            kind = kinds.get(rule.kind)
+            return () if kind is None else kind.reads(rule.params)
+
+        for fact in unread_facts(rubric, reads):
+            loc = locator.locate(f"facts.{fact}")
+            note = ""
+            mine = locator.in_author_file(loc, None)
+            if mine is not None:
+                note = f" (declared in the base rubric: {_shown(loc.file)}:{loc.line}:{loc.column})"
+                loc = mine
+            out.append(
+                Diagnostic(
+                    "warning",
+                    "unread-fact",
+                    f"fact {fact!r} is required but nothing reads it: declare it "
+                    f"`required: false`, or remove its declaration (remove_facts){note}",
+                    loc.file,
+                    loc.line,
+                    loc.column,
+                    loc.path,
+                )
+            )
+    out.sort(key=lambda d: (d.severity != "error", d.file, d.line, d.column, d.code))
+    return rubric, out
+
+
+def _shown(file: str) -> str:
+    """A file as editors resolve it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(file)
+    except ValueError:
+        return file
+    return file if relative.startswith("..") else relative
+
+
+def _context(d: Diagnostic) -> str:
+    parts = [
+        f"indicator {d.indicator}" if d.indicator else "",
+        f"rule {d.rule}" if d.rule else "",
+        f"at {d.path}" if d.path else "",
+    ]
+    where = ", ".join(p for p in parts if p)
+    return f"{where}: " if where else ""
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, *, rubric: str) -> str:
+    """The diagnostics as ``text``, ``json`` or ``github`` annotations."""
+    if fmt == "json":
+        data = {
+            "schema": CHECK_SCHEMA,
+            "rubric": rubric,
+            "errors": sum(1 for d in diagnostics if d.severity == "error"),
+            "warnings": sum(1 for d in diagnostics if d.severity == "warning"),
+            "problems": [
+                {
+                    "severity": d.severity,
+                    "code": d.code,
+                    "message": d.message,
+                    "file": _shown(d.file),
+                    "line": d.line,
+                    "column": d.column,
+                    "path": d.path,
+                    "indicator": d.indicator,
+                    "rule": d.rule,
+                }
+                for d in diagnostics
+            ],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    lines = []
+    for d in diagnostics:
+        if fmt == "github":
+            props = ",".join(
+                f"{k}={_escape_property(v)}"
+                for k, v in (
+                    ("file", _shown(d.file)),
+                    ("line", str(d.line)),
+                    ("col", str(d.column)),
+                    ("title", f"evalrules {d.code}"),
+                )
+            )
+            lines.append(f"::{d.severity} {props}::{_escape_data(_context(d) + d.message)}")
+        else:
+            lines.append(
+                f"{_shown(d.file)}:{d.line}:{d.column}: {d.severity}: {_context(d)}"
+                f"{' '.join(d.message.splitlines())} [{d.code}]"
+            )
+    return "".join(f"{line}\n" for line in lines)

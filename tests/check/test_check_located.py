@@ -1,0 +1,147 @@
+"""``evalrules check`` for editors and CI: problems at file:line:column in the author's own
+file (also through ``extends``), "did you mean" at every level, unread-fact warnings, and
+the text, JSON and GitHub formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from evalrules._cli import main
+from evalrules._rubric._positions import positions
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE_2024 = REPO / "docs/examples/evalrules-panjin-2024/src/evalrules_panjin_2024/2024.yaml"
+
+#: An extending rubric with the slips of a rubric author: a top-level key, a node key, a
+#: text key and a rule parameter, each misspelt.
+CHILD = """\
+evalrules: rubric/1
+extends: panjin-county/2023
+year: 2024
+version: "1.0.0"
+title: {zh: 测试, en: Test}
+bonuss: []
+replace:
+  "9.1":
+    code: "9.1"
+    title: {zh: 信访积案化解情况, ne: Resolution of backlog petition cases}
+    mxa: 6
+    rules:
+      - code: PJ-9.1-b
+        kind: per_incident
+        name: {zh: 信访积案未化解, en: Unresolved backlog petition cases}
+        params: {fact: petitions.backlog_cases, deduct_eech: 2}
+        source: {inferred: true, why: test}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _autoload(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EVALRULES_DISABLE_PLUGIN_AUTOLOAD", raising=False)
+
+
+def run(*args: object) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def where(text: str, needle: str) -> tuple[int, int]:
+    """1-based line and column of ``needle``'s first occurrence."""
+    before = text[: text.index(needle)]
+    return before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+
+
+def test_misspelt_keys_through_extends_are_located_in_the_authors_file(tmp_path):
+    child = tmp_path / "2024.yaml"
+    child.write_text(CHILD, encoding="utf-8")
+    result = run("check", child)
+    assert result.exit_code == 2, result.output
+    lines = result.stdout.splitlines()
+
+    def line_for(needle: str) -> str:
+        line, col = where(CHILD, needle)
+        prefix = f"{child}:{line}:{col}: error: "
+        hits = [entry for entry in lines if entry.startswith(prefix)]
+        assert hits, f"nothing at {prefix!r} in:\n{result.stdout}"
+        return hits[0]
+
+    assert "did you mean 'bonus'?" in line_for("bonuss")
+    assert "at replace.9.1.mxa: unknown key 'mxa'; did you mean 'max'?" in line_for("mxa")
+    assert "did you mean 'en'?" in line_for("ne:")
+    assert "did you mean 'deduct_each'?" in line_for("deduct_eech")
+    # Nothing points into the merged tree.
+    assert "indicators[" not in result.stdout
+    assert all(entry.startswith(f"{child}:") for entry in lines)
+
+
+def test_a_problem_in_an_inherited_node_points_at_the_change_that_made_it(tmp_path):
+    text = EXAMPLE_2024.read_text(encoding="utf-8")
+    changed = text.replace("      max: 2\n      rules:\n        - code: PJ-5.6-a", "      max: 3\n"
+                           "      rules:\n        - code: PJ-5.6-a")  # fmt: skip
+    assert changed != text
+    path = tmp_path / "2024.yaml"
+    path.write_text(changed, encoding="utf-8")
+    result = run("check", path)
+    assert result.exit_code == 2
+    line, col = where(changed, '"5":\n    - code: "5.6"')
+    (entry,) = result.stdout.splitlines()
+    assert entry.startswith(f"{path}:{line}:{col}: error: indicator 5, at add.5: max is 10")
+    assert "(in the base rubric: " in entry
+    assert "2023.yaml:" in entry
+
+
+def test_a_required_fact_nothing_reads_is_a_warning(tmp_path):
+    text = EXAMPLE_2024.read_text(encoding="utf-8")
+    start = text.index("  tutoring.prepaid_fees_fully_supervised:")
+    end = text.index("\nreplace:")
+    path = tmp_path / "2024.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    result = run("check", path, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    (warning, summary) = result.stdout.splitlines()
+    assert ": warning: at extends: fact 'tutoring.prepaid_fees_fully_supervised' is required" in (
+        warning
+    )
+    assert warning.endswith("[unread-fact]")
+    assert summary.startswith("panjin-county/2024: no problems.")
+    # The example as published redeclares it optional: no warning.
+    clean = run("check", EXAMPLE_2024, "--lang", "en")
+    assert clean.exit_code == 0
+    assert "warning" not in clean.stdout
+
+
+def test_json_and_github_formats(tmp_path):
+    child = tmp_path / "x,y.yaml"
+    child.write_text(CHILD, encoding="utf-8")
+    as_json = run("check", child, "--output-format", "json")
+    assert as_json.exit_code == 2
+    data = json.loads(as_json.stdout)
+    assert data["schema"] == "evalrules.check/1"
+    assert data["errors"] == len(data["problems"]) == 6
+    mxa = next(p for p in data["problems"] if p["path"] == "replace.9.1.mxa")
+    assert (mxa["line"], mxa["column"]) == where(CHILD, "mxa")
+    assert mxa["severity"] == "error"
+    assert mxa["indicator"] == "9.1"
+    github = run("check", child, "--output-format", "github")
+    assert github.exit_code == 2
+    lines = github.stdout.splitlines()
+    assert len(lines) == 6
+    line, col = where(CHILD, "mxa")
+    # `,` and `:` are escaped in a property (%2C, %3A), as the workflow commands require.
+    expected = f"::error file={str(child).replace(',', '%2C')},line={line},col={col},"
+    assert any(entry.startswith(expected) for entry in lines), github.stdout
+    assert all(entry.startswith("::error file=") for entry in lines)
+
+
+def test_positions_of_keys_and_items():
+    text = "a:\n  b: 1\n  c:\n    - x: 2\n    - 3\n"
+    found = positions(text)
+    assert found["a"] == (1, 1)
+    assert found["a.b"] == (2, 3)
+    assert found["a.c[0]"] == found["a.c.0"] == (4, 7)
+    assert found["a.c[0].x"] == (4, 7)
+    assert found["a.c[1]"] == (5, 7)
+    assert positions("a: [unclosed") == {}
