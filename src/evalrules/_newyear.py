@@ -252,10 +252,11 @@ cases under `tests/cases/` record those scores.
 ## Writing the year's changes
 
 1. Edit `src/$module/$year.yaml` (the rubric format reference describes every key):
-   `replace`, `remove` and `add` change indicators by code; `facts` adds or redeclares
-   facts; cross checks listed there are added to the base's. A rule whose meaning changes
-   gets a new code (list the old one in `aliases` when it is the same rule renamed). Every
-   new rule names its source, or says `inferred: true` with why.
+   `replace`, `remove` and `add` change indicators by code, `change` sets a node's own
+   fields (a parent's `max`) and keeps its subtree; `facts` adds or redeclares facts and
+   `remove_facts` drops declarations; `cross_checks` are added to the base's. A rule whose
+   meaning changes gets a new code (list the old one in `aliases` when it is the same rule
+   renamed). Every new rule names its source, or says `inferred: true` with why.
 2. `evalrules check src/$module/$year.yaml` lists every problem.
 3. `evalrules diff $base src/$module/$year.yaml` shows what changed; with
    `--facts tests/facts/FILE` it shows an example district's score under both years and
@@ -323,7 +324,8 @@ _RUBRIC = Template("""\
 #
 # Written by `evalrules new-year`: nothing is changed yet, so this rubric scores exactly as
 # $base does. Write the year's changes below; the rubric format reference describes
-# replace, remove and add (indicators by code), facts (added or redeclared) and
+# replace, remove and add (indicators by code), change (a node's own fields, such as a
+# parent's max), facts (added or redeclared), remove_facts (declarations dropped) and
 # cross_checks (added to the base's).
 
 evalrules: rubric/1

@@ -95,10 +95,10 @@ def test_a_problem_in_an_inherited_node_points_at_the_change_that_made_it(tmp_pa
 
 def test_a_required_fact_nothing_reads_is_a_warning(tmp_path):
     text = EXAMPLE_2024.read_text(encoding="utf-8")
-    start = text.index("  tutoring.prepaid_fees_fully_supervised:")
-    end = text.index("\nreplace:")
+    kept = text.replace("remove_facts: [tutoring.prepaid_fees_fully_supervised]\n", "")
+    assert kept != text
     path = tmp_path / "2024.yaml"
-    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    path.write_text(kept, encoding="utf-8")
     result = run("check", path, "--lang", "en")
     assert result.exit_code == 0, result.output
     (warning, summary) = result.stdout.splitlines()
@@ -107,7 +107,7 @@ def test_a_required_fact_nothing_reads_is_a_warning(tmp_path):
     )
     assert warning.endswith("[unread-fact]")
     assert summary.startswith("panjin-county/2024: no problems.")
-    # The example as published redeclares it optional: no warning.
+    # The example as published removes its declaration: no warning.
     clean = run("check", EXAMPLE_2024, "--lang", "en")
     assert clean.exit_code == 0
     assert "warning" not in clean.stdout

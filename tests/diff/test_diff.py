@@ -144,7 +144,8 @@ def test_the_documented_2024_changes(engine):
     assert by_kind["node-added"] == {"5.6"}
     assert by_kind["node-removed"] == {"5.5"}
     assert by_kind["fact-added"] == {"science.vice_principals", "science.practice_activities"}
-    assert by_kind["fact-changed"] == {"tutoring.prepaid_fees_fully_supervised"}
+    assert by_kind["fact-removed"] == {"tutoring.prepaid_fees_fully_supervised"}
+    assert "fact-changed" not in by_kind
     comparable = {c.code: c.comparable for c in result.comparability}
     assert comparable["11"] is False
     assert comparable["9.2"] is True
@@ -184,6 +185,10 @@ def test_formats_and_the_json_schema(engine, tmp_path):
     districts = rescore(
         result, engine.compile(old), engine.compile(new), [("x", engine.load_facts(EXAMPLE))]
     )
+    (district,) = districts
+    # Last year's facts hold one the 2024 rubric removed: left out under it, and said so.
+    assert district.left_out_before == ()
+    assert district.left_out_after == ("tutoring.prepaid_fees_fully_supervised",)
     data = json.loads(render_json(result, districts))
     jsonschema.Draft202012Validator.check_schema(schema())
     jsonschema.validate(data, schema())

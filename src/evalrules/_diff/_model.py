@@ -149,6 +149,8 @@ class DistrictDelta:
         items: The scored items whose score differs, or that are on one side only.
         complete_before: Whether every item could be assessed under the old rubric.
         complete_after: The same under the new rubric.
+        left_out_before: Facts of the document the old rubric does not declare (left out).
+        left_out_after: Facts of the document the new rubric does not declare (left out).
     """
 
     source: str
@@ -161,6 +163,8 @@ class DistrictDelta:
     items: tuple[ItemDelta, ...] = ()
     complete_before: bool = True
     complete_after: bool = True
+    left_out_before: tuple[str, ...] = ()
+    left_out_after: tuple[str, ...] = ()
 
     @property
     def delta(self) -> Decimal:

@@ -66,6 +66,14 @@ _LABELS: dict[str, tuple[str, str]] = {
     "no_item_delta": ("各评分项得分不变。", "No item's score changed."),
     "incomplete": ("(有无法评价的评分项)", "(some items not assessable)"),
     "yes": ("可比", "comparable"),
+    "left_out_before": (
+        "原方案未定义而略去的数据",
+        "facts the old rubric does not declare, left out",
+    ),
+    "left_out_after": (
+        "新方案未定义而略去的数据",
+        "facts the new rubric does not declare, left out",
+    ),
     "no": ("不可比", "not comparable"),
 }
 
@@ -184,6 +192,8 @@ def to_dict(diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None) 
                 "grade_after": d.grade_after,
                 "complete_before": d.complete_before,
                 "complete_after": d.complete_after,
+                "left_out_before": list(d.left_out_before),
+                "left_out_after": list(d.left_out_after),
                 "items": [
                     {
                         "code": i.code,
@@ -248,10 +258,17 @@ def _district_head(d: DistrictDelta, lang: str) -> str:
     incomplete = (
         " " + _label("incomplete", lang) if not (d.complete_before and d.complete_after) else ""
     )
+    left = ""
+    for key, paths in (
+        ("left_out_before", d.left_out_before),
+        ("left_out_after", d.left_out_after),
+    ):
+        if paths:
+            left += f"; {_label(key, lang)}: {clean(', '.join(paths))}"
     return (
         f"{name} ({clean(d.entity)}, {clean(d.source)}): {_label('total', lang)} "
         f"{plain(d.before)} → {plain(d.after)} ({_signed(d.delta)}), {_label('grade', lang)} "
-        f"{d.grade_before} → {d.grade_after}{incomplete}"
+        f"{d.grade_before} → {d.grade_after}{incomplete}{left}"
     )
 
 

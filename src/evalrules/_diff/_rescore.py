@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -36,6 +37,33 @@ def _points_by_rule(card: Scorecard, renamed: dict[str, str]) -> dict[str, dict[
     return out
 
 
+def _prune(
+    facts: Mapping[str, Any], declared: set[str], prefix: str, dropped: list[str]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in facts.items():
+        path = f"{prefix}{key}"
+        if path in declared:
+            out[key] = value
+        elif isinstance(value, Mapping) and any(d.startswith(path + ".") for d in declared):
+            out[key] = _prune(value, declared, path + ".", dropped)
+        else:
+            dropped.append(path)
+    return out
+
+
+def _declared_only(
+    doc: FactsDocument, compiled: CompiledRubric
+) -> tuple[FactsDocument, tuple[str, ...]]:
+    """``doc`` without the facts ``compiled`` does not declare, and their paths."""
+    declared = {f.path for f in compiled.rubric.facts}
+    dropped: list[str] = []
+    facts = _prune(doc.facts, declared, "", dropped)
+    if not dropped:
+        return doc, ()
+    return attrs.evolve(doc, facts=facts), tuple(dropped)
+
+
 def rescore(
     diff: RubricDiff,
     old: CompiledRubric,
@@ -44,8 +72,10 @@ def rescore(
 ) -> tuple[DistrictDelta, ...]:
     """Score each ``(source, document)`` under ``old`` and ``new``.
 
-    Claimed scores in the documents are left out. Items whose facts are missing under a
-    rubric are scored as not assessable (partial mode), so that a facts file of last year's
+    Claimed scores in the documents are left out, and so are facts a rubric does not
+    declare (last year's facts file may hold one this year's rubric removed). Items whose
+    facts are missing under a rubric are scored as not assessable (partial mode), so that a
+    facts file of last year's
     still shows what it can under this year's.
     Each item delta names the changes that explain it: those that make the item not
     comparable (its rules, max, policy, the declarations of the facts its rules read).
@@ -66,8 +96,11 @@ def rescore(
     for source, doc in documents:
         # Claimed scores are last year's claims against last year's tree: not re-scored.
         doc = attrs.evolve(doc, claimed={})
-        before = old.evaluate(doc, partial=True)
-        after = new.evaluate(doc, partial=True)
+        # A fact one rubric no longer declares is left out under it, and said so.
+        doc_old, left_old = _declared_only(doc, old)
+        doc_new, left_new = _declared_only(doc, new)
+        before = old.evaluate(doc_old, partial=True)
+        after = new.evaluate(doc_new, partial=True)
         items_before, items_after = _items(before), _items(after)
         rules_before = _points_by_rule(before, renamed)
         rules_after = _points_by_rule(after, renamed)
@@ -111,6 +144,8 @@ def rescore(
                 items=tuple(deltas),
                 complete_before=before.complete,
                 complete_after=after.complete,
+                left_out_before=left_old,
+                left_out_after=left_new,
             )
         )
     return tuple(out)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from evalrules._rubric._loader import _Problems, read_rubric_file
+from evalrules._rubric._loader import _Problems, read_rubric_file, suggest
 from evalrules._rubric._positions import Origins
 from evalrules.errors import RubricError, RubricNotFoundError, RubricProblem
 
@@ -43,11 +43,12 @@ def apply_extends(
 
     merged.pop("extends", None)
     for key, value in child.items():
-        if key in ("replace", "remove", "add", "extends", "facts", "derived"):
+        if key in _OPERATIONS or key in ("facts", "derived", "cross_checks"):
             continue
         merged[key] = copy.deepcopy(value)
         if origins is not None:
             origins.mark_key(merged, key, here, key)
+    _remove_facts(merged, child.get("remove_facts"), p)
     for key in ("facts", "derived"):
         if isinstance(child.get(key), Mapping):
             table = dict(merged.get(key) or {})
@@ -59,6 +60,8 @@ def apply_extends(
     merged["extends"] = child.get("extends")
     if origins is not None:
         origins.mark_key(merged, "extends", here, "extends")
+    if "cross_checks" in child:
+        _append_cross_checks(merged, child["cross_checks"], mark)
 
     def find(nodes: list[Any], code: str) -> tuple[list[Any], int] | None:
         for i, node in enumerate(nodes):
@@ -118,9 +121,96 @@ def apply_extends(
         children = nodes[i].setdefault("children", [])
         for j, new in enumerate(nodes_to_add):
             children.append(mark(copy.deepcopy(new), f"add.{parent}[{j}]"))
+    change = child.get("change") or {}
+    if not isinstance(change, Mapping):
+        p.add("change must map codes to the node fields to change", "wrong-type", path="change")
+        change = {}
+    for code, fields in change.items():
+        where = f"change.{code}"
+        hit = find(indicators, str(code))
+        if hit is None:
+            p.add(
+                f"change names {code!r}, which the base rubric does not have",
+                "unknown-code",
+                path=where,
+            )
+            continue
+        if not isinstance(fields, Mapping):
+            p.add("change gives a node's fields as a mapping", "wrong-type", path=where)
+            continue
+        nodes, i = hit
+        for key, value in fields.items():
+            if key not in _CHANGEABLE:
+                near = suggest(str(key), _CHANGEABLE)
+                hint = f"; did you mean {near[0]!r}?" if near else ""
+                why = (
+                    " (a node's code and children stay; replace the node to change them)"
+                    if key in ("code", "children")
+                    else ""
+                )
+                p.add(
+                    f"change cannot set {key!r}{why}{hint}",
+                    "unknown-key",
+                    path=f"{where}.{key}",
+                    indicator=str(code),
+                )
+                continue
+            nodes[i][key] = copy.deepcopy(value)
+            if origins is not None:
+                origins.mark_key(nodes[i], key, here, f"{where}.{key}")
     if p.items:
         raise RubricError(p.items, rubric=file)
     return merged
+
+
+#: The keys of an extending file that change the base rather than set a value of it.
+_OPERATIONS = ("replace", "remove", "add", "change", "remove_facts", "extends")
+#: The fields of a node ``change`` may set: its own, never its code or its subtree.
+_CHANGEABLE = ("title", "max", "methods", "evidence", "not_applicable", "note")
+
+
+def _remove_facts(merged: dict[str, Any], paths: Any, p: _Problems) -> None:
+    """Drop the fact (or derived fact) declarations ``remove_facts`` names."""
+    if paths is None:
+        return
+    if not isinstance(paths, list):
+        p.add("remove_facts must be a list of fact paths", "wrong-type", path="remove_facts")
+        return
+    for i, path in enumerate(paths):
+        for key in ("facts", "derived"):
+            table = merged.get(key)
+            if isinstance(table, Mapping) and path in table:
+                merged[key] = {k: v for k, v in table.items() if k != path}
+                break
+        else:
+            known = [
+                str(k)
+                for key in ("facts", "derived")
+                if isinstance(merged.get(key), Mapping)
+                for k in merged[key]
+            ]
+            near = suggest(str(path), known)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            p.add(
+                f"remove_facts names {path!r}, which the base rubric does not declare{hint}",
+                "unknown-fact",
+                path=f"remove_facts[{i}]",
+            )
+
+
+def _append_cross_checks(
+    merged: dict[str, Any], extra: Any, mark: Callable[[Any, str], Any]
+) -> None:
+    """The base's cross checks, then the extending file's (one already there is kept once)."""
+    base = merged.get("cross_checks")
+    if not isinstance(extra, list) or not isinstance(base, list | None):
+        merged["cross_checks"] = mark(copy.deepcopy(extra), "cross_checks")
+        return
+    combined = list(base or [])
+    for j, check in enumerate(extra):
+        if check not in combined:
+            combined.append(mark(copy.deepcopy(check), f"cross_checks[{j}]"))
+    merged["cross_checks"] = combined
 
 
 def read_with_extends(

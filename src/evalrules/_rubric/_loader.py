@@ -685,6 +685,8 @@ _TOP_KEYS = (
     "replace",
     "remove",
     "add",
+    "change",
+    "remove_facts",
     "note",
 )
 
