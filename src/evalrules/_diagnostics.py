@@ -23,7 +23,14 @@ from evalrules._rubric._model import Rubric, Rule
 from evalrules._rubric._positions import Locator, Origins
 from evalrules.errors import RubricError, RubricNotFoundError, RubricProblem
 
-__all__ = ["CHECK_SCHEMA", "Diagnostic", "check_rubric", "render_diagnostics", "unread_facts"]
+__all__ = [
+    "CHECK_SCHEMA",
+    "Diagnostic",
+    "check_rubric",
+    "optional_reads",
+    "render_diagnostics",
+    "unread_facts",
+]
 
 CHECK_SCHEMA = "evalrules.check/1"
 OUTPUT_FORMATS = ("text", "json", "github")
@@ -70,6 +77,24 @@ def unread_facts(rubric: Rubric, reads: Callable[[Rule], Sequence[str]]) -> list
     return [
         f.path for f in rubric.facts if f.required and f.required_if is None and f.path not in used
     ]
+
+
+def optional_reads(rubric: Rubric, reads: Callable[[Rule], Sequence[str]]) -> list[tuple[str, str]]:
+    """``(rule, fact)`` for each optional fact (``required: false``, no ``required_if``) a
+    rule reads, directly or through derived facts."""
+    inputs = {d.path: d.inputs for d in rubric.derived}
+    optional = {f.path for f in rubric.facts if not f.required and f.required_if is None}
+    out: list[tuple[str, str]] = []
+    for _, rule in rubric.rules():
+        todo, seen = list(reads(rule)), set()
+        while todo:
+            path = todo.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            todo.extend(inputs.get(path, ()))
+        out.extend((rule.code, path) for path in sorted(seen & optional))
+    return out
 
 
 _LINE = re.compile(r"^line (\d+)")
@@ -132,6 +157,28 @@ def check_rubric(engine: Engine, ref_or_path: str) -> tuple[Rubric | None, list[
             kind = kinds.get(rule.kind)
             return () if kind is None else kind.reads(rule.params)
 
+        for rule_code, fact in optional_reads(rubric, reads):
+            loc = locator.locate(f"facts.{fact}")
+            note = ""
+            mine = locator.in_author_file(loc, None)
+            if mine is not None:
+                note = f" (declared in the base rubric: {_shown(loc.file)}:{loc.line}:{loc.column})"
+                loc = mine
+            out.append(
+                Diagnostic(
+                    "warning",
+                    "optional-fact-read",
+                    f"rule {rule_code} reads fact {fact!r}, which is declared `required: false`: "
+                    "a document without it validates but cannot be scored (in partial mode the "
+                    "item is not assessable); declare it required, or required_if the yes/no "
+                    f"fact that makes it needed{note}",
+                    loc.file,
+                    loc.line,
+                    loc.column,
+                    loc.path,
+                    rule=rule_code,
+                )
+            )
         for fact in unread_facts(rubric, reads):
             loc = locator.locate(f"facts.{fact}")
             note = ""

@@ -103,6 +103,7 @@ def _findings(scorecard: Scorecard, code: str) -> list[Finding]:
 
 
 def _node(scorecard: Scorecard, code: str) -> NodeResult:
+    __tracebackhide__ = True
     try:
         return scorecard.node(code)
     except KeyError:
@@ -146,6 +147,7 @@ def assert_deducts(
     Returns:
         The matching findings.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     found = _matching(_findings(scorecard, code), ("deduction", "manual"), reason_contains)
     if outcome is not None:
         found = [f for f in found if f.outcome == outcome]
@@ -171,6 +173,7 @@ def assert_deducts(
 
 def assert_full_marks(scorecard: Scorecard, code: str) -> None:
     """Assert that a node scores its max and carries no deduction."""
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     node = _node(scorecard, code)
     losses = _matching(_findings(scorecard, code), ("deduction", "manual"), None)
     if node.score != node.max or any(f.points != 0 for f in losses):
@@ -184,6 +187,7 @@ def assert_full_marks(scorecard: Scorecard, code: str) -> None:
 
 def assert_score(scorecard: Scorecard, code: str, points: Any) -> None:
     """Assert a node's score (``points`` as an exact decimal: ``"4.8"``, ``4``)."""
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     node = _node(scorecard, code)
     want = _points(points)
     if node.score != want:
@@ -196,6 +200,7 @@ def assert_score(scorecard: Scorecard, code: str, points: Any) -> None:
 
 def assert_zero(scorecard: Scorecard, code: str) -> None:
     """Assert that a node scores zero."""
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     node = _node(scorecard, code)
     if node.score != 0:
         raise _fail(
@@ -207,6 +212,7 @@ def assert_zero(scorecard: Scorecard, code: str) -> None:
 
 def assert_total(scorecard: Scorecard, points: Any, *, base: Any = None) -> None:
     """Assert the total (and, when given, the base total before bonus)."""
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     want = _points(points)
     problems = []
     if scorecard.total != want:
@@ -223,6 +229,7 @@ def assert_total(scorecard: Scorecard, points: Any, *, base: Any = None) -> None
 
 def assert_grade(scorecard: Scorecard, grade: str, *, base: str | None = None) -> None:
     """Assert the grade after vetoes (and, when given, the grade before them)."""
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     problems = []
     if scorecard.grade.code != grade:
         problems.append(f"grade {scorecard.grade.code!r}, expected {grade!r}")
@@ -238,6 +245,7 @@ def assert_grade(scorecard: Scorecard, grade: str, *, base: str | None = None) -
 
 def assert_not_applicable(scorecard: Scorecard, code: str, *, policy: str | None = None) -> None:
     """Assert that an item is not applicable (under ``policy``, when given)."""
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     node = _node(scorecard, code)
     found = _matching(scorecard.findings_for(code), ("not_applicable",), None)
     if node.status != "not_applicable" or not found:
@@ -273,6 +281,7 @@ def assert_vetoed(
     Returns:
         The matching veto findings.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     found = list(scorecard.vetoes)
     if code is not None:
         found = [v for v in found if code in (v.indicator, v.rule)]
@@ -289,6 +298,7 @@ def assert_vetoed(
 
 def assert_bonus(scorecard: Scorecard, code: str, *, points: Any = None) -> list[Finding]:
     """Assert that a bonus item (or bonus rule) awards points (``points`` in total)."""
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     found = [f for f in _findings(scorecard, code) if f.kind == "bonus"]
     if not found:
         raise _fail(f"expected a bonus at {code}, none awarded / 未加分", scorecard, code)
@@ -305,6 +315,7 @@ def assert_bonus(scorecard: Scorecard, code: str, *, points: Any = None) -> list
 
 def assert_no_findings(scorecard: Scorecard, code: str) -> None:
     """Assert that a node (and the nodes below it) or a rule has no finding at all."""
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     found = _findings(scorecard, code)
     if found:
         raise _fail(
@@ -316,6 +327,7 @@ def assert_no_findings(scorecard: Scorecard, code: str) -> None:
 
 def assert_outcome(scorecard: Scorecard, rule: str, outcome: str) -> None:
     """Assert that a rule ran and reported ``outcome`` (``met``, ``partial``, ``vetoed`` ...)."""
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     got = [o for r, o in scorecard.outcomes if r == rule]
     if outcome not in got:
         shown = ", ".join(got) if got else "the rule did not run"
@@ -342,6 +354,7 @@ def assert_facts_error(
     Returns:
         The error.
     """
+    __tracebackhide__ = True  # pytest shows the caller's line, not this one
     if not isinstance(error, FactsError):
         raise AssertionError(f"expected a FactsError, got {type(error).__name__}: {error}")
     problems = "\n".join(f"  - {p}" for p in error.problems)

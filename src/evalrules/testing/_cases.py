@@ -572,6 +572,23 @@ def _compare(
     return out, list(dict.fromkeys(nodes))
 
 
+def _declare(coverage: OutcomeCoverage, engine: Engine, compiled: CompiledRubric) -> None:
+    """Declare ``compiled`` to ``coverage``; a rubric that extends an installed one is
+    counted by the rules it adds or changes."""
+    from evalrules.testing._coverage import inherited_rules
+
+    base_ref = compiled.rubric.extends
+    if base_ref is None:
+        coverage.declare(compiled)
+        return
+    try:
+        base = engine.load_rubric(base_ref)
+    except EvalrulesError:
+        coverage.declare(compiled)  # a base given as a file beside it: every rule counts
+        return
+    coverage.declare(compiled, inherited=inherited_rules(base, compiled.rubric), base=base.ref)
+
+
 def run_case(
     case: Case,
     engine: Engine,
@@ -589,7 +606,7 @@ def run_case(
     """
     compiled = engine.compile(engine.load_rubric(case.rubric))
     if coverage is not None:
-        coverage.declare(compiled)
+        _declare(coverage, engine, compiled)
     head = f"case {case.id} failed / 用例未通过:"
     try:
         card = compiled.evaluate(case.facts(), partial=case.partial)

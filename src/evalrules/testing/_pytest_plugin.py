@@ -320,8 +320,22 @@ class RubricItem(pytest.Item):
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    """Add the generated items of every ``--evalrules-rubric`` (before ``-k`` selects)."""
-    for ref in dict.fromkeys(config.getoption("evalrules_rubrics")):
+    """Add the generated items of every ``--evalrules-rubric`` (before ``-k`` selects).
+
+    The generated checks draw documents with hypothesis; without it the run stops at once
+    with one message naming the extra to install, instead of failing every item.
+    """
+    refs = list(dict.fromkeys(config.getoption("evalrules_rubrics")))
+    if refs:
+        try:
+            import hypothesis  # noqa: F401
+        except ImportError:
+            raise pytest.UsageError(
+                "--evalrules-rubric 需要 hypothesis:请安装 pip install 'evalrules[test]' / "
+                "--evalrules-rubric needs hypothesis: pip install 'evalrules[test]' "
+                "(or pip install hypothesis)"
+            ) from None
+    for ref in refs:
         name = f"evalrules[{ref}]"
         collector = RubricCollector.from_parent(session, name=name, nodeid=name, ref=ref)
         items.extend(collector.collect())

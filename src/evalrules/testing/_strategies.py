@@ -125,6 +125,25 @@ class _Range:
         return self.ftype.step if self.ftype.step is not None else Decimal(1)
 
 
+def _read_by_rules(compiled: CompiledRubric) -> frozenset[str]:
+    """The facts the rules read (their kinds' ``reads``), with the inputs of the derived
+    facts they read, transitively."""
+    kinds = compiled._plan.kinds
+    inputs = {d.path: d.inputs for d in compiled.rubric.derived}
+    todo: list[str] = []
+    for _, rule in compiled.rubric.rules():
+        kind = kinds.get(rule.kind)
+        if kind is not None:
+            todo.extend(kind.reads(rule.params))
+    seen: set[str] = set()
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            todo.extend(inputs.get(path, ()))
+    return frozenset(seen)
+
+
 class _Plan:
     """What a rubric's declarations say about drawing its facts (built once per rubric)."""
 
@@ -154,6 +173,10 @@ class _Plan:
                 self.nonzero.add(found[0])
             if needed and d.inputs[0] in self.specs:
                 self.growth_years.setdefault(d.inputs[0], set()).add(needed[-1])
+        # Facts a rule reads, directly or through derived facts: a complete document has
+        # them even when they are declared optional, since the rule cannot be scored
+        # without them (evalrules check warns about such declarations).
+        self.read = _read_by_rules(compiled)
         conditions = {s.required_if for s in rubric.facts if s.required_if in self.specs}
         self.conditions = [p for p in self.specs if p in conditions]
         self.order = self._order()
@@ -397,7 +420,7 @@ def _draw_flat(
         spec = plan.specs[path]
         must = (
             not partial
-            and spec.required
+            and (spec.required or path in plan.read)
             and (spec.required_if is None or values.get(spec.required_if) is True)
         )
         present[path] = True if must else draw(st.booleans())
