@@ -930,6 +930,98 @@ params: {fact: funding.per_student_spending, deduct: 4}
 )
 
 
+# ------------------------------------------------------------------ consecutive_decline
+
+
+def _consecutive_eval(ctx: RuleContext) -> None:
+    path = ctx.params["fact"]
+    years = int(ctx.params["years"])
+    last = int(ctx.params.get("year") or ctx.data_year)
+    first = last - years
+    values: list[Decimal] = []
+    for year in range(first, last + 1):
+        value = _series_value(ctx, path, year)
+        if value is None:
+            ctx.deduct(
+                _deduct_amount(ctx),
+                "consecutive_decline.no_data",
+                outcome="no_data",
+                fact=path,
+                year=year,
+                years=years,
+            )
+            return
+        values.append(value)
+    if all(after < before for before, after in itertools.pairwise(values)):
+        ctx.deduct(
+            _deduct_amount(ctx),
+            "consecutive_decline.declined",
+            outcome="missed",
+            fact=path,
+            years=years,
+            first=first,
+            year=last,
+            start=values[0],
+            value=values[-1],
+        )
+        return
+    ctx.outcome("met")
+
+
+def _consecutive_describe(ctx: DescribeContext) -> Text:
+    label = ctx.label(ctx.params["fact"])
+    n = int(ctx.params["years"])
+    d = ctx.plain(_deduct_amount(ctx))
+    return Text(
+        f"{label.zh}连续{n}年下降的,扣{d}分。",
+        f"{label.en} falling {n} years in a row (each year below the year before): −{d}.",
+    )
+
+
+CONSECUTIVE_DECLINE = rule_kind(
+    "consecutive_decline",
+    summary=Text("连续N年下降", "Falling N years in a row"),
+    description=(
+        "Reads a year series over the data year and the `years` years before it, and deducts "
+        "when the value fell in each of those `years` years (连续N年下降: every year strictly "
+        "below the year before). A year that stays level or rises breaks the run. A missing "
+        "year deducts, with a finding that names the year, as `non_decrease` does: the run "
+        "cannot be ruled out."
+    ),
+    params={
+        "fact": _FACT,
+        "years": {"type": "integer", "min": 1, "max": 30, "required": True},
+        "year": {"type": "integer", "min": 1949, "max": 2200},
+        "deduct": _POINTS,
+    },
+    evaluate=_consecutive_eval,
+    describe=_consecutive_describe,
+    check=_series_check,
+    outcomes=("met", "missed", "no_data"),
+    messages={
+        "consecutive_decline.declined": Text(
+            "{fact_label}自{first}年的{start}连续{years}年下降至{year}年的{value},扣{points}分。",
+            "{fact_label} fell {years} years in a row, from {start} in {first} to {value} in "
+            "{year}: −{points}.",
+        ),
+        "consecutive_decline.no_data": Text(
+            "缺少{fact_label}{year}年的数据,无法排除连续{years}年下降,扣{points}分。",
+            "No {year} value of {fact_label}; a fall over {years} years in a row cannot be "
+            "ruled out: −{points}.",
+        ),
+    },
+    fields={
+        "consecutive_decline.declined": ("fact", "years", "first", "year", "start", "value"),
+        "consecutive_decline.no_data": ("fact", "year", "years"),
+    },
+    example="""\
+code: EX-9
+kind: consecutive_decline
+params: {fact: enrolment.rural_pupils, years: 3, deduct: 2}
+""",
+)
+
+
 # -------------------------------------------------------------------- not_applicable_when
 
 
@@ -1242,6 +1334,7 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
     LINEAR,
     ZERO_OUT,
     NON_DECREASE,
+    CONSECUTIVE_DECLINE,
     NOT_APPLICABLE_WHEN,
     BONUS,
     VETO,

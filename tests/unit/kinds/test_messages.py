@@ -139,6 +139,18 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
         {"f.spending": {2023: 100}, "f.revenue": {2022: 1, 2023: 1}},
         2,
     ),
+    "consecutive_decline.declined": (
+        [rule("R", "consecutive_decline", {"fact": "f.spending", "years": 2, "deduct": 2})],
+        SERIES,
+        {"f.spending": {2021: 120, 2022: 100, 2023: 90}, "f.revenue": {2022: 1, 2023: 1}},
+        2,
+    ),
+    "consecutive_decline.no_data": (
+        [rule("R", "consecutive_decline", {"fact": "f.spending", "years": 2})],
+        SERIES,
+        {"f.spending": {2022: 100, 2023: 90}, "f.revenue": {2022: 1, 2023: 1}},
+        2,
+    ),
     "not_applicable.when": (
         [
             rule("R-NA", "not_applicable_when", {"when": {"fact": "s.accident"}}),
