@@ -7,6 +7,7 @@ error handling and atomic writing.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -42,6 +43,19 @@ EXIT_DIFFERENT = 1
     ),
 )
 @click.option(
+    "--facts-pair",
+    "pairs",
+    multiple=True,
+    nargs=2,
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OLD_FACTS NEW_FACTS",
+    help=(
+        "同一地区两年的事实数据,分别按原方案和新方案评分,并列对比(可重复)。/ A district's "
+        "facts of the two years: the first scored under OLD, the second under NEW, side by "
+        "side with the facts that changed (repeatable)."
+    ),
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(("table", "markdown", "json", "html")),
@@ -58,6 +72,7 @@ def diff(
     old: str,
     new: str,
     facts: tuple[Path, ...],
+    pairs: tuple[tuple[Path, Path], ...],
     fmt: str,
     lang: str,
     output: Path | None,
@@ -69,7 +84,9 @@ def diff(
     their aliases) and changed (every parameter before → after, source), facts declarations,
     grade bands, not-applicable and bonus policies, and which indicators' scores are no
     longer comparable. With --facts, each file is scored under both rubrics: the total and
-    every item whose score differs, with the changes that explain it.
+    every item whose score differs, with the changes that explain it. With --facts-pair, a
+    district's two years are scored each under its own year's rubric, with the facts that
+    changed beside the rule changes.
 
     Exits with 0 when the rubrics are the same, 1 when they differ (as diff(1)), 2 for bad
     input.
@@ -88,11 +105,15 @@ def diff(
 
     result = diff_rubrics(old_rubric, new_rubric, reads=reads)
     districts = None
-    if facts:
-        missing = [str(f) for f in facts if not f.is_file()]
+    if facts or pairs:
+        given = [*facts, *(f for pair in pairs for f in pair)]
+        missing = [str(f) for f in given if not f.is_file()]
         if missing:
-            raise CommandError("事实数据文件不存在 / no such facts file", [f"{m}" for m in missing])
-        documents = [(str(f), engine.load_facts(f)) for f in facts]
+            raise CommandError("事实数据文件不存在 / no such facts file", missing)
+        documents: list[Any] = [(str(f), engine.load_facts(f)) for f in facts]
+        documents.extend(
+            (f"{a} → {b}", engine.load_facts(a), engine.load_facts(b)) for a, b in pairs
+        )
         districts = rescore(
             result, engine.compile(old_rubric), engine.compile(new_rubric), documents
         )

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import jsonschema
 import pytest
 from click.testing import CliRunner, Result
@@ -251,3 +252,46 @@ def test_cli_bad_input_exits_2_without_a_traceback(run, tmp_path):
         result = run(*args)
         assert result.exit_code == 2, result.output
         assert "Traceback" not in result.output
+
+
+EXAMPLE_2024_FACTS = EXAMPLE_2024.parents[1] / "tests" / "example-2024.facts.yaml"
+
+
+def test_two_years_of_facts_side_by_side(engine, run, tmp_path):
+    old = engine.load_rubric("panjin-county/2023")
+    new = _example_2024(engine)
+    result = diff_rubrics(old, new)
+    last, this = engine.load_facts(EXAMPLE), engine.load_facts(EXAMPLE_2024_FACTS)
+    (district,) = rescore(result, engine.compile(old), engine.compile(new), [("pair", last, this)])
+    expected_before = engine.compile(old).evaluate(attrs.evolve(last, claimed={})).total
+    assert district.before == expected_before
+    assert district.after == Decimal("94.6")  # the 2024 example's own test says so
+    facts = {path: (b, a) for path, b, a in district.facts}
+    assert facts["pupils.primary"] == (10140, 10500)
+    assert facts["science.vice_principals"] == (None, True)
+    # Values equal in both years (the same rating, 96) are not listed.
+    assert "ratings.fitness" not in facts
+    assert "safety.major_accident" not in facts
+    items = {i.code: i for i in district.items}
+    # 7.3 is the same rule on changed facts: comparable, explained by the facts alone.
+    assert items["7.3"].comparable
+    assert items["7.3"].causes == ()
+    assert items["7.3"].facts_changed == ("rectification.evaluation_2022.open",)
+    assert items["7.3"].findings == (("PJ-7.3-a", Decimal("-0.2"), Decimal("-0.4")),)
+    out = tmp_path / "pair.json"
+    cli = run(
+        "diff", "panjin-county/2023", EXAMPLE_2024 / "2024.yaml",
+        "--facts-pair", EXAMPLE, EXAMPLE_2024_FACTS, "--format", "json", "-o", out,
+    )  # fmt: skip
+    assert cli.exit_code == 1, cli.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema())
+    (entry,) = data["districts"]
+    assert entry["entity_before"] == "211103"
+    assert entry["entity"] == "example"
+    good = next(f for f in entry["facts"] if f["path"] == "fitness.good_rate")
+    assert good == {
+        "path": "fitness.good_rate",
+        "before": {"2021": 28.67, "2022": 39.78},
+        "after": None,
+    }

@@ -115,6 +115,7 @@ class ItemDelta:
         status_before: Its status under the old rubric (``scored``, ``not_applicable``,
             ``not_assessable``; ``None`` when it is not there).
         status_after: Its status under the new rubric.
+        facts_changed: With two years' facts: the facts its rules read whose values differ.
     """
 
     code: str
@@ -125,6 +126,7 @@ class ItemDelta:
     comparable: bool = True
     status_before: str | None = None
     status_after: str | None = None
+    facts_changed: tuple[str, ...] = ()
 
     @property
     def delta(self) -> Decimal | None:
@@ -151,6 +153,9 @@ class DistrictDelta:
         complete_after: The same under the new rubric.
         left_out_before: Facts of the document the old rubric does not declare (left out).
         left_out_after: Facts of the document the new rubric does not declare (left out).
+        facts: With two years' facts: ``(path, last year's value, this year's value)`` for
+            every declared fact whose value differs (``None`` where it is not given).
+        entity_before: The district's id in the old document (the same file: ``entity``).
     """
 
     source: str
@@ -165,6 +170,8 @@ class DistrictDelta:
     complete_after: bool = True
     left_out_before: tuple[str, ...] = ()
     left_out_after: tuple[str, ...] = ()
+    facts: tuple[tuple[str, Any, Any], ...] = attrs.field(default=(), converter=freeze)
+    entity_before: str = ""
 
     @property
     def delta(self) -> Decimal:

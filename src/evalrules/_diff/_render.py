@@ -9,7 +9,7 @@ from html import escape as html_escape
 from importlib import resources
 from typing import Any
 
-from evalrules._diff._model import Change, DistrictDelta, RubricDiff
+from evalrules._diff._model import Change, DistrictDelta, ItemDelta, RubricDiff
 from evalrules._frozen import thaw
 from evalrules._points import plain
 from evalrules._renderers._markdown import escape as md_escape
@@ -66,6 +66,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "no_item_delta": ("各评分项得分不变。", "No item's score changed."),
     "incomplete": ("(有无法评价的评分项)", "(some items not assessable)"),
     "yes": ("可比", "comparable"),
+    "facts_side": ("两年数据对比(仅列出不同的数据)", "The two years' facts (those that differ)"),
+    "fact": ("数据", "fact"),
+    "entity_before": ("原数据文件中的地区", "the district in the old facts file"),
+    "facts_changed": ("数据变化", "facts changed"),
     "left_out_before": (
         "原方案未定义而略去的数据",
         "facts the old rubric does not declare, left out",
@@ -194,6 +198,11 @@ def to_dict(diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None) 
                 "complete_after": d.complete_after,
                 "left_out_before": list(d.left_out_before),
                 "left_out_after": list(d.left_out_after),
+                "entity_before": d.entity_before,
+                "facts": [
+                    {"path": path, "before": _json_value(b), "after": _json_value(a)}
+                    for path, b, a in d.facts
+                ],
                 "items": [
                     {
                         "code": i.code,
@@ -204,6 +213,7 @@ def to_dict(diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None) 
                         "status_before": i.status_before,
                         "status_after": i.status_after,
                         "causes": list(i.causes),
+                        "facts_changed": list(i.facts_changed),
                         "findings": [
                             {"rule": rule, "before": b, "after": a} for rule, b, a in i.findings
                         ],
@@ -214,6 +224,16 @@ def to_dict(diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None) 
             for d in districts
         ]
     return data
+
+
+def _json_value(value: Any) -> Any:
+    """A fact value as JSON data: a series' years as keys (text)."""
+    value = thaw(value)
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    return value
 
 
 def render_json(diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None) -> str:
@@ -265,6 +285,8 @@ def _district_head(d: DistrictDelta, lang: str) -> str:
     ):
         if paths:
             left += f"; {_label(key, lang)}: {clean(', '.join(paths))}"
+    if d.entity_before and d.entity_before != d.entity:
+        left += f"; {_label('entity_before', lang)}: {clean(d.entity_before)}"
     return (
         f"{name} ({clean(d.entity)}, {clean(d.source)}): {_label('total', lang)} "
         f"{plain(d.before)} → {plain(d.after)} ({_signed(d.delta)}), {_label('grade', lang)} "
@@ -274,6 +296,19 @@ def _district_head(d: DistrictDelta, lang: str) -> str:
 
 def _cause_lines(diff: RubricDiff, causes: Sequence[int], lang: str) -> list[str]:
     return [f"#{i + 1} {describe(diff.changes[i], lang)}" for i in causes]
+
+
+def _item_lines(diff: RubricDiff, item: ItemDelta, lang: str) -> list[str]:
+    """An item delta's explanation: the changes, the facts that changed, each rule's points."""
+    lines = _cause_lines(diff, item.causes, lang)
+    if item.facts_changed:
+        lines.append(f"{_label('facts_changed', lang)}: {clean(', '.join(item.facts_changed))}")
+    text = _finding_text(item.findings)
+    return [*lines, text] if text else lines
+
+
+def _fact_rows(d: DistrictDelta, lang: str) -> list[list[str]]:
+    return [[clean(path), value_text(b, lang), value_text(a, lang)] for path, b, a in d.facts]
 
 
 def _finding_text(findings: Sequence[tuple[str, Decimal | None, Decimal | None]]) -> str:
@@ -304,6 +339,10 @@ def render_table(
             out.append(_label("all_comparable", lang))
     for d in districts or ():
         out.extend(["", _district_head(d, lang)])
+        if d.facts:
+            heads = [_label(k, lang) for k in ("fact", "before", "after")]
+            out.append("  " + _label("facts_side", lang))
+            out.extend(grid(heads, _fact_rows(d, lang), widths=[50, 30, 30], indent="  "))
         if not d.items:
             out.append("  " + _label("no_item_delta", lang))
             continue
@@ -314,7 +353,7 @@ def render_table(
                 _score(i.after, i.status_after, lang),
                 _signed(i.delta),
                 _label("yes" if i.comparable else "no", lang),
-                "\n".join([*_cause_lines(diff, i.causes, lang), _finding_text(i.findings)]),
+                "\n".join(_item_lines(diff, i, lang)),
             ]
             for i in d.items
         ]
@@ -363,6 +402,10 @@ def render_markdown(
         out.extend(["", f"## {_label('districts', lang)}"])
     for d in districts or ():
         out.extend(["", f"### {md_escape(_district_head(d, lang))}", ""])
+        if d.facts:
+            heads = [_label(k, lang) for k in ("fact", "before", "after")]
+            rows = [[md_escape(c) for c in row] for row in _fact_rows(d, lang)]
+            out.extend([f"{_label('facts_side', lang)}:", "", *_md_table(heads, rows), ""])
         if not d.items:
             out.append(_label("no_item_delta", lang))
             continue
@@ -373,11 +416,7 @@ def render_markdown(
                 _score(i.after, i.status_after, lang),
                 md_escape(_signed(i.delta)),
                 _label("yes" if i.comparable else "no", lang),
-                "<br>".join(
-                    md_escape(line)
-                    for line in [*_cause_lines(diff, i.causes, lang), _finding_text(i.findings)]
-                    if line
-                ),
+                "<br>".join(md_escape(line) for line in _item_lines(diff, i, lang)),
             ]
             for i in d.items
         ]
@@ -439,6 +478,10 @@ def render_html(
         out.append(f"<h2>{_e(_label('districts', lang))}</h2>")
     for d in districts or ():
         out.append(f"<h3>{_e(_district_head(d, lang))}</h3>")
+        if d.facts:
+            heads = [_label(k, lang) for k in ("fact", "before", "after")]
+            out.append(f"<p>{_e(_label('facts_side', lang))}</p>")
+            out.extend(_html_table(heads, _fact_rows(d, lang)))
         if not d.items:
             out.append(f"<p>{_e(_label('no_item_delta', lang))}</p>")
             continue
@@ -449,11 +492,7 @@ def render_html(
                 _score(i.after, i.status_after, lang),
                 _signed(i.delta),
                 _label("yes" if i.comparable else "no", lang),
-                "\n".join(
-                    line
-                    for line in [*_cause_lines(diff, i.causes, lang), _finding_text(i.findings)]
-                    if line
-                ),
+                "\n".join(_item_lines(diff, i, lang)),
             ]
             for i in d.items
         ]

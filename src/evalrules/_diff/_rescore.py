@@ -64,13 +64,47 @@ def _declared_only(
     return attrs.evolve(doc, facts=facts), tuple(dropped)
 
 
+def _flat(facts: Mapping[str, Any], paths: set[str], prefix: str = "") -> dict[str, Any]:
+    """The values of ``facts`` at the declared ``paths`` (a series as a whole)."""
+    out: dict[str, Any] = {}
+    for key, value in facts.items():
+        path = f"{prefix}{key}"
+        if path in paths:
+            out[path] = value
+        elif isinstance(value, Mapping):
+            out.update(_flat(value, paths, path + "."))
+    return out
+
+
+def _item_reads(compiled: CompiledRubric) -> dict[str, set[str]]:
+    """Item code → the facts its rules read, with the inputs of derived facts, transitively."""
+    kinds = compiled._plan.kinds
+    inputs = {d.path: d.inputs for d in compiled.rubric.derived}
+    out: dict[str, set[str]] = {}
+    for item, rule in compiled.rubric.rules():
+        kind = kinds.get(rule.kind)
+        todo = list(kind.reads(rule.params)) if kind is not None else []
+        seen = out.setdefault(item.code, set())
+        while todo:
+            path = todo.pop()
+            if path not in seen:
+                seen.add(path)
+                todo.extend(inputs.get(path, ()))
+    return out
+
+
 def rescore(
     diff: RubricDiff,
     old: CompiledRubric,
     new: CompiledRubric,
-    documents: Iterable[tuple[str, FactsDocument]],
+    documents: Iterable[tuple[str, FactsDocument] | tuple[str, FactsDocument, FactsDocument]],
 ) -> tuple[DistrictDelta, ...]:
-    """Score each ``(source, document)`` under ``old`` and ``new``.
+    """Score each ``(source, document)`` under ``old`` and ``new``; or, for a
+    ``(source, last year's document, this year's document)``, each document under its own
+    year's rubric, side by side.
+
+    With two documents, the facts whose values differ are listed, and each item delta also
+    names the facts its rules read that changed.
 
     Claimed scores in the documents are left out, and so are facts a rubric does not
     declare (last year's facts file may hold one this year's rubric removed). Items whose
@@ -92,13 +126,26 @@ def rescore(
     codes_after: dict[str, list[str]] = {}
     for item, rule in new.rubric.rules():
         codes_after.setdefault(item.code, []).append(rule.code)
+    reads_before, reads_after = _item_reads(old), _item_reads(new)
+    declared = {f.path for f in old.rubric.facts} | {f.path for f in new.rubric.facts}
     out = []
-    for source, doc in documents:
+    for entry in documents:
+        source, first = entry[0], entry[1]
+        second = entry[2] if len(entry) == 3 else first
         # Claimed scores are last year's claims against last year's tree: not re-scored.
-        doc = attrs.evolve(doc, claimed={})
+        first = attrs.evolve(first, claimed={})
+        second = attrs.evolve(second, claimed={})
         # A fact one rubric no longer declares is left out under it, and said so.
-        doc_old, left_old = _declared_only(doc, old)
-        doc_new, left_new = _declared_only(doc, new)
+        doc_old, left_old = _declared_only(first, old)
+        doc_new, left_new = _declared_only(second, new)
+        values_before = _flat(first.facts, declared)
+        values_after = _flat(second.facts, declared)
+        changed_facts = tuple(
+            (path, values_before.get(path), values_after.get(path))
+            for path in sorted(set(values_before) | set(values_after))
+            if values_before.get(path) != values_after.get(path)
+        )
+        changed_paths = {path for path, _, _ in changed_facts}
         before = old.evaluate(doc_old, partial=True)
         after = new.evaluate(doc_new, partial=True)
         items_before, items_after = _items(before), _items(after)
@@ -120,6 +167,7 @@ def rescore(
                 if pb.get(rule) != pa.get(rule)
             )
             comparability = reasons.get(code)
+            read = reads_before.get(code, set()) | reads_after.get(code, set())
             deltas.append(
                 ItemDelta(
                     code=code,
@@ -130,6 +178,7 @@ def rescore(
                     comparable=comparability is None or comparability.comparable,
                     status_before=None if b is None else b.status,
                     status_after=None if a is None else a.status,
+                    facts_changed=tuple(sorted(read & changed_paths)),
                 )
             )
         out.append(
@@ -146,6 +195,8 @@ def rescore(
                 complete_after=after.complete,
                 left_out_before=left_old,
                 left_out_after=left_new,
+                facts=changed_facts,
+                entity_before=before.entity.id,
             )
         )
     return tuple(out)
