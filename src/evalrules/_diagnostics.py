@@ -118,7 +118,11 @@ def check_rubric(engine: Engine, ref_or_path: str) -> tuple[Rubric | None, list[
     origins = Origins()
     try:
         raw = read_with_extends(
-            path, engine._base_path, () if ref is None else (ref,), origins=origins
+            path,
+            engine._base_path,
+            () if ref is None else (ref,),
+            origins=origins,
+            problems=[],  # already among the load's problems
         )
     except RubricError:
         raw = None
@@ -131,7 +135,7 @@ def check_rubric(engine: Engine, ref_or_path: str) -> tuple[Rubric | None, list[
                 Diagnostic("error", p.code, p.message, p.file or str(path), int(where[1]), 1)
             )
             continue
-        loc = locator.locate(p.path, indicator=p.indicator, rule=p.rule)
+        loc = locator.locate(p.path, indicator=p.indicator, rule=p.rule, file=p.file)
         message = p.message
         mine = locator.in_author_file(loc, p.indicator)
         if mine is not None:

@@ -145,3 +145,29 @@ def test_positions_of_keys_and_items():
     assert found["a.c[0].x"] == (4, 7)
     assert found["a.c[1]"] == (5, 7)
     assert positions("a: [unclosed") == {}
+
+
+def test_what_extends_cannot_apply_comes_with_every_other_problem(tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)  # the base rubric's file is then shown relative to it
+    text = (
+        "evalrules: rubric/1\nextends: panjin-county/2023\nyear: 2024\nversion: '1'\n"
+        "title: {zh: 测试, en: Test}\nbonuss: []\nremove: ['5.5', '99.9']\n"
+        "change:\n  A: {mxa: 1}\n"
+    )
+    path = tmp_path / "2024.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run("check", path)
+    assert result.exit_code == 2
+    base = REPO / "rubrics/panjin-county/2023.yaml"
+    max_line = where(base.read_text(encoding="utf-8"), '  - code: "5"\n')[0] + 2
+    assert result.stdout.splitlines() == [
+        f"{path}:6:1: error: at bonuss: unknown key 'bonuss'; did you mean 'bonus'? [unknown-key]",
+        # removing 5.5 (2 points) unbalances its parent: shown at the remove that did it
+        f"{path}:7:10: error: indicator 5, at remove[0]: max is 10 but the children's maxes "
+        f"add up to 8 (in the base rubric: rubrics/panjin-county/2023.yaml:{max_line}:9) "
+        "[max-not-sum]",
+        f"{path}:7:17: error: at remove[1]: remove names '99.9', which the base rubric does "
+        "not have [unknown-code]",
+        f"{path}:9:7: error: indicator A, at change.A.mxa: change cannot set 'mxa'; did you "
+        "mean 'max'? [unknown-key]",
+    ]

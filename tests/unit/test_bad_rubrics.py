@@ -570,7 +570,7 @@ def test_extends_unknown_codes(tmp_path):
     found = problems(tmp_path, doc)
     assert sorted((p.code, p.path) for p in found) == [
         ("unknown-code", "add.7"),
-        ("unknown-code", "remove"),
+        ("unknown-code", "remove[0]"),
         ("unknown-code", "replace.9"),
     ]
     assert all("the base rubric does not have" in p.message for p in found)

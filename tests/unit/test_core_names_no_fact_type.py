@@ -25,6 +25,8 @@ SAME_SPELLING = {
     ("_renderers/_labels.py", "ratio"): "the English label of that formula",
     ("_excel/_cells.py", "boolean"): "the JSON Schema type boolean, which cells are read by",
     ("_claims/", "text"): "a self-assessment report read as plain text, not the fact type",
+    ("_cli.py", "text"): "check's output format text (file:line:col lines), not the fact type",
+    ("_diagnostics.py", "text"): "the same output format, where check's lines are written",
 }
 
 

@@ -392,11 +392,15 @@ class Engine:
         path, plugin, ref = self._locate(ref_or_path)
         key = (str(path), ref)
         if key not in self._rubrics:
-            raw = read_with_extends(path, self._base_path, () if ref is None else (ref,))
+            # What extends could not apply is reported with the rubric's other problems.
+            unapplied: list[RubricProblem] = []
+            raw = read_with_extends(
+                path, self._base_path, () if ref is None else (ref,), problems=unapplied
+            )
 
             def check(rubric: Rubric) -> list[RubricProblem]:
                 # Run with the loader's own checks, so that one error lists every problem.
-                problems = []
+                problems = list(unapplied)
                 if ref is not None and rubric.ref != ref:
                     problems.append(
                         RubricProblem(

@@ -18,8 +18,13 @@ def apply_extends(
     file: str | None,
     *,
     origins: Origins | None = None,
+    problems: list[RubricProblem] | None = None,
 ) -> dict[str, Any]:
     """Apply an extending rubric document onto its base document (both raw).
+
+    ``problems``, when given, receives the codes and keys the operations name but cannot
+    apply, and the merge goes on without them, so that they are reported with the merged
+    rubric's own problems in one error.
 
     ``origins``, when given, holds where each part of ``base`` was written; it is updated to
     say the same of the merged document, with the parts ``child`` wrote located in ``file``.
@@ -93,13 +98,13 @@ def apply_extends(
     if not isinstance(remove, list):
         p.add("remove must be a list of codes", "wrong-type", path="remove")
         remove = []
-    for code in remove:
+    for n, code in enumerate(remove):
         hit = find(indicators, str(code))
         if hit is None:
             p.add(
                 f"remove names {code!r}, which the base rubric does not have",
                 "unknown-code",
-                path="remove",
+                path=f"remove[{n}]",
             )
             continue
         nodes, i = hit
@@ -158,7 +163,9 @@ def apply_extends(
             nodes[i][key] = copy.deepcopy(value)
             if origins is not None:
                 origins.mark_key(nodes[i], key, here, f"{where}.{key}")
-    if p.items:
+    if p.items and problems is not None:
+        problems.extend(p.items)
+    elif p.items:
         raise RubricError(p.items, rubric=file)
     return merged
 
@@ -219,6 +226,7 @@ def read_with_extends(
     stack: tuple[str, ...] = (),
     *,
     origins: Origins | None = None,
+    problems: list[RubricProblem] | None = None,
 ) -> dict[str, Any]:
     """Read a rubric file and resolve its ``extends`` chain into one raw document.
 
@@ -227,7 +235,9 @@ def read_with_extends(
     :class:`~evalrules.errors.RubricNotFoundError` when there is none). ``stack`` holds the
     references already being read, so a cycle is reported instead of recursing. ``origins``,
     when given, records which file and path each part of the result comes from (for
-    ``evalrules check``).
+    ``evalrules check``). ``problems``, when given, collects what ``replace``, ``remove``,
+    ``add``, ``change`` and ``remove_facts`` cannot apply instead of raising (see
+    :func:`apply_extends`).
 
     Raises:
         RubricError: for an unreadable file, a cycle, a base that is not installed, or codes
@@ -250,9 +260,13 @@ def read_with_extends(
             rubric=str(path),
         )
     base = read_with_extends(
-        _base_path(base_ref, path, installed), installed, (*stack, base_ref), origins=origins
+        _base_path(base_ref, path, installed),
+        installed,
+        (*stack, base_ref),
+        origins=origins,
+        problems=problems,
     )
-    return apply_extends(base, raw, str(path), origins=origins)
+    return apply_extends(base, raw, str(path), origins=origins, problems=problems)
 
 
 def _base_path(ref: str, child: Path, installed: Callable[[str], Path]) -> Path:

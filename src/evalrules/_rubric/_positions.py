@@ -167,6 +167,7 @@ class Locator:
         self.file = file
         self.rules: dict[str, str] = {}
         self.nodes: dict[str, str] = {}
+        self._removed = _removed_codes(file)
         self._index(raw, "")
 
     def _index(self, value: Any, path: str) -> None:
@@ -198,10 +199,23 @@ class Locator:
         return (1, 1)
 
     def locate(
-        self, path: str | None, *, indicator: str | None = None, rule: str | None = None
+        self,
+        path: str | None,
+        *,
+        indicator: str | None = None,
+        rule: str | None = None,
+        file: str | None = None,
     ) -> Location:
-        """The location of a problem named by its path, rule and indicator."""
+        """The location of a problem named by its path, rule and indicator.
+
+        A path under an operation of ``extends`` (``replace``, ``remove``, ``add``,
+        ``change``, ``remove_facts``) is already one of the extending ``file``: those keys
+        are not in the merged document.
+        """
         merged = path or ""
+        if re.split(r"[.\[]", merged, maxsplit=1)[0] in _OPERATIONS:
+            where = file or self.file
+            return Location(where, *self._position(where, merged), merged)
         if rule is not None and rule in self.rules and not merged.startswith(_TOP):
             merged = join(self.rules[rule], merged) if merged else self.rules[rule]
         elif not merged and indicator is not None and indicator in self.nodes:
@@ -225,6 +239,12 @@ class Locator:
         for key in (f"add.{indicator}", f"replace.{indicator}", f"change.{indicator}"):
             if indicator is not None and key in table:
                 return Location(self.file, *table[key], key)
+        # A child removed from it: codes are written under their parent's (5.5 under 5).
+        removed = sorted(k for k in table if re.fullmatch(r"remove\[\d+\]", k))
+        for key in removed:
+            code = self._removed.get(key)
+            if indicator is not None and code is not None and code.startswith(f"{indicator}."):
+                return Location(self.file, *table[key], key)
         if "extends" in table:
             return Location(self.file, *table["extends"], "extends")
         return None
@@ -234,6 +254,21 @@ class Locator:
         return self._positions[file]
 
 
+def _removed_codes(file: str) -> dict[str, str]:
+    """``remove[i]`` → the code it names, in the checked file (read only when it has any)."""
+    from evalrules._documents import read_document
+
+    try:
+        raw = read_document(Path(file))
+    except DocumentError:
+        return {}
+    remove = raw.get("remove") if isinstance(raw, Mapping) else None
+    if not isinstance(remove, list):
+        return {}
+    return {f"remove[{i}]": str(code) for i, code in enumerate(remove)}
+
+
+_OPERATIONS = ("replace", "remove", "add", "change", "remove_facts")
 _TOP = ("indicators", "bonus", "facts", "derived", "cross_checks", "grades")
 
 
