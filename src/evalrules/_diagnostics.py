@@ -98,6 +98,7 @@ def optional_reads(rubric: Rubric, reads: Callable[[Rule], Sequence[str]]) -> li
 
 
 _LINE = re.compile(r"^line (\d+)")
+_PARAM = re.compile(r"^(params(?:\.[\w-]+|\[\d+\])*):")
 
 
 def check_rubric(engine: Engine, ref_or_path: str) -> tuple[Rubric | None, list[Diagnostic]]:
@@ -135,7 +136,12 @@ def check_rubric(engine: Engine, ref_or_path: str) -> tuple[Rubric | None, list[
                 Diagnostic("error", p.code, p.message, p.file or str(path), int(where[1]), 1)
             )
             continue
-        loc = locator.locate(p.path, indicator=p.indicator, rule=p.rule, file=p.file)
+        path_of = p.path
+        if path_of is None and p.rule is not None:
+            # A rule kind's own check names the parameter at the start of its message.
+            named = _PARAM.match(p.message)
+            path_of = named[1] if named else None
+        loc = locator.locate(path_of, indicator=p.indicator, rule=p.rule, file=p.file)
         message = p.message
         mine = locator.in_author_file(loc, p.indicator)
         if mine is not None:

@@ -171,3 +171,20 @@ def test_what_extends_cannot_apply_comes_with_every_other_problem(tmp_path, monk
         f"{path}:9:7: error: indicator A, at change.A.mxa: change cannot set 'mxa'; did you "
         "mean 'max'? [unknown-key]",
     ]
+
+
+def test_a_misspelt_condition_key_is_located_and_suggested(tmp_path):
+    text = (REPO / "rubrics/panjin-county/2023.yaml").read_text(encoding="utf-8")
+    changed = text.replace(
+        "params: {when: {fact: safety.major_accident}",
+        "params: {when: {fcat: safety.major_accident}",
+    )
+    assert changed != text
+    path = tmp_path / "2023.yaml"
+    path.write_text(changed, encoding="utf-8")
+    result = run("check", path)
+    assert result.exit_code == 2
+    first = result.stdout.splitlines()[0]
+    line, col = where(changed, "when: {fcat: safety.major_accident}")
+    assert first.startswith(f"{path}:{line}:{col}: error: indicator 2.3, rule PJ-2.3-veto, at ")
+    assert "unknown key(s) ['fcat'] (use fact, op, value); did you mean 'fcat' → 'fact'?" in first

@@ -105,7 +105,15 @@ def condition_problems(cond: Any, where: str = "when") -> list[str]:
     problems = []
     unknown = keys - {"fact", "op", "value"}
     if unknown:
-        problems.append(f"{where}: unknown key(s) {sorted(unknown)} (use fact, op, value)")
+        from evalrules._rubric._loader import suggest
+
+        hints = [
+            f"{key!r} → {near[0]!r}"
+            for key in sorted(unknown, key=str)
+            if (near := suggest(str(key), ("fact", "op", "value", "all", "any", "not")))
+        ]
+        hint = f"; did you mean {', '.join(hints)}?" if hints else ""
+        problems.append(f"{where}: unknown key(s) {sorted(unknown)} (use fact, op, value){hint}")
     if not isinstance(cond.get("fact"), str) or not cond.get("fact"):
         problems.append(f"{where}.fact: a fact path is required")
     op = cond.get("op", "==")
