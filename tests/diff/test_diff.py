@@ -230,6 +230,10 @@ def test_cli_exit_codes_and_output(run, tmp_path):
     changed = edited(tmp_path, *EDITS)
     result = run("diff", "panjin-county/2023", changed, "--facts", EXAMPLE, "--lang", "en")
     assert result.exit_code == 1, result.output
+    # Both are panjin-county/2023: the title names the file the new one was read from.
+    assert result.stdout.startswith(
+        f"Rubric diff: panjin-county/2023 → panjin-county/2023 ({changed})\n"
+    )
     assert "9.2" in result.stdout
     assert "params.value" in result.stdout
     assert "8.2" in result.stdout

@@ -256,6 +256,8 @@ def diff_rubrics(old: Rubric, new: Rubric, *, reads: Reads | None = None) -> Rub
         new=new.ref,
         changes=ordered,
         comparability=_comparability(old, new, ordered, reads, old_nodes, new_nodes),
+        old_file=old.file if old.plugin is None else None,
+        new_file=new.file if new.plugin is None else None,
     )
 
 

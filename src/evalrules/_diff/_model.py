@@ -87,12 +87,16 @@ class RubricDiff:
         changes: The changes, in :data:`CHANGE_KINDS` order, then in document order.
         comparability: Per indicator of either rubric, in the new rubric's order, then the
             old rubric's removed ones.
+        old_file: The old rubric's file, when it was given as a file (not an installed one).
+        new_file: The same for the new rubric.
     """
 
     old: str
     new: str
     changes: tuple[Change, ...]
     comparability: tuple[Comparability, ...] = ()
+    old_file: str | None = None
+    new_file: str | None = None
 
     @property
     def equal(self) -> bool:

@@ -82,6 +82,13 @@ _LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def _names(diff: RubricDiff) -> tuple[str, str]:
+    """The two rubrics as the title names them: the reference, with the file if given one."""
+    old = diff.old + (f" ({diff.old_file})" if diff.old_file else "")
+    new = diff.new + (f" ({diff.new_file})" if diff.new_file else "")
+    return clean(old), clean(new)
+
+
 def _label(key: str, lang: str) -> str:
     zh, en = _LABELS[key]
     return zh if lang == "zh" else en
@@ -166,6 +173,8 @@ def to_dict(diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None) 
         "schema": SCHEMA,
         "old": diff.old,
         "new": diff.new,
+        "old_file": diff.old_file,
+        "new_file": diff.new_file,
         "equal": diff.equal,
         "changes": [
             {
@@ -322,7 +331,7 @@ def render_table(
     diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None, *, lang: str = "zh"
 ) -> str:
     """A terminal table: the changes, the indicators not comparable, the districts."""
-    out = [f"{_label('title', lang)}: {clean(diff.old)} → {clean(diff.new)}", ""]
+    out = [f"{_label('title', lang)}: {' → '.join(_names(diff))}", ""]
     if diff.equal:
         out.append(_label("equal", lang))
     else:
@@ -385,7 +394,7 @@ def render_markdown(
     diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None, *, lang: str = "zh"
 ) -> str:
     """A Markdown page: a table of the changes, then each district's deltas."""
-    out = [f"# {_label('title', lang)}: {md_escape(diff.old)} → {md_escape(diff.new)}", ""]
+    out = [f"# {_label('title', lang)}: {' → '.join(md_escape(n) for n in _names(diff))}", ""]
     if diff.equal:
         out.append(_label("equal", lang))
     else:
@@ -451,7 +460,7 @@ def render_html(
     diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None, *, lang: str = "zh"
 ) -> str:
     """A self-contained HTML page."""
-    title = f"{_label('title', lang)}: {diff.old} → {diff.new}"
+    title = f"{_label('title', lang)}: {' → '.join(_names(diff))}"
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
