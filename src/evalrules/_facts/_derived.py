@@ -14,7 +14,7 @@ from evalrules.errors import FactsProblem
 
 # ------------------------------------------------------------------------- derived facts
 
-#: The closed set of formulas a rubric may declare, with their input counts.
+#: What each formula of the closed set (``_rubric._model.FORMULA_ARITY``) computes.
 FORMULAS: Mapping[str, Text] = {
     "ratio": Text("比值 = a ÷ b", "ratio = a ÷ b"),
     "share": Text("占比 = 部分 ÷ 整体 × 100", "share = part ÷ whole × 100"),
@@ -24,14 +24,6 @@ FORMULAS: Mapping[str, Text] = {
         "增长率 = (当年 − 上年) ÷ 上年 × 100", "growth = (this year − last year) ÷ last year × 100"
     ),
     "sum": Text("合计 = a + b + …", "sum = a + b + …"),
-}
-FORMULA_ARITY: Mapping[str, tuple[int, int | None]] = {
-    "ratio": (2, 2),
-    "share": (2, 2),
-    "per_capita": (2, 2),
-    "difference": (2, 2),
-    "growth": (1, 1),
-    "sum": (2, None),
 }
 
 #: Formulas that divide by their second input.

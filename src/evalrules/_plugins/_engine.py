@@ -33,14 +33,15 @@ from evalrules._plugins._discovery import (
     list_entries,
     load_entries,
 )
-from evalrules._plugins._modify import ScorecardHook
+from evalrules._plugins._modify import ScorecardHook, core_modify_plugin
 from evalrules._plugins._registry import Registry
-from evalrules._renderers import Renderer, RenderOptions, builtin_renderers_plugin
+from evalrules._renderers import Renderer, RenderOptions
+from evalrules._renderers._builtin import builtin_renderers_plugin
 from evalrules._rubric._extends import read_with_extends
 from evalrules._rubric._loader import build_rubric
 from evalrules._rubric._model import Rubric
 from evalrules._rubric._source import RubricSource, parse_ref
-from evalrules._rules._builtin import evalrules_register_rule_kinds as _builtin_kinds_hook
+from evalrules._rules._builtin import builtin_kinds_plugin
 from evalrules._rules._kind import RuleKind, kind_problems
 from evalrules._scorecard._model import Entity, Scorecard
 from evalrules._version import __version__
@@ -51,7 +52,7 @@ from evalrules.errors import (
     RubricNotFoundError,
     RubricProblem,
 )
-from evalrules.hookspecs import HOOK_PREFIX, hookimpl
+from evalrules.hookspecs import HOOK_PREFIX
 
 __all__ = ["Engine", "PluginInfo"]
 
@@ -92,24 +93,12 @@ def _refuse_broken_kind(kind: RuleKind, plugin: str) -> None:
         )
 
 
-class _BuiltinKinds:
-    evalrules_register_rule_kinds = staticmethod(_builtin_kinds_hook)
-
-
-class _CoreModify:
-    @staticmethod
-    @hookimpl(trylast=True)
-    def evalrules_modify_scorecard(scorecard: Scorecard, rubric: Rubric) -> Scorecard:
-        """Return the scorecard unchanged (runs last)."""
-        return scorecard
-
-
 _BUILTINS: tuple[tuple[str, object], ...] = (
-    ("evalrules.kinds", _BuiltinKinds()),
+    ("evalrules.kinds", builtin_kinds_plugin),
     ("evalrules.facts", builtin_facts_plugin),
     ("evalrules.renderers", builtin_renderers_plugin),
     ("evalrules.excel", builtin_excel_plugin),
-    ("evalrules.scorecard", _CoreModify()),
+    ("evalrules.scorecard", core_modify_plugin),
 )
 
 

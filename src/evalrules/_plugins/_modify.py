@@ -21,6 +21,7 @@ import pluggy
 from evalrules._rubric._model import Rubric
 from evalrules._scorecard._model import Scorecard
 from evalrules.errors import PluginError
+from evalrules.hookspecs import hookimpl
 
 #: How a plugin travels: ``(registered name, module name or None, the object or None)``.
 _Portable = tuple[str, str | None, object]
@@ -120,3 +121,16 @@ def _rebuild(portable: tuple[_Portable, ...]) -> ScorecardHook:
     for name, module, plugin in portable:
         pm.register(importlib.import_module(module) if module is not None else plugin, name=name)
     return ScorecardHook(pm)
+
+
+class _CoreModify:
+    """The innermost ``evalrules_modify_scorecard``: the wrappers of plugins wrap it."""
+
+    @staticmethod
+    @hookimpl(trylast=True)
+    def evalrules_modify_scorecard(scorecard: Scorecard, rubric: Rubric) -> Scorecard:
+        """Return the scorecard unchanged (runs last)."""
+        return scorecard
+
+
+core_modify_plugin = _CoreModify()

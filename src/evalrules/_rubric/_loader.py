@@ -11,6 +11,7 @@ from typing import Any
 from evalrules._documents import DocumentError, read_document
 from evalrules._points import ROUNDINGS, ZERO, plain, to_decimal
 from evalrules._rubric._model import (
+    FORMULA_ARITY,
     NOT_APPLICABLE_POLICIES,
     CrossCheck,
     DerivedFact,
@@ -343,8 +344,6 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
 
 
 def _derived(raw: Any, p: _Problems, fact_paths: set[str]) -> tuple[DerivedFact, ...]:
-    from evalrules._facts._derived import FORMULA_ARITY
-
     if raw is None:
         return ()
     if not isinstance(raw, Mapping):

@@ -97,6 +97,17 @@ class FactSpec:
     source: str | None = None
 
 
+#: The closed set of formulas a derived fact may use, with their input counts (least, most).
+FORMULA_ARITY: Mapping[str, tuple[int, int | None]] = {
+    "ratio": (2, 2),
+    "share": (2, 2),
+    "per_capita": (2, 2),
+    "difference": (2, 2),
+    "growth": (1, 1),
+    "sum": (2, None),
+}
+
+
 @attrs.frozen
 class DerivedFact:
     """A fact computed from others by one of a closed set of formulas.

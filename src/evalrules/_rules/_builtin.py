@@ -1343,7 +1343,14 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
 )
 
 
-@hookimpl
-def evalrules_register_rule_kinds() -> list[RuleKind]:
-    """Register the builtin rule kinds."""
-    return list(BUILTIN_KINDS)
+class _BuiltinKinds:
+    """The builtin rule kinds, registered through the public hook."""
+
+    @staticmethod
+    @hookimpl
+    def evalrules_register_rule_kinds() -> list[RuleKind]:
+        """Register the builtin rule kinds."""
+        return list(BUILTIN_KINDS)
+
+
+builtin_kinds_plugin = _BuiltinKinds()
