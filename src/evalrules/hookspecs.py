@@ -181,7 +181,8 @@ def evalrules_register_cross_checks() -> list[CrossCheckKind]:
         the facts a rubric names and returns the problem it finds (Chinese, English) or
         ``None``; problems are reported in the same :class:`~evalrules.errors.FactsError` as
         every other facts problem. The core registers ``part_of`` (a part never exceeds its
-        whole).
+        whole), declared ``at_most``: a check with that trait is one the test kit's
+        strategies can draw and break without knowing its name.
 
     Order:
         Every implementation is called once, when the engine is built; a name registered

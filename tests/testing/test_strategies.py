@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import Phase, find, given, settings
@@ -361,3 +362,60 @@ def test_monotonic_cases_name_what_is_missing(compiled, mini):
         monotonic_cases(compiled, "PJ-8.2-a")
     with pytest.raises(LookupError, match=re.escape("for ratings.fitness")):
         monotonic_cases(compiled, "PJ-8.2-a", "ratings.fitness")
+
+
+# ------------------------------------------------ a plugin's check declared at_most
+
+
+def _not_above(values):
+    low, high = values
+    return None if Decimal(str(low)) <= Decimal(str(high)) else ("超出", "above")
+
+
+class _NotAbove:
+    @staticmethod
+    @evalrules.hookimpl
+    def evalrules_register_cross_checks():
+        return [
+            evalrules.cross_check_kind(
+                "not_above",
+                description=evalrules.Text("不超过", "Not above"),
+                arity=2,
+                check=_not_above,
+                at_most=True,
+            )
+        ]
+
+
+@pytest.fixture(scope="module")
+def not_above(tmp_path_factory):
+    mini = Path(__file__).parent / "data" / "mini-county-2024.yaml"
+    text = mini.read_text(encoding="utf-8").replace("{kind: part_of,", "{kind: not_above,")
+    path = tmp_path_factory.mktemp("not-above") / "mini.yaml"
+    path.write_text(text, encoding="utf-8")
+    engine = evalrules.Engine(plugins=[_NotAbove()], autoload=False)
+    return engine.compile(engine.load_rubric(path))
+
+
+def test_a_plugins_at_most_check_is_drawn_held_and_broken(not_above):
+    assert [c.kind for c in not_above.rubric.cross_checks] == ["not_above"]
+
+    @settings(max_examples=20)
+    @given(valid_facts(not_above), invalid_facts(not_above, codes=["not-above"]))
+    def held_and_broken(facts, invalid):
+        not_above.validate(facts)
+        assert {(p.path, p.code) for p in invalid.problems} == {("staff.qualified", "not-above")}
+        check_validation(not_above, invalid)
+
+    held_and_broken()
+
+
+def test_at_most_relates_two_facts():
+    with pytest.raises(ValueError, match="at_most relates two facts"):
+        evalrules.cross_check_kind(
+            "between",
+            description=evalrules.Text("介于", "Between"),
+            arity=3,
+            check=_not_above,
+            at_most=True,
+        )

@@ -23,12 +23,17 @@ class CrossCheckKind:
         description: What it checks.
         arity: How many facts it takes.
         check: ``check(values) -> (zh, en) or None``: the problem, if the relation fails.
+        at_most: The relation is "the first number is at most the second" (a part and its
+            whole). The test kit draws the second first and the first no larger, and breaks
+            the relation by making the first larger; a check without this trait is met by
+            filtering and not broken on purpose.
     """
 
     name: str
     description: Text
     arity: int
     check: Callable[[tuple[Any, ...]], tuple[str, str] | None]
+    at_most: bool = False
 
 
 def cross_check_kind(
@@ -37,9 +42,27 @@ def cross_check_kind(
     description: Text,
     arity: int,
     check: Callable[[tuple[Any, ...]], tuple[str, str] | None],
+    at_most: bool = False,
 ) -> CrossCheckKind:
-    """Build a :class:`CrossCheckKind` for ``evalrules_register_cross_checks``."""
-    return CrossCheckKind(name=name, description=description, arity=arity, check=check)
+    """Build a :class:`CrossCheckKind` for ``evalrules_register_cross_checks``.
+
+    Args:
+        name: The name rubrics write under ``cross_checks``.
+        description: What it checks.
+        arity: How many facts it takes.
+        check: ``check(values) -> (zh, en) or None``, given the facts' values in the
+            rubric's order: the problem, if the relation fails.
+        at_most: Declare that the relation is "the first number is at most the second"
+            (see :attr:`CrossCheckKind.at_most`); it takes two facts.
+
+    Raises:
+        ValueError: if ``at_most`` is declared for a relation of other than two facts.
+    """
+    if at_most and arity != 2:
+        raise ValueError(f"cross check {name!r}: at_most relates two facts, not {arity}")
+    return CrossCheckKind(
+        name=name, description=description, arity=arity, check=check, at_most=at_most
+    )
 
 
 def _part_of(values: tuple[Any, ...]) -> tuple[str, str] | None:
@@ -57,6 +80,7 @@ PART_OF = cross_check_kind(
     description=Text("部分不大于整体", "A part never exceeds its whole"),
     arity=2,
     check=_part_of,
+    at_most=True,
 )
 
 

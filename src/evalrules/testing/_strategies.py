@@ -3,7 +3,8 @@
 :func:`valid_facts` draws facts documents that pass the rubric's validation *and* evaluate:
 every value has its declared type and lies within its type's range, its declared
 ``minimum``/``maximum`` and below its ``plausible_max``; year series carry the years the
-derived facts need; ``part_of`` cross checks hold because wholes are drawn before their parts;
+derived facts need; cross checks declared ``at_most`` (the builtin ``part_of``) hold because
+wholes are drawn before their parts, and other cross checks hold by filtering;
 a fact some derived fact divides by is never zero; ``required_if`` facts are present when their
 condition is true. :func:`invalid_facts` breaks such a document in known ways and says which
 problems validation must report. :func:`monotonic_cases` draws the pairs of documents that
@@ -157,11 +158,14 @@ class _Plan:
         self.data_year = rubric.data_year or rubric.year - 1
         self.parts: dict[str, list[str]] = {p: [] for p in self.specs}
         self.wholes: dict[str, list[str]] = {p: [] for p in self.specs}
+        #: The problem code of each (part, whole) relation, from the check that declares it.
+        self.bound_codes: dict[tuple[str, str], str] = {}
         for check in rubric.cross_checks:
-            if check.kind == "part_of" and all(f in self.specs for f in check.facts):
+            if self.cross_kinds[check.kind].at_most and all(f in self.specs for f in check.facts):
                 part, whole = check.facts
                 self.parts[whole].append(part)
                 self.wholes[part].append(whole)
+                self.bound_codes[part, whole] = check.kind.replace("_", "-")
         self.series = compiled.validator.series
         self.value_types = {p: compiled.validator.value_type(p) for p in self.specs}
         self.nonzero: set[str] = set()
@@ -199,7 +203,7 @@ class _Plan:
                     pending.remove(path)
                     progressed = True
             if not progressed:
-                # A cycle of part_of checks: draw the rest in declaration order; the final
+                # A cycle of at-most checks: draw the rest in declaration order; the final
                 # cross-check filter keeps only valid documents.
                 placed.extend(pending)
                 break
@@ -448,13 +452,13 @@ def _draw_flat(
         if _empty_range(rng, low, high):
             raise ValueError(
                 f"no valid value for {path}: it must lie between {low} and {high} "
-                "(check the overrides against the rubric's ranges and part_of checks)"
+                "(check the overrides against the rubric's ranges and at-most cross checks)"
             )
         value = draw(_number(rng, low, high))
         if path in plan.nonzero and low is not None and low < 0:
             assume(value != 0)
         values[path] = value
-    # Cross checks of kinds other than part_of (a plugin's) are met by filtering.
+    # Cross checks without the at_most trait (a plugin's) are met by filtering.
     assume(not plan.failing_checks(values))
     return values
 
@@ -682,9 +686,9 @@ def _relational_candidates(
     """Ways to break a relation between facts while every value stays valid on its own."""
     out: list[Callable[[st.DrawFn, dict[str, Any]], None]] = []
     for part, wholes in plan.wholes.items():
-        if codes is not None and "part-of" not in codes:
-            break
         for whole in wholes:
+            if codes is not None and plan.bound_codes[part, whole] not in codes:
+                continue
             part_rng, whole_rng = plan.ranges[part], plan.ranges[whole]
             if part_rng is None or whole_rng is None:
                 continue

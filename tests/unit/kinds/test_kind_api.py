@@ -147,20 +147,12 @@ def test_every_builtin_kind_answers_for_its_rules(tmp_path):
         assert entry.item.outcomes or entry.item.reachable is not None, entry.name
 
 
-# ---------------------------------------------------------- the core names no builtin kind
+# ------------------------------------------- the core imports the builtin kinds only once
+# (that it names none is tests/unit/test_core_names_no_fact_type.py)
 
 
 def _core_modules():
     return sorted(p for p in SRC.rglob("*.py") if p != BUILTIN_MODULE)
-
-
-def _builtin_kind_names():
-    # What the core calls effects and findings shares words with three kind names (a bonus
-    # kind awards a bonus effect): those words are the core's own and are not searched for.
-    core_words = {"deduction", "zero_out", "not_applicable", "bonus", "veto", "manual", "outcome"}
-    names = {e.name for e in engine().rule_kinds if e.origin == "evalrules.kinds"}
-    assert len(names) == 14
-    return sorted(names - core_words)
 
 
 def test_no_core_module_imports_the_builtin_kinds():
@@ -178,31 +170,6 @@ def test_no_core_module_imports_the_builtin_kinds():
                     imports.append((path.relative_to(SRC).as_posix(), name))
     # the one door: the engine registers the builtin plugin's hook like any plugin's
     assert imports == [("_plugins/_engine.py", "evalrules._rules._builtin.builtin_kinds_plugin")]
-
-
-def _kind_names_in(path: Path, names: set[str]) -> list[tuple[int, str]]:
-    """String literals in a module that are exactly a builtin kind's name."""
-    return [
-        (node.lineno, node.value)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names
-    ]
-
-
-def test_no_core_module_names_a_builtin_kind():
-    names = set(_builtin_kind_names())
-    found = [
-        (p.relative_to(SRC).as_posix(), *hit)
-        for p in _core_modules()
-        for hit in _kind_names_in(p, names)
-    ]
-    assert found == []
-
-
-def test_the_search_finds_a_builtin_kind_named_in_a_module():
-    # the search above can fail: run on the builtin module, it finds every name
-    names = set(_builtin_kind_names())
-    assert {value for _, value in _kind_names_in(BUILTIN_MODULE, names)} == names
 
 
 # ------------------------------------------------------------------------------ toolkit
