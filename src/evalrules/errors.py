@@ -195,19 +195,20 @@ class RegistryConflictError(PluginError, ValueError):
     """Two plugins registered an item under the same name.
 
     Attributes:
-        kind: What was registered (``"rule kind"``, ``"rubric"``, ...).
+        registry: The registry both registered into, named by what it holds
+            (``"rule kind"``, ``"rubric"``, ...).
         name: The contested name.
         first: The plugin that registered it first.
         second: The plugin that tried to register it again.
     """
 
-    def __init__(self, kind: str, name: str, first: str, second: str) -> None:
-        self.kind = kind
+    def __init__(self, registry: str, name: str, first: str, second: str) -> None:
+        self.registry = registry
         self.name = name
         self.first = first
         self.second = second
         super().__init__(
-            f"{kind} {name!r} is registered by both {first} and {second}; "
+            f"{registry} {name!r} is registered by both {first} and {second}; "
             "rename one, or block one of the plugins",
             plugin=second,
         )

@@ -126,7 +126,7 @@ def test_duplicate_rule_kind_names_both_plugins_in_process(load_plugin):
         evalrules.Engine(plugins=[plugin], autoload=False)
 
     error = caught.value
-    assert (error.kind, error.name) == ("rule kind", "threshold")
+    assert (error.registry, error.name) == ("rule kind", "threshold")
     assert (error.first, error.second) == ("evalrules.kinds", "evalrules_broken_duplicate")
     assert "evalrules.kinds" in str(error)
     assert "evalrules_broken_duplicate" in str(error)
@@ -155,7 +155,7 @@ def test_duplicate_rubric_reference_names_both_plugins():
 
     with pytest.raises(RegistryConflictError) as caught:
         evalrules.Engine(plugins=[evalrules_panjin, Copycat], autoload=False)
-    assert (caught.value.kind, caught.value.first, caught.value.second) == (
+    assert (caught.value.registry, caught.value.first, caught.value.second) == (
         "rubric",
         "evalrules_panjin",
         "Copycat",

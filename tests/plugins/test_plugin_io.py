@@ -197,7 +197,7 @@ def test_evalrules_register_facts_readers_a_suffix_taken_twice_names_both_plugin
     with pytest.raises(RegistryConflictError) as caught:
         evalrules.Engine(plugins=[_readers_plugin(thief)], autoload=False)
     error = caught.value
-    assert (error.kind, error.name) == ("facts file suffix", ".yml")
+    assert (error.registry, error.name) == ("facts file suffix", ".yml")
     assert (error.first, error.second) == ("evalrules.facts", "readers_yaml_too")
     assert "evalrules.facts" in str(error)
     assert "readers_yaml_too" in str(error)
@@ -208,7 +208,7 @@ def test_evalrules_register_facts_readers_a_name_taken_twice_names_both_plugins(
         evalrules.Engine(
             plugins=[_readers_plugin(_reader("json", suffixes=[".js"]))], autoload=False
         )
-    assert (caught.value.kind, caught.value.name) == ("facts reader", "json")
+    assert (caught.value.registry, caught.value.name) == ("facts reader", "json")
     assert caught.value.first == "evalrules.facts"
 
 

@@ -437,7 +437,7 @@ class Engine:
             cross_checks={r.name: r.item for r in self.cross_checks},
             modify=self._scorecard_hook,
             origins={
-                (registry.kind, r.name): r.origin
+                (registry.name, r.name): r.origin
                 for registry in (self.fact_types, self.cross_checks)
                 for r in registry
             },

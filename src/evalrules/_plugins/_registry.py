@@ -41,11 +41,11 @@ class Registry(Generic[T]):
     Iteration is sorted by name, so results never depend on plugin registration order.
 
     Args:
-        kind: What the registry holds, as error messages name it (``"rule kind"``).
+        name: The registry's name: what it holds, as error messages say it (``"rule kind"``).
     """
 
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+    def __init__(self, name: str) -> None:
+        self.name = name
         self._entries: dict[str, Registered[T]] = {}
 
     def add(self, name: str, item: T, origin: str) -> None:
@@ -56,7 +56,7 @@ class Registry(Generic[T]):
                 ``origin`` included); the error names both plugins.
         """
         if name in self._entries:
-            raise RegistryConflictError(self.kind, name, self._entries[name].origin, origin)
+            raise RegistryConflictError(self.name, name, self._entries[name].origin, origin)
         self._entries[name] = Registered(name, item, origin)
 
     def get(self, name: str) -> T:
@@ -86,7 +86,7 @@ class Registry(Generic[T]):
         except KeyError:
             listing = ", ".join(self.names()) or "none"
             raise KeyError(
-                f"no {self.kind} {name!r} is registered (registered: {listing})"
+                f"no {self.name} {name!r} is registered (registered: {listing})"
             ) from None
 
     def __contains__(self, name: object) -> bool:
@@ -99,7 +99,7 @@ class Registry(Generic[T]):
         return len(self._entries)
 
     def __repr__(self) -> str:
-        return f"Registry({self.kind!r}, {list(self.names())!r})"
+        return f"Registry({self.name!r}, {list(self.names())!r})"
 
     def names(self) -> tuple[str, ...]:
         """Return the registered names, sorted."""

@@ -236,15 +236,17 @@ class RuleContext(_Toolkit):
 
     # -- effects -----------------------------------------------------------------------
 
-    def _add(self, kind: str, points: Any, message_id: str, outcome: str, **kw: Any) -> None:
+    def _add(self, action: str, points: Any, message_id: str, outcome: str, **kw: Any) -> None:
         effect = kw.pop("effect", None)
         if self._fields is not None:
             declared = self._fields.get(message_id)
             if declared is None or not declared <= kw.keys():
-                self._check_fields(kind, message_id, kw)
-        self.effects.append(Effect(kind, to_decimal(points), message_id, dict(kw), outcome, effect))
+                self._check_fields(action, message_id, kw)
+        self.effects.append(
+            Effect(action, to_decimal(points), message_id, dict(kw), outcome, effect)
+        )
 
-    def _check_fields(self, kind: str, message_id: str, given: Mapping[str, Any]) -> None:
+    def _check_fields(self, action: str, message_id: str, given: Mapping[str, Any]) -> None:
         """Raise when an effect's message is not the kind's, or lacks a declared field."""
         assert self._fields is not None
         declared = self._fields.get(message_id)
@@ -255,7 +257,7 @@ class RuleContext(_Toolkit):
                 f"one of its messages ({known})"
             )
         missing = declared.difference(given)
-        if kind == "not_applicable":
+        if action == "not_applicable":
             missing -= {"policy"}  # the scorer words the policy in force
         if missing:
             raise ValueError(

@@ -39,8 +39,10 @@ class Effect:
     """One thing a rule reports. Built by :class:`RuleContext` methods, not directly.
 
     Attributes:
-        kind: ``deduction``, ``zero_out``, ``not_applicable``, ``bonus``, ``veto``,
-            ``manual`` or ``outcome`` (no effect on points).
+        action: What the rule asks for: ``deduction``, ``zero_out``, ``not_applicable``,
+            ``bonus``, ``veto``, ``manual`` or ``outcome`` (no effect on points). Scoring
+            turns it into a finding of the matching :attr:`Finding.kind
+            <evalrules.Finding.kind>` (a zero-out into a deduction; an outcome into none).
         points: Nominal points (unsigned): what is deducted, awarded or judged.
         message_id: Message template id.
         params: Template fields.
@@ -48,7 +50,7 @@ class Effect:
         effect: Veto effect or not-applicable policy.
     """
 
-    kind: str
+    action: str
     points: Decimal
     message_id: str
     params: Mapping[str, Any]

@@ -118,7 +118,7 @@ def _run_items(
         not_applicable = False
         for compiled_rule in first:
             effects = _run(compiled, compiled_rule, flat, derived, outcome)
-            if any(e.kind == "not_applicable" for e in effects):
+            if any(e.action == "not_applicable" for e in effects):
                 not_applicable = True
                 break
         if not not_applicable and not outcome.missing:

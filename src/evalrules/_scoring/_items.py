@@ -53,13 +53,13 @@ def _finding(
         path = params.get(key)
         if isinstance(path, str):
             params[label_key] = compiled.label(path)
-    if effect.kind == "not_applicable":
+    if effect.action == "not_applicable":
         params["policy"] = POLICY_TEXT.get(effect.effect or "", Text(str(effect.effect)))
     points = points.quantize(compiled.rubric.precision) if points else ZERO
     params["points"] = abs(points)
     params = {key: _plain_data(value) for key, value in params.items()}
     template = compiled.message(rule, effect.message_id)
-    if rule.message is not None and effect.kind != "not_assessable":
+    if rule.message is not None and effect.action != "not_assessable":
         template = rule.message  # the rule's wording of its kind's messages, not the scorer's
     return Finding(
         indicator=item.code,
@@ -130,10 +130,10 @@ def score_item(
     vetoes: list[Finding] = []
     for rule, effects, evidence in outcome.runs:
         for effect in effects:
-            if effect.kind == "not_applicable":
+            if effect.action == "not_applicable":
                 policy = effect.effect or item.not_applicable or rubric.not_applicable
                 effect = Effect(
-                    effect.kind,
+                    effect.action,
                     effect.points,
                     effect.message_id,
                     effect.params,
@@ -147,7 +147,7 @@ def score_item(
                 )
                 node = NodeResult(item.code, item.title, item.max, score, "not_applicable")
                 return node, findings, policy == "exclude"
-            if effect.kind == "veto":
+            if effect.action == "veto":
                 vetoes.append(_finding(compiled, item, rule, effect, "veto", ZERO, evidence))
 
     if item.code in compiled.bonus_codes:
@@ -157,9 +157,9 @@ def score_item(
     zero_out: tuple[Rule, Effect, Evidence] | None = None
     for rule, effects, evidence in outcome.runs:
         for effect in effects:
-            if effect.kind in ("deduction", "manual"):
+            if effect.action in ("deduction", "manual"):
                 losses.append((rule, effect, evidence))
-            elif effect.kind == "zero_out" and zero_out is None:
+            elif effect.action == "zero_out" and zero_out is None:
                 zero_out = (rule, effect, evidence)
 
     nominal = sum((e.points for _, e, _ in losses), ZERO)
@@ -175,7 +175,7 @@ def score_item(
             asks.append(item.max)  # the zero-out takes whatever the deductions left
         shares = allocate(asks, item.max - score, precision, rounding)
         for (rule, effect, evidence), share in zip(losses, shares, strict=True):
-            kind = "manual" if effect.kind == "manual" else "deduction"
+            kind = "manual" if effect.action == "manual" else "deduction"
             findings.append(_finding(compiled, item, rule, effect, kind, -share, evidence))
     findings.extend(vetoes)
     return NodeResult(item.code, item.title, item.max, score, "scored"), findings, False
@@ -215,7 +215,7 @@ def _score_bonus(
 ) -> tuple[NodeResult, list[Finding], bool]:
     rubric = compiled.rubric
     findings: list[Finding] = []
-    awards = [(r, e, ev) for r, effects, ev in outcome.runs for e in effects if e.kind == "bonus"]
+    awards = [(r, e, ev) for r, effects, ev in outcome.runs for e in effects if e.action == "bonus"]
     nominal = sum((max(e.points, ZERO) for _, e, _ in awards), ZERO)
     score = quantize(min(nominal, item.max), rubric.precision, rubric.rounding)
     shares = allocate([e.points for _, e, _ in awards], score, rubric.precision, rubric.rounding)
