@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 
 import attrs
 
@@ -447,13 +446,3 @@ def _flattened_heading(
 def _tail(text: str) -> str | None:
     text = text.strip().lstrip("。,;:、)]】 ")
     return text[:MAX_EXPLANATION_CHARS] or None
-
-
-def sum_readings(values: Sequence[Reading | None]) -> Decimal | None:
-    """Return the exact sum of known readings; ``None`` if any is missing or masked."""
-    total = Decimal(0)
-    for value in values:
-        if value is None or value.value is None:
-            return None
-        total += value.value
-    return total

@@ -100,7 +100,6 @@ class EvaluationPlan:
             and its other rules.
         kinds: Rule kind name → kind.
         codes: Every indicator code.
-        maxes: Indicator code → max points.
         bonus_codes: The codes of the bonus items.
         labels: Fact or derived fact path → its description.
         evidence: Rule code → the scalar parameters shown as evidence.
@@ -113,7 +112,6 @@ class EvaluationPlan:
     items: tuple[tuple[Indicator, tuple[CompiledRule, ...], tuple[CompiledRule, ...]], ...]
     kinds: FrozenDict[str, RuleKind]
     codes: frozenset[str]
-    maxes: FrozenDict[str, Decimal]
     bonus_codes: frozenset[str]
     labels: FrozenDict[str, Text]
     evidence: FrozenDict[str, tuple[tuple[str, Any], ...]]
@@ -164,7 +162,6 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
         items=tuple(items),
         kinds=kinds,
         codes=frozenset(n.code for n in rubric.walk()),
-        maxes=FrozenDict({n.code: n.max for n in rubric.walk()}),
         bonus_codes=frozenset(i.code for i in rubric.bonus),
         claim_limits=FrozenDict(claim_limits(rubric)),
         labels=FrozenDict(labels),

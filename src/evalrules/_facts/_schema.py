@@ -76,7 +76,6 @@ def _fact_schema(
     spec: FactSpec,
     types: Mapping[str, FactType],
     divisors: Mapping[str, set[int | None]],
-    data_year: int,
     years: Mapping[str, set[int]],
 ) -> dict[str, Any]:
     ftype = types[spec.type]
@@ -140,7 +139,7 @@ def _facts_object(rubric: Rubric, types: Mapping[str, FactType]) -> dict[str, An
             node = node["properties"].setdefault(part, _group())
             if _required(spec):
                 required_groups.add(".".join(parts[: i + 1]))
-        node["properties"][parts[-1]] = _fact_schema(spec, types, divisors, data_year, years)
+        node["properties"][parts[-1]] = _fact_schema(spec, types, divisors, years)
     _finish_groups(root, "", required_groups, {s.path for s in rubric.facts if _required(s)})
     conditions = [
         {"if": _nested(s.required_if, {"const": True}), "then": _nested(s.path, {"not": _NULL})}

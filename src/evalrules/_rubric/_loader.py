@@ -54,8 +54,8 @@ class _Problems:
         self.items.append(RubricProblem(message, code, self.file, indicator, rule, path))
 
 
-def read_rubric_file(path: Path, resolve: Callable[[str], Mapping[str, Any]] | None = None) -> Any:
-    """Read a rubric file's raw document, resolving ``extends`` through ``resolve``.
+def read_rubric_file(path: Path) -> Any:
+    """Read a rubric file's raw document (``extends`` is resolved by ``_rubric._extends``).
 
     Raises:
         RubricError: if the file cannot be read or the extension cannot be applied.

@@ -12,7 +12,6 @@ from evalrules._frozen import frozen_mapping
 from evalrules._points import ZERO
 from evalrules._text import Text
 
-NotApplicablePolicy = Literal["full", "exclude", "zero"]
 NOT_APPLICABLE_POLICIES: tuple[str, ...] = ("full", "exclude", "zero")
 
 

@@ -209,10 +209,6 @@ class RuleContext(_Toolkit):
                 return self._missing_input(source, seen | {path})
         return path
 
-    def has_fact(self, path: str) -> bool:
-        """True when the fact is present (without recording it)."""
-        return path in self._facts or path in self._derived
-
     def condition(self, cond: Mapping[str, Any]) -> bool:
         """Evaluate a condition (``{fact, op, value}``, ``{all: [...]}``, ``{any: [...]}``)."""
         if "all" in cond:

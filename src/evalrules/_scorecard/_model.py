@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
@@ -12,19 +12,6 @@ from evalrules._frozen import frozen_mapping, frozen_pairs
 from evalrules._points import ZERO
 from evalrules._text import Text
 
-NodeStatus = Literal["scored", "not_applicable", "not_assessable"]
-
-FindingKind = Literal["deduction", "bonus", "veto", "not_applicable", "not_assessable", "manual"]
-FINDING_KINDS: tuple[str, ...] = (
-    "deduction",
-    "bonus",
-    "veto",
-    "not_applicable",
-    "not_assessable",
-    "manual",
-)
-
-VetoEffect = Literal["force_fail", "lower_one", "cap_below_top"]
 #: Vetoes in precedence order: the first one present decides the most.
 VETO_EFFECTS: tuple[str, ...] = ("force_fail", "lower_one", "cap_below_top")
 

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from evalrules._points import ZERO, plain, to_decimal
-from evalrules._rubric._model import Rubric
 from evalrules._rules._messages import CORE_MESSAGES, render
 from evalrules._scorecard._model import ClaimComparison, Finding, NodeResult
 from evalrules._text import Text
@@ -29,7 +28,6 @@ def with_claims(node: NodeResult, claimed: Mapping[str, Decimal]) -> NodeResult:
 
 
 def compare_claims(
-    rubric: Rubric,
     nodes: Sequence[NodeResult],
     findings: Sequence[Finding],
     claimed: Mapping[str, Decimal],

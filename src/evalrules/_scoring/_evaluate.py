@@ -201,7 +201,7 @@ def _score(
     if claims:
         tops = tuple(with_claims(t, claims) for t in tops)
         bonus_nodes = tuple(with_claims(b, claims) for b in bonus_nodes)
-        comparisons = compare_claims(rubric, (*tops, *bonus_nodes), findings, claims, total)
+        comparisons = compare_claims((*tops, *bonus_nodes), findings, claims, total)
     card = Scorecard(
         rubric=compiled.info,
         entity=entity,
