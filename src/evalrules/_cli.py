@@ -765,12 +765,6 @@ def evaluate(
             f"{facts}: 未指定评价方案:请使用 --rubric,或在事实数据文件中写 rubric: / "
             "no rubric: pass --rubric REF or set `rubric:` in the facts file"
         )
-    if rubric_ref and doc.rubric and rubric_ref != doc.rubric:
-        click.echo(
-            f"evalrules: 事实数据文件写的是 {doc.rubric},按 --rubric 使用 {rubric_ref} / "
-            f"the facts file names {doc.rubric}; evaluating with {rubric_ref} as --rubric asks",
-            err=True,
-        )
     rubric = engine.load_rubric(_relative_to(facts, ref) if not rubric_ref else ref)
     card = engine.compile(rubric).evaluate(doc, partial=partial)
     use_color = _use_color(color, output)

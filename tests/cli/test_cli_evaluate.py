@@ -150,11 +150,12 @@ def test_rubric_option_with_a_file(run, tiny):
     assert "合格(按总分为良好,因一票否决调整)" in result.stdout
 
 
-def test_rubric_option_overrides_the_facts_file_with_a_warning(run, edit_example):
+def test_a_facts_file_naming_another_rubric_is_refused(run, edit_example, tmp_path):
     facts = edit_example("rubric: panjin-county/2023", "rubric: panjin-county/2022")
-    result = run("evaluate", facts, "--rubric", "panjin-county/2023")
-    assert result.exit_code == 0
-    assert "panjin-county/2022" in result.stderr
+    target = tmp_path / "card.txt"
+    result = run("evaluate", facts, "--rubric", "panjin-county/2023", "-o", target)
+    assert_user_error(result, "rubric", "panjin-county/2022", "panjin-county/2023")
+    assert not target.exists()
 
 
 def test_an_uninstalled_rubric(run, edit_example):

@@ -152,3 +152,36 @@ def test_validate_checks_everything_but_what_the_rules_find_missing(compiled, ra
     assert [(p.path, p.code) for p in info.value.problems] == [
         ("pupils.primary", "division-by-zero")
     ]
+
+
+def test_a_document_naming_another_rubric_is_refused(compiled, raw):
+    raw["rubric"] = "panjin-county/2022"
+    with pytest.raises(FactsError) as info:
+        compiled.evaluate(FactsDocument.from_mapping(raw))
+    (problem,) = info.value.problems
+    assert (problem.path, problem.code, problem.value) == (
+        "rubric",
+        "rubric-mismatch",
+        "panjin-county/2022",
+    )
+    assert "panjin-county/2022" in problem.message_zh
+    assert "panjin-county/2023" in problem.message_en
+    raw["rubric"] = "other-county"  # a family alone must be this rubric's family
+    assert refusal(compiled, raw) == [("rubric", "rubric-mismatch")]
+
+
+@pytest.mark.parametrize(
+    "named", [None, "panjin-county/2023", "panjin-county", "../rubrics/2022.yaml"]
+)
+def test_a_document_naming_this_rubric_no_rubric_or_a_file_is_scored(compiled, raw, named):
+    raw["rubric"] = named
+    assert compiled.evaluate(FactsDocument.from_mapping(raw)).rubric.ref == "panjin-county/2023"
+
+
+def test_a_variant_of_the_named_rubric_accepts_it_another_year_does_not():
+    doc = FactsDocument.from_mapping({"rubric": "panjin-county/2023", "facts": {}})
+    variant = doc.rubric_problem("panjin-shortfall/2023", "1", "d", extends="panjin-county/2023")
+    assert variant is None
+    next_year = doc.rubric_problem("panjin-county/2024", "1", "d", extends="panjin-county/2023")
+    assert next_year is not None
+    assert (next_year.path, next_year.code) == ("rubric", "rubric-mismatch")

@@ -435,7 +435,9 @@ class CompiledRubric:
             return evaluate(
                 self, self._plan, facts, entity=entity, claimed=claimed, partial=partial
             )
-        mismatch = facts.rubric_problem(self.rubric.ref, self.rubric.version, self.digest)
+        mismatch = facts.rubric_problem(
+            self.rubric.ref, self.rubric.version, self.digest, extends=self.rubric.extends
+        )
         if mismatch is not None:
             # Read against another rubric, every other problem would only be noise.
             raise FactsError([mismatch], source=facts.source)

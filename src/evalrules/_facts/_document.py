@@ -13,6 +13,7 @@ from evalrules._facts._cerberus import FACTS_FORMAT, _is_number
 from evalrules._frozen import frozen_mapping
 from evalrules._points import ZERO, to_decimal
 from evalrules._rubric._model import Rubric
+from evalrules._rubric._source import _FAMILY
 from evalrules._scorecard._model import Entity
 from evalrules.errors import FactsError, FactsProblem
 
@@ -100,10 +101,23 @@ class FactsDocument:
             located.append(attrs.evolve(problem, location=where))
         return tuple(located)
 
-    def rubric_problem(self, ref: str, version: str, digest: str) -> FactsProblem | None:
+    def rubric_problem(
+        self, ref: str, version: str, digest: str, *, extends: str | None = None
+    ) -> FactsProblem | None:
         """The problem of evaluating this document against the rubric ``ref`` (``version``,
-        ``digest``), when the document was made for another one; else ``None``."""
-        if self.rubric_digest is None or self.rubric_digest == digest:
+        ``digest``, extending ``extends``), when the document was made for another one; else
+        ``None``.
+
+        A document that records a digest is judged by it. One that names a rubric by
+        reference (``rubric: panjin-county/2022``, or a family alone) must name this rubric,
+        or the rubric of the same year that this one extends (a variant of the rubric the
+        document was made for); another year of the family is another rubric. A document
+        that names no rubric, or names a rubric file by its path, can be evaluated against
+        any.
+        """
+        if self.rubric_digest is None:
+            return self._named_rubric_problem(ref, extends)
+        if self.rubric_digest == digest:
             return None
         made = self.rubric or "?"
         return FactsProblem(
@@ -117,6 +131,30 @@ class FactsDocument:
             f"make that rubric's workbook with `evalrules template {ref} --format xlsx "
             "--from THIS-FILE -o NEW.xlsx`, check it, and evaluate that",
             self.rubric_digest,
+            self.locations.get("rubric"),
+        )
+
+    def _named_rubric_problem(self, ref: str, extends: str | None) -> FactsProblem | None:
+        named = self.rubric
+        if named is None:
+            return None
+        family, _, year = named.partition("/")
+        if not _FAMILY.match(family) or not (year == "" or year.isdigit()):
+            return None  # not a reference: a rubric file named by its path
+        this_family, _, this_year = ref.partition("/")
+        if family == this_family and year in ("", this_year):
+            return None
+        base_family, _, base_year = (extends or "").partition("/")
+        if family == base_family and base_year == this_year and year in ("", base_year):
+            return None
+        return FactsProblem(
+            "rubric",
+            "rubric-mismatch",
+            f"此文件写明用于评价方案 {named},不能按 {ref} 评价:请按 {named} 评价,"
+            f"或核对数据后把文件开头的 rubric: 改为 {ref}",
+            f"this file names rubric {named} and cannot be evaluated against {ref}: evaluate "
+            f"it against {named}, or check the facts and change its `rubric:` to {ref}",
+            named,
             self.locations.get("rubric"),
         )
 
