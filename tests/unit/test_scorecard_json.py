@@ -124,6 +124,7 @@ def test_the_schema_lists_the_fields_in_the_order_they_are_written(card):
     schema = evalrules.scorecard_schema()
     assert list(data) == list(schema["properties"])
     assert set(schema["required"]) == set(data) - {"claimed"}
+    assert schema["properties"]["rubric"]["required"] == list(data["rubric"])
     defs = schema["$defs"]
     assert list(data["findings"][0]) == list(defs["finding"]["properties"])
     assert list(data["indicators"][0]) == list(defs["node"]["properties"])
@@ -138,6 +139,7 @@ def test_the_schema_lists_the_fields_in_the_order_they_are_written(card):
         (lambda d: d["findings"][0].update(kind="penalty"), "'penalty' is not one of"),
         (lambda d: d["indicators"][0].update(status="done"), "'done' is not one of"),
         (lambda d: d["rubric"].update(digest="md5:0"), "does not match"),
+        (lambda d: d["rubric"].pop("family"), "'family' is a required property"),
     ],
 )
 def test_the_schema_refuses_broken_documents(card, validator, change, message):
