@@ -24,12 +24,12 @@ SLOW = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_to
 
 
 def _cerberus_accepts(compiled: evalrules.CompiledRubric, doc: Any, *, partial: bool) -> bool:
-    validator = compiled.validator._partial if partial else compiled.validator._strict
+    validator = compiled._validator._partial if partial else compiled._validator._strict
     return bool(validator.validate(doc, normalize=False))
 
 
 def _fast(compiled: evalrules.CompiledRubric, *, partial: bool) -> Any:
-    check = compiled.validator._fast_partial if partial else compiled.validator._fast_strict
+    check = compiled._validator._fast_partial if partial else compiled._validator._fast_strict
     assert check is not None, "the Panjin rubric's fact types are all covered by the check"
     return check
 

@@ -34,7 +34,7 @@ def _fresh() -> evalrules.CompiledRubric:
 def test_a_valid_document_is_checked_without_building_cerberus(example):
     compiled = _fresh()
     compiled.evaluate(example)
-    assert compiled.validator._cerberus == {}
+    assert compiled._validator._cerberus == {}
 
 
 def test_a_refused_document_builds_cerberus_once_and_lists_every_problem(example):
@@ -45,9 +45,9 @@ def test_a_refused_document_builds_cerberus_once_and_lists_every_problem(example
         with pytest.raises(FactsError) as info:
             compiled.evaluate(facts)
         assert {p.path for p in info.value.problems} == {"party.branches", "ratings.fitness"}
-    assert list(compiled.validator._cerberus) == [False]
-    first = compiled.validator._cerberus[False]
-    assert compiled.validator._strict is first  # built once, then kept
+    assert list(compiled._validator._cerberus) == [False]
+    first = compiled._validator._cerberus[False]
+    assert compiled._validator._strict is first  # built once, then kept
 
 
 def test_cerberus_is_built_at_compile_time_when_no_compiled_check_covers_the_types(tmp_path):
@@ -72,8 +72,8 @@ def test_cerberus_is_built_at_compile_time_when_no_compiled_check_covers_the_typ
     doc["facts"]["x.code"] = R.fact("code")
     engine = R.engine(Plugin())
     compiled = engine.compile(engine.load_rubric(R.write(tmp_path, doc)))
-    assert compiled.validator._fast_strict is None
-    assert set(compiled.validator._cerberus) == {False, True}
+    assert compiled._validator._fast_strict is None
+    assert set(compiled._validator._cerberus) == {False, True}
 
 
 def test_discovery_reads_metadata_only_of_distributions_with_our_entry_points(monkeypatch):

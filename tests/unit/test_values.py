@@ -342,7 +342,6 @@ def test_the_compiled_rubric_api_stays_as_it_was(compiled):
         "outcomes",
         "rubric",
         "validate",
-        "validator",
     }
 
 

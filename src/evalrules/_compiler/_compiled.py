@@ -349,8 +349,8 @@ class CompiledRubric:
         return self._plan.info
 
     @property
-    def validator(self) -> FactsValidator:
-        """The rubric's facts validator."""
+    def _validator(self) -> FactsValidator:
+        """The rubric's facts validator (for the scorer and the test kit; not public API)."""
         return self._plan.validator
 
     @property

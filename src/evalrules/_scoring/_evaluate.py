@@ -49,7 +49,7 @@ def evaluate(
     problems: list[FactsProblem] = list(doc.problems)
     problems.extend(_claim_problems(plan, claims))
     if doc.facts_readable:
-        flat, fact_problems = compiled.validator.check(doc.facts, partial=partial)
+        flat, fact_problems = compiled._validator.check(doc.facts, partial=partial)
         problems.extend(fact_problems)
     else:
         flat = {}
@@ -239,7 +239,7 @@ def _run(
         facts=flat,
         derived=derived,
         kind=compiled_rule.kind,
-        fact_types=compiled.validator.types,
+        fact_types=compiled._validator.types,
     )
     try:
         compiled_rule.kind.evaluate(ctx)

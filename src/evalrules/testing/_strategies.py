@@ -152,8 +152,8 @@ class _Plan:
         rubric = compiled.rubric
         # The rubric, not the compiled rubric: plans are cached by compiled rubric, weakly.
         self.rubric = rubric
-        self.types = compiled.validator.types
-        self.cross_kinds = compiled.validator.cross_checks
+        self.types = compiled._validator.types
+        self.cross_kinds = compiled._validator.cross_checks
         self.specs: dict[str, FactSpec] = {s.path: s for s in rubric.facts}
         self.data_year = rubric.data_year or rubric.year - 1
         self.parts: dict[str, list[str]] = {p: [] for p in self.specs}
@@ -166,8 +166,8 @@ class _Plan:
                 self.parts[whole].append(part)
                 self.wholes[part].append(whole)
                 self.bound_codes[part, whole] = check.kind.replace("_", "-")
-        self.series = compiled.validator.series
-        self.value_types = {p: compiled.validator.value_type(p) for p in self.specs}
+        self.series = compiled._validator.series
+        self.value_types = {p: compiled._validator.value_type(p) for p in self.specs}
         self.nonzero: set[str] = set()
         self.growth_years: dict[str, set[int]] = {}
         for d in rubric.derived:
