@@ -37,6 +37,7 @@ from evalrules._plugins._modify import ScorecardHook, core_modify_plugin
 from evalrules._plugins._registry import Registry
 from evalrules._renderers import Renderer, RenderOptions
 from evalrules._renderers._builtin import builtin_renderers_plugin
+from evalrules._rubric._digest import rubric_digest
 from evalrules._rubric._extends import read_with_extends
 from evalrules._rubric._loader import build_rubric
 from evalrules._rubric._model import Rubric
@@ -428,7 +429,11 @@ class Engine:
         """
         key = (rubric.ref, rubric.file)
         cached = self._compiled.get(key)
-        if cached is not None and cached.rubric == rubric:
+        # By digest, not ==: a rubric built in code may hold a Decimal NaN (never equal) or
+        # sNaN (comparing it raises), and the digest is what the compiled rubric is known by.
+        if cached is not None and (
+            cached.rubric is rubric or cached.digest == rubric_digest(rubric)
+        ):
             return cached
         compiled = compile_rubric(
             rubric,

@@ -15,6 +15,8 @@ from evalrules._rubric._model import Rubric
 
 def _canonical(value: Any) -> Any:
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            return str(value)  # NaN and sNaN compare with nothing (sNaN raises)
         return str(value.normalize()) if value == value.to_integral_value() else str(value)
     if isinstance(value, Mapping):
         return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
