@@ -31,7 +31,7 @@ def _panjin_view_of(sample_facts) -> evalrules.FactsDocument:
     """The sample facts as a 2023 Panjin document: without the drills the 2023 rubric lacks."""
     doc = evalrules.load_facts(sample_facts)
     facts = {k: v for k, v in doc.facts.items() if k != "drills"}
-    return attrs.evolve(doc, facts=facts)
+    return attrs.evolve(doc, facts=facts, rubric="panjin-county/2023")
 
 
 def test_evalrules_register_rubrics_sample_extends_panjin_with_three_changes(sample_engine):
