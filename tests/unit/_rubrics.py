@@ -219,14 +219,22 @@ def rule_problems(
 def assert_problems(found: tuple[RubricProblem, ...], *expected: tuple[str | None, ...]) -> None:
     """Assert that ``found`` is exactly ``expected``, in the order reported.
 
-    Each expected problem is a ``(path, code)`` pair or, for a problem whose location is only
-    in its message (a rule kind's own check reports ``params.bands: gap ...`` with no path), a
-    ``(None, code, message)`` triple: the message is then compared whole.
+    Each expected problem is a ``(path, code)`` pair, a ``(path, code, message)`` triple, or
+    ``(None, code, "path: message")``: the path and the message as a reader sees them (a rule
+    kind's check reports ``params.bands: gap ...``, which the loader files at
+    ``params.bands``), or for a problem without a path ``(None, code, message)``. The path
+    and the message are compared whole.
     """
     shapes = [len(want) for want in expected] + [2] * max(0, len(found) - len(expected))
+    joined = [len(want) == 3 and want[0] is None for want in expected]
+    joined += [False] * max(0, len(found) - len(expected))
     got = [
-        (p.path, p.code, p.message) if shape == 3 else (p.path, p.code)
-        for p, shape in zip(found, shapes, strict=False)
+        (None, p.code, f"{p.path}: {p.message}" if p.path else p.message)
+        if join
+        else (p.path, p.code, p.message)
+        if shape == 3
+        else (p.path, p.code)
+        for p, shape, join in zip(found, shapes, joined, strict=False)
     ]
     assert got == list(expected), (
         f"expected {list(expected)}\ngot      {got}\nproblems:\n"

@@ -62,8 +62,11 @@ def test_a_rule_cannot_take_more_than_its_item(tmp_path, key):
     doc = minimal()
     _rule(doc)["params"][key] = 11  # the item has 10
     p = one(tmp_path, doc)
-    assert (p.code, p.indicator, p.rule) == ("bad-params", "1", "R-1")
-    assert f"params.{key} is 11" in p.message
+    assert (p.path, p.code, p.indicator, p.rule) == (f"params.{key}", "bad-params", "1", "R-1")
+    assert (
+        p.message
+        == "11 is more than the item's max 10; a rule cannot take more points than the item has"
+    )
 
 
 def test_a_per_incident_rate_may_exceed_its_item(tmp_path):
@@ -618,3 +621,22 @@ def test_extends_removing_without_adding_breaks_the_sum(tmp_path):
     assert [(p.code, p.path, p.indicator) for p in found] == [
         ("max-not-sum", "indicators[0].max", "A")
     ]
+
+
+@pytest.mark.parametrize(
+    ("message", "path", "text"),
+    [
+        ("params.bands: gap between bands", "params.bands", "gap between bands"),
+        (
+            "params.elements.1.fact: e.rate is a percent",
+            "params.elements.1.fact",
+            "e.rate is a percent",
+        ),
+        ("params: x is a boolean", "params", "x is a boolean"),
+        ("bands overlap: low and high", "params", "bands overlap: low and high"),
+    ],
+)
+def test_a_kind_check_message_is_filed_at_the_path_it_starts_with(message, path, text):
+    from evalrules._compiler._check import located
+
+    assert located(message) == (path, text)

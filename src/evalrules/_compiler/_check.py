@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,22 @@ from evalrules.errors import (
 )
 
 # --------------------------------------------------------------------------- compiling
+
+
+#: A rule kind's check message that starts with where it is: ``params.bands.0: gap ...``.
+_LOCATED = re.compile(r"(params(?:\.[A-Za-z0-9_-]+)*): (.+)", re.DOTALL)
+
+
+def located(message: str) -> tuple[str, str]:
+    """Split a rule kind's check message into its path and its text.
+
+    A message that starts with a path inside the rule's parameters (``params.bands.0: ...``,
+    dotted like cerberus' paths) is reported at that path; any other at ``params``.
+    """
+    found = _LOCATED.fullmatch(message)
+    if found is None:
+        return "params", message
+    return found.group(1), found.group(2)
 
 
 def compile_rubric(
@@ -94,11 +111,13 @@ def compile_rubric(
             add(
                 f"rule kind {kind.name!r} raised {type(exc).__name__} checking this rule: {exc}",
                 "bad-params",
+                path="params",
                 **loc,
             )
             continue
         for message in extra:
-            add(message, "bad-params", **loc)
+            where, text = located(message)
+            add(text, "bad-params", path=where, **loc)
         # A fixed deduction or a share larger than the item is a mistake in the rubric (the
         # default, the whole item, says "everything" explicitly); a per-incident rate may
         # exceed the item, since one incident can cost it all.
@@ -110,9 +129,10 @@ def compile_rubric(
                 and value > item.max
             ):
                 add(
-                    f"params.{key} is {value}, more than the item's max {item.max}; "
+                    f"{value} is more than the item's max {item.max}; "
                     "a rule cannot take more points than the item has",
                     "bad-params",
+                    path=f"params.{key}",
                     **loc,
                 )
         for path in reads:

@@ -309,7 +309,7 @@ def _checklist_check(ctx: DescribeContext) -> Iterable[str]:
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         yield f"params.conditions: condition id {dup!r} is used twice"
     for i, cond in enumerate(ctx.params["conditions"]):
-        yield from _needs(ctx, cond["fact"], f"params.conditions[{i}].fact", _YES_NO)
+        yield from _needs(ctx, cond["fact"], f"params.conditions.{i}.fact", _YES_NO)
 
 
 def _checklist_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
@@ -403,7 +403,7 @@ def _elements_check(ctx: DescribeContext) -> Iterable[str]:
     if total > ctx.share:
         yield f"params.elements: points add up to {plain(total)}, more than {plain(ctx.share)}"
     for i, element in enumerate(ctx.params["elements"]):
-        yield from _needs(ctx, element["fact"], f"params.elements[{i}].fact", _YES_NO)
+        yield from _needs(ctx, element["fact"], f"params.elements.{i}.fact", _YES_NO)
 
 
 def _elements_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:

@@ -100,7 +100,7 @@ def condition_problems(cond: Any, where: str = "when") -> list[str]:
             if not isinstance(items, list | tuple) or not items:
                 return [*problems, f"{where}.{key}: must be a non-empty list of conditions"]
             for i, sub in enumerate(items):
-                problems.extend(condition_problems(sub, f"{where}.{key}[{i}]"))
+                problems.extend(condition_problems(sub, f"{where}.{key}.{i}"))
             return problems
     problems = []
     unknown = keys - {"fact", "op", "value"}
@@ -181,7 +181,7 @@ def condition_type_problems(cond: Any, ctx: DescribeContext, where: str = "when"
             return [
                 problem
                 for i, sub in enumerate(subs)
-                for problem in condition_type_problems(sub, ctx, f"{where}.{key}[{i}]")
+                for problem in condition_type_problems(sub, ctx, f"{where}.{key}.{i}")
             ]
     path, op, value = cond.get("fact"), cond.get("op", "=="), cond.get("value", True)
     if not isinstance(path, str) or op not in OPERATORS:

@@ -79,7 +79,9 @@ class RuleKind:
         messages: Message templates by id, in Chinese and English, with named fields.
         reads: ``reads(params) -> tuple of fact paths`` the rule reads.
         check: ``check(ctx: DescribeContext) -> iterable of problem messages`` beyond the
-            schema (e.g. band gaps), run when the rubric loads.
+            schema (e.g. band gaps), run when the rubric loads. A message that starts with
+            a dotted path inside the parameters (``params.bands.0: ...``) is reported at
+            that path, any other at ``params``.
         phase: ``applicability`` (runs first; may make the item not applicable), ``score``,
             or ``bonus`` (only on bonus items).
         example: A YAML example of a rule of this kind, for the catalogue.

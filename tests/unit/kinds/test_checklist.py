@@ -101,7 +101,7 @@ def test_a_requirement_must_read_a_boolean_fact(tmp_path):
     params = {"conditions": [_cond("a", "c.count", 1)]}
     found = rule_problems(tmp_path, [rule("R-1", "checklist", params)], facts, max_points=2)
     message = (
-        "params.conditions[0].fact: c.count is a count, but this rule needs a yes/no (boolean) fact"
+        "params.conditions.0.fact: c.count is a count, but this rule needs a yes/no (boolean) fact"
     )
     assert_problems(found, (None, "bad-params", message))
 

@@ -86,9 +86,14 @@ def test_an_element_must_read_a_boolean_fact(tmp_path):
     facts = {**FACTS, "e.rate": fact("percent")}
     found = rule_problems(tmp_path, [rule("R-1", "elements", PARAMS)], facts, max_points=4)
     message = (
-        "params.elements[1].fact: e.rate is a percent, but this rule needs a yes/no (boolean) fact"
+        "params.elements.1.fact: e.rate is a percent, but this rule needs a yes/no (boolean) fact"
     )
     assert_problems(found, (None, "bad-params", message))
+    # filed at the element's path, dotted like cerberus' paths, the message without it
+    assert (found[0].path, found[0].message) == (
+        "params.elements.1.fact",
+        "e.rate is a percent, but this rule needs a yes/no (boolean) fact",
+    )
 
 
 def test_one_element_is_met_or_not(tmp_path):

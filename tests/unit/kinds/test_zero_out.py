@@ -120,7 +120,7 @@ def test_compound_condition(tmp_path):
                 (
                     None,
                     "bad-params",
-                    "params.when.any[0]: s.deaths is a count; "
+                    "params.when.any.0: s.deaths is a count; "
                     "the comparison needs a number, not True",
                 )
             ],
