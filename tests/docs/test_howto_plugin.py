@@ -19,6 +19,7 @@ from docs_markdown import DOCS, REPO, console_sessions, expand, fenced_blocks, i
 
 import evalrules
 import evalrules_panjin
+from _environ import clean_env
 from evalrules._cli import main
 from evalrules.errors import RubricError
 
@@ -127,7 +128,7 @@ def test_the_mistake_shown_is_reported_as_shown(engine, tmp_path, monkeypatch):
 def test_the_plugins_own_tests_pass():
     # Run as the page says (pytest in the plugin's folder), with the plugin importable.
     paths = [str(PLUGIN / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    env = clean_env({"PYTHONPATH": os.pathsep.join(paths)})
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
         cwd=PLUGIN,

@@ -14,6 +14,7 @@ from docs_markdown import DOCS, REPO, expand, fenced_blocks, includes
 
 import evalrules
 import evalrules_panjin
+from _environ import clean_env
 
 PLUGIN = DOCS / "examples" / "evalrules-shortfall"
 HOWTO = DOCS / "how-to" / "add-a-rule-kind.md"
@@ -88,7 +89,7 @@ def test_the_plugins_own_tests_pass():
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
         cwd=PLUGIN,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+        env=clean_env({"PYTHONPATH": os.pathsep.join(paths)}),
         capture_output=True,
         text=True,
         check=False,

@@ -98,8 +98,8 @@ def test_the_kind_refuses_a_fact_that_is_not_a_number(engine, tmp_path):
     problems = _load_changed(
         engine, tmp_path, "fact: derived.kindergarten.inclusive_rate", "fact: balance.basic_cv_met"
     )
-    assert [(p.rule, p.message) for p in problems] == [
-        ("PJ-11-s", "params.fact: balance.basic_cv_met is a boolean; shortfall needs a number")
+    assert [(p.rule, p.path, p.message) for p in problems] == [
+        ("PJ-11-s", "params.fact", "balance.basic_cv_met is a boolean; shortfall needs a number")
     ]
 
 
