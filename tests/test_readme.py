@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from _environ import clean_env
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pytest itself depends on tomli before 3.11
@@ -46,7 +48,12 @@ def test_library_example_runs_and_prints_the_example_total(tmp_path):
     script = tmp_path / "example.py"
     script.write_text(block, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, str(script)], cwd=REPO, capture_output=True, text=True, check=False
+        [sys.executable, str(script)],
+        cwd=REPO,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
@@ -67,4 +74,4 @@ def test_import_has_no_side_effects():
         "assert 'hypothesis' not in sys.modules; "
         "assert evalrules._default is None"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run([sys.executable, "-c", code], env=clean_env(), check=True)

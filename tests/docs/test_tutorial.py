@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from docs_markdown import DOCS, REPO, console_sessions, expand, fenced_blocks, shown_in_order
 
+from _environ import clean_env
 from evalrules._cli import main
 
 TUTORIAL = DOCS / "tutorial" / "first-evaluation.md"
@@ -63,7 +64,12 @@ def test_the_python_script_prints_the_output_shown(clone):
     assert SCRIPT.read_text(encoding="utf-8").rstrip("\n") in page
     assert OUTPUT.read_text(encoding="utf-8").rstrip("\n") in page
     done = subprocess.run(
-        [sys.executable, str(SCRIPT)], cwd=clone, capture_output=True, text=True, check=False
+        [sys.executable, str(SCRIPT)],
+        cwd=clone,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == OUTPUT.read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import pytest
 
 import evalrules
 import evalrules_panjin
+from _environ import clean_env
 from evalrules._plugins._discovery import (
     BLOCK_ENV,
     DISABLE_ENV,
@@ -180,5 +181,7 @@ def test_importing_evalrules_imports_no_plugin():
         "import sys, evalrules, evalrules.hookspecs;"
         "print(sorted(m for m in sys.modules if m.startswith('evalrules_')))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=clean_env(), capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == "[]"

@@ -19,6 +19,7 @@ import pytest
 
 import evalrules
 import evalrules_panjin
+from _environ import clean_env
 from evalrules._plugins import _discovery
 from evalrules.errors import FactsError, RubricError
 
@@ -120,7 +121,11 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 
 def _modules_after(*args: str) -> set[str]:
     done = subprocess.run(
-        [sys.executable, "-c", _RUN, *args], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _RUN, *args],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return set(json.loads(done.stderr.strip().splitlines()[-1]))
 

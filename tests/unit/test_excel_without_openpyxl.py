@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from _environ import clean_env
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
 
@@ -30,6 +32,6 @@ SCRIPT = textwrap.dedent(
 
 def test_the_core_runs_without_openpyxl_and_the_excel_formats_say_what_to_install():
     out = subprocess.run(
-        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=True
+        [sys.executable, "-c", SCRIPT], env=clean_env(), capture_output=True, text=True, check=True
     ).stdout.split("\n")
     assert out[:3] == ["table 0", "xlsx 2 True", "template 2 True"]
