@@ -8,7 +8,7 @@ engine = evalrules.Engine()  # finds the installed rubric plugins
 rubric = engine.load_rubric("panjin-county/2023")
 compiled = engine.compile(rubric)  # once; then evaluate as many fact sets as you like
 
-facts = evalrules.load_facts(Path("rubrics/panjin-county/examples/shuangtaizi-2023.facts.yaml"))
+facts = engine.load_facts(Path("rubrics/panjin-county/examples/shuangtaizi-2023.facts.yaml"))
 card = compiled.evaluate(facts)  # raises FactsError listing every problem, if there are any
 
 print(card.entity.name, card.total, card.grade.label.zh)

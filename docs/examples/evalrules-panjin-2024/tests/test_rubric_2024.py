@@ -34,8 +34,8 @@ def test_only_the_three_changes_differ_from_2023(engine, compiled):
     assert compiled.rubric.indicator("5").max == 10
 
 
-def test_the_example_district(compiled):
-    card = compiled.evaluate(evalrules.load_facts(EXAMPLE))
+def test_the_example_district(engine, compiled):
+    card = compiled.evaluate(engine.load_facts(EXAMPLE))
     lost = {f.rule: f.points for f in card.findings if f.points}
     assert lost == {
         "PJ-3.1-a": Decimal("-0.2"),
@@ -50,8 +50,8 @@ def test_the_example_district(compiled):
     assert card.grade.code == "excellent"
 
 
-def test_a_major_accident_now_fails_the_district_and_keeps_the_score(compiled):
-    facts = evalrules.load_facts(EXAMPLE).with_facts({"safety.major_accident": True})
+def test_a_major_accident_now_fails_the_district_and_keeps_the_score(engine, compiled):
+    facts = engine.load_facts(EXAMPLE).with_facts({"safety.major_accident": True})
     card = compiled.evaluate(facts)
     assert card.total == Decimal("94.6")
     assert (card.grade.base, card.grade.code) == ("excellent", "fail")
