@@ -53,7 +53,7 @@ def cross_check_kind(
         check: ``check(values) -> (zh, en) or None``, given the facts' values in the
             rubric's order: the problem, if the relation fails.
         at_most: Declare that the relation is "the first number is at most the second"
-            (see :attr:`CrossCheckKind.at_most`); it takes two facts.
+            (see :class:`CrossCheckKind`); it takes two facts.
 
     Raises:
         ValueError: if ``at_most`` is declared for a relation of other than two facts.

@@ -41,8 +41,8 @@ class Effect:
     Attributes:
         action: What the rule asks for: ``deduction``, ``zero_out``, ``not_applicable``,
             ``bonus``, ``veto``, ``manual`` or ``outcome`` (no effect on points). Scoring
-            turns it into a finding of the matching :attr:`Finding.kind
-            <evalrules.Finding.kind>` (a zero-out into a deduction; an outcome into none).
+            turns it into a finding of the matching ``Finding.kind`` (a zero-out into a
+            deduction; an outcome into none).
         points: Nominal points (unsigned): what is deducted, awarded or judged.
         message_id: Message template id.
         params: Template fields.

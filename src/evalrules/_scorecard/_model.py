@@ -59,7 +59,7 @@ class Finding:
         rule: The rule's code.
         kind: What the finding records: ``deduction``, ``bonus``, ``veto``,
             ``not_applicable``, ``not_assessable`` or ``manual`` (the field ``kind`` of a
-            finding in the scorecard JSON; not a rule kind, which is :attr:`Rule.kind`).
+            finding in the scorecard JSON; not a rule kind, which is ``Rule.kind``).
         points: Signed effect on the node's score after capping: ``-0.2`` for a deduction,
             ``+0.5`` for a bonus, ``0`` for a veto or a not-applicable item given full marks.
         nominal: What the rule asked for before capping (``扣完为止``), unsigned.
