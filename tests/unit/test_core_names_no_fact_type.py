@@ -12,6 +12,7 @@ plugin module ``_rules/_builtin.py`` (a plugin names its own kinds and the types
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -81,9 +82,14 @@ def _defined(tree: ast.AST, factory: str) -> set[int]:
     return inside
 
 
+@functools.cache
+def _parse(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
 def literals(path: Path, *, definitions: str | None = None) -> list[tuple[int, str]]:
     """String literals that are exactly a builtin's name, outside calls of ``definitions``."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = _parse(path)
     skip = _defined(tree, definitions) if definitions else set()
     return [
         (node.lineno, node.value)

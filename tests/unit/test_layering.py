@@ -8,6 +8,7 @@ name a later stage's value. Deferred imports inside functions are not exempt: th
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def _unit(module: str) -> str:
     return parts[1] if len(parts) > 1 else "__init__"
 
 
+@functools.cache
 def _is_module(name: str) -> bool:
     path = SRC.parent.joinpath(*name.split("."))
     return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
@@ -64,6 +66,7 @@ def _type_checking_nodes(tree: ast.AST) -> set[int]:
     return found
 
 
+@functools.cache
 def runtime_imports(path: Path) -> list[tuple[int, str]]:
     """``(line, imported module)`` for every import of evalrules a module runs."""
     module = _module_name(path)
