@@ -29,11 +29,18 @@ ORDER = (
     "_renderers",
     "_claims",
     "_excel",
+    "_diff",
     "_plugins",
     "__init__",
     "testing",
+    "_diagnostics",
+    "_newyear",
     "_cli",
 )
+
+#: Top-level modules that are part of another unit: the year-to-year commands are the
+#: command line's, kept in a module of their own.
+PART_OF = {"_cli_years": "_cli"}
 
 
 def _module_name(path: Path) -> str:
@@ -45,7 +52,8 @@ def _module_name(path: Path) -> str:
 
 def _unit(module: str) -> str:
     parts = module.split(".")
-    return parts[1] if len(parts) > 1 else "__init__"
+    unit = parts[1] if len(parts) > 1 else "__init__"
+    return PART_OF.get(unit, unit)
 
 
 @functools.cache

@@ -133,8 +133,10 @@ def rescore(
         source, first = entry[0], entry[1]
         second = entry[2] if len(entry) == 3 else first
         # Claimed scores are last year's claims against last year's tree: not re-scored.
-        first = attrs.evolve(first, claimed={})
-        second = attrs.evolve(second, claimed={})
+        # Scoring one year's facts under the other year's rubric is the point of a
+        # re-scoring, so the rubric a document names does not refuse it here.
+        first = attrs.evolve(first, claimed={}, rubric=None, rubric_digest=None)
+        second = attrs.evolve(second, claimed={}, rubric=None, rubric_digest=None)
         # A fact one rubric no longer declares is left out under it, and said so.
         doc_old, left_old = _declared_only(first, old)
         doc_new, left_new = _declared_only(second, new)
