@@ -22,6 +22,7 @@ Hierarchy::
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -243,3 +244,14 @@ class RuleEvaluationError(PluginError, RuntimeError):
             f"in rubric {rubric} raised {type(error).__name__}: {error}",
             plugin=plugin,
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Its constructor takes keywords only; a batch worker sends it back pickled.
+        return (_rebuilt, (type(self), self.args), dict(self.__dict__))
+
+
+def _rebuilt(cls: type[BaseException], args: tuple[Any, ...]) -> BaseException:
+    """An exception with ``args`` whose attributes pickle restores (see ``__reduce__``)."""
+    exc = cls.__new__(cls)
+    exc.args = args
+    return exc

@@ -13,10 +13,13 @@ so a worker that receives the same compiled rubric with every task builds it onc
 
 from __future__ import annotations
 
+import itertools
+import os
 import pickle
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Executor, Future
 from decimal import Decimal
 from typing import Any, NoReturn
 
@@ -260,6 +263,86 @@ def _pickle_bindings(bindings: Bindings) -> bytes:
         ) from exc
 
 
+# ------------------------------------------------------------------------------ batches
+
+#: Documents per task that :meth:`CompiledRubric.evaluate_many` sends to an executor.
+DEFAULT_CHUNKSIZE = 64
+
+#: One document's result in a batch.
+Result = Scorecard | FactsError
+
+
+def _evaluate_one(
+    compiled: CompiledRubric,
+    document: FactsDocument | Mapping[str, Any],
+    explain: bool,
+    partial: bool,
+) -> Result:
+    try:
+        return compiled.evaluate(document, explain=explain, partial=partial)
+    except FactsError as exc:
+        return exc
+
+
+def _evaluate_here(
+    compiled: CompiledRubric,
+    documents: Iterable[FactsDocument | Mapping[str, Any]],
+    explain: bool,
+    partial: bool,
+) -> Iterator[Result]:
+    for document in documents:
+        yield _evaluate_one(compiled, document, explain, partial)
+
+
+def evaluate_chunk(
+    pickled: bytes,
+    documents: list[FactsDocument | Mapping[str, Any]],
+    explain: bool,
+    partial: bool,
+) -> list[Result]:
+    """A batch's task in a worker: the compiled rubric from its pickle (rebuilt once per
+    process, see :func:`_restore`), then each document's scorecard or refusal."""
+    compiled = pickle.loads(pickled)
+    return [_evaluate_one(compiled, document, explain, partial) for document in documents]
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+def _in_flight(executor: Executor) -> int:
+    """How many chunks to keep submitted: enough to keep every worker busy."""
+    workers = getattr(executor, "_max_workers", None)
+    if not isinstance(workers, int) or workers < 1:
+        workers = os.cpu_count() or 1
+    return 2 * workers + 1
+
+
+def _evaluate_on(
+    compiled: CompiledRubric,
+    documents: Iterable[FactsDocument | Mapping[str, Any]],
+    explain: bool,
+    partial: bool,
+    executor: Executor,
+    chunksize: int,
+) -> Iterator[Result]:
+    pickled = pickle.dumps(compiled, pickle.HIGHEST_PROTOCOL)
+    pending: deque[Future[list[Result]]] = deque()
+    limit = _in_flight(executor)
+    try:
+        for chunk in _chunks(documents, chunksize):
+            pending.append(executor.submit(evaluate_chunk, pickled, chunk, explain, partial))
+            if len(pending) >= limit:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        for future in pending:  # the consumer stopped early, or a chunk failed
+            future.cancel()
+
+
 # ------------------------------------------------------------------------ compiled rubric
 
 
@@ -409,6 +492,7 @@ class CompiledRubric:
         entity: Entity | None = None,
         claimed: Mapping[str, Any] | None = None,
         partial: bool = False,
+        explain: bool = True,
     ) -> Scorecard:
         """Evaluate one facts document (or a bare mapping of facts) into a scorecard.
 
@@ -418,6 +502,13 @@ class CompiledRubric:
             claimed: Claimed scores by code plus ``"total"`` (override the document's).
             partial: Items whose facts are missing become ``not_assessable`` instead of an
                 error; the scorecard is then marked incomplete. Type errors still fail.
+            explain: ``False`` for scores only: the scorecard has the same total, base
+                total, bonus, grade, vetoes, completeness, node tree (every item's score
+                and status) and rule outcomes as the explained one, but no other findings
+                (``findings`` is empty; each veto stays in ``vetoes``, since it decides
+                the grade) and no claim comparisons (``claimed`` is ``None``; claimed
+                scores are still checked). A document is refused exactly as when
+                explained, and the ``evalrules_modify_scorecard`` hook runs on the card.
 
         A document that records the rubric it was made for (a fact-collection workbook
         does) is refused against any other rubric, or another version of this one. A
@@ -433,7 +524,13 @@ class CompiledRubric:
 
         if not isinstance(facts, FactsDocument):
             return evaluate(
-                self, self._plan, facts, entity=entity, claimed=claimed, partial=partial
+                self,
+                self._plan,
+                facts,
+                entity=entity,
+                claimed=claimed,
+                partial=partial,
+                explain=explain,
             )
         mismatch = facts.rubric_problem(
             self.rubric.ref, self.rubric.version, self.digest, extends=self.rubric.extends
@@ -443,7 +540,13 @@ class CompiledRubric:
             raise FactsError([mismatch], source=facts.source)
         try:
             return evaluate(
-                self, self._plan, facts, entity=entity, claimed=claimed, partial=partial
+                self,
+                self._plan,
+                facts,
+                entity=entity,
+                claimed=claimed,
+                partial=partial,
+                explain=explain,
             )
         except FactsError as exc:
             if not facts.locations:
@@ -451,11 +554,47 @@ class CompiledRubric:
             raise FactsError(facts.locate(exc.problems), source=exc.source) from None
 
     def evaluate_many(
-        self, documents: Iterable[FactsDocument | Mapping[str, Any]], *, partial: bool = False
-    ) -> Iterator[Scorecard]:
-        """Evaluate documents one after another with this compiled rubric."""
-        for doc in documents:
-            yield self.evaluate(doc, partial=partial)
+        self,
+        documents: Iterable[FactsDocument | Mapping[str, Any]],
+        *,
+        explain: bool = True,
+        partial: bool = False,
+        executor: Executor | None = None,
+        chunksize: int = DEFAULT_CHUNKSIZE,
+    ) -> Iterator[Scorecard | FactsError]:
+        """Evaluate many documents; yield, in input order, each one's scorecard or refusal.
+
+        A document that :meth:`evaluate` would refuse yields its :class:`FactsError` as a
+        value (``isinstance(result, FactsError)``), and the batch goes on: one bad document
+        never stops it. Anything else :meth:`evaluate` raises (a broken plugin:
+        :class:`~evalrules.errors.PluginError`) stops the batch and is raised here.
+
+        Without ``executor`` the documents are evaluated here, one after another, as they
+        are drawn from ``documents``. With one — any :class:`concurrent.futures.Executor`: a
+        :class:`~concurrent.futures.ProcessPoolExecutor`, a thread pool, or Dask's
+        ``Client.get_executor()`` — the documents are sent in chunks of ``chunksize``,
+        each with this compiled rubric pickled once for the whole batch; a worker process
+        rebuilds it from that pickle the first time and reuses it for every later chunk
+        (see :func:`pickle` on compiled rubrics). A few chunks are in flight at a time, so
+        ``documents`` may be a stream far larger than memory: it is read as the results
+        are consumed. The executor is used, not shut down.
+
+        Args:
+            documents: Facts documents, or facts as nested mappings (as :meth:`evaluate`
+                takes them); with an executor they must pickle.
+            explain: ``False`` for scores only (see :meth:`evaluate`).
+            partial: As for :meth:`evaluate`.
+            executor: Where to evaluate; ``None`` for here.
+            chunksize: Documents per task sent to the executor (at least 1).
+
+        Raises:
+            ValueError: if ``chunksize`` is below 1.
+        """
+        if chunksize < 1:
+            raise ValueError(f"chunksize must be at least 1, not {chunksize}")
+        if executor is None:
+            return _evaluate_here(self, documents, explain, partial)
+        return _evaluate_on(self, documents, explain, partial, executor, chunksize)
 
     def describe(self, rule: Rule) -> Text:
         """The rule in words (Chinese and English), from its kind's ``describe``."""

@@ -23,6 +23,9 @@ from evalrules.errors import FactsError, FactsProblem, RuleEvaluationError
 if TYPE_CHECKING:
     from evalrules._compiler._compiled import CompiledRubric, CompiledRule, EvaluationPlan
 
+#: The evidence of every rule run when nothing is explained.
+_NO_EVIDENCE = Evidence()
+
 
 def evaluate(
     compiled: CompiledRubric,
@@ -32,6 +35,7 @@ def evaluate(
     entity: Entity | None = None,
     claimed: Mapping[str, Any] | None = None,
     partial: bool = False,
+    explain: bool = True,
 ) -> Scorecard:
     """Evaluate one facts document; see :meth:`CompiledRubric.evaluate`.
 
@@ -62,7 +66,7 @@ def evaluate(
         # unreadable facts have nothing more to tell.
         raise FactsError(ordered(problems), source=source)
     try:
-        outcomes = _run_items(compiled, plan, flat, derived)
+        outcomes = _run_items(compiled, plan, flat, derived, explain)
     except RuleEvaluationError:
         if problems:
             # A rule that fails on facts the document gets wrong is not the rule's fault.
@@ -73,7 +77,7 @@ def evaluate(
         problems.extend(_missing_problems(compiled, outcomes, problems, uncomputed))
     if problems:
         raise FactsError(ordered(problems), source=source)
-    return _score(compiled, plan, outcomes, entity, claims)
+    return _score(compiled, plan, outcomes, entity, claims, explain)
 
 
 def _claim_problems(plan: EvaluationPlan, claims: Mapping[str, Any]) -> Iterable[FactsProblem]:
@@ -109,6 +113,7 @@ def _run_items(
     plan: EvaluationPlan,
     flat: Mapping[str, Any],
     derived: Mapping[str, Any],
+    explain: bool = True,
 ) -> list[tuple[Indicator, ItemOutcome]]:
     """Run every item's rules: applicability rules first; the others unless the item is not
     applicable or a fact the applicability rules read is missing."""
@@ -117,13 +122,13 @@ def _run_items(
         outcome = ItemOutcome()
         not_applicable = False
         for compiled_rule in first:
-            effects = _run(compiled, compiled_rule, flat, derived, outcome)
+            effects = _run(compiled, compiled_rule, flat, derived, outcome, explain)
             if any(e.action == "not_applicable" for e in effects):
                 not_applicable = True
                 break
         if not not_applicable and not outcome.missing:
             for compiled_rule in rest:
-                _run(compiled, compiled_rule, flat, derived, outcome)
+                _run(compiled, compiled_rule, flat, derived, outcome, explain)
         outcomes.append((item, outcome))
     return outcomes
 
@@ -159,6 +164,7 @@ def _score(
     outcomes: Iterable[tuple[Indicator, ItemOutcome]],
     entity: Entity,
     claims: Mapping[str, Decimal],
+    explain: bool = True,
 ) -> Scorecard:
     rubric = compiled.rubric
     ran: dict[tuple[str, str], None] = {}
@@ -170,7 +176,7 @@ def _score(
         for rule, effects, _ in outcome.runs:
             for effect in effects:
                 ran[(rule.code, effect.outcome)] = None
-        node, item_findings, is_excluded = score_item(compiled, item, outcome)
+        node, item_findings, is_excluded = score_item(compiled, item, outcome, explain=explain)
         if is_excluded:
             excluded += item.max
         results[item.code] = node
@@ -198,7 +204,9 @@ def _score(
     grade = grade_for(total, rubric.grades, vetoes)
     complete = not any(n.status == "not_assessable" for n in results.values())
     comparisons = None
-    if claims:
+    if not explain:
+        findings = []  # the vetoes stay, as vetoes
+    elif claims:
         tops = tuple(with_claims(t, claims) for t in tops)
         bonus_nodes = tuple(with_claims(b, claims) for b in bonus_nodes)
         comparisons = compare_claims((*tops, *bonus_nodes), findings, claims, total)
@@ -230,6 +238,7 @@ def _run(
     flat: Mapping[str, Any],
     derived: Mapping[str, Any],
     outcome: ItemOutcome,
+    explain: bool = True,
 ) -> list[Any]:
     rule, item = compiled_rule.rule, compiled_rule.item
     ctx = RuleContext(
@@ -256,7 +265,10 @@ def _run(
             kind=rule.kind,
             error=exc,
         ) from exc
-    evidence = Evidence(ctx.evidence_facts, ctx.evidence_derived)
+    if explain or any(e.kind == "veto" for e in ctx.effects):  # a veto is always explained
+        evidence = Evidence(ctx.evidence_facts, ctx.evidence_derived)
+    else:
+        evidence = _NO_EVIDENCE
     outcome.runs.append((rule, ctx.effects, evidence))
 
     return ctx.effects

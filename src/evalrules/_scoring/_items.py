@@ -101,9 +101,12 @@ def evidence_params(rule: Rule) -> tuple[tuple[str, Any], ...]:
 
 
 def score_item(
-    compiled: CompiledRubric, item: Indicator, outcome: ItemOutcome
+    compiled: CompiledRubric, item: Indicator, outcome: ItemOutcome, *, explain: bool = True
 ) -> tuple[NodeResult, list[Finding], bool]:
     """Score one item from its rules' effects.
+
+    With ``explain=False`` the only findings made are vetoes (they decide the grade); the
+    score is computed the same way.
 
     Returns:
         The node result, its findings, and whether it is excluded (not applicable under the
@@ -122,9 +125,10 @@ def score_item(
             {"missing": tuple(dict.fromkeys(outcome.missing))},
             "not_assessable",
         )
-        findings.append(
-            _finding(compiled, item, rule, effect, "not_assessable", -item.max, Evidence())
-        )
+        if explain:
+            findings.append(
+                _finding(compiled, item, rule, effect, "not_assessable", -item.max, Evidence())
+            )
         return NodeResult(item.code, item.title, item.max, ZERO, "not_assessable"), findings, False
 
     vetoes: list[Finding] = []
@@ -142,16 +146,17 @@ def score_item(
                 )
                 points = -item.max if policy == "zero" else ZERO
                 score = item.max if policy == "full" else ZERO
-                findings.append(
-                    _finding(compiled, item, rule, effect, "not_applicable", points, evidence)
-                )
+                if explain:
+                    findings.append(
+                        _finding(compiled, item, rule, effect, "not_applicable", points, evidence)
+                    )
                 node = NodeResult(item.code, item.title, item.max, score, "not_applicable")
                 return node, findings, policy == "exclude"
             if effect.action == "veto":
                 vetoes.append(_finding(compiled, item, rule, effect, "veto", ZERO, evidence))
 
     if item.code in compiled.bonus_codes:
-        return _score_bonus(compiled, item, outcome, vetoes)
+        return _score_bonus(compiled, item, outcome, vetoes, explain)
 
     losses: list[tuple[Rule, Effect, Evidence]] = []
     zero_out: tuple[Rule, Effect, Evidence] | None = None
@@ -168,7 +173,7 @@ def score_item(
     else:
         raw = min(max(item.max - nominal, ZERO), item.max)
         score = quantize(raw, precision, rounding)
-    if score < item.max:
+    if score < item.max and explain:
         asks = [e.points for _, e, _ in losses]
         if zero_out is not None:
             losses.append(zero_out)
@@ -211,13 +216,19 @@ def allocate(
 
 
 def _score_bonus(
-    compiled: CompiledRubric, item: Indicator, outcome: ItemOutcome, vetoes: list[Finding]
+    compiled: CompiledRubric,
+    item: Indicator,
+    outcome: ItemOutcome,
+    vetoes: list[Finding],
+    explain: bool = True,
 ) -> tuple[NodeResult, list[Finding], bool]:
     rubric = compiled.rubric
     findings: list[Finding] = []
     awards = [(r, e, ev) for r, effects, ev in outcome.runs for e in effects if e.action == "bonus"]
     nominal = sum((max(e.points, ZERO) for _, e, _ in awards), ZERO)
     score = quantize(min(nominal, item.max), rubric.precision, rubric.rounding)
+    if not explain:
+        return NodeResult(item.code, item.title, item.max, score, "scored"), vetoes, False
     shares = allocate([e.points for _, e, _ in awards], score, rubric.precision, rubric.rounding)
     for (rule, effect, evidence), share in zip(awards, shares, strict=True):
         if share > 0:
