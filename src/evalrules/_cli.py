@@ -705,7 +705,9 @@ def _fail(message: str) -> NoReturn:
 
 
 @main.command()
-@click.argument("facts", type=click.Path(path_type=Path))
+@click.argument(
+    "files", metavar="FACTS...", nargs=-1, required=True, type=click.Path(path_type=Path)
+)
 @click.option(
     "--rubric",
     "rubric_ref",
@@ -734,18 +736,37 @@ def _fail(message: str) -> NoReturn:
     help="总分低于该值时以 1 退出。/ Exit with 1 when the total is below SCORE.",
 )
 @_OUTPUT
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=(
+        "多个文件时:每份评分结果按 --format 写入该目录。/ With several files: write each "
+        "scorecard, in --format, into DIR."
+    ),
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="多个文件时并行评价的进程数。/ Processes that evaluate several files side by side.",
+)
 @_COLOR
 @_debug_option
 @click.pass_context
 def evaluate(
     ctx: click.Context,
-    facts: Path,
+    files: tuple[Path, ...],
     rubric_ref: str | None,
     fmt: str,
     lang: str,
     partial: bool,
     fail_under: Decimal | None,
     output: Path | None,
+    output_dir: Path | None,
+    jobs: int,
     color: bool | None,
 ) -> None:
     """评价事实数据,生成评分结果。/ Evaluate a facts file into a scorecard.
@@ -755,7 +776,20 @@ def evaluate(
     that recognises its content. The default table shows the indicator tree with max, score
     and claimed, the total and grade, then every finding with its evidence and the claims
     that differ.
+
+    With several FACTS files (or --output-dir), standard output is a summary table, one
+    row per file in the order given (file, entity, total, grade), and --output-dir DIR
+    receives each file's scorecard in --format, named after the facts file (x.yaml →
+    DIR/x.json for --format json). --jobs N evaluates them in N processes. A file that is
+    refused does not stop the others: its row says so, its problems go to standard error
+    under its name, and the command exits with 2.
     """
+    if len(files) > 1 or output_dir is not None:
+        _evaluate_batch(
+            ctx, files, rubric_ref, fmt, lang, partial, fail_under, output, output_dir, jobs
+        )
+        return
+    (facts,) = files
     engine = _engine(ctx)
     _check_format(engine, fmt, output)
     doc: FactsDocument = engine.load_facts(facts)
@@ -776,6 +810,160 @@ def evaluate(
             f"the total {plain(card.total)} is below --fail-under {plain(fail_under)}",
             err=True,
         )
+        ctx.exit(EXIT_BELOW)
+
+
+def _card_name(path: Path, suffix: str) -> str:
+    """The file name a batch gives a facts file's scorecard: its suffix replaced."""
+    name = path.name if path.suffix == "" else path.stem
+    return (name or "facts") + suffix
+
+
+def _summary(rows: Sequence[tuple[Path, Scorecard | CommandError]], lang: str) -> str:
+    """The batch summary: one row per file, in the order given."""
+    zh = lang == "zh"
+    headers = ["文件", "评价对象", "总分", "等次"] if zh else ["file", "entity", "total", "grade"]
+    cells: list[list[Cell | str]] = []
+    for path, result in rows:
+        if isinstance(result, Scorecard):
+            entity = result.entity.name or result.entity.id
+            cells.append([str(path), entity, plain(result.total), result.grade.label.get(lang)])
+        else:
+            n = len(result.problems) or 1
+            refused = f"拒绝({n} 个问题)" if zh else f"refused ({n} problem{'s' * (n != 1)})"
+            cells.append([str(path), "", "", refused])
+    lines = grid(headers, cells, aligns=("left", "left", "right", "left"))
+    return "\n".join(lines) + "\n"
+
+
+def _evaluate_batch(
+    ctx: click.Context,
+    files: Sequence[Path],
+    rubric_ref: str | None,
+    fmt: str,
+    lang: str,
+    partial: bool,
+    fail_under: Decimal | None,
+    output: Path | None,
+    output_dir: Path | None,
+    jobs: int,
+) -> None:
+    """``evalrules evaluate FACTS... [--output-dir DIR] [--jobs N]``: see :func:`evaluate`."""
+    engine = _engine(ctx)
+    if output is not None:
+        raise click.UsageError(
+            "多个文件时请用 --output-dir DIR,而不是 -o / with several files, pass "
+            "--output-dir DIR instead of -o",
+            ctx=ctx,
+        )
+    explicit_format = ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
+    if output_dir is None and explicit_format:
+        raise click.UsageError(
+            "多个文件时 --format 需要 --output-dir / with several files, --format needs "
+            "--output-dir (standard output shows the summary)",
+            ctx=ctx,
+        )
+    if output_dir is not None:
+        _check_format(engine, fmt, output_dir)
+        if not output_dir.is_dir():
+            _fail(f"{output_dir}: 目录不存在 / no such folder")
+        suffix = engine.renderers.get(fmt).suffix
+        targets: dict[str, list[Path]] = {}
+        for path in files:
+            targets.setdefault(_card_name(path, suffix), []).append(path)
+        clashes = [
+            f"{output_dir / name}: {', '.join(map(str, paths))}"
+            for name, paths in targets.items()
+            if len(paths) > 1
+        ]
+        if clashes:
+            raise CommandError(
+                "多个事实数据文件会写入同一个评分结果文件 / several facts files would be "
+                "written to the same scorecard file",
+                clashes,
+            )
+
+    results: dict[int, Scorecard | CommandError] = {}
+    groups: dict[str, list[tuple[int, FactsDocument]]] = {}
+    keys: dict[int, str] = {}
+    for index, path in enumerate(files):
+        try:
+            doc = engine.load_facts(path)
+        except (FactsError, OSError) as exc:
+            results[index] = _translate(exc)
+            continue
+        ref = rubric_ref or doc.rubric
+        if not ref:
+            results[index] = CommandError(
+                f"{path}: 未指定评价方案:请使用 --rubric,或在事实数据文件中写 rubric: / "
+                "no rubric: pass --rubric REF or set `rubric:` in the facts file"
+            )
+            continue
+        if rubric_ref and doc.rubric and rubric_ref != doc.rubric:
+            click.echo(
+                f"evalrules: {path}: 事实数据文件写的是 {doc.rubric},按 --rubric 使用 "
+                f"{rubric_ref} / the facts file names {doc.rubric}; evaluating with "
+                f"{rubric_ref} as --rubric asks",
+                err=True,
+            )
+        key = ref if rubric_ref else _relative_to(path, ref)
+        keys[index] = key
+        groups.setdefault(key, []).append((index, doc))
+
+    compiled_for: dict[str, tuple[Rubric, CompiledRubric]] = {}
+    for key, members in list(groups.items()):
+        try:
+            rubric = engine.load_rubric(key)
+        except RubricError as exc:
+            for index, _ in members:
+                results[index] = _rubric_error(exc)
+            del groups[key]
+            continue
+        compiled_for[key] = (rubric, engine.compile(rubric))
+
+    with contextlib.ExitStack() as stack:
+        executor = None
+        if jobs > 1 and groups:
+            from concurrent.futures import ProcessPoolExecutor
+
+            executor = stack.enter_context(ProcessPoolExecutor(jobs))
+        for key, members in groups.items():
+            compiled = compiled_for[key][1]
+            batch = compiled.evaluate_many(
+                [doc for _, doc in members], partial=partial, executor=executor
+            )
+            for (index, _), result in zip(members, batch, strict=True):
+                results[index] = _facts_error(result) if isinstance(result, FactsError) else result
+
+    rows = [(path, results[index]) for index, path in enumerate(files)]
+    if output_dir is not None:
+        for index, (path, outcome) in enumerate(rows):
+            if isinstance(outcome, Scorecard):
+                rubric = compiled_for[keys[index]][0]
+                content = engine.render(outcome, fmt, lang=lang, color=False, rubric=rubric)
+                _write_atomic(output_dir / _card_name(path, suffix), content)
+    _emit(_summary(rows, lang), None)
+    refused = [(path, r) for path, r in rows if isinstance(r, CommandError)]
+    for path, error in refused:
+        message = (
+            error.message if error.message.startswith(str(path)) else f"{path}: {error.message}"
+        )
+        CommandError(message, error.problems).show()
+    if refused:
+        ctx.exit(EXIT_INVALID)
+    below = [
+        (path, r)
+        for path, r in rows
+        if isinstance(r, Scorecard) and fail_under is not None and r.total < fail_under
+    ]
+    if below and fail_under is not None:
+        for path, card in below:
+            click.echo(
+                f"evalrules: {path}: 总分 {plain(card.total)} 低于 --fail-under "
+                f"{plain(fail_under)} / the total {plain(card.total)} is below --fail-under "
+                f"{plain(fail_under)}",
+                err=True,
+            )
         ctx.exit(EXIT_BELOW)
 
 
