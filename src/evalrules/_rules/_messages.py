@@ -193,3 +193,72 @@ def render(template: Text, params: Mapping[str, Any]) -> Text:
     en_template = template.en or template.zh
     en = en_template.format_map(_Fields({k: show(v, "en") for k, v in params.items()}))
     return Text(zh, en)
+
+
+def _fill(template: str, params: Mapping[str, Any], lang: str) -> str:
+    return template.format_map(_Fields({k: show(v, lang) for k, v in params.items()}))
+
+
+class Rendered(Text):
+    """A message rendered from its template when it is first read, in each language apart.
+
+    It is a :class:`Text` in every way a reader sees: ``zh``, ``en`` and :meth:`get` give
+    what :func:`render` gives, and it equals and hashes like the ``Text`` of the same words.
+    A finding holds one, so that an evaluation formats no field that nobody reads; it
+    pickles as its template and fields, so a kept scorecard carries no rendered text.
+    """
+
+    __slots__ = ("_en", "_params", "_template", "_zh")
+
+    _template: Text
+    _params: Mapping[str, Any]
+    _zh: str | None
+    _en: str | None
+
+    def __init__(self, template: Text, params: Mapping[str, Any]) -> None:
+        object.__setattr__(self, "_template", template)
+        object.__setattr__(self, "_params", params)
+        object.__setattr__(self, "_zh", None)
+        object.__setattr__(self, "_en", None)
+
+    @property
+    def zh(self) -> str:
+        """Simplified Chinese, rendered when first read."""
+        text: str | None = self._zh
+        if text is None:
+            text = _fill(self._template.zh, self._params, "zh")
+            object.__setattr__(self, "_zh", text)
+        return text
+
+    @property
+    def en(self) -> str:
+        """English, rendered when first read (from the Chinese template when it has none)."""
+        text: str | None = self._en
+        if text is None:
+            text = _fill(self._template.en or self._template.zh, self._params, "en")
+            object.__setattr__(self, "_en", text)
+        return text
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Text):
+            return (self.zh, self.en) == (other.zh, other.en)
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(Text(self.zh, self.en))
+
+    def __repr__(self) -> str:
+        return f"Text(zh={self.zh!r}, en={self.en!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Rendered, (self._template, self._params))
+
+    def __copy__(self) -> Rendered:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Rendered:
+        return self

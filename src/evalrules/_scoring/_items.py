@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._kind import Effect
-from evalrules._rules._messages import render
+from evalrules._rules._messages import Rendered
 from evalrules._scorecard._model import Evidence, Finding, Grade, NodeResult
 from evalrules._text import Text
 
@@ -69,7 +69,7 @@ def _finding(
         nominal=effect.points,
         message_id=effect.message_id,
         params=params,
-        message=render(template, params),
+        message=Rendered(template, params),
         evidence=Evidence(evidence.facts, evidence.derived, compiled.evidence_params(rule)),
         outcome=effect.outcome,
         effect=effect.effect,

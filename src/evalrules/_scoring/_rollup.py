@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from evalrules._points import ZERO
 from evalrules._rubric._model import GradeBand, Indicator
-from evalrules._rules._messages import render
+from evalrules._rules._messages import Rendered
 from evalrules._scorecard._model import Finding, Grade, NodeResult
 from evalrules._scoring._items import _NO_GRADE
 
@@ -24,7 +24,7 @@ def _reprice(compiled: CompiledRubric, finding: Finding, points: Decimal) -> Fin
     params["points"] = abs(points)
     rule = next(r for _, r in compiled.rubric.rules() if r.code == finding.rule)
     template = rule.message or compiled.message(rule, finding.message_id)
-    return attrs.evolve(finding, points=points, params=params, message=render(template, params))
+    return attrs.evolve(finding, points=points, params=params, message=Rendered(template, params))
 
 
 def cap_bonus(
