@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from evalrules._frozen import FrozenDict, freeze
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._kind import Effect
@@ -57,38 +58,63 @@ def _finding(
         params["policy"] = POLICY_TEXT.get(effect.effect or "", Text(str(effect.effect)))
     points = points.quantize(compiled.rubric.precision) if points else ZERO
     params["points"] = abs(points)
-    params = {key: _plain_data(value) for key, value in params.items()}
+    frozen = FrozenDict({key: _frozen_plain(value) for key, value in params.items()})
     template = compiled.message(rule, effect.message_id)
     if rule.message is not None and effect.action != "not_assessable":
         template = rule.message  # the rule's wording of its kind's messages, not the scorer's
-    return Finding(
+    # Built without attrs' __init__: every value is frozen already (the converters would
+    # only walk it again), and the message shares the finding's own params.
+    return _built(
+        Finding,
         indicator=item.code,
         rule=rule.code,
         kind=kind,
         points=points,
         nominal=effect.points,
         message_id=effect.message_id,
-        params=params,
-        message=Rendered(template, params),
-        evidence=Evidence(evidence.facts, evidence.derived, compiled.evidence_params(rule)),
+        params=frozen,
+        message=Rendered(template, frozen),
+        evidence=_built(
+            Evidence,
+            facts=evidence.facts,
+            derived=evidence.derived,
+            params=compiled.evidence_params(rule),
+        ),
         outcome=effect.outcome,
         effect=effect.effect,
     )
 
 
-def _plain_data(value: Any) -> Any:
-    """A template field as plain data: a text becomes ``{zh, en}``, a list a tuple.
+_T = TypeVar("_T")
+
+
+def _built(cls: type[_T], **values: Any) -> _T:
+    """An attrs value of ``cls`` from values that are what its converters would make.
+
+    Every field must be given (a field the class does not have raises AttributeError).
+    """
+    obj = object.__new__(cls)
+    for name, value in values.items():
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+def _frozen_plain(value: Any) -> Any:
+    """A template field as frozen plain data: a text becomes ``{zh, en}``, a list a tuple.
 
     A finding's ``params`` are data that a host renders in its own words and that survive
     the JSON form unchanged, so they hold no library objects.
     """
+    cls = type(value)
+    if cls is str or cls is Decimal or cls is int or cls is bool or value is None:
+        return value
     if isinstance(value, Text):
-        return {"zh": value.zh, "en": value.en}
+        return FrozenDict({"zh": value.zh, "en": value.en})
     if isinstance(value, Mapping):
-        return {str(k): _plain_data(v) for k, v in value.items()}
+        return FrozenDict({str(k): _frozen_plain(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
-        return tuple(_plain_data(v) for v in value)
-    return value
+        return tuple([_frozen_plain(v) for v in value])
+    return freeze(value)
 
 
 def evidence_params(rule: Rule) -> tuple[tuple[str, Any], ...]:
