@@ -23,6 +23,9 @@ from evalrules.errors import FactsError, FactsProblem, RuleEvaluationError
 if TYPE_CHECKING:
     from evalrules._compiler._compiled import CompiledRubric, CompiledRule, EvaluationPlan
 
+#: The envelope of bare facts (a mapping, not a document): no entity, claims or problems.
+_BARE = FactsDocument(facts={})
+
 #: The evidence of every rule run when nothing is explained.
 _NO_EVIDENCE = Evidence()
 
@@ -46,14 +49,23 @@ def evaluate(
     last are found by the same rule pass that scores the document, run over the facts that
     validated: what a rule reads is known only to the rule.
     """
-    doc = facts if isinstance(facts, FactsDocument) else FactsDocument(facts=facts)
+    nested: Mapping[str, Any]
+    if isinstance(facts, FactsDocument):
+        doc, nested = facts, facts.facts
+    elif isinstance(facts, Mapping):
+        # Bare facts are only read: validating them needs no frozen copy of the document.
+        doc, nested = _BARE, facts
+    else:  # not a mapping: the document refuses it as before
+        doc = FactsDocument(facts=facts)  # type: ignore[unreachable]
+        nested = doc.facts
     source = doc.source
     entity = entity or doc.entity or Entity("", "")
     claims = {str(k): v for k, v in (doc.claimed if claimed is None else claimed).items()}
     problems: list[FactsProblem] = list(doc.problems)
     problems.extend(_claim_problems(plan, claims))
-    if doc.facts_readable:
-        flat, fact_problems = compiled._validator.check(doc.facts, partial=partial)
+    facts_readable = doc.facts_readable
+    if facts_readable:
+        flat, fact_problems = compiled._validator.check(nested, partial=partial)
         problems.extend(fact_problems)
     else:
         flat = {}
@@ -61,7 +73,7 @@ def evaluate(
         compiled.rubric.derived, flat, compiled.rubric.data_year or compiled.rubric.year - 1
     )
     problems.extend(derived_problems)
-    if problems and (partial or not doc.facts_readable):
+    if problems and (partial or not facts_readable):
         # Partial mode turns missing facts into not-assessable items, never into problems;
         # unreadable facts have nothing more to tell.
         raise FactsError(ordered(problems), source=source)
