@@ -1,0 +1,265 @@
+"""Batches at scale: validated evaluations through a process pool and a Dask cluster.
+
+Run from the repository root (evalrules and evalrules-panjin installed; dask and distributed
+from the ``dask`` extra for the cluster's rows)::
+
+    python benchmarks/bench_scale.py                    # 100000 documents, 3 rounds
+    python benchmarks/bench_scale.py --quick            # 2000 documents, 3 rounds (CI)
+    python benchmarks/bench_scale.py --count 1000000 --rounds 1      # the full million
+
+Each round sends the same documents through ``CompiledRubric.evaluate_many`` three ways, in
+turn: here (one process, no executor), a ``ProcessPoolExecutor(2)`` and a Dask
+``LocalCluster`` of two worker processes (``Client.get_executor()``), scores only
+(``explain=False``) and then explained. Throughput is documents per second of wall time —
+a batch on two workers is about wall time — so on a shared machine it is the median of the
+rounds that counts; the 1M projection is 1,000,000 ÷ that rate. The pool and the cluster are
+started (and have rebuilt the compiled rubric once) before anything is timed: what is timed
+is the steady state.
+
+Memory: the pickle length of a kept scorecard (explained and scores only), the memory one
+kept scorecard holds (``tracemalloc``, many kept ÷ their number), and ``tracemalloc``'s
+peak in this process while a stream of documents flows through the pool, after the first
+tenth of the stream and at its end: flat means the end's peak is no higher than the
+early one plus a margin.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import itertools
+import logging
+import pickle
+import statistics
+import sys
+import time
+import tracemalloc
+import warnings
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import ExitStack
+from typing import Any
+
+import bench_evaluate as bench  # beside this script: the rubric, the example, the generator
+
+import evalrules
+import evalrules_panjin
+from evalrules.errors import FactsError
+
+MILLION = 1_000_000
+#: Targets (here, never in the tests): 1M validated scores-only evaluations on 2 workers.
+MILLION_TARGET_S = 60.0
+KEPT_CARD_TARGET_KB = 10.0
+#: A stream is flat when its final peak is within this factor of its early peak.
+FLAT_MARGIN = 1.10
+
+DISTINCT = 500  # distinct generated fact sets, cycled through the batch
+
+
+def documents(pool: list[Mapping[str, Any]], count: int) -> Iterator[Mapping[str, Any]]:
+    """``count`` documents, cycling through ``pool`` (drawn lazily: a stream, not a list)."""
+    return itertools.islice(itertools.cycle(pool), count)
+
+
+def consume(results: Iterable[Any]) -> int:
+    """Drain a batch as a platform would: look at each result, keep none. Refusals count."""
+    refused = 0
+    for result in results:
+        if isinstance(result, FactsError):
+            refused += 1
+    return refused
+
+
+def dask_executor(stack: ExitStack) -> Executor | str:
+    """A Dask LocalCluster's executor (two worker processes), or why there is none."""
+    try:
+        import distributed
+    except ImportError:
+        return "not installed (pip install -e '.[dask]')"
+    # The cluster logs its workers' shutdown; that is not the benchmark's output.
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cluster = stack.enter_context(
+            distributed.LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+        )
+        client = stack.enter_context(distributed.Client(cluster))
+    return client.get_executor()  # type: ignore[no-any-return]
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and every live process under it: the pool's
+    workers, the cluster's nannies and workers. ``None``-safe: 0 without psutil."""
+    try:
+        import psutil
+    except ImportError:
+        return 0.0
+    me = psutil.Process()
+    total = 0.0
+    for proc in (me, *me.children(recursive=True)):
+        try:
+            times = proc.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def spread(values: list[float], unit: str, digits: int = 0) -> str:
+    med = statistics.median(values)
+    return f"{med:>9.{digits}f} [{min(values):.{digits}f}–{max(values):.{digits}f}] {unit}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2000 documents (CI)")
+    parser.add_argument("--count", type=int, help="documents per run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--chunksize", type=int, default=256)
+    parser.add_argument("--stream", type=int, help="documents in the memory stream")
+    parser.add_argument("--seed", type=int, default=bench.SEED)
+    args = parser.parse_args(argv)
+    count = args.count or (2_000 if args.quick else 100_000)
+    stream_count = args.stream or (5_000 if args.quick else 20_000)
+
+    engine = evalrules.Engine(plugins=[evalrules_panjin], autoload=False)
+    rubric = engine.load_rubric(bench.REF)
+    compiled = engine.compile(rubric)
+    example = evalrules.load_facts(bench.EXAMPLE)
+    pool_docs: list[Mapping[str, Any]] = [
+        example.facts,
+        *bench.generate(rubric, example.facts, DISTINCT - 1, args.seed),
+    ]
+    # Every one of them evaluates (the scale run measures throughput, not refusals).
+    expected = [compiled.evaluate(d, explain=False).total for d in pool_docs]
+
+    with ExitStack() as stack:
+        executors: dict[str, Executor | str | None] = {"here (1 process)": None}
+        executors["ProcessPoolExecutor(2)"] = stack.enter_context(ProcessPoolExecutor(2))
+        executors["Dask LocalCluster(2)"] = dask_executor(stack)
+        usable = {k: v for k, v in executors.items() if not isinstance(v, str)}
+
+        def run(executor: Executor | None, explain: bool, n: int) -> tuple[float, float]:
+            """Documents per second of wall time, and CPU µs per document (all processes)."""
+            gc.collect()
+            start, cpu = time.perf_counter(), cpu_seconds()
+            batch = compiled.evaluate_many(
+                documents(pool_docs, n),
+                explain=explain,
+                executor=executor,
+                chunksize=args.chunksize,
+            )
+            refused = consume(batch)
+            took, used = time.perf_counter() - start, cpu_seconds() - cpu
+            assert refused == 0, refused
+            return n / took, used / n * 1e6
+
+        # Warm up: each worker rebuilds the compiled rubric once; the same totals come back.
+        for name, executor in usable.items():
+            back = compiled.evaluate_many(
+                pool_docs, explain=False, executor=executor, chunksize=args.chunksize
+            )
+            assert [r.total for r in back] == expected, name
+
+        # The explained runs take longer; a tenth of the documents is enough for a rate.
+        explained_count = max(count // 10, 500)
+        rates: dict[tuple[str, bool], list[float]] = {}
+        costs: dict[tuple[str, bool], list[float]] = {}
+        for _ in range(args.rounds):
+            for explain, n in ((False, count), (True, explained_count)):
+                for name, executor in usable.items():
+                    wall, cpu = run(executor, explain, n)
+                    rates.setdefault((name, explain), []).append(wall)
+                    costs.setdefault((name, explain), []).append(cpu)
+
+        # Memory of a stream through the pool: peak after a tenth, and at the end.
+        pool = executors["ProcessPoolExecutor(2)"]
+        assert isinstance(pool, Executor)
+        tracemalloc.start()
+        early = 0
+        batch = compiled.evaluate_many(
+            documents(pool_docs, stream_count),
+            explain=False,
+            executor=pool,
+            chunksize=args.chunksize,
+        )
+        for i, result in enumerate(batch, 1):
+            assert not isinstance(result, FactsError)
+            del result
+            if i == stream_count // 10:
+                early = tracemalloc.get_traced_memory()[1]
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+
+    # Kept scorecards: pickle length and memory held, explained and scores only.
+    kept_docs = pool_docs[:200]
+    sizes: dict[str, tuple[float, float]] = {}
+    for label, explain in (("explained", True), ("scores only", False)):
+        cards = [compiled.evaluate(d, explain=explain) for d in kept_docs]
+        pickled = statistics.median(len(pickle.dumps(c)) for c in cards) / 1000
+        del cards
+        gc.collect()
+        tracemalloc.start()
+        before = tracemalloc.get_traced_memory()[0]
+        cards = [compiled.evaluate(d, explain=explain) for d in kept_docs]
+        gc.collect()
+        held = (tracemalloc.get_traced_memory()[0] - before) / len(cards) / 1000
+        tracemalloc.stop()
+        del cards
+        sizes[label] = (pickled, held)
+
+    print(
+        f"batches of {count} validated documents ({DISTINCT} distinct, cycled), chunks of "
+        f"{args.chunksize}, {args.rounds} interleaved rounds, median [min–max]"
+    )
+    print(
+        "  CPU: every process's (this one, the workers; psutil); projected 1M = 1M × CPU "
+        "per document ÷ 2 cores"
+    )
+    print("  wall: documents per second as measured (a shared machine slows it)")
+    for name, executor in executors.items():
+        if isinstance(executor, str):
+            print(f"  {name:<24} {executor}")
+    projections: dict[tuple[str, bool], float] = {}
+    for explain in (False, True):
+        n = count if not explain else explained_count
+        print(f"{'explained' if explain else 'scores only (explain=False)'} ({n} per run)")
+        for name in usable:
+            cpu, wall = costs[(name, explain)], rates[(name, explain)]
+            projected = MILLION * statistics.median(cpu) / 1e6 / 2
+            projections[(name, explain)] = projected
+            print(
+                f"  {name:<24} CPU {spread(cpu, 'µs/doc')}   wall {spread(wall, 'docs/s')}"
+                f"   1M in {projected:7.1f} s"
+            )
+    print("targets")
+    for name in ("ProcessPoolExecutor(2)", "Dask LocalCluster(2)"):
+        if name in usable:
+            projected = projections[(name, False)]
+            verdict = "PASS" if projected < MILLION_TARGET_S else "MISS"
+            print(
+                f"  1M scores only, {name:<24} {projected:7.1f} s   < {MILLION_TARGET_S:.0f} s"
+                f"   {verdict}"
+            )
+    for name in ("ProcessPoolExecutor(2)", "Dask LocalCluster(2)"):
+        if name in usable:
+            print(f"  1M explained, {name:<26} {projections[(name, True)]:7.1f} s   (measured)")
+    for label, (pickled, held) in sizes.items():
+        for what, value in (("pickle", pickled), ("memory", held)):
+            verdict = "PASS" if value <= KEPT_CARD_TARGET_KB else "MISS"
+            print(
+                f"  a kept scorecard, {label}, {what:<6} {value:7.1f} KB  ≤ "
+                f"{KEPT_CARD_TARGET_KB:.0f} KB   {verdict}"
+            )
+    flat = peak <= early * FLAT_MARGIN
+    print(
+        f"  memory over a stream of {stream_count} (peak after {stream_count // 10} → at "
+        f"the end) {early / 1e6:.2f} → {peak / 1e6:.2f} MB  flat   {'PASS' if flat else 'MISS'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
