@@ -114,7 +114,9 @@ def spread(values: list[float], unit: str, digits: int = 0) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1000 documents, 200 explained, a stream of 2000 (CI)")
+    parser.add_argument(
+        "--quick", action="store_true", help="1000 documents, 200 explained, a stream of 2000 (CI)"
+    )
     parser.add_argument("--count", type=int, help="documents per run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--chunksize", type=int, default=256)
