@@ -82,7 +82,7 @@ def dask_executor(stack: ExitStack) -> Executor | str:
         warnings.simplefilter("ignore")
         cluster = stack.enter_context(
             distributed.LocalCluster(
-                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
         )
         client = stack.enter_context(distributed.Client(cluster))

@@ -24,7 +24,7 @@ def test_a_dask_cluster_gives_what_evaluating_here_gives(compiled, example):
     quick_here = list(compiled.evaluate_many(documents, explain=False))
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
