@@ -277,7 +277,7 @@ def _run(
             kind=rule.kind,
             error=exc,
         ) from exc
-    if explain or any(e.kind == "veto" for e in ctx.effects):  # a veto is always explained
+    if explain or any(e.action == "veto" for e in ctx.effects):  # a veto is always explained
         evidence = Evidence(ctx.evidence_facts, ctx.evidence_derived)
     else:
         evidence = _NO_EVIDENCE
