@@ -35,7 +35,7 @@ def _fresh() -> evalrules.CompiledRubric:
 def test_a_valid_document_is_checked_without_building_cerberus(example):
     compiled = _fresh()
     compiled.evaluate(example)
-    assert compiled._validator._cerberus == {}
+    assert compiled._validator._schemas == {}
 
 
 def test_a_refused_document_builds_cerberus_once_and_lists_every_problem(example):
@@ -46,9 +46,11 @@ def test_a_refused_document_builds_cerberus_once_and_lists_every_problem(example
         with pytest.raises(FactsError) as info:
             compiled.evaluate(facts)
         assert {p.path for p in info.value.problems} == {"party.branches", "ratings.fitness"}
-    assert list(compiled._validator._cerberus) == [False]
-    first = compiled._validator._cerberus[False]
-    assert compiled._validator._strict is first  # built once, then kept
+    assert list(compiled._validator._schemas) == [False]
+    first = compiled._validator._schemas[False]
+    # the checked schema is built once and kept; each document gets a validator of its own
+    assert compiled._validator._strict.schema is first
+    assert compiled._validator._strict is not compiled._validator._strict
 
 
 def test_cerberus_is_built_at_compile_time_when_no_compiled_check_covers_the_types(tmp_path):
@@ -74,7 +76,7 @@ def test_cerberus_is_built_at_compile_time_when_no_compiled_check_covers_the_typ
     engine = R.engine(Plugin())
     compiled = engine.compile(engine.load_rubric(R.write(tmp_path, doc)))
     assert compiled._validator._fast_strict is None
-    assert set(compiled._validator._cerberus) == {False, True}
+    assert set(compiled._validator._schemas) == {False, True}
 
 
 def test_discovery_reads_metadata_only_of_distributions_with_our_entry_points(monkeypatch):

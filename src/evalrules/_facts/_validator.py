@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import threading
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -62,7 +63,11 @@ class FactsValidator:
         self.specs: dict[str, FactSpec] = {s.path: s for s in rubric.facts}
         #: Paths of the facts whose type holds a value per year.
         self.series = frozenset(p for p, s in self.specs.items() if types[s.type].is_series)
-        self._cerberus: dict[bool, DecimalValidator] = {}
+        #: The checked cerberus schemas (strict and partial), built on first need and then
+        #: only read; ``_lock`` makes building one happen once.
+        self._schemas: dict[bool, Any] = {}
+        self._lock = threading.Lock()
+        self._validator_class = self._make_validator_class()
         groups = {
             path.rsplit(".", i)[0] for path in self.specs for i in range(1, path.count(".") + 1)
         }
@@ -77,19 +82,24 @@ class FactsValidator:
             self._validator(partial=True)
 
     def _validator(self, *, partial: bool) -> DecimalValidator:
-        """The cerberus validator, built on first need.
+        """A fresh cerberus validator, for one document.
 
-        Building one costs tens of milliseconds (cerberus checks its schema), and the
-        compiled check accepts a valid document alone: a run that sees only valid documents
-        never needs cerberus.
+        A cerberus validator keeps the document it checks and the errors it finds on
+        itself, so one validator shared by threads mixes their documents' problems. Each
+        call therefore gets its own validator, cheap to make: the schema it checks against
+        is expanded and checked once (tens of milliseconds), on first need, and then only
+        read. A run that sees only valid documents never needs cerberus at all.
         """
-        validator = self._cerberus.get(partial)
-        if validator is None:
-            schema = _nest((s.path, self._rules(s, partial=partial)) for s in self.rubric.facts)
-            other = self._cerberus.get(not partial)
-            cls = type(other) if other is not None else self._make_validator_class()
-            validator = self._cerberus[partial] = cls(schema, allow_unknown=False)
-        return validator
+        schema = self._schemas.get(partial)
+        if schema is None:
+            with self._lock:
+                schema = self._schemas.get(partial)
+                if schema is None:
+                    cls = self._validator_class
+                    raw = _nest((s.path, self._rules(s, partial=partial)) for s in self.rubric.facts)
+                    schema = cls(raw, allow_unknown=False).schema
+                    self._schemas[partial] = schema
+        return self._validator_class(schema=schema, allow_unknown=False)
 
     @property
     def _strict(self) -> DecimalValidator:
