@@ -7,10 +7,13 @@
   way; only the wording of a syntax error comes from the parser that found it.
 * Numbers with a fraction become ``Decimal`` (``.nan``/``.inf`` become ``Decimal("NaN")`` and
   ``Decimal("Infinity")`` so that validation can name them, instead of turning into floats).
-* Duplicate keys, documents larger than :data:`MAX_BYTES`, nesting deeper than
-  :data:`MAX_DEPTH`, and aliases (``*name``) are refused. An alias repeats a whole subtree
-  without repeating its text, so a few hundred bytes of aliases can stand for billions of
-  values; rubrics and facts never need them.
+* Duplicate keys (each one, with its line), documents beyond the limits of
+  :mod:`evalrules._limits` (size, nesting, values, keys per mapping, items per list, digits
+  and magnitude of a number, length of a text), and aliases (``*name``) are refused. The
+  limits are applied while parsing, before a number is converted or a collection is built
+  beyond them, so a tiny hostile file costs as little as a tiny valid one. An alias repeats a
+  whole subtree without repeating its text, so a few hundred bytes of aliases can stand
+  for billions of values; rubrics and facts never need them.
 * JSON is read with ``parse_float=Decimal`` and the same limits.
 """
 
@@ -23,8 +26,27 @@ from typing import Any
 
 import yaml
 
-MAX_BYTES = 2 * 1024 * 1024
-MAX_DEPTH = 64
+from evalrules._limits import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_ITEMS,
+    MAX_KEYS,
+    MAX_VALUES,
+    number_problem,
+    number_text_problem,
+    value_problems,
+)
+
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "DocumentError",
+    "decode_text",
+    "loads_json",
+    "loads_yaml",
+    "read_bytes",
+    "read_document",
+]
 
 
 class DocumentError(Exception):
@@ -35,6 +57,9 @@ class DocumentError(Exception):
         message_zh: What is wrong, in Chinese.
         line: 1-based line, when known.
         column: 1-based column, when known.
+        path: The dotted path of the value concerned, when known.
+        code: The problem code (``unreadable``, ``duplicate-key``, ``too-deep``, ...).
+        others: Further problems found in the same document (every duplicate key).
     """
 
     def __init__(
@@ -44,11 +69,17 @@ class DocumentError(Exception):
         zh: str = "",
         line: int | None = None,
         column: int | None = None,
+        path: str | None = None,
+        code: str = "unreadable",
+        others: tuple[DocumentError, ...] = (),
     ) -> None:
         self.message = message
         self.message_zh = zh or message
         self.line = line
         self.column = column
+        self.path = path
+        self.code = code
+        self.others = others
         where = f"line {line}" + (f", column {column}" if column else "") if line else ""
         super().__init__(f"{where}: {message}" if where else message)
 
@@ -61,9 +92,20 @@ class _Limits:
     """
 
     _depth = 0
+    _values = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         loader: Any = self
+        self._values += 1
+        if self._values > MAX_VALUES:
+            mark = loader.peek_event().start_mark
+            raise DocumentError(
+                f"more than {MAX_VALUES} values in the document",
+                zh=f"文档超过{MAX_VALUES}个值",
+                line=mark.line + 1,
+                column=mark.column + 1,
+                code="too-many-values",
+            )
         if loader.check_event(yaml.AliasEvent):
             mark = loader.peek_event().start_mark
             raise DocumentError(
@@ -83,14 +125,56 @@ class _Limits:
             )
         self._depth = depth
         try:
-            return super().compose_node(parent, index)  # type: ignore[misc]  # Composer's
+            node = super().compose_node(parent, index)  # type: ignore[misc]  # Composer's
         finally:
             self._depth = depth - 1
+        if isinstance(node, yaml.MappingNode) and len(node.value) > MAX_KEYS:
+            raise DocumentError(
+                f"more than {MAX_KEYS} keys in one mapping",
+                zh=f"一个映射超过{MAX_KEYS}个键",
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+                code="too-many-keys",
+            )
+        if isinstance(node, yaml.SequenceNode) and len(node.value) > MAX_ITEMS:
+            raise DocumentError(
+                f"more than {MAX_ITEMS} items in a list",
+                zh=f"列表超过{MAX_ITEMS}项",
+                line=node.start_mark.line + 1,
+                column=node.start_mark.column + 1,
+                code="too-many-items",
+            )
+        return node
 
 
 class _Loader(_Limits, yaml.SafeLoader):
     """PyYAML's own (pure-Python) parser, with exact decimals, duplicate keys refused and the
     limits."""
+
+
+def _number_error(node: yaml.ScalarNode, found: tuple[str, str]) -> DocumentError:
+    zh, en = found
+    return DocumentError(
+        en,
+        zh=zh,
+        line=node.start_mark.line + 1,
+        column=node.start_mark.column + 1,
+        code="number-limit",
+    )
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    text = str(node.value)
+    # Judged on the text: int() of thousands of digits, or YAML 1.1's base 60
+    # (``1:2:3:...``) built digit by digit, is the expensive part.
+    found = number_text_problem(text.replace(":", "")) if len(text) > 20 else None
+    if found is not None:
+        raise _number_error(node, found)
+    value: int = loader.construct_yaml_int(node)
+    found = number_problem(value)
+    if found is not None:
+        raise _number_error(node, found)
+    return value
 
 
 def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
@@ -101,7 +185,13 @@ def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
         return Decimal("Infinity")
     if text == "-.inf":
         return Decimal("-Infinity")
-    return Decimal(text)
+    found = number_text_problem(text)
+    if found is None:
+        value = Decimal(text)
+        found = number_problem(value)
+        if found is None:
+            return value
+    raise _number_error(node, found)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -119,16 +209,24 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any
                 column=key_node.start_mark.column + 1,
             ) from None
         if key in result:
-            raise DocumentError(
-                f"duplicate key {key!r}",
-                zh=f"重复的键 {key!r}",
-                line=key_node.start_mark.line + 1,
-                column=key_node.start_mark.column + 1,
+            # Every duplicate is reported, each at its line; the first value is kept
+            # meanwhile so that reading can go on to find the others.
+            duplicates: list[DocumentError] = loader.__dict__.setdefault("duplicates", [])
+            duplicates.append(
+                DocumentError(
+                    f"duplicate key {key!r}",
+                    zh=f"重复的键 {key!r}",
+                    line=key_node.start_mark.line + 1,
+                    column=key_node.start_mark.column + 1,
+                    code="duplicate-key",
+                )
             )
+            continue
         result[key] = loader.construct_object(value_node, deep=True)
     return result
 
 
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
@@ -157,6 +255,7 @@ if yaml.__with_libyaml__:
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
 
+    _LibyamlLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
     _LibyamlLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
     _LibyamlLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
     LIBYAML_LOADER = _LibyamlLoader
@@ -164,19 +263,6 @@ if yaml.__with_libyaml__:
 #: The loader :func:`loads_yaml` uses: libyaml's parser when present, else PyYAML's own.
 #: (The tests set it to each in turn.)
 YAML_LOADER: type[Any] = LIBYAML_LOADER or PYTHON_LOADER
-
-
-def _depth(value: Any, limit: int) -> bool:
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return False
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return True
 
 
 def loads_yaml(text: str) -> Any:
@@ -191,7 +277,16 @@ def loads_yaml(text: str) -> Any:
             zh=f"文档超过{MAX_BYTES // (1024 * 1024)} MiB",
         )
     try:
-        return yaml.load(text, Loader=YAML_LOADER)
+        loader = YAML_LOADER(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+        duplicates = loader.__dict__.get("duplicates")
+        if duplicates:
+            raise _joined(duplicates)
+        _check_values(data)
+        return data
     except DocumentError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -237,15 +332,43 @@ def loads_json(text: str) -> Any:
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        repeated: list[str] = []
         for key, value in items:
             if key in out:
-                raise DocumentError(f"duplicate key {key!r}", zh=f"重复的键 {key!r}")
+                repeated.append(key)
+                continue
             out[key] = value
+        if repeated:
+            # Where an object is in the document is known only once it is inside its
+            # parent: the walk below names each duplicate by its path.
+            return _Duplicates(out, repeated)
         return out
+
+    def number(text: str) -> Decimal:
+        found = number_text_problem(text)
+        if found is None:
+            value = Decimal(text)
+            found = number_problem(value)
+            if found is None:
+                return value
+        raise DocumentError(found[1], zh=found[0], code="number-limit")
+
+    def integer(text: str) -> int:
+        found = number_text_problem(text) if len(text) > 20 else None
+        if found is None:
+            value = int(text)
+            found = number_problem(value)
+            if found is None:
+                return value
+        raise DocumentError(found[1], zh=found[0], code="number-limit")
 
     try:
         data = json.loads(
-            text, parse_float=Decimal, parse_constant=constant, object_pairs_hook=pairs
+            text,
+            parse_float=number,
+            parse_int=integer,
+            parse_constant=constant,
+            object_pairs_hook=pairs,
         )
     except json.JSONDecodeError as exc:
         raise DocumentError(
@@ -258,9 +381,54 @@ def loads_json(text: str) -> Any:
         raise DocumentError(
             f"nesting deeper than {MAX_DEPTH} levels", zh=f"嵌套超过{MAX_DEPTH}层"
         ) from None
-    if not _depth(data, MAX_DEPTH):
-        raise DocumentError(f"nesting deeper than {MAX_DEPTH} levels", zh=f"嵌套超过{MAX_DEPTH}层")
+    duplicates = list(_json_duplicates(data))
+    if duplicates:
+        raise _joined(duplicates)
+    _check_values(data)
     return data
+
+
+class _Duplicates(dict[str, Any]):
+    """A JSON object that repeated some of its keys (``repeated``), until it is reported."""
+
+    def __init__(self, items: dict[str, Any], repeated: list[str]) -> None:
+        super().__init__(items)
+        self.repeated = repeated
+
+
+def _json_duplicates(data: Any) -> Any:
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, dict):
+            for key in getattr(item, "repeated", ()):
+                where = f"{path}.{key}" if path else key
+                yield DocumentError(
+                    f"duplicate key {key!r}",
+                    zh=f"重复的键 {key!r}",
+                    path=where,
+                    code="duplicate-key",
+                )
+            stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in item.items())
+        elif isinstance(item, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(item))
+
+
+def _joined(errors: list[DocumentError]) -> DocumentError:
+    """One error that carries all of ``errors`` (the first, with the others attached)."""
+    first = errors[0]
+    first.others = tuple(errors[1:])
+    return first
+
+
+def _check_values(data: Any) -> None:
+    """Raise the limits a parsed document exceeds (depth, keys, items, numbers, texts)."""
+    found = [
+        DocumentError(en, zh=zh, path=path, code=code)
+        for path, code, zh, en in value_problems(data)
+    ]
+    if found:
+        raise _joined(found)
 
 
 def read_bytes(path: Path) -> bytes:

@@ -76,9 +76,17 @@ def format_points(value: Decimal, precision: Decimal) -> str:
     return "0" + text[2:] if text.startswith("-0") and Decimal(text) == 0 else text
 
 
+#: Beyond this power of ten :func:`plain` keeps the exponent.
+_PLAIN_EXPONENT = 100
+
+
 def plain(value: Decimal) -> str:
     """Write a decimal without exponent and without trailing zeros (``850``, ``84.92``)."""
     if value.is_nan() or value.is_infinite():
+        return str(value)
+    if not -_PLAIN_EXPONENT <= value.adjusted() <= _PLAIN_EXPONENT:
+        # Written out, 1e+99999999 is a hundred million digits: beyond any limit a
+        # document is held to, such a value is written with its exponent.
         return str(value)
     text = f"{value:f}"
     if "." in text:

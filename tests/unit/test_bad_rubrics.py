@@ -201,7 +201,7 @@ def test_duplicate_yaml_keys(tmp_path):
     with pytest.raises(RubricError) as info:
         engine().load_rubric(path)
     (p,) = info.value.problems
-    assert (p.path, p.code) == (f"line {text.count(chr(10))}", "unreadable")
+    assert (p.path, p.code) == (f"line {text.count(chr(10))}", "duplicate-key")
     assert "duplicate key 'year'" in p.message
 
 

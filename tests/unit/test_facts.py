@@ -390,7 +390,7 @@ def test_unreadable_document_is_a_facts_error(tmp_path):
     with pytest.raises(FactsError) as info:
         evalrules.load_facts(path)
     (p,) = info.value.problems
-    assert (p.path, p.code) == ("line 1", "unreadable")
+    assert (p.path, p.code) == ("line 1", "duplicate-key")
     assert "重复的键" in p.message_zh
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "FactsReader",
     "choose_reader",
     "document_problem",
+    "document_problems",
     "facts_reader",
     "load_facts",
     "read_facts",
@@ -125,8 +126,16 @@ def facts_reader(
 
 def document_problem(exc: DocumentError) -> FactsProblem:
     """The facts problem of a document that could not be read or parsed."""
-    where = f"line {exc.line}" if exc.line else "<document>"
-    return FactsProblem(where, "unreadable", exc.message_zh, exc.message)
+    line = f"line {exc.line}" if exc.line else None
+    if exc.path:
+        return FactsProblem(exc.path, exc.code, exc.message_zh, exc.message, location=line)
+    return FactsProblem(line or "<document>", exc.code, exc.message_zh, exc.message)
+
+
+def document_problems(exc: DocumentError) -> list[FactsProblem]:
+    """Every facts problem of a document that could not be read (each duplicate key, each
+    limit exceeded), in the order found."""
+    return [document_problem(e) for e in (exc, *exc.others)]
 
 
 def _listing(readers: Sequence[tuple[FactsReader, str]]) -> str:
@@ -331,7 +340,7 @@ def _read_yaml(data: bytes, source: str) -> FactsDocument:
     try:
         raw = loads_yaml(decode_text(data))
     except DocumentError as exc:
-        raise FactsError([document_problem(exc)], source=source) from None
+        raise FactsError(document_problems(exc), source=source) from None
     return FactsDocument.from_mapping(raw, source=source)
 
 
@@ -339,7 +348,7 @@ def _read_json(data: bytes, source: str) -> FactsDocument:
     try:
         raw = loads_json(decode_text(data))
     except DocumentError as exc:
-        raise FactsError([document_problem(exc)], source=source) from None
+        raise FactsError(document_problems(exc), source=source) from None
     return FactsDocument.from_mapping(raw, source=source)
 
 

@@ -15,6 +15,7 @@ from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._fastcheck import compile_check
 from evalrules._facts._types import FactType, _is_year_key
 from evalrules._frozen import thaw
+from evalrules._limits import MAX_DEPTH, number_problem, value_problems
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Rubric
 from evalrules._text import Text
@@ -72,6 +73,14 @@ class FactsValidator:
             path.rsplit(".", i)[0] for path in self.specs for i in range(1, path.count(".") + 1)
         }
         self._known_paths = sorted(set(self.specs) | groups)
+        #: The declared facts as a tree: group name → subtree, fact name → its path.
+        self._tree: dict[str, Any] = {}
+        for path in self.specs:
+            level = self._tree
+            *parents, leaf = path.split(".")
+            for part in parents:
+                level = level.setdefault(part, {})
+            level[leaf] = path
         values = {path: self.value_type(path) for path in self.specs}
         self._fast_strict = compile_check(self.specs, values, self.series, partial=False)
         self._fast_partial = compile_check(self.specs, values, self.series, partial=True)
@@ -96,7 +105,9 @@ class FactsValidator:
                 schema = self._schemas.get(partial)
                 if schema is None:
                     cls = self._validator_class
-                    raw = _nest((s.path, self._rules(s, partial=partial)) for s in self.rubric.facts)
+                    raw = _nest(
+                        (s.path, self._rules(s, partial=partial)) for s in self.rubric.facts
+                    )
                     schema = cls(raw, allow_unknown=False).schema
                     self._schemas[partial] = schema
         return self._validator_class(schema=schema, allow_unknown=False)
@@ -178,11 +189,22 @@ class FactsValidator:
         # The compiled check accepts what cerberus would accept, much faster; anything it
         # does not accept goes to cerberus, which names every problem.
         fast = self._fast_partial if partial else self._fast_strict
+        flat: dict[str, Any] | None = None
         if fast is not None and fast(facts):
             flat = self._collect(facts, frozenset())
-        else:
-            nonfinite = list(_find_nonfinite(facts))
-            doc = facts
+            if any(_beyond_limits(v) for v in flat.values()):
+                flat = None  # a number beyond the limits: the full check names it
+        if flat is None:
+            # The limits first: a document beyond one is refused with those problems alone,
+            # before anything else reads it.
+            limited = [FactsProblem(*found) for found in value_problems(facts)]
+            if limited:
+                return {}, limited
+            # Unknown keys and bad year keys are found here rather than by cerberus, which
+            # sorts its whole error list again on every error (thousands of unknown keys
+            # took minutes) and cannot sort keys of different types at all.
+            doc, problems = self._keys(facts)
+            nonfinite = list(_find_nonfinite(doc))
             for path, value in nonfinite:
                 problems.append(
                     FactsProblem(
@@ -194,7 +216,7 @@ class FactsValidator:
                     )
                 )
             if nonfinite:
-                doc = _without_paths(facts, {p for p, _ in nonfinite})
+                doc = _without_paths(doc, {p for p, _ in nonfinite})
             validator = self._validator(partial=partial)
             # normalize=False: the facts schema has no normalization rules, and cerberus
             # would otherwise copy and rebuild its schema for every document.
@@ -211,6 +233,53 @@ class FactsValidator:
             problems.extend(self._conditional(facts, flat))
         problems.extend(self._cross(flat))
         return flat, problems
+
+    def _keys(self, facts: Mapping[str, Any]) -> tuple[dict[str, Any], list[FactsProblem]]:
+        """``facts`` without its unknown keys and bad year keys, and a problem for each.
+
+        Walks the declared tree: a key the rubric does not declare (or one that is not
+        text) is unknown; a key of a series that is not a year is a bad year.
+        """
+        problems: list[FactsProblem] = []
+        tree = self._tree
+
+        def walk(node: Mapping[str, Any], doc: Mapping[Any, Any], prefix: str) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for key, value in doc.items():
+                target = node.get(key) if isinstance(key, str) else None
+                path = f"{prefix}{key}"
+                if target is None:
+                    problems.append(self._unknown(path, value))
+                elif isinstance(target, str):
+                    if target in self.series and isinstance(value, Mapping):
+                        good = {}
+                        for year, item in value.items():
+                            if _is_year_key(year):
+                                good[year] = item
+                            else:
+                                problems.append(_bad_year(f"{path}.{year}", item))
+                        out[key] = good
+                    else:
+                        out[key] = value
+                elif isinstance(value, Mapping):
+                    out[key] = walk(target, value, path + ".")
+                else:
+                    out[key] = value
+            return out
+
+        return walk(tree, facts, ""), problems
+
+    def _unknown(self, path: str, value: Any) -> FactsProblem:
+        near = difflib.get_close_matches(path, self._known_paths, n=1, cutoff=0.6)
+        hint_zh = f"是否应为 {near[0]}?" if near else "请检查拼写,或删除该项。"
+        hint_en = f"did you mean {near[0]}?" if near else "check the spelling, or remove it."
+        return FactsProblem(
+            path,
+            "unknown",
+            f"评价方案未定义此数据;{hint_zh}",
+            f"the rubric declares no such fact; {hint_en}",
+            value,
+        )
 
     def validate(
         self, facts: Mapping[str, Any], *, partial: bool = False, source: str | None = None
@@ -499,12 +568,30 @@ def _find_nonfinite(data: Any, prefix: str = "") -> Iterable[tuple[str, Any]]:
         yield prefix.rstrip("."), data
 
 
-def _without_nulls(data: Mapping[str, Any]) -> dict[str, Any]:
+def _without_nulls(data: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
+    if depth > MAX_DEPTH:
+        return dict(data)  # deeper than the limit: the limit's check reports it
     return {
-        key: _without_nulls(value) if isinstance(value, Mapping) else value
+        key: _without_nulls(value, depth + 1) if isinstance(value, Mapping) else value
         for key, value in data.items()
         if value is not None
     }
+
+
+def _bad_year(path: str, value: Any) -> FactsProblem:
+    return FactsProblem(
+        path,
+        "bad-year",
+        "年份应为1949到2200之间的整数",
+        "a year must be a whole number from 1949 to 2200",
+        value,
+    )
+
+
+def _beyond_limits(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_beyond_limits(v) for v in value.values())
+    return isinstance(value, Decimal | int) and number_problem(value) is not None
 
 
 def _without_paths(data: Mapping[str, Any], paths: set[str], prefix: str = "") -> dict[str, Any]:

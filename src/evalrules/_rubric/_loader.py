@@ -63,10 +63,12 @@ def read_rubric_file(path: Path) -> Any:
     try:
         return read_document(path)
     except DocumentError as exc:
-        where = f"line {exc.line}" if exc.line else None
-        raise RubricError(
-            [RubricProblem(exc.message, "unreadable", str(path), path=where)], rubric=str(path)
-        ) from None
+        problems = []
+        for error in (exc, *exc.others):
+            line = f"line {error.line}" if error.line else None
+            where = f"{error.path} ({line})" if error.path and line else error.path or line
+            problems.append(RubricProblem(error.message, error.code, str(path), path=where))
+        raise RubricError(problems, rubric=str(path)) from None
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from evalrules._facts._derived import compute_derived
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._validator import ordered, touches
+from evalrules._limits import LIMIT_CODES, value_problems
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator
 from evalrules._rules._context import RuleContext
@@ -67,6 +68,9 @@ def evaluate(
     if facts_readable:
         flat, fact_problems = compiled._validator.check(nested, partial=partial)
         problems.extend(fact_problems)
+        if any(p.code in LIMIT_CODES for p in fact_problems):
+            # Beyond a limit, nothing else in the facts was read.
+            raise FactsError(ordered(problems), source=source)
     else:
         flat = {}
     derived, derived_problems = compute_derived(
