@@ -73,6 +73,11 @@ class FactsValidator:
             path.rsplit(".", i)[0] for path in self.specs for i in range(1, path.count(".") + 1)
         }
         self._known_paths = sorted(set(self.specs) | groups)
+        self._siblings: dict[str, list[str]] = {}
+        for known in self._known_paths:
+            self._siblings.setdefault(known.rsplit(".", 1)[0] if "." in known else "", []).append(
+                known
+            )
         #: The declared facts as a tree: group name → subtree, fact name → its path.
         self._tree: dict[str, Any] = {}
         for path in self.specs:
@@ -270,7 +275,10 @@ class FactsValidator:
         return walk(tree, facts, ""), problems
 
     def _unknown(self, path: str, value: Any) -> FactsProblem:
-        near = difflib.get_close_matches(path, self._known_paths, n=1, cutoff=0.6)
+        # "Did you mean" among the key's siblings: a misspelt key is near one beside it, and
+        # thousands of unknown keys cost thousands of short comparisons, not millions.
+        parent = path.rsplit(".", 1)[0] if "." in path else ""
+        near = difflib.get_close_matches(path, self._siblings.get(parent, ()), n=1, cutoff=0.6)
         hint_zh = f"是否应为 {near[0]}?" if near else "请检查拼写,或删除该项。"
         hint_en = f"did you mean {near[0]}?" if near else "check the spelling, or remove it."
         return FactsProblem(
@@ -399,16 +407,7 @@ class FactsValidator:
                     "a year must be a whole number from 1949 to 2200",
                     value,
                 )
-            near = difflib.get_close_matches(path, self._known_paths, n=1, cutoff=0.6)
-            hint_zh = f"是否应为 {near[0]}?" if near else "请检查拼写,或删除该项。"
-            hint_en = f"did you mean {near[0]}?" if near else "check the spelling, or remove it."
-            return FactsProblem(
-                path,
-                "unknown",
-                f"评价方案未定义此数据;{hint_zh}",
-                f"the rubric declares no such fact; {hint_en}",
-                value,
-            )
+            return self._unknown(path, value)
         if error.code == cerberus.errors.REQUIRED_FIELD.code:
             desc = spec.description if spec else Text(path, path)
             return FactsProblem(
