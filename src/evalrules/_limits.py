@@ -29,8 +29,8 @@ MAX_VALUES = 100_000
 MAX_KEYS = 2_000
 #: Items in one list.
 MAX_ITEMS = 10_000
-#: Significant digits of a number (a ``Decimal`` works with 34).
-MAX_DIGITS = 40
+#: Significant digits of a number: what a ``Decimal`` computes exactly by default.
+MAX_DIGITS = 28
 #: The largest power of ten a number may reach (``1e40``), and the smallest (``1e-40``).
 MAX_EXPONENT = 40
 #: The codes of the problems above: a document with one of them is refused with those alone.

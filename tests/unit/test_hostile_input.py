@@ -30,7 +30,7 @@ def _problems(compiled, path: Path) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(
     "number",
-    ["1.0e+99999999", "1.0e+999999999", "1.0e-99999999", "1" * 5000, "1" * 41, "0." + "1" * 60],
+    ["1.0e+99999999", "1.0e+999999999", "1.0e-99999999", "1" * 5000, "1" * 29, "0." + "1" * 60],
 )
 def test_a_number_beyond_the_limits_is_refused_while_reading(tmp_path, compiled, number):
     path = tmp_path / "f.yaml"
@@ -39,7 +39,7 @@ def test_a_number_beyond_the_limits_is_refused_while_reading(tmp_path, compiled,
 
 
 def test_a_number_beyond_the_limits_in_json_is_refused_with_its_path():
-    for text in ["1" * 5000, "1.0e+99999999", "-" + "9" * 41]:
+    for text in ["1" * 5000, "1.0e+99999999", "-" + "9" * 29]:
         with pytest.raises(DocumentError) as info:
             loads_json('{"facts": {"a": ' + text + "}}")
         assert info.value.code == "number-limit"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from evalrules._documents import DocumentError, read_document
+from evalrules._limits import number_problem, number_text_problem
 from evalrules._points import ROUNDINGS, ZERO, plain, to_decimal
 from evalrules._rubric._model import (
     FORMULA_ARITY,
@@ -112,12 +114,20 @@ def _number(
     raw: Any, where: str, p: _Problems, *, minimum: Decimal | None = ZERO, **loc: Any
 ) -> Decimal | None:
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal | float | str):
-        p.add(f"must be a number, got {raw!r}", "wrong-type", path=where, **loc)
+        p.add(f"must be a number, got {_shown(raw)}", "wrong-type", path=where, **loc)
+        return None
+    limit = number_text_problem(raw) if isinstance(raw, str) else None
+    if limit is not None:
+        p.add(limit[1], "number-limit", path=where, **loc)
         return None
     try:
         value = to_decimal(raw)
     except (ArithmeticError, TypeError, ValueError):
-        p.add(f"must be a number, got {raw!r}", "wrong-type", path=where, **loc)
+        p.add(f"must be a number, got {_shown(raw)}", "wrong-type", path=where, **loc)
+        return None
+    limit = number_problem(value)
+    if limit is not None:
+        p.add(limit[1], "number-limit", path=where, **loc)
         return None
     if not value.is_finite():
         p.add(f"must be a finite number, got {raw}", "not-finite", path=where, **loc)
@@ -920,6 +930,19 @@ def _check_tree(
             )
 
 
+def _shown(raw: Any) -> str:
+    """A value as a message shows it: its repr, cut short."""
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _multiple(value: Decimal, step: Decimal) -> bool:
-    quotient = value / step
+    """Whether ``value`` is a whole number of ``step``s, exactly (not to 28 digits)."""
+    # Both are within the number limits (40 digits, 1e-40 to 1e40), so a quotient that is
+    # a whole number fits in 200 digits; an inexact quotient is no whole number. A context
+    # of its own: the flags it sets are no one else's.
+    exact = decimal.Context(prec=200, Emax=10_000, Emin=-10_000)
+    quotient = exact.divide(value, step)
+    if exact.flags[decimal.Inexact]:
+        return False
     return quotient == quotient.to_integral_value()
