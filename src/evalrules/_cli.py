@@ -34,6 +34,7 @@ from typing import Any, NoReturn, TypeVar, cast
 import click
 
 from evalrules._compiler._compiled import CompiledRubric
+from evalrules._escape import escape_line, escape_text
 from evalrules._facts._derived import FORMULAS
 from evalrules._facts._document import FactsDocument
 from evalrules._plugins._engine import Engine
@@ -80,9 +81,9 @@ class CommandError(click.ClickException):
     def show(self, file: Any = None) -> None:
         """Print the message and its problems to standard error."""
         err = sys.stderr if file is None else file
-        click.echo(f"evalrules: {self.message}", file=err)
+        click.echo(f"evalrules: {escape_line(self.message)}", file=err)
         for problem in self.problems:
-            click.echo(f"  - {problem}", file=err)
+            click.echo(f"  - {escape_line(problem)}", file=err)
 
 
 class PluginFailure(CommandError):
@@ -202,10 +203,23 @@ def _write_atomic(path: Path, content: str | bytes) -> None:
 
 def _emit(content: str | bytes, output: Path | None, *, color: bool = False) -> None:
     if output is None:
-        # click writes bytes to the binary buffer of standard output, untouched.
-        click.echo(content, nl=False, color=color)
+        # click writes bytes to the binary buffer of standard output, untouched. Text was
+        # escaped where it entered the scorecard, before any colour was added.
+        click.echo(content if color else _escaped(content), nl=False, color=color)
     else:
-        _write_atomic(output, content)
+        _write_atomic(output, _escaped(content))
+
+
+def _escaped(content: str | bytes) -> str | bytes:
+    """Text output with every control character (but line feeds and tabs), bidirectional
+    mark and lone surrogate escaped; bytes (a workbook) as they are."""
+    return escape_text(content) if isinstance(content, str) else content
+
+
+def _echo(text: str, *, err: bool = False) -> None:
+    """Print a command's own output (``show``, ``explain``, ``check``, ...) or a note on
+    standard error, escaped."""
+    click.echo(escape_line(text) if err else escape_text(text), err=err)
 
 
 def _stdout_is_terminal() -> bool:
@@ -343,10 +357,10 @@ def rubrics(ctx: click.Context, lang: str) -> None:
             version = f"({len(exc.problems)} problems: evalrules check {source.ref})"
         rows.append([source.ref, title, plugin, version])
     if not rows:
-        click.echo(label("none", lang))
+        _echo(label("none", lang))
         return
     headers = [label(k, lang) for k in ("reference", "title", "plugin", "version")]
-    click.echo("\n".join(grid(headers, rows, widths=(None, 50, None, None))))
+    _echo("\n".join(grid(headers, rows, widths=(None, 50, None, None))))
 
 
 @main.command()
@@ -360,7 +374,7 @@ def plugins(ctx: click.Context, lang: str) -> None:
         name = info.name + (f" ({label('builtin', lang)})" if info.builtin else "")
         rows.append([name, info.distribution or "-", info.version or "-", "\n".join(info.hooks)])
     headers = [label(k, lang) for k in ("plugin", "distribution", "version", "hooks")]
-    click.echo("\n".join(grid(headers, rows)))
+    _echo("\n".join(grid(headers, rows)))
 
 
 # -------------------------------------------------------------------------------- show
@@ -424,7 +438,7 @@ def show(ctx: click.Context, rubric_ref: str, lang: str) -> None:
         aligns=("left", "left", "right", "left", "left"),
         widths=(None, 26, None, 46, 34),
     )
-    click.echo("\n".join([*_rubric_header(rubric, lang), "", *table]))
+    _echo("\n".join([*_rubric_header(rubric, lang), "", *table]))
 
 
 # ----------------------------------------------------------------------------- explain
@@ -538,11 +552,11 @@ def explain(ctx: click.Context, rubric_ref: str, code: str, lang: str) -> None:
     nodes = {n.code: n for n in rubric.walk()}
     if code in nodes:
         node = nodes[code]
-        click.echo("\n".join(_explain_node(compiled, node, node.rules, lang)))
+        _echo("\n".join(_explain_node(compiled, node, node.rules, lang)))
         return
     for item, rule in rubric.rules():
         if code == rule.code or code in rule.aliases:
-            click.echo("\n".join(_explain_node(compiled, item, [rule], lang)))
+            _echo("\n".join(_explain_node(compiled, item, [rule], lang)))
             return
     known = [*nodes, *(r.code for _, r in rubric.rules())]
     near = difflib.get_close_matches(code, known, n=5, cutoff=0.5)
@@ -590,12 +604,12 @@ def check(ctx: click.Context, rubric_ref: str, lang: str, output_format: str) ->
     inferred = sum(1 for r in rules if r.source.inferred)
     items = sum(1 for n in nodes if n.is_leaf)
     if lang == "zh":
-        click.echo(
+        _echo(
             f"{rubric.ref}:未发现问题。{len(nodes)} 个指标节点(其中 {items} 个评分项),"
             f"{len(rules)} 条评分细则(其中 {inferred} 条为推定)。"
         )
     else:
-        click.echo(
+        _echo(
             f"{rubric.ref}: no problems. {len(nodes)} indicator nodes ({items} scored items), "
             f"{len(rules)} rules ({inferred} inferred)."
         )
@@ -681,7 +695,7 @@ def template(
     rubric = _load_rubric(ctx, rubric_ref)
     doc = engine.load_facts(from_facts) if from_facts is not None else None
     if doc is not None and doc.rubric and doc.rubric != rubric.ref:
-        click.echo(
+        _echo(
             f"evalrules: {from_facts} 写的是 {doc.rubric},按 {rubric.ref} 生成填报表 / "
             f"{from_facts} names {doc.rubric}; the workbook is for {rubric.ref}",
             err=True,
@@ -805,7 +819,7 @@ def evaluate(
     content = engine.render(card, fmt, lang=lang, color=use_color, rubric=rubric)
     _emit(content, output, color=use_color)
     if fail_under is not None and card.total < fail_under:
-        click.echo(
+        _echo(
             f"evalrules: 总分 {plain(card.total)} 低于 --fail-under {plain(fail_under)} / "
             f"the total {plain(card.total)} is below --fail-under {plain(fail_under)}",
             err=True,

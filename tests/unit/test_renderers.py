@@ -168,7 +168,7 @@ def test_a_cut_word_keeps_its_closing_marks_with_the_character_before():
 
 
 def test_control_characters_are_shown_not_sent():
-    assert clean("a\x1b[2Jb\x07\r") == "a\\x1b[2Jb\\x07\\x0d"
+    assert clean("a\x1b[2Jb\x07\r") == "a\\u001b[2Jb\\u0007\\u000d"
     assert clean("行\n行") == "行\n行"
     assert "\x1b" not in "".join(wrap("\x1b]0;title\x07", 20))
 
@@ -226,7 +226,7 @@ def test_table_cleans_control_characters_from_facts(engine, compiled, example):
     entity = Entity("211103", "双台子区\x1b[2J")
     text = render(engine, compiled.evaluate(attrs.evolve(example, entity=entity)), "table")
     assert "\x1b" not in text
-    assert "双台子区\\x1b[2J" in text
+    assert "双台子区\\u001b[2J" in text
 
 
 def test_table_without_the_rubric_names_each_rules_main_fact(engine, card, panjin):

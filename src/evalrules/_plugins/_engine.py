@@ -20,6 +20,7 @@ import pluggy
 from evalrules import hookspecs
 from evalrules._compiler._check import compile_rubric
 from evalrules._compiler._compiled import CompiledRubric
+from evalrules._escape import escape_values
 from evalrules._excel._plugin import builtin_excel_plugin
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._document import FactsDocument
@@ -548,8 +549,8 @@ class Engine:
 
         Raises:
             LookupError: if no renderer has that name.
-            PluginError: if the renderer returns bytes when it declares text, or the other
-                way round.
+            PluginError: if the renderer raises, or returns bytes when it declares text, or
+                the other way round (naming the plugin).
         """
         if format not in self.renderers:
             raise LookupError(
@@ -557,10 +558,21 @@ class Engine:
             )
         options = RenderOptions(lang=lang, color=color, rubric=rubric)
         renderer = self.renderers.get(format)
-        result = renderer.render(scorecard, options)
+        origin = self.renderers.origin(format)
+        if format != "json":
+            # What people read gets no control character, bidirectional mark or line feed
+            # from a facts document (JSON escapes its own, and keeps the data as it is).
+            scorecard = escape_values(scorecard)
+        try:
+            result = renderer.render(scorecard, options)
+        except Exception as exc:
+            raise PluginError(
+                f"插件 {origin} 的输出格式 {format} 出错 / plugin {origin}: renderer "
+                f"{format!r} raised {type(exc).__name__}: {exc}",
+                plugin=origin,
+            ) from exc
         expected = bytes if renderer.binary else str
         if not isinstance(result, expected):
-            origin = self.renderers.origin(format)
             declared = "binary=True" if renderer.binary else "text (binary=False)"
             raise PluginError(
                 f"插件 {origin} 的输出格式 {format} 返回了 {type(result).__name__} / plugin "

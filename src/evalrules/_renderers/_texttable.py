@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 import attrs
 
+from evalrules._escape import escape_text
+
 __all__ = ["Cell", "char_width", "clean", "display_width", "grid", "paint", "paragraph", "wrap"]
 
 #: ANSI styles by name. Colour is applied after padding, so it never affects alignment.
@@ -44,14 +46,12 @@ _WIDE = (
 _TOKEN = re.compile(rf"[^\s{_WIDE}]+[{_CLOSING}]*\s*|\S[{_CLOSING}]*\s*|\s+")
 
 
-# Control characters (other than newline) written as visible escapes: a facts file must not be
-# able to move the cursor, clear the screen or recolour a reviewer's terminal.
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), *range(0x7F, 0xA0)) if c != 0x0A}
-
-
 def clean(text: str) -> str:
-    """``text`` with control characters (ESC, BEL, CR, ...) shown as ``\\x1b`` escapes."""
-    return text.translate(_CONTROLS)
+    """``text`` with control characters (ESC, BEL, CR, ...), bidirectional marks and lone
+    surrogates shown as ``\\u001b`` escapes (:func:`evalrules._escape.escape_text`): a facts
+    file must not be able to move the cursor, clear the screen or recolour a reviewer's
+    terminal."""
+    return escape_text(text)
 
 
 def char_width(char: str) -> int:
