@@ -23,6 +23,7 @@ import contextlib
 import difflib
 import json
 import os
+import stat
 import sys
 import tempfile
 import traceback
@@ -201,13 +202,30 @@ def _write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
+def _write_output(path: Path, content: str | bytes) -> None:
+    """Write ``-o``'s file. A symbolic link is written through, on purpose: its target gets
+    the content (atomically, when it is a regular file or does not exist yet) and the link
+    stays a link. A target that is no regular file (``/dev/stdout``, ``/proc/self/fd/1``, a
+    pipe, a terminal) is written to as a stream: there is nothing to replace atomically."""
+    try:
+        mode = os.stat(path).st_mode  # through links
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
+    _write_atomic(Path(os.path.realpath(path)), content)
+
+
 def _emit(content: str | bytes, output: Path | None, *, color: bool = False) -> None:
     if output is None:
         # click writes bytes to the binary buffer of standard output, untouched. Text was
         # escaped where it entered the scorecard, before any colour was added.
         click.echo(content if color else _escaped(content), nl=False, color=color)
     else:
-        _write_atomic(output, _escaped(content))
+        _write_output(output, _escaped(content))
 
 
 def _escaped(content: str | bytes) -> str | bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +84,48 @@ def test_a_rubric_title_with_escapes_is_escaped_by_show_and_explain(run, tiny, t
         result = run(*args)
         assert result.exit_code == 0, result.output
         _no_raw(result.stdout)
+
+
+# ------------------------------------------------------------------------- -o and links
+
+
+def test_o_writes_through_a_symbolic_link_and_keeps_it(run, tiny, tmp_path):
+    rubric, facts = tiny
+    target = tmp_path / "real.json"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    result = run("evaluate", facts, "--rubric", rubric, "--format", "json", "-o", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert json.loads(target.read_text(encoding="utf-8"))["entity"]["name"] == "测试区"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_o_onto_a_link_to_a_device_writes_to_the_device(run, tiny, tmp_path):
+    rubric, facts = tiny
+    link = tmp_path / "null.json"
+    link.symlink_to("/dev/null")
+    result = run("evaluate", facts, "--rubric", rubric, "--format", "json", "-o", link)
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink()
+    assert link.resolve() == Path("/dev/null")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/fd/1").exists(), reason="no /proc")
+def test_o_onto_a_link_to_proc_self_fd_1_writes_to_standard_output(tiny, tmp_path):
+    import subprocess
+    import sys
+
+    rubric, facts = tiny
+    link = tmp_path / "out.json"
+    link.symlink_to("/proc/self/fd/1")
+    code = "from evalrules._cli import main; main()"
+    args = ["evaluate", str(facts), "--rubric", str(rubric), "--format", "json", "-o", str(link)]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["entity"]["name"] == "测试区"
+    assert link.is_symlink()
