@@ -159,6 +159,14 @@ class _Group(click.Group):
             raise
         except BrokenPipeError:
             raise  # `evalrules evaluate … | head`: click ends quietly
+        except SystemExit as exc:
+            # The command itself never calls sys.exit: a plugin did, inside a hook or a
+            # rule. That is a broken plugin, not a result.
+            if ctx.meta.get("evalrules.debug"):
+                traceback.print_exception(exc, file=sys.stderr)
+            raise PluginFailure(
+                f"内部错误 / internal error: sys.exit({exc.code!r}) was called during the command"
+            ) from exc
         except Exception as exc:
             if ctx.meta.get("evalrules.debug"):
                 traceback.print_exception(exc, file=sys.stderr)

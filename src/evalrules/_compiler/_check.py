@@ -107,7 +107,7 @@ def compile_rubric(
             extra = list(kind.check(ctx)) if kind.check else []
             reads = kind.reads(rule.params)
             kind.outcomes_for(rule.params, item.max)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             add(
                 f"rule kind {kind.name!r} raised {type(exc).__name__} checking this rule: {exc}",
                 "bad-params",

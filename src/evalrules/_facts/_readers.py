@@ -222,7 +222,7 @@ def choose_reader(
             continue
         try:
             recognised = reader.sniff(data)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise PluginError(
                 f"插件 {origin} 的事实数据读取器 {reader.name} 识别 {source} 时出错 / plugin "
                 f"{origin}: facts reader {reader.name!r} raised {type(exc).__name__} while "
@@ -244,7 +244,7 @@ def _read_with(reader: FactsReader, origin: str, data: bytes, source: str) -> Fa
         if exc.source is None:
             raise FactsError(exc.problems, source=source) from None
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise PluginError(
             f"插件 {origin} 的事实数据读取器 {reader.name} 读取 {source} 时出错 / plugin "
             f"{origin}: facts reader {reader.name!r} raised {type(exc).__name__} reading "

@@ -137,7 +137,7 @@ def load_entries(entries: Iterable[PluginEntry]) -> Iterator[tuple[PluginEntry, 
         ep = metadata.EntryPoint(name=entry.entry, value=entry.value, group=PROJECT_NAME)
         try:
             plugin = ep.load()
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise PluginLoadError(
                 f"插件 {entry.name}({entry.value})无法导入 / "
                 f"plugin {entry.name} ({entry.value}) failed to import: "

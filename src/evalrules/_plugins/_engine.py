@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import os
+import re
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypeVar, cast, overload
 
 import attrs
 import pluggy
@@ -20,7 +23,7 @@ import pluggy
 from evalrules import hookspecs
 from evalrules._compiler._check import compile_rubric
 from evalrules._compiler._compiled import CompiledRubric
-from evalrules._escape import escape_values
+from evalrules._escape import escape_line, escape_values
 from evalrules._excel._plugin import builtin_excel_plugin
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._document import FactsDocument
@@ -46,6 +49,7 @@ from evalrules._rubric._source import RubricSource, parse_ref
 from evalrules._rules._builtin import builtin_kinds_plugin
 from evalrules._rules._kind import RuleKind, kind_problems
 from evalrules._scorecard._model import Entity, Scorecard
+from evalrules._text import Text
 from evalrules._version import __version__
 from evalrules.errors import (
     PluginError,
@@ -72,6 +76,55 @@ _FACTORIES: Mapping[type, str] = {
 
 #: The builtin formats, all text: a plugin cannot take their names, so they type as ``str``.
 TextFormat = Literal["table", "json", "markdown", "html"]
+
+
+_REF = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[0-9]{4}$")
+_RUBRIC_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _checked_source(source: RubricSource, name: str, plugin: object) -> RubricSource:
+    """A plugin's rubric source, checked: a ``family/year`` reference in a safe character
+    set, a title that is a :class:`Text`, and a YAML or JSON file. A relative path is the
+    plugin's own: it is resolved against the folder of the plugin's module and must stay
+    inside it (never against the current directory).
+
+    Raises:
+        PluginLoadError: naming the plugin.
+    """
+
+    def refuse(what: str) -> PluginLoadError:
+        return PluginLoadError(
+            f"插件 {name} 注册的评价方案有误 / plugin {name} registers a bad rubric: {what}",
+            plugin=name,
+        )
+
+    ref = source.ref
+    if not isinstance(ref, str) or not _REF.match(ref):
+        raise refuse(
+            f"reference {escape_line(repr(ref))[:80]} must look like 'family-name/2023' "
+            "(lower-case letters, digits and '-', a slash, a four-digit year)"
+        )
+    if source.title is not None and not isinstance(source.title, Text):
+        raise refuse(f"{ref}: title must be an evalrules.Text, not {type(source.title).__name__}")
+    path: object = source.path
+    if not isinstance(path, str | os.PathLike):
+        raise refuse(f"{ref}: path must be a file path, not {type(path).__name__}")
+    file = Path(path)
+    if file.suffix.lower() not in _RUBRIC_SUFFIXES:
+        raise refuse(f"{ref}: {escape_line(str(file))} is not a .yaml, .yml or .json file")
+    if not file.is_absolute():
+        module = sys.modules.get(getattr(plugin, "__module__", None) or "")
+        if inspect.ismodule(plugin):
+            module = plugin
+        base_file = getattr(module, "__file__", None)
+        if not base_file:
+            raise refuse(f"{ref}: the relative path {escape_line(str(file))} has no folder")
+        base = Path(base_file).resolve().parent
+        resolved = (base / file).resolve()
+        if not resolved.is_relative_to(base):
+            raise refuse(f"{ref}: {escape_line(str(file))} lies outside the plugin's folder {base}")
+        return attrs.evolve(source, path=resolved)
+    return attrs.evolve(source, path=file) if not isinstance(path, Path) else source
 
 
 def _plugin_name(plugin: object, index: int) -> str:
@@ -301,7 +354,7 @@ class Engine:
                 )
             try:
                 items = impl.function()
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:
                 raise PluginLoadError(
                     f"插件 {name} 的 {hook} 出错 / plugin {name} failed in {hook}: "
                     f"{type(exc).__name__}: {exc}",
@@ -322,6 +375,8 @@ class Engine:
                     )
                 if isinstance(item, RuleKind):
                     _refuse_broken_kind(item, name)
+                if isinstance(item, RubricSource):
+                    item = cast(T, _checked_source(item, name, impl.plugin))
                 registry.add(getattr(item, key), item, name)
                 if also is not None:
                     also(item, name)
@@ -565,7 +620,7 @@ class Engine:
             scorecard = escape_values(scorecard)
         try:
             result = renderer.render(scorecard, options)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise PluginError(
                 f"插件 {origin} 的输出格式 {format} 出错 / plugin {origin}: renderer "
                 f"{format!r} raised {type(exc).__name__}: {exc}",

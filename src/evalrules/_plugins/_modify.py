@@ -63,7 +63,7 @@ class ScorecardHook:
         caller = self._pm.hook.evalrules_modify_scorecard
         try:
             result = caller(scorecard=scorecard, rubric=rubric)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             culprit = _culprit(exc.__traceback__, caller.get_hookimpls())
             raise PluginError(
                 f"插件 {culprit} 的 evalrules_modify_scorecard 出错(评价方案 {rubric.ref}) / "
@@ -98,7 +98,7 @@ class ScorecardHook:
                 continue
             try:
                 pickle.dumps(plugin, pickle.HIGHEST_PROTOCOL)
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:
                 problems.append(f"plugin {name}: {type(exc).__name__}: {exc}")
             portable.append((name, None, plugin))
         if problems:

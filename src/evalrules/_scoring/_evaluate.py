@@ -272,7 +272,7 @@ def _run(
         outcome.missing.append(missing.path)
         outcome.missing_rule = outcome.missing_rule or rule
         return []
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise RuleEvaluationError(
             plugin=compiled_rule.origin,
             rubric=compiled.rubric.ref,
