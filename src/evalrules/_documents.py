@@ -163,17 +163,25 @@ def _number_error(node: yaml.ScalarNode, found: tuple[str, str]) -> DocumentErro
     )
 
 
+def _found(loader: Any, error: DocumentError) -> int:
+    """Record a problem and go on reading, so that one refusal lists every one; the value
+    put in its place is never used (the document is refused)."""
+    found: list[DocumentError] = loader.__dict__.setdefault("found", [])
+    found.append(error)
+    return 0
+
+
 def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
     text = str(node.value)
     # Judged on the text: int() of thousands of digits, or YAML 1.1's base 60
     # (``1:2:3:...``) built digit by digit, is the expensive part.
     found = number_text_problem(text.replace(":", "")) if len(text) > 20 else None
     if found is not None:
-        raise _number_error(node, found)
+        return _found(loader, _number_error(node, found))
     value: int = loader.construct_yaml_int(node)
     found = number_problem(value)
     if found is not None:
-        raise _number_error(node, found)
+        return _found(loader, _number_error(node, found))
     return value
 
 
@@ -191,7 +199,7 @@ def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> Decimal:
         found = number_problem(value)
         if found is None:
             return value
-    raise _number_error(node, found)
+    return Decimal(_found(loader, _number_error(node, found)))
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -211,15 +219,15 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any
         if key in result:
             # Every duplicate is reported, each at its line; the first value is kept
             # meanwhile so that reading can go on to find the others.
-            duplicates: list[DocumentError] = loader.__dict__.setdefault("duplicates", [])
-            duplicates.append(
+            _found(
+                loader,
                 DocumentError(
                     f"duplicate key {key!r}",
                     zh=f"重复的键 {key!r}",
                     line=key_node.start_mark.line + 1,
                     column=key_node.start_mark.column + 1,
                     code="duplicate-key",
-                )
+                ),
             )
             continue
         result[key] = loader.construct_object(value_node, deep=True)
@@ -282,9 +290,9 @@ def loads_yaml(text: str) -> Any:
             data = loader.get_single_data()
         finally:
             loader.dispose()
-        duplicates = loader.__dict__.get("duplicates")
-        if duplicates:
-            raise _joined(duplicates)
+        found = loader.__dict__.get("found")
+        if found:
+            raise _joined(sorted(found, key=lambda e: (e.line or 0, e.column or 0)))
         _check_values(data)
         return data
     except DocumentError:
@@ -344,23 +352,24 @@ def loads_json(text: str) -> Any:
             return _Duplicates(out, repeated)
         return out
 
-    def number(text: str) -> Decimal:
+    # A number beyond the limits becomes a marker, named with its path by the walk below.
+    def number(text: str) -> Decimal | _Refused:
         found = number_text_problem(text)
         if found is None:
             value = Decimal(text)
             found = number_problem(value)
             if found is None:
                 return value
-        raise DocumentError(found[1], zh=found[0], code="number-limit")
+        return _Refused(*found)
 
-    def integer(text: str) -> int:
+    def integer(text: str) -> int | _Refused:
         found = number_text_problem(text) if len(text) > 20 else None
         if found is None:
             value = int(text)
             found = number_problem(value)
             if found is None:
                 return value
-        raise DocumentError(found[1], zh=found[0], code="number-limit")
+        return _Refused(*found)
 
     try:
         data = json.loads(
@@ -381,11 +390,19 @@ def loads_json(text: str) -> Any:
         raise DocumentError(
             f"nesting deeper than {MAX_DEPTH} levels", zh=f"嵌套超过{MAX_DEPTH}层"
         ) from None
-    duplicates = list(_json_duplicates(data))
-    if duplicates:
-        raise _joined(duplicates)
+    found = sorted(_json_found(data), key=lambda e: e.path or "")
+    if found:
+        raise _joined(found)
     _check_values(data)
     return data
+
+
+class _Refused:
+    """A JSON number beyond the limits, in the place of its value until it is reported."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        self.zh = zh
+        self.en = en
 
 
 class _Duplicates(dict[str, Any]):
@@ -396,7 +413,8 @@ class _Duplicates(dict[str, Any]):
         self.repeated = repeated
 
 
-def _json_duplicates(data: Any) -> Any:
+def _json_found(data: Any) -> Any:
+    """The duplicate keys and refused numbers of a parsed JSON document, with their paths."""
     stack: list[tuple[Any, str]] = [(data, "")]
     while stack:
         item, path = stack.pop()
@@ -412,6 +430,8 @@ def _json_duplicates(data: Any) -> Any:
             stack.extend((v, f"{path}.{k}" if path else str(k)) for k, v in item.items())
         elif isinstance(item, list):
             stack.extend((v, f"{path}[{i}]") for i, v in enumerate(item))
+        elif isinstance(item, _Refused):
+            yield DocumentError(item.en, zh=item.zh, path=path or "<document>", code="number-limit")
 
 
 def _joined(errors: list[DocumentError]) -> DocumentError:
