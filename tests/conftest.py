@@ -23,6 +23,14 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# A soak: the fuzz and property tests run much longer (HYPOTHESIS_PROFILE=soak, or
+# pytest --hypothesis-profile=soak tests/property/test_fuzz_hostile.py).
+settings.register_profile(
+    "soak",
+    max_examples=5000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Test modules in every folder import ``_examples`` (a share of the profile's examples).

@@ -120,6 +120,9 @@ def _strip_pinyin(text: str) -> str:
         text = stripped
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def normalise_report(text: str) -> str:
     """Return the report text in one canonical form for parsing.
 
@@ -138,6 +141,9 @@ def normalise_report(text: str) -> str:
     Returns:
         The normalised text, lines joined with ``\\n``.
     """
+    # A lone surrogate (text handed in, never a decoded file) cannot be encoded for OpenCC:
+    # it is no character, and becomes the replacement character.
+    text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     text = _LINE_BREAKS.sub("\n", text)
     text = text.translate(_INVISIBLE).translate(_FOLD)
