@@ -42,36 +42,44 @@ MAX_TEXT = 10_000
 
 
 def number_problem(value: Decimal | int) -> tuple[str, str] | None:
-    """``(zh, en)`` when a number has too many digits or too large an exponent, else ``None``.
+    """``(zh, en)`` when a number has too many significant digits or too large an exponent,
+    else ``None``.
 
     Cheap for any int (its bit length is known without writing it out) and any ``Decimal``
     (its exponent is a field); NaN and infinity are left to validation, which names them.
+    Trailing zeros are not significant: ``1000000000000000000000000000.0`` is exact.
     """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        # A bound on the bits first (3.33 a digit), so that a huge int is never compared
-        # with, let alone written out.
-        bits = value.bit_length()
-        if bits > MAX_DIGITS * 4 or (bits > MAX_DIGITS * 3 and abs(value) >= _TEN_TO_MAX):
-            return _too_many_digits()
-        return None
+        # A bound on the bits first (3.33 a digit), so that a huge int is never converted.
+        if value.bit_length() > MAX_EXPONENT * 4:
+            return _out_of_range()
+        value = Decimal(value)
     if not value.is_finite():
         return None
     if value.is_zero():
-        return None if len(value.as_tuple().digits) <= MAX_DIGITS else _too_many_digits()
+        # 0E-99999999 is zero, written out with a hundred million places
+        exponent = value.as_tuple().exponent
+        inside = isinstance(exponent, int) and abs(exponent) <= MAX_EXPONENT + MAX_DIGITS
+        return None if inside else _out_of_range()
     adjusted = value.adjusted()
     if not -MAX_EXPONENT <= adjusted <= MAX_EXPONENT:
-        return (
-            f"数值的数量级超出范围(应在1e-{MAX_EXPONENT}到1e{MAX_EXPONENT}之间)",
-            f"the number's magnitude is out of range (1e-{MAX_EXPONENT} to 1e{MAX_EXPONENT})",
-        )
-    if len(value.as_tuple().digits) > MAX_DIGITS:
+        return _out_of_range()
+    digits = value.as_tuple().digits
+    significant = len(digits)
+    while significant > MAX_DIGITS and digits[significant - 1] == 0:
+        significant -= 1
+    if significant > MAX_DIGITS:
         return _too_many_digits()
     return None
 
 
-_TEN_TO_MAX = 10**MAX_DIGITS
+def _out_of_range() -> tuple[str, str]:
+    return (
+        f"数值的数量级超出范围(应在1e-{MAX_EXPONENT}到1e{MAX_EXPONENT}之间)",
+        f"the number's magnitude is out of range (1e-{MAX_EXPONENT} to 1e{MAX_EXPONENT})",
+    )
 
 
 def _too_many_digits() -> tuple[str, str]:
@@ -79,19 +87,16 @@ def _too_many_digits() -> tuple[str, str]:
 
 
 def number_text_problem(text: str) -> tuple[str, str] | None:
-    """``(zh, en)`` when the text of a number is beyond the limits, judged from the text
-    alone (before it is converted: ``int()`` of 5,000 digits, or ``Decimal`` of an exponent
-    with nine digits, is already the expensive part)."""
+    """``(zh, en)`` when the text of a number is too long or its exponent too large to be
+    converted at all (``int()`` of 5,000 digits, or ``Decimal`` of an exponent with nine
+    digits, is already the expensive part); what passes is judged by :func:`number_problem`
+    once converted."""
     body = text.strip().lstrip("+-").replace("_", "")
-    mantissa, _, exponent = body.lower().partition("e")
-    digits = sum(c.isdigit() for c in mantissa.lstrip("0.")) if mantissa else 0
-    if len(body) > 2 * MAX_DIGITS + 20 or digits > MAX_DIGITS:
+    exponent = body.lower().partition("e")[2]
+    if len(body) > 2 * MAX_DIGITS + 2 * MAX_EXPONENT:
         return _too_many_digits()
     if exponent and len(exponent.lstrip("+-").lstrip("0")) > 6:
-        return (
-            f"数值的数量级超出范围(应在1e-{MAX_EXPONENT}到1e{MAX_EXPONENT}之间)",
-            f"the number's magnitude is out of range (1e-{MAX_EXPONENT} to 1e{MAX_EXPONENT})",
-        )
+        return _out_of_range()
     return None
 
 

@@ -10,6 +10,7 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import evalrules
@@ -183,3 +184,11 @@ def test_bad_year_keys_are_bad_years(compiled, example, keys, expected):
     assert found == expected
     for p in info.value.problems:
         assert " at 0x" not in p.message_en
+
+
+def test_a_claimed_total_above_the_rubric_s_max_is_refused(compiled, example):
+    # Regression: a total of 1000 on a 100-point rubric is refused like an indicator's.
+    doc = attrs.evolve(example, claimed={**example.claimed, "total": Decimal(1000)})
+    with pytest.raises(FactsError) as info:
+        compiled.evaluate(doc)
+    assert [(p.path, p.code) for p in info.value.problems] == [("claimed.total", "over-max")]

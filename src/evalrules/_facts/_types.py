@@ -18,6 +18,7 @@ import attrs
 
 from evalrules._facts._cerberus import YEAR_MAX, YEAR_MIN, _is_number
 from evalrules._frozen import frozen_mapping
+from evalrules._limits import MAX_DIGITS
 from evalrules._points import to_decimal
 from evalrules._text import Text
 
@@ -231,9 +232,11 @@ def _integers(low: Decimal | None, high: Decimal | None) -> SearchStrategy[Any]:
 
     from hypothesis import strategies as st
 
+    # Within the number limits (evalrules._limits) when the declaration sets no bound.
+    bound = 10**MAX_DIGITS - 1
     return st.integers(
-        min_value=None if low is None else math.ceil(low),
-        max_value=None if high is None else math.floor(high),
+        min_value=-bound if low is None else math.ceil(low),
+        max_value=bound if high is None else math.floor(high),
     )
 
 
@@ -249,9 +252,11 @@ def _decimals(places: int, low: Decimal | None, high: Decimal | None) -> SearchS
     from hypothesis import strategies as st
 
     step = Decimal(1).scaleb(-places)
+    # Within the number limits (evalrules._limits) when the declaration sets no bound.
+    bound = Decimal(10) ** (MAX_DIGITS - places) - step
     return st.decimals(
-        min_value=None if low is None else low.quantize(step, rounding=ROUND_CEILING),
-        max_value=None if high is None else high.quantize(step, rounding=ROUND_FLOOR),
+        min_value=-bound if low is None else low.quantize(step, rounding=ROUND_CEILING),
+        max_value=bound if high is None else high.quantize(step, rounding=ROUND_FLOOR),
         places=places,
         allow_nan=False,
         allow_infinity=False,
@@ -275,7 +280,13 @@ def _judgements(low: Decimal | None, high: Decimal | None) -> SearchStrategy[Any
 
     return st.fixed_dictionaries(
         {
-            "deduct": st.decimals(min_value=0, places=1, allow_nan=False, allow_infinity=False),
+            "deduct": st.decimals(
+                min_value=0,
+                max_value=Decimal(10) ** (MAX_DIGITS - 1) - Decimal("0.1"),
+                places=1,
+                allow_nan=False,
+                allow_infinity=False,
+            ),
             "reason": st.text(min_size=1, max_size=40),
         }
     )

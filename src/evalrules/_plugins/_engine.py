@@ -52,6 +52,7 @@ from evalrules._scorecard._model import Entity, Scorecard
 from evalrules._text import Text
 from evalrules._version import __version__
 from evalrules.errors import (
+    EvalrulesError,
     PluginError,
     PluginLoadError,
     RubricError,
@@ -620,6 +621,8 @@ class Engine:
             scorecard = escape_values(scorecard)
         try:
             result = renderer.render(scorecard, options)
+        except EvalrulesError:
+            raise  # a refusal the renderer means (an extra not installed, say)
         except (Exception, SystemExit) as exc:
             raise PluginError(
                 f"插件 {origin} 的输出格式 {format} 出错 / plugin {origin}: renderer "
