@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from evalrules._frozen import FrozenDict
+from evalrules._text import Text
 
 # C0 controls but tab and line feed, DEL and the C1 controls, the bidirectional marks,
 # embeddings, overrides and isolates, the Unicode line and paragraph separators, and lone
@@ -71,6 +72,10 @@ def escape_values(value: Any, *, line: bool = False) -> Any:
         if all(a is b for a, b in zip(escaped, value, strict=True)):
             return value
         return escaped
+    if isinstance(value, Text) and type(value) is not Text:
+        # A message rendered when first read: what is escaped is the text it reads as.
+        zh, en = escape_values(value.zh, line=line), escape_values(value.en, line=line)
+        return value if zh == value.zh and en == value.en else Text(zh=zh, en=en)
     if attrs.has(type(value)):
         changes = {}
         for field in attrs.fields(type(value)):

@@ -73,7 +73,7 @@ def _shown(error: Exception) -> str:
 
 
 def _layout(compiled: evalrules.CompiledRubric) -> tuple[list[str], list[str], list[str]]:
-    validator = compiled.validator
+    validator = compiled._validator
     numeric = sorted(
         p
         for p, s in validator.specs.items()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from evalrules._facts._derived import compute_derived
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._validator import ordered, touches
-from evalrules._limits import LIMIT_CODES, value_problems
+from evalrules._limits import LIMIT_CODES
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator
 from evalrules._rules._context import RuleContext
