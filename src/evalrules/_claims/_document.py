@@ -14,6 +14,7 @@ never ends) fails quickly instead of exhausting the machine.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import attrs
@@ -31,6 +32,8 @@ __all__ = [
     "ReportReadError",
     "Table",
 ]
+
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 
 #: The largest report file read at all (a ``.docx`` with photos is rarely above 30 MB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -98,8 +101,10 @@ class ReportDocument:
     def from_text(
         cls, text: str, *, source: str = "", encoding: str | None = None
     ) -> ReportDocument:
-        """Return the document of plain text: one line per line of the text."""
-        return cls(lines=tuple(text.split("\n")), encoding=encoding, source=source)
+        """Return the document of plain text: one line per line of the text (ended by LF,
+        CR LF, CR, NEL or a Unicode line or paragraph separator, as the normaliser ends them)."""
+        lines = _LINE_BREAKS.split(text)
+        return cls(lines=tuple(lines), encoding=encoding, source=source)
 
     @property
     def text(self) -> str:
@@ -130,7 +135,7 @@ class DocumentBuilder:
 
     def paragraph(self, text: str, *, page: int | None = None) -> None:
         """Add one paragraph (newlines inside it become separate lines)."""
-        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        for line in _LINE_BREAKS.split(text):
             self._count(line)
             self.lines.append(line)
             if page is not None:

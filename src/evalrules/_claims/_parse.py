@@ -110,7 +110,7 @@ STYLE_RANK: dict[str, int] = {
 }
 # "1加强…" (the dot dropped) is a marker only on an annotated line; prose starts with
 # numbers too ("12345政务平台").
-_ARABIC_DOTLESS = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff])")
+_ARABIC_DOTLESS = re.compile(r"^(\d{1,2})(?=[\u4e00-\u9fff])(?!分)")
 
 _TITLE_TAIL = re.compile(r"[\s。.,;:、(\[【]+$")
 _SENTENCE_END = re.compile(r"[。;!?]")

@@ -45,6 +45,7 @@ from evalrules._claims._sheet import (
     read_flattened_sheet,
     read_table,
 )
+from evalrules._claims._unwrap import unwrap_lines
 from evalrules._points import plain
 
 __all__ = ["read_report"]
@@ -483,6 +484,8 @@ def read_report(document: ReportDocument | str) -> ReportReading:
     lines = normalise_report(document.text).split("\n")
     sheets = _sheets(document, lines)
     used = {i for s in sheets for i in s.lines}
+    rows = {t.line - 1 + r for t in document.tables for r in range(len(t.rows))}
+    lines = unwrap_lines(lines, document.lines, protected=used | rows)
     found = list(find_headings(lines, skip=used))
     for sheet in sheets:
         found.extend(sheet.headings)
