@@ -78,9 +78,8 @@ MESSAGES: dict[str, Text] = {
         "the claimed total of {found} (without bonus) is above the total max of {expected}",
     ),
     "masked-total": Text(
-        "第{line}行自评总分的{what_zh}被遮盖(“{text}”),按未知处理,不按 0 分",
-        "line {line}: the {what_en} of the claimed total is masked (“{text}”); read as unknown, "
-        "not 0",
+        "第{line}行的{what_zh}被遮盖(“{text}”),按未知处理,不按 0 分",
+        "line {line}: the {what_en} is masked (“{text}”); read as unknown, not 0",
     ),
     # --- against a rubric
     "numbering-conflict": Text(

@@ -6,7 +6,8 @@ report then differs in ways that have nothing to do with its content:
 * traditional characters (a site converted it for a Hong Kong or Taiwan audience);
 * pinyin inserted after characters, ``區(qū)`` (a site annotated it for readers);
 * full-width letters, digits and punctuation, ``（５分，自评分４．８分）``;
-* stray zero-width characters, byte-order marks, CR/LF line endings, runs of blanks;
+* stray zero-width characters, byte-order marks, control characters and terminal escape
+  sequences, CR/LF line endings, runs of blanks;
 * page markers that a conversion left in the text, alone on a line (``- 3 -``, ``第3页 共12页``)
   or in the middle of a sentence (``校园建筑— 3 —防坠楼``).
 
@@ -43,8 +44,19 @@ _FOLD.update(
         0xFE5A: ord(")"),
     }
 )
-# Characters that carry nothing and only break matching.
+# Characters that carry nothing and only break matching: zero-width characters, and control
+# characters other than tab and line ends (a terminal would act on them if they were echoed).
 _INVISIBLE = dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD))
+_INVISIBLE.update(
+    dict.fromkeys(
+        c for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (0x09, 0x0A, 0x0B, 0x0C)
+    )
+)
+# Terminal escape sequences (colour, cursor, window title): removed whole, not only their ESC.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -/]*[0-~]"
+)
 
 # Page markers: "- 3 -", "— 3 —", "-3-", "·3·", "第3页", "第 3 页 共 12 页", "第3页/共12页".
 _DASH = "[-—–~·•]"
@@ -56,7 +68,7 @@ _PAGE_LINE = re.compile(
 # In running text only the unmistakable forms: a number between long dashes, or between
 # hyphens set off by blanks ("- 3 -"), and "第3页 共12页" with both halves.
 _PAGE_INLINE = re.compile(
-    r"\s*(?:[—–]{1,2}\s*\d{1,4}\s*[—–]{1,2}|(?<![\w-])-\s+\d{1,4}\s+-(?![\w-])"
+    r"\s*(?:[—–]{1,2}\s*\d{1,4}\s*[—–]{1,2}|(?<![A-Za-z0-9_-])-{1,2}\s+\d{1,4}\s+-{1,2}(?![A-Za-z0-9_-])"
     r"|第\s*\d{1,4}\s*页\s*[,,/]?\s*共\s*\d{1,4}\s*页)\s*"
 )
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x85\u2028\u2029]")
@@ -126,7 +138,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def normalise_report(text: str) -> str:
     """Return the report text in one canonical form for parsing.
 
-    In order: Unicode NFC; line endings become ``\\n``; invisible characters are removed;
+    In order: Unicode NFC; line endings become ``\\n``; terminal escape sequences, control
+    characters (other than tab) and invisible characters are removed;
     full-width ASCII and ideographic spaces fold to half-width; pinyin annotations after
     characters are removed (``區(qū)`` → ``區``); traditional characters become simplified
     (OpenCC ``t2s``); blanks inside a line collapse to one space and lines are stripped;
@@ -146,6 +159,8 @@ def normalise_report(text: str) -> str:
     text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text)
     text = _LINE_BREAKS.sub("\n", text)
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = _ESCAPES.sub("", text)
     text = text.translate(_INVISIBLE).translate(_FOLD)
     text = _strip_pinyin(text)
     text = str(_converter().convert(text))

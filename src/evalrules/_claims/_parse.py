@@ -58,7 +58,7 @@ def _num(name: str) -> str:
 
 
 # Words in front of the max: "本项满分", "分值", "满分"; "项满分", "满" when characters dropped.
-_MAX_WORDS = r"(?:本项|本指标|该项|此项|项)?(?:满分|分值|标准分|总分|满)?"
+_MAX_WORDS = r"(?:本项|本指标|该项|此项|项)?(?:满分|分值|标准分|总分|权重|赋分|满|共|计)?"
 # Words in front of the claimed score. Strong words name the self-assessment and can stand
 # alone; weak ones ("得分", "查分") only count after a max, because titles use them too.
 _STRONG = (
@@ -68,14 +68,14 @@ _STRONG = (
 _WEAK = r"查分|得分|评分|实得|评得|查得|得(?=\s*[:为]?\s*\d)"
 _TOTAL_WORD = re.compile(r"总|合计")
 # Between the max and the claim: a comma, or a bracket closing and another opening.
-_SEP = r"\s*[,;、]?\s*(?:[)\]】]\s*[(\[【]?)?\s*"
+_SEP = r"\s*[,;、/]?\s*(?:[)\]】]\s*[(\[【]?)?\s*"
 
 _FORWARD = re.compile(
     rf"(?:{_MAX_WORDS}\s*[:为]?\s*{_num('max')}\s*分?{_SEP})?"
-    rf"(?P<kw>{_STRONG}|{_WEAK})\s*[:为是]?\s*{_num('claim')}\s*分?"
+    rf"(?P<kw>{_STRONG}|{_WEAK})\s*(?:[:为是]\s*){{0,2}}{_num('claim')}\s*分?"
 )
 _REVERSED = re.compile(
-    rf"(?P<kw>{_STRONG}|得分)\s*[:为是]?\s*{_num('claim')}\s*分?{_SEP}"
+    rf"(?P<kw>{_STRONG}|得分)\s*(?:[:为是]\s*){{0,2}}{_num('claim')}\s*分?{_SEP}"
     rf"(?:本项)?(?:满分|分值|标准分)\s*[:为]?\s*{_num('max')}\s*分?"
 )
 # A bracketed max alone, "(5分)", "(本项5分)", "(满分5分)": a heading whose claim is elsewhere
@@ -129,12 +129,13 @@ _EXPLANATION_LABEL = re.compile(
 # Totals. The claim words: "自评总分", "总得分", "自评得分合计" (strong: they say "total");
 # "自评得分", "自查得分", "自评分" (weak: they may be an indicator's score in its body text).
 _TOTAL_KW = (
-    r"(?:自评|自查)\s*(?:总得分|总分|得分合计|合计得分|得分总计|得分共计|合计|总计|得分|分数|分)"
-    r"|总得分|得分合计|合计得分"
+    r"(?:自评|自查)\s*(?:总得分|总分|得分合计|合计得分|得分总计|得分共计|分合计|分总计|合计|总计"
+    r"|得分|分数|分)"
+    r"|总得分|得分合计|合计得分|总计得分|最终得分"
 )
 _TOTAL = re.compile(
     rf"(?:(?:满分|总分值|总分)\s*(?:为|是|:)?\s*{_num('max')}\s*分\s*[,;]?\s*(?:其中|经)?\s*)?"
-    rf"(?P<kw>{_TOTAL_KW})\s*(?:为|是|:|达到)?\s*{_num('total')}\s*分?"
+    rf"(?P<kw>{_TOTAL_KW})\s*(?:(?:为|是|:|达到|共计|共|计)\s*){{0,2}}{_num('total')}\s*分?"
     rf"(?:\s*[,;(]?\s*(?:其中|含)\s*(?:申请|自评|附|附加)?\s*加分(?:项)?(?:得分|分值)?"
     rf"\s*(?:为|:)?\s*{_num('bonus')}\s*分)?"
 )
@@ -364,6 +365,8 @@ def _segments(line: str, index: int) -> list[_Found]:
         if marker is None:
             if not clean_title(head).strip("()[]【】") or _PROSE_TITLE.search(head):
                 continue
+            if annotation.max is None and not head.rstrip().endswith(("(", "[", "【")):
+                continue  # "综合自评得分为97.5分": a sentence, not an unnumbered heading
             style, written, number, dotted, length = "none", None, None, None, 0
         else:
             style, written, number, dotted, length = marker
@@ -577,14 +580,17 @@ def find_totals(lines: Sequence[str] | str) -> tuple[StatedTotal, ...]:
             if _inside(match.start("kw"), spans):
                 continue
             keyword = match.group("kw")
+            text = match.group(0)
+            if text.count("(") > text.count(")"):
+                text = line[match.start() : _past_bracket(line, match.end())]
             totals.append(
                 StatedTotal(
                     line=index + 1,
                     value=read_number(match.group("total")),
-                    text=match.group(0),
+                    text=text,
                     max=read_number(match.group("max")) if match.group("max") else None,
                     bonus=read_number(match.group("bonus")) if match.group("bonus") else None,
-                    strong=bool(re.search("总|合计", keyword)),
+                    strong=bool(re.search("总|合计|最终", keyword)),
                 )
             )
     return tuple(totals)

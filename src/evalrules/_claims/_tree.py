@@ -160,9 +160,15 @@ def _what(kind: str) -> tuple[str, str]:
         "max": ("分值", "max"),
         "claimed": ("自评分", "claimed score"),
         "explanation": ("扣分", "deduction"),
-        "total": ("总分", "total"),
-        "bonus": ("加分", "bonus"),
     }[kind]
+
+
+#: What a masked part of the stated total is called in a message.
+_TOTAL_WHAT = {
+    "total": ("自评总分", "claimed total"),
+    "max": ("总分值", "total max"),
+    "bonus": ("加分", "bonus"),
+}
 
 
 def effective(reading: Reading | None) -> Decimal | None:
@@ -328,40 +334,61 @@ def _numbering_checks(headings: Sequence[ReportHeading]) -> list[ClaimProblem]:
         numbered = [(h, h.source.number) for h in children if h.source.number is not None]
         if len(numbered) < 2 or len({h.source.style for h, _ in numbered}) != 1:
             continue
-        where = headings[parent].label() if parent is not None else ""
-        suffix = "" if parent is not None else "-top"
-        seen: dict[int, ReportHeading] = {}
-        previous: tuple[ReportHeading, int] | None = None
-        for heading, number in numbered:
-            if number in seen:
-                problems.append(
-                    problem(
-                        "numbering-repeat",
-                        "",
-                        template=f"numbering-repeat{suffix}",
-                        where=where,
-                        number=heading.number,
-                        kept_line=seen[number].line,
-                        line=heading.line,
-                        title=heading.title,
-                    )
+        # Dotted numbers (1.1, 1.2, 2.1) count within their prefix: 2.1 repeats no 1.1.
+        prefixes = {_prefix(h) for h, _ in numbered}
+        for prefix in sorted(prefixes, key=lambda p: (p is not None, p or "")):
+            group = [(h, n) for h, n in numbered if _prefix(h) == prefix]
+            problems.extend(_numbering_group(headings, parent, group))
+    return problems
+
+
+def _prefix(heading: ReportHeading) -> str | None:
+    """The part of a dotted number before its last number (``"1"`` for 1.2), else ``None``."""
+    dotted = heading.source.dotted
+    return dotted.rpartition(".")[0] if dotted is not None else None
+
+
+def _numbering_group(
+    headings: Sequence[ReportHeading],
+    parent: int | None,
+    numbered: Sequence[tuple[ReportHeading, int]],
+) -> list[ClaimProblem]:
+    """The repeats and gaps in the numbers of siblings that count together."""
+    problems: list[ClaimProblem] = []
+    where = headings[parent].label() if parent is not None else ""
+    suffix = "" if parent is not None else "-top"
+    seen: dict[int, ReportHeading] = {}
+    previous: tuple[ReportHeading, int] | None = None
+    for heading, number in numbered:
+        if number in seen:
+            problems.append(
+                problem(
+                    "numbering-repeat",
+                    "",
+                    template=f"numbering-repeat{suffix}",
+                    where=where,
+                    number=heading.number,
+                    kept_line=seen[number].line,
+                    line=heading.line,
+                    title=heading.title,
                 )
-            elif previous is not None and number > previous[1] + 1:
-                problems.append(
-                    problem(
-                        "numbering-gap",
-                        "",
-                        template=f"numbering-gap{suffix}",
-                        where=where,
-                        before=previous[0].number,
-                        after=heading.number,
-                        line=heading.line,
-                        number=heading.number,
-                        title=heading.title,
-                    )
+            )
+        elif previous is not None and number > previous[1] + 1:
+            problems.append(
+                problem(
+                    "numbering-gap",
+                    "",
+                    template=f"numbering-gap{suffix}",
+                    where=where,
+                    before=previous[0].number,
+                    after=heading.number,
+                    line=heading.line,
+                    number=heading.number,
+                    title=heading.title,
                 )
-            seen.setdefault(number, heading)
-            previous = (heading, number)
+            )
+        seen.setdefault(number, heading)
+        previous = (heading, number)
     return problems
 
 
@@ -379,7 +406,7 @@ def _total_checks(
         ("bonus", total.bonus_reading),
     ):
         if reading is not None and reading.masked:
-            what_zh, what_en = _what(what)
+            what_zh, what_en = _TOTAL_WHAT[what]
             problems.append(
                 problem(
                     "masked",
