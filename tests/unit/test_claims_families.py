@@ -156,3 +156,79 @@ def test_a_page_marker_between_two_characters_is_removed(marker):
 @pytest.mark.parametrize("text", ["2023-7-15", "编号A-7-B", "第7-9条", "3-5名"])
 def test_dashes_between_numbers_and_words_are_no_page_marker(text):
     assert normalise_report(text) == text
+
+
+# ------------------------------------------------------------------ flattened score sheets
+
+#: A constructed score sheet, row by row: number, title, max, rule text, claim, explanation.
+ROWS = [
+    ("1.", "组织领导", "4", "领导小组未按时调整扣1分", "3.5", "个别成员未及时调整扣0.5分"),
+    ("2.", "督导队伍", "3", "督学配备不足每少1人扣0.5分", "3", "已配齐"),
+    ("3.", "经费投入", "10", "经费未列入预算扣2分", "8.5", "专项经费拨付滞后扣1.5分"),
+    ("4.", "结果运用", "3", "未通报评价结果扣1分", "2.5", "未约谈扣0.5分"),
+]
+
+
+def _flattened(rows, *, per_line, total, header="序号 评价内容 分值 评分标准 自评分 扣分原因"):
+    """The sheet as a PDF of a table gives it: ``per_line`` rows a line, a page marker."""
+    cells = [" ".join(row) for row in rows]
+    lines = ["附件2:督导工作自评表(构造)", header]
+    for start in range(0, len(cells), per_line):
+        lines.append(" ".join(cells[start : start + per_line]))
+        if start == 0:
+            lines.append("— 2 —")
+    lines.append(total)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("per_line", [1, 2, 4])
+@pytest.mark.parametrize(
+    ("total", "claimed", "maximum"),
+    [
+        ("合计 20 17.5", "17.5", "20"),
+        ("合计 20分 17.5分", "17.5", "20"),
+        ("总计 17.5", "17.5", None),
+        ("自评总分17.5分", "17.5", None),
+        ("合计 自评得分17.5分", "17.5", None),
+    ],
+)
+def test_a_flattened_sheet_keeps_decimal_claims_and_reads_its_total_row(
+    per_line, total, claimed, maximum
+):
+    reading = read_report(_flattened(ROWS, per_line=per_line, total=total))
+    assert [(h.number, h.title, str(h.max), str(h.claimed)) for h in reading.headings] == [
+        (n, t, m, c) for n, t, m, _, c, _ in ROWS
+    ]
+    assert [h.explanation for h in reading.headings] == [row[5] for row in ROWS]
+    assert reading.total is not None
+    assert str(reading.total.claimed) == claimed
+    assert (str(reading.total.max) if reading.total.max is not None else None) == maximum
+    assert [p.kind for p in reading.problems] == []
+
+
+def test_a_flattened_sheet_whose_total_row_disagrees_is_reported():
+    reading = read_report(_flattened(ROWS, per_line=2, total="合计 20 18"))
+    assert [(p.kind, p.found, p.expected) for p in reading.problems] == [
+        ("total-mismatch", D(18), D("17.5"))
+    ]
+
+
+def test_a_flattened_sheet_with_the_claim_column_before_the_max():
+    rows = [(n, t, c, m, e) for n, t, m, _, c, e in ROWS]
+    text = _flattened(
+        rows, per_line=2, total="合计 17.5 20", header="序号 评价内容 自评得分 分值 得失分说明"
+    )
+    reading = read_report(text)
+    assert [(str(h.max), str(h.claimed)) for h in reading.headings] == [
+        (m, c) for _, _, m, _, c, _ in ROWS
+    ]
+    assert reading.total is not None
+    assert (reading.total.claimed, reading.total.max) == (D("17.5"), D(20))
+
+
+def test_words_such_as_he_ji_inside_rule_text_are_no_total_row():
+    rows = [(*ROWS[0][:3], "合计扣分不超过4分", *ROWS[0][4:]), *ROWS[1:]]
+    reading = read_report(_flattened(rows, per_line=2, total="合计 20 17.5"))
+    assert [str(h.claimed) for h in reading.headings] == ["3.5", "3", "8.5", "2.5"]
+    assert reading.total is not None
+    assert reading.total.claimed == D("17.5")

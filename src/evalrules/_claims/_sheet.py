@@ -331,6 +331,13 @@ def _stream(lines: Sequence[str], begin: int) -> _Stream:
 _SEGMENT_START = re.compile(r"(?:(?<=[\s。;])|^)(?=[(第一二三四五六七八九十\d\u2460-\u2473])")
 
 
+# Where a sheet's total row starts in flattened text: "合计 20 18.5", "自评总分15.5分".
+_TOTAL_CUT = re.compile(
+    r"(?:(?<=[\s。;])|^)(?:合计|总计|总分|总得分|自评总分|自评总得分|得分合计|自评得分合计|总体得分)"
+    rf"(?=\s|[:为]|{NUMBER})"
+)
+
+
 def read_flattened_sheet(lines: Sequence[str], header: tuple[int, list[str]]) -> Sheet:
     """Read a score sheet flattened into running text, from its header line on."""
     start, roles = header
@@ -339,7 +346,8 @@ def read_flattened_sheet(lines: Sequence[str], header: tuple[int, list[str]]) ->
     max_first = "max" in roles and (
         "claimed" not in roles or roles.index("max") < roles.index("claimed")
     )
-    cuts: list[tuple[int, tuple[str, str, int, str | None, int]]] = []
+    max_after = "max" in roles and "claimed" in roles and not max_first
+    cuts: list[tuple[int, tuple[str, str, int, str | None, int] | None]] = []
     for match in _SEGMENT_START.finditer(text):
         marker = marker_of(text[match.start() :], annotated=False)
         if marker is None:
@@ -349,22 +357,74 @@ def read_flattened_sheet(lines: Sequence[str], header: tuple[int, list[str]]) ->
         if not title or _RULE_TEXT.search(title) or not re.match(r"[\u4e00-\u9fff“\"《]", title):
             continue  # an enumeration inside rule text ("1.未制定方案扣0.5分"), not a row
         cuts.append((match.start(), marker))
+    # A total row ends the row before it; it is read as the total, not as an explanation.
+    cuts.extend((match.start(), None) for match in _TOTAL_CUT.finditer(text))
+    cuts.sort(key=lambda cut: cut[0])
     headings: list[Heading] = []
     totals: list[StatedTotal] = []
+    previous: tuple[int, tuple[str, str, int, str | None, int]] | None = None
     for position, (begin, marker) in enumerate(cuts):
         end = cuts[position + 1][0] if position + 1 < len(cuts) else len(text)
         segment = text[begin:end].strip()
-        heading = _flattened_heading(segment, marker, stream.line_at(begin) + 1, max_first)
+        line = stream.line_at(begin) + 1
+        if marker is None:
+            totals.extend(_flattened_total(segment, line, max_first))
+            previous = None
+            continue
+        heading = _flattened_heading(segment, marker, line, max_first, max_after=max_after)
+        if heading is None and previous is not None and marker[0] in ("dotted", "dotted3"):
+            # "3.5 部分学校未配齐…": a score with a decimal point, not a row numbered 3.5. The
+            # row before runs on to here.
+            first, first_marker = previous
+            joined = _flattened_heading(
+                text[first:end].strip(),
+                first_marker,
+                headings[-1].line,
+                max_first,
+                max_after=max_after,
+            )
+            if joined is not None:
+                headings[-1] = joined
+            continue
         if heading is not None:
             headings.append(heading)
+            previous = (begin, marker)
+        else:
+            previous = None
+    seen = {(t.line, t.value.text) for t in totals}
     for total in find_totals([text]):
-        totals.append(attrs.evolve(total, line=stream.line_at(text.find(total.text)) + 1))
+        line = stream.line_at(text.find(total.text)) + 1
+        if (line, total.value.text) not in seen:
+            totals.append(attrs.evolve(total, line=line))
     used = frozenset(index for _, index in stream.starts) | {start}
-    return Sheet(tuple(headings), tuple(totals), used)
+    return Sheet(tuple(headings), tuple(sorted(totals, key=lambda t: t.line)), used)
+
+
+def _flattened_total(segment: str, line: int, max_first: bool) -> list[StatedTotal]:
+    """Read a flattened total row: a statement (``自评总分15.5分``), or bare scores in column
+    order (``合计 20 18.5``: the max, then the claim, when the max column comes first)."""
+    stated = find_totals([segment])
+    if stated:
+        return [attrs.evolve(t, line=line) for t in stated]
+    tokens = segment.split()[1:]
+    bare = [read_number(m.group("n")) for t in tokens if (m := _BARE.match(t))]
+    if not bare:
+        return []
+    maximum: Reading | None = None
+    if len(bare) >= 2:
+        maximum, claimed = (bare[0], bare[1]) if max_first else (bare[1], bare[0])
+    else:
+        claimed = bare[0]
+    return [StatedTotal(line, claimed, segment, maximum, None, True)]
 
 
 def _flattened_heading(
-    segment: str, marker: tuple[str, str, int, str | None, int], line: int, max_first: bool
+    segment: str,
+    marker: tuple[str, str, int, str | None, int],
+    line: int,
+    max_first: bool,
+    *,
+    max_after: bool = False,
 ) -> Heading | None:
     """Read one row of a flattened sheet: title, max, rule text, claim, explanation."""
     style, written, number, dotted, length = marker
@@ -424,6 +484,10 @@ def _flattened_heading(
         index, match = bare[0]
         claimed = read_number(match.group("n"))
         explanation_from = index + 1
+        if max_after and maximum is None and len(bare) >= 2 and bare[1][0] == index + 1:
+            # The claim column comes before the max: "3.5 4 扣分原因".
+            maximum = read_number(bare[1][1].group("n"))
+            explanation_from = index + 2
     if claimed is None and maximum is None:
         return None
     explanation = "".join(tokens[explanation_from:]) if claimed is not None else None
