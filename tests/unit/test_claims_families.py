@@ -232,3 +232,21 @@ def test_words_such_as_he_ji_inside_rule_text_are_no_total_row():
     assert [str(h.claimed) for h in reading.headings] == ["3.5", "3", "8.5", "2.5"]
     assert reading.total is not None
     assert reading.total.claimed == D("17.5")
+
+
+# ------------------------------------------------------------------ hostile sizes
+
+
+@pytest.mark.parametrize("run", ["x" * 20000, "1" * 20000, "一" * 20000, "*" * 20000])
+def test_a_long_run_of_digits_masks_or_numerals_is_no_score(run):
+    # Numbers are bounded runs that start where a run starts: such a line is read once,
+    # not tried at every offset (it once took minutes).
+    reading = read_report(f"(一)党建(5分,自评分5分)\n{run}\n" + ("x" * 50 + "\n") * 2000)
+    assert [(h.title, str(h.claimed)) for h in reading.headings] == [("党建", "5")]
+
+
+def test_a_number_does_not_start_inside_a_longer_run():
+    from evalrules._claims._parse import find_annotations
+
+    assert find_annotations("(12345678分,自评分12345678分)") == []
+    assert [a.claimed.text for a in find_annotations("(5分,自评分4.8分)")] == ["4.8"]

@@ -36,13 +36,18 @@ __all__ = [
 #: full-width forms: ``＊`` is ``*``, ``Ｘ`` is ``X``).
 MASK_CHARS = "xX×*□?_○△"
 _MASK = f"[{re.escape(MASK_CHARS)}]"
-_FRACTION = rf"(?:\.[\d{re.escape(MASK_CHARS)}]+)?"
+_FRACTION = rf"(?:\.[\d{re.escape(MASK_CHARS)}]{{1,6}})?"
 
 #: A Chinese numeral from 零 to 九百九十九, with an optional decimal part after 点.
-CHINESE_NUMBER = "[零〇一二两三四五六七八九十百]+(?:点[零〇一二两三四五六七八九]+)?"
+CHINESE_NUMBER = "[零〇一二两三四五六七八九十百]{1,8}(?:点[零〇一二两三四五六七八九]{1,4})?"
 #: A number as reports write one: digits (a masked fraction allowed), a mask, or a Chinese
 #: numeral. A Chinese numeral counts only when 分 follows, so ``三会一课`` is no number.
-NUMBER = rf"(?:\d+{_FRACTION}|{_MASK}+{_FRACTION}|(?:{CHINESE_NUMBER})(?=\s*分))"
+#: Every part is bounded and starts only where a run of its characters starts, so a line of
+#: ten thousand digits, masks or numerals is read in linear time, not tried at every offset.
+NUMBER = (
+    rf"(?:(?<![\d.])\d{{1,7}}(?!\d){_FRACTION}|(?<!{_MASK}){_MASK}{{1,8}}(?!{_MASK}){_FRACTION}"
+    rf"|(?<![零〇一二两三四五六七八九十百])(?:{CHINESE_NUMBER})(?=\s*分))"
+)
 
 _KNOWN = re.compile(r"\d+(?:\.\d+)?")
 _LEADING_ZERO = re.compile(r"0(\d+)")

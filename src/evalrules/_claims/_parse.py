@@ -26,6 +26,7 @@ value.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 
@@ -542,8 +543,10 @@ def _body_explanation(
     line: int, heading_lines: Sequence[int], lines: Sequence[str], skipped: set[int]
 ) -> str | None:
     """Return the body sentences under the heading on ``line`` that explain its points."""
-    later = [n for n in heading_lines if n > line]
-    end = min(later[0] - 1 if later else len(lines), line + 40)
+    following = bisect.bisect_right(heading_lines, line)
+    end = min(
+        heading_lines[following] - 1 if following < len(heading_lines) else len(lines), line + 40
+    )
     parts: list[str] = []
     for index in range(line, end):
         text = lines[index]

@@ -296,10 +296,19 @@ def _value_for_sum(heading: ReportHeading, what: str) -> Decimal | None:
     return value
 
 
+def _children(headings: Sequence[ReportHeading]) -> dict[int | None, list[ReportHeading]]:
+    """The headings under each parent (``None``: the top level), in document order."""
+    by_parent: dict[int | None, list[ReportHeading]] = {}
+    for heading in headings:
+        by_parent.setdefault(heading.parent, []).append(heading)
+    return by_parent
+
+
 def _sum_checks(reading_headings: Sequence[ReportHeading]) -> list[ClaimProblem]:
     problems: list[ClaimProblem] = []
+    by_parent = _children(reading_headings)
     for index, parent in enumerate(reading_headings):
-        children = [h for h in reading_headings if h.parent == index]
+        children = by_parent.get(index, [])
         if not children:
             continue
         for what, kind in (("claimed", "sum-mismatch"), ("max", "max-sum-mismatch")):
@@ -329,8 +338,9 @@ def _sum_checks(reading_headings: Sequence[ReportHeading]) -> list[ClaimProblem]
 def _numbering_checks(headings: Sequence[ReportHeading]) -> list[ClaimProblem]:
     problems: list[ClaimProblem] = []
     parents: list[int | None] = [None, *range(len(headings))]
+    by_parent = _children(headings)
     for parent in parents:
-        children = [h for h in headings if h.parent == parent]
+        children = by_parent.get(parent, [])
         numbered = [(h, h.source.number) for h in children if h.source.number is not None]
         if len(numbered) < 2 or len({h.source.style for h, _ in numbered}) != 1:
             continue

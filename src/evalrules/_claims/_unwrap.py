@@ -22,7 +22,6 @@ so every line number still points into the document.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Sequence
 
 from evalrules._claims._parse import marker_of
@@ -37,6 +36,8 @@ WRAPPED_SHARE = 0.3
 MIN_LINES = 8
 #: How many blank lines (or removed page markers) a cut may span.
 MAX_GAP = 4
+#: A joined paragraph stops growing at this many characters (a page of text is ~1500).
+MAX_JOINED = 3000
 
 # Ends of sentences and of annotations: a line ending so is complete.
 _COMPLETE = re.compile(r"[。;!?:)\]】》”\"]$")
@@ -44,16 +45,17 @@ _COMPLETE = re.compile(r"[。;!?:)\]】》”\"]$")
 _OPEN_ANNOTATION = re.compile(
     r"[(\[【][\s\d.xX×*□_分,;、/:为本项指标该此满值标准权重共计自评查得]*$"
 )
-# Half-width forms of punctuation that Chinese text sets full-width (two columns wide).
-_WIDE_PUNCTUATION = frozenset(",;:!?()")
+# Characters printed two columns wide: CJK (and the other East Asian wide blocks), full-width
+# forms, and the half-width forms of punctuation that Chinese text sets full-width.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+    "\uff00-\uff60\uffe0-\uffe6,;:!?()\U00020000-\U0003fffd]"
+)
 
 
 def _width(line: str) -> int:
-    """The printed width of a line: wide characters (and folded punctuation) count twice."""
-    return sum(
-        2 if ch in _WIDE_PUNCTUATION or unicodedata.east_asian_width(ch) in "WF" else 1
-        for ch in line
-    )
+    """The printed width of a line: wide characters count twice."""
+    return len(line) + len(_WIDE.findall(line))
 
 
 def _open_annotation(line: str) -> bool:
@@ -113,6 +115,8 @@ def unwrap_lines(
             open_annotation = _open_annotation(last)
             full = width is not None and _width(last) >= FULL_SHARE * width
             if not open_annotation and (not full or _COMPLETE.search(last)):
+                break
+            if len(out[index]) > MAX_JOINED:
                 break
             following = _next_text(out, raw, cursor, blanks=open_annotation)
             if following is None or following in protected:
