@@ -164,3 +164,90 @@ def test_claims_bad_input_is_exit_2_without_a_traceback(run, tmp_path):
         assert result.exit_code == 2, (name, result.output)
         assert "Traceback" not in result.stderr
         assert "cannot read the report" in result.stderr
+
+
+#: A constructed next-year rubric, written as changes to 2023: item 9.2 is dropped and a
+#: school-bullying item added under 9 (``{code}``: a new code, or 9.2 reused).
+NEXT_YEAR = """\
+evalrules: rubric/1
+extends: panjin-county/2023
+year: 2024
+data_year: 2023
+version: "1.0.0"
+title: {{zh: 构造的下一年度评价方案(测试用), en: A constructed next-year rubric (test data)}}
+source: {{number: null, title: 构造数据, url: null}}
+facts:
+  bullying.cases: {{type: count, description: {{zh: 校园欺凌事件数, en: Bullying cases}}}}
+  petitions.to_province_or_beijing:
+    type: count
+    required: false
+    description: {{zh: 来省进京上访数, en: Petitions to the province or Beijing}}
+remove: ["9.2"]
+add:
+  "9":
+    - code: "{code}"
+      title: {{zh: 预防中小学生欺凌工作情况, en: Preventing bullying}}
+      max: 2
+      rules:
+        - code: PJ-X-a
+          kind: per_incident
+          name: {{zh: 发生校园欺凌, en: Bullying}}
+          params: {{fact: bullying.cases, deduct_each: 1}}
+          source: {{inferred: true, why: Constructed for a test.}}
+"""
+
+
+def _next_year(tmp_path, code):
+    path = tmp_path / f"next-{code}.yaml"
+    path.write_text(NEXT_YEAR.format(code=code), encoding="utf-8")
+    return path
+
+
+def test_a_dropped_item_is_unmapped_not_moved_onto_the_new_code(run, tmp_path):
+    result = run("claims", SEED_REPORT, "--rubric", _next_year(tmp_path, "9.3"), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    petition = next(c for c in data["claims"] if c["title"] == "来省进京上访情况")
+    assert (petition["code"], petition["confidence"]) == (None, None)
+    assert [(u["number"], u["title"], u["reason"]) for u in data["unmapped"]] == [
+        ("(2)", "来省进京上访情况", "no-match")
+    ]
+    assert [(p["kind"], p["code"]) for p in data["problems"]] == [("missing", "9.3")]
+
+
+def test_a_reused_code_mapped_by_position_alone_is_a_problem(run, tmp_path):
+    result = run("claims", SEED_REPORT, "--rubric", _next_year(tmp_path, "9.2"), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    petition = next(c for c in data["claims"] if c["title"] == "来省进京上访情况")
+    assert (petition["code"], petition["confidence"]) == ("9.2", 0.5)
+    assert [(p["kind"], p["code"], p["line"]) for p in data["problems"]] == [
+        ("by-number-only", "9.2", petition["line"])
+    ]
+    table = run("claims", SEED_REPORT, "--rubric", _next_year(tmp_path, "9.2"))
+    assert "[by-number-only]" in table.stdout
+    assert "仅按编号位置对应到 9.2“预防中小学生欺凌工作情况”" in table.stdout
+
+
+def test_a_text_pdf_wrapped_at_its_page_width_gives_the_seed_s_42_headings(run, tmp_path):
+    import unicodedata
+
+    lines = []
+    for paragraph in SEED_REPORT.read_text(encoding="utf-8").split("\n"):
+        current, used = "", 0
+        for ch in paragraph:
+            width = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+            if used + width > 76:
+                lines.append(current)
+                current, used = "", 0
+            current, used = current + ch, used + width
+        lines.append(current)
+    path = tmp_path / "seed.pdf"
+    path.write_bytes(pdf_report(lines, per_page=40))
+    result = run("claims", path, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["claims"]) == 42
+    assert all(c["max"] is not None and c["claimed"] is not None for c in data["claims"])
+    assert data["total"]["claimed"] == 98.6
+    assert data["problems"] == []
