@@ -139,7 +139,7 @@ _NO_SPACES = st.text(
     # Without spaces (after a space a line may start with anything) and without runs of
     # closing marks (a run wider than a line cannot stay with the character before it;
     # ASCII punctuation inside such a run holds on to the mark after it just the same).
-    text=_NO_SPACES.filter(lambda t: not re.search("[,。;)][,。;)!-/:-@]*[,。;)]", t)),
+    text=_NO_SPACES.filter(lambda t: not re.search("[,。;)”][,。;)”!-/:-@]*[,。;)”]", t)),
     width=st.integers(min_value=4, max_value=30),
 )
 def test_closing_punctuation_never_starts_a_wrapped_line(text, width):
@@ -161,6 +161,10 @@ def test_grid_aligns_chinese_and_latin_cells():
 def test_grid_wraps_a_limited_column():
     lines = grid(["代码", "名称"], [["8.2", "义务教育生均公用经费补助达标情况"]], widths=(None, 10))
     assert lines[2:] == ["8.2   义务教育生", "      均公用经费", "      补助达标情", "      况"]
+
+
+def test_a_wide_mark_after_a_narrow_one_does_not_start_a_line():
+    assert wrap("区.。", 4) == ["区", ".。"]
 
 
 def test_a_cut_word_keeps_its_closing_marks_with_the_character_before():

@@ -79,6 +79,14 @@ def _split_long(token: str, width: int) -> list[str]:
                 cut = len(current) - len(current.rstrip(_CLOSING)) + 1
                 if len(current) > cut and display_width(current[-cut:]) + w <= width:
                     current, carry = current[:-cut], current[-cut:]
+                elif (
+                    cut > 1
+                    and char_width(current[1 - cut]) == 1
+                    and display_width(current[1 - cut :]) + w <= width
+                ):
+                    # The line is that one character and its marks: the marks come along
+                    # (a narrow mark may start a line, a wide one may not).
+                    current, carry = current[: 1 - cut], current[1 - cut :]
             pieces.append(current)
             current, used = carry, display_width(carry)
         current += char
