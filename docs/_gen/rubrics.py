@@ -55,12 +55,12 @@ def _source(rule: evalrules.Rule, lang: str) -> str:
     if src.inferred:
         if lang == "zh":
             return "**推定**"
-        return f"**inferred:** {_cell(src.why or '')}"
+        return f"**inferred:** {_cell(src.why.en if src.why else '')}"
     where = " ".join(p for p in (src.document, src.clause) if p)
     if src.url:
         where = f"[{_cell(where)}]({src.url})"
     if lang == "en" and src.why:
-        where += f" — {_cell(src.why)}"
+        where += f" — {_cell(src.why.get('en'))}"
     return _cell(where)
 
 

@@ -28,6 +28,7 @@ from evalrules._facts._types import FactType, fact_type
 from evalrules._plugins._engine import Engine, PluginInfo
 from evalrules._renderers import Renderer, RenderOptions, renderer
 from evalrules._rubric._model import (
+    Alternative,
     CrossCheck,
     DerivedFact,
     FactSpec,
@@ -52,12 +53,14 @@ from evalrules._scorecard._model import (
     NodeResult,
     RubricInfo,
     Scorecard,
+    SensitivityCase,
 )
 from evalrules._text import Text
 from evalrules._version import __version__
 from evalrules.hookspecs import hookimpl
 
 __all__ = [
+    "Alternative",
     "ClaimComparison",
     "CompiledRubric",
     "CrossCheck",
@@ -88,6 +91,7 @@ __all__ = [
     "RuleContext",
     "RuleKind",
     "Scorecard",
+    "SensitivityCase",
     "Source",
     "SourceDocument",
     "Text",

@@ -20,6 +20,7 @@ name) prints one with the message.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import difflib
 import json
 import os
@@ -32,6 +33,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
 
+import attrs
 import click
 
 from evalrules._compiler._compiled import CompiledRubric
@@ -40,7 +42,7 @@ from evalrules._facts._derived import FORMULAS
 from evalrules._facts._document import FactsDocument
 from evalrules._plugins._engine import Engine
 from evalrules._points import plain
-from evalrules._renderers._labels import LANGS, label
+from evalrules._renderers._labels import LANGS, Lang, label
 from evalrules._renderers._texttable import Cell, grid, paragraph
 from evalrules._renderers._view import paren, source_text
 from evalrules._rubric._model import DerivedFact, FactSpec, Indicator, Rubric, Rule
@@ -775,6 +777,22 @@ def _fail(message: str) -> NoReturn:
     default=None,
     help="总分低于该值时以 1 退出。/ Exit with 1 when the total is below SCORE.",
 )
+@click.option(
+    "--sensitivity",
+    is_flag=True,
+    help=(
+        "列出依推定规则得出的结论,及按备选依据计算的得分、总分和等次。/ Also score every "
+        "documented alternative of an inferred rule, and show what it would change."
+    ),
+)
+@click.option(
+    "--timestamp",
+    is_flag=True,
+    help=(
+        "在评分结果中记录评价时间(默认不记录,以便相同输入得到相同输出)。/ Record when the "
+        "scorecard was made (left out by default, so the same input gives the same bytes)."
+    ),
+)
 @_OUTPUT
 @click.option(
     "--output-dir",
@@ -801,9 +819,11 @@ def evaluate(
     files: tuple[Path, ...],
     rubric_ref: str | None,
     fmt: str,
-    lang: str,
+    lang: Lang,
     partial: bool,
     fail_under: Decimal | None,
+    sensitivity: bool,
+    timestamp: bool,
     output: Path | None,
     output_dir: Path | None,
     jobs: int,
@@ -812,10 +832,10 @@ def evaluate(
     """评价事实数据,生成评分结果。/ Evaluate a facts file into a scorecard.
 
     FACTS is read by the installed reader its suffix names (YAML: .yaml/.yml, JSON: .json,
-    or a plugin's format), or, with another suffix or none (/dev/stdin), by the one reader
-    that recognises its content. The default table shows the indicator tree with max, score
-    and claimed, the total and grade, then every finding with its evidence and the claims
-    that differ.
+    or a plugin's format), or, with another suffix or none (``-`` for standard input), by
+    the one reader that recognises its content. The default table shows the indicator tree
+    with max, score and claimed, the total and grade, then every finding with its evidence
+    and the claims that differ.
 
     With several FACTS files (or --output-dir), standard output is a summary table, one
     row per file in the order given (file, entity, total, grade), and --output-dir DIR
@@ -832,6 +852,8 @@ def evaluate(
     (facts,) = files
     engine = _engine(ctx)
     _check_format(engine, fmt, output)
+    if str(facts) == "-":
+        facts = Path("/dev/stdin")  # read by the reader that recognises the content
     doc: FactsDocument = engine.load_facts(facts)
     ref = rubric_ref or doc.rubric
     if not ref:
@@ -840,7 +862,13 @@ def evaluate(
             "no rubric: pass --rubric REF or set `rubric:` in the facts file"
         )
     rubric = engine.load_rubric(_relative_to(facts, ref) if not rubric_ref else ref)
-    card = engine.compile(rubric).evaluate(doc, partial=partial)
+    compiled = engine.compile(rubric)
+    card = compiled.evaluate(doc, partial=partial)
+    if sensitivity:
+        card = compiled.sensitivity(doc, card, partial=partial)
+    if timestamp:
+        now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        card = attrs.evolve(card, evaluated_at=now.isoformat().replace("+00:00", "Z"))
     use_color = _use_color(color, output)
     content = engine.render(card, fmt, lang=lang, color=use_color, rubric=rubric)
     _emit(content, output, color=use_color)
@@ -1046,7 +1074,7 @@ def render(
     ctx: click.Context,
     scorecard: Path,
     fmt: str,
-    lang: str,
+    lang: Lang,
     output: Path | None,
     color: bool | None,
 ) -> None:
@@ -1100,7 +1128,7 @@ def claims(
     report: Path,
     rubric_ref: str | None,
     fmt: str,
-    lang: str,
+    lang: Lang,
     output: Path | None,
 ) -> None:
     """从自评报告中读取自评分。/ Read the claimed scores out of a self-assessment report.

@@ -265,7 +265,7 @@ def test_render_without_the_rubric_installed(run, tmp_path):
     assert run("evaluate", EXAMPLE, "--format", "json", "-o", stored).exit_code == 0
     result = run("render", stored, env={"EVALRULES_DISABLE_PLUGIN_AUTOLOAD": "1"})
     assert result.exit_code == 0
-    assert "[derived.kindergarten.inclusive_rate]" in result.stdout  # evidence without labels
+    assert "[ratings.fitness]" in result.stdout  # evidence without labels
 
 
 @pytest.mark.parametrize(

@@ -90,7 +90,7 @@ def _round_trip(engine, compiled, facts, claimed):
     types = {r.name: r.item for r in engine.fact_types}
     doc = evalrules.FactsDocument(
         facts=_without_empty(facts),
-        entity=evalrules.Entity("211103", "双台子区"),
+        entity=evalrules.Entity("211102", "双台子区"),
         rubric=compiled.rubric.ref,
         claimed={k: v for k, v in claimed.items() if v <= compiled.rubric.indicator(k).max},
     )

@@ -74,7 +74,7 @@ def test_documents_valid_for_evalrules_are_valid_for_the_schema(engine, panjin, 
         document = {
             "evalrules": "facts/1",
             "rubric": "panjin-county/2023",
-            "entity": {"id": "211103", "name": "双台子区"},
+            "entity": {"id": "211102", "name": "双台子区"},
             "facts": facts,
             "claimed": {
                 "total": claim,

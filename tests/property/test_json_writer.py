@@ -49,7 +49,7 @@ def test_the_example_with_a_veto_and_an_entity(compiled, example):
     facts = nest({"safety.major_accident": True})
     doc = {**example.facts, "safety": {**example.facts["safety"], **facts["safety"]}}
     # a name with what JSON must escape
-    card = compiled.evaluate(doc, entity=Entity("211103", '双台子区 "x" \\ \u2028 \x01'))
+    card = compiled.evaluate(doc, entity=Entity("211102", '双台子区 "x" \\ \u2028 \x01'))
     assert card.vetoes
     assert_same_bytes(card)
 

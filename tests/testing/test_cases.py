@@ -68,7 +68,7 @@ def test_a_case_reads_base_changes_and_expectations(tmp_path, kit_engine):
     facts = case.facts()
     assert facts.facts["funding"]["primary"]["public_funds"] == 8000000
     assert "count" not in facts.facts["kindergarten"]
-    assert facts.entity.id == "211103"
+    assert facts.entity.id == "211102"
     card = run_case(case, kit_engine)
     assert card.node("8.2").score == Decimal("1.5")
 
@@ -209,7 +209,7 @@ def test_a_wrong_score_and_finding_are_explained(tmp_path, kit_engine):
     assert "  - 8.2 scores 1.5, expected 2" in message
     assert "  - expected finding {rule: PJ-8.2-a, points: -1, outcome: missed} not found" in message
     assert "  - unexpected finding [PJ-8.2-a] deduction -1.5 (missed)" in message
-    assert "  - total 95.1, expected 95" in message
+    assert "  - total 97.1, expected 95" in message
     assert "  - grade 'excellent', expected 'good'" in message
     assert "  - grade before vetoes 'excellent', expected 'good'" in message
     assert "8.2 义务教育生均公用经费补助达标情况: 1.5/3 (scored)" in message
@@ -236,7 +236,7 @@ def test_outcomes_no_findings_and_unknown_codes(tmp_path, kit_engine):
           expect:
             scores: {"99": 1}
             outcomes: [[PJ-8.2-a, missed], [PJ-4.1-a, full]]
-            no_findings_for: ["11", "PJ-11-b"]
+            no_findings_for: ["3.1", "PJ-3.1-a"]
             findings: [{rule: PJ-99, points: 0}]
         """,
     )
@@ -244,8 +244,8 @@ def test_outcomes_no_findings_and_unknown_codes(tmp_path, kit_engine):
     assert "no node 99 in the scorecard" in message
     assert "rule PJ-8.2-a reported ['met'], expected ['missed']" in message
     assert "rule PJ-4.1-a reported nothing (the rule did not run), expected ['full']" in message
-    assert "11 has 1 finding(s), expected none" in message
-    assert "PJ-11-b has 1 finding(s), expected none" in message
+    assert "3.1 has 1 finding(s), expected none" in message
+    assert "PJ-3.1-a has 1 finding(s), expected none" in message
     assert "names rule PJ-99, not in the rubric" in message
 
 
@@ -329,7 +329,7 @@ def test_partial_cases_and_coverage(tmp_path, kit_engine):
     assert card.complete is False
     panjin = coverage.rubric("panjin-county/2023")
     assert panjin.scorecards == 1
-    assert ("PJ-11-b", "missed") in panjin.fired
+    assert ("PJ-11-b", "met") in panjin.fired
     assert ("PJ-3.1-a", "full") in panjin.missing
 
 
@@ -348,7 +348,7 @@ def test_a_scorecard_breaking_an_invariant_fails_its_case(tmp_path):
 
     engine = evalrules.Engine(plugins=[evalrules_panjin, Inflate()], autoload=False)
     case = one(tmp_path, '- name: plain\n  expect: {scores: {"8.2": 3}}\n')
-    assert "[totals]: total 97.6 is not base total 96.6 + bonus 0" in failure(case, engine)
+    assert "[totals]: total 99.6 is not base total 98.6 + bonus 0" in failure(case, engine)
 
 
 def test_the_repository_cases_load(kit_engine):

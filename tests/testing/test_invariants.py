@@ -108,7 +108,7 @@ def violated(compiled, card):
 def test_the_example_keeps_every_invariant(compiled, example):
     card = check_invariants(compiled, example)
     check_scorecard(compiled, card)
-    assert card.total == Decimal("96.6")
+    assert card.total == Decimal("98.6")
 
 
 def test_every_invariant_is_listed_once():
@@ -196,7 +196,7 @@ def test_a_wrong_total_is_caught(compiled, example):
     card = compiled.evaluate(example)
     found, message = violated(compiled, attrs.evolve(card, total=Decimal("97.6")))
     assert ("totals", "") in found
-    assert "total 97.6 is not base total 96.6 + bonus 0" in message
+    assert "total 97.6 is not base total 98.6 + bonus 0" in message
 
 
 def test_a_wrong_grade_is_caught(compiled, example):

@@ -147,6 +147,29 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
     if card.claimed is not None:
         out["claimed"] = [_claim(c, p) for c in card.claimed]
     out["outcomes"] = [{"rule": r, "outcome": o} for r, o in card.outcomes]
+    if card.assumed:
+        out["assumed"] = [{"fact": path, "note": _text(note)} for path, note in card.assumed]
+    if card.sensitivity is not None:
+        out["sensitivity"] = [
+            {
+                "rule": c.rule,
+                "indicator": c.indicator,
+                "params": dict(c.params),
+                "why": _text(c.why),
+                "document": c.document,
+                "score": _pts(c.score, p),
+                "alternative_score": _pts(c.alternative_score, p),
+                "total": _pts(c.total, p),
+                "grade": {
+                    "code": c.grade.code,
+                    "label": _text(c.grade.label),
+                    "base": c.grade.base,
+                },
+            }
+            for c in card.sensitivity
+        ]
+    if card.evaluated_at is not None:
+        out["evaluated_at"] = card.evaluated_at
     return out
 
 

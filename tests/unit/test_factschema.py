@@ -189,7 +189,7 @@ def test_template_comments_say_type_unit_and_requirement(engine, panjin):
 
 def test_blank_template_reports_every_required_fact_as_missing(engine, panjin, compiled):
     data = loads_yaml(engine.facts_template(panjin))
-    data["entity"]["id"] = "211103"
+    data["entity"]["id"] = "211102"
     doc = FactsDocument.from_mapping(data)
     assert doc.claimed == {}  # blank claims are no claims
     with pytest.raises(FactsError) as info:
@@ -213,4 +213,4 @@ def test_template_filled_with_the_example_gives_the_example_score(
 
     fill(data, copy.deepcopy(raw_example))
     card = compiled.evaluate(FactsDocument.from_mapping(data))
-    assert card.total == Decimal("96.6")
+    assert card.total == Decimal("98.6")

@@ -30,7 +30,7 @@ def test_minimal_rubric(tmp_path):
     ((item_, rule_),) = list(rubric.rules())
     assert (item_.code, rule_.code, rule_.kind) == ("1", "R-1", "threshold")
     assert rule_.source.inferred
-    assert rule_.source.why == INFERRED["why"]
+    assert rule_.source.why == Text(INFERRED["why"])
     assert rubric.file is not None
 
 

@@ -1,4 +1,4 @@
-"""Evaluate the bundled 双台子区 2023 example and see where it differs from its claims."""
+"""Evaluate the bundled 双台子区 2023 example: its claims, and what rests on inference."""
 
 from pathlib import Path
 
@@ -19,6 +19,8 @@ for finding in card.findings_for("11"):
 for claim in card.claimed or ():
     if not claim.agrees:
         print(claim.code, "claimed", claim.claimed, "computed", claim.computed)
+for case in compiled.sensitivity(facts, card).sensitivity or ():
+    print(case.indicator, case.rule, "would score", case.alternative_score, "total", case.total)
 
 Path("card.html").write_text(engine.render(card, "html"), encoding="utf-8")
 Path("card.json").write_text(card.to_json(), encoding="utf-8")

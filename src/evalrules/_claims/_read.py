@@ -92,6 +92,11 @@ class _Node:
     depth: int
     parent: str | None
     key: str  # the title reduced by _comparable
+    aliases: tuple[str, ...] = ()  # other wordings of the title, reduced likewise
+
+    def similarity(self, key: str) -> float:
+        """How similar a reduced title is to this node's title or one of its aliases."""
+        return max(_similarity(key, k) for k in (self.key, *self.aliases))
 
 
 class _Index:
@@ -107,7 +112,8 @@ class _Index:
     def _add(self, indicator: Indicator, depth: int, parent: str | None) -> None:
         """Index ``indicator`` and its descendants, in document order."""
         key = _comparable(indicator.title.zh)
-        self.nodes[indicator.code] = _Node(indicator, depth, parent, key)
+        aliases = tuple(_comparable(a) for a in indicator.title_aliases)
+        self.nodes[indicator.code] = _Node(indicator, depth, parent, key, aliases)
         for child in indicator.children:
             self._add(child, depth + 1, indicator.code)
 
@@ -145,14 +151,14 @@ class _Index:
             for code, node in self.nodes.items()
             if depth is None or node.depth == depth
         ]
-        if depth is not None and not any(_similarity(key, n.key) >= TITLE_MIN for _, n in nodes):
+        if depth is not None and not any(n.similarity(key) >= TITLE_MIN for _, n in nodes):
             nodes = list(self.nodes.items())
-        scored = [(_similarity(key, node.key), code) for code, node in nodes]
+        scored = [(node.similarity(key), code) for code, node in nodes]
         return sorted(scored, key=lambda rc: (-rc[0], self.order[rc[1]]))
 
     def ratio(self, title: str, code: str) -> float:
         """Return how similar ``title`` is to the title of ``code``."""
-        return _similarity(_comparable(title), self.nodes[code].key)
+        return self.nodes[code].similarity(_comparable(title))
 
 
 @attrs.frozen

@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from evalrules._compiler._compiled import CompiledRubric, Modify, build
 from evalrules._facts._cerberus import DecimalValidator
 from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
 from evalrules._facts._types import FactType
 from evalrules._frozen import thaw
-from evalrules._rubric._model import Rubric
+from evalrules._rubric._model import Indicator, Rubric, Rule
 from evalrules._rules._context import describe_context
 from evalrules._rules._kind import RuleKind
 from evalrules._rules._messages import SCORER_FIELDS, template_problems
@@ -118,6 +120,10 @@ def compile_rubric(
         for message in extra:
             where, text = located(message)
             add(text, "bad-params", path=where, **loc)
+        for i, alt in enumerate(rule.source.alternatives):
+            at = f"source.alternatives[{i}]"
+            for problem in _alternative_problems(kind, rule, alt.params, item, rubric, types):
+                add(f"the alternative {problem}", "bad-alternative", path=at, **loc)
         # A fixed deduction or a share larger than the item is a mistake in the rubric (the
         # default, the whole item, says "everything" explicitly); a per-incident rate may
         # exceed the item, since one incident can cost it all.
@@ -152,6 +158,31 @@ def compile_rubric(
         modify=modify,
         origins=origins,
     )
+
+
+def _alternative_problems(
+    kind: RuleKind,
+    rule: Rule,
+    changes: Mapping[str, Any],
+    item: Indicator,
+    rubric: Rubric,
+    types: Mapping[str, FactType],
+) -> list[str]:
+    """What is wrong with a rule under one of its documented alternatives: the merged
+    parameters are checked as the rule's own are."""
+    merged = {**rule.params, **changes}
+    validator = DecimalValidator(thaw(kind.params))
+    if not validator.validate(merged, normalize=False):
+        return [
+            f"params.{field}: {', '.join(messages)}"
+            for field, messages in sorted(_flat_errors(validator.errors))
+        ]
+    variant = attrs.evolve(rule, params=merged)
+    ctx = describe_context(variant, item, rubric, types)
+    try:
+        return list(kind.check(ctx)) if kind.check else []
+    except Exception as exc:
+        return [f"makes rule kind {kind.name!r} raise {type(exc).__name__}: {exc}"]
 
 
 def message_problems(kind: RuleKind, message: Text) -> list[tuple[str, str]]:

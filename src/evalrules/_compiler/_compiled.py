@@ -553,6 +553,29 @@ class CompiledRubric:
                 raise
             raise FactsError(facts.locate(exc.problems), source=exc.source) from None
 
+    def sensitivity(
+        self,
+        facts: FactsDocument | Mapping[str, Any],
+        card: Scorecard | None = None,
+        *,
+        partial: bool = False,
+    ) -> Scorecard:
+        """Evaluate ``facts`` (or take ``card``, their scorecard) and add what each
+        documented alternative of an inferred rule would change
+        (:attr:`Scorecard.sensitivity`).
+
+        Each alternative is scored on the same facts with only its rule's parameters
+        changed; the case records the item's score, the total and the grade under it.
+
+        Raises:
+            FactsError: as :meth:`evaluate` does.
+        """
+        from evalrules._scoring._sensitivity import sensitivity
+
+        if card is None:
+            card = self.evaluate(facts, partial=partial)
+        return sensitivity(self, facts, card, partial=partial)
+
     def evaluate_many(
         self,
         documents: Iterable[FactsDocument | Mapping[str, Any]],

@@ -15,6 +15,7 @@ from evalrules._points import ZERO, to_decimal
 from evalrules._rubric._model import Rubric
 from evalrules._rubric._source import _FAMILY
 from evalrules._scorecard._model import Entity
+from evalrules._text import Text
 from evalrules.errors import FactsError, FactsProblem
 
 # ------------------------------------------------------------------------- documents
@@ -30,6 +31,9 @@ class FactsDocument:
         entity: What is evaluated, when the document says.
         rubric: The rubric reference the document is for, when it says.
         claimed: Claimed scores by indicator code, plus ``"total"``.
+        assumed: Facts whose values were not reported but assumed or back-calculated, by
+            path, each with a note saying how (a scorecard marks them wherever it shows
+            them).
         source: The file it was read from.
         problems: The problems found in the envelope (entity, ``claimed``, top-level keys)
             when the document was read. Evaluation refuses a document with problems and
@@ -48,6 +52,9 @@ class FactsDocument:
     rubric: str | None = None
     claimed: Mapping[str, Decimal] = attrs.field(converter=frozen_mapping, factory=dict)
     source: str | None = attrs.field(default=None, eq=False)
+    # Notes about values, like ``source`` and ``locations``: not part of what the document
+    # says, so two documents with the same facts and claims are equal without them.
+    assumed: Mapping[str, Text] = attrs.field(converter=frozen_mapping, factory=dict, eq=False)
     problems: tuple[FactsProblem, ...] = ()
     rubric_digest: str | None = attrs.field(default=None, eq=False)
     locations: Mapping[str, str] = attrs.field(converter=frozen_mapping, factory=dict, eq=False)
@@ -182,7 +189,7 @@ class FactsDocument:
                 "the document must be a mapping",
             )
             raise FactsError(problems, source=source)
-        known = {"evalrules", "rubric", "entity", "facts", "claimed"}
+        known = {"evalrules", "rubric", "entity", "facts", "claimed", "assumed"}
         for key in sorted(set(data) - known, key=str):
             near = difflib.get_close_matches(str(key), sorted(known), n=1)
             hint_zh = f",是否应为 {near[0]}?" if near else ""
@@ -230,8 +237,8 @@ class FactsDocument:
                     bad(
                         "entity.id",
                         "wrong-type",
-                        '行政区划代码应为文字,如 "211103"',
-                        'the id must be text such as "211103"',
+                        '行政区划代码应为文字,如 "211102"',
+                        'the id must be text such as "211102"',
                         eid,
                     )
                 name = raw_entity.get("name", "")
@@ -250,11 +257,13 @@ class FactsDocument:
             bad("facts", "wrong-type", "应为映射", "must be a mapping", facts)
             facts = {}
         claimed = _read_claimed(data.get("claimed"), bad)
+        assumed = _read_assumed(data.get("assumed"), bad)
         return cls(
             facts=facts,
             entity=entity,
             rubric=rubric,
             claimed=claimed,
+            assumed=assumed,
             source=source,
             problems=tuple(problems),
         )
@@ -292,6 +301,37 @@ def _location(locations: Mapping[str, str], path: str) -> str | None:
     prefix = path + "."
     inside = [where for key, where in locations.items() if key.startswith(prefix)]
     return inside[0] if inside else None
+
+
+def _read_assumed(raw: Any, bad: Callable[..., None]) -> dict[str, Text]:
+    """``assumed``: fact path → a note, ``{zh, en}`` (or one text for both)."""
+    assumed: dict[str, Text] = {}
+    if raw is None:
+        return assumed
+    if not isinstance(raw, Mapping):
+        bad("assumed", "wrong-type", "应为映射(数据路径: 说明)", "must be a mapping", raw)
+        return assumed
+    for path, note in raw.items():
+        where = f"assumed.{path}"
+        if isinstance(note, str) and note:
+            assumed[str(path)] = Text(note, note)
+        elif (
+            isinstance(note, Mapping)
+            and isinstance(note.get("zh"), str)
+            and note["zh"]
+            and isinstance(note.get("en", ""), str)
+            and set(note) <= {"zh", "en"}
+        ):
+            assumed[str(path)] = Text(note["zh"], note.get("en", ""))
+        else:
+            bad(
+                where,
+                "wrong-type",
+                "应为说明文字 {zh, en}",
+                "must be a note {zh, en} saying how the value was obtained",
+                note,
+            )
+    return dict(sorted(assumed.items()))
 
 
 def _read_claimed(raw: Any, bad: Callable[..., None]) -> dict[str, Decimal]:

@@ -231,6 +231,23 @@ def facts_json_schema(rubric: Rubric, types: Mapping[str, FactType]) -> dict[str
                     },
                 },
             },
+            "assumed": {
+                "type": ["object", "null"],
+                "title": "推算数据说明 / facts assumed or back-calculated",
+                "additionalProperties": False,
+                "properties": {
+                    f.path: {
+                        "type": "object",
+                        "required": ["zh"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "zh": {"type": "string", "minLength": 1},
+                            "en": {"type": "string"},
+                        },
+                    }
+                    for f in rubric.facts
+                },
+            },
         },
         "x-cross-checks": [{"kind": c.kind, "facts": list(c.facts)} for c in rubric.cross_checks],
     }
@@ -288,7 +305,7 @@ def facts_template(rubric: Rubric, types: Mapping[str, FactType]) -> str:
         f"evalrules: {FACTS_FORMAT}",
         f"rubric: {rubric.ref}",
         "entity:",
-        '  id: ""      # 行政区划代码 / administrative code, e.g. "211103"',
+        '  id: ""      # 行政区划代码 / administrative code, e.g. "211102"',
         '  name: ""    # 名称 / name',
         "facts:",
     ]

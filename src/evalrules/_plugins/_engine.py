@@ -42,6 +42,7 @@ from evalrules._plugins._registry import Registry
 from evalrules._renderers import Renderer, RenderOptions
 from evalrules._renderers._builtin import builtin_renderers_plugin
 from evalrules._rubric._digest import rubric_digest
+from evalrules._renderers._labels import Lang, check_lang
 from evalrules._rubric._extends import read_with_extends
 from evalrules._rubric._loader import build_rubric
 from evalrules._rubric._model import Rubric
@@ -570,7 +571,7 @@ class Engine:
         scorecard: Scorecard,
         format: TextFormat = "table",
         *,
-        lang: str = "zh",
+        lang: Lang = "zh",
         color: bool = False,
         rubric: Rubric | None = None,
     ) -> str: ...
@@ -581,7 +582,7 @@ class Engine:
         scorecard: Scorecard,
         format: str,
         *,
-        lang: str = "zh",
+        lang: Lang = "zh",
         color: bool = False,
         rubric: Rubric | None = None,
     ) -> str | bytes: ...
@@ -591,7 +592,7 @@ class Engine:
         scorecard: Scorecard,
         format: str = "table",
         *,
-        lang: str = "zh",
+        lang: Lang = "zh",
         color: bool = False,
         rubric: Rubric | None = None,
     ) -> str | bytes:
@@ -604,10 +605,12 @@ class Engine:
             The rendered scorecard, text or bytes.
 
         Raises:
+            ValueError: if ``lang`` is not ``"zh"`` or ``"en"``.
             LookupError: if no renderer has that name.
             PluginError: if the renderer raises, or returns bytes when it declares text, or
                 the other way round (naming the plugin).
         """
+        lang = check_lang(lang)
         if format not in self.renderers:
             raise LookupError(
                 f"no renderer {format!r} (installed: {', '.join(self.renderers.names())})"

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import attrs
 
+from evalrules._renderers._labels import Lang, check_lang
 from evalrules._rubric._model import Rubric
 from evalrules._scorecard._model import Scorecard
 from evalrules._text import Text
@@ -29,12 +30,12 @@ class RenderOptions:
     """How to render.
 
     Attributes:
-        lang: ``"zh"`` (default) or ``"en"``.
+        lang: ``"zh"`` (default) or ``"en"``; anything else raises ``ValueError``.
         color: Use ANSI colours (terminal renderers only).
         rubric: The rubric, when available (renderers may show rule wording and sources).
     """
 
-    lang: str = "zh"
+    lang: Lang = attrs.field(default="zh", converter=check_lang)
     color: bool = False
     rubric: Rubric | None = None
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from evalrules._points import ZERO
 from evalrules._renderers import _view as view
 from evalrules._renderers._labels import label
-from evalrules._renderers._texttable import char_width, display_width
 from evalrules._scorecard._model import Finding, NodeResult, Scorecard
 
 if TYPE_CHECKING:
@@ -28,8 +27,19 @@ _CSS = """\
   --bar: #0969da; --short: #bf8700; --claim: #cf222e; --hi: #fff8c5; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1100px; padding: 24px; color: var(--ink);
-  font: 14px/1.6 "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC",
-  "Source Han Sans SC", system-ui, sans-serif; }
+  font: 14px/1.6 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Hiragino Sans GB",
+  "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC",
+  "WenQuanYi Micro Hei", "SimSun", sans-serif; }
+.banner { border: 2px solid var(--short); background: var(--hi); padding: .5em 1em;
+  font-weight: 700; }
+.provisional { color: var(--short); }
+ul.sensitivity { padding-left: 1.2em; }
+ul.sensitivity .why { color: var(--muted); display: block; }
+table.signature { margin-top: 2.5em; width: 100%; border: 0; }
+table.signature td { border: 0; padding: 1.2em .5em .2em 0; width: 33%; }
+table.signature .blank { display: inline-block; min-width: 9em;
+  border-bottom: 1px solid var(--ink); }
+.print-only { display: none; }
 h1 { font-size: 1.6em; margin: 0 0 .2em; }
 h2 { font-size: 1.25em; margin: 1.6em 0 .6em; padding-bottom: .2em;
   border-bottom: 1px solid var(--line); }
@@ -70,63 +80,53 @@ svg.chart .claim { stroke: var(--claim); stroke-width: 2; }
 .legend { color: var(--muted); font-size: .9em; }
 .legend .swatch { display: inline-block; width: .9em; height: .9em; vertical-align: -.1em;
   margin: 0 .3em 0 1em; }
-@page { size: A4; margin: 15mm; }
+@page { size: A4; margin: 18mm 15mm;
+  @bottom-center { content: counter(page) " / " counter(pages); font-size: 9pt;
+    color: #656d76; } }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
+  .print-only { display: block; }
+  .print-header { border-bottom: 1px solid var(--line); color: var(--muted);
+    font-size: 9pt; margin-bottom: 1em; }
   h2, h3 { break-after: avoid; }
   tr, li.finding, svg.chart { break-inside: avoid; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
 
-#: Chart geometry, in SVG user units.
-_LABEL_WIDTH = 300
-_BAR_WIDTH = 380
-_ROW = 26
-_LABEL_COLUMNS = 40
+#: Chart geometry, in SVG user units: each row is a label line over a bar.
+_BAR_WIDTH = 560
+_ROW = 42
+_WIDTH = 860
 
 
 def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _clip(text: str, columns: int) -> str:
-    """``text`` cut to ``columns`` display columns, with an ellipsis when cut."""
-    if display_width(text) <= columns:
-        return text
-    out, used = "", 0
-    for char in text:
-        w = char_width(char)
-        if used + w > columns - 1:
-            break
-        out += char
-        used += w
-    return out + "…"
-
-
-def _px(value: Decimal, biggest: Decimal) -> str:
-    """A length on the chart's scale, written with one decimal so the bytes are stable."""
-    if biggest <= 0:
+def _share(score: Decimal, maximum: Decimal) -> str:
+    """The bar's length: score ÷ max of the full width, one decimal so the bytes are stable."""
+    if maximum <= 0:
         return "0.0"
-    return str((value * _BAR_WIDTH / biggest).quantize(Decimal("0.1")))
+    share = min(max(score / maximum, ZERO), Decimal(1))
+    return str((share * _BAR_WIDTH).quantize(Decimal("0.1")))
 
 
 def _chart(card: Scorecard, lang: str) -> list[str]:
+    """Each indicator's score as a share of its own max (a full bar is full marks), the
+    claim marked, and the points lost written beside the bar."""
     nodes = view.chart_nodes(card)
     if not nodes:
         return []
-    biggest = max((n.max for n in nodes), default=ZERO)
     height = len(nodes) * _ROW + 8
-    width = _LABEL_WIDTH + _BAR_WIDTH + 180
     title = label("chart", lang)
     out = [
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {height}"'
         f' role="img" aria-label="{_e(title)}">',
         f"<title>{_e(title)}</title>",
     ]
     for i, node in enumerate(nodes):
         y = i * _ROW + 4
-        mid = y + 16
         name = f"{node.code} {node.title.get(lang)}"
         score = view.points(card, node.score)
         maximum = view.points(card, node.max)
@@ -135,28 +135,35 @@ def _chart(card: Scorecard, lang: str) -> list[str]:
             tip += f"{label('punct.semicolon', lang)}{label('claimed', lang)} "
             tip += view.points(card, node.claimed)
         short = " short" if node.score < node.max else ""
+        bar = y + 18
         out.append(f"<g><title>{_e(tip)}</title>")
-        out.append(f'<text x="0" y="{mid}">{_e(_clip(name, _LABEL_COLUMNS))}</text>')
+        out.append(f'<text x="0" y="{y + 13}">{_e(name)}</text>')
+        out.append(f'<rect class="track" x="0" y="{bar}" width="{_BAR_WIDTH}" height="16"/>')
         out.append(
-            f'<rect class="track" x="{_LABEL_WIDTH}" y="{y + 4}" '
-            f'width="{_px(node.max, biggest)}" height="16"/>'
-        )
-        out.append(
-            f'<rect class="score{short}" x="{_LABEL_WIDTH}" y="{y + 4}" '
-            f'width="{_px(node.score, biggest)}" height="16"/>'
+            f'<rect class="score{short}" x="0" y="{bar}" '
+            f'width="{_share(node.score, node.max)}" height="16"/>'
         )
         if node.claimed is not None and node.claimed != node.score:
-            x = Decimal(_LABEL_WIDTH) + Decimal(_px(node.claimed, biggest))
-            out.append(f'<line class="claim" x1="{x}" y1="{y + 1}" x2="{x}" y2="{y + 23}"/>')
+            x = _share(node.claimed, node.max)
+            out.append(f'<line class="claim" x1="{x}" y1="{bar - 3}" x2="{x}" y2="{bar + 19}"/>')
         value = f"{score} / {maximum}"
+        lost = node.max - node.score
+        if node.status == "scored" and lost > 0:
+            value += "  " + label("lost", lang, points=view.points(card, lost))
         if node.claimed is not None and node.claimed != node.score:
-            value += f"  ({label('claimed', lang)} {view.points(card, node.claimed)})"
-        out.append(f'<text x="{_LABEL_WIDTH + _BAR_WIDTH + 8}" y="{mid}">{_e(value)}</text></g>')
+            value += (
+                "  "
+                + view.paren(
+                    f"{label('claimed', lang)} {view.points(card, node.claimed)}", lang
+                ).strip()
+            )
+        out.append(f'<text x="{_BAR_WIDTH + 10}" y="{bar + 13}">{_e(value)}</text></g>')
     out.append("</svg>")
     out.append(
         f'<p class="legend"><span class="swatch" style="background:#0969da"></span>'
-        f"{_e(label('score', lang))}"
-        f'<span class="swatch" style="background:#eaeef2"></span>{_e(label("max", lang))}'
+        f"{_e(label('chart.score', lang))}"
+        f'<span class="swatch" style="background:#bf8700"></span>{_e(label("chart.short", lang))}'
+        f'<span class="swatch" style="background:#eaeef2"></span>{_e(label("chart.lost", lang))}'
         f'<span class="swatch" style="background:#cf222e"></span>{_e(label("claimed", lang))}'
         "</p>"
     )
@@ -174,11 +181,12 @@ def _thead(heads: list[tuple[str, str]], lang: str) -> str:
     return f"<thead><tr>{cells}</tr></thead>"
 
 
-def _tree(card: Scorecard, lang: str) -> list[str]:
+def _tree(card: Scorecard, options: RenderOptions) -> list[str]:
+    lang = options.lang
     heads = [("code", ""), ("indicator", ""), ("max", "num"), ("score", "num")]
     heads += [("claimed", "num"), ("note", "")]
     out = ['<table class="tree">', _thead(heads, lang), "<tbody>"]
-    for row in view.rows(card, lang):
+    for row in view.rows(card, lang, options.rubric):
         node: NodeResult = row.node
         classes = [f"depth-{min(row.depth, 2)}", f"status-{_e(node.status)}"]
         if row.differs:
@@ -206,7 +214,7 @@ def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[
         f'<span class="kind">{_e(head)}</span><code>{_e(finding.rule)}</code> '
         f"{_e(finding.message.get(lang))}"
     ]
-    evidence = view.evidence_lines(finding, lang, options.rubric)
+    evidence = view.evidence_lines(finding, lang, options.rubric, card.assumed)
     if evidence:
         out.append('<dl class="evidence">')
         for ev in evidence:
@@ -264,6 +272,32 @@ def _claims(card: Scorecard, lang: str) -> list[str]:
     return out
 
 
+def _sensitivity(card: Scorecard, lang: str) -> list[str]:
+    lines = view.sensitivity_lines(card, lang)
+    if not lines:
+        return [f"<p>{_e(label('sensitivity.none', lang))}</p>"]
+    colon = label("punct.colon", lang)
+    out = [f"<p>{_e(label('sensitivity.intro', lang))}</p>", '<ul class="sensitivity">']
+    for line in lines:
+        out.append(
+            f"<li><strong>{_e(line.code)} {_e(line.title)}</strong> <code>{_e(line.rule)}</code>"
+            f"{_e(colon)}{_e(line.text)}"
+            f'<span class="why">{_e(line.why)}</span></li>'
+        )
+    out.append("</ul>")
+    return out
+
+
+def _signature(lang: str) -> list[str]:
+    """Where the evaluating office signs a printed card: unit, evaluator, date."""
+    colon = label("punct.colon", lang)
+    cells = "".join(
+        f'<td>{_e(label(key, lang))}{_e(colon)}<span class="blank"></span></td>'
+        for key in ("sign.unit", "sign.evaluator", "sign.date")
+    )
+    return [f'<table class="signature"><tr>{cells}</tr></table>']
+
+
 def render_html(card: Scorecard, options: RenderOptions) -> str:
     """Render a scorecard as one self-contained HTML page (see the module docs)."""
     lang = options.lang
@@ -277,6 +311,10 @@ def render_html(card: Scorecard, options: RenderOptions) -> str:
         (card.rubric.ref, f"{label('version_inline', lang)} {card.rubric.version}")
     )
     summary = view.summary(card, lang, options.rubric)
+    print_header = f"{heading} — {rubric_title}"
+    if card.evaluated_at is not None:
+        print_header += f"  {label('evaluated_at', lang)}{colon}{card.evaluated_at}"
+    banner = view.provisional_banner(card, lang)
     footer = label("generated_by", lang, version=card.evalrules_version or "?")
     footer += f"{label('punct.semicolon', lang)}{label('digest', lang)} {card.rubric.digest}"
     parts = [
@@ -290,16 +328,20 @@ def render_html(card: Scorecard, options: RenderOptions) -> str:
         f"<style>\n{_CSS}</style>",
         "</head>",
         "<body>",
+        f'<div class="print-only print-header">{_e(print_header)}</div>',
         "<header>",
         f"<h1>{_e(heading)}</h1>",
         f'<p class="meta">{_e(label("rubric", lang))}{colon}{_e(rubric_title)}'
         f"{_e(view.paren(detail, lang))}</p>",
         "</header>",
+        *([f'<p class="banner" role="alert">{_e(banner)}</p>'] if banner else []),
         f"<section><h2>{_e(label('summary', lang))}</h2>",
         '<dl class="summary">',
     ]
     for key, value in summary:
         cls = ' class="grade"' if key == label("grade", lang) else ""
+        if cls and view.provisional(card):
+            cls = ' class="grade provisional"'
         parts.append(f"<dt>{_e(key)}</dt><dd{cls}>{_e(value)}</dd>")
     parts.append("</dl></section>")
     chart = _chart(card, lang)
@@ -308,7 +350,7 @@ def render_html(card: Scorecard, options: RenderOptions) -> str:
         parts.extend(chart)
         parts.append("</section>")
     parts.append(f"<section><h2>{_e(label('scores', lang))}</h2>")
-    parts.extend(_tree(card, lang))
+    parts.extend(_tree(card, options))
     parts.append("</section>")
     parts.append(f"<section><h2>{_e(label('findings', lang))}</h2>")
     parts.extend(_findings(card, options))
@@ -316,6 +358,11 @@ def render_html(card: Scorecard, options: RenderOptions) -> str:
     parts.append(f"<section><h2>{_e(label('discrepancies', lang))}</h2>")
     parts.extend(_claims(card, lang))
     parts.append("</section>")
+    if card.sensitivity is not None:
+        parts.append(f"<section><h2>{_e(label('sensitivity', lang))}</h2>")
+        parts.extend(_sensitivity(card, lang))
+        parts.append("</section>")
+    parts.extend(_signature(lang))
     parts.append(f"<footer>{_e(footer)}</footer>")
     parts.append("</body>")
     parts.append("</html>")

@@ -9,13 +9,29 @@ word itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 from evalrules._text import Text
 
-__all__ = ["LABELS", "LANGS", "label"]
+__all__ = ["LABELS", "LANGS", "Lang", "check_lang", "label"]
+
+#: A language a scorecard is rendered in: ``zh`` (simplified Chinese) or ``en``.
+Lang = Literal["zh", "en"]
 
 #: Supported languages: ``zh`` (simplified Chinese, the default) and ``en``.
-LANGS: tuple[str, ...] = ("zh", "en")
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+
+def check_lang(lang: object) -> Lang:
+    """``lang`` itself when it is a supported language.
+
+    Raises:
+        ValueError: for anything else, naming the supported languages.
+    """
+    if lang == "zh" or lang == "en":
+        return lang
+    raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
+
 
 LABELS: Mapping[str, Text] = {
     # scorecard headings
@@ -28,7 +44,7 @@ LABELS: Mapping[str, Text] = {
     "generated_by": Text("由 evalrules {version} 计算", "Computed by evalrules {version}"),
     "summary": Text("总体结果", "Summary"),
     "scores": Text("指标得分", "Scores by indicator"),
-    "chart": Text("各指标得分与满分", "Score against max, by indicator"),
+    "chart": Text("各指标得分率", "Score against max, by indicator"),
     "findings": Text("评价结果明细", "Findings"),
     "no_findings": Text(
         "无扣分、加分或其他评价结果。", "No deductions, bonuses or other findings."
@@ -98,6 +114,44 @@ LABELS: Mapping[str, Text] = {
     # sources
     "inferred": Text("推定", "inferred"),
     "unspecified": Text("未注明", "unspecified"),
+    "cited": Text("依据", "source"),
+    "assumed_data": Text("数据为推算值", "assumed data"),
+    "assumed_value": Text("推算值", "assumed"),
+    "inferred_standard": Text("依推定标准", "inferred standard"),
+    "sensitivity": Text("推定依据的敏感性", "Sensitivity to inferred rules"),
+    "sensitivity.intro": Text(
+        "下列评分项的结论依据推定标准得出;按有据可查的备选依据,结论如下。",
+        "These items rest on an inferred standard; under the documented alternative they "
+        "would read as follows.",
+    ),
+    "sensitivity.none": Text(
+        "本评价方案的推定规则均无备选依据。",
+        "No inferred rule of this rubric has a documented alternative.",
+    ),
+    "sensitivity.changes": Text(
+        "现得{score}分;按备选依据得{alternative}分,总分为{total}分,等次为{grade}。",
+        "scores {score} now; under the alternative {alternative}, a total of {total}, "
+        "graded {grade}.",
+    ),
+    "sensitivity.same": Text(
+        "现得{score}分;按备选依据得分不变(总分{total}分,等次{grade})。",
+        "scores {score} now; the alternative changes nothing (a total of {total}, graded {grade}).",
+    ),
+    "provisional": Text(
+        "暂定结果:{count}项因缺少数据无法评价,总分和等次为暂定,待补齐数据后重新评价。",
+        "Provisional: {count} item(s) could not be assessed for missing facts; the total and "
+        "the grade are provisional until the facts are complete.",
+    ),
+    "provisional_grade": Text("暂定", "provisional"),
+    "evaluated_at": Text("评价时间", "Evaluated at"),
+    "lost": Text("失{points}分", "{points} lost"),
+    "chart.score": Text("得分(占满分比例)", "score, as a share of the max"),
+    "chart.short": Text("未得满分", "below the max"),
+    "chart.lost": Text("失分", "points lost"),
+    "sign.unit": Text("评价单位", "Evaluating office"),
+    "sign.evaluator": Text("评价人", "Evaluator"),
+    "sign.date": Text("日期", "Date"),
+    "source_note": Text("待核", "to be verified"),
     # statuses of a node
     "status.scored": Text("已评分", "scored"),
     "status.not_applicable": Text("不适用", "not applicable"),

@@ -74,7 +74,7 @@ def _tree(card: Scorecard, options: RenderOptions) -> list[str]:
     lang = options.lang
     headers = [label(k, lang) for k in ("code", "indicator", "max", "score", "claimed", "note")]
     body = []
-    for row in view.rows(card, lang):
+    for row in view.rows(card, lang, options.rubric):
         node = row.node
         code, title = escape(node.code), escape(node.title.get(lang))
         if row.depth == 0:
@@ -104,7 +104,7 @@ def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[
     colon = label("punct.colon", lang)
     head = escape(view.finding_head(card, finding, lang))
     lines = [f"- **{head}** \\[{escape(finding.rule)}\\] {escape(finding.message.get(lang))}"]
-    evidence = view.evidence_lines(finding, lang, options.rubric)
+    evidence = view.evidence_lines(finding, lang, options.rubric, card.assumed)
     for ev in evidence:
         if ev.kind == "params":
             continue
@@ -157,17 +157,35 @@ def _claims(card: Scorecard, options: RenderOptions) -> list[str]:
     return out + _table(headers, "lrrrl", body)
 
 
+def _sensitivity(card: Scorecard, options: RenderOptions) -> list[str]:
+    lang = options.lang
+    out = [f"## {label('sensitivity', lang)}", ""]
+    lines = view.sensitivity_lines(card, lang)
+    if not lines:
+        return [*out, label("sensitivity.none", lang)]
+    out.extend([label("sensitivity.intro", lang), ""])
+    colon = label("punct.colon", lang)
+    for line in lines:
+        head = f"{escape(line.code)} {escape(line.title)} \\[{escape(line.rule)}\\]"
+        out.append(f"- **{head}**{colon}{escape(line.text)}")
+        out.append(f"  {escape(line.why)}")
+    return out
+
+
 def render_markdown(card: Scorecard, options: RenderOptions) -> str:
     """Render a scorecard as a Markdown report (see the module docs)."""
     lang = options.lang
     footer = label("generated_by", lang, version=escape(card.evalrules_version or "?"))
     footer += label("punct.semicolon", lang)
     footer += f"{label('digest', lang)} {escape(card.rubric.digest)}"
+    banner = view.provisional_banner(card, lang)
     sections = [
         _header(card, options),
+        *([[f"> **{escape(banner)}**"]] if banner else []),
         _tree(card, options),
         _findings(card, options),
         _claims(card, options),
+        *([_sensitivity(card, options)] if card.sensitivity is not None else []),
         [f"_{footer}_"],
     ]
     return "\n\n".join("\n".join(lines) for lines in sections) + "\n"

@@ -65,7 +65,7 @@ def _tree(card: Scorecard, options: RenderOptions) -> list[str]:
     lang = options.lang
     headers = [label(k, lang) for k in ("code", "indicator", "max", "score", "claimed", "note")]
     body: list[list[Cell]] = []
-    for row in view.rows(card, lang):
+    for row in view.rows(card, lang, options.rubric):
         node = row.node
         top = "bold" if row.depth == 0 else None
         if node.status != "scored":
@@ -111,7 +111,7 @@ def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[
     indent = " " * (display_width(head) + display_width(rule) + 6)
     lines = _paragraph(finding.message.get(lang), first, indent)
     colon = label("punct.colon", lang)
-    evidence = view.evidence_lines(finding, lang, options.rubric)
+    evidence = view.evidence_lines(finding, lang, options.rubric, card.assumed)
     for ev in evidence:
         if ev.kind == "params":
             continue
@@ -171,17 +171,35 @@ def _claims(card: Scorecard, options: RenderOptions) -> list[str]:
     )
 
 
+def _sensitivity(card: Scorecard, options: RenderOptions) -> list[str]:
+    lang, color = options.lang, options.color
+    out = [paint(label("sensitivity", lang), "bold", color)]
+    lines = view.sensitivity_lines(card, lang)
+    if not lines:
+        return [*out, label("sensitivity.none", lang)]
+    out.extend(_paragraph(label("sensitivity.intro", lang), "", ""))
+    colon = label("punct.colon", lang)
+    for line in lines:
+        head = clean(f"{line.code} {line.title} [{line.rule}]{colon}")
+        out.extend(_paragraph(clean(line.text), paint(head, "bold", color) + " ", "    "))
+        out.extend(_paragraph(clean(line.why), "    ", "    "))
+    return out
+
+
 def render_table(card: Scorecard, options: RenderOptions) -> str:
     """Render a scorecard as a text table for a terminal (see the module docs)."""
     lang = options.lang
     footer = label("generated_by", lang, version=card.evalrules_version or "?")
     footer += label("punct.semicolon", lang) + f"{label('digest', lang)} {card.rubric.digest}"
+    banner = view.provisional_banner(card, lang)
     sections = [
         _header(card, options),
+        *([_paragraph(banner, paint("", "yellow", options.color), "")] if banner else []),
         _tree(card, options),
         _summary(card, options),
         _findings(card, options),
         _claims(card, options),
+        *([_sensitivity(card, options)] if card.sensitivity is not None else []),
         [paint(clean(footer), "dim", options.color)],
     ]
     return "\n\n".join("\n".join(lines) for lines in sections) + "\n"

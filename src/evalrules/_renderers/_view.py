@@ -18,6 +18,7 @@ from evalrules._points import format_points, plain
 from evalrules._renderers._labels import label
 from evalrules._renderers._texttable import display_width
 from evalrules._rubric._model import DerivedFact, FactSpec, Rubric, Source
+from evalrules._rules._conditions import condition_facts
 from evalrules._rules._messages import show
 from evalrules._scorecard._model import ClaimComparison, Finding, NodeResult, Scorecard
 from evalrules._text import Text
@@ -31,7 +32,9 @@ __all__ = [
     "finding_groups",
     "grade_text",
     "points",
+    "provisional",
     "rows",
+    "sensitivity_lines",
     "signed",
     "source_text",
     "summary",
@@ -113,9 +116,45 @@ def _claims(card: Scorecard) -> dict[str, ClaimComparison]:
     return {c.code: c for c in card.claimed or ()}
 
 
-def rows(card: Scorecard, lang: str) -> Iterator[Row]:
-    """Every result node in tree order (indicators, then bonus items), with its claim."""
+def assumed_items(card: Scorecard, rubric: Rubric | None) -> frozenset[str]:
+    """Codes of the items that read a fact whose value was assumed or back-calculated.
+
+    With the rubric at hand, every item one of whose rules names such a fact; without it,
+    the items whose findings show one in their evidence.
+    """
+    paths = {path for path, _ in card.assumed}
+    if not paths:
+        return frozenset()
+    if rubric is not None:
+        return frozenset(
+            item.code
+            for item, rule in rubric.rules()
+            if paths.intersection(condition_facts(rule.params))
+        )
+    return frozenset(
+        f.indicator for f in card.findings if paths.intersection(p for p, _ in f.evidence.facts)
+    )
+
+
+def inferred_items(card: Scorecard, rubric: Rubric | None) -> frozenset[str]:
+    """Codes of the items whose result rests on an inferred rule with a documented
+    alternative (a threshold taken from one of two candidate standards)."""
+    codes = {c.indicator for c in card.sensitivity or ()}
+    if rubric is not None:
+        codes.update(item.code for item, rule in rubric.rules() if rule.source.alternatives)
+    return frozenset(codes)
+
+
+def rows(card: Scorecard, lang: str, rubric: Rubric | None = None) -> Iterator[Row]:
+    """Every result node in tree order (indicators, then bonus items), with its claim.
+
+    The note says, besides the status and a differing claim, when an item's score rests on
+    assumed data or on an inferred threshold with a documented alternative.
+    """
     claims = _claims(card)
+    assumed = assumed_items(card, rubric)
+    inferred = inferred_items(card, rubric)
+    sep = label("punct.semicolon", lang)
 
     def walk(node: NodeResult, depth: int) -> Iterator[Row]:
         claim = claims.get(node.code)
@@ -124,7 +163,11 @@ def rows(card: Scorecard, lang: str) -> Iterator[Row]:
             notes.append(label(f"status.{node.status}", lang))
         if claim is not None and not claim.agrees:
             notes.append(label("differs", lang, difference=signed(card, claim.difference)))
-        yield Row(depth, node, claim, "; ".join(notes))
+        if not node.children and node.code in assumed:
+            notes.append(label("assumed_data", lang))
+        if not node.children and node.code in inferred:
+            notes.append(label("inferred_standard", lang))
+        yield Row(depth, node, claim, sep.join(notes))
         for child in node.children:
             yield from walk(child, depth + 1)
 
@@ -179,22 +222,47 @@ def summary(card: Scorecard, lang: str, rubric: Rubric | None) -> list[tuple[str
     completeness = (
         label("complete", lang) if card.complete else label("incomplete", lang, count=missing)
     )
-    return [
+    grade = grade_text(card, lang, rubric)
+    if provisional(card):
+        grade += paren(label("provisional_grade", lang), lang)
+        total += paren(label("provisional_grade", lang), lang)
+    out = [
         (label("total", lang), total),
-        (label("grade", lang), grade_text(card, lang, rubric)),
+        (label("grade", lang), grade),
         (label("vetoes", lang), vetoes),
         (label("completeness", lang), completeness),
     ]
+    if card.evaluated_at is not None:
+        out.append((label("evaluated_at", lang), card.evaluated_at))
+    return out
+
+
+def provisional_banner(card: Scorecard, lang: str) -> str:
+    """The banner of a partial scorecard (empty for a complete one)."""
+    if not provisional(card):
+        return ""
+    missing = sum(1 for n in card.walk() if not n.children and n.status == "not_assessable")
+    return label("provisional", lang, count=missing)
 
 
 def source_text(rubric_source: Source, lang: str) -> str:
-    """A rule's source in one line; an inferred one is marked 推定 / inferred."""
+    """A rule's source in one line: its document, an inferred one marked 推定 / inferred
+    with its reasoning, and the caveat on the source when there is one."""
+    colon = label("punct.colon", lang)
+    cited = ", ".join(p for p in (rubric_source.document, rubric_source.clause) if p)
+    why = rubric_source.why.get(lang) if rubric_source.why is not None else ""
     if rubric_source.inferred:
-        mark = label("inferred", lang)
         opening, closing = ("〔", "〕") if lang == "zh" else ("[", "] ")
-        return f"{opening}{mark}{closing}{rubric_source.why or ''}".rstrip()
-    parts = [p for p in (rubric_source.document, rubric_source.clause) if p]
-    return ", ".join(parts) if parts else label("unspecified", lang)
+        text = f"{opening}{label('inferred', lang)}{closing}{why}".rstrip()
+        if cited:
+            text += paren(f"{label('cited', lang)}{colon}{cited}", lang)
+    else:
+        text = cited or label("unspecified", lang)
+        if why:
+            text += paren(why, lang)
+    if rubric_source.note is not None:
+        text += paren(f"{label('source_note', lang)}{colon}{rubric_source.note.get(lang)}", lang)
+    return text
 
 
 # --------------------------------------------------------------------------- findings
@@ -250,14 +318,27 @@ def _with_unit(value: str, unit: str) -> str:
     return f"{value}{unit}" if tight else f"{value} {unit}"
 
 
-def evidence_lines(finding: Finding, lang: str, rubric: Rubric | None) -> list[EvidenceLine]:
-    """The evidence of a finding, line by line: facts, derived values, parameters."""
+def evidence_lines(
+    finding: Finding,
+    lang: str,
+    rubric: Rubric | None,
+    card_assumed: tuple[tuple[str, Text], ...] = (),
+) -> list[EvidenceLine]:
+    """The evidence of a finding, line by line: facts, derived values, parameters.
+
+    A fact among ``card_assumed`` (the scorecard's :attr:`~Scorecard.assumed`) is marked
+    as assumed, with its note.
+    """
     out: list[EvidenceLine] = []
+    assumed = dict(card_assumed)
+    colon = label("punct.colon", lang)
     for path, value in finding.evidence.facts:
         name, unit = _fact_info(rubric, finding, path, lang)
         shown = value_text(value, lang)
         if not isinstance(value, Mapping | bool):
             shown = _with_unit(shown, unit)
+        if path in assumed:
+            shown += paren(f"{label('assumed_value', lang)}{colon}{assumed[path].get(lang)}", lang)
         out.append(EvidenceLine("facts", name, path, shown))
     for dv in finding.evidence.derived:
         name, unit = _fact_info(rubric, finding, dv.path, lang)
@@ -327,3 +408,57 @@ def differing_claims(card: Scorecard) -> list[ClaimComparison]:
 def claim_code(code: str, lang: str) -> str:
     """A claim's code for display: ``total`` reads as 总分 / Total."""
     return label("total", lang) if code == "total" else code
+
+
+# ------------------------------------------------------------------------ sensitivity
+
+
+@attrs.frozen
+class SensitivityLine:
+    """One documented alternative of an inferred rule, in words.
+
+    Attributes:
+        code: The item's code.
+        title: The item's title.
+        rule: The rule's code.
+        text: What the item scores now and what it would score, the total and the grade.
+        why: Where the alternative comes from.
+        changes: True when the alternative changes the item's score.
+    """
+
+    code: str
+    title: str
+    rule: str
+    text: str
+    why: str
+    changes: bool
+
+
+def sensitivity_lines(card: Scorecard, lang: str) -> list[SensitivityLine]:
+    """The scorecard's sensitivity cases in words (empty when none were computed)."""
+    out = []
+    for case in card.sensitivity or ():
+        try:
+            title = card.node(case.indicator).title.get(lang)
+        except KeyError:
+            title = ""
+        grade = case.grade.label.get(lang) or case.grade.code
+        key = "sensitivity.changes" if case.changes else "sensitivity.same"
+        text = label(
+            key,
+            lang,
+            score=points(card, case.score),
+            alternative=points(card, case.alternative_score),
+            total=points(card, case.total),
+            grade=grade,
+        )
+        why = case.why.get(lang)
+        if case.document:
+            why += paren(f"{label('cited', lang)}{label('punct.colon', lang)}{case.document}", lang)
+        out.append(SensitivityLine(case.indicator, title, case.rule, text, why, case.changes))
+    return out
+
+
+def provisional(card: Scorecard) -> bool:
+    """True when the scorecard is partial: its total and grade are provisional."""
+    return not card.complete

@@ -15,6 +15,7 @@ from evalrules._points import ROUNDINGS, ZERO, plain, to_decimal
 from evalrules._rubric._model import (
     FORMULA_ARITY,
     NOT_APPLICABLE_POLICIES,
+    Alternative,
     CrossCheck,
     DerivedFact,
     FactSpec,
@@ -214,20 +215,28 @@ def _source(raw: Any, where: str, p: _Problems, **loc: Any) -> Source:
     if not isinstance(raw, Mapping):
         p.add("must be a mapping", "wrong-type", path=where, **loc)
         return Source()
-    _keys(raw, ("document", "clause", "url", "inferred", "why"), where, p, **loc)
+    _keys(
+        raw,
+        ("document", "clause", "url", "inferred", "why", "note", "alternatives"),
+        where,
+        p,
+        **loc,
+    )
     inferred = raw.get("inferred", False)
     unreadable = not isinstance(inferred, bool)
     if unreadable:
         p.add("inferred must be true or false", "wrong-type", path=f"{where}.inferred", **loc)
         inferred = False
-    values = {}
-    for key in ("document", "clause", "url", "why"):
+    values: dict[str, str | None] = {}
+    for key in ("document", "clause", "url"):
         value = raw.get(key)
         if value is not None and not isinstance(value, str | int):
             p.add("must be text", "wrong-type", path=f"{where}.{key}", **loc)
             value = None
         values[key] = None if value is None else str(value)
-    if inferred and not values["why"]:
+    why = _optional_text(raw.get("why"), f"{where}.why", p, **loc)
+    note = _optional_text(raw.get("note"), f"{where}.note", p, **loc)
+    if inferred and why is None:
         p.add(
             "an inferred rule must say why (what it was inferred from)",
             "no-reason",
@@ -241,7 +250,62 @@ def _source(raw: Any, where: str, p: _Problems, **loc: Any) -> Source:
             path=f"{where}.document",
             **loc,
         )
-    return Source(values["document"], values["clause"], values["url"], inferred, values["why"])
+    alternatives = _alternatives(raw.get("alternatives"), f"{where}.alternatives", p, **loc)
+    if alternatives and not inferred:
+        p.add(
+            "only an inferred rule has alternatives (say inferred: true)",
+            "bad-alternative",
+            path=f"{where}.alternatives",
+            **loc,
+        )
+    return Source(
+        values["document"],
+        values["clause"],
+        values["url"],
+        inferred,
+        why,
+        note,
+        alternatives,
+    )
+
+
+def _optional_text(raw: Any, where: str, p: _Problems, **loc: Any) -> Text | None:
+    """A text that may be left out: ``None`` when absent or empty."""
+    if raw is None or raw == "":
+        return None
+    text = _text(raw, where, p, **loc)
+    return text if text.zh else None
+
+
+def _alternatives(raw: Any, where: str, p: _Problems, **loc: Any) -> tuple[Alternative, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        p.add("alternatives must be a list", "wrong-type", path=where, **loc)
+        return ()
+    out = []
+    for i, alt in enumerate(raw):
+        at = f"{where}[{i}]"
+        if not isinstance(alt, Mapping):
+            p.add("an alternative is {params, why, document}", "wrong-type", path=at, **loc)
+            continue
+        _keys(alt, ("params", "why", "document"), at, p, **loc)
+        params = alt.get("params")
+        if not isinstance(params, Mapping) or not params:
+            p.add(
+                "params must be a mapping of the parameters that change",
+                "wrong-type",
+                path=f"{at}.params",
+                **loc,
+            )
+            continue
+        document = alt.get("document")
+        if document is not None and not isinstance(document, str):
+            p.add("must be text", "wrong-type", path=f"{at}.document", **loc)
+            document = None
+        why = _text(alt.get("why"), f"{at}.why", p, **loc)
+        out.append(Alternative(_plain_params(params), why, document))
+    return tuple(out)
 
 
 # ------------------------------------------------------------------------------- facts
@@ -442,6 +506,7 @@ _NODE_KEYS = (
     "evidence",
     "not_applicable",
     "note",
+    "title_aliases",
 )
 _RULE_KEYS = ("code", "kind", "params", "name", "message", "source", "aliases", "monotonic")
 
@@ -617,6 +682,7 @@ def _node(raw: Any, where: str, p: _Problems, depth: int) -> Indicator | None:
         evidence=strings("evidence"),
         not_applicable=policy,
         note=None if raw.get("note") is None else str(raw["note"]),
+        title_aliases=strings("title_aliases"),
     )
     if max_points is None:
         p.unsure.add(id(indicator))

@@ -15,6 +15,31 @@ from evalrules._text import Text
 NOT_APPLICABLE_POLICIES: tuple[str, ...] = ("full", "exclude", "zero")
 
 
+def _optional_text(value: Text | str | None) -> Text | None:
+    """A text given as ``Text`` or, for one wording in both languages, as ``str``."""
+    if value is None or isinstance(value, Text):
+        return value
+    return Text(value, value)
+
+
+@attrs.frozen
+class Alternative:
+    """A documented alternative to an inferred rule: other parameters the rule could have.
+
+    Sensitivity analysis scores the facts again with the rule's parameters replaced by
+    these, so a reader sees which conclusions rest on the inference.
+
+    Attributes:
+        params: The parameters that change (merged over the rule's own).
+        why: Where the alternative comes from, in Chinese and English.
+        document: The document that supports it, if any.
+    """
+
+    params: Mapping[str, Any] = attrs.field(converter=frozen_mapping, factory=dict)
+    why: Text = Text("")
+    document: str | None = None
+
+
 @attrs.frozen
 class Source:
     """Where a rule comes from: an official text, or an inference with its reasoning.
@@ -24,19 +49,26 @@ class Source:
         clause: The clause or section within that document.
         url: Where the document can be read.
         inferred: True when no official text was found and the rule was reconstructed.
-        why: For inferred rules, the reasoning (which evidence the rule was inferred from).
+        why: The reasoning (for inferred rules: which evidence the rule was inferred from),
+            in Chinese and English.
+        note: A caveat on the source itself, e.g. that a cited standard is not verified
+            (待核).
+        alternatives: Documented alternatives to an inferred rule's parameters.
     """
 
     document: str | None = None
     clause: str | None = None
     url: str | None = None
     inferred: bool = False
-    why: str | None = None
+    why: Text | None = attrs.field(default=None, converter=_optional_text)
+    note: Text | None = attrs.field(default=None, converter=_optional_text)
+    alternatives: tuple[Alternative, ...] = ()
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
         """One line: ``document, clause`` or ``inferred: why``."""
+        why = self.why.get(lang) if self.why is not None else ""
         if self.inferred:
-            return f"inferred: {self.why}" if self.why else "inferred"
+            return f"inferred: {why}" if why else "inferred"
         return ", ".join(p for p in (self.document, self.clause) if p) or "unspecified"
 
 
@@ -195,6 +227,8 @@ class Indicator:
         evidence: Evidence the assessor looks at.
         not_applicable: This node's not-applicable policy, overriding the rubric's.
         note: Free remarks for readers.
+        title_aliases: Other Chinese wordings of the title met in documents (a report that
+            transposes words); reading a report maps a heading written so to this node.
     """
 
     code: str
@@ -206,6 +240,7 @@ class Indicator:
     evidence: tuple[str, ...] = ()
     not_applicable: str | None = None
     note: str | None = None
+    title_aliases: tuple[str, ...] = ()
 
     @property
     def is_leaf(self) -> bool:

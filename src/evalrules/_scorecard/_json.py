@@ -32,6 +32,7 @@ from evalrules._scorecard._model import (
     NodeResult,
     RubricInfo,
     Scorecard,
+    SensitivityCase,
 )
 from evalrules._text import Text
 
@@ -193,6 +194,30 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
     if card.claimed is not None:
         out["claimed"] = [_claim(c, p) for c in card.claimed]
     out["outcomes"] = [{"rule": r, "outcome": o} for r, o in card.outcomes]
+    # Written only when present, so a scorecard without them keeps its bytes.
+    if card.assumed:
+        out["assumed"] = [{"fact": path, "note": _text(note)} for path, note in card.assumed]
+    if card.sensitivity is not None:
+        out["sensitivity"] = [
+            {
+                "rule": c.rule,
+                "indicator": c.indicator,
+                "params": dict(c.params),
+                "why": _text(c.why),
+                "document": c.document,
+                "score": p(c.score),
+                "alternative_score": p(c.alternative_score),
+                "total": p(c.total),
+                "grade": {
+                    "code": c.grade.code,
+                    "label": _text(c.grade.label),
+                    "base": c.grade.base,
+                },
+            }
+            for c in card.sensitivity
+        ]
+    if card.evaluated_at is not None:
+        out["evaluated_at"] = card.evaluated_at
     return out
 
 
@@ -429,6 +454,26 @@ def scorecard_from_dict(data: Mapping[str, Any]) -> Scorecard:
         evalrules_version=data.get("evalrules_version", ""),
         base_total=_d(data.get("base_total", data["total"])),
         outcomes=tuple((o["rule"], o["outcome"]) for o in data.get("outcomes", [])),
+        assumed=tuple((a["fact"], _t(a["note"])) for a in data.get("assumed", [])),
+        sensitivity=None
+        if data.get("sensitivity") is None
+        else tuple(
+            SensitivityCase(
+                rule=c["rule"],
+                indicator=c["indicator"],
+                params=c.get("params", {}),
+                why=_t(c.get("why", {})),
+                document=c.get("document"),
+                score=_d(c["score"]),
+                alternative_score=_d(c["alternative_score"]),
+                total=_d(c["total"]),
+                grade=Grade(
+                    c["grade"]["code"], _t(c["grade"]["label"]), c["grade"].get("base", "")
+                ),
+            )
+            for c in data["sensitivity"]
+        ),
+        evaluated_at=data.get("evaluated_at"),
     )
 
 

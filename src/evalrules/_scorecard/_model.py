@@ -184,12 +184,44 @@ class Entity:
     """What is evaluated: a county or district, by administrative code.
 
     Attributes:
-        id: Administrative code (行政区划代码), e.g. ``"211103"``.
+        id: Administrative code (行政区划代码), e.g. ``"211102"``.
         name: Name, e.g. 双台子区.
     """
 
     id: str
     name: str = ""
+
+
+@attrs.frozen
+class SensitivityCase:
+    """What one documented alternative of an inferred rule would change.
+
+    Attributes:
+        rule: The inferred rule's code.
+        indicator: The code of its item.
+        params: The parameters the alternative changes (merged over the rule's own).
+        why: Where the alternative comes from.
+        document: The document that supports it, if any.
+        score: The item's score as evaluated.
+        alternative_score: The item's score under the alternative.
+        total: The total under the alternative.
+        grade: The grade under the alternative.
+    """
+
+    rule: str
+    indicator: str
+    params: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
+    why: Text
+    document: str | None
+    score: Decimal
+    alternative_score: Decimal
+    total: Decimal
+    grade: Grade
+
+    @property
+    def changes(self) -> bool:
+        """True when the alternative changes the item's score."""
+        return self.score != self.alternative_score
 
 
 @attrs.frozen
@@ -213,6 +245,12 @@ class Scorecard:
         base_total: The base total before bonus (rescaled when items are excluded).
         outcomes: ``(rule code, outcome)`` of every rule that ran, in rubric order — what
             rule-outcome coverage counts (``met`` and ``full`` leave no finding).
+        assumed: ``(fact path, note)`` of every fact whose value was assumed or
+            back-calculated rather than reported (the facts document's ``assumed``).
+        sensitivity: What each documented alternative of an inferred rule would change,
+            when asked for (:meth:`CompiledRubric.sensitivity`); ``None`` otherwise.
+        evaluated_at: When the scorecard was made (ISO 8601), only when asked for: left
+            out, the same input gives the same bytes.
     """
 
     rubric: RubricInfo
@@ -230,6 +268,9 @@ class Scorecard:
     evalrules_version: str = ""
     base_total: Decimal = ZERO
     outcomes: tuple[tuple[str, str], ...] = ()
+    assumed: tuple[tuple[str, Text], ...] = ()
+    sensitivity: tuple[SensitivityCase, ...] | None = None
+    evaluated_at: str | None = None
 
     def node(self, code: str) -> NodeResult:
         """Return the result node with ``code``.
@@ -270,3 +311,31 @@ class Scorecard:
         from evalrules._scorecard._json import scorecard_from_dict
 
         return scorecard_from_dict(data)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Scorecard:
+        """Rebuild a scorecard from its published JSON text (as returned by :meth:`to_json`).
+
+        Points are read as exact decimals.
+
+        Raises:
+            ValueError: if the text is not JSON, or not a scorecard (a missing or malformed
+                field is named).
+        """
+        import json
+        from decimal import InvalidOperation
+
+        try:
+            data = json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as exc:
+            raise ValueError(
+                f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from None
+        if not isinstance(data, dict):
+            raise ValueError("not a scorecard: the document must be a JSON object")
+        try:
+            return cls.from_dict(data)
+        except KeyError as exc:
+            raise ValueError(f"not a complete scorecard: missing field {exc}") from None
+        except (TypeError, AttributeError, InvalidOperation) as exc:
+            raise ValueError(f"not a scorecard: {exc}") from None

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from evalrules._facts._derived import compute_derived
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._validator import ordered, touches
@@ -77,6 +79,18 @@ def evaluate(
         compiled.rubric.derived, flat, compiled.rubric.data_year or compiled.rubric.year - 1
     )
     problems.extend(derived_problems)
+    if facts_readable:
+        declared = {f.path for f in compiled.rubric.facts}
+        problems.extend(
+            FactsProblem(
+                f"assumed.{path}",
+                "unknown",
+                "不是本评价方案的数据",
+                "is not a fact of this rubric",
+            )
+            for path in doc.assumed
+            if path not in declared
+        )
     if problems and (partial or not facts_readable):
         # Partial mode turns missing facts into not-assessable items, never into problems;
         # unreadable facts have nothing more to tell.
@@ -93,7 +107,10 @@ def evaluate(
         problems.extend(_missing_problems(compiled, outcomes, problems, uncomputed))
     if problems:
         raise FactsError(ordered(problems), source=source)
-    return _score(compiled, plan, outcomes, entity, claims, explain)
+    card = _score(compiled, plan, outcomes, entity, claims, explain)
+    if doc.assumed:
+        card = attrs.evolve(card, assumed=tuple(doc.assumed.items()))
+    return card
 
 
 def _claim_problems(plan: EvaluationPlan, claims: Mapping[str, Any]) -> Iterable[FactsProblem]:
