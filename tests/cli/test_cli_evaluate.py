@@ -52,7 +52,7 @@ def test_evaluate_prints_the_table_by_default(run, example_card):
 def test_evaluate_in_english(run, example_card):
     result = run("evaluate", EXAMPLE, "--lang", "en")
     assert result.exit_code == 0
-    assert f"Grade         {example_card.grade.label.en}" in result.stdout
+    assert f"Grade            {example_card.grade.label.en}" in result.stdout
     assert "评分结果" not in result.stdout
 
 
@@ -147,7 +147,7 @@ def test_rubric_option_with_a_file(run, tiny):
     result = run("evaluate", facts, "--rubric", rubric)
     assert result.exit_code == 0, result.stderr
     assert "测试区" in result.stdout
-    assert "合格(按总分为良好,因一票否决调整)" in result.stdout
+    assert "合格(按总分为良好,经等次调整)" in result.stdout
 
 
 def test_a_facts_file_naming_another_rubric_is_refused(run, edit_example, tmp_path):

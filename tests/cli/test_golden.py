@@ -24,6 +24,9 @@ CASES = {
     "shuangtaizi-2023.en.table.txt": ("--format", "table", "--lang", "en"),
     "shuangtaizi-2023.zh.md": ("--format", "markdown", "--lang", "zh"),
     "shuangtaizi-2023.zh.html": ("--format", "html", "--lang", "zh"),
+    "shuangtaizi-2023.en.html": ("--format", "html", "--lang", "en", "--sensitivity"),
+    "shuangtaizi-2023.sensitivity.zh.table.txt": ("--format", "table", "--sensitivity"),
+    "shuangtaizi-2023.sensitivity.en.md": ("--format", "markdown", "--lang", "en", "--sensitivity"),
 }
 
 
@@ -38,5 +41,7 @@ def test_example_output_matches_its_golden_file(run, name):
 
 
 def test_every_golden_file_has_a_case():
-    # xlsx/: the score sheets' cell values, checked by tests/cli/test_cli_excel.py.
-    assert sorted(p.name for p in GOLDEN.iterdir() if p.is_file()) == sorted(CASES)
+    # xlsx/: the score sheets' cell values, checked by tests/cli/test_cli_excel.py;
+    # messages.txt: every builtin template, checked by tests/unit/kinds/test_messages.py.
+    files = sorted(p.name for p in GOLDEN.iterdir() if p.is_file() and p.name != "messages.txt")
+    assert files == sorted(CASES)

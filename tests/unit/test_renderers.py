@@ -204,7 +204,7 @@ def test_table_marks_claims_that_differ(engine, card):
     differing = {c.code for c in view.differing_claims(card)} - {"total"}
     for row in view.rows(card, "zh"):
         (line,) = [x for x in lines if x.startswith("  " * row.depth + row.node.code + " ")][:1]
-        assert ("≠" in line) == (row.node.code in differing), line
+        assert ("自评高于核定" in line) == (row.node.code in differing), line
 
 
 def test_table_groups_findings_under_their_indicator(engine, card):
@@ -458,16 +458,16 @@ def test_a_veto_shows_the_grade_by_the_total(tmp_path):
     card = engine.compile(rubric).evaluate(evalrules.FactsDocument.from_mapping({"facts": _FACTS}))
     assert (card.total, card.grade.code, card.grade.base) == (Decimal("9.5"), "good", "excellent")
     table = render(engine, card, "table", rubric=rubric)
-    assert "良好(按总分为优秀,因一票否决调整)" in table
+    assert "良好(按总分为优秀,经等次调整)" in table
     assert "9.5 / 10.0(基础分 8.5,加分 1.0)" in table
-    (vetoes,) = [line for line in table.splitlines() if line.startswith("一票否决  ")]
+    (vetoes,) = [line for line in table.splitlines() if line.startswith("等次调整  ")]
     assert "[V-1]" in vetoes
     english = render(engine, card, "markdown", "en", rubric=rubric)
-    assert "Good (Excellent by the total, changed by a veto)" in english
+    assert "Good (Excellent by the total, changed by a grade modifier)" in english
     page = render(engine, card, "html", rubric=rubric)
     assert page.count('<rect class="track"') == 2  # item 1 (first-level A has it) and B+1
     without_rubric = render(engine, card, "table")
-    assert "良好(按总分为excellent,因一票否决调整)" in without_rubric
+    assert "良好(按总分为excellent,经等次调整)" in without_rubric
 
 
 def test_partial_evaluation_shows_what_could_not_be_assessed(tmp_path):

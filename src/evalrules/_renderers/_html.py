@@ -265,7 +265,7 @@ def _claims(card: Scorecard, lang: str) -> list[str]:
             f"<td>{_e(view.claim_code(c.code, lang))}</td>"
             f'<td class="num claimed">{view.points(card, c.claimed)}</td>'
             f'<td class="num">{view.points(card, c.computed)}</td>'
-            f'<td class="num difference">{view.signed(card, c.difference)}</td>'
+            f'<td class="num difference">{view.claim_difference(card, c, lang)}</td>'
             f"<td>{_e(c.reason.get(lang))}</td></tr>"
         )
     out.append("</tbody></table>")

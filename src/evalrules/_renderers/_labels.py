@@ -88,8 +88,10 @@ LABELS: Mapping[str, Text] = {
     "base_total": Text("基础分", "base total"),
     "bonus": Text("加分", "bonus"),
     "grade": Text("等次", "Grade"),
-    "base_grade": Text("按总分为{grade},因一票否决调整", "{grade} by the total, changed by a veto"),
-    "vetoes": Text("一票否决", "Vetoes"),
+    "base_grade": Text(
+        "按总分为{grade},经等次调整", "{grade} by the total, changed by a grade modifier"
+    ),
+    "vetoes": Text("等次调整", "Grade modifiers"),
     "none": Text("无", "none"),
     "completeness": Text("完整性", "Completeness"),
     "complete": Text("完整", "complete"),
@@ -97,7 +99,10 @@ LABELS: Mapping[str, Text] = {
         "不完整:{count}项无法评价(缺少数据)",
         "incomplete: {count} item(s) not assessable (facts missing)",
     ),
-    "differs": Text("≠ 自评 {difference}", "≠ claimed {difference}"),
+    "differs": Text("自评高于核定{difference}分", "claim {difference} above"),
+    "claim.reduced": Text("核减{difference}", "{difference} below claim"),
+    "claim.raised": Text("核增{difference}", "{difference} above claim"),
+    "differs_below": Text("自评低于核定{difference}分", "claim {difference} below"),
     # evidence
     "evidence": Text("佐证", "Evidence"),
     "facts": Text("数据", "Facts"),
@@ -159,13 +164,13 @@ LABELS: Mapping[str, Text] = {
     # finding kinds
     "kind.deduction": Text("扣分", "Deduction"),
     "kind.bonus": Text("加分", "Bonus"),
-    "kind.veto": Text("一票否决", "Veto"),
+    "kind.veto": Text("等次调整", "Grade modifier"),
     "kind.not_applicable": Text("不适用", "Not applicable"),
     "kind.not_assessable": Text("无法评价", "Not assessable"),
     "kind.manual": Text("酌情扣分", "Assessor's judgement"),
     # veto effects
-    "effect.force_fail": Text("直接定为最低等次", "graded as the lowest grade"),
-    "effect.lower_one": Text("降低一个等次", "lowered one grade"),
+    "effect.force_fail": Text("一票否决,定为最低等次", "veto: graded as the lowest grade"),
+    "effect.lower_one": Text("降低等次", "grade lowered one step"),
     "effect.cap_below_top": Text("不得评为最高等次", "capped below the top grade"),
     # derived-fact formulas
     "formula.ratio": Text("比值", "ratio"),

@@ -149,7 +149,7 @@ def _claims(card: Scorecard, options: RenderOptions) -> list[str]:
             escape(view.claim_code(c.code, lang)),
             view.points(card, c.claimed),
             view.points(card, c.computed),
-            f"**{view.signed(card, c.difference)}**",
+            f"**{view.claim_difference(card, c, lang)}**",
             escape(c.reason.get(lang)),
         ]
         for c in differing

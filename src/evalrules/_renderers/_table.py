@@ -157,7 +157,7 @@ def _claims(card: Scorecard, options: RenderOptions) -> list[str]:
             Cell(view.claim_code(c.code, lang)),
             Cell(view.points(card, c.claimed)),
             Cell(view.points(card, c.computed)),
-            Cell(view.signed(card, c.difference), "yellow"),
+            Cell(view.claim_difference(card, c, lang), "yellow"),
             Cell(c.reason.get(lang)),
         ]
         for c in differing

@@ -22,6 +22,7 @@ from evalrules._rules._conditions import condition_facts
 from evalrules._rules._messages import show
 from evalrules._scorecard._model import ClaimComparison, Finding, NodeResult, Scorecard
 from evalrules._text import Text
+from evalrules._units import unit_in
 
 __all__ = [
     "EvidenceLine",
@@ -162,7 +163,8 @@ def rows(card: Scorecard, lang: str, rubric: Rubric | None = None) -> Iterator[R
         if node.status != "scored":
             notes.append(label(f"status.{node.status}", lang))
         if claim is not None and not claim.agrees:
-            notes.append(label("differs", lang, difference=signed(card, claim.difference)))
+            key = "differs" if claim.difference > 0 else "differs_below"
+            notes.append(label(key, lang, difference=points(card, abs(claim.difference))))
         if not node.children and node.code in assumed:
             notes.append(label("assumed_data", lang))
         if not node.children and node.code in inferred:
@@ -306,14 +308,26 @@ def _fact_info(rubric: Rubric | None, finding: Finding, path: str, lang: str) ->
     unit = finding.params.get("unit")
     return (
         value_text(name, lang) if isinstance(name, Mapping) else "",
-        unit if isinstance(unit, str) else "",
+        unit if isinstance(unit, str) else _official_unit(unit),
     )
 
 
-def _with_unit(value: str, unit: str) -> str:
-    """``84.92%``, ``10140人``, ``850 yuan``: no space before a symbol or a Chinese unit."""
+def _official_unit(unit: Any) -> str:
+    """The unit as officials write it, from a message field (a text or its JSON form)."""
+    if isinstance(unit, Text):
+        return unit.zh
+    if isinstance(unit, Mapping) and isinstance(unit.get("zh"), str):
+        return str(unit["zh"])
+    return ""
+
+
+def _with_unit(value: str, unit: str, lang: str = "zh") -> str:
+    """``84.92%``, ``10140人``, ``850 yuan``: no space before a symbol or a Chinese unit; an
+    English card gives the unit in English (a unit of counting, 人 or 所, is left out)."""
     if not unit or value == "null":
         return value
+    if lang == "en":
+        return f"{value}{unit_in(unit, 'en')}"
     tight = unit in ("%", "‰") or display_width(unit[0]) == 2
     return f"{value}{unit}" if tight else f"{value} {unit}"
 
@@ -336,7 +350,7 @@ def evidence_lines(
         name, unit = _fact_info(rubric, finding, path, lang)
         shown = value_text(value, lang)
         if not isinstance(value, Mapping | bool):
-            shown = _with_unit(shown, unit)
+            shown = _with_unit(shown, unit, lang)
         if path in assumed:
             shown += paren(f"{label('assumed_value', lang)}{colon}{assumed[path].get(lang)}", lang)
         out.append(EvidenceLine("facts", name, path, shown))
@@ -347,7 +361,11 @@ def evidence_lines(
         detail = f"{formula}({inputs})"
         out.append(
             EvidenceLine(
-                "derived", name, dv.path, _with_unit(derived_text(dv.value, lang), unit), detail
+                "derived",
+                name,
+                dv.path,
+                _with_unit(derived_text(dv.value, lang), unit, lang),
+                detail,
             )
         )
     # The rule's source (document and clause, or inferred with its reasoning) says what the
@@ -462,3 +480,11 @@ def sensitivity_lines(card: Scorecard, lang: str) -> list[SensitivityLine]:
 def provisional(card: Scorecard) -> bool:
     """True when the scorecard is partial: its total and grade are provisional."""
     return not card.complete
+
+
+def claim_difference(card: Scorecard, claim: ClaimComparison, lang: str) -> str:
+    """A claim's difference with its direction in words: ``核减2.0`` (the claim is higher),
+    ``核增2.0`` (lower); never a bare sign."""
+    amount = points(card, abs(claim.difference))
+    key = "claim.reduced" if claim.difference > 0 else "claim.raised"
+    return label(key, lang, difference=amount)

@@ -23,6 +23,7 @@ from evalrules._rules._context import DescribeContext, RuleContext
 from evalrules._rules._kind import RuleKind, rule_kind
 from evalrules._scorecard._model import VETO_EFFECTS
 from evalrules._text import Text
+from evalrules._units import unit_in
 from evalrules.hookspecs import hookimpl
 
 _NUMBER = {"type": "number"}
@@ -32,6 +33,12 @@ _TEXT = {
     "schema": {"zh": {"type": "string", "required": True}, "en": {"type": "string"}},
 }
 _FACT = {"type": "string", "required": True, "empty": False}
+
+
+def _opening(text: Text) -> Text:
+    """Words that open a message: the English with a capital letter."""
+    en = text.en[:1].upper() + text.en[1:] if text.en else text.en
+    return Text(text.zh, en)
 
 
 def _deduct_amount(ctx: RuleContext | DescribeContext) -> Decimal:
@@ -48,16 +55,64 @@ def _threshold_eval(ctx: RuleContext) -> None:
     if ctx.compare(observed, op, value):
         ctx.outcome("met")
         return
+    if isinstance(observed, bool) or isinstance(value, bool | str):
+        # A yes/no standard reads as the statement of what is wrong: the rule's name.
+        statement = (
+            ctx.rule.name
+            if ctx.rule.name.zh
+            else ctx.condition_words(
+                {"fact": path, "op": "!=" if op == "==" else "==", "value": value}
+            )
+        )
+        ctx.deduct(
+            _deduct_amount(ctx),
+            "threshold.not_met",
+            outcome="missed",
+            fact=path,
+            statement=statement,
+            value=observed,
+            op=OPERATORS[op],
+            relation=_SHORT_OF[op],
+            threshold=value,
+            unit=_unit(ctx.unit(path)),
+        )
+        return
+    unit = ctx.unit(path)
+    standard = to_decimal(value)
+    if op == ">=" and unit == "%" and standard == 100:
+        message = "threshold.incomplete"  # a task or a coverage that must be complete
+    elif op == ">=" and unit == "%" and standard == 0:
+        message = "threshold.fell"  # a growth rate that must not be negative: 只增不减
+    else:
+        message = "threshold.missed"
     ctx.deduct(
         _deduct_amount(ctx),
-        "threshold.missed",
+        message,
         outcome="missed",
         fact=path,
         value=observed,
         op=OPERATORS[op],
+        relation=_SHORT_OF[op],
         threshold=value,
-        unit=ctx.unit(path),
+        shortfall=abs(to_decimal(value) - to_decimal(observed)),
+        unit=_unit(unit),
     )
+
+
+def _unit(unit: str) -> Text:
+    """A unit for a message: as written in Chinese, in words in English."""
+    return Text(unit, unit_in(unit, "en"))
+
+
+#: How a value stands to the standard it misses, by the standard's operator.
+_SHORT_OF: Mapping[str, Text] = {
+    ">=": Text("低于", "below"),
+    ">": Text("未超过", "not above"),
+    "<=": Text("超过", "above"),
+    "<": Text("未低于", "not below"),
+    "==": Text("不等于", "not equal to"),
+    "!=": Text("等于", "equal to"),
+}
 
 
 def _threshold_describe(ctx: DescribeContext) -> Text:
@@ -138,12 +193,51 @@ THRESHOLD = rule_kind(
     outcomes=("met", "missed"),
     messages={
         "threshold.missed": Text(
-            "{fact_label}为{value}{unit},未达到“{op}{threshold}{unit}”的标准,扣{points}分。",
-            "{fact_label} is {value}{unit}, short of the standard ({op} {threshold}{unit}): "
+            "{fact_label}为{value}{unit},{relation}{threshold}{unit}的标准,扣{points}分。",
+            "{fact_label} is {value}{unit}, {relation} the standard of {threshold}{unit}: "
             "−{points}.",
-        )
+        ),
+        "threshold.incomplete": Text(
+            "{fact_label}为{value}{unit},未全覆盖,扣{points}分。",
+            "{fact_label} is {value}{unit}, not full coverage: −{points}.",
+        ),
+        "threshold.fell": Text(
+            "{fact_label}为{value}{unit},即同比下降{shortfall}{unit},未做到只增不减,扣{points}分。",
+            "{fact_label} is {value}{unit}: a fall of {shortfall}{unit}; it must not decrease: "
+            "−{points}.",
+        ),
+        "threshold.not_met": Text("{statement},扣{points}分。", "{statement}: −{points}."),
     },
-    fields={"threshold.missed": ("fact", "value", "op", "threshold", "unit")},
+    fields={
+        "threshold.missed": (
+            "fact",
+            "value",
+            "op",
+            "relation",
+            "threshold",
+            "shortfall",
+            "unit",
+        ),
+        "threshold.incomplete": (
+            "fact",
+            "value",
+            "op",
+            "relation",
+            "threshold",
+            "shortfall",
+            "unit",
+        ),
+        "threshold.fell": (
+            "fact",
+            "value",
+            "op",
+            "relation",
+            "threshold",
+            "shortfall",
+            "unit",
+        ),
+        "threshold.not_met": ("fact", "statement", "value", "op", "relation", "threshold", "unit"),
+    },
     example="""\
 code: PJ-8.2-a
 kind: threshold
@@ -177,7 +271,22 @@ def _per_incident_eval(ctx: RuleContext) -> None:
         count=count,
         allow=allow,
         each=each,
+        year=_period(ctx.label(path), ctx.data_year),
+        unit=_count_unit(ctx.unit(path)),
     )
+
+
+def _period(label: Text, year: int) -> Text:
+    """The data year before a count (2022年…), unless the fact's label names its own year."""
+    if label.zh[:4].isdigit():
+        return Text("", "")
+    return Text(f"{year}年", f" in {year}")
+
+
+def _count_unit(unit: str) -> Text:
+    """The unit an incident is counted in (人, 起, 所; 项 when the fact declares none)."""
+    unit = unit or "项"
+    return Text(unit, unit_in(unit, "en"))
 
 
 def _per_incident_check(ctx: DescribeContext) -> Iterable[str]:
@@ -189,10 +298,11 @@ def _per_incident_describe(ctx: DescribeContext) -> Text:
     each = ctx.plain(ctx.params["deduct_each"])
     allow = int(ctx.params.get("allow") or 0)
     cap = ctx.params.get("cap")
-    zh = f"{label.zh}每1{ctx.unit(ctx.params['fact']) or '项'}扣{each}分"
-    en = f"−{each} per unit of “{lower_first(label.en)}”"
+    unit = ctx.unit(ctx.params["fact"]) or "项"
+    zh = f"{label.zh}每1{unit}扣{each}分"
+    en = f"−{each} for each one of “{lower_first(label.en)}”"
     if allow:
-        zh += f"(前{allow}项不扣)"
+        zh += f"(前{allow}{unit}不扣分)"
         en += f" beyond the first {allow}"
     if cap is not None:
         zh += f",最多扣{ctx.plain(cap)}分"
@@ -236,17 +346,25 @@ PER_INCIDENT = rule_kind(
     outcomes=("full", "partial", "zero"),
     messages={
         "per_incident.counted": Text(
-            "{fact_label}{count}项,每项扣{each}分,扣{points}分。",
-            "{fact_label}: {count}, −{each} each: −{points}.",
+            "{year}{fact_label}为{count}{unit},每{unit}扣{each}分,扣{points}分。",
+            "{fact_label}{year}: {count}, −{each} each: −{points}.",
         ),
         "per_incident.counted_after_allowance": Text(
-            "{fact_label}{count}项(前{allow}项不扣),每项扣{each}分,扣{points}分。",
-            "{fact_label}: {count} (first {allow} free), −{each} each: −{points}.",
+            "{year}{fact_label}为{count}{unit}(前{allow}{unit}不扣分),每{unit}扣{each}分,"
+            "扣{points}分。",
+            "{fact_label}{year}: {count} (the first {allow} not counted), −{each} each: −{points}.",
         ),
     },
     fields={
-        "per_incident.counted": ("fact", "count", "allow", "each"),
-        "per_incident.counted_after_allowance": ("fact", "count", "allow", "each"),
+        "per_incident.counted": ("fact", "count", "allow", "each", "year", "unit"),
+        "per_incident.counted_after_allowance": (
+            "fact",
+            "count",
+            "allow",
+            "each",
+            "year",
+            "unit",
+        ),
     },
     reachable=_per_incident_reachable,
     example="""\
@@ -341,8 +459,8 @@ CHECKLIST = rule_kind(
     outcomes=("all_met", "partial", "zero"),
     messages={
         "checklist.unmet": Text(
-            "未做到:{requirement},扣{points}分。",
-            "Requirement not met: {requirement}: −{points}.",
+            "未做到“{requirement}”,扣{points}分。",
+            "Not done: {requirement}: −{points}.",
         )
     },
     fields={"checklist.unmet": ("fact", "condition", "requirement")},
@@ -426,8 +544,8 @@ ELEMENTS = rule_kind(
     outcomes=("all", "some", "none"),
     messages={
         "elements.missing": Text(
-            "要素未达到:{requirement},不得该要素{points}分。",
-            "Element not met: {requirement}: −{points}.",
+            "未达到“{requirement}”,该要素{points}分不得分。",
+            "Not met: {requirement}; its {points} points are not earned.",
         )
     },
     fields={"elements.missing": ("fact", "element", "requirement")},
@@ -498,7 +616,7 @@ def _bands_eval(ctx: RuleContext) -> None:
                     fact=path,
                     value=value,
                     band=_band_text(ctx, band),
-                    unit=ctx.unit(path),
+                    unit=_unit(ctx.unit(path)),
                 )
             return
     raise ValueError(f"{path} = {plain(value)} falls in no band of rule {ctx.rule.code}")
@@ -612,7 +730,7 @@ BANDS = rule_kind(
     outcomes=(),  # the band ids, from ``reachable``
     messages={
         "bands.band": Text(
-            "{fact_label}为{value}{unit},处于{band}档,扣{points}分。",
+            "{fact_label}为{value}{unit},属{band}档,扣{points}分。",
             "{fact_label} is {value}{unit}, in band {band}: −{points}.",
         )
     },
@@ -658,7 +776,7 @@ def _linear_eval(ctx: RuleContext) -> None:
         value=value,
         earned=earned,
         share=ctx.share,
-        unit=ctx.unit(path),
+        unit=_unit(ctx.unit(path)),
     )
 
 
@@ -729,7 +847,7 @@ LINEAR = rule_kind(
     outcomes=("full", "partial", "zero"),
     messages={
         "linear.scaled": Text(
-            "{fact_label}为{value}{unit},按线性计分得{earned}分(满分{share}分),扣{points}分。",
+            "{fact_label}为{value}{unit},按比例计{earned}分(本项{share}分),扣{points}分。",
             "{fact_label} is {value}{unit}: {earned} of {share} points by linear scale: −{points}.",
         )
     },
@@ -755,7 +873,7 @@ def _zero_out_eval(ctx: RuleContext) -> None:
         ctx.zero_out(
             "zero_out.triggered",
             outcome="zeroed",
-            condition=ctx.condition_words(ctx.params["when"]),
+            condition=_opening(ctx.condition_words(ctx.params["when"])),
         )
     else:
         ctx.outcome("clear")
@@ -782,7 +900,7 @@ ZERO_OUT = rule_kind(
     outcomes=("clear", "zeroed"),
     messages={
         "zero_out.triggered": Text(
-            "出现“{condition}”,本项不得分(扣{points}分)。",
+            "{condition},本项不得分(扣{points}分)。",
             "{condition}: the item scores zero (−{points}).",
         )
     },
@@ -823,6 +941,7 @@ def _non_decrease_eval(ctx: RuleContext) -> None:
         if now >= before:
             ctx.outcome("met")
             return
+        decline = (before - now) / before * 100 if before else ZERO
         ctx.deduct(
             _deduct_amount(ctx),
             "non_decrease.decreased",
@@ -831,6 +950,8 @@ def _non_decrease_eval(ctx: RuleContext) -> None:
             year=year,
             value=now,
             previous=before,
+            decline=decline.quantize(Decimal("0.01"), context=context()),
+            unit=_unit(ctx.unit(path)),
         )
         return
     o_now, o_before = _series_value(ctx, other, year), _series_value(ctx, other, year - 1)
@@ -903,22 +1024,24 @@ NON_DECREASE = rule_kind(
     outcomes=("met", "missed", "no_data"),
     messages={
         "non_decrease.decreased": Text(
-            "{fact_label}{year}年为{value},低于上年的{previous},扣{points}分。",
-            "{fact_label} fell to {value} in {year} from {previous}: −{points}.",
+            "{year}年{fact_label}为{value}{unit},上年为{previous}{unit},同比下降{decline}%,"
+            "未做到只增不减,扣{points}分。",
+            "{fact_label} fell {decline}% in {year}, from {previous}{unit} to {value}{unit}; "
+            "it must not decrease: −{points}.",
         ),
         "non_decrease.slower": Text(
-            "{fact_label}{year}年增长{growth}%,未高于{other_label}增长{other_growth}%,"
+            "{year}年{fact_label}增长{growth}%,未高于{other_label}增幅({other_growth}%),"
             "扣{points}分。",
             "{fact_label} grew {growth}% in {year}, not faster than {other_label} "
             "({other_growth}%): −{points}.",
         ),
         "non_decrease.no_data": Text(
-            "缺少{fact_label}{year}年的数据,无法证明只增不减,扣{points}分。",
+            "缺少{year}年{fact_label}数据,无法认定只增不减,扣{points}分。",
             "No {year} value of {fact_label}; non-decrease not shown: −{points}.",
         ),
     },
     fields={
-        "non_decrease.decreased": ("fact", "year", "value", "previous"),
+        "non_decrease.decreased": ("fact", "year", "value", "previous", "decline", "unit"),
         "non_decrease.slower": ("fact", "year", "growth", "other", "other_growth"),
         "non_decrease.no_data": ("fact", "year"),
     },
@@ -1027,11 +1150,13 @@ params: {fact: enrolment.rural_pupils, years: 3, deduct: 2}
 
 def _na_eval(ctx: RuleContext) -> None:
     if ctx.condition(ctx.params["when"]):
+        condition = ctx.condition_words(ctx.params["when"])
         ctx.not_applicable(
             "not_applicable.when",
             outcome="not_applicable",
             policy=ctx.params.get("policy"),
-            condition=ctx.condition_words(ctx.params["when"]),
+            condition=condition,
+            statement=ctx.rule.name if ctx.rule.name.zh else condition,
         )
     else:
         ctx.outcome("applicable")
@@ -1065,11 +1190,11 @@ NOT_APPLICABLE_WHEN = rule_kind(
     outcomes=("applicable", "not_applicable"),
     messages={
         "not_applicable.when": Text(
-            "{condition},本项不适用({policy})。",
-            "{condition}: not applicable ({policy}).",
+            "{statement},本项不适用,{policy}。",
+            "{statement}: not applicable, {policy}.",
         )
     },
-    fields={"not_applicable.when": ("condition", "policy")},
+    fields={"not_applicable.when": ("condition", "statement", "policy")},
     phase="applicability",
     example="""\
 code: PJ-4.1-na
@@ -1088,7 +1213,7 @@ def _bonus_eval(ctx: RuleContext) -> None:
             ctx.params["points"],
             "bonus.awarded",
             outcome="awarded",
-            condition=ctx.condition_words(ctx.params["when"]),
+            condition=_opening(ctx.condition_words(ctx.params["when"])),
         )
     else:
         ctx.outcome("none")
@@ -1129,9 +1254,9 @@ params: {when: {fact: awards.national_demonstration}, points: 1}
 # ---------------------------------------------------------------------------------- veto
 
 _EFFECT_TEXT = {
-    "force_fail": Text("评为不合格", "graded as fail"),
-    "lower_one": Text("降低一个等次", "lowered one grade"),
-    "cap_below_top": Text("不得评为最高等次", "cannot receive the top grade"),
+    "force_fail": Text("实行一票否决,评为不合格", "vetoed: graded as fail"),
+    "lower_one": Text("降低一个等次", "the grade is lowered one step"),
+    "cap_below_top": Text("不得评为最高等次", "the top grade is ruled out"),
 }
 
 
@@ -1142,7 +1267,7 @@ def _veto_eval(ctx: RuleContext) -> None:
             effect,
             "veto.triggered",
             outcome="vetoed",
-            condition=ctx.condition_words(ctx.params["when"]),
+            condition=_opening(ctx.condition_words(ctx.params["when"])),
             consequence=_EFFECT_TEXT[effect],
         )
     else:
@@ -1153,14 +1278,17 @@ def _veto_describe(ctx: DescribeContext) -> Text:
     cond = ctx.condition_words(ctx.params["when"])
     e = _EFFECT_TEXT[ctx.params["effect"]]
     return Text(
-        f"一票否决:{cond.zh}的,{e.zh}(不影响得分)。",
-        f"Veto: if {cond.en}, {e.en} (the score is unchanged).",
+        f"{cond.zh}的,{e.zh}(不影响得分)。",
+        f"If {lower_first(cond.en)}, {e.en} (the score is unchanged).",
     )
 
 
 VETO = rule_kind(
     "veto",
-    summary=Text("一票否决:改变等次,不改变得分", "Veto: changes the grade, not the score"),
+    summary=Text(
+        "等次调整(降低等次、一票否决):改变等次,不改变得分",
+        "Grade modifier (downgrade or veto): changes the grade, not the score",
+    ),
     description=(
         "When its condition holds, the grade is modified and the score is kept: "
         "`force_fail` (不合格) takes precedence over `lower_one` (降低一个等次), which takes "
@@ -1177,8 +1305,8 @@ VETO = rule_kind(
     outcomes=("clear", "vetoed"),
     messages={
         "veto.triggered": Text(
-            "一票否决:{condition},{consequence}。",
-            "Veto: {condition}: {consequence}.",
+            "{condition},{consequence}(不影响得分)。",
+            "{condition}: {consequence} (the score is unchanged).",
         )
     },
     fields={"veto.triggered": ("condition", "consequence")},
@@ -1199,7 +1327,7 @@ def _rating_eval(ctx: RuleContext) -> None:
     scale = to_decimal(ctx.params["scale"])
     earned = min(max(rating / scale, ZERO), Decimal(1)) * ctx.share
     lost = ctx.share - earned
-    rater = Text(ctx.params["rater"]["zh"], ctx.params["rater"].get("en", ""))
+    rater = _opening(Text(ctx.params["rater"]["zh"], ctx.params["rater"].get("en", "")))
     if lost <= 0:
         ctx.outcome("full")
         return

@@ -25,11 +25,15 @@ CORE_MESSAGES: Mapping[str, Text] = {
     ),
     "claim.agrees": Text("自评分与核定分一致。", "The claimed score agrees with the computed one."),
     "claim.differs": Text(
-        "自评{claimed}分,核定{computed}分,相差{difference}分。{explanation}",
-        "Claimed {claimed}, computed {computed}, a difference of {difference}. {explanation}",
+        "自评{claimed}分,核定{computed}分,核减{difference}分。{explanation}",
+        "Claimed {claimed}, computed {computed}: {difference} fewer than claimed. {explanation}",
+    ),
+    "claim.below": Text(
+        "自评{claimed}分,核定{computed}分,核增{difference}分。{explanation}",
+        "Claimed {claimed}, computed {computed}: {difference} more than claimed. {explanation}",
     ),
     "claim.unexplained": Text(
-        "未发现扣分依据,差异来自下级指标的自评分。",
+        "本项无扣分记录,差异来自下级指标的自评分。",
         "No finding on this node; the difference comes from the claims of its parts.",
     ),
 }

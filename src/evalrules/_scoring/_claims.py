@@ -67,9 +67,11 @@ def compare_claims(
         params = {
             "claimed": plain(claimed[code]),
             "computed": plain(computed),
-            "difference": plain(difference),
+            "difference": plain(abs(difference)),
             "explanation": exp,
         }
+        # The direction in words: 核减 when the claim is higher, 核增 when it is lower.
+        message = CORE_MESSAGES["claim.differs" if difference > 0 else "claim.below"]
         comparisons.append(
             ClaimComparison(
                 code,
@@ -77,7 +79,7 @@ def compare_claims(
                 computed,
                 difference,
                 tuple(dict.fromkeys(f.rule for f in explaining)),
-                render(CORE_MESSAGES["claim.differs"], params),
+                render(message, params),
             )
         )
     return tuple(comparisons)

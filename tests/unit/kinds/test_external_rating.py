@@ -10,7 +10,7 @@ from _rubrics import assert_problems, deductions, evaluate, fact, nest, rule, ru
 from evalrules._rules._builtin import EXTERNAL_RATING
 
 FACTS = {"r.fitness": fact("percent")}
-RATER = {"zh": "省体质健康评分", "en": "provincial fitness rating"}
+RATER = {"zh": "省体质健康评分", "en": "Provincial fitness rating"}
 PARAMS = {"fact": "r.fitness", "scale": 100, "rater": RATER}
 
 
@@ -42,7 +42,7 @@ def test_finding_names_the_rater_and_the_scale(tmp_path):
     (finding,) = deductions(_card(tmp_path, 94))
     assert finding.points == Decimal("-0.3")
     assert finding.message.zh.startswith("省体质健康评分为94(满分100)")
-    assert "provincial fitness rating" in finding.message.en
+    assert "Provincial fitness rating" in finding.message.en
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,9 @@ no template field is left unfilled, and each carries the fields its kind declare
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,8 +21,23 @@ def _label(ftype: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
     return {**fact(ftype, **extra), "description": {"zh": zh, "en": en}}
 
 
-RATE = {"x.rate": _label("percent", "入园率", "Enrolment rate", unit="%")}
-COUNT = {"x.open": _label("count", "未整改问题", "Open findings", unit="个")}
+RATE = {"x.rate": _label("percent", "学前三年毛入园率", "Gross preschool enrolment rate", unit="%")}
+COUNT = {"x.open": _label("count", "学生非正常死亡人数", "Abnormal student deaths", unit="人")}
+DONE = {
+    "x.done": _label(
+        "percent", "防坠楼装置建设任务完成率", "Completion of anti-fall devices", unit="%"
+    )
+}
+GROWTH = {
+    "x.growth": _label(
+        "percent",
+        "一般公共预算教育支出同比增长率",
+        "Growth of education spending",
+        unit="%",
+        minimum=-100,
+    )
+}
+BALANCE = {"x.cv_met": _label("boolean", "基本均衡差异系数达标", "Basic-balance coefficients met")}
 FLAGS = {
     "x.meetings": _label("boolean", "按要求召开会议", "Meetings held"),
     "x.plan": _label("boolean", "制定规划", "Plan adopted"),
@@ -40,11 +57,37 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
         {"x.rate": Decimal("84.92")},
         4,
     ),
-    "per_incident.counted": (
-        [rule("R", "per_incident", {"fact": "x.open", "deduct_each": Decimal("0.2")})],
-        COUNT,
-        {"x.open": 3},
+    "threshold.incomplete": (
+        [rule("R", "threshold", {"fact": "x.done", "op": ">=", "value": 100})],
+        DONE,
+        {"x.done": Decimal("95")},
         2,
+    ),
+    "threshold.fell": (
+        [rule("R", "threshold", {"fact": "x.growth", "op": ">=", "value": 0, "deduct": 4})],
+        GROWTH,
+        {"x.growth": Decimal("-2.5")},
+        8,
+    ),
+    "threshold.not_met": (
+        [
+            {
+                **rule("R", "threshold", {"fact": "x.cv_met", "op": "==", "value": True}),
+                "name": {
+                    "zh": "义务教育基本均衡差异系数未达标",
+                    "en": "Basic-balance coefficients of variation not met",
+                },
+            }
+        ],
+        BALANCE,
+        {"x.cv_met": False},
+        6,
+    ),
+    "per_incident.counted": (
+        [rule("R", "per_incident", {"fact": "x.open", "deduct_each": 3})],
+        COUNT,
+        {"x.open": 1},
+        3,
     ),
     "per_incident.counted_after_allowance": (
         [rule("R", "per_incident", {"fact": "x.open", "deduct_each": 1, "allow": 1})],
@@ -124,7 +167,7 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
     "non_decrease.decreased": (
         [rule("R", "non_decrease", {"fact": "f.spending", "deduct": 2})],
         SERIES,
-        {"f.spending": {2022: 100, 2023: 90}, "f.revenue": {2022: 1, 2023: 1}},
+        {"f.spending": {2022: 18000, 2023: 17550}, "f.revenue": {2022: 1, 2023: 1}},
         2,
     ),
     "non_decrease.slower": (
@@ -153,11 +196,21 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
     ),
     "not_applicable.when": (
         [
-            rule("R-NA", "not_applicable_when", {"when": {"fact": "s.accident"}}),
+            rule(
+                "R-NA",
+                "not_applicable_when",
+                {"when": {"fact": "s.high_school", "value": False}},
+                name={"zh": "区域内无普通高中", "en": "The district has no general high school"},
+            ),
             rule("R", "threshold", {"fact": "x.rate", "op": ">=", "value": 85}),
         ],
-        {**ACCIDENT, **RATE},
-        {"s.accident": True, "x.rate": 90},
+        {
+            "s.high_school": _label(
+                "boolean", "区域内有普通高中", "The district has a high school"
+            ),
+            **RATE,
+        },
+        {"s.high_school": False, "x.rate": 90},
         2,
     ),
     "veto.triggered": (
@@ -231,3 +284,22 @@ def test_the_cores_own_messages_are_sound_templates():
     for message_id, template in CORE_MESSAGES.items():
         for text in (template.zh, template.en):
             assert parse_template(text)[1] == (), (message_id, text)
+
+
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "messages.txt"
+
+
+def test_every_message_reads_as_in_its_golden_file(tmp_path):
+    """Every template of every builtin kind, rendered in both languages from a real
+    evaluation with realistic facts: the text a reviewer reads (regenerate with
+    EVALRULES_REGEN_GOLDEN=1 and review the diff)."""
+    lines = []
+    for message_id in sorted([*CASES, "bonus.awarded"]):
+        folder = tmp_path / message_id.replace(".", "_")
+        folder.mkdir()
+        _, found = _finding(folder, message_id)
+        lines += [message_id, f"  zh: {found.message.zh}", f"  en: {found.message.en}"]
+    text = "\n".join(lines) + "\n"
+    if os.environ.get("EVALRULES_REGEN_GOLDEN") == "1":
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")

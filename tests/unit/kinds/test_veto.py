@@ -45,7 +45,7 @@ def test_veto_finding(tmp_path):
     assert veto.kind == "veto"
     assert veto.effect == "lower_one"
     assert veto.points == 0
-    assert "一票否决" in veto.message.zh
+    assert "降低一个等次" in veto.message.zh
     assert "降低一个等次" in veto.message.zh
     assert veto.evidence.facts == (("s.accident", True),)
     assert card.grade.base == "excellent"
