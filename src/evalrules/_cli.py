@@ -909,7 +909,7 @@ def _evaluate_batch(
     files: Sequence[Path],
     rubric_ref: str | None,
     fmt: str,
-    lang: str,
+    lang: Lang,
     partial: bool,
     fail_under: Decimal | None,
     output: Path | None,

@@ -41,8 +41,8 @@ from evalrules._plugins._modify import ScorecardHook, core_modify_plugin
 from evalrules._plugins._registry import Registry
 from evalrules._renderers import Renderer, RenderOptions
 from evalrules._renderers._builtin import builtin_renderers_plugin
-from evalrules._rubric._digest import rubric_digest
 from evalrules._renderers._labels import Lang, check_lang
+from evalrules._rubric._digest import rubric_digest
 from evalrules._rubric._extends import read_with_extends
 from evalrules._rubric._loader import build_rubric
 from evalrules._rubric._model import Rubric
