@@ -38,8 +38,8 @@ def test_several_files_print_one_summary_row_each_in_order(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0].split() == ["file", "entity", "total", "grade"]
     assert _rows(result.stdout) == [
-        [str(b), "双台子区", "96.6", "Excellent"],
-        [str(a), "双台子区", "96.6", "Excellent"],
+        [str(b), "双台子区", "98.6", "Excellent"],
+        [str(a), "双台子区", "98.6", "Excellent"],
     ]
 
 
@@ -51,7 +51,7 @@ def test_a_refused_file_does_not_stop_the_others(run, batch, tmp_path):
     rows = _rows(result.stdout)
     assert [r[0] for r in rows] == [str(p) for p in batch]
     assert rows[1][1:] == ["拒绝(1", "个问题)"]
-    assert [r[2] for r in (rows[0], rows[2], rows[3])] == ["96.6"] * 3
+    assert [r[2] for r in (rows[0], rows[2], rows[3])] == ["98.6"] * 3
     assert sorted(p.name for p in out.iterdir()) == ["a.json", "c.facts.json", "d.json"]
     # Every refusal is listed under its file, with each problem.
     assert f"evalrules: {batch[1]}: 事实数据有 1 个问题" in result.stderr
@@ -97,7 +97,7 @@ def test_one_file_with_an_output_dir_gets_the_summary(run, tmp_path):
     out.mkdir()
     result = run("evaluate", EXAMPLE, "--output-dir", out)
     assert result.exit_code == 0, result.stderr
-    assert _rows(result.stdout) == [[str(EXAMPLE), "双台子区", "96.6", "优秀"]]
+    assert _rows(result.stdout) == [[str(EXAMPLE), "双台子区", "98.6", "优秀"]]
     assert [p.name for p in out.iterdir()] == ["shuangtaizi-2023.facts.txt"]
 
 
@@ -139,11 +139,11 @@ def test_fail_under_names_each_file_below(run, tmp_path):
     a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
     shutil.copy(EXAMPLE, a)
     shutil.copy(EXAMPLE, b)
-    result = run("evaluate", a, b, "--fail-under", "97")
+    result = run("evaluate", a, b, "--fail-under", "99")
     assert result.exit_code == 1
-    assert f"evalrules: {a}: 总分 96.6 低于 --fail-under 97" in result.stderr
-    assert f"evalrules: {b}: 总分 96.6" in result.stderr
-    assert run("evaluate", a, b, "--fail-under", "96.6").exit_code == 0
+    assert f"evalrules: {a}: 总分 98.6 低于 --fail-under 99" in result.stderr
+    assert f"evalrules: {b}: 总分 98.6" in result.stderr
+    assert run("evaluate", a, b, "--fail-under", "98.6").exit_code == 0
 
 
 def test_jobs_must_be_positive(run, batch):

@@ -291,7 +291,7 @@ def test_two_years_of_facts_side_by_side(engine, run, tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
     jsonschema.validate(data, schema())
     (entry,) = data["districts"]
-    assert entry["entity_before"] == "211103"
+    assert entry["entity_before"] == "211102"
     assert entry["entity"] == "example"
     good = next(f for f in entry["facts"] if f["path"] == "fitness.good_rate")
     assert good == {

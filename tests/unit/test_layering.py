@@ -21,6 +21,7 @@ BASE = (
     "_text",
     "_points",
     "_frozen",
+    "_units",
     "_limits",
     "_escape",
     "_documents",

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from evalrules import Scorecard
+from evalrules._compiler._sensitivity import merged_params, with_alternative
 from evalrules._facts._derived import compute_derived
 from evalrules._points import context
-from evalrules._scoring._sensitivity import merged_params, with_alternative
 
 D = Decimal
 CTX = context()

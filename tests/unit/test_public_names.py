@@ -17,6 +17,7 @@ import evalrules.testing
 
 PUBLIC = {
     evalrules: {
+        "Alternative",
         "ClaimComparison",
         "CompiledRubric",
         "CrossCheck",
@@ -47,6 +48,7 @@ PUBLIC = {
         "RuleContext",
         "RuleKind",
         "Scorecard",
+        "SensitivityCase",
         "Source",
         "SourceDocument",
         "Text",

@@ -570,7 +570,7 @@ class CompiledRubric:
         Raises:
             FactsError: as :meth:`evaluate` does.
         """
-        from evalrules._scoring._sensitivity import sensitivity
+        from evalrules._compiler._sensitivity import sensitivity
 
         if card is None:
             card = self.evaluate(facts, partial=partial)

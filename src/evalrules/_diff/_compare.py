@@ -7,6 +7,7 @@ from typing import Any
 
 from evalrules._diff._model import CHANGE_KINDS, Change, Comparability, RubricDiff
 from evalrules._rubric._model import (
+    Alternative,
     CrossCheck,
     DerivedFact,
     FactSpec,
@@ -50,9 +51,15 @@ def _plain(value: Any) -> Any:
         return {"zh": value.zh, "en": value.en}
     if isinstance(value, Source):
         return {
-            k: getattr(value, k)
-            for k in ("document", "clause", "url", "inferred", "why")
-            if getattr(value, k) not in (None, False)
+            k: _plain(getattr(value, k))
+            for k in ("document", "clause", "url", "inferred", "why", "note", "alternatives")
+            if getattr(value, k) not in (None, False, ())
+        }
+    if isinstance(value, Alternative):
+        return {
+            k: _plain(getattr(value, k))
+            for k in ("params", "why", "document")
+            if getattr(value, k) not in (None, {})
         }
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
