@@ -5,10 +5,10 @@ contract.
 the hypothesis this project tests with (``'many' object has no attribute 'more'``), so this
 module draws from the subset of JSON Schema the facts schema uses: ``type`` (one or a list),
 ``const``, ``enum``, ``minimum``, ``maximum``, ``exclusiveMinimum``, ``minLength``, ``not``
-(of a ``const`` or of ``{"type": "null"}``), ``anyOf``, ``properties``, ``required``,
-``additionalProperties`` (``false`` or a schema), ``propertyNames`` (a ``pattern`` or an
-``enum``) and ``allOf`` of ``if``/``then``. Anything else is an error, so the generator can
-never silently draw from a looser schema than the one given.
+(of a ``const``, of ``{"type": "null"}`` or of a ``pattern``), ``anyOf``, ``properties``,
+``required``, ``additionalProperties`` (``false`` or a schema), ``propertyNames`` (a
+``pattern`` or an ``enum``) and ``allOf`` of ``if``/``then``. Anything else is an error, so
+the generator can never silently draw from a looser schema than the one given.
 
 Every document is drawn from the properties, then each ``if``/``then`` whose ``if`` holds is
 made to hold by drawing the values its ``then`` requires; the result is checked against the
@@ -18,6 +18,7 @@ schema with ``jsonschema`` before it is returned.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -121,6 +122,9 @@ def strategy(schema: Mapping[str, Any] | bool) -> st.SearchStrategy[Any]:
             drawn = drawn.filter(lambda v: not (type(v) is not bool and v == value))
         elif refused == {"type": "null"}:
             drawn = drawn.filter(lambda v: v is not None)
+        elif set(refused) == {"pattern"}:
+            refused_pattern = re.compile(refused["pattern"])
+            drawn = drawn.filter(lambda v: not refused_pattern.search(v))
         else:
             raise NotImplementedError(f"the test generator cannot draw not: {refused}")
     return drawn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -13,12 +14,25 @@ from evalrules._facts._cerberus import FACTS_FORMAT, _is_number
 from evalrules._frozen import frozen_mapping
 from evalrules._points import ZERO, to_decimal
 from evalrules._rubric._model import Rubric
-from evalrules._rubric._source import _FAMILY
 from evalrules._scorecard._model import Entity
 from evalrules._text import Text
 from evalrules.errors import FactsError, FactsProblem
 
 # ------------------------------------------------------------------------- documents
+
+#: What a document's ``rubric:`` is when it names a rubric by reference (a family, with or
+#: without a year) rather than by a file's path; the facts schema uses the same pattern.
+REFERENCE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(/[0-9]*)?")
+
+
+def accepted_rubric_names(ref: str, extends: str | None) -> list[str]:
+    """The references a facts document may name to be evaluated against ``ref``."""
+    family, _, year = ref.partition("/")
+    names = [ref, family, f"{family}/"]
+    base_family, _, base_year = (extends or "").partition("/")
+    if base_family and base_year == year and base_family != family:
+        names += [extends or "", base_family, f"{base_family}/"]
+    return names
 
 
 @attrs.frozen
@@ -145,14 +159,9 @@ class FactsDocument:
         named = self.rubric
         if named is None:
             return None
-        family, _, year = named.partition("/")
-        if not _FAMILY.match(family) or not (year == "" or year.isdigit()):
+        if not REFERENCE.fullmatch(named):
             return None  # not a reference: a rubric file named by its path
-        this_family, _, this_year = ref.partition("/")
-        if family == this_family and year in ("", this_year):
-            return None
-        base_family, _, base_year = (extends or "").partition("/")
-        if family == base_family and base_year == this_year and year in ("", base_year):
+        if named in accepted_rubric_names(ref, extends):
             return None
         return FactsProblem(
             "rubric",

@@ -13,7 +13,7 @@ from typing import Any
 
 from evalrules._facts._cerberus import FACTS_FORMAT
 from evalrules._facts._derived import divisor, years_needed
-from evalrules._facts._document import claim_limits
+from evalrules._facts._document import REFERENCE, accepted_rubric_names, claim_limits
 from evalrules._facts._types import FactType
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Indicator, Rubric
@@ -209,7 +209,16 @@ def facts_json_schema(rubric: Rubric, types: Mapping[str, FactType]) -> dict[str
         "additionalProperties": False,
         "properties": {
             "evalrules": {"const": FACTS_FORMAT},
-            "rubric": {"type": ["string", "null"], "examples": [rubric.ref]},
+            # A reference must name this rubric (or the base of the same year it extends);
+            # any other string names a rubric file by its path.
+            "rubric": {
+                "anyOf": [
+                    {"type": "null"},
+                    {"enum": accepted_rubric_names(rubric.ref, rubric.extends)},
+                    {"type": "string", "not": {"pattern": f"^{REFERENCE.pattern}$"}},
+                ],
+                "examples": [rubric.ref],
+            },
             "entity": {
                 "type": ["object", "null"],
                 "additionalProperties": False,
