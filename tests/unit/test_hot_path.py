@@ -64,3 +64,57 @@ def test_a_message_renders_each_language_only_when_read():
     assert Counting.reads == 1
     assert lazy.en == "1 points"
     assert Counting.reads == 2
+
+
+def test_every_builtin_rule_of_the_panjin_rubric_runs_compiled(compiled):
+    rules = [r for _, first, rest in compiled._plan.items for r in (*first, *rest)]
+    assert rules
+    assert all(r.score is not None for r in rules)
+
+
+def test_scores_only_after_a_pickle_round_trip_are_the_same_bytes(compiled, example):
+    back = pickle.loads(pickle.dumps(compiled))
+    assert all(r.score is not None for _, first, rest in back._plan.items for r in first + rest)
+    for explain in (False, True):
+        assert (
+            back.evaluate(example, explain=explain).to_json()
+            == compiled.evaluate(example, explain=explain).to_json()
+        )
+
+
+def test_a_rule_whose_scorer_fails_is_run_through_its_kind(compiled, example):
+    """A scorer that raises (here: on every call) leaves the rule to its kind's evaluate:
+    the same card, byte for byte."""
+    from evalrules._compiler._compiled import CompiledRubric, _plan
+
+    def broken(_params, _share, _max):
+        def score(_values):
+            raise KeyError("nothing")
+
+        return score
+
+    bindings = compiled._plan.bindings
+    kinds = {n: (attrs.evolve(k, scorer=broken), o) for n, (k, o) in bindings.kinds.items()}
+    failing = CompiledRubric._from_plan(
+        _plan(attrs.evolve(bindings, kinds=type(bindings.kinds)(kinds)))
+    )
+    assert (
+        failing.evaluate(example, explain=False).to_json()
+        == compiled.evaluate(example, explain=False).to_json()
+    )
+
+
+def test_a_kind_without_a_scorer_still_scores(compiled, example):
+    from evalrules._compiler._compiled import CompiledRubric, _plan
+
+    bindings = compiled._plan.bindings
+
+    kinds = {n: (attrs.evolve(k, scorer=None), o) for n, (k, o) in bindings.kinds.items()}
+    general = CompiledRubric._from_plan(
+        _plan(attrs.evolve(bindings, kinds=type(bindings.kinds)(kinds)))
+    )
+    assert all(r.score is None for _, first, rest in general._plan.items for r in first + rest)
+    assert (
+        general.evaluate(example, explain=False).to_json()
+        == compiled.evaluate(example, explain=False).to_json()
+    )

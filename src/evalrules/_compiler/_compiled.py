@@ -32,8 +32,8 @@ from evalrules._facts._validator import FactsValidator
 from evalrules._frozen import FrozenDict
 from evalrules._rubric._digest import rubric_digest
 from evalrules._rubric._model import Indicator, Rubric, Rule
-from evalrules._rules._context import describe_context
-from evalrules._rules._kind import RuleKind
+from evalrules._rules._context import describe_context, rule_share
+from evalrules._rules._kind import RuleKind, Scorer
 from evalrules._rules._messages import CORE_MESSAGES
 from evalrules._scorecard._model import Entity, RubricInfo, Scorecard
 from evalrules._text import Text
@@ -83,12 +83,15 @@ class CompiledRule:
         rule: The rule.
         kind: Its rule kind.
         origin: The plugin that registered the kind.
+        score: The rule compiled by its kind's ``scorer`` (``None`` for a kind without one),
+            what an evaluation without explanations runs.
     """
 
     item: Indicator
     rule: Rule
     kind: RuleKind
     origin: str
+    score: Scorer | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -131,6 +134,13 @@ class EvaluationPlan:
         return self.bindings.modify
 
 
+def _compiled_rule(item: Indicator, rule: Rule, kind: RuleKind, origin: str) -> CompiledRule:
+    score = None
+    if kind.scorer is not None:
+        score = kind.scorer(rule.params, rule_share(rule, item), item.max)
+    return CompiledRule(item, rule, kind, origin, score)
+
+
 def _plan(bindings: Bindings) -> EvaluationPlan:
     from evalrules._scoring._items import evidence_params
 
@@ -140,7 +150,7 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
     for node in rubric.walk():
         if not node.is_leaf:
             continue
-        rules = [CompiledRule(node, r, *bindings.kinds[r.kind]) for r in node.rules]
+        rules = [_compiled_rule(node, r, *bindings.kinds[r.kind]) for r in node.rules]
         first = tuple(r for r in rules if r.kind.phase == "applicability")
         rest = tuple(r for r in rules if r.kind.phase != "applicability")
         items.append((node, first, rest))

@@ -17,10 +17,12 @@ from evalrules._rules._conditions import (
     DERIVED,
     OPERATORS,
     check_policy,
+    compile_compare,
+    compile_condition,
     lower_first,
 )
 from evalrules._rules._context import DescribeContext, RuleContext
-from evalrules._rules._kind import RuleKind, rule_kind
+from evalrules._rules._kind import RuleKind, Score, Scorer, rule_kind
 from evalrules._scorecard._model import VETO_EFFECTS
 from evalrules._text import Text
 from evalrules._units import unit_in
@@ -44,6 +46,134 @@ def _opening(text: Text) -> Text:
 def _deduct_amount(ctx: RuleContext | DescribeContext) -> Decimal:
     deduct = ctx.params.get("deduct")
     return ctx.share if deduct is None else to_decimal(deduct)
+
+
+# ------------------------------------------------------------------------------ scorers
+#
+# Each builtin kind's rules compiled over their parameters, for evaluations without
+# explanations: the effects ``evaluate`` reports, as ``(action, points, outcome, effect)``,
+# from parameters converted once. Effects that do not depend on the facts are built once.
+
+_Values = Mapping[str, Any]
+_Scored = tuple[Score, ...]
+
+
+def _outcome_only(outcome: str) -> _Scored:
+    return (("outcome", ZERO, outcome, None),)
+
+
+def _threshold_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    path = params["fact"]
+    check = compile_compare(params["op"], params["value"])
+    deduct = params.get("deduct")
+    met = _outcome_only("met")
+    missed: _Scored = (
+        ("deduction", share if deduct is None else to_decimal(deduct), "missed", None),
+    )
+
+    def score(values: _Values) -> _Scored:
+        return met if check(values[path]) else missed
+
+    return score
+
+
+def _per_incident_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    path = params["fact"]
+    allow = int(params.get("allow") or 0)
+    each = to_decimal(params["deduct_each"])
+    cap = params.get("cap")
+    limit = None if cap is None else to_decimal(cap)
+    full = _outcome_only("full")
+
+    def score(values: _Values) -> _Scored:
+        counted = max(0, int(values[path]) - allow)
+        if counted == 0:
+            return full
+        points = each * counted
+        if limit is not None:
+            points = min(points, limit)
+        return (("deduction", points, "zero" if points >= item_max else "partial", None),)
+
+    return score
+
+
+def _each_true_scorer(
+    entries: Iterable[Mapping[str, Any]], points_key: str, all_met: str, outcome_of: Any
+) -> Scorer:
+    """Checklist and elements: a deduction for each entry whose fact is not true."""
+    facts = tuple((e["fact"], to_decimal(e[points_key])) for e in entries)
+    met = _outcome_only(all_met)
+
+    def score(values: _Values) -> _Scored:
+        unmet = [points for path, points in facts if values[path] is not True]
+        if not unmet:
+            return met
+        outcome = outcome_of(unmet, len(facts))
+        return tuple([("deduction", points, outcome, None) for points in unmet])
+
+    return score
+
+
+def _checklist_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    def outcome_of(unmet: list[Decimal], _count: int) -> str:
+        return "zero" if sum(unmet, ZERO) >= item_max else "partial"
+
+    return _each_true_scorer(params["conditions"], "deduct", "all_met", outcome_of)
+
+
+def _elements_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    def outcome_of(unmet: list[Decimal], count: int) -> str:
+        return "none" if len(unmet) == count else "some"
+
+    return _each_true_scorer(params["elements"], "points", "all", outcome_of)
+
+
+def _rating_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    path = params["fact"]
+    scale = to_decimal(params["scale"])
+    one = Decimal(1)
+    full = _outcome_only("full")
+
+    def score(values: _Values) -> _Scored:
+        earned = min(max(to_decimal(values[path]) / scale, ZERO), one) * share
+        lost = share - earned
+        if lost <= 0:
+            return full
+        return (("deduction", lost, "zero" if earned <= 0 else "partial", None),)
+
+    return score
+
+
+def _when_scorer(when: Mapping[str, Any], hit: Score, miss: str) -> Scorer:
+    """A rule with one condition: ``hit`` when it holds, the outcome ``miss`` when not."""
+    test = compile_condition(when)
+    held: _Scored = (hit,)
+    clear = _outcome_only(miss)
+
+    def score(values: _Values) -> _Scored:
+        return held if test(values) else clear
+
+    return score
+
+
+def _zero_out_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    return _when_scorer(params["when"], ("zero_out", ZERO, "zeroed", None), "clear")
+
+
+def _na_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    hit = ("not_applicable", ZERO, "not_applicable", params.get("policy"))
+    return _when_scorer(params["when"], hit, "applicable")
+
+
+def _bonus_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    hit = ("bonus", to_decimal(params["points"]), "awarded", None)
+    return _when_scorer(params["when"], hit, "none")
+
+
+def _veto_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    # A veto that holds is explained even without explanations: the engine runs the rule
+    # through ``evaluate`` for its finding.
+    return _when_scorer(params["when"], ("veto", ZERO, "vetoed", params["effect"]), "clear")
 
 
 # ----------------------------------------------------------------------------- threshold
@@ -188,6 +318,7 @@ THRESHOLD = rule_kind(
         "deduct": _POINTS,
     },
     evaluate=_threshold_eval,
+    scorer=_threshold_scorer,
     describe=_threshold_describe,
     check=_threshold_check,
     outcomes=("met", "missed"),
@@ -341,6 +472,7 @@ PER_INCIDENT = rule_kind(
         "cap": _POINTS,
     },
     evaluate=_per_incident_eval,
+    scorer=_per_incident_scorer,
     describe=_per_incident_describe,
     check=_per_incident_check,
     outcomes=("full", "partial", "zero"),
@@ -454,6 +586,7 @@ CHECKLIST = rule_kind(
         "conditions": {"type": "list", "required": True, "minlength": 1, "schema": _CONDITION_ITEM}
     },
     evaluate=_checklist_eval,
+    scorer=_checklist_scorer,
     describe=_checklist_describe,
     check=_checklist_check,
     outcomes=("all_met", "partial", "zero"),
@@ -539,6 +672,7 @@ ELEMENTS = rule_kind(
     ),
     params={"elements": {"type": "list", "required": True, "minlength": 1, "schema": _ELEMENT}},
     evaluate=_elements_eval,
+    scorer=_elements_scorer,
     describe=_elements_describe,
     check=_elements_check,
     outcomes=("all", "some", "none"),
@@ -895,6 +1029,7 @@ ZERO_OUT = rule_kind(
     ),
     params={"when": _WHEN},
     evaluate=_zero_out_eval,
+    scorer=_zero_out_scorer,
     describe=_zero_out_describe,
     check=_when_check,
     outcomes=("clear", "zeroed"),
@@ -1185,6 +1320,7 @@ NOT_APPLICABLE_WHEN = rule_kind(
     ),
     params={"when": _WHEN, "policy": {"type": "string", "allowed": ["full", "exclude", "zero"]}},
     evaluate=_na_eval,
+    scorer=_na_scorer,
     describe=_na_describe,
     check=_na_check,
     outcomes=("applicable", "not_applicable"),
@@ -1235,6 +1371,7 @@ BONUS = rule_kind(
     ),
     params={"when": _WHEN, "points": {"type": "number", "min": 0, "required": True}},
     evaluate=_bonus_eval,
+    scorer=_bonus_scorer,
     describe=_bonus_describe,
     check=_when_check,
     outcomes=("awarded", "none"),
@@ -1300,6 +1437,7 @@ VETO = rule_kind(
         "effect": {"type": "string", "required": True, "allowed": list(VETO_EFFECTS)},
     },
     evaluate=_veto_eval,
+    scorer=_veto_scorer,
     describe=_veto_describe,
     check=_when_check,
     outcomes=("clear", "vetoed"),
@@ -1373,6 +1511,7 @@ EXTERNAL_RATING = rule_kind(
         "rater": {**_TEXT, "required": True},
     },
     evaluate=_rating_eval,
+    scorer=_rating_scorer,
     describe=_rating_describe,
     check=_numeric_check,
     outcomes=("full", "partial", "zero"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 from evalrules._facts._cerberus import _is_number
@@ -211,3 +212,54 @@ def check_policy(policy: Any) -> str | None:
     if policy is not None and policy not in NOT_APPLICABLE_POLICIES:
         return f"unknown not-applicable policy {policy!r} (use one of full, exclude, zero)"
     return None
+
+
+#: ``test(values) -> bool``: a condition compiled over its parameters, reading the merged
+#: facts and derived values by path (a missing path raises ``KeyError``).
+Test = Callable[[Mapping[str, Any]], bool]
+
+
+def compile_compare(op: str, right: Any) -> Callable[[Any], bool]:
+    """``compare(left, op, right)`` as a function of ``left``, with ``right`` converted once.
+
+    It answers as :func:`compare` does for every ``left``; a decimal against a number takes
+    the short way, anything else goes through :func:`compare` itself.
+    """
+    fn = _OPS[op]
+    if _is_number(right):
+        exact = to_decimal(right)
+
+        def numbers(left: Any) -> bool:
+            if type(left) is Decimal and left.is_finite():
+                return bool(fn(left, exact))
+            return compare(left, op, right)
+
+        return numbers
+
+    def general(left: Any) -> bool:
+        return compare(left, op, right)
+
+    return general
+
+
+def compile_condition(cond: Mapping[str, Any]) -> Test:
+    """A condition (``{fact, op, value}``, ``{all: [...]}``, ``{any: [...]}``) compiled to a
+    test of the merged values. Like :meth:`RuleContext.condition`, ``all`` and ``any`` read
+    every one of their conditions (a missing fact anywhere raises ``KeyError``)."""
+    for key, combine in (("all", all), ("any", any)):
+        if key in cond:
+            return _combined(combine, tuple(compile_condition(c) for c in cond[key]))
+    path = cond["fact"]
+    check = compile_compare(cond.get("op", "=="), cond.get("value", True))
+
+    def leaf(values: Mapping[str, Any]) -> bool:
+        return check(values[path])
+
+    return leaf
+
+
+def _combined(combine: Callable[[list[bool]], bool], tests: tuple[Test, ...]) -> Test:
+    def combined(values: Mapping[str, Any]) -> bool:
+        return combine([t(values) for t in tests])
+
+    return combined

@@ -58,6 +58,18 @@ class Effect:
     effect: str | None = None
 
 
+#: One effect as a scorer reports it: ``(action, points, outcome, effect)``, the fields of
+#: the :class:`Effect` the kind's ``evaluate`` would report, without its message.
+Score = tuple[str, Decimal, str, str | None]
+
+#: ``score(values) -> effects``: a rule compiled over its parameters. ``values`` maps every
+#: observed and derived fact path present to its value.
+Scorer = Callable[[Mapping[str, Any]], tuple[Score, ...]]
+
+#: ``scorer(params, share, item_max) -> score``: what a kind's optional ``scorer`` is.
+ScorerFactory = Callable[[Mapping[str, Any], Decimal, Decimal], Scorer]
+
+
 #: Where a kind's rules run: first (and may make the item not applicable), scoring, bonus.
 PHASES = ("applicability", "score", "bonus")
 
@@ -92,6 +104,13 @@ class RuleKind:
         reachable: ``reachable(params, item_max) -> outcomes`` a rule with these
             parameters, on an item worth ``item_max``, can record; ``None`` when every one
             of ``outcomes`` can. See :meth:`outcomes_for`.
+        scorer: Optional, for speed: ``scorer(params, share, item_max) -> score``, called
+            once per rule when a rubric is compiled, gives ``score(values)``, which returns
+            the ``(action, points, outcome, effect)`` of every effect ``evaluate`` would
+            report for those facts, in its order, without messages or evidence.
+            Evaluating without explanations uses it; a kind without one, a ``score`` that
+            raises (a missing fact is a ``KeyError``), or one that reports a veto, is run
+            through ``evaluate`` instead, so the two must agree.
     """
 
     name: str
@@ -108,6 +127,7 @@ class RuleKind:
     example: str = ""
     fields: Mapping[str, frozenset[str]] = attrs.field(converter=frozen_mapping, factory=dict)
     reachable: Callable[[Mapping[str, Any], Decimal], Iterable[str]] | None = None
+    scorer: ScorerFactory | None = attrs.field(default=None, eq=False, repr=False)
 
     def outcomes_for(self, params: Mapping[str, Any], item_max: Decimal) -> tuple[str, ...]:
         """The outcomes a rule of this kind can record, for rule-outcome coverage.
@@ -209,6 +229,7 @@ def rule_kind(
     example: str = "",
     fields: Mapping[str, Iterable[str]] | None = None,
     reachable: Callable[[Mapping[str, Any], Decimal], Iterable[str]] | None = None,
+    scorer: ScorerFactory | None = None,
 ) -> RuleKind:
     """Build a :class:`RuleKind` for a plugin's ``evalrules_register_rule_kinds`` hook.
 
@@ -221,6 +242,8 @@ def rule_kind(
     rule's ``message:`` that does. Without it, each message's fields are those its own
     templates name. ``reachable`` narrows ``outcomes`` to those a rule's parameters allow
     (see :meth:`RuleKind.outcomes_for`); without it, every rule can reach every outcome.
+    ``scorer`` compiles a rule to a function of the facts for evaluations without
+    explanations (see :class:`RuleKind`).
 
     The engine checks the kind when it registers it, and refuses it with a
     :class:`~evalrules.errors.PluginLoadError` naming the plugin and every problem.
@@ -246,4 +269,5 @@ def rule_kind(
         example=example,
         fields=_declared_fields(messages, fields),
         reachable=reachable,
+        scorer=scorer,
     )

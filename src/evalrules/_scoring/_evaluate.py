@@ -13,12 +13,12 @@ from evalrules._facts._document import FactsDocument
 from evalrules._facts._validator import ordered, touches
 from evalrules._limits import LIMIT_CODES
 from evalrules._points import ZERO, quantize
-from evalrules._rubric._model import Indicator
+from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._context import RuleContext
-from evalrules._rules._kind import MissingFact
+from evalrules._rules._kind import MissingFact, Score
 from evalrules._scorecard._model import Entity, Evidence, Finding, NodeResult, Scorecard
 from evalrules._scoring._claims import compare_claims, with_claims
-from evalrules._scoring._items import ItemOutcome, score_item
+from evalrules._scoring._items import ItemOutcome, _finding, score_item
 from evalrules._scoring._rollup import cap_bonus, grade_for, roll_up
 from evalrules._version import __version__
 from evalrules.errors import FactsError, FactsProblem, RuleEvaluationError
@@ -96,7 +96,10 @@ def evaluate(
         # unreadable facts have nothing more to tell.
         raise FactsError(ordered(problems), source=source)
     try:
-        outcomes = _run_items(compiled, plan, flat, derived, explain)
+        if explain:
+            outcomes = _run_items(compiled, plan, flat, derived)
+        else:
+            outcomes = _run_scores(compiled, plan, flat, derived)
     except RuleEvaluationError:
         if problems:
             # A rule that fails on facts the document gets wrong is not the rule's fault.
@@ -107,7 +110,10 @@ def evaluate(
         problems.extend(_missing_problems(compiled, outcomes, problems, uncomputed))
     if problems:
         raise FactsError(ordered(problems), source=source)
-    card = _score(compiled, plan, outcomes, entity, claims, explain)
+    if not explain:
+        card = _score_only(compiled, plan, outcomes, entity)
+    else:
+        card = _score(compiled, plan, outcomes, entity, claims, explain)
     if doc.assumed:
         card = attrs.evolve(card, assumed=tuple(doc.assumed.items()))
     return card
@@ -199,7 +205,6 @@ def _score(
     claims: Mapping[str, Decimal],
     explain: bool = True,
 ) -> Scorecard:
-    rubric = compiled.rubric
     ran: dict[tuple[str, str], None] = {}
     results: dict[str, NodeResult] = {}
     findings: list[Finding] = []
@@ -218,6 +223,26 @@ def _score(
         else:
             findings.extend(item_findings)
 
+    return _card(
+        compiled, plan, ran, results, findings, bonus_findings, excluded, entity, claims, explain
+    )
+
+
+def _card(
+    compiled: CompiledRubric,
+    plan: EvaluationPlan,
+    ran: dict[tuple[str, str], None],
+    results: dict[str, NodeResult],
+    findings: list[Finding],
+    bonus_findings: list[Finding],
+    excluded: Decimal,
+    entity: Entity,
+    claims: Mapping[str, Decimal],
+    explain: bool,
+) -> Scorecard:
+    """The scorecard from the items' results and findings: the tree, bonus cap, totals,
+    vetoes and grade, claimed scores, and the scorecard hook."""
+    rubric = compiled.rubric
     tops = tuple(roll_up(top, results) for top in rubric.indicators)
     raw_bonus = tuple(results[b.code] for b in rubric.bonus)
     bonus_nodes, bonus_total, bonus_findings = cap_bonus(compiled, raw_bonus, bonus_findings)
@@ -305,3 +330,142 @@ def _run(
     outcome.runs.append((rule, ctx.effects, evidence))
 
     return ctx.effects
+
+
+# --------------------------------------------------------------------------- scores only
+#
+# Without explanations, each rule whose kind has a ``scorer`` runs as the function it was
+# compiled to (``CompiledRule.score``) over one mapping of the document's facts and derived
+# values, and reports ``(action, points, outcome, effect)`` tuples. A rule without one, or
+# whose function raises (a missing fact, a value it cannot take) or reports a veto, runs
+# through its kind's ``evaluate`` as when explained: that path words the refusal, the
+# rule's error or the veto's finding. An item's runs then hold ``(rule, scores, general)``,
+# ``general`` being ``None`` or the ``(effects, evidence)`` of the rule's ``evaluate``.
+
+
+def _run_scores(
+    compiled: CompiledRubric,
+    plan: EvaluationPlan,
+    flat: Mapping[str, Any],
+    derived: Mapping[str, Any],
+) -> list[tuple[Indicator, ItemOutcome]]:
+    """:func:`_run_items` for an evaluation without explanations."""
+    values = dict(flat)
+    for path, dv in derived.items():
+        values[path] = dv.value
+    outcomes = []
+    for item, first, rest in plan.items:
+        outcome = ItemOutcome()
+        not_applicable = False
+        for compiled_rule in first:
+            scores = _run_score(compiled, compiled_rule, flat, derived, values, outcome)
+            if any(s[0] == "not_applicable" for s in scores):
+                not_applicable = True
+                break
+        if not not_applicable and not outcome.missing:
+            for compiled_rule in rest:
+                _run_score(compiled, compiled_rule, flat, derived, values, outcome)
+        outcomes.append((item, outcome))
+    return outcomes
+
+
+def _run_score(
+    compiled: CompiledRubric,
+    compiled_rule: CompiledRule,
+    flat: Mapping[str, Any],
+    derived: Mapping[str, Any],
+    values: Mapping[str, Any],
+    outcome: ItemOutcome,
+) -> tuple[Score, ...]:
+    score = compiled_rule.score
+    if score is not None:
+        try:
+            scores = score(values)
+        except Exception:  # the rule's evaluate says what is wrong
+            scores = None
+        if scores is not None:
+            for s in scores:
+                if s[0] == "veto":
+                    break
+            else:
+                outcome.runs.append((compiled_rule.rule, scores, None))  # type: ignore[arg-type]
+                return scores
+    effects = _run(compiled, compiled_rule, flat, derived, outcome, explain=False)
+    scores = tuple((e.action, e.points, e.outcome, e.effect) for e in effects)
+    if effects:  # the run was recorded: keep its effects and evidence for a veto's finding
+        rule, _, evidence = outcome.runs[-1]
+        outcome.runs[-1] = (rule, scores, (effects, evidence))  # type: ignore[assignment]
+    return scores
+
+
+def _score_only(
+    compiled: CompiledRubric,
+    plan: EvaluationPlan,
+    outcomes: Iterable[tuple[Indicator, ItemOutcome]],
+    entity: Entity,
+) -> Scorecard:
+    """:func:`_score` for an evaluation without explanations: the same scores, from the
+    runs' ``(action, points, outcome, effect)``; the only findings made are vetoes."""
+    rubric = compiled.rubric
+    precision, rounding, default_policy = rubric.precision, rubric.rounding, rubric.not_applicable
+    bonus_codes = compiled.bonus_codes
+    ran: dict[tuple[str, str], None] = {}
+    results: dict[str, NodeResult] = {}
+    findings: list[Finding] = []
+    bonus_findings: list[Finding] = []
+    excluded = ZERO
+    for item, outcome in outcomes:
+        runs: list[tuple[Rule, tuple[Score, ...], Any]] = outcome.runs  # type: ignore[assignment]
+        for rule, scores, _ in runs:
+            code = rule.code
+            for s in scores:
+                ran[(code, s[2])] = None
+        if outcome.missing:
+            results[item.code] = NodeResult(item.code, item.title, item.max, ZERO, "not_assessable")
+            continue
+        vetoes: list[Finding] = []
+        node = None
+        for rule, scores, general in runs:
+            for index, (action, _, _, effect) in enumerate(scores):
+                if action == "not_applicable":
+                    policy = effect or item.not_applicable or default_policy
+                    if policy == "exclude":
+                        excluded += item.max
+                    score = item.max if policy == "full" else ZERO
+                    node = NodeResult(item.code, item.title, item.max, score, "not_applicable")
+                    break
+                if action == "veto":
+                    effects, evidence = general
+                    veto = effects[index]
+                    vetoes.append(_finding(compiled, item, rule, veto, "veto", ZERO, evidence))
+            if node is not None:
+                break
+        if node is not None:
+            results[item.code] = node
+            continue
+        if item.code in bonus_codes:
+            nominal = ZERO
+            for _, scores, _ in runs:
+                for action, points, _, _ in scores:
+                    if action == "bonus":
+                        nominal += max(points, ZERO)
+            score = quantize(min(nominal, item.max), precision, rounding)
+            bonus_findings.extend(vetoes)
+        else:
+            nominal = ZERO
+            zero_out = False
+            for _, scores, _ in runs:
+                for action, points, _, _ in scores:
+                    if action == "deduction" or action == "manual":
+                        nominal += points
+                    elif action == "zero_out":
+                        zero_out = True
+            if zero_out:
+                score = ZERO
+            else:
+                score = quantize(min(max(item.max - nominal, ZERO), item.max), precision, rounding)
+            findings.extend(vetoes)
+        results[item.code] = NodeResult(item.code, item.title, item.max, score, "scored")
+    return _card(
+        compiled, plan, ran, results, findings, bonus_findings, excluded, entity, {}, False
+    )
