@@ -56,9 +56,19 @@ def quantize(value: Decimal, precision: Decimal, rounding: str) -> Decimal:
     mode = ROUNDINGS[rounding]
     # Count whole steps of the precision, so that 0.5 gives multiples of one half and not
     # of one tenth (Decimal.quantize only knows powers of ten).
-    steps = (value / precision).quantize(Decimal(1), rounding=mode, context=_CONTEXT)
-    quantum = Decimal(1).scaleb(-places(precision))
+    steps = (value / precision).quantize(_ONE, rounding=mode, context=_CONTEXT)
+    quantum = _QUANTA.get(precision)
+    if quantum is None:  # equal precisions (0.1, 0.10) have the same places, so one entry
+        quantum = _ONE.scaleb(-places(precision))
+        if len(_QUANTA) < 64:
+            _QUANTA[precision] = quantum
     return (steps * precision).quantize(quantum, context=_CONTEXT)
+
+
+_ONE = Decimal(1)
+
+#: Precision → the quantum of its decimal places, for :func:`quantize` (a rubric has one).
+_QUANTA: dict[Decimal, Decimal] = {}
 
 
 def places(precision: Decimal) -> int:

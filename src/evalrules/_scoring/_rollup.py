@@ -63,12 +63,14 @@ def roll_up(node: Indicator, results: Mapping[str, NodeResult]) -> NodeResult:
     """Build a parent's result from its children's: the score is their exact sum."""
     if node.is_leaf:
         return results[node.code]
-    children = tuple(roll_up(c, results) for c in node.children)
-    statuses = {c.status for c in children}
-    status = statuses.pop() if len(statuses) == 1 else "scored"
-    if status != "scored" and len(children) == 0:
-        status = "scored"
-    score = sum((c.score for c in children), ZERO)
+    children = tuple([roll_up(c, results) for c in node.children])
+    # One status shared by every child is the parent's; mixed (or no children): scored.
+    status = children[0].status if children else "scored"
+    for child in children:
+        if child.status != status:
+            status = "scored"
+            break
+    score = sum([c.score for c in children], ZERO)
     return NodeResult(node.code, node.title, node.max, score, status, children)
 
 
