@@ -176,6 +176,69 @@ def _veto_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -
     return _when_scorer(params["when"], ("veto", ZERO, "vetoed", params["effect"]), "clear")
 
 
+def _bands_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    path = params["fact"]
+    bands = []
+    for band in params["bands"]:
+        lo, hi = band.get("min"), band.get("max")
+        deduct = to_decimal(band["deduct"])
+        effect: Score = ("outcome", ZERO, band["id"], None)
+        if deduct != 0:
+            effect = ("deduction", deduct, band["id"], None)
+        bands.append(
+            (
+                None if lo is None else to_decimal(lo),
+                band.get("min_inclusive", True),
+                None if hi is None else to_decimal(hi),
+                band.get("max_inclusive", False),
+                (effect,),
+            )
+        )
+
+    def score(values: _Values) -> _Scored:
+        value = to_decimal(values[path])
+        for lo, lo_in, hi, hi_in, scored in bands:
+            if lo is not None and (value < lo or (value == lo and not lo_in)):
+                continue
+            if hi is not None and (value > hi or (value == hi and not hi_in)):
+                continue
+            return scored
+        raise ValueError(path)  # in no band: the kind's evaluate says so
+
+    return score
+
+
+def _linear_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    path = params["fact"]
+    x0, p0 = to_decimal(params["from"]["value"]), to_decimal(params["from"]["points"])
+    x1, p1 = to_decimal(params["to"]["value"]), to_decimal(params["to"]["points"])
+    one = Decimal(1)
+    full = _outcome_only("full")
+
+    def score(values: _Values) -> _Scored:
+        t = (to_decimal(values[path]) - x0) / (x1 - x0)
+        earned = p0 + (p1 - p0) * min(max(t, ZERO), one)
+        lost = share - earned
+        if lost <= 0:
+            return full
+        return (("deduction", lost, "zero" if earned <= 0 else "partial", None),)
+
+    return score
+
+
+def _manual_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    path = params["fact"]
+    full = _outcome_only("full")
+
+    def score(values: _Values) -> _Scored:
+        deduct = to_decimal(values[path]["deduct"])
+        if deduct == 0:
+            return full
+        return (("manual", deduct, "deducted", None),)
+
+    return score
+
+
 # ----------------------------------------------------------------------------- threshold
 
 
@@ -859,6 +922,7 @@ BANDS = rule_kind(
         "bands": {"type": "list", "required": True, "minlength": 1, "schema": _BAND},
     },
     evaluate=_bands_eval,
+    scorer=_bands_scorer,
     describe=_bands_describe,
     check=_bands_check,
     outcomes=(),  # the band ids, from ``reachable``
@@ -976,6 +1040,7 @@ LINEAR = rule_kind(
     ),
     params={"fact": _FACT, "from": _ANCHOR, "to": _ANCHOR},
     evaluate=_linear_eval,
+    scorer=_linear_scorer,
     describe=_linear_describe,
     check=_linear_check,
     outcomes=("full", "partial", "zero"),
@@ -1575,6 +1640,7 @@ MANUAL = rule_kind(
     ),
     params={"fact": _FACT},
     evaluate=_manual_eval,
+    scorer=_manual_scorer,
     describe=_manual_describe,
     check=_manual_check,
     outcomes=("full", "deducted"),
