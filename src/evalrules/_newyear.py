@@ -207,7 +207,8 @@ dependencies = [
 ]
 
 [project.optional-dependencies]
-test = ["pytest>=8", "hypothesis>=6.90"]
+# The test kit's own needs (pytest, hypothesis, jsonschema) come with evalrules[test].
+test = ["evalrules[test]$evalrules"]
 
 # The one entry-point group evalrules reads; the value is the module with the hooks.
 [project.entry-points.evalrules]
@@ -426,13 +427,20 @@ CASES = collect_cases(HERE / "cases")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_case(case: Case, engine: evalrules.Engine) -> None:
-    run_case(case, engine)
+def test_case(
+    case: Case, engine: evalrules.Engine, evalrules_coverage: OutcomeCoverage
+) -> None:
+    # Recorded for `pytest --evalrules-coverage`: the rules this year adds or changes.
+    run_case(case, engine, coverage=evalrules_coverage)
 """
 
 
 def _tests(ref: str, base_ref: str, module: str, base_module: str, *, cases: bool) -> str:
-    names = "Case, collect_cases, run_case, run_invariants" if cases else "run_invariants"
+    names = (
+        "Case, OutcomeCoverage, collect_cases, run_case, run_invariants"
+        if cases
+        else "run_invariants"
+    )
     return _TESTS.substitute(
         ref=ref,
         base=base_ref,

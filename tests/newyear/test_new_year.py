@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -112,18 +111,6 @@ def test_it_installs_into_a_fresh_venv_and_its_tests_pass(written: Path, tmp_pat
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    # evalrules, the 2023 plugin, pytest and hypothesis come from this checkout's environment
-    # (the venv sees its site folder); the new distribution is installed into the venv itself.
-    outer = sysconfig.get_paths()["purelib"]
-    Path(purelib, "_evalrules_outer.pth").write_text(
-        f"import site; site.addsitedir({outer!r})\n", encoding="utf-8"
-    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EVALRULES_", "PYTHON"))}
 
     def call(*args: str) -> subprocess.CompletedProcess[str]:
@@ -133,7 +120,11 @@ def test_it_installs_into_a_fresh_venv_and_its_tests_pass(written: Path, tmp_pat
         assert done.returncode == 0, done.stdout + done.stderr
         return done
 
-    call("-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--no-index", ".")
+    # As a user would: evalrules and the 2023 plugin (from this checkout, by path), then the
+    # new distribution with its test extra, every dependency resolved by pip (nothing shared
+    # with this checkout's environment).
+    call("-m", "pip", "install", "-q", str(REPO), str(REPO / "plugins" / "evalrules-panjin"))
+    call("-m", "pip", "install", "-q", ".[test]")
     listed = call(
         "-c",
         "import evalrules; e = evalrules.Engine(); "
@@ -144,3 +135,7 @@ def test_it_installs_into_a_fresh_venv_and_its_tests_pass(written: Path, tmp_pat
     assert str(venv) in listed  # the rubric file is read from the installed wheel
     tests = call("-m", "pytest", "-q", "-p", "no:cacheprovider")
     assert re.search(r"^3 passed", tests.stdout, re.M), tests.stdout
+    # The fixture cases record their outcomes for the scoped coverage report.
+    covered = call("-m", "pytest", "-q", "-p", "no:cacheprovider", "--evalrules-coverage")
+    assert "no fixture cases ran" not in covered.stdout, covered.stdout
+    assert "taken unchanged from panjin-county/2023" in covered.stdout, covered.stdout

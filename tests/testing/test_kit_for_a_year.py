@@ -5,6 +5,7 @@ strategies draw the optional facts a rule reads, assertion frames are hidden, an
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -130,9 +131,11 @@ def test_a_failing_assertion_shows_the_callers_line(pytester):
 WITHOUT_HYPOTHESIS = """\
 import sys
 
+MISSING = sys.argv.pop(1)
+
 class NotInstalled:
     def find_spec(self, name, path=None, target=None):
-        if name == "hypothesis" or name.startswith("hypothesis."):
+        if name == MISSING or name.startswith(MISSING + "."):
             raise ModuleNotFoundError(f"No module named {name!r}")
         return None
 
@@ -144,12 +147,20 @@ sys.exit(pytest.main(["-p", "no:hypothesispytest", "-p", "no:cacheprovider", *sy
 
 
 @pytest.mark.slow
-def test_evalrules_rubric_without_hypothesis_says_once_what_to_install(tmp_path):
+@pytest.mark.parametrize("missing", ["hypothesis", "jsonschema"])
+def test_evalrules_rubric_without_the_test_extra_says_once_what_to_install(tmp_path, missing):
     (tmp_path / "test_nothing.py").write_text("def test_nothing():\n    pass\n")
     (tmp_path / "run.py").write_text(WITHOUT_HYPOTHESIS)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EVALRULES_", "PYTEST_"))}
     done = subprocess.run(
-        [sys.executable, "run.py", "--evalrules-rubric", "panjin-county/2023", "test_nothing.py"],
+        [
+            sys.executable,
+            "run.py",
+            missing,
+            "--evalrules-rubric",
+            "panjin-county/2023",
+            "test_nothing.py",
+        ],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -158,5 +169,17 @@ def test_evalrules_rubric_without_hypothesis_says_once_what_to_install(tmp_path)
     )
     out = done.stdout + done.stderr
     assert done.returncode == pytest.ExitCode.USAGE_ERROR, out
-    assert out.count("needs hypothesis: pip install 'evalrules[test]'") == 1, out
+    assert out.count(f"needs {missing}: pip install 'evalrules[test]'") == 1, out
     assert "ModuleNotFoundError" not in out
+
+
+def test_the_test_extra_carries_what_the_kit_imports():
+    # The message above names evalrules[test]; it must be enough for the generated checks.
+    tomllib = pytest.importorskip("tomllib")
+
+    from evalrules.testing._pytest_plugin import _KIT_MODULES
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text("utf-8"))
+    test = project["project"]["optional-dependencies"]["test"]
+    names = {re.split(r"[<>=\[ ;]", requirement, maxsplit=1)[0] for requirement in test}
+    assert {"pytest", *_KIT_MODULES} <= names, test

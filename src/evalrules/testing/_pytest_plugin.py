@@ -316,6 +316,18 @@ class RubricItem(pytest.Item):
         return self.path, None, f"evalrules[{self.ref}]::{self.name}"
 
 
+# What the generated checks import beyond evalrules' own dependencies (all in evalrules[test]).
+_KIT_MODULES = ("hypothesis", "jsonschema")
+
+
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
@@ -327,14 +339,13 @@ def pytest_collection_modifyitems(
     """
     refs = list(dict.fromkeys(config.getoption("evalrules_rubrics")))
     if refs:
-        try:
-            import hypothesis  # noqa: F401
-        except ImportError:
+        missing = [m for m in _KIT_MODULES if not _importable(m)]
+        if missing:
+            names = ", ".join(missing)
             raise pytest.UsageError(
-                "--evalrules-rubric 需要 hypothesis:请安装 pip install 'evalrules[test]' / "
-                "--evalrules-rubric needs hypothesis: pip install 'evalrules[test]' "
-                "(or pip install hypothesis)"
-            ) from None
+                f"--evalrules-rubric 需要 {names}:请安装 pip install 'evalrules[test]' / "
+                f"--evalrules-rubric needs {names}: pip install 'evalrules[test]'"
+            )
     for ref in refs:
         name = f"evalrules[{ref}]"
         collector = RubricCollector.from_parent(session, name=name, nodeid=name, ref=ref)
