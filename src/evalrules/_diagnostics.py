@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
+from evalrules._escape import escape_line, escape_text
 from evalrules._plugins._engine import Engine
 from evalrules._rubric._extends import read_with_extends
 from evalrules._rubric._model import Rubric, Rule
@@ -262,7 +263,9 @@ def render_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, *, rubric: s
                 for d in diagnostics
             ],
         }
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        # The encoder escapes C0 controls only: DEL, C1 and bidirectional marks are escaped
+        # here, as \uXXXX, which in a JSON string is the same character.
+        return escape_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     lines = []
     for d in diagnostics:
         if fmt == "github":
@@ -281,4 +284,6 @@ def render_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, *, rubric: s
                 f"{_shown(d.file)}:{d.line}:{d.column}: {d.severity}: {_context(d)}"
                 f"{' '.join(d.message.splitlines())} [{d.code}]"
             )
-    return "".join(f"{line}\n" for line in lines)
+    # A key or a file name from the rubric may hold terminal escapes: shown as \uXXXX, each
+    # problem on its one line (the JSON output is escaped by its encoder).
+    return "".join(f"{escape_line(line)}\n" for line in lines)

@@ -188,3 +188,27 @@ def test_a_misspelt_condition_key_is_located_and_suggested(tmp_path):
     line, col = where(changed, "when: {fcat: safety.major_accident}")
     assert first.startswith(f"{path}:{line}:{col}: error: indicator 2.3, rule PJ-2.3-veto, at ")
     assert "unknown key(s) ['fcat'] (use fact, op, value); did you mean 'fcat' → 'fact'?" in first
+
+
+#: A quoted YAML key may hold escapes that a terminal obeys: OSC (retitles the window), BEL,
+#: CSI (colours, clears), a right-to-left override and a C1 control.
+HOSTILE_KEY = "\\e]0;pwn\\a\\e[31m\\u202e\\x85deduct_eech"
+RAW = ("\x1b", "\x07", "\u202e", "\x85")
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_terminal_escapes_in_a_key_are_shown_escaped(tmp_path: Path, fmt: str) -> None:
+    source = (REPO / "rubrics/panjin-county/2023.yaml").read_text(encoding="utf-8")
+    plain = "params: {fact: petitions.to_province_or_beijing, deduct_each: 1}"
+    assert plain in source
+    hostile = f'params: {{fact: petitions.to_province_or_beijing, "{HOSTILE_KEY}": 1}}'
+    (tmp_path / "hostile.yaml").write_text(source.replace(plain, hostile, 1), encoding="utf-8")
+    result = run("check", tmp_path / "hostile.yaml", "--output-format", fmt)
+    assert result.exit_code == 2, result.output
+    assert not [c for c in RAW if c in result.output], result.output
+    assert "\\u001b]0;pwn\\u0007\\u001b[31m\\u202e\\u0085deduct_eech" in result.output
+    if fmt == "json":
+        problems = json.loads(result.stdout)["problems"]
+        assert any(
+            p["path"].endswith("\x1b]0;pwn\x07\x1b[31m\u202e\x85deduct_eech") for p in problems
+        )

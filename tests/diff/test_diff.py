@@ -299,3 +299,18 @@ def test_two_years_of_facts_side_by_side(engine, run, tmp_path):
         "before": {"2021": 28.67, "2022": 39.78},
         "after": None,
     }
+
+
+def test_terminal_escapes_in_a_rubric_are_shown_escaped_in_diff_errors(tmp_path: Path) -> None:
+    source = (REPO / "rubrics/panjin-county/2023.yaml").read_text(encoding="utf-8")
+    plain = "params: {fact: petitions.to_province_or_beijing, deduct_each: 1}"
+    hostile = (
+        'params: {fact: petitions.to_province_or_beijing, "\\e]0;pwn\\a\\u202ededuct_eech": 1}'
+    )
+    (tmp_path / "hostile.yaml").write_text(source.replace(plain, hostile, 1), encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["diff", "panjin-county/2023", str(tmp_path / "hostile.yaml")]
+    )
+    assert result.exit_code == 2, result.output
+    assert not [c for c in ("\x1b", "\x07", "\u202e") if c in result.output], result.output
+    assert "\\u001b]0;pwn\\u0007\\u202ededuct_eech" in result.output
