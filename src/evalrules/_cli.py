@@ -624,7 +624,7 @@ def check(ctx: click.Context, rubric_ref: str, lang: str, output_format: str) ->
     """
     from evalrules._cli_years import check_located
 
-    rubric = check_located(ctx, rubric_ref, output_format)
+    rubric, warnings = check_located(ctx, rubric_ref, output_format, lang)
     if rubric is None or output_format != "text":
         return
     nodes = list(rubric.walk())
@@ -632,13 +632,16 @@ def check(ctx: click.Context, rubric_ref: str, lang: str, output_format: str) ->
     inferred = sum(1 for r in rules if r.source.inferred)
     items = sum(1 for n in nodes if n.is_leaf)
     if lang == "zh":
+        found = f"未发现错误,{warnings} 条警告" if warnings else "未发现问题"
         _echo(
-            f"{rubric.ref}:未发现问题。{len(nodes)} 个指标节点(其中 {items} 个评分项),"
+            f"{rubric.ref}:{found}。{len(nodes)} 个指标节点(其中 {items} 个评分项),"
             f"{len(rules)} 条评分细则(其中 {inferred} 条为推定)。"
         )
     else:
+        plural = "s" if warnings != 1 else ""
+        found = f"no errors, {warnings} warning{plural}" if warnings else "no problems"
         _echo(
-            f"{rubric.ref}: no problems. {len(nodes)} indicator nodes ({items} scored items), "
+            f"{rubric.ref}: {found}. {len(nodes)} indicator nodes ({items} scored items), "
             f"{len(rules)} rules ({inferred} inferred)."
         )
 

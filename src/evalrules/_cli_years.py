@@ -171,21 +171,23 @@ def new_year(
     )
 
 
-def check_located(ctx: click.Context, ref: str, output_format: str) -> Rubric | None:
+def check_located(
+    ctx: click.Context, ref: str, output_format: str, lang: str = "zh"
+) -> tuple[Rubric | None, int]:
     """``check``'s work: print every problem and warning located in its file.
 
-    Returns the rubric when it has no problem (warnings allowed); raises the command's error
-    (exit 2) when it has any.
+    Returns the rubric when it has no problem, with the number of warnings; raises the
+    command's error (exit 2) when it has any problem.
     """
     from evalrules._diagnostics import check_rubric, render_diagnostics
 
     rubric, found = check_rubric(_engine(ctx), ref)
     shown = rubric.ref if rubric is not None else ref
-    text = render_diagnostics(found, output_format, rubric=shown)
+    text = render_diagnostics(found, output_format, rubric=shown, lang=lang)
     if text:
         click.echo(text, nl=False)
     errors = sum(1 for d in found if d.severity == "error")
     if rubric is None or errors:
         n = errors
         raise CommandError(f"{ref}: {n} 个问题 / {n} problem{'s' if n != 1 else ''}")
-    return rubric
+    return rubric, len(found) - errors

@@ -222,14 +222,65 @@ def _shown(file: str) -> str:
     return file if relative.startswith("..") else relative
 
 
-def _context(d: Diagnostic) -> str:
+def _context(d: Diagnostic, lang: str = "en") -> str:
+    zh = lang == "zh"
     parts = [
-        f"indicator {d.indicator}" if d.indicator else "",
-        f"rule {d.rule}" if d.rule else "",
-        f"at {d.path}" if d.path else "",
+        (f"指标 {d.indicator}" if zh else f"indicator {d.indicator}") if d.indicator else "",
+        (f"细则 {d.rule}" if zh else f"rule {d.rule}") if d.rule else "",
+        (f"位置 {d.path}" if zh else f"at {d.path}") if d.path else "",
     ]
-    where = ", ".join(p for p in parts if p)
-    return f"{where}: " if where else ""
+    where = (",".join if zh else ", ".join)(p for p in parts if p)
+    return f"{where}:" if where and zh else f"{where}: " if where else ""
+
+
+#: The wording of the problems an author meets most, in Chinese: (pattern, replacement),
+#: applied in order to the English message; what no pattern matches is shown as written.
+_ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"^unknown key (.+?) \(use zh, en\)", r"未知的键 \1(文本只写 zh、en)"),
+        (
+            r"^unknown key\(s\) (\[.*?\]) \(use fact, op, value\)",
+            r"未知的键 \1(应为 fact、op、value)",
+        ),
+        (r"^unknown key (.+?)(?=;|$)", r"未知的键 \1"),
+        (r"^(params\S*): unknown field", r"\1:未知字段"),
+        (r"^(params\S*): required field", r"\1:缺少必填字段"),
+        (r"^unknown field", "未知字段"),
+        (r"^required field", "缺少必填字段"),
+        (
+            r"^max is (\S+) but the children's maxes add up to (\S+)",
+            r"满分为 \1,但下级指标满分之和为 \2",
+        ),
+        (
+            r"^fact (\S+) is required but nothing reads it: declare it `required: false`, or "
+            r"remove its declaration \(remove_facts\)",
+            r"事实 \1 声明为必填,但没有任何细则读取:请改为 `required: false`,"
+            r"或以 remove_facts 删除该声明",
+        ),
+        (
+            r"^rule (\S+) reads fact (\S+), which is declared `required: false`: a document "
+            r"without it validates but cannot be scored \(in partial mode the item is not "
+            r"assessable\); declare it required, or required_if the yes/no fact that makes it "
+            r"needed",
+            r"细则 \1 读取事实 \2,但该事实声明为 `required: false`:缺少它的数据能通过校验却"
+            r"无法计分(部分模式下该项记为无法评估);请声明为必填,或以决定其是否需要的"
+            r"是/否事实设置 required_if",
+        ),
+        (r"; did you mean (.+)\?", r";是否应为 \1?"),
+        (r" \(in the base rubric: ([^()]+)\)", r"(见基础方案 \1)"),
+        (r" \(declared in the base rubric: ([^()]+)\)", r"(声明于基础方案 \1)"),
+    )
+)
+
+
+def _message(message: str, lang: str) -> str:
+    """``message`` in ``lang``: in Chinese the known wordings, others as written."""
+    if lang != "zh":
+        return message
+    for pattern, replacement in _ZH:
+        message = pattern.sub(replacement, message)
+    return message
 
 
 def _escape_data(text: str) -> str:
@@ -240,8 +291,14 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, *, rubric: str) -> str:
-    """The diagnostics as ``text``, ``json`` or ``github`` annotations."""
+def render_diagnostics(
+    diagnostics: Sequence[Diagnostic], fmt: str, *, rubric: str, lang: str = "en"
+) -> str:
+    """The diagnostics as ``text``, ``json`` or ``github`` annotations.
+
+    Text and annotations are worded in ``lang`` (``zh`` or ``en``); JSON keeps the English
+    message, with the code, for programs.
+    """
     if fmt == "json":
         data = {
             "schema": CHECK_SCHEMA,
@@ -278,11 +335,12 @@ def render_diagnostics(diagnostics: Sequence[Diagnostic], fmt: str, *, rubric: s
                     ("title", f"evalrules {d.code}"),
                 )
             )
-            lines.append(f"::{d.severity} {props}::{_escape_data(_context(d) + d.message)}")
+            message = _context(d, lang) + _message(d.message, lang)
+            lines.append(f"::{d.severity} {props}::{_escape_data(message)}")
         else:
             lines.append(
-                f"{_shown(d.file)}:{d.line}:{d.column}: {d.severity}: {_context(d)}"
-                f"{' '.join(d.message.splitlines())} [{d.code}]"
+                f"{_shown(d.file)}:{d.line}:{d.column}: {d.severity}: {_context(d, lang)}"
+                f"{' '.join(_message(d.message, lang).splitlines())} [{d.code}]"
             )
     # A key or a file name from the rubric may hold terminal escapes: shown as \uXXXX, each
     # problem on its one line (the JSON output is escaped by its encoder).

@@ -57,7 +57,7 @@ def where(text: str, needle: str) -> tuple[int, int]:
 def test_misspelt_keys_through_extends_are_located_in_the_authors_file(tmp_path):
     child = tmp_path / "2024.yaml"
     child.write_text(CHILD, encoding="utf-8")
-    result = run("check", child)
+    result = run("check", child, "--lang", "en")
     assert result.exit_code == 2, result.output
     lines = result.stdout.splitlines()
 
@@ -84,7 +84,7 @@ def test_a_problem_in_an_inherited_node_points_at_the_change_that_made_it(tmp_pa
     assert changed != text
     path = tmp_path / "2024.yaml"
     path.write_text(changed, encoding="utf-8")
-    result = run("check", path)
+    result = run("check", path, "--lang", "en")
     assert result.exit_code == 2
     line, col = where(changed, '"5":\n    - code: "5.6"')
     (entry,) = result.stdout.splitlines()
@@ -106,7 +106,12 @@ def test_a_required_fact_nothing_reads_is_a_warning(tmp_path):
         warning
     )
     assert warning.endswith("[unread-fact]")
-    assert summary.startswith("panjin-county/2024: no problems.")
+    assert summary.startswith("panjin-county/2024: no errors, 1 warning.")
+    zh = run("check", path)
+    assert zh.stdout.splitlines()[-1].startswith("panjin-county/2024:未发现错误,1 条警告。")
+    assert (
+        "事实 'tutoring.prepaid_fees_fully_supervised' 声明为必填,但没有任何细则读取" in zh.stdout
+    )
     # The example as published removes its declaration: no warning.
     clean = run("check", EXAMPLE_2024, "--lang", "en")
     assert clean.exit_code == 0
@@ -125,7 +130,7 @@ def test_json_and_github_formats(tmp_path):
     assert (mxa["line"], mxa["column"]) == where(CHILD, "mxa")
     assert mxa["severity"] == "error"
     assert mxa["indicator"] == "9.1"
-    github = run("check", child, "--output-format", "github")
+    github = run("check", child, "--output-format", "github", "--lang", "en")
     assert github.exit_code == 2
     lines = github.stdout.splitlines()
     assert len(lines) == 6
@@ -156,7 +161,7 @@ def test_what_extends_cannot_apply_comes_with_every_other_problem(tmp_path, monk
     )
     path = tmp_path / "2024.yaml"
     path.write_text(text, encoding="utf-8")
-    result = run("check", path)
+    result = run("check", path, "--lang", "en")
     assert result.exit_code == 2
     base = REPO / "rubrics/panjin-county/2023.yaml"
     max_line = where(base.read_text(encoding="utf-8"), '  - code: "5"\n')[0] + 2
@@ -182,7 +187,7 @@ def test_a_misspelt_condition_key_is_located_and_suggested(tmp_path):
     assert changed != text
     path = tmp_path / "2023.yaml"
     path.write_text(changed, encoding="utf-8")
-    result = run("check", path)
+    result = run("check", path, "--lang", "en")
     assert result.exit_code == 2
     first = result.stdout.splitlines()[0]
     line, col = where(changed, "when: {fcat: safety.major_accident}")
@@ -212,3 +217,24 @@ def test_terminal_escapes_in_a_key_are_shown_escaped(tmp_path: Path, fmt: str) -
         assert any(
             p["path"].endswith("\x1b]0;pwn\x07\x1b[31m\u202e\x85deduct_eech") for p in problems
         )
+
+
+def test_problems_are_worded_in_the_language_asked(tmp_path):
+    child = tmp_path / "2024.yaml"
+    child.write_text(CHILD, encoding="utf-8")
+    zh = run("check", child).stdout.splitlines()
+    en = run("check", child, "--lang", "en").stdout.splitlines()
+    assert len(zh) == len(en) >= 4
+    (mxa_zh,) = [line for line in zh if "'mxa'" in line]
+    assert mxa_zh.endswith(":未知的键 'mxa';是否应为 'max'? [unknown-key]"), mxa_zh
+    assert "指标 9.1" in mxa_zh
+    assert "indicator" not in mxa_zh
+    (mxa_en,) = [line for line in en if "'mxa'" in line]
+    assert mxa_en.endswith(": unknown key 'mxa'; did you mean 'max'? [unknown-key]"), mxa_en
+    (eech,) = [line for line in zh if "deduct_eech" in line and "未知字段" in line]
+    assert "是否应为 'deduct_each'?" in eech
+    github = run("check", child, "--output-format", "github").stdout
+    assert "未知的键 'mxa';是否应为 'max'?" in github
+    # JSON is for programs: the English message, whatever the language.
+    data = json.loads(run("check", child, "--output-format", "json").stdout)
+    assert any(p["message"] == "unknown key 'mxa'; did you mean 'max'?" for p in data["problems"])

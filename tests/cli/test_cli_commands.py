@@ -222,7 +222,7 @@ def test_check_lists_every_problem_and_exits_2(run, tmp_path, tiny_rubric_text):
     )
     path = tmp_path / "broken.yaml"
     path.write_text(broken, encoding="utf-8")
-    result = run("check", path)
+    result = run("check", path, "--lang", "en")
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
