@@ -314,3 +314,30 @@ def test_terminal_escapes_in_a_rubric_are_shown_escaped_in_diff_errors(tmp_path:
     assert result.exit_code == 2, result.output
     assert not [c for c in ("\x1b", "\x07", "\u202e") if c in result.output], result.output
     assert "\\u001b]0;pwn\\u0007\\u202ededuct_eech" in result.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "fmt", "grades"),
+    [
+        ("zh", "table", "等次 优秀 → 优秀"),
+        ("en", "table", "grade Excellent → Excellent"),
+        ("zh", "markdown", "等次 优秀 → 优秀"),
+        ("zh", "html", "等次 优秀 → 优秀"),
+    ],
+)
+def test_grades_are_shown_by_their_labels(run, tmp_path, lang, fmt, grades):
+    changed = edited(tmp_path, *EDITS)
+    result = run(
+        "diff", "panjin-county/2023", changed, "--facts", EXAMPLE, "--lang", lang, "--format", fmt
+    )
+    assert result.exit_code == 1, result.output
+    assert grades in result.stdout
+    assert "excellent → excellent" not in result.stdout
+    # JSON keeps the codes, for programs.
+    data = json.loads(
+        run("diff", "panjin-county/2023", changed, "--facts", EXAMPLE, "--format", "json").stdout
+    )
+    assert (data["districts"][0]["grade_before"], data["districts"][0]["grade_after"]) == (
+        "excellent",
+        "excellent",
+    )

@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from evalrules._frozen import freeze
+from evalrules._text import Text
 
 #: Every kind of change, in the order a diff lists them.
 CHANGE_KINDS: tuple[str, ...] = (
@@ -160,6 +161,8 @@ class DistrictDelta:
         facts: With two years' facts: ``(path, last year's value, this year's value)`` for
             every declared fact whose value differs (``None`` where it is not given).
         entity_before: The district's id in the old document (the same file: ``entity``).
+        grade_label_before: The old grade's label (优秀 / excellent), as a reader sees it.
+        grade_label_after: The new grade's label.
     """
 
     source: str
@@ -176,6 +179,8 @@ class DistrictDelta:
     left_out_after: tuple[str, ...] = ()
     facts: tuple[tuple[str, Any, Any], ...] = attrs.field(default=(), converter=freeze)
     entity_before: str = ""
+    grade_label_before: Text | None = None
+    grade_label_after: Text | None = None
 
     @property
     def delta(self) -> Decimal:

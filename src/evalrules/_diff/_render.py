@@ -15,6 +15,7 @@ from evalrules._points import plain
 from evalrules._renderers._markdown import escape as md_escape
 from evalrules._renderers._texttable import clean, grid
 from evalrules._scorecard._json import dumps
+from evalrules._text import Text
 
 SCHEMA = "evalrules.diff/1"
 FORMATS = ("table", "markdown", "json", "html")
@@ -299,8 +300,15 @@ def _district_head(d: DistrictDelta, lang: str) -> str:
     return (
         f"{name} ({clean(d.entity)}, {clean(d.source)}): {_label('total', lang)} "
         f"{plain(d.before)} → {plain(d.after)} ({_signed(d.delta)}), {_label('grade', lang)} "
-        f"{d.grade_before} → {d.grade_after}{incomplete}{left}"
+        f"{_grade(d.grade_label_before, d.grade_before, lang)} → "
+        f"{_grade(d.grade_label_after, d.grade_after, lang)}{incomplete}{left}"
     )
+
+
+def _grade(label: Text | None, code: str, lang: str) -> str:
+    """A grade as a reader names it (优秀), its code when it has no label."""
+    shown = label.get(lang) if label is not None else ""
+    return clean(shown or code)
 
 
 def _cause_lines(diff: RubricDiff, causes: Sequence[int], lang: str) -> list[str]:

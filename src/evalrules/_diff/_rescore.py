@@ -192,6 +192,8 @@ def rescore(
                 after=after.total,
                 grade_before=before.grade.code,
                 grade_after=after.grade.code,
+                grade_label_before=before.grade.label,
+                grade_label_after=after.grade.label,
                 items=tuple(deltas),
                 complete_before=before.complete,
                 complete_after=after.complete,
