@@ -341,3 +341,54 @@ def test_grades_are_shown_by_their_labels(run, tmp_path, lang, fmt, grades):
         "excellent",
         "excellent",
     )
+
+
+def test_a_monotonic_declaration_is_not_a_cause(engine, tmp_path):
+    # It is what the tests check, not how the rule scores: listed as a change, never a cause.
+    declared = "                monotonic: [{fact: petitions.backlog_cases, direction: hurts}]\n"
+    new = engine.load_rubric(
+        edited(
+            tmp_path,
+            (declared, ""),
+            ("backlog_cases, deduct_each: 2}", "backlog_cases, deduct_each: 3}"),
+        )
+    )
+    result = diff_rubrics(engine.load_rubric("panjin-county/2023"), new)
+    fields = {c.field: i for i, c in enumerate(result.changes) if c.subject == "PJ-9.1-a"}
+    assert set(fields) == {"monotonic", "params.deduct_each"}
+    (item,) = [c for c in result.comparability if c.code == "9.1"]
+    assert item.reasons == (fields["params.deduct_each"],)
+    only_declared = diff_rubrics(
+        engine.load_rubric("panjin-county/2023"),
+        engine.load_rubric(edited(tmp_path, (declared, ""), name="declared.yaml")),
+    )
+    assert not only_declared.equal
+    assert all(c.comparable for c in only_declared.comparability)
+
+
+def test_a_changed_total_is_reported_and_totals_are_not_comparable(run, engine, tmp_path):
+    ext = tmp_path / "tot.yaml"
+    ext.write_text(
+        "evalrules: rubric/1\nextends: panjin-county/2023\nyear: 2023\nversion: '1.0.0'\n"
+        "remove: ['9.2']\nchange:\n  '9': {max: 6}\n  'B': {max: 35}\ntotal: 98\n",
+        encoding="utf-8",
+    )
+    result = diff_rubrics(engine.load_rubric("panjin-county/2023"), engine.load_rubric(ext))
+    total = [c for c in result.changes if c.subject == "total"]
+    assert [(c.kind, c.before, c.after) for c in total] == [
+        ("rubric-changed", Decimal(100), Decimal(98))
+    ]
+    assert not result.totals_comparable
+    same = diff_rubrics(
+        engine.load_rubric("panjin-county/2023"),
+        new := engine.load_rubric(edited(tmp_path, *EDITS)),
+    )
+    assert new.max == Decimal(100)
+    assert same.totals_comparable
+    shown = run("diff", "panjin-county/2023", ext, "--facts", EXAMPLE)
+    assert shown.exit_code == 1, shown.output
+    assert "得分不可比的指标: 总分, B, 9, 9.2" in shown.stdout
+    assert "(总分满分不同,不可比)" in shown.stdout
+    data = json.loads(run("diff", "panjin-county/2023", ext, "--format", "json").stdout)
+    assert data["totals_comparable"] is False
+    jsonschema.validate(data, schema())

@@ -41,8 +41,8 @@ _FACT_SCORING = frozenset(
 )
 #: Node kinds of change that make the node's own scores incomparable.
 _NODE_SCORING = frozenset({"node-added", "node-removed", "max-changed", "not-applicable-changed"})
-#: Rule fields that do not change a score.
-_RULE_DESCRIBING = frozenset({"name", "message", "aliases"})
+#: Rule fields that do not change a score (``monotonic`` is a declaration the tests check).
+_RULE_DESCRIBING = frozenset({"name", "message", "aliases", "monotonic"})
 
 
 def _plain(value: Any) -> Any:
@@ -146,6 +146,9 @@ def diff_rubrics(old: Rubric, new: Rubric, *, reads: Reads | None = None) -> Rub
         b, a = getattr(old, key), getattr(new, key)
         if b != a:
             add(Change("rubric-changed", key, key, _plain(b), _plain(a)))
+    if old.max != new.max:
+        # The full marks of the total: totals out of different maxima are not comparable.
+        add(Change("rubric-changed", "total", "total", old.max, new.max))
     for key in ("number", "title", "url"):
         b, a = getattr(old.source, key), getattr(new.source, key)
         if b != a:

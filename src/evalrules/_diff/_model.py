@@ -104,6 +104,11 @@ class RubricDiff:
         """True when there is no change at all."""
         return not self.changes
 
+    @property
+    def totals_comparable(self) -> bool:
+        """False when the total's full marks changed (a total out of 98 is not one of 100)."""
+        return not any(c.kind == "rubric-changed" and c.subject == "total" for c in self.changes)
+
 
 @attrs.frozen
 class ItemDelta:

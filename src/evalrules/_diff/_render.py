@@ -57,6 +57,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "before": ("原", "before"),
     "after": ("新", "after"),
     "incomparable": ("得分不可比的指标", "Indicators whose scores are not comparable"),
+    "total_incomparable": (
+        "(总分满分不同,不可比)",
+        "(out of different full marks: not comparable)",
+    ),
     "all_comparable": ("所有指标得分可比。", "Every indicator's scores are comparable."),
     "districts": ("按两个方案重新评分", "Re-scored under both rubrics"),
     "item": ("评分项", "item"),
@@ -177,6 +181,7 @@ def to_dict(diff: RubricDiff, districts: Sequence[DistrictDelta] | None = None) 
         "old_file": diff.old_file,
         "new_file": diff.new_file,
         "equal": diff.equal,
+        "totals_comparable": diff.totals_comparable,
         "changes": [
             {
                 "kind": c.kind,
@@ -279,12 +284,14 @@ def _headers(lang: str) -> list[str]:
     return ["#", *(_label(k, lang) for k in ("kind", "subject", "field", "before", "after"))]
 
 
-def _incomparable(diff: RubricDiff) -> list[str]:
-    return [c.code for c in diff.comparability if not c.comparable]
+def _incomparable(diff: RubricDiff, lang: str) -> list[str]:
+    total = [] if diff.totals_comparable else [_label("total", lang)]
+    return [*total, *(c.code for c in diff.comparability if not c.comparable)]
 
 
-def _district_head(d: DistrictDelta, lang: str) -> str:
+def _district_head(d: DistrictDelta, lang: str, diff: RubricDiff) -> str:
     name = clean(d.name or d.entity)
+    scale = "" if diff.totals_comparable else _label("total_incomparable", lang)
     incomplete = (
         " " + _label("incomplete", lang) if not (d.complete_before and d.complete_after) else ""
     )
@@ -299,7 +306,8 @@ def _district_head(d: DistrictDelta, lang: str) -> str:
         left += f"; {_label('entity_before', lang)}: {clean(d.entity_before)}"
     return (
         f"{name} ({clean(d.entity)}, {clean(d.source)}): {_label('total', lang)} "
-        f"{plain(d.before)} → {plain(d.after)} ({_signed(d.delta)}), {_label('grade', lang)} "
+        f"{plain(d.before)} → {plain(d.after)} ({_signed(d.delta)}){scale}, "
+        f"{_label('grade', lang)} "
         f"{_grade(d.grade_label_before, d.grade_before, lang)} → "
         f"{_grade(d.grade_label_after, d.grade_after, lang)}{incomplete}{left}"
     )
@@ -349,13 +357,13 @@ def render_table(
             grid(_headers(lang), _change_rows(diff, lang), widths=[None, 20, 40, 24, 36, 36])
         )
         out.append("")
-        bad = _incomparable(diff)
+        bad = _incomparable(diff, lang)
         if bad:
             out.append(f"{_label('incomparable', lang)}: {', '.join(bad)}")
         else:
             out.append(_label("all_comparable", lang))
     for d in districts or ():
-        out.extend(["", _district_head(d, lang)])
+        out.extend(["", _district_head(d, lang, diff)])
         if d.facts:
             heads = [_label(k, lang) for k in ("fact", "before", "after")]
             out.append("  " + _label("facts_side", lang))
@@ -408,7 +416,7 @@ def render_markdown(
     else:
         rows = [[md_escape(cell) for cell in row] for row in _change_rows(diff, lang)]
         out.extend(_md_table(_headers(lang), rows))
-        bad = _incomparable(diff)
+        bad = _incomparable(diff, lang)
         out.append("")
         out.append(
             f"**{_label('incomparable', lang)}**: {md_escape(', '.join(bad))}"
@@ -418,7 +426,7 @@ def render_markdown(
     if districts:
         out.extend(["", f"## {_label('districts', lang)}"])
     for d in districts or ():
-        out.extend(["", f"### {md_escape(_district_head(d, lang))}", ""])
+        out.extend(["", f"### {md_escape(_district_head(d, lang, diff))}", ""])
         if d.facts:
             heads = [_label(k, lang) for k in ("fact", "before", "after")]
             rows = [[md_escape(c) for c in row] for row in _fact_rows(d, lang)]
@@ -484,7 +492,7 @@ def render_html(
         out.append(f"<p>{_e(_label('equal', lang))}</p>")
     else:
         out.extend(_html_table(_headers(lang), _change_rows(diff, lang)))
-        bad = _incomparable(diff)
+        bad = _incomparable(diff, lang)
         text = (
             f"{_label('incomparable', lang)}: {', '.join(bad)}"
             if bad
@@ -494,7 +502,7 @@ def render_html(
     if districts:
         out.append(f"<h2>{_e(_label('districts', lang))}</h2>")
     for d in districts or ():
-        out.append(f"<h3>{_e(_district_head(d, lang))}</h3>")
+        out.append(f"<h3>{_e(_district_head(d, lang, diff))}</h3>")
         if d.facts:
             heads = [_label(k, lang) for k in ("fact", "before", "after")]
             out.append(f"<p>{_e(_label('facts_side', lang))}</p>")
