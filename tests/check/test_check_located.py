@@ -238,3 +238,27 @@ def test_problems_are_worded_in_the_language_asked(tmp_path):
     # JSON is for programs: the English message, whatever the language.
     data = json.loads(run("check", child, "--output-format", "json").stdout)
     assert any(p["message"] == "unknown key 'mxa'; did you mean 'max'?" for p in data["problems"])
+
+
+def test_a_misspelt_key_in_a_cross_check_gets_a_suggestion(tmp_path):
+    text = EXAMPLE_2024.read_text(encoding="utf-8")
+    assert "\ncross_checks:" not in text
+    appended = (
+        "cross_checks: [{kind: part_of, fatcs: [party.branches_with_deputy, party.branches]}]\n"
+    )
+    path = tmp_path / "2024.yaml"
+    path.write_text(text + appended, encoding="utf-8")
+    result = run("check", path, "--lang", "en")
+    assert result.exit_code == 2, result.output
+    line, col = where(text + appended, "fatcs")
+    assert result.stdout.splitlines() == [
+        f"{path}:{line}:{col}: error: at cross_checks[0].fatcs: unknown key 'fatcs'; "
+        "did you mean 'facts'? [unknown-key]"
+    ]
+    # A cross check that is not a mapping, or lacks a key with nothing like it, still says
+    # what a cross check is.
+    path.write_text(text + "cross_checks: [{kind: part_of}]\n", encoding="utf-8")
+    assert (
+        "a cross check is {kind, facts: [paths]} [wrong-type]"
+        in run("check", path, "--lang", "en").stdout
+    )

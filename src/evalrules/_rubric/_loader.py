@@ -862,14 +862,21 @@ def build_rubric(
         cross_raw = []
     for i, c in enumerate(cross_raw):
         where = f"cross_checks[{i}]"
-        if (
-            not isinstance(c, Mapping)
-            or not isinstance(c.get("kind"), str)
-            or not isinstance(c.get("facts"), list)
-        ):
+        if not isinstance(c, Mapping):
             p.add("a cross check is {kind, facts: [paths]}", "wrong-type", path=where)
             continue
-        _keys(c, ("kind", "facts", "description"), where, p)
+        allowed = ("kind", "facts", "description")
+        _keys(c, allowed, where, p)
+        bad = [k for k, t in (("kind", str), ("facts", list)) if not isinstance(c.get(k), t)]
+        if bad:
+            # A key missing because it is misspelt (`fatcs`) was named above, with its
+            # suggestion: it is not reported again.
+            suggested = {
+                near[0] for k in c if k not in allowed and (near := suggest(str(k), allowed))
+            }
+            if any(k in c or k not in suggested for k in bad):
+                p.add("a cross check is {kind, facts: [paths]}", "wrong-type", path=where)
+            continue
         for j, f in enumerate(c["facts"]):
             if not isinstance(f, str) or f not in readable:
                 p.add(
