@@ -392,3 +392,19 @@ def test_a_changed_total_is_reported_and_totals_are_not_comparable(run, engine, 
     data = json.loads(run("diff", "panjin-county/2023", ext, "--format", "json").stdout)
     assert data["totals_comparable"] is False
     jsonschema.validate(data, schema())
+
+
+def test_a_rename_is_followed_back_from_the_new_year_to_the_old(engine, tmp_path):
+    renamed = engine.load_rubric(
+        edited(
+            tmp_path,
+            ("- code: PJ-9.1-a\n", "- code: PJ-9.1-b\n                aliases: [PJ-9.1-a]\n"),
+            ("backlog_cases, deduct_each: 2}", "backlog_cases, deduct_each: 3}"),
+        )
+    )
+    back = diff_rubrics(renamed, engine.load_rubric("panjin-county/2023"))
+    kinds = [(c.kind, c.subject, c.field, c.before, c.after) for c in back.changes]
+    assert kinds == [
+        ("rule-renamed", "PJ-9.1-a", "code", "PJ-9.1-b", "PJ-9.1-a"),
+        ("rule-changed", "PJ-9.1-a", "params.deduct_each", 3, 2),
+    ]

@@ -134,7 +134,8 @@ def diff_rubrics(old: Rubric, new: Rubric, *, reads: Reads | None = None) -> Rub
     """Every change from ``old`` to ``new``, and per indicator whether scores are comparable.
 
     Nodes are matched by code; a rule by its code, else by a code among the new rule's
-    ``aliases`` (a rename). ``reads`` tells which facts a rule reads (the engine's rule
+    ``aliases``, or an old rule whose ``aliases`` name the new code (a rename, followed
+    either way). ``reads`` tells which facts a rule reads (the engine's rule
     kinds know; by default every ``fact`` key of its parameters).
     """
     reads = reads or (lambda rule: condition_facts(rule.params))
@@ -241,11 +242,25 @@ def diff_rubrics(old: Rubric, new: Rubric, *, reads: Reads | None = None) -> Rub
 
     # --- rules, renames followed through aliases
     old_rules = {rule.code: (item, rule) for item, rule in old.rules()}
+    new_codes = {rule.code for _, rule in new.rules()}
+    # Diffing back (this year against last), the old side's aliases name the new code.
+    renamed_back: dict[str, list[str]] = {}
+    for code, (_, rule) in old_rules.items():
+        if code not in new_codes:
+            for alias in rule.aliases:
+                renamed_back.setdefault(alias, []).append(code)
     paired: set[str] = set()
     for item, rule in new.rules():
         match = rule.code if rule.code in old_rules else None
         if match is None:
-            match = next((a for a in rule.aliases if a in old_rules and a not in paired), None)
+            match = next(
+                (
+                    a
+                    for a in (*rule.aliases, *renamed_back.get(rule.code, ()))
+                    if a in old_rules and a not in paired and a not in new_codes
+                ),
+                None,
+            )
         if match is None:
             add(Change("rule-added", rule.code, "kind", after=rule.kind, indicator=item.code))
             continue
