@@ -221,6 +221,7 @@ packages = ["src/$module"]
 [tool.pytest.ini_options]
 testpaths = ["tests"]
 addopts = ["--strict-markers"]
+filterwarnings = ["error"]
 """)
 
 

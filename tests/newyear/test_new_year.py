@@ -56,6 +56,9 @@ def test_the_distribution_has_its_files(written: Path) -> None:
         in (pyproject)
     )
     assert '"evalrules-panjin>=' in pyproject
+    # The test kit's needs (hypothesis, jsonschema) come with evalrules[test].
+    assert '\ntest = ["evalrules[test]' in pyproject
+    assert 'filterwarnings = ["error"]' in pyproject
     facts = (written / "tests/facts/shuangtaizi-2023.facts.yaml").read_text(encoding="utf-8")
     assert "rubric: panjin-county/2024" in facts
     assert "\nclaimed:" not in facts
