@@ -125,7 +125,8 @@ def test_json_and_github_formats(tmp_path):
     assert as_json.exit_code == 2
     data = json.loads(as_json.stdout)
     assert data["schema"] == "evalrules.check/1"
-    assert data["errors"] == len(data["problems"]) == 6
+    # bonuss, max missing, ne, mxa, deduct_eech (its "required field" is not repeated)
+    assert data["errors"] == len(data["problems"]) == 5
     mxa = next(p for p in data["problems"] if p["path"] == "replace.9.1.mxa")
     assert (mxa["line"], mxa["column"]) == where(CHILD, "mxa")
     assert mxa["severity"] == "error"
@@ -133,7 +134,7 @@ def test_json_and_github_formats(tmp_path):
     github = run("check", child, "--output-format", "github", "--lang", "en")
     assert github.exit_code == 2
     lines = github.stdout.splitlines()
-    assert len(lines) == 6
+    assert len(lines) == 5
     line, col = where(CHILD, "mxa")
     # `,` and `:` are escaped in a property (%2C, %3A), as the workflow commands require.
     expected = f"::error file={str(child).replace(',', '%2C')},line={line},col={col},"
@@ -262,3 +263,17 @@ def test_a_misspelt_key_in_a_cross_check_gets_a_suggestion(tmp_path):
         "a cross check is {kind, facts: [paths]} [wrong-type]"
         in run("check", path, "--lang", "en").stdout
     )
+
+
+def test_a_misspelt_required_parameter_is_one_problem(tmp_path):
+    source = (REPO / "rubrics/panjin-county/2023.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "typo.yaml"
+    path.write_text(source.replace("deduct_each: 1}", "deduct_eech: 1}", 1), encoding="utf-8")
+    result = run("check", path, "--lang", "en")
+    assert result.exit_code == 2, result.output
+    (line,) = result.stdout.splitlines()
+    assert line.endswith("deduct_eech: unknown field; did you mean 'deduct_each'? [bad-params]")
+    # Missing with nothing like it, the required parameter is still named.
+    path.write_text(source.replace(", deduct_each: 1}", "}", 1), encoding="utf-8")
+    missing = run("check", path, "--lang", "en").stdout.splitlines()
+    assert [m for m in missing if m.endswith("params.deduct_each: required field [bad-params]")]

@@ -100,8 +100,22 @@ def compile_rubric(
             schema_of[kind.name] = schema
         validator, normalize = validators[kind.name]
         if not validator.validate(thaw(rule.params), normalize=normalize):
-            for field, messages in sorted(_flat_errors(validator.errors)):
-                hint = _unknown_field_hint(schema_of[kind.name], field, messages)
+            found = [
+                (field, messages, _unknown_field_near(schema_of[kind.name], field, messages))
+                for field, messages in sorted(_flat_errors(validator.errors))
+            ]
+            # A required parameter misspelt is one slip: the unknown key's "did you mean"
+            # names it, and its "required field" is not said again.
+            suggested = {
+                f"{parent}.{near}" if parent else near
+                for field, _, near in found
+                if near is not None
+                for parent in [field.rpartition(".")[0]]
+            }
+            for field, messages, near in found:
+                if messages == ["required field"] and field in suggested:
+                    continue
+                hint = f"; did you mean {near!r}?" if near is not None else ""
                 add(f"{', '.join(messages)}{hint}", "bad-params", path=f"params.{field}", **loc)
             continue
         ctx = describe_context(rule, item, rubric, types)
@@ -298,12 +312,12 @@ def _flat_errors(errors: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[
             yield f"{prefix}{field}", messages
 
 
-def _unknown_field_hint(schema: Any, field: str, messages: list[str]) -> str:
-    """``; did you mean 'deduct_each'?`` for an unknown parameter that looks like a slip."""
+def _unknown_field_near(schema: Any, field: str, messages: list[str]) -> str | None:
+    """The parameter an unknown one looks like a slip for (``deduct_each``), if any."""
     from evalrules._rubric._loader import suggest
 
     if "unknown field" not in messages:
-        return ""
+        return None
     *parents, name = field.split(".")
     level: Any = schema
     for part in parents:
@@ -311,11 +325,11 @@ def _unknown_field_hint(schema: Any, field: str, messages: list[str]) -> str:
             continue  # an item of a list: its schema was entered with the list
         rule = level.get(part) if isinstance(level, Mapping) else None
         if not isinstance(rule, Mapping) or not isinstance(rule.get("schema"), Mapping):
-            return ""
+            return None
         level = rule["schema"]
         if level.get("type") == "dict" and isinstance(level.get("schema"), Mapping):
             level = level["schema"]
     if not isinstance(level, Mapping):
-        return ""
+        return None
     near = suggest(name, (k for k in level if isinstance(k, str)))
-    return f"; did you mean {near[0]!r}?" if near else ""
+    return near[0] if near else None
