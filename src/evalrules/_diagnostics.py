@@ -144,7 +144,9 @@ def check_rubric(engine: Engine, ref_or_path: str) -> tuple[Rubric | None, list[
             path_of = named[1] if named else None
         loc = locator.locate(path_of, indicator=p.indicator, rule=p.rule, file=p.file)
         message = p.message
-        mine = locator.in_author_file(loc, p.indicator)
+        mine = locator.in_author_file(
+            loc, p.indicator, sums=p.code in ("max-not-sum", "total-mismatch")
+        )
         if mine is not None:
             message += f" (in the base rubric: {_shown(loc.file)}:{loc.line}:{loc.column})"
             loc = mine

@@ -277,3 +277,26 @@ def test_a_misspelt_required_parameter_is_one_problem(tmp_path):
     path.write_text(source.replace(", deduct_each: 1}", "}", 1), encoding="utf-8")
     missing = run("check", path, "--lang", "en").stdout.splitlines()
     assert [m for m in missing if m.endswith("params.deduct_each: required field [bad-params]")]
+
+
+def test_a_sum_broken_by_an_operation_is_shown_at_the_operation(tmp_path):
+    replaced = CHILD.replace("bonuss: []\n", "").replace("ne: Resolution", "en: Resolution")
+    replaced = replaced.replace("    mxa: 6\n", "    max: 2\n").replace(
+        "deduct_eech", "deduct_each"
+    )
+    path = tmp_path / "ext.yaml"
+    path.write_text(replaced, encoding="utf-8")
+    (line,) = run("check", path, "--lang", "en").stdout.splitlines()
+    row, col = where(replaced, '"9.1":')
+    assert line.startswith(f"{path}:{row}:{col}: error: indicator 9, at replace.9.1: max is 8 ")
+    assert line.endswith("[max-not-sum]")
+    # The total, changed by a first-level max: at that change, not at `extends`.
+    changed = (
+        "evalrules: rubric/1\nextends: panjin-county/2023\nyear: 2024\nversion: '1.0.0'\n"
+        "remove: ['9.2']\nchange:\n  '9': {max: 6}\n  'B': {max: 35}\n"
+    )
+    path.write_text(changed, encoding="utf-8")
+    (line,) = run("check", path, "--lang", "en").stdout.splitlines()
+    row, col = where(changed, "'B'")
+    assert line.startswith(f"{path}:{row}:{col}: error: at change.B: declared total 100 ")
+    assert line.endswith("[total-mismatch]")

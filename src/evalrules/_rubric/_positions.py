@@ -168,6 +168,12 @@ class Locator:
         self.rules: dict[str, str] = {}
         self.nodes: dict[str, str] = {}
         self._removed = _removed_codes(file)
+        tops = raw.get("indicators") if isinstance(raw, Mapping) else None
+        self._top = {
+            str(n.get("code"))
+            for n in (tops if isinstance(tops, list) else ())
+            if isinstance(n, Mapping)
+        }
         self._index(raw, "")
 
     def _index(self, value: Any, path: str) -> None:
@@ -230,9 +236,13 @@ class Locator:
         line, column = self._position(self.file, merged)
         return Location(self.file, line, column, merged)
 
-    def in_author_file(self, location: Location, indicator: str | None) -> Location | None:
+    def in_author_file(
+        self, location: Location, indicator: str | None, *, sums: bool = False
+    ) -> Location | None:
         """For a problem located in a base rubric: the place in the checked file that made
-        it (``add``, ``replace`` or ``change`` naming the indicator), else its ``extends``."""
+        it (``add``, ``replace`` or ``change`` naming the indicator; with ``sums``, for a max
+        or total that no longer adds up, the first entry naming a node under it), else its
+        ``extends``."""
         if location.file == self.file:
             return None
         table = self._position_table(self.file)
@@ -245,6 +255,20 @@ class Locator:
             code = self._removed.get(key)
             if indicator is not None and code is not None and code.startswith(f"{indicator}."):
                 return Location(self.file, *table[key], key)
+        if sums:
+            # A sum that no longer adds up (a parent's max, the total) is caused by what
+            # replaced, added, changed or removed a node under it: the first such entry.
+            entries = _operation_entries(self.file)
+            if indicator is None:
+                # The total: a first-level max changed is the direct cause, if there is one.
+                entries.sort(key=lambda e: not (e[0].startswith("change.") and e[1] in self._top))
+            under = [
+                key
+                for key, code in entries
+                if key in table and (indicator is None or code.startswith(f"{indicator}."))
+            ]
+            if under:
+                return Location(self.file, *table[under[0]], under[0])
         if "extends" in table:
             return Location(self.file, *table["extends"], "extends")
         return None
@@ -266,6 +290,26 @@ def _removed_codes(file: str) -> dict[str, str]:
     if not isinstance(remove, list):
         return {}
     return {f"remove[{i}]": str(code) for i, code in enumerate(remove)}
+
+
+def _operation_entries(file: str) -> list[tuple[str, str]]:
+    """``(key, code)`` of every ``replace``, ``add``, ``change`` and ``remove`` entry of the
+    checked file, in the file's order (``replace.9.1``, ``remove[0]``)."""
+    from evalrules._documents import read_document
+
+    try:
+        raw = read_document(Path(file))
+    except DocumentError:
+        return []
+    if not isinstance(raw, Mapping):
+        return []
+    out: list[tuple[str, str]] = []
+    for op, value in raw.items():
+        if op in ("replace", "add", "change") and isinstance(value, Mapping):
+            out.extend((f"{op}.{code}", str(code)) for code in value)
+        elif op == "remove" and isinstance(value, list):
+            out.extend((f"remove[{i}]", str(code)) for i, code in enumerate(value))
+    return out
 
 
 _OPERATIONS = ("replace", "remove", "add", "change", "remove_facts")
