@@ -54,6 +54,7 @@ from evalrules.errors import (
     PluginError,
     RubricError,
     RubricNotFoundError,
+    RubricProblem,
 )
 
 __all__ = ["EXIT_BELOW", "EXIT_INVALID", "EXIT_OK", "EXIT_PLUGIN", "main"]
@@ -115,8 +116,19 @@ def _rubric_error(exc: RubricError) -> CommandError:
     where = exc.rubric or "rubric"
     return CommandError(
         f"{where}: 评价方案有 {n} 个问题 / the rubric has {n} problem{'s' if n != 1 else ''}",
-        [str(p) for p in exc.problems],
+        [_rubric_problem(p) for p in exc.problems],
     )
+
+
+def _rubric_problem(p: RubricProblem) -> str:
+    """A rubric problem as a line: in Chinese, then English, when its wording is known."""
+    from evalrules._diagnostics import _message
+
+    zh = _message(p.message, "zh")
+    if zh == p.message:
+        return str(p)
+    where = p.location()
+    return f"{where + ': ' if where else ''}{zh} / {p.message} [{p.code}]"
 
 
 def _translate(exc: BaseException) -> CommandError:

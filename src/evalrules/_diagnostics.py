@@ -269,6 +269,8 @@ _ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"无法计分(部分模式下该项记为无法评估);请声明为必填,或以决定其是否需要的"
             r"是/否事实设置 required_if",
         ),
+        (r"^invalid YAML: ", "YAML 格式错误:"),
+        (r"^no such file$", "文件不存在"),
         (r"; did you mean (.+)\?", r";是否应为 \1?"),
         (r" \(in the base rubric: ([^()]+)\)", r"(见基础方案 \1)"),
         (r" \(declared in the base rubric: ([^()]+)\)", r"(声明于基础方案 \1)"),

@@ -408,3 +408,15 @@ def test_a_rename_is_followed_back_from_the_new_year_to_the_old(engine, tmp_path
         ("rule-renamed", "PJ-9.1-a", "code", "PJ-9.1-b", "PJ-9.1-a"),
         ("rule-changed", "PJ-9.1-a", "params.deduct_each", 3, 2),
     ]
+
+
+def test_a_rubric_files_problems_are_shown_in_chinese_then_english(run, tmp_path):
+    absent = run("diff", "panjin-county/2023", tmp_path / "nope.yaml")
+    assert absent.exit_code == 2
+    assert "nope.yaml: 文件不存在 / no such file [unreadable]" in absent.output
+    (tmp_path / "bad.yaml").write_text("a: [\n", encoding="utf-8")
+    bad = run("diff", "panjin-county/2023", tmp_path / "bad.yaml")
+    assert bad.exit_code == 2
+    assert ": YAML 格式错误:" in bad.output
+    assert " / invalid YAML: " in bad.output
+    assert "Traceback" not in bad.output
