@@ -17,7 +17,7 @@ import evalrules
 import evalrules_panjin
 from evalrules._cli import main
 from evalrules._diff import diff_rubrics, rescore
-from evalrules._diff._render import render, render_json, schema
+from evalrules._diff._render import describe, render, render_json, schema
 
 REPO = Path(__file__).resolve().parents[2]
 RUBRIC_2023 = REPO / "rubrics" / "panjin-county" / "2023.yaml"
@@ -420,3 +420,22 @@ def test_a_rubric_files_problems_are_shown_in_chinese_then_english(run, tmp_path
     assert ": YAML 格式错误:" in bad.output
     assert " / invalid YAML: " in bad.output
     assert "Traceback" not in bad.output
+
+
+def test_changes_and_causes_name_the_rule_and_the_field_in_words(run, engine, tmp_path):
+    changed = edited(tmp_path, *EDITS)
+    args = ("diff", "panjin-county/2023", changed, "--facts", EXAMPLE, "--format", "markdown")
+    zh = run(*args).stdout
+    assert "PJ-8.2-a 小学生均公用经费未达标 (8.2)" in zh
+    assert "标准值(params.value)" in zh
+    en = run(*args, "--lang", "en").stdout
+    assert "PJ-8.2-a Primary per-pupil public funds below standard (8.2)" in en
+    # A removed fact is named by its type and unit, not its whole declaration.
+    result = diff_rubrics(
+        engine.load_rubric("panjin-county/2023"), engine.load_rubric(EXAMPLE_2024 / "2024.yaml")
+    )
+    removed = [c for c in result.changes if c.kind == "fact-removed"]
+    assert removed
+    line = describe(removed[0], "zh")
+    assert "description" not in line
+    assert "plausible_max" not in line

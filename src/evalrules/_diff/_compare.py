@@ -283,6 +283,10 @@ def diff_rubrics(old: Rubric, new: Rubric, *, reads: Reads | None = None) -> Rub
         comparability=_comparability(old, new, ordered, reads, old_nodes, new_nodes),
         old_file=old.file if old.plugin is None else None,
         new_file=new.file if new.plugin is None else None,
+        rule_names={
+            **{r.code: r.name for _, r in old.rules()},
+            **{r.code: r.name for _, r in new.rules()},
+        },
     )
 
 

@@ -90,6 +90,8 @@ class RubricDiff:
             old rubric's removed ones.
         old_file: The old rubric's file, when it was given as a file (not an installed one).
         new_file: The same for the new rubric.
+        rule_names: Each rule's name (a :class:`~evalrules.Text`) by code, the new rubric's
+            where both have the rule, for a reader to see which rule a change is about.
     """
 
     old: str
@@ -98,6 +100,7 @@ class RubricDiff:
     comparability: tuple[Comparability, ...] = ()
     old_file: str | None = None
     new_file: str | None = None
+    rule_names: Any = attrs.field(factory=dict, converter=freeze, eq=False)
 
     @property
     def equal(self) -> bool:

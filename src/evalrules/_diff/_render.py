@@ -132,18 +132,66 @@ def value_text(value: Any, lang: str) -> str:
     return clean(str(value))
 
 
-def describe(change: Change, lang: str) -> str:
-    """One line: what changed, e.g. ``PJ-8.2-a params.value: 850 → 900``."""
+#: What a change's field is, in words a reviewer reads (Chinese; the key stays beside it).
+_FIELDS_ZH = {
+    "title": "标题",
+    "max": "分值",
+    "parent": "上级指标",
+    "kind": "细则类型",
+    "code": "编码",
+    "params.value": "标准值",
+    "params.deduct": "扣分",
+    "params.deduct_each": "每起扣分",
+    "params.points": "分值",
+    "params.fact": "所读事实",
+    "params.threshold": "阈值",
+    "not_applicable": "不适用处理",
+    "bonus_cap": "加分上限",
+    "message": "说明文字",
+    "name": "名称",
+    "total": "总分满分",
+    "precision": "精度",
+    "rounding": "舍入方式",
+}
+
+
+def field_label(field: str | None, lang: str) -> str:
+    """A change's field as a reader names it: ``标准值(params.value)`` in Chinese."""
+    if not field:
+        return ""
+    label = _FIELDS_ZH.get(field) if lang == "zh" else None
+    return f"{label}({field})" if label else field
+
+
+def _subject(change: Change, names: Mapping[str, Any] | None, lang: str) -> str:
     head = change.subject
+    name = (names or {}).get(change.subject) if change.kind.startswith("rule-") else None
+    if isinstance(name, Text) and name.get(lang):
+        head += f" {clean(name.get(lang))}"
     if change.indicator and change.indicator != change.subject:
         head += f" ({change.indicator})"
+    return head
+
+
+def _declared(value: Any, lang: str) -> str:
+    """A fact declaration, short (its type and unit), as a cause names it."""
+    if isinstance(value, Mapping) and "type" in value:
+        unit = value.get("unit")
+        return clean(f"{value['type']}, {unit}" if unit else str(value["type"]))
+    return value_text(value, lang)
+
+
+def describe(change: Change, lang: str, names: Mapping[str, Any] | None = None) -> str:
+    """One line: what changed, e.g. ``PJ-8.2-a params.value: 850 → 900`` (with ``names``,
+    a rule's name after its code)."""
+    head = _subject(change, names, lang)
     if change.kind.endswith(("-added", "-removed")) and change.field in (None, "kind", "parent"):
         value = change.after if change.kind.endswith("-added") else change.before
-        field = f"{change.field} " if change.field else ""
-        extra = "" if value is None else f": {field}{value_text(value, lang)}"
+        field = f"{field_label(change.field, lang)} " if change.field else ""
+        extra = "" if value is None else f": {field}{_declared(value, lang)}"
         return f"{kind_label(change.kind, lang)} {head}{extra}"
     return (
-        f"{kind_label(change.kind, lang)} {head} {change.field}: "
+        f"{kind_label(change.kind, lang)} {head} {field_label(change.field, lang)}: "
         f"{value_text(change.before, lang)} → {value_text(change.after, lang)}"
     )
 
@@ -271,8 +319,8 @@ def _change_rows(diff: RubricDiff, lang: str) -> list[list[str]]:
         [
             str(n),
             kind_label(c.kind, lang),
-            c.subject + (f" ({c.indicator})" if c.indicator and c.indicator != c.subject else ""),
-            c.field or "",
+            _subject(c, diff.rule_names, lang),
+            field_label(c.field, lang),
             value_text(c.before, lang),
             value_text(c.after, lang),
         ]
@@ -320,7 +368,7 @@ def _grade(label: Text | None, code: str, lang: str) -> str:
 
 
 def _cause_lines(diff: RubricDiff, causes: Sequence[int], lang: str) -> list[str]:
-    return [f"#{i + 1} {describe(diff.changes[i], lang)}" for i in causes]
+    return [f"#{i + 1} {describe(diff.changes[i], lang, diff.rule_names)}" for i in causes]
 
 
 def _item_lines(diff: RubricDiff, item: ItemDelta, lang: str) -> list[str]:
