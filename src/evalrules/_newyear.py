@@ -245,6 +245,25 @@ def _pyproject(
 _README = Template("""\
 # $distribution
 
+评价方案 `$ref`:在 `$base`($base_title)基础上只写本年度的变化。未写任何变化之前,
+它对每个区县的评分与 `$base` 完全相同;`tests/cases/` 中的用例记录了这些得分。
+
+编写本年度变化:
+
+1. 编辑 `src/$module/$year.yaml`:`replace`、`remove`、`add` 按指标编码替换、删除、新增
+   指标;`change` 修改节点自身字段(如上级指标的 `max`)而保留其下级;`facts` 新增或重新
+   声明事实数据,`remove_facts` 删除声明;`cross_checks` 追加到基础方案的交叉校验之后。
+   含义改变的细则使用新编码(若只是同一细则改名,在 `aliases` 中列出原编码)。每条新细则
+   注明依据,或写明 `inferred: true` 及推定理由。
+2. `evalrules check src/$module/$year.yaml` 列出所有问题。
+3. `evalrules diff $base src/$module/$year.yaml` 显示变化;加 `--facts tests/facts/文件`
+   可看到示例区县在两个年度方案下的得分及每项差异的原因。
+4. 更新被变化影响的 `tests/cases/` 预期结果,并为每条新细则增加用例。
+
+测试:`pip install -e '.[test]'`,然后运行 `pytest`。
+
+---
+
 The `$ref` rubric for evalrules, written as its changes to `$base`
 ($base_title).
 

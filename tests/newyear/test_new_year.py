@@ -142,3 +142,9 @@ def test_it_installs_into_a_fresh_venv_and_its_tests_pass(written: Path, tmp_pat
     covered = call("-m", "pytest", "-q", "-p", "no:cacheprovider", "--evalrules-coverage")
     assert "no fixture cases ran" not in covered.stdout, covered.stdout
     assert "taken unchanged from panjin-county/2023" in covered.stdout, covered.stdout
+
+
+def test_the_readme_is_in_chinese_then_english(written: Path) -> None:
+    readme = (written / "README.md").read_text(encoding="utf-8")
+    assert readme.index("编写本年度变化") < readme.index("## Writing the year's changes")
+    assert "评价方案 `panjin-county/2024`:在 `panjin-county/2023`" in readme
