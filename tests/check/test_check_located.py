@@ -125,8 +125,9 @@ def test_json_and_github_formats(tmp_path):
     assert as_json.exit_code == 2
     data = json.loads(as_json.stdout)
     assert data["schema"] == "evalrules.check/1"
-    # bonuss, max missing, ne, mxa, deduct_eech (its "required field" is not repeated)
-    assert data["errors"] == len(data["problems"]) == 5
+    # bonuss, ne, mxa, deduct_eech: a misspelt required key is one problem (its suggestion),
+    # not a second "max is required" / "required field"
+    assert data["errors"] == len(data["problems"]) == 4
     mxa = next(p for p in data["problems"] if p["path"] == "replace.9.1.mxa")
     assert (mxa["line"], mxa["column"]) == where(CHILD, "mxa")
     assert mxa["severity"] == "error"
@@ -134,7 +135,7 @@ def test_json_and_github_formats(tmp_path):
     github = run("check", child, "--output-format", "github", "--lang", "en")
     assert github.exit_code == 2
     lines = github.stdout.splitlines()
-    assert len(lines) == 5
+    assert len(lines) == 4
     line, col = where(CHILD, "mxa")
     # `,` and `:` are escaped in a property (%2C, %3A), as the workflow commands require.
     expected = f"::error file={str(child).replace(',', '%2C')},line={line},col={col},"
@@ -300,3 +301,12 @@ def test_a_sum_broken_by_an_operation_is_shown_at_the_operation(tmp_path):
     row, col = where(changed, "'B'")
     assert line.startswith(f"{path}:{row}:{col}: error: at change.B: declared total 100 ")
     assert line.endswith("[total-mismatch]")
+
+
+def test_a_missing_max_with_nothing_like_it_is_still_required(tmp_path):
+    without = CHILD.replace("    mxa: 6\n", "").replace("bonuss: []\n", "")
+    path = tmp_path / "2024.yaml"
+    path.write_text(without, encoding="utf-8")
+    out = run("check", path, "--lang", "en").stdout
+    assert "at replace.9.1.max: max is required [missing]" in out
+    assert "did you mean 'max'" not in out

@@ -167,6 +167,14 @@ def _keys(
         )
 
 
+def _misspelt(raw: Mapping[str, Any], key: str, allowed: Iterable[str]) -> bool:
+    """Whether an unknown key of ``raw`` is suggested as ``key`` (``mxa`` for ``max``)."""
+    allowed = set(allowed)
+    return any(
+        k not in allowed and (near := suggest(str(k), allowed)) and near[0] == key for k in raw
+    )
+
+
 def suggest(key: str, known: Iterable[str]) -> list[str]:
     """Known names ``key`` may be a slip for, closest first: a few edits or transposed
     letters (``mxa`` for ``max``, difflib's ratio), or one spelled out (``req`` for
@@ -613,7 +621,8 @@ def _node(raw: Any, where: str, p: _Problems, depth: int) -> Indicator | None:
     _keys(raw, _NODE_KEYS, where, p, **loc)
     title = _text(raw.get("title"), f"{where}.title", p, **loc)
     max_points = _number(raw.get("max"), f"{where}.max", p, **loc) if "max" in raw else None
-    if "max" not in raw:
+    if "max" not in raw and not _misspelt(raw, "max", _NODE_KEYS):
+        # (A misspelt `mxa` was named above with its suggestion: one slip, one problem.)
         p.add("max is required", "missing", path=f"{where}.max", **loc)
     children_raw = raw.get("children") or []
     rules_raw = raw.get("rules") or []
