@@ -99,6 +99,7 @@ def optional_reads(rubric: Rubric, reads: Callable[[Rule], Sequence[str]]) -> li
 
 
 _LINE = re.compile(r"^line (\d+)")
+_ONE_UNKNOWN = re.compile(r"unknown key\(s\) \['([\w-]+)'\]")
 _PARAM = re.compile(r"^(params(?:\.[\w-]+|\[\d+\])*):")
 
 
@@ -142,6 +143,9 @@ def check_rubric(engine: Engine, ref_or_path: str) -> tuple[Rubric | None, list[
             # A rule kind's own check names the parameter at the start of its message.
             named = _PARAM.match(p.message)
             path_of = named[1] if named else None
+        one = _ONE_UNKNOWN.search(p.message)
+        if path_of and one:
+            path_of = f"{path_of}.{one[1]}"  # at the unknown key itself, not its mapping
         loc = locator.locate(path_of, indicator=p.indicator, rule=p.rule, file=p.file)
         message = p.message
         mine = locator.in_author_file(
@@ -271,6 +275,7 @@ _ZH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"^invalid YAML: ", "YAML 格式错误:"),
         (r"^no such file$", "文件不存在"),
+        (r"; did you mean '([^']+)' → '([^']+)'\?", r";'\1' 是否应为 '\2'?"),
         (r"; did you mean (.+)\?", r";是否应为 \1?"),
         (r" \(in the base rubric: ([^()]+)\)", r"(见基础方案 \1)"),
         (r" \(declared in the base rubric: ([^()]+)\)", r"(声明于基础方案 \1)"),

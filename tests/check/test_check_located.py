@@ -191,8 +191,8 @@ def test_a_misspelt_condition_key_is_located_and_suggested(tmp_path):
     path.write_text(changed, encoding="utf-8")
     result = run("check", path, "--lang", "en")
     assert result.exit_code == 2
-    first = result.stdout.splitlines()[0]
-    line, col = where(changed, "when: {fcat: safety.major_accident}")
+    (first,) = result.stdout.splitlines()  # not also "a fact path is required"
+    line, col = where(changed, "fcat: safety.major_accident}")
     assert first.startswith(f"{path}:{line}:{col}: error: indicator 2.3, rule PJ-2.3-veto, at ")
     assert "unknown key(s) ['fcat'] (use fact, op, value); did you mean 'fcat' → 'fact'?" in first
 
@@ -310,3 +310,18 @@ def test_a_missing_max_with_nothing_like_it_is_still_required(tmp_path):
     out = run("check", path, "--lang", "en").stdout
     assert "at replace.9.1.max: max is required [missing]" in out
     assert "did you mean 'max'" not in out
+
+
+def test_a_misspelt_condition_key_is_shown_at_the_key(tmp_path):
+    source = (REPO / "rubrics/panjin-county/2023.yaml").read_text(encoding="utf-8")
+    plain = "when: {fact: schools.has_private_schools, value: false}}"
+    assert source.count(plain) == 1
+    text = source.replace(plain, plain.replace("value:", "valeu:"))
+    path = tmp_path / "cond.yaml"
+    path.write_text(text, encoding="utf-8")
+    (line,) = run("check", path, "--lang", "en").stdout.splitlines()
+    row, col = where(text, "valeu")
+    assert line.startswith(f"{path}:{row}:{col}: error: "), line
+    assert "did you mean 'valeu' → 'value'?" in line
+    (zh,) = run("check", path).stdout.splitlines()
+    assert "'valeu' 是否应为 'value'?" in zh

@@ -104,6 +104,7 @@ def condition_problems(cond: Any, where: str = "when") -> list[str]:
                 problems.extend(condition_problems(sub, f"{where}.{key}.{i}"))
             return problems
     problems = []
+    hints: list[str] = []
     unknown = keys - {"fact", "op", "value"}
     if unknown:
         from evalrules._rubric._loader import suggest
@@ -115,7 +116,9 @@ def condition_problems(cond: Any, where: str = "when") -> list[str]:
         ]
         hint = f"; did you mean {', '.join(hints)}?" if hints else ""
         problems.append(f"{where}: unknown key(s) {sorted(unknown)} (use fact, op, value){hint}")
-    if not isinstance(cond.get("fact"), str) or not cond.get("fact"):
+    slip = "fact" not in cond and any(h.endswith(" → 'fact'") for h in hints)
+    # A misspelt `fcat` was named with its suggestion: one slip, one problem.
+    if not slip and (not isinstance(cond.get("fact"), str) or not cond.get("fact")):
         problems.append(f"{where}.fact: a fact path is required")
     op = cond.get("op", "==")
     if op not in OPERATORS:
