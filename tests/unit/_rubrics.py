@@ -95,10 +95,13 @@ def node(code: str, max_points: Any, children: list[dict[str, Any]]) -> dict[str
     }
 
 
+# Grade mins for the 10-point minimal rubric: 90 %, 80 % and 60 % of its total (a min above
+# the total is refused). ``write`` scales them to a document's total when a test left them as
+# they are and changed the total.
 GRADES = [
-    {"code": "excellent", "label": text("优秀", "Excellent"), "min": 90},
-    {"code": "good", "label": text("良好", "Good"), "min": 80},
-    {"code": "pass", "label": text("合格", "Pass"), "min": 60},
+    {"code": "excellent", "label": text("优秀", "Excellent"), "min": 9},
+    {"code": "good", "label": text("良好", "Good"), "min": 8},
+    {"code": "pass", "label": text("合格", "Pass"), "min": 6},
     {"code": "fail", "label": text("不合格", "Fail")},
 ]
 
@@ -155,9 +158,38 @@ def single(
     return doc
 
 
+def _tree_max(doc: Mapping[str, Any]) -> Any:
+    """The sum of a document's first-level maxes, or ``None`` when one is no plain number."""
+    try:
+        return sum((Decimal(str(top["max"])) for top in doc["indicators"]), Decimal(0))
+    except (ArithmeticError, KeyError, TypeError):
+        return None
+
+
+def _scaled_grades(max_points: Any) -> list[dict[str, Any]]:
+    """The grades at 90/80/60 % of ``max_points`` (unchanged when it is no plain number)."""
+    grades = copy.deepcopy(GRADES)
+    try:
+        scale = Decimal(str(max_points)) / 10
+    except ArithmeticError:
+        return grades
+    if isinstance(max_points, bool) or not scale.is_finite() or scale <= 0 or scale == 1:
+        return grades
+    for g in grades:
+        if "min" in g:
+            g["min"] = (Decimal(g["min"]) * scale).normalize()
+    return grades
+
+
 def write(tmp_path: Path, doc: Any, name: str | None = None) -> Path:
-    """Write a document (or raw YAML text) to a fresh file under ``tmp_path``."""
+    """Write a document (or raw YAML text) to a fresh file under ``tmp_path``.
+
+    The default :data:`GRADES`, if the document still has them, are put at 90/80/60 % of the
+    sum of its first-level maxes so that every grade stays reachable.
+    """
     path = tmp_path / (name or f"rubric-{next(_counter)}.yaml")
+    if isinstance(doc, dict) and doc.get("grades") == GRADES:
+        doc = {**doc, "grades": _scaled_grades(_tree_max(doc))}
     path.write_text(doc if isinstance(doc, str) else dump(doc), encoding="utf-8")
     return path
 

@@ -434,9 +434,9 @@ def test_derived_fact_problems(tmp_path):
 def test_grade_problems(tmp_path):
     doc = minimal()
     doc["grades"] = [
-        {"code": "good", "label": {"zh": "良好"}, "min": 80},
-        {"code": "excellent", "label": {"zh": "优秀"}, "min": 90},
-        {"code": "good", "label": {"zh": "合格"}, "min": 60},
+        {"code": "good", "label": {"zh": "良好"}, "min": 8},
+        {"code": "excellent", "label": {"zh": "优秀"}, "min": 9},
+        {"code": "good", "label": {"zh": "合格"}, "min": 6},
     ]
     found = problems(tmp_path, doc)
     assert sorted((p.code, p.path) for p in found) == [
@@ -444,6 +444,27 @@ def test_grade_problems(tmp_path):
         ("grade-gap", "grades[2].min"),
         ("grade-order", "grades[1].min"),
     ]
+
+
+def test_a_grade_above_the_most_a_total_can_be_is_refused(tmp_path):
+    doc = minimal()  # 10 points, no bonus
+    doc["grades"][0]["min"] = 1000
+    found = problems(tmp_path, doc)
+    assert [(p.code, p.path) for p in found] == [("grade-unreachable", "grades[0].min")]
+    assert "needs at least 1000" in found[0].message
+    assert "can be is 10 (10 base)" in found[0].message
+
+
+def test_bonus_points_make_a_higher_grade_reachable(tmp_path):
+    bonus = item("B1", 2, [rule("B-1", "bonus", {"when": {"fact": "x.flag"}, "points": 2})])
+    doc = minimal()
+    doc["facts"]["x.flag"] = fact("boolean")
+    doc["bonus"] = [bonus]
+    doc["grades"][0]["min"] = 12  # 10 base + 2 bonus: reachable
+    assert engine().load_rubric(write(tmp_path, doc)).grades[0].lower == 12
+    doc["bonus_cap"] = 1  # now at most 11
+    found = problems(tmp_path, doc)
+    assert [(p.code, p.path) for p in found] == [("grade-unreachable", "grades[0].min")]
 
 
 def test_cross_check_problems(tmp_path):

@@ -944,6 +944,9 @@ def build_rubric(
         extends=raw.get("extends") if isinstance(raw.get("extends"), str) else None,
     )
     _check_tree(rubric, raw, p, readable, tree_read=tree_read)
+    bonus_read = len(bonus) == len(bonus_raw) and not any(id(b) in p.unsure for b in bonus)
+    if tree_read and bonus_read:
+        _check_reachable(rubric, raw.get("grades"), p)
     if check is not None:
         p.items.extend(
             problem
@@ -1009,6 +1012,27 @@ def _check_tree(
                 f"{plain(rubric.max)}",
                 "total-mismatch",
                 path="total",
+            )
+
+
+def _check_reachable(rubric: Rubric, raw: Any, p: _Problems) -> None:
+    """Report a grade whose min is above the most a total can be (base max plus bonus)."""
+    bonus = sum((b.max for b in rubric.bonus), ZERO)
+    if rubric.bonus_cap is not None:
+        bonus = min(bonus, rubric.bonus_cap)
+    most = rubric.max + bonus
+    # Paths follow the file's list: a band that could not be read has no GradeBand.
+    at = [i for i, g in enumerate(raw if isinstance(raw, list) else []) if isinstance(g, Mapping)]
+    given = [i for i in at if isinstance(raw[i].get("code"), str) and raw[i].get("code")]
+    for i, band in zip(given, rubric.grades, strict=False):
+        if band.lower is not None and band.lower > most:
+            extra = f" plus {plain(bonus)} bonus" if bonus else ""
+            p.add(
+                f"grade {band.code!r} needs at least {plain(band.lower)} but the most a total "
+                f"can be is {plain(most)} ({plain(rubric.max)} base{extra}): "
+                "no district can reach it",
+                "grade-unreachable",
+                path=f"grades[{i}].min",
             )
 
 
