@@ -24,6 +24,7 @@ import datetime
 import difflib
 import json
 import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -42,6 +43,7 @@ from evalrules._facts._derived import FORMULAS
 from evalrules._facts._document import FactsDocument
 from evalrules._plugins._engine import Engine
 from evalrules._points import plain
+from evalrules._renderers import MIN_WIDTH
 from evalrules._renderers._labels import LANGS, Lang, label
 from evalrules._renderers._texttable import Cell, grid, paragraph
 from evalrules._renderers._view import paren, source_text
@@ -278,6 +280,20 @@ def _use_color(choice: bool | None, output: Path | None) -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
+def _width(output: Path | None) -> int:
+    """Columns for the text renderers: ``COLUMNS`` when it is set to a number, else the
+    terminal's width when standard output is one, else 80; never below the narrowest width
+    the renderers take."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit():
+        width = int(columns)
+    elif output is None and _stdout_is_terminal():
+        width = shutil.get_terminal_size((80, 24)).columns
+    else:
+        width = 80
+    return max(MIN_WIDTH, width)
+
+
 def _load_rubric(ctx: click.Context, ref: str) -> Rubric:
     return _engine(ctx).load_rubric(ref)
 
@@ -328,7 +344,11 @@ _FORMAT = click.option(
     default="table",
     show_default=True,
     metavar="FORMAT",
-    help="输出格式。/ Output format: table, json, markdown, html (or a plugin's).",
+    help=(
+        "输出格式(表格按 COLUMNS 或终端宽度换行,默认 80 列,至少 60 列)。/ Output format: "
+        "table, json, markdown, html (or a plugin's). The table fits COLUMNS columns when set, "
+        "else the terminal's width, else 80 (at least 60)."
+    ),
 )
 _LANG = click.option(
     "--lang",
@@ -885,7 +905,9 @@ def evaluate(
         now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
         card = attrs.evolve(card, evaluated_at=now.isoformat().replace("+00:00", "Z"))
     use_color = _use_color(color, output)
-    content = engine.render(card, fmt, lang=lang, color=use_color, rubric=rubric)
+    content = engine.render(
+        card, fmt, lang=lang, color=use_color, rubric=rubric, width=_width(output)
+    )
     _emit(content, output, color=use_color)
     if fail_under is not None and card.total < fail_under:
         _echo(
@@ -1103,9 +1125,10 @@ def render(
     card = _read_scorecard(scorecard)
     use_color = _use_color(color, output)
     rubric = _rubric_for_card(engine, card)
-    _emit(
-        engine.render(card, fmt, lang=lang, color=use_color, rubric=rubric), output, color=use_color
+    content = engine.render(
+        card, fmt, lang=lang, color=use_color, rubric=rubric, width=_width(output)
     )
+    _emit(content, output, color=use_color)
 
 
 # ------------------------------------------------------------------------------ claims

@@ -101,13 +101,15 @@ def run(monkeypatch: pytest.MonkeyPatch) -> Invoke:
     """Run ``evalrules ARGS`` in-process through click's runner; returns the result.
 
     Standard output and standard error are kept apart (``result.stdout``,
-    ``result.stderr``). Colour and autoload settings of the calling shell are cleared.
+    ``result.stderr``). Colour, width (``COLUMNS``) and autoload settings of the calling
+    shell are cleared.
     """
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.delenv("EVALRULES_DISABLE_PLUGIN_AUTOLOAD", raising=False)
     runner = CliRunner()
 
-    def invoke(*args: object, env: dict[str, str] | None = None) -> Result:
+    def invoke(*args: object, env: dict[str, str | None] | None = None) -> Result:
         return runner.invoke(main, [str(a) for a in args], env=env)
 
     return invoke

@@ -13,6 +13,7 @@ import pytest
 import evalrules
 from evalrules import RuleContext, Text, hookimpl, rubric_source, rule_kind
 from evalrules import _cli as cli
+from evalrules._renderers._texttable import display_width
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
@@ -402,3 +403,33 @@ def test_a_closed_pipe_ends_quietly(run, monkeypatch):
     assert result.exit_code == 1  # click's own handling of a closed standard output
     assert "Traceback" not in result.stderr
     assert "Broken pipe" not in result.stderr
+
+
+# ------------------------------------------------------------------------ width
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("columns", [None, "60", "120"])
+def test_the_table_fits_columns_or_80(run, lang, columns):
+    env = {"COLUMNS": columns} if columns else {"COLUMNS": None}
+    result = run("evaluate", EXAMPLE, "--lang", lang, "--sensitivity", env=env)
+    assert result.exit_code == 0, result.stderr
+    width = int(columns or 80)
+    widths = [display_width(line) for line in result.stdout.splitlines()]
+    assert max(widths) <= width
+    assert max(widths) > width - 10
+
+
+def test_a_columns_value_below_60_gives_60_and_nonsense_is_ignored(run):
+    narrow = run("evaluate", EXAMPLE, env={"COLUMNS": "20"})
+    assert narrow.stdout == run("evaluate", EXAMPLE, env={"COLUMNS": "60"}).stdout
+    odd = run("evaluate", EXAMPLE, env={"COLUMNS": "wide"})
+    assert odd.stdout == run("evaluate", EXAMPLE, env={"COLUMNS": None}).stdout
+
+
+def test_render_takes_columns_too(run, tmp_path):
+    card = tmp_path / "card.json"
+    assert run("evaluate", EXAMPLE, "--format", "json", "-o", card).exit_code == 0
+    wide = run("render", card, env={"COLUMNS": "120"})
+    assert wide.exit_code == 0, wide.stderr
+    assert max(display_width(line) for line in wide.stdout.splitlines()) > 100

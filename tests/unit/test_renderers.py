@@ -45,8 +45,8 @@ def card(compiled, example) -> Scorecard:
     return compiled.evaluate(example.with_facts({"kindergarten.inclusive_children": 4100}))
 
 
-def render(engine, card, fmt, lang="zh", *, color=False, rubric=None) -> str:
-    return engine.render(card, fmt, lang=lang, color=color, rubric=rubric)
+def render(engine, card, fmt, lang="zh", *, color=False, rubric=None, width=80) -> str:
+    return engine.render(card, fmt, lang=lang, color=color, rubric=rubric, width=width)
 
 
 # ---------------------------------------------------------------------- registration
@@ -235,8 +235,9 @@ def test_table_cleans_control_characters_from_facts(engine, compiled, example):
 
 
 def test_table_without_the_rubric_names_each_rules_main_fact(engine, card, panjin):
-    with_rubric = render(engine, card, "table", rubric=panjin)
-    without = render(engine, card, "table", rubric=None)
+    # Wide enough that no evidence line wraps.
+    with_rubric = render(engine, card, "table", rubric=panjin, width=160)
+    without = render(engine, card, "table", rubric=None, width=160)
     # The threshold's own message fields name its fact and unit:
     line = "派生数据:普惠性幼儿园覆盖率(普惠率) [derived.kindergarten.inclusive_rate] = 约 78.36%"
     assert line in with_rubric

@@ -574,6 +574,7 @@ class Engine:
         lang: Lang = "zh",
         color: bool = False,
         rubric: Rubric | None = None,
+        width: int = 80,
     ) -> str: ...
 
     @overload
@@ -585,6 +586,7 @@ class Engine:
         lang: Lang = "zh",
         color: bool = False,
         rubric: Rubric | None = None,
+        width: int = 80,
     ) -> str | bytes: ...
 
     def render(
@@ -595,6 +597,7 @@ class Engine:
         lang: Lang = "zh",
         color: bool = False,
         rubric: Rubric | None = None,
+        width: int = 80,
     ) -> str | bytes:
         """Render a scorecard with a registered renderer.
 
@@ -605,7 +608,8 @@ class Engine:
             The rendered scorecard, text or bytes.
 
         Raises:
-            ValueError: if ``lang`` is not ``"zh"`` or ``"en"``.
+            ValueError: if ``lang`` is not ``"zh"`` or ``"en"``, or ``width`` is below
+                :data:`~evalrules._renderers.MIN_WIDTH` (see :class:`~evalrules.RenderOptions`).
             LookupError: if no renderer has that name.
             PluginError: if the renderer raises, or returns bytes when it declares text, or
                 the other way round (naming the plugin).
@@ -615,7 +619,7 @@ class Engine:
             raise LookupError(
                 f"no renderer {format!r} (installed: {', '.join(self.renderers.names())})"
             )
-        options = RenderOptions(lang=lang, color=color, rubric=rubric)
+        options = RenderOptions(lang=lang, color=color, rubric=rubric, width=width)
         renderer = self.renderers.get(format)
         origin = self.renderers.origin(format)
         if format != "json":

@@ -33,11 +33,27 @@ class RenderOptions:
         lang: ``"zh"`` (default) or ``"en"``; anything else raises ``ValueError``.
         color: Use ANSI colours (terminal renderers only).
         rubric: The rubric, when available (renderers may show rule wording and sources).
+        width: Terminal columns the text renderers fit their lines to (a Chinese character
+            takes two); at least :data:`MIN_WIDTH`, else ``ValueError``. The default, 80, is
+            fixed: the library never reads the terminal or ``COLUMNS`` (the command line
+            does), so the same call gives the same bytes anywhere.
     """
 
     lang: Lang = attrs.field(default="zh", converter=check_lang)
     color: bool = False
     rubric: Rubric | None = None
+    width: int = attrs.field(default=80, validator=lambda _s, _a, v: check_width(v))
+
+
+#: The narrowest width :class:`RenderOptions` accepts.
+MIN_WIDTH = 60
+
+
+def check_width(width: object) -> int:
+    """``width`` if it is a whole number of at least :data:`MIN_WIDTH` columns."""
+    if isinstance(width, bool) or not isinstance(width, int) or width < MIN_WIDTH:
+        raise ValueError(f"width must be a whole number of at least {MIN_WIDTH}, not {width!r}")
+    return width
 
 
 @attrs.frozen

@@ -16,8 +16,10 @@ from evalrules._renderers._texttable import (
     clean,
     display_width,
     grid,
+    longest_unit,
     paint,
     paragraph,
+    wrap,
 )
 from evalrules._scorecard._model import Finding, Scorecard
 
@@ -26,10 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = ["render_table"]
 
-#: Columns the free text (messages, evidence, reasons) wraps at.
-WIDTH = 100
-#: Most columns a title takes in the tree before it wraps.
-TITLE_WIDTH = 40
+#: Fewest columns a title (and a claim's reason) keeps in a table, however narrow the width.
+MIN_TEXT = 12
+#: Columns between two table columns (see :func:`._texttable.grid`).
+GAP = 2
 
 _KIND_STYLE = {
     "deduction": "red",
@@ -41,8 +43,26 @@ _KIND_STYLE = {
 }
 
 
-def _paragraph(text: str, first: str, rest: str) -> list[str]:
-    return paragraph(text, first, rest, WIDTH)
+def _paragraph(text: str, first: str, rest: str, width: int) -> list[str]:
+    return paragraph(text, first, rest, width)
+
+
+def _fit(rows: list[list[Cell]], headers: list[str], flexible: int, width: int) -> list[int | None]:
+    """Column limits that keep a table within ``width``: the ``flexible`` column (a title, a
+    reason) takes what the others leave, at least :data:`MIN_TEXT`; the last column (a note)
+    gives up room first, down to its longest word, while the flexible one has less than
+    twice that."""
+    texts = [[headers[i], *(r[i].text for r in rows)] for i in range(len(headers))]
+    natural = [max(display_width(t) for t in column) for column in texts]
+    last = len(headers) - 1
+    fixed = GAP * last + sum(n for i, n in enumerate(natural) if i not in (flexible, last))
+    limits: list[int | None] = [None] * len(headers)
+    if last != flexible:
+        word = max(longest_unit(t) for t in texts[last])
+        limits[last] = max(word, min(natural[last], width - fixed - 2 * MIN_TEXT))
+        fixed += limits[last] or 0
+    limits[flexible] = max(MIN_TEXT, width - fixed)
+    return limits
 
 
 def _header(card: Scorecard, options: RenderOptions) -> list[str]:
@@ -55,9 +75,13 @@ def _header(card: Scorecard, options: RenderOptions) -> list[str]:
     detail = label("punct.comma", lang).join(
         (card.rubric.ref, f"{label('version_inline', lang)} {card.rubric.version}")
     )
+    width = options.width
     return [
-        paint(clean(f"{label('scorecard', lang)}{colon}{entity}"), "bold", color),
-        clean(f"{label('rubric', lang)}{colon}{rubric}{view.paren(detail, lang)}"),
+        *(
+            paint(line, "bold", color)
+            for line in wrap(f"{label('scorecard', lang)}{colon}{entity}", width)
+        ),
+        *wrap(f"{label('rubric', lang)}{colon}{rubric}{view.paren(detail, lang)}", width),
     ]
 
 
@@ -88,7 +112,7 @@ def _tree(card: Scorecard, options: RenderOptions) -> list[str]:
         headers,
         body,
         aligns=("left", "left", "right", "right", "right", "left"),
-        widths=(None, TITLE_WIDTH, None, None, None, None),
+        widths=_fit(body, headers, 1, options.width),
         color=options.color,
     )
 
@@ -100,7 +124,8 @@ def _summary(card: Scorecard, options: RenderOptions) -> list[str]:
     out = []
     for key, value in pairs:
         pad = " " * (width - display_width(key))
-        out.extend(_paragraph(value, paint(key, "bold", options.color) + pad, " " * width))
+        first = paint(key, "bold", options.color) + pad
+        out.extend(_paragraph(value, first, " " * width, options.width))
     return out
 
 
@@ -109,7 +134,7 @@ def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[
     head, rule = clean(view.finding_head(card, finding, lang)), clean(finding.rule)
     first = f"  {paint(head, _KIND_STYLE.get(finding.kind), color)} [{rule}] "
     indent = " " * (display_width(head) + display_width(rule) + 6)
-    lines = _paragraph(finding.message.get(lang), first, indent)
+    lines = _paragraph(finding.message.get(lang), first, indent, options.width)
     colon = label("punct.colon", lang)
     evidence = view.evidence_lines(finding, lang, options.rubric, card.assumed)
     for ev in evidence:
@@ -120,12 +145,16 @@ def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[
         if ev.detail:
             text += f" ← {ev.detail}"
         key = label(ev.kind, lang) + colon
-        lines.extend(_paragraph(text, "      " + paint(key, "dim", color), "        "))
+        lines.extend(
+            _paragraph(text, "      " + paint(key, "dim", color), "        ", options.width)
+        )
     params = [ev for ev in evidence if ev.kind == "params"]
     if params:
         text = label("punct.comma", lang).join(ev.value for ev in params)
         key = label("source", lang) + colon
-        lines.extend(_paragraph(text, "      " + paint(key, "dim", color), "        "))
+        lines.extend(
+            _paragraph(text, "      " + paint(key, "dim", color), "        ", options.width)
+        )
     return lines
 
 
@@ -137,7 +166,7 @@ def _findings(card: Scorecard, options: RenderOptions) -> list[str]:
         return [*out, label("no_findings", lang)]
     for group in groups:
         heading = clean(f"{group.code} {group.title.get(lang)}".rstrip())
-        out.append(paint(heading, "bold", color))
+        out.extend(paint(line, "bold", color) for line in wrap(heading, options.width))
         for finding in group.findings:
             out.extend(_finding(card, finding, options))
     return out
@@ -166,7 +195,7 @@ def _claims(card: Scorecard, options: RenderOptions) -> list[str]:
         headers,
         body,
         aligns=("left", "right", "right", "right", "left"),
-        widths=(None, None, None, None, 64),
+        widths=_fit(body, headers, 4, options.width),
         color=color,
     )
 
@@ -177,12 +206,14 @@ def _sensitivity(card: Scorecard, options: RenderOptions) -> list[str]:
     lines = view.sensitivity_lines(card, lang)
     if not lines:
         return [*out, label("sensitivity.none", lang)]
-    out.extend(_paragraph(label("sensitivity.intro", lang), "", ""))
+    width = options.width
+    out.extend(_paragraph(label("sensitivity.intro", lang), "", "", width))
     colon = label("punct.colon", lang)
     for line in lines:
         head = clean(f"{line.code} {line.title} [{line.rule}]{colon}")
-        out.extend(_paragraph(clean(line.text), paint(head, "bold", color) + " ", "    "))
-        out.extend(_paragraph(clean(line.why), "    ", "    "))
+        out.extend(paint(h, "bold", color) for h in wrap(head, width))
+        out.extend(_paragraph(clean(line.text), "    ", "    ", width))
+        out.extend(_paragraph(clean(line.why), "    ", "    ", width))
     return out
 
 
@@ -192,14 +223,15 @@ def render_table(card: Scorecard, options: RenderOptions) -> str:
     footer = label("generated_by", lang, version=card.evalrules_version or "?")
     footer += label("punct.semicolon", lang) + f"{label('digest', lang)} {card.rubric.digest}"
     banner = view.provisional_banner(card, lang)
+    width = options.width
     sections = [
         _header(card, options),
-        *([_paragraph(banner, paint("", "yellow", options.color), "")] if banner else []),
+        *([_paragraph(banner, paint("", "yellow", options.color), "", width)] if banner else []),
         _tree(card, options),
         _summary(card, options),
         _findings(card, options),
         _claims(card, options),
         *([_sensitivity(card, options)] if card.sensitivity is not None else []),
-        [paint(clean(footer), "dim", options.color)],
+        [paint(line, "dim", options.color) for line in wrap(footer, width)],
     ]
     return "\n\n".join("\n".join(lines) for lines in sections) + "\n"

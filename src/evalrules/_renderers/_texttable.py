@@ -17,7 +17,17 @@ import attrs
 
 from evalrules._escape import escape_text
 
-__all__ = ["Cell", "char_width", "clean", "display_width", "grid", "paint", "paragraph", "wrap"]
+__all__ = [
+    "Cell",
+    "char_width",
+    "clean",
+    "display_width",
+    "grid",
+    "longest_unit",
+    "paint",
+    "paragraph",
+    "wrap",
+]
 
 #: ANSI styles by name. Colour is applied after padding, so it never affects alignment.
 STYLES: dict[str, str] = {
@@ -64,6 +74,12 @@ def char_width(char: str) -> int:
 def display_width(text: str) -> int:
     """Terminal columns ``text`` occupies on one line."""
     return sum(char_width(c) for c in text)
+
+
+def longest_unit(text: str) -> int:
+    """Columns of the widest piece of ``text`` that :func:`wrap` does not break: a Latin
+    word or number, or one Chinese character with the closing marks after it."""
+    return max((display_width(t.rstrip()) for t in _TOKEN.findall(clean(text))), default=0)
 
 
 def _split_long(token: str, width: int) -> list[str]:
