@@ -36,6 +36,7 @@ from typing import Any, NoReturn, TypeVar, cast
 
 import attrs
 import click
+from click.core import ParameterSource
 
 from evalrules._compiler._compiled import CompiledRubric
 from evalrules._escape import escape_line, escape_text
@@ -98,26 +99,49 @@ class PluginFailure(CommandError):
     exit_code = EXIT_PLUGIN
 
 
+def _record_lang(ctx: click.Context, param: click.Parameter, value: Lang) -> Lang:
+    """Remember a ``--lang`` given on the command line: errors then speak only that language."""
+    if param.name and ctx.get_parameter_source(param.name) is ParameterSource.COMMANDLINE:
+        ctx.meta["evalrules.lang"] = value
+    return value
+
+
+def _t(zh: str, en: str) -> str:
+    """An error message in the language chosen with ``--lang``; in both (``zh / en``) when
+    none was given, as the command cannot know its reader's language then."""
+    ctx = click.get_current_context(silent=True)
+    lang = ctx.meta.get("evalrules.lang") if ctx is not None else None
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    return f"{zh} / {en}"
+
+
 def _facts_error(exc: FactsError) -> CommandError:
     n = len(exc.problems)
     where = f"{exc.source}: " if exc.source else ""
     return CommandError(
-        f"{where}事实数据有 {n} 个问题 / the facts have {n} problem{'s' if n != 1 else ''}",
-        [f"{p.where()}: {p.message_zh} / {p.message_en} [{p.code}]" for p in exc.problems],
+        where + _t(f"事实数据有 {n} 个问题", f"the facts have {n} problem{'s' if n != 1 else ''}"),
+        [f"{p.where()}: {_t(p.message_zh, p.message_en)} [{p.code}]" for p in exc.problems],
     )
 
 
 def _rubric_error(exc: RubricError) -> CommandError:
     if isinstance(exc, RubricNotFoundError):
-        installed = ", ".join(exc.available) or "无 / none"
+        requested = repr(exc.requested)
+        installed = ", ".join(exc.available)
         return CommandError(
-            f"未安装评价方案 {exc.requested!r} / no rubric {exc.requested!r} is installed "
-            f"(已安装 / installed: {installed})"
+            _t(
+                f"未安装评价方案 {requested}(已安装:{installed or '无'})",
+                f"no rubric {requested} is installed (installed: {installed or 'none'})",
+            )
         )
     n = len(exc.problems)
     where = exc.rubric or "rubric"
     return CommandError(
-        f"{where}: 评价方案有 {n} 个问题 / the rubric has {n} problem{'s' if n != 1 else ''}",
+        f"{where}: "
+        + _t(f"评价方案有 {n} 个问题", f"the rubric has {n} problem{'s' if n != 1 else ''}"),
         [_rubric_problem(p) for p in exc.problems],
     )
 
@@ -140,13 +164,13 @@ def _translate(exc: BaseException) -> CommandError:
     if isinstance(exc, RubricError):
         return _rubric_error(exc)
     if isinstance(exc, PluginError):
-        return PluginFailure(f"插件出错 / a plugin is broken: {exc}")
+        return PluginFailure(f"{_t('插件出错', 'a plugin is broken')}: {exc}")
     if isinstance(exc, EvalrulesError):
         return CommandError(str(exc))
     if isinstance(exc, OSError):
         name = exc.filename if exc.filename is not None else ""
         return CommandError(f"{name}: {exc.strerror or exc}" if name else str(exc))
-    return PluginFailure(f"内部错误 / internal error: {type(exc).__name__}: {exc}")
+    return PluginFailure(f"{_t('内部错误', 'internal error')}: {type(exc).__name__}: {exc}")
 
 
 def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -209,7 +233,9 @@ def _write_atomic(path: Path, content: str | bytes) -> None:
     """
     directory = path.parent
     if not directory.is_dir():
-        raise CommandError(f"{path}: 目录 {directory} 不存在 / folder {directory} does not exist")
+        raise CommandError(
+            f"{path}: " + _t(f"目录 {directory} 不存在", f"folder {directory} does not exist")
+        )
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -301,18 +327,23 @@ def _load_rubric(ctx: click.Context, ref: str) -> Rubric:
 def _check_format(engine: Engine, fmt: str, output: Path | None) -> None:
     """The format exists, and binary output has somewhere to go: checked before any work."""
     if fmt not in engine.renderers:
+        names = ", ".join(engine.renderers.names())
         raise click.BadParameter(
-            f"没有输出格式 {fmt!r} / no renderer {fmt!r} "
-            f"(已安装 / installed: {', '.join(engine.renderers.names())})",
+            _t(
+                f"没有输出格式 {fmt!r}(已安装:{names})", f"no renderer {fmt!r} (installed: {names})"
+            ),
             param_hint="'--format'",
         )
     renderer = engine.renderers.get(fmt)
     if renderer.binary and output is None and _stdout_is_terminal():
         raise CommandError(
-            f"输出格式 {fmt} 是二进制数据({renderer.media_type}),不能显示在终端上:请用 "
-            f"-o FILE{renderer.suffix} 写入文件,或重定向到文件或管道 / the {fmt} format is "
-            f"binary ({renderer.media_type}) and is not written to a terminal: pass "
-            f"-o FILE{renderer.suffix}, or redirect standard output into a file or a pipe"
+            _t(
+                f"输出格式 {fmt} 是二进制数据({renderer.media_type}),不能显示在终端上:请用 "
+                f"-o FILE{renderer.suffix} 写入文件,或重定向到文件或管道",
+                f"the {fmt} format is binary ({renderer.media_type}) and is not written to a "
+                f"terminal: pass -o FILE{renderer.suffix}, or redirect standard output into a "
+                "file or a pipe",
+            )
         )
 
 
@@ -355,7 +386,11 @@ _LANG = click.option(
     type=click.Choice(LANGS),
     default="zh",
     show_default=True,
-    help="输出语言。/ Language of the labels and messages.",
+    callback=_record_lang,
+    help=(
+        "输出语言;明确指定时,错误信息也只用该语言(否则中英文并列)。/ Language of the labels "
+        "and messages; when given, errors are in that language only (else in both)."
+    ),
 )
 _OUTPUT = click.option(
     "-o",
@@ -893,8 +928,11 @@ def evaluate(
     ref = rubric_ref or doc.rubric
     if not ref:
         _fail(
-            f"{facts}: 未指定评价方案:请使用 --rubric,或在事实数据文件中写 rubric: / "
-            "no rubric: pass --rubric REF or set `rubric:` in the facts file"
+            f"{facts}: "
+            + _t(
+                "未指定评价方案:请使用 --rubric,或在事实数据文件中写 rubric:",
+                "no rubric: pass --rubric REF or set `rubric:` in the facts file",
+            )
         )
     rubric = engine.load_rubric(_relative_to(facts, ref) if not rubric_ref else ref)
     compiled = engine.compile(rubric)
@@ -1079,9 +1117,9 @@ def _read_scorecard(path: Path) -> Scorecard:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        _fail(f"{path}: 文件不存在 / no such file")
+        _fail(f"{path}: " + _t("文件不存在", "no such file"))
     except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{path}: 无法读取 / cannot be read: {exc}")
+        _fail(f"{path}: {_t('无法读取', 'cannot be read')}: {exc}")
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:

@@ -18,6 +18,7 @@ from evalrules._renderers._texttable import display_width
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def assert_user_error(result, *needles: str) -> None:
@@ -433,3 +434,61 @@ def test_render_takes_columns_too(run, tmp_path):
     wide = run("render", card, env={"COLUMNS": "120"})
     assert wide.exit_code == 0, wide.stderr
     assert max(display_width(line) for line in wide.stdout.splitlines()) > 100
+
+
+# ------------------------------------------------------------------- error language
+
+_MISSING_RUBRIC = ("--rubric", "nope/1")
+
+
+@pytest.mark.parametrize(
+    ("zh", "en"),
+    [("事实数据有 1 个问题", "the facts have 1 problem"), ("文件不存在", "no such file")],
+)
+def test_facts_errors_follow_an_explicit_lang(run, tmp_path, zh, en):
+    """The headline and each problem of a refused facts file (here: not there)."""
+    missing = tmp_path / "missing.yaml"
+    both = run("evaluate", missing)
+    assert_user_error(both, zh, en)
+    assert f"{zh} / {en}" in both.stderr
+    only_en = run("evaluate", missing, "--lang", "en")
+    assert_user_error(only_en, en)
+    assert zh not in only_en.stderr
+    only_zh = run("evaluate", missing, "--lang", "zh")
+    assert_user_error(only_zh, zh)
+    assert en not in only_zh.stderr
+
+
+def test_a_refused_value_speaks_the_chosen_language_only(run, tmp_path):
+    facts = tmp_path / "bad.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8").replace("rubric: panjin-county/2023", "")
+    facts.write_text(text + "\n", encoding="utf-8")
+    result = run("evaluate", facts, "--lang", "en")
+    assert_user_error(result, "no rubric: pass --rubric REF")
+    assert not CJK.search(result.stderr.replace(str(facts), ""))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_rubric_not_found_and_unknown_format_follow_lang(run, lang):
+    missing = run("evaluate", EXAMPLE, *_MISSING_RUBRIC, "--lang", lang)
+    unknown = run("evaluate", EXAMPLE, "--format", "zz", "--lang", lang)
+    if lang == "en":
+        assert_user_error(missing, "no rubric 'nope/1' is installed")
+        assert_user_error(unknown, "no renderer 'zz'")
+        assert not CJK.search(missing.stderr + unknown.stderr)
+    else:
+        assert_user_error(missing, "未安装评价方案 'nope/1'")
+        assert_user_error(unknown, "没有输出格式 'zz'")
+        assert "is installed" not in missing.stderr
+        assert "no renderer" not in unknown.stderr
+
+
+def test_without_lang_errors_stay_in_both_languages(run):
+    result = run("evaluate", EXAMPLE, *_MISSING_RUBRIC)
+    assert_user_error(result, "未安装评价方案 'nope/1'", "no rubric 'nope/1' is installed")
+
+
+def test_render_errors_follow_lang(run, tmp_path):
+    result = run("render", tmp_path / "none.json", "--lang", "en")
+    assert_user_error(result, "none.json: no such file")
+    assert "文件不存在" not in result.stderr
