@@ -655,10 +655,13 @@ def explain(ctx: click.Context, rubric_ref: str, code: str, lang: str) -> None:
             return
     known = [*nodes, *(r.code for _, r in rubric.rules())]
     near = difflib.get_close_matches(code, known, n=5, cutoff=0.5)
-    hint = f"; 相近 / close matches: {', '.join(near)}" if near else ""
+    close = ", ".join(near)
     raise CommandError(
-        f"评价方案 {rubric.ref} 中没有指标或细则 {code!r} / rubric {rubric.ref} has no "
-        f"indicator or rule {code!r}{hint}"
+        _t(
+            f"评价方案 {rubric.ref} 中没有指标或细则 {code!r}" + (f";相近:{close}" if near else ""),
+            f"rubric {rubric.ref} has no indicator or rule {code!r}"
+            + (f"; close matches: {close}" if near else ""),
+        )
     )
 
 
@@ -776,14 +779,16 @@ def template(
     if fmt == "yaml":
         if from_facts is not None:
             raise click.UsageError(
-                "--from 需要 --format xlsx / --from needs --format xlsx", ctx=ctx
+                _t("--from 需要 --format xlsx", "--from needs --format xlsx"), ctx=ctx
             )
         _emit(engine.facts_template(_load_rubric(ctx, rubric_ref)), output)
         return
     if output is None and _stdout_is_terminal():
         raise CommandError(
-            "Excel 填报表是二进制数据,不能显示在终端上:请用 -o FILE.xlsx 写入文件 / the "
-            "workbook is binary and is not written to a terminal: pass -o FILE.xlsx"
+            _t(
+                "Excel 填报表是二进制数据,不能显示在终端上:请用 -o FILE.xlsx 写入文件",
+                "the workbook is binary and is not written to a terminal: pass -o FILE.xlsx",
+            )
         )
     from evalrules._excel._dependency import require_openpyxl
 
@@ -995,21 +1000,26 @@ def _evaluate_batch(
     engine = _engine(ctx)
     if output is not None:
         raise click.UsageError(
-            "多个文件时请用 --output-dir DIR,而不是 -o / with several files, pass "
-            "--output-dir DIR instead of -o",
+            _t(
+                "多个文件时请用 --output-dir DIR,而不是 -o",
+                "with several files, pass --output-dir DIR instead of -o",
+            ),
             ctx=ctx,
         )
     explicit_format = ctx.get_parameter_source("fmt") is not click.core.ParameterSource.DEFAULT
     if output_dir is None and explicit_format:
         raise click.UsageError(
-            "多个文件时 --format 需要 --output-dir / with several files, --format needs "
-            "--output-dir (standard output shows the summary)",
+            _t(
+                "多个文件时 --format 需要 --output-dir(标准输出显示汇总表)",
+                "with several files, --format needs --output-dir (standard output shows the "
+                "summary)",
+            ),
             ctx=ctx,
         )
     if output_dir is not None:
         _check_format(engine, fmt, output_dir)
         if not output_dir.is_dir():
-            _fail(f"{output_dir}: 目录不存在 / no such folder")
+            _fail(f"{output_dir}: " + _t("目录不存在", "no such folder"))
         suffix = engine.renderers.get(fmt).suffix
         targets: dict[str, list[Path]] = {}
         for path in files:
@@ -1021,8 +1031,10 @@ def _evaluate_batch(
         ]
         if clashes:
             raise CommandError(
-                "多个事实数据文件会写入同一个评分结果文件 / several facts files would be "
-                "written to the same scorecard file",
+                _t(
+                    "多个事实数据文件会写入同一个评分结果文件",
+                    "several facts files would be written to the same scorecard file",
+                ),
                 clashes,
             )
 
@@ -1038,8 +1050,11 @@ def _evaluate_batch(
         ref = rubric_ref or doc.rubric
         if not ref:
             results[index] = CommandError(
-                f"{path}: 未指定评价方案:请使用 --rubric,或在事实数据文件中写 rubric: / "
-                "no rubric: pass --rubric REF or set `rubric:` in the facts file"
+                f"{path}: "
+                + _t(
+                    "未指定评价方案:请使用 --rubric,或在事实数据文件中写 rubric:",
+                    "no rubric: pass --rubric REF or set `rubric:` in the facts file",
+                )
             )
             continue
         if rubric_ref and doc.rubric and rubric_ref != doc.rubric:
@@ -1124,17 +1139,32 @@ def _read_scorecard(path: Path) -> Scorecard:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         _fail(
-            f"{path}: 不是有效的 JSON / not valid JSON: line {exc.lineno}, "
-            f"column {exc.colno}: {exc.msg}"
+            f"{path}: "
+            + _t(
+                f"不是有效的 JSON:第 {exc.lineno} 行第 {exc.colno} 列:{exc.msg}",
+                f"not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            )
         )
     if not isinstance(data, dict):
-        _fail(f"{path}: 不是评分结果 / not a scorecard: the document must be a JSON object")
+        _fail(
+            f"{path}: "
+            + _t(
+                "不是评分结果:文档必须是 JSON 对象",
+                "not a scorecard: the document must be a JSON object",
+            )
+        )
     try:
         return Scorecard.from_dict(data)
     except KeyError as exc:
-        _fail(f"{path}: 不是完整的评分结果 / not a complete scorecard: missing field {exc}")
+        _fail(
+            f"{path}: "
+            + _t(
+                f"不是完整的评分结果:缺少字段 {exc}",
+                f"not a complete scorecard: missing field {exc}",
+            )
+        )
     except (ValueError, TypeError, AttributeError, InvalidOperation) as exc:
-        _fail(f"{path}: 不是评分结果 / not a scorecard: {exc}")
+        _fail(f"{path}: {_t('不是评分结果', 'not a scorecard')}: {exc}")
 
 
 @main.command()
@@ -1222,14 +1252,14 @@ def claims(
 
     if fmt == "facts" and rubric_ref is None:
         raise click.UsageError(
-            "--format facts 需要 --rubric / --format facts needs --rubric", ctx=ctx
+            _t("--format facts 需要 --rubric", "--format facts needs --rubric"), ctx=ctx
         )
     rubric = _load_rubric(ctx, rubric_ref) if rubric_ref is not None else None
     try:
         document = read_report_file(report)
     except ReportReadError as exc:
         raise CommandError(
-            f"{report}: 无法读取自评报告 / cannot read the report", exc.problems
+            f"{report}: " + _t("无法读取自评报告", "cannot read the report"), exc.problems
         ) from None
     reading = read_report(document)
     if not any(h.claimed_reading is not None for h in reading.headings) and reading.total is None:

@@ -492,3 +492,14 @@ def test_render_errors_follow_lang(run, tmp_path):
     result = run("render", tmp_path / "none.json", "--lang", "en")
     assert_user_error(result, "none.json: no such file")
     assert "文件不存在" not in result.stderr
+
+
+def test_own_usage_errors_and_stored_card_errors_follow_lang(run, tmp_path):
+    several = run("evaluate", EXAMPLE, EXAMPLE, "-o", tmp_path / "x.json", "--lang", "en")
+    assert_user_error(several, "with several files, pass --output-dir DIR instead of -o")
+    assert "多个文件" not in several.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    zh = run("render", broken, "--lang", "zh")
+    assert_user_error(zh, "不是有效的 JSON:第 1 行")
+    assert "not valid JSON" not in zh.stderr
