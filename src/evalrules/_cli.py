@@ -29,7 +29,7 @@ import stat
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
@@ -46,7 +46,7 @@ from evalrules._plugins._engine import Engine
 from evalrules._points import plain
 from evalrules._renderers import MIN_WIDTH
 from evalrules._renderers._labels import LANGS, Lang, label
-from evalrules._renderers._texttable import Cell, grid, paragraph
+from evalrules._renderers._texttable import Cell, char_width, display_width, grid, paragraph, wrap
 from evalrules._renderers._view import paren, source_text
 from evalrules._rubric._model import DerivedFact, FactSpec, Indicator, Rubric, Rule
 from evalrules._scorecard._model import Scorecard
@@ -189,8 +189,86 @@ def _debug_option(func: _F) -> _F:
     )(func)
 
 
+def _reflow(text: str) -> list[str]:
+    """Help text as paragraphs, each one line: lines of a paragraph joined with a space,
+    or with nothing between two Chinese characters."""
+    paragraphs: list[str] = []
+    for block in text.split("\n\n"):
+        lines = [line.strip() for line in block.strip("\n").splitlines()]
+        joined = ""
+        for line in lines:
+            if joined and not (char_width(joined[-1]) == 2 and char_width(line[:1] or " ") == 2):
+                joined += " "
+            joined += line
+        paragraphs.append(joined)
+    return paragraphs
+
+
+class _HelpFormatter(click.HelpFormatter):
+    """Click's help layout, with lines wrapped by display width: a Chinese character takes
+    two columns, so the Chinese half of a help text stays within the terminal too."""
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        out: list[str] = []
+        for block in text.split("\n\n"):
+            if block.lstrip("\n").startswith("\b"):
+                # click's mark for a paragraph not to rewrap
+                out.extend(
+                    indent + line for line in block.lstrip("\n")[1:].strip("\n").splitlines()
+                )
+            else:
+                for para in _reflow(block):
+                    width = max(self.width - self.current_indent, 20)
+                    out.extend(indent + line for line in wrap(para, width))
+            out.append("")
+        self.write("\n".join(out[:-1]) + "\n")
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        rows = list(rows)
+        first_width = min(max((display_width(a) for a, _ in rows), default=0), col_max)
+        first_col = first_width + col_spacing
+        pad = " " * (first_col + self.current_indent)
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if display_width(first) <= first_width:
+                self.write(" " * (first_col - display_width(first)))
+            else:
+                self.write("\n" + pad)
+            lines = [
+                line
+                for para in _reflow(second)
+                for line in wrap(para, max(self.width - first_col - self.current_indent, 10))
+            ]
+            self.write((lines[0] if lines else "") + "\n")
+            for line in lines[1:]:
+                self.write(f"{pad}{line}\n" if line else "\n")
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+
 class _Group(click.Group):
     """Runs a command and turns every expected failure into a message and an exit code."""
+
+    context_class = _Context
+    command_class = _Command
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Add a command; one built elsewhere gets the same help layout."""
+        if cmd.context_class is click.Context:
+            cmd.context_class = _Context
+        super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
