@@ -385,9 +385,12 @@ def _use_color(choice: bool | None, output: Path | None) -> bool:
 
 
 def _width(output: Path | None) -> int:
-    """Columns for the text renderers: ``COLUMNS`` when it is set to a number, else the
-    terminal's width when standard output is one, else 80; never below the narrowest width
-    the renderers take."""
+    """Columns for the text renderers. A file given with ``-o`` gets 80, so that the same
+    input writes the same bytes wherever the command runs; standard output gets ``COLUMNS``
+    when it is set to a number, else the terminal's width when it is one, else 80; never
+    below the narrowest width the renderers take."""
+    if output is not None:
+        return 80
     columns = os.environ.get("COLUMNS", "").strip()
     if columns.isdigit():
         width = int(columns)

@@ -428,6 +428,14 @@ def test_a_columns_value_below_60_gives_60_and_nonsense_is_ignored(run):
     assert odd.stdout == run("evaluate", EXAMPLE, env={"COLUMNS": None}).stdout
 
 
+def test_a_file_gets_80_columns_whatever_columns_says(run, tmp_path):
+    wide, plain = tmp_path / "wide.txt", tmp_path / "plain.txt"
+    assert run("evaluate", EXAMPLE, "-o", wide, env={"COLUMNS": "120"}).exit_code == 0
+    assert run("evaluate", EXAMPLE, "-o", plain, env={"COLUMNS": None}).exit_code == 0
+    assert wide.read_bytes() == plain.read_bytes()
+    assert max(display_width(line) for line in plain.read_text().splitlines()) <= 80
+
+
 def test_render_takes_columns_too(run, tmp_path):
     card = tmp_path / "card.json"
     assert run("evaluate", EXAMPLE, "--format", "json", "-o", card).exit_code == 0
