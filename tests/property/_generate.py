@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from _rubrics import GRADES, item, node, rule, text
+from _rubrics import _scaled_grades, item, node, rule, text
 from hypothesis import strategies as st
 
 from evalrules._points import ROUNDINGS
@@ -92,7 +92,7 @@ def scripted_rubrics(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
         "precision": str(precision),
         "rounding": draw(st.sampled_from(sorted(ROUNDINGS))),
         "not_applicable": draw(st.sampled_from(POLICIES)),
-        "grades": GRADES,
+        "grades": _scaled_grades(sum((t["max"] for t in tops), Decimal(0))),
         "facts": facts_decl,
         "indicators": tops,
         "bonus": bonus,

@@ -150,6 +150,7 @@ def single(
     doc["facts"] = dict(facts)
     doc["indicators"] = [node("A", max_points, [item("1", max_points, rules)])]
     doc["total"] = max_points
+    doc["grades"] = _scaled_grades(max_points)
     if derived:
         doc["derived"] = dict(derived)
     if bonus:
@@ -173,8 +174,11 @@ def _scaled_grades(max_points: Any) -> list[dict[str, Any]]:
         scale = Decimal(str(max_points)) / 10
     except ArithmeticError:
         return grades
-    if isinstance(max_points, bool) or not scale.is_finite() or scale <= 0 or scale == 1:
+    if isinstance(max_points, bool) or not scale.is_finite() or scale < 0 or scale == 1:
         return grades
+    if scale == 0:
+        # Nothing to score: only the band without a minimum can be reached.
+        return [g for g in grades if "min" not in g]
     for g in grades:
         if "min" in g:
             g["min"] = (Decimal(g["min"]) * scale).normalize()
