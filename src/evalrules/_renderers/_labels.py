@@ -57,9 +57,9 @@ LABELS: Mapping[str, Text] = {
     "indicator": Text("指标", "Indicator"),
     "title": Text("名称", "Title"),
     "max": Text("满分", "Max"),
-    "score": Text("得分", "Score"),
-    "claimed": Text("自评", "Claimed"),
-    "computed": Text("核定", "Computed"),
+    "score": Text("核定分", "Computed"),
+    "claimed": Text("自评分", "Claimed"),
+    "computed": Text("核定分", "Computed"),
     "difference": Text("差异", "Difference"),
     "note": Text("说明", "Note"),
     "reason": Text("原因", "Reason"),
@@ -134,12 +134,12 @@ LABELS: Mapping[str, Text] = {
         "No inferred rule of this rubric has a documented alternative.",
     ),
     "sensitivity.changes": Text(
-        "现得{score}分;按备选依据得{alternative}分,总分为{total}分,等次为{grade}。",
+        "按现行推定标准得{score}分;如按备选依据得{alternative}分,总分为{total}分,等次为{grade}。",
         "scores {score} now; under the alternative {alternative}, a total of {total}, "
         "graded {grade}.",
     ),
     "sensitivity.same": Text(
-        "现得{score}分;按备选依据得分不变(总分{total}分,等次{grade})。",
+        "按现行推定标准得{score}分;如按备选依据,得分不变(总分{total}分,等次为{grade})。",
         "scores {score} now; the alternative changes nothing (a total of {total}, graded {grade}).",
     ),
     "provisional": Text(
@@ -163,6 +163,9 @@ LABELS: Mapping[str, Text] = {
     "status.not_assessable": Text("无法评价", "not assessable"),
     # finding kinds
     "kind.deduction": Text("扣分", "Deduction"),
+    "head.deduction": Text("扣{points}分", "Deduction {points}"),
+    "head.bonus": Text("加{points}分", "Bonus +{points}"),
+    "head.manual": Text("酌情扣{points}分", "Assessor's judgement {points}"),
     "kind.bonus": Text("加分", "Bonus"),
     "kind.veto": Text("等次调整", "Grade modifier"),
     "kind.not_applicable": Text("不适用", "Not applicable"),

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from evalrules._points import format_points, plain
-from evalrules._renderers._labels import label
+from evalrules._renderers._labels import LABELS, label
 from evalrules._renderers._texttable import display_width
 from evalrules._rubric._model import DerivedFact, FactSpec, Rubric, Source
 from evalrules._rules._conditions import condition_facts
@@ -408,12 +408,17 @@ def finding_groups(card: Scorecard) -> list[FindingGroup]:
 
 
 def finding_head(card: Scorecard, finding: Finding, lang: str) -> str:
-    """``扣分 -0.2`` / ``Deduction -0.2``; the kind alone when no points moved."""
+    """``扣0.2分`` / ``Deduction 0.2``; the kind alone when no points moved."""
     kind = label(f"kind.{finding.kind}", lang)
     if finding.kind == "veto" and finding.effect:
         colon = label("punct.colon", lang)
         return f"{kind}{colon}{label(f'effect.{finding.effect}', lang)}"
     if finding.points:
+        amount = points(card, abs(finding.points))
+        if f"head.{finding.kind}" in LABELS:
+            # A deduction reads 扣0.2分 / Deduction 0.2: the word says the direction, a
+            # sign next to it would say it twice.
+            return label(f"head.{finding.kind}", lang, points=amount)
         return f"{kind} {signed(card, finding.points)}"
     return kind
 
@@ -462,17 +467,20 @@ def sensitivity_lines(card: Scorecard, lang: str) -> list[SensitivityLine]:
             title = ""
         grade = case.grade.label.get(lang) or case.grade.code
         key = "sensitivity.changes" if case.changes else "sensitivity.same"
+        # A sentence writes 4分, not 4.0分 (the tables keep the rubric's decimal places).
         text = label(
             key,
             lang,
-            score=points(card, case.score),
-            alternative=points(card, case.alternative_score),
-            total=points(card, case.total),
+            score=plain(case.score),
+            alternative=plain(case.alternative_score),
+            total=plain(case.total),
             grade=grade,
         )
         why = case.why.get(lang)
         if case.document:
-            why += paren(f"{label('cited', lang)}{label('punct.colon', lang)}{case.document}", lang)
+            cited = f"{label('cited', lang)}{label('punct.colon', lang)}{case.document}"
+            # Chinese adds the source as its own sentence, so that no bracket nests in another.
+            why += f"{cited}。" if lang == "zh" else paren(cited, lang)
         out.append(SensitivityLine(case.indicator, title, case.rule, text, why, case.changes))
     return out
 

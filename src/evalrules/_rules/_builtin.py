@@ -23,6 +23,7 @@ from evalrules._rules._conditions import (
 )
 from evalrules._rules._context import DescribeContext, RuleContext
 from evalrules._rules._kind import RuleKind, Score, Scorer, rule_kind
+from evalrules._rules._messages import show
 from evalrules._scorecard._model import VETO_EFFECTS
 from evalrules._text import Text
 from evalrules._units import unit_in
@@ -297,6 +298,18 @@ def _unit(unit: str) -> Text:
     return Text(unit, unit_in(unit, "en"))
 
 
+def _amount(value: Decimal, unit: str) -> Text:
+    """An amount with its unit: ``17550万元`` / ``175.50 million yuan`` (an English reader
+    counts money in millions, not in tens of thousands), else as :func:`_unit` writes it."""
+    zh = show(value, "zh") + unit
+    if unit == "万元":
+        millions = value / 100
+        cents = millions.quantize(Decimal("0.01"), context=context())
+        shown = str(cents) if cents == millions else plain(millions)
+        return Text(zh, f"{shown} million yuan")
+    return Text(zh, show(value, "en") + unit_in(unit, "en"))
+
+
 #: How a value stands to the standard it misses, by the standard's operator.
 _SHORT_OF: Mapping[str, Text] = {
     ">=": Text("低于", "below"),
@@ -396,8 +409,8 @@ THRESHOLD = rule_kind(
             "{fact_label} is {value}{unit}, not full coverage: −{points}.",
         ),
         "threshold.fell": Text(
-            "{fact_label}为{value}{unit},即同比下降{shortfall}{unit},未做到只增不减,扣{points}分。",
-            "{fact_label} is {value}{unit}: a fall of {shortfall}{unit}; it must not decrease: "
+            "按{fact_label}计,同比下降{shortfall}{unit},未落实“只增不减”要求,扣{points}分。",
+            "{fact_label}: a fall of {shortfall}{unit} year on year; it must not decrease: "
             "−{points}.",
         ),
         "threshold.not_met": Text("{statement},扣{points}分。", "{statement}: −{points}."),
@@ -541,13 +554,14 @@ PER_INCIDENT = rule_kind(
     outcomes=("full", "partial", "zero"),
     messages={
         "per_incident.counted": Text(
-            "{year}{fact_label}为{count}{unit},每{unit}扣{each}分,扣{points}分。",
-            "{fact_label}{year}: {count}, −{each} each: −{points}.",
+            "{year}{fact_label}:{count}{unit},每{unit}扣{each}分,共扣{points}分。",
+            "{fact_label}{year}: {count}, −{each} each: −{points} in all.",
         ),
         "per_incident.counted_after_allowance": Text(
-            "{year}{fact_label}为{count}{unit}(前{allow}{unit}不扣分),每{unit}扣{each}分,"
-            "扣{points}分。",
-            "{fact_label}{year}: {count} (the first {allow} not counted), −{each} each: −{points}.",
+            "{year}{fact_label}:{count}{unit},{allow}{unit}以内不扣分,超出部分每{unit}扣{each}分,"
+            "共扣{points}分。",
+            "{fact_label}{year}: {count}; up to {allow} no deduction, −{each} for each beyond: "
+            "−{points} in all.",
         ),
     },
     fields={
@@ -656,7 +670,7 @@ CHECKLIST = rule_kind(
     messages={
         "checklist.unmet": Text(
             "未做到“{requirement}”,扣{points}分。",
-            "Not done: {requirement}: −{points}.",
+            'Not done: "{requirement}": −{points}.',
         )
     },
     fields={"checklist.unmet": ("fact", "condition", "requirement")},
@@ -741,8 +755,8 @@ ELEMENTS = rule_kind(
     outcomes=("all", "some", "none"),
     messages={
         "elements.missing": Text(
-            "未达到“{requirement}”,该要素{points}分不得分。",
-            "Not met: {requirement}; its {points} points are not earned.",
+            "未达到“{requirement}”要求,该要素不得分(扣{points}分)。",
+            'Not met: "{requirement}"; the element scores nothing (−{points}).',
         )
     },
     fields={"elements.missing": ("fact", "element", "requirement")},
@@ -786,15 +800,37 @@ def _in_band(value: Decimal, band: Mapping[str, Any]) -> bool:
     return True
 
 
-def _band_text(ctx: RuleContext | DescribeContext, band: Mapping[str, Any]) -> str:
+def _band_text(ctx: RuleContext | DescribeContext, band: Mapping[str, Any]) -> Text:
+    """A band in words, each edge with its unit and whether it is included: ``低于90%``,
+    ``90%(含)至95%(不含)`` / ``below 90%``, ``90% (inclusive) to 95% (exclusive)``."""
+    unit = ctx.unit(ctx.params["fact"]) or ""
+    zu, eu = unit, unit_in(unit, "en")
     lo, hi = band.get("min"), band.get("max")
-    left = ("[" if band.get("min_inclusive", True) else "(") + (
-        ctx.plain(lo) if lo is not None else "−∞"
+    lo_inc, hi_inc = bool(band.get("min_inclusive", True)), bool(band.get("max_inclusive"))
+    if lo is None and hi is None:
+        return Text("全部数值", "any value")
+    if lo is None:
+        h = ctx.plain(hi)
+        if hi_inc:
+            return Text(f"{h}{zu}(含)以下", f"{h}{eu} or below")
+        return Text(f"低于{h}{zu}", f"below {h}{eu}")
+    low = ctx.plain(lo)
+    if hi is None:
+        if lo_inc:
+            return Text(f"{low}{zu}(含)以上", f"{low}{eu} or above")
+        return Text(f"高于{low}{zu}", f"above {low}{eu}")
+    h = ctx.plain(hi)
+
+    def zh_mark(inc: bool) -> str:
+        return "(含)" if inc else "(不含)"
+
+    def en_mark(inc: bool) -> str:
+        return " (inclusive)" if inc else " (exclusive)"
+
+    return Text(
+        f"{low}{zu}{zh_mark(lo_inc)}至{h}{zu}{zh_mark(hi_inc)}",
+        f"{low}{eu}{en_mark(lo_inc)} to {h}{eu}{en_mark(hi_inc)}",
     )
-    right = (ctx.plain(hi) if hi is not None else "+∞") + (
-        "]" if band.get("max_inclusive") else ")"
-    )
-    return f"{left}, {right}"
 
 
 def _bands_eval(ctx: RuleContext) -> None:
@@ -821,8 +857,8 @@ def _bands_eval(ctx: RuleContext) -> None:
 
 def _bands_describe(ctx: DescribeContext) -> Text:
     label = ctx.label(ctx.params["fact"])
-    zh = [f"{_band_text(ctx, b)}扣{ctx.plain(b['deduct'])}分" for b in ctx.params["bands"]]
-    en = [f"{_band_text(ctx, b)}: −{ctx.plain(b['deduct'])}" for b in ctx.params["bands"]]
+    zh = [f"{_band_text(ctx, b).zh}扣{ctx.plain(b['deduct'])}分" for b in ctx.params["bands"]]
+    en = [f"{_band_text(ctx, b).en}: −{ctx.plain(b['deduct'])}" for b in ctx.params["bands"]]
     return Text(f"按{label.zh}分档:" + ";".join(zh) + "。", f"By {label.en}: " + "; ".join(en))
 
 
@@ -928,8 +964,8 @@ BANDS = rule_kind(
     outcomes=(),  # the band ids, from ``reachable``
     messages={
         "bands.band": Text(
-            "{fact_label}为{value}{unit},属{band}档,扣{points}分。",
-            "{fact_label} is {value}{unit}, in band {band}: −{points}.",
+            "{fact_label}为{value}{unit},属“{band}”档,扣{points}分。",
+            "{fact_label} is {value}{unit}, in the band {band}: −{points}.",
         )
     },
     fields={"bands.band": ("fact", "value", "band", "unit")},
@@ -1046,7 +1082,7 @@ LINEAR = rule_kind(
     outcomes=("full", "partial", "zero"),
     messages={
         "linear.scaled": Text(
-            "{fact_label}为{value}{unit},按比例计{earned}分(本项{share}分),扣{points}分。",
+            "{fact_label}为{value}{unit},按比例折算得{earned}分(满分{share}分),扣{points}分。",
             "{fact_label} is {value}{unit}: {earned} of {share} points by linear scale: −{points}.",
         )
     },
@@ -1152,6 +1188,8 @@ def _non_decrease_eval(ctx: RuleContext) -> None:
             previous=before,
             decline=decline.quantize(Decimal("0.01"), context=context()),
             unit=_unit(ctx.unit(path)),
+            amount=_amount(now, ctx.unit(path)),
+            previous_amount=_amount(before, ctx.unit(path)),
         )
         return
     o_now, o_before = _series_value(ctx, other, year), _series_value(ctx, other, year - 1)
@@ -1225,8 +1263,8 @@ NON_DECREASE = rule_kind(
     messages={
         "non_decrease.decreased": Text(
             "{year}年{fact_label}为{value}{unit},上年为{previous}{unit},同比下降{decline}%,"
-            "未做到只增不减,扣{points}分。",
-            "{fact_label} fell {decline}% in {year}, from {previous}{unit} to {value}{unit}; "
+            "未落实“只增不减”要求,扣{points}分。",
+            "{fact_label} fell {decline}% in {year}, from {previous_amount} to {amount}; "
             "it must not decrease: −{points}.",
         ),
         "non_decrease.slower": Text(
@@ -1236,12 +1274,21 @@ NON_DECREASE = rule_kind(
             "({other_growth}%): −{points}.",
         ),
         "non_decrease.no_data": Text(
-            "缺少{year}年{fact_label}数据,无法认定只增不减,扣{points}分。",
+            "缺少{year}年{fact_label}数据,无法认定是否落实“只增不减”要求,扣{points}分。",
             "No {year} value of {fact_label}; non-decrease not shown: −{points}.",
         ),
     },
     fields={
-        "non_decrease.decreased": ("fact", "year", "value", "previous", "decline", "unit"),
+        "non_decrease.decreased": (
+            "fact",
+            "year",
+            "value",
+            "previous",
+            "decline",
+            "unit",
+            "amount",
+            "previous_amount",
+        ),
         "non_decrease.slower": ("fact", "year", "growth", "other", "other_growth"),
         "non_decrease.no_data": ("fact", "year"),
     },
@@ -1286,6 +1333,9 @@ def _consecutive_eval(ctx: RuleContext) -> None:
             year=last,
             start=values[0],
             value=values[-1],
+            unit=_unit(ctx.unit(path)),
+            start_amount=_amount(values[0], ctx.unit(path)),
+            amount=_amount(values[-1], ctx.unit(path)),
         )
         return
     ctx.outcome("met")
@@ -1323,18 +1373,29 @@ CONSECUTIVE_DECLINE = rule_kind(
     outcomes=("met", "missed", "no_data"),
     messages={
         "consecutive_decline.declined": Text(
-            "{fact_label}自{first}年的{start}连续{years}年下降至{year}年的{value},扣{points}分。",
-            "{fact_label} fell {years} years in a row, from {start} in {first} to {value} in "
-            "{year}: −{points}.",
+            "{fact_label}由{first}年的{start}{unit}降至{year}年的{value}{unit},连续{years}年下降,"
+            "扣{points}分。",
+            "{fact_label} fell {years} years in a row, from {start_amount} in {first} to "
+            "{amount} in {year}: −{points}.",
         ),
         "consecutive_decline.no_data": Text(
-            "缺少{fact_label}{year}年的数据,无法排除连续{years}年下降,扣{points}分。",
-            "No {year} value of {fact_label}; a fall over {years} years in a row cannot be "
-            "ruled out: −{points}.",
+            "未提供{year}年{fact_label}数据,无法核实是否连续{years}年下降,按未达标扣{points}分。",
+            "No {year} value of {fact_label}, so a fall over {years} years in a row cannot be "
+            "ruled out; counted as not met: −{points}.",
         ),
     },
     fields={
-        "consecutive_decline.declined": ("fact", "years", "first", "year", "start", "value"),
+        "consecutive_decline.declined": (
+            "fact",
+            "years",
+            "first",
+            "year",
+            "start",
+            "value",
+            "unit",
+            "start_amount",
+            "amount",
+        ),
         "consecutive_decline.no_data": ("fact", "year", "years"),
     },
     example="""\
@@ -1536,7 +1597,7 @@ def _rating_eval(ctx: RuleContext) -> None:
         return
     ctx.deduct(
         lost,
-        "external_rating.scaled",
+        "external_rating.assumed" if ctx.is_assumed(path) else "external_rating.scaled",
         outcome="zero" if earned <= 0 else "partial",
         fact=path,
         rating=rating,
@@ -1582,11 +1643,21 @@ EXTERNAL_RATING = rule_kind(
     outcomes=("full", "partial", "zero"),
     messages={
         "external_rating.scaled": Text(
-            "{rater}为{rating}(满分{scale}),折合{earned}分(满分{share}分),扣{points}分。",
+            "{rater}为{rating}分(满分{scale}分),折合{earned}分(满分{share}分),扣{points}分。",
             "{rater}: {rating} of {scale}, worth {earned} of {share} points: −{points}.",
-        )
+        ),
+        # The facts document marks the rating as assumed (back-calculated, not reported):
+        # the sentence that shows it says so.
+        "external_rating.assumed": Text(
+            "{rater}按推算为{rating}分(满分{scale}分),折合{earned}分(满分{share}分),扣{points}分。",
+            "{rater}, as back-calculated (not a reported rating): {rating} of {scale}, worth "
+            "{earned} of {share} points: −{points}.",
+        ),
     },
-    fields={"external_rating.scaled": ("fact", "rating", "scale", "rater", "earned", "share")},
+    fields={
+        "external_rating.scaled": ("fact", "rating", "scale", "rater", "earned", "share"),
+        "external_rating.assumed": ("fact", "rating", "scale", "rater", "earned", "share"),
+    },
     reachable=_rating_reachable,
     example="""\
 code: PJ-3.1-a
@@ -1646,8 +1717,8 @@ MANUAL = rule_kind(
     outcomes=("full", "deducted"),
     messages={
         "manual.judged": Text(
-            "评估人员酌情扣{points}分,理由:{reason}",
-            "Assessor's judgement: −{points}. Reason: {reason}",
+            "经评估组核查,酌情扣{points}分(原因:{reason})。",
+            'Assessor\'s judgement: −{points}. Reason (as recorded): "{reason}".',
         )
     },
     fields={"manual.judged": ("fact", "reason")},

@@ -136,6 +136,7 @@ class RuleContext(_Toolkit):
     """
 
     __slots__ = (
+        "_assumed",
         "_derived",
         "_facts",
         "_fields",
@@ -162,8 +163,10 @@ class RuleContext(_Toolkit):
         derived: Mapping[str, DerivedValue],
         kind: RuleKind | None = None,
         fact_types: Mapping[str, FactType] | None = None,
+        assumed: frozenset[str] = frozenset(),
     ) -> None:
         self.rule = rule
+        self._assumed = assumed
         self.fact_types: Mapping[str, FactType] = fact_types or _builtin_types()
         self.item = item
         self.rubric = rubric
@@ -181,6 +184,12 @@ class RuleContext(_Toolkit):
         self._kind_name = rule.kind if kind is None else kind.name
 
     # -- facts -------------------------------------------------------------------------
+
+    def is_assumed(self, path: str) -> bool:
+        """Whether the facts document marks the fact at ``path`` as assumed or
+        back-calculated rather than reported (its ``assumed`` section), so that a message
+        showing the value can say so."""
+        return path in self._assumed
 
     def fact(self, path: str) -> Any:
         """Return the value of an observed or derived fact, recording it as evidence.

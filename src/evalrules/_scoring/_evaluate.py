@@ -97,7 +97,7 @@ def evaluate(
         raise FactsError(ordered(problems), source=source)
     try:
         if explain:
-            outcomes = _run_items(compiled, plan, flat, derived)
+            outcomes = _run_items(compiled, plan, flat, derived, True, frozenset(doc.assumed))
         else:
             outcomes = _run_scores(compiled, plan, flat, derived)
     except RuleEvaluationError:
@@ -153,6 +153,7 @@ def _run_items(
     flat: Mapping[str, Any],
     derived: Mapping[str, Any],
     explain: bool = True,
+    assumed: frozenset[str] = frozenset(),
 ) -> list[tuple[Indicator, ItemOutcome]]:
     """Run every item's rules: applicability rules first; the others unless the item is not
     applicable or a fact the applicability rules read is missing."""
@@ -161,13 +162,13 @@ def _run_items(
         outcome = ItemOutcome()
         not_applicable = False
         for compiled_rule in first:
-            effects = _run(compiled, compiled_rule, flat, derived, outcome, explain)
+            effects = _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed)
             if any(e.action == "not_applicable" for e in effects):
                 not_applicable = True
                 break
         if not not_applicable and not outcome.missing:
             for compiled_rule in rest:
-                _run(compiled, compiled_rule, flat, derived, outcome, explain)
+                _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed)
         outcomes.append((item, outcome))
     return outcomes
 
@@ -297,6 +298,7 @@ def _run(
     derived: Mapping[str, Any],
     outcome: ItemOutcome,
     explain: bool = True,
+    assumed: frozenset[str] = frozenset(),
 ) -> list[Any]:
     rule, item = compiled_rule.rule, compiled_rule.item
     ctx = RuleContext(
@@ -307,6 +309,7 @@ def _run(
         derived=derived,
         kind=compiled_rule.kind,
         fact_types=compiled._validator.types,
+        assumed=assumed,
     )
     try:
         compiled_rule.kind.evaluate(ctx)

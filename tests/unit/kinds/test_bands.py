@@ -52,7 +52,8 @@ def test_band_finding_names_the_band(tmp_path):
     (finding,) = card.findings
     assert finding.outcome == "mid"
     assert finding.points == Decimal(-1)
-    assert "[90, 95)" in finding.message.zh
+    assert "90%(含)至95%(不含)" in finding.message.zh
+    assert "90% (inclusive) to 95% (exclusive)" in finding.message.en
     assert "92.5%" in finding.message.zh
 
 

@@ -42,7 +42,7 @@ def test_outcome(tmp_path, outcome):
 def test_the_finding_names_the_run(tmp_path):
     card = _card(tmp_path, OUTCOMES["missed"][0])
     (finding,) = card.findings
-    assert finding.message.zh.endswith("自2020年的400连续3年下降至2023年的379,扣2分。")
+    assert finding.message.zh.endswith("由2020年的400人降至2023年的379人,连续3年下降,扣2分。")
     assert "fell 3 years in a row, from 400 in 2020 to 379 in 2023" in finding.message.en
     assert finding.params["first"] == 2020
 

@@ -41,7 +41,7 @@ def test_outcome(tmp_path, outcome):
 def test_finding_names_the_rater_and_the_scale(tmp_path):
     (finding,) = deductions(_card(tmp_path, 94))
     assert finding.points == Decimal("-0.3")
-    assert finding.message.zh.startswith("省体质健康评分为94(满分100)")
+    assert finding.message.zh.startswith("省体质健康评分为94分(满分100分)")
     assert "Provincial fitness rating" in finding.message.en
 
 

@@ -71,7 +71,7 @@ def test_finding_names_value_and_earned_points(tmp_path):
     (finding,) = _card(tmp_path, 80).findings
     assert finding.points == Decimal(-1)
     assert "80%" in finding.message.zh
-    assert "计1分" in finding.message.zh
+    assert "折算得1分" in finding.message.zh
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from _rubrics import engine, fact, item, nest, rule, single, write
 
+from evalrules import FactsDocument
 from evalrules._rules._messages import CORE_MESSAGES, parse_template
+from evalrules._text import Text
 
 ENGINE = engine()
 BUILTIN = {e.name: e.item for e in ENGINE.rule_kinds if e.origin == "evalrules.kinds"}
@@ -235,6 +237,23 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
         {"x.rate": 75},
         4,
     ),
+    # The same rating, marked in the facts document as back-calculated (see ASSUMED).
+    "external_rating.assumed": (
+        [
+            rule(
+                "R",
+                "external_rating",
+                {
+                    "fact": "x.rate",
+                    "scale": 100,
+                    "rater": {"zh": "省级评分", "en": "provincial rating"},
+                },
+            )
+        ],
+        RATE,
+        {"x.rate": 75},
+        4,
+    ),
     "manual.judged": (
         [rule("R", "manual", {"fact": "j.item"})],
         {"j.item": _label("judgement", "评估人员判断", "Assessor's judgement")},
@@ -242,6 +261,10 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
         2,
     ),
 }
+
+
+#: Facts a case's document marks as assumed (back-calculated), by message id.
+ASSUMED = {"external_rating.assumed": {"x.rate": Text("由自评分反推", "back-calculated")}}
 
 
 def _bonus_case():
@@ -262,7 +285,10 @@ def _finding(tmp_path, message_id):
         rules, declared, facts, max_points = CASES[message_id]
         doc = single(rules, declared, max_points=max_points)
     compiled = ENGINE.compile(ENGINE.load_rubric(write(tmp_path, doc)))
-    card = compiled.evaluate(nest(facts))
+    if message_id in ASSUMED:
+        card = compiled.evaluate(FactsDocument(nest(facts), assumed=ASSUMED[message_id]))
+    else:
+        card = compiled.evaluate(nest(facts))
     (found,) = [f for f in card.findings if f.message_id == message_id]
     return compiled, found
 

@@ -79,7 +79,7 @@ def test_allowance(tmp_path, count, score, outcome):
     if outcome == "partial":
         (finding,) = card.findings
         assert finding.message_id == "per_incident.counted_after_allowance"
-        assert "前2起不扣分" in finding.message.zh
+        assert "2起以内不扣分" in finding.message.zh
 
 
 def test_cap(tmp_path):
