@@ -58,7 +58,8 @@ def _fit(rows: list[list[Cell]], headers: list[str], flexible: int, width: int) 
     fixed = GAP * last + sum(n for i, n in enumerate(natural) if i not in (flexible, last))
     limits: list[int | None] = [None] * len(headers)
     if last != flexible:
-        word = max(longest_unit(t) for t in texts[last])
+        # a header is not wrapped: the note column is at least as wide as its own
+        word = max(display_width(headers[last]), *(longest_unit(t) for t in texts[last]))
         limits[last] = max(word, min(natural[last], width - fixed - 2 * MIN_TEXT))
         fixed += limits[last] or 0
     limits[flexible] = max(MIN_TEXT, width - fixed)
