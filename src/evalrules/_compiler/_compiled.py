@@ -572,7 +572,7 @@ class CompiledRubric:
     ) -> Scorecard:
         """Evaluate ``facts`` (or take ``card``, their scorecard) and add what each
         documented alternative of an inferred rule would change
-        (:attr:`Scorecard.sensitivity`).
+        (its ``sensitivity`` field).
 
         Each alternative is scored on the same facts with only its rule's parameters
         changed; the case records the item's score, the total and the grade under it.
