@@ -39,6 +39,7 @@ from evalrules._rubric._model import (
     Rule,
     Source,
     SourceDocument,
+    VerdictSpec,
 )
 from evalrules._rubric._source import RubricSource, rubric_source
 from evalrules._rules._context import DescribeContext, RuleContext
@@ -49,11 +50,13 @@ from evalrules._scorecard._model import (
     Entity,
     Evidence,
     Finding,
+    GateResult,
     Grade,
     NodeResult,
     RubricInfo,
     Scorecard,
     SensitivityCase,
+    Verdict,
 )
 from evalrules._text import Text
 from evalrules._version import __version__
@@ -76,6 +79,7 @@ __all__ = [
     "FactsDocument",
     "FactsReader",
     "Finding",
+    "GateResult",
     "Grade",
     "GradeBand",
     "Indicator",
@@ -95,6 +99,8 @@ __all__ = [
     "Source",
     "SourceDocument",
     "Text",
+    "Verdict",
+    "VerdictSpec",
     "__version__",
     "cross_check_kind",
     "evaluate",
