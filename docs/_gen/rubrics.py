@@ -108,6 +108,29 @@ def _grades(rubric: evalrules.Rubric) -> str:
     return "\n".join(rows)
 
 
+def _verdict(rubric: evalrules.Rubric) -> list[str]:
+    """A certification rubric's verdict section: its gates; nothing for a points rubric."""
+    verdict = rubric.verdict
+    if verdict is None:
+        return []
+    rows = ["| gate 须达到的指标 | 指标 | indicator |", "|---|---|---|"]
+    for code in verdict.gates:
+        node = rubric.indicator(code)
+        rows.append(f"| `{code}` | {_cell(node.title.zh)} | {_cell(node.title.en)} |")
+    source = verdict.source.describe("en").rstrip(".")
+    return [
+        "## 认定结论 Verdict",
+        "",
+        f"{verdict.pass_label.zh} / {verdict.pass_label.en} when every gate below keeps its",
+        f"full marks and no veto fires; otherwise {verdict.fail_label.zh} /",
+        f"{verdict.fail_label.en}. A card with items not assessable and nothing failed is",
+        f"{verdict.undecided_label.zh} / {verdict.undecided_label.en}. Source: {_cell(source)}.",
+        "",
+        *rows,
+        "",
+    ]
+
+
 def _facts(rubric: evalrules.Rubric) -> str:
     rows = [
         "| fact | type | unit | 说明 | description | required |",
@@ -189,6 +212,7 @@ def render(compiled: evalrules.CompiledRubric) -> str:
             "",
             "A veto (一票否决) changes the grade, never the score.",
             "",
+            *_verdict(rubric),
             "## 数据项 Facts",
             "",
             "What a facts document for this rubric contains (`evalrules template "

@@ -91,6 +91,17 @@ def test_rubric_page_has_every_node_and_rule_in_both_tables(compiled_2023):
         assert f"| `{spec.path}` |" in page
 
 
+def test_a_certification_rubrics_page_lists_its_gates(compiled_2023, certification):
+    render = _script("rubrics")["render"]
+    assert "## 认定结论 Verdict" not in render(compiled_2023)
+    page = render(certification)
+    section = page[page.index("## 认定结论 Verdict") : page.index("## 数据项 Facts")]
+    assert "达标 / Meets the standard" in section
+    for code in certification.rubric.verdict.gates:
+        node = certification.rubric.indicator(code)
+        assert f"| `{code}` | {node.title.zh} | {node.title.en} |" in section
+
+
 def test_rubric_pages_are_in_the_navigation():
     nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     page_path = _script("rubrics")["page_path"]
