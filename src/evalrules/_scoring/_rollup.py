@@ -116,7 +116,8 @@ def verdict_for(
     vetoes: Sequence[Finding],
     precision: Decimal,
 ) -> Verdict:
-    """The verdict of a certification rubric from its scored tree.
+    """The verdict of a certification rubric from its scored tree (``tops``: the
+    first-level indicators, then the bonus items).
 
     A gate fails when an item under it that was scored lost points (a not-applicable item
     is passed over); a veto that fired fails the verdict too. Either decides it, even on
