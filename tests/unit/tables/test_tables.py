@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 import evalrules
@@ -335,6 +336,8 @@ def test_the_cv_breakdown_shows_in_every_renderer_and_the_json():
     breakdown = evidence["derived"]["derived.primary.cv.qualified_per_100"]["breakdown"]
     assert breakdown["sd"] == 16.170962
     assert breakdown["n"] == 3
+    jsonschema.validate(data, evalrules.scorecard_schema())
+    assert evalrules.Scorecard.from_json(ENGINE.render(card, "json")) == card
 
 
 def test_a_compiled_rubric_with_a_table_pickles_and_scores_the_same():
