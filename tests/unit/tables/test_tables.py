@@ -437,3 +437,21 @@ def test_a_scalar_fact_takes_values_as_a_column_does():
     with pytest.raises(FactsError) as info:
         compiled.validate(doc)
     assert [(p.path, p.code) for p in info.value.problems] == [("county.kind", "not-allowed")]
+
+
+@pytest.mark.parametrize("each", [None, 2])
+def test_scores_only_agrees_with_the_explained_evaluation(each):
+    raw = thaw(_raw())
+    params = raw["indicators"][0]["children"][1]["rules"][0]["params"]
+    if each is None:
+        del params["points_each"]
+    compiled = ENGINE.compile(_build(raw))
+    doc = facts()
+    doc["schools"][0]["equipment_value"] = 150000
+    doc["schools"][1]["qualified_teachers"] = 1
+    for variant in (facts(), doc):
+        explained, quick = compiled.evaluate(variant), compiled.evaluate(variant, explain=False)
+        assert [(n.code, n.score) for n in quick.walk()] == [
+            (n.code, n.score) for n in explained.walk()
+        ]
+    assert compiled.evaluate(doc).node("A2").score == (0 if each is None else 6)
