@@ -28,7 +28,9 @@ def _canonical(value: Any) -> Any:
                 f.name: getattr(value, f.name)
                 for f in attrs.fields(type(value))
                 if f.eq
-                and not (f.metadata.get("digest_omit_none") and getattr(value, f.name) is None)
+                and not (
+                    f.metadata.get("digest") == "when-set" and getattr(value, f.name) == f.default
+                )
             }
         )
     return value

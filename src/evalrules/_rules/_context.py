@@ -7,12 +7,13 @@ needs nothing else from evalrules; the builtin kinds use the same methods.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from evalrules._facts._tables import TableValue
 from evalrules._facts._types import BUILTIN_TYPES, FactType
 from evalrules._points import ZERO, plain, to_decimal
 from evalrules._rubric._model import (
@@ -21,6 +22,7 @@ from evalrules._rubric._model import (
     Indicator,
     Rubric,
     Rule,
+    TableSpec,
 )
 from evalrules._rules._conditions import (
     compare,
@@ -81,6 +83,11 @@ class _Toolkit:
             if spec.path == path:
                 return self.fact_types.get(spec.type)
         return None
+
+    def table_spec(self, path: str) -> TableSpec | None:
+        """The rows' declaration of a table fact, ``None`` when ``path`` is not one."""
+        declared = self.declaration(path)
+        return declared.table if isinstance(declared, FactSpec) else None
 
     def is_numeric(self, path: str) -> bool:
         """Whether a fact's values are numbers: a derived fact, or a declared fact of a type
@@ -207,6 +214,25 @@ class RuleContext(_Toolkit):
             return value
         raise MissingFact(self._missing_input(path))
 
+    def table(self, path: str) -> TableValue:
+        """Return a table fact's rows without recording the whole table as evidence: a rule
+        over rows records the cells its findings rest on with :meth:`record`.
+
+        Raises:
+            MissingFact: if the table is absent (handled by the engine).
+            TypeError: if the fact at ``path`` is not a table.
+        """
+        value = self._facts.get(path)
+        if value is None:
+            raise MissingFact(path)
+        if not isinstance(value, TableValue):
+            raise TypeError(f"{path} is not a table fact")
+        return value
+
+    def record(self, path: str, value: Any) -> None:
+        """Record a value as evidence under ``path`` (a table's cell: ``schools[12].pupils``)."""
+        self._read[path] = value
+
     def _missing_input(self, path: str, seen: frozenset[str] = frozenset()) -> str:
         """For a derived fact left uncomputed, the observed fact whose absence is the cause:
         that is what the district must supply."""
@@ -243,12 +269,13 @@ class RuleContext(_Toolkit):
 
     def _add(self, action: str, points: Any, message_id: str, outcome: str, **kw: Any) -> None:
         effect = kw.pop("effect", None)
+        own = tuple(kw.pop("evidence", None) or ())
         if self._fields is not None:
             declared = self._fields.get(message_id)
             if declared is None or not declared <= kw.keys():
                 self._check_fields(action, message_id, kw)
         self.effects.append(
-            Effect(action, to_decimal(points), message_id, dict(kw), outcome, effect)
+            Effect(action, to_decimal(points), message_id, dict(kw), outcome, effect, own)
         )
 
     def _check_fields(self, action: str, message_id: str, given: Mapping[str, Any]) -> None:
@@ -274,13 +301,23 @@ class RuleContext(_Toolkit):
         """Record an outcome that changes no points (e.g. ``met``, ``full``)."""
         self.effects.append(Effect("outcome", ZERO, "", {}, outcome))
 
-    def deduct(self, points: Any, message_id: str, *, outcome: str, **params: Any) -> None:
+    def deduct(
+        self,
+        points: Any,
+        message_id: str,
+        *,
+        outcome: str,
+        evidence: Iterable[tuple[str, Any]] | None = None,
+        **params: Any,
+    ) -> None:
         """Deduct ``points`` (nominal; the engine floors the item at zero).
 
         ``params`` are the message's fields: every field the kind declares for
-        ``message_id`` must be given.
+        ``message_id`` must be given. ``evidence``: ``(path, value)`` of the facts this
+        deduction alone rests on (one school's cells), which its finding shows instead of
+        every fact the rule read.
         """
-        self._add("deduction", points, message_id, outcome, **params)
+        self._add("deduction", points, message_id, outcome, evidence=evidence, **params)
 
     def zero_out(self, message_id: str, *, outcome: str, **params: Any) -> None:
         """Set the item to zero whatever the other rules say."""
