@@ -19,17 +19,13 @@ import attrs
 
 from evalrules._scorecard._model import Entity, RubricInfo, Scorecard
 from evalrules._text import Text
-from evalrules.errors import FactsError
+from evalrules.errors import FactsError, FactsProblem
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 #: The ranking policies a cohort can declare; only standard competition ranking for now.
 RANK_POLICIES: tuple[str, ...] = ("competition",)
-
-
-def _same_error(a: FactsError, b: FactsError) -> bool:
-    return a.problems == b.problems and a.source == b.source
 
 
 @attrs.frozen
@@ -61,13 +57,23 @@ class CohortRefusal:
     Attributes:
         source: A label for where it came from (as :attr:`CohortMember.source`).
         entity: The entity, when the document's envelope named it; ``None`` otherwise.
-        error: Its problems (``error.problems``). Two refusals are equal when their sources,
-            entities and problems are.
+        problems: Every problem of the document, as its :class:`FactsError` lists them.
     """
 
     source: str
     entity: Entity | None
-    error: FactsError = attrs.field(eq=attrs.cmp_using(eq=_same_error), hash=False)
+    problems: tuple[FactsProblem, ...] = attrs.field(converter=tuple)
+
+    @classmethod
+    def of(cls, source: str, entity: Entity | None, error: FactsError) -> CohortRefusal:
+        """The refusal of the document ``source`` for ``error``."""
+        return cls(source, entity, error.problems)
+
+    @property
+    def error(self) -> FactsError:
+        """The refusal as the :class:`FactsError` evaluating the document alone raises
+        (``error.problems`` are :attr:`problems`, ``error.source`` is :attr:`source`)."""
+        return FactsError(self.problems, source=self.source)
 
 
 @attrs.frozen
