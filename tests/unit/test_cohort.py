@@ -176,5 +176,5 @@ def test_the_json_is_deterministic_and_reads_back(compiled, districts, cohort):
 
 
 def test_from_json_refuses_another_format(cohort):
-    with pytest.raises(ValueError, match="evalrules.cohort/1"):
+    with pytest.raises(ValueError, match=r"evalrules\.cohort/1"):
         Cohort.from_json(cohort.members[0].card.to_json())
