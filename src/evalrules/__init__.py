@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from evalrules._cohort._model import Cohort, CohortMember, CohortRefusal, IndicatorStatistics
 from evalrules._compiler._compiled import CompiledRubric
 from evalrules._facts._crosschecks import CrossCheckKind, cross_check_kind
 from evalrules._facts._document import FactsDocument
@@ -42,7 +43,7 @@ from evalrules._rubric._model import (
 )
 from evalrules._rubric._source import RubricSource, rubric_source
 from evalrules._rules._context import DescribeContext, RuleContext
-from evalrules._rules._kind import RuleKind, rule_kind
+from evalrules._rules._kind import CohortStatistics, RuleKind, rule_kind
 from evalrules._scorecard._model import (
     ClaimComparison,
     DerivedValue,
@@ -62,6 +63,10 @@ from evalrules.hookspecs import hookimpl
 __all__ = [
     "Alternative",
     "ClaimComparison",
+    "Cohort",
+    "CohortMember",
+    "CohortRefusal",
+    "CohortStatistics",
     "CompiledRubric",
     "CrossCheck",
     "CrossCheckKind",
@@ -79,6 +84,7 @@ __all__ = [
     "Grade",
     "GradeBand",
     "Indicator",
+    "IndicatorStatistics",
     "Monotonic",
     "NodeResult",
     "PluginInfo",

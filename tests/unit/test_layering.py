@@ -41,6 +41,7 @@ ORDER = (
     "_claims",
     "_excel",
     "_diff",
+    "_cohort",
     "_plugins",
     "__init__",
     "testing",

@@ -19,6 +19,10 @@ PUBLIC = {
     evalrules: {
         "Alternative",
         "ClaimComparison",
+        "Cohort",
+        "CohortMember",
+        "CohortRefusal",
+        "CohortStatistics",
         "CompiledRubric",
         "CrossCheck",
         "CrossCheckKind",
@@ -36,6 +40,7 @@ PUBLIC = {
         "Grade",
         "GradeBand",
         "Indicator",
+        "IndicatorStatistics",
         "Monotonic",
         "NodeResult",
         "PluginInfo",

@@ -31,6 +31,10 @@ PROTOCOLS = range(2, pickle.HIGHEST_PROTOCOL + 1)
 VALUES = (
     "Alternative",
     "ClaimComparison",
+    "Cohort",
+    "CohortMember",
+    "CohortRefusal",
+    "CohortStatistics",
     "CrossCheck",
     "CrossCheckKind",
     "DerivedFact",
@@ -45,6 +49,7 @@ VALUES = (
     "Grade",
     "GradeBand",
     "Indicator",
+    "IndicatorStatistics",
     "Monotonic",
     "NodeResult",
     "PluginInfo",
@@ -91,9 +96,18 @@ def values(
     assert card.claimed, "the example claims scores"
     pj_11_b = next(r for _, r in panjin.rules() if r.code == "PJ-11-b")
     sensitive = compiled.sensitivity(example)
+    # A cohort of the example and a document without facts, which is refused.
+    empty = evalrules.FactsDocument(entity=evalrules.Entity("211103", "兴隆台区"), facts={})
+    cohort = compiled.evaluate_cohort([example, empty], sources=["example", "empty"])
+    assert cohort.members
+    assert cohort.refused
     return {
         "Alternative": pj_11_b.source.alternatives[0],
         "ClaimComparison": card.claimed[0],
+        "Cohort": cohort,
+        "CohortMember": cohort.members[0],
+        "CohortRefusal": cohort.refused[0],
+        "CohortStatistics": evalrules.CohortStatistics({"PJ-1-a": (("211102", Decimal(3)),)}),
         "CrossCheck": panjin.cross_checks[0],
         "CrossCheckKind": engine.cross_checks.get("part_of"),
         "DerivedFact": panjin.derived[0],
@@ -108,6 +122,7 @@ def values(
         "Grade": card.grade,
         "GradeBand": panjin.grades[0],
         "Indicator": panjin.indicators[0],
+        "IndicatorStatistics": cohort.indicators[0],
         "Monotonic": rule_.monotonic[0],
         "NodeResult": card.indicators[0],
         "PluginInfo": engine.plugins()[-1],
@@ -341,6 +356,7 @@ def test_the_compiled_rubric_api_stays_as_it_was(compiled):
         "describe",
         "digest",
         "evaluate",
+        "evaluate_cohort",
         "evaluate_many",
         "evidence_params",
         "info",

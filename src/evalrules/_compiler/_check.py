@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from evalrules._compiler._compiled import CompiledRubric, Modify, build
+from evalrules._compiler._compiled import CohortRun, CompiledRubric, Modify, build
 from evalrules._facts._cerberus import DecimalValidator
 from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
 from evalrules._facts._types import FactType
@@ -51,11 +51,13 @@ def compile_rubric(
     cross_checks: Mapping[str, CrossCheckKind],
     modify: Modify | None = None,
     origins: Mapping[tuple[str, str], str] | None = None,
+    cohort: CohortRun | None = None,
 ) -> CompiledRubric:
     """Check a rubric against the registered kinds and types, and compile it.
 
     ``origins`` names the plugin of each fact type and cross check,
     ``("fact type", name) → plugin``, for the errors of a compiled rubric that cannot travel.
+    ``cohort`` is the cohort stage's evaluation, bound for ``evaluate_cohort``.
 
     Raises:
         RubricError: listing every problem (unknown kinds, bad parameters, undeclared facts).
@@ -171,6 +173,7 @@ def compile_rubric(
         cross_checks=cross_checks,
         modify=modify,
         origins=origins,
+        cohort=cohort,
     )
 
 
