@@ -7,7 +7,6 @@ handling and atomic writing.
 from __future__ import annotations
 
 import contextlib
-import importlib
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -31,7 +30,8 @@ from evalrules._cli import (
     _t,
     _width,
 )
-from evalrules._cohort._model import Cohort, CohortRefusal
+from evalrules._cohort._html import render_html
+from evalrules._cohort._model import CohortRefusal
 from evalrules._cohort._render import render_markdown, render_table
 from evalrules._facts._document import FactsDocument
 from evalrules._points import plain
@@ -69,21 +69,6 @@ def facts_files(paths: Sequence[Path]) -> list[Path]:
         else:
             out.append(path)
     return out
-
-
-def render_html(cohort: Cohort, *, lang: str) -> str:
-    """The HTML cohort report (``evalrules._cohort._html``)."""
-    try:
-        module = importlib.import_module("evalrules._cohort._html")
-    except ImportError:
-        raise CommandError(
-            _t(
-                "此版本未包含县区排名的 HTML 报告,请使用 --format table、markdown 或 json",
-                "this version has no HTML cohort report; use --format table, markdown or json",
-            )
-        ) from None
-    render: Callable[..., str] = module.render_html
-    return render(cohort, lang=lang)
 
 
 def _progress(total: int) -> Callable[[int, int], None] | None:
@@ -224,7 +209,7 @@ def cohort(
     elif fmt == "markdown":
         content = render_markdown(result, lang=lang)
     elif fmt == "html":
-        content = render_html(result, lang=lang)
+        content = render_html(result, lang=lang, rubric=rubric)
     else:
         content = render_table(result, lang=lang, width=_width(output))
     _emit(content, output)

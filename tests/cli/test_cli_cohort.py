@@ -185,3 +185,15 @@ def test_progress_only_on_a_terminal_and_for_long_runs(monkeypatch):
     assert show is not None
     show(51, 51)
     assert screen.getvalue().endswith("51/51\n")
+
+
+def test_html_writes_the_report(run, with_broken, tmp_path):
+    folder, broken = with_broken
+    out = tmp_path / "cohort.html"
+    result = run("cohort", folder, "--rubric", RUBRIC, "--format", "html", "-o", out)
+    assert result.exit_code == 2
+    assert str(broken) in result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html")
+    for name in ("双台子区", "兴隆台区", "大洼区", "盘山县"):
+        assert name in page
