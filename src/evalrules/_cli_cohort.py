@@ -30,9 +30,7 @@ from evalrules._cli import (
     _t,
     _width,
 )
-from evalrules._cohort._html import render_html
 from evalrules._cohort._model import CohortRefusal
-from evalrules._cohort._render import render_markdown, render_table
 from evalrules._facts._document import FactsDocument
 from evalrules._points import plain
 from evalrules.errors import FactsError
