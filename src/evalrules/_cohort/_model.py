@@ -59,7 +59,7 @@ class CohortRefusal:
     """A document that was refused: not scored, not ranked, its problems kept.
 
     Attributes:
-        source: A label for where it came from (as :attr:`CohortMember.source`).
+        source: A label for where it came from (as a member's ``source``).
         entity: The entity, when the document's envelope named it; ``None`` otherwise.
         problems: Every problem of the document, as its :class:`FactsError` lists them.
     """

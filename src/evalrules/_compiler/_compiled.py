@@ -675,7 +675,7 @@ class CompiledRubric:
         statistics through :meth:`evaluate_many` (on ``executor`` when given). A rubric
         without cohort-relative rules takes the second pass only.
 
-        A refused document is kept with its problems (:attr:`Cohort.refused`) and never
+        A refused document is kept with its problems (``Cohort.refused``) and never
         stops the run; it is not ranked, and takes no place in a cohort-relative rule.
         Neither does an entity whose ranked fact is missing (with ``partial``, its item is
         not assessable): the others are ranked among themselves. A second document for an
