@@ -22,10 +22,14 @@ from evalrules._text import Text
 from evalrules.errors import FactsError, FactsProblem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
 #: The ranking policies a cohort can declare; only standard competition ranking for now.
 RANK_POLICIES: tuple[str, ...] = ("competition",)
+
+
+def _problems(problems: Iterable[FactsProblem]) -> tuple[FactsProblem, ...]:
+    return tuple(problems)
 
 
 @attrs.frozen
@@ -62,7 +66,7 @@ class CohortRefusal:
 
     source: str
     entity: Entity | None
-    problems: tuple[FactsProblem, ...] = attrs.field(converter=tuple)
+    problems: tuple[FactsProblem, ...] = attrs.field(converter=_problems)
 
     @classmethod
     def of(cls, source: str, entity: Entity | None, error: FactsError) -> CohortRefusal:
