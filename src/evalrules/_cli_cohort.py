@@ -30,9 +30,7 @@ from evalrules._cli import (
     _t,
     _width,
 )
-from evalrules._cohort._html import render_html
 from evalrules._cohort._model import CohortRefusal
-from evalrules._cohort._render import render_markdown, render_table
 from evalrules._facts._document import FactsDocument
 from evalrules._points import plain
 from evalrules.errors import FactsError
@@ -203,14 +201,21 @@ def cohort(
     refused = sorted([*unread, *result.refused], key=lambda r: order.get(r.source, 0))
     result = attrs.evolve(result, refused=tuple(refused))
 
+    # Each format's renderer is imported when asked for: the others stay unloaded.
     content: Any
     if fmt == "json":
         content = result.to_json()
     elif fmt == "markdown":
+        from evalrules._cohort._render import render_markdown
+
         content = render_markdown(result, lang=lang)
     elif fmt == "html":
+        from evalrules._cohort._html import render_html
+
         content = render_html(result, lang=lang, rubric=rubric)
     else:
+        from evalrules._cohort._render import render_table
+
         content = render_table(result, lang=lang, width=_width(output))
     _emit(content, output)
 
