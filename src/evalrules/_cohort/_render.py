@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from evalrules._cohort._model import Cohort, CohortMember
 from evalrules._points import format_points
+from evalrules._renderers._labels import label
 from evalrules._renderers._markdown import escape as md_escape
 from evalrules._renderers._texttable import clean, display_width, grid, wrap
 from evalrules._text import Text
@@ -78,8 +79,14 @@ def _claim(member: CohortMember, cohort: Cohort) -> tuple[str, str]:
 
 
 def _vetoes(member: CohortMember, lang: str) -> str:
-    codes = list(dict.fromkeys(clean(v.indicator) for v in member.card.vetoes))
-    return ", ".join(codes) if codes else _label("none", lang)
+    """Each veto as its indicator and what it did: ``2.3 降低等次``."""
+    shown = [
+        f"{clean(v.indicator)} {label(f'effect.{v.effect}', lang)}"
+        if v.effect
+        else clean(v.indicator)
+        for v in member.card.vetoes
+    ]
+    return "; ".join(dict.fromkeys(shown)) if shown else _label("none", lang)
 
 
 def _ranking_rows(cohort: Cohort, lang: str) -> list[list[str]]:
