@@ -45,7 +45,9 @@ __all__ = ["render_html"]
 #: come from the renderers' label table).
 LABELS: dict[str, Text] = {
     "title": Text("各县区评价结果排名与对比", "Districts ranked and compared"),
-    "counts": Text("参评{members}个,未能评分{refused}个", "{members} scored, {refused} refused"),
+    "counts": Text(
+        "参加排名{members}个,未能评分{refused}个", "{members} scored, {refused} refused"
+    ),
     "policy": Text(
         "名次按总分从高到低排列;总分相同者名次并列,其后名次顺延(如1、2、2、4)。",
         "Ranked by total, highest first; equal totals share a rank and the next rank "
