@@ -80,6 +80,7 @@ LABELS: dict[str, Text] = {
     "stats_none": Text("满分{max};无参评对象得分", "max {max}; no entity scored"),
     "back": Text("返回排名", "Back to the ranking"),
     "chart_claimed": Text("自评{points}", "claimed {points}"),
+    "chart_partly": Text("含{count}项无法评价", "{count} item(s) not assessable"),
 }
 
 
@@ -207,7 +208,8 @@ def _ranking(cohort: Cohort, anchors: list[str], lang: str, rubric: Rubric | Non
         notes = []
         if view.provisional(card):
             grade += view.paren(label("provisional_grade", lang), lang)
-            notes.append(view.provisional_banner(card, lang))
+            missing = sum(1 for n in card.walk() if not n.children and n.status == "not_assessable")
+            notes.append(label("incomplete", lang, count=missing))
         if card.assumed:
             notes.append(_label("assumed", lang))
         vetoes = sep.join(v.message.get(lang) for v in card.vetoes) or label("none", lang)
@@ -305,6 +307,10 @@ def _figure(
         notes = []
         if node is not None and node.status != "scored":
             notes.append(label(f"status.{node.status}", lang))
+        elif node is not None:
+            missing = sum(1 for n in node.walk() if not n.children and n.status == "not_assessable")
+            if missing:
+                notes.append(_label("chart_partly", lang, count=missing))
         if claimed is not None and claimed != score:
             notes.append(_label("chart_claimed", lang, points=view.points(card, claimed)))
         short = " short" if score < maximum else ""
