@@ -20,6 +20,7 @@ depends on nothing but the cohort and the options: the same cohort gives the sam
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import TYPE_CHECKING
@@ -164,6 +165,11 @@ def _share(score: Decimal, maximum: Decimal) -> str:
         return "0.0%"
     share = min(max(score / maximum, ZERO), Decimal(1)) * 100
     return f"{share.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def _unassessed(nodes: Iterable[NodeResult]) -> int:
+    """How many of the items among ``nodes`` are not assessable."""
+    return sum(1 for n in nodes if not n.children and n.status == "not_assessable")
 
 
 def _claim(card: Scorecard, code: str) -> tuple[Decimal | None, Decimal | None]:
