@@ -230,9 +230,34 @@ def kitchen_sink() -> dict[str, Any]:
             ],
         ),
         item("10", 2, [rule("R-10", "manual", {"fact": "x.judgement"})]),
+        # The cohort-relative kinds: not assessable alone, placed with cohort statistics.
+        item("11", 2, [rule("R-11", "by_place", {"fact": "x.value", "places": [2, 1]})]),
+        item(
+            "12",
+            2,
+            [
+                rule(
+                    "R-12",
+                    "threshold_else_place",
+                    {"fact": "x.count", "value": 50, "places": [1.5, 1], "beyond": 0.5},
+                )
+            ],
+        ),
+        item("13", 2, [rule("R-13", "relative_to_mean", {"fact": "x.value", "otherwise": 1})]),
+        item(
+            "14",
+            2,
+            [
+                rule(
+                    "R-14",
+                    "relative_to_best",
+                    {"fact": "derived.x.share", "direction": "lower_first"},
+                )
+            ],
+        ),
     ]
-    doc["indicators"] = [node("A", 20, items)]
-    doc["total"] = 20
+    doc["indicators"] = [node("A", 28, items)]
+    doc["total"] = 28
     doc["bonus"] = [
         item("B1", 1, [rule("R-B", "bonus", {"when": {"fact": "x.flag"}, "points": 1})])
     ]

@@ -140,6 +140,8 @@ def _places_check(ctx: DescribeContext) -> Iterable[str]:
 
 
 def _places_reachable(params: Mapping[str, Any], max_points: Decimal) -> list[str]:
+    """``alone`` always (evaluated without the cohort); ``full`` when a place's points are the
+    rule's share, ``placed`` when one is below it, ``beyond`` when ``beyond`` is."""
     share = max_points if params.get("points") is None else to_decimal(params["points"])
     places = [to_decimal(p) for p in params["places"]]
     beyond = to_decimal(params.get("beyond", 0))
@@ -292,6 +294,7 @@ def _threshold_else_place_check(ctx: DescribeContext) -> Iterable[str]:
 
 
 def _threshold_else_place_reachable(params: Mapping[str, Any], max_points: Decimal) -> list[str]:
+    """As ``by_place``, and ``full`` always (a district that meets the standard)."""
     out = _places_reachable(params, max_points)
     return out if "full" in out else [*out, "full"]
 
@@ -405,6 +408,7 @@ def _relative_to_mean_check(ctx: DescribeContext) -> Iterable[str]:
 
 
 def _relative_to_mean_reachable(params: Mapping[str, Any], max_points: Decimal) -> list[str]:
+    """``alone`` and ``full`` always; ``below`` when ``otherwise`` is below the share."""
     share = max_points if params.get("points") is None else to_decimal(params["points"])
     otherwise = to_decimal(params.get("otherwise", 0))
     return ["alone", "full", "below"] if otherwise < share else ["alone", "full"]
