@@ -217,3 +217,23 @@ def test_a_cohort_without_members_still_renders(compiled):
     assert _html.LABELS["no_members"].en in page
     assert '<section class="member"' not in page
     assert set(_parse(page).links) <= set(_parse(page).ids)
+
+
+def test_a_provisional_card_is_marked_in_the_ranking_and_its_bars(compiled, panjin):
+    docs = _documents()
+    docs[3] = docs[3].with_facts({"ratings.fitness": None})
+    cohort = compiled.evaluate_cohort(docs, partial=True)
+    member = cohort.member(docs[3].entity.id)
+    assert not member.card.complete
+    for lang in ("zh", "en"):
+        page = render_html(cohort, lang=lang, rubric=panjin)
+        ranking = page.split('<table class="ranking">')[1].split("</table>")[0]
+        (row,) = [r for r in ranking.split("<tr") if member.card.entity.name in r]
+        assert escape(label("incomplete", lang, count=1)) in row
+        assert escape(label("provisional_grade", lang)) in row
+        charts = page.split('<section id="indicators">')[1].split("</section>")[0]
+        (health,) = [f for f in charts.split("<figure") if "<figcaption>3 " in f]
+        (bar,) = [r for r in health.split("<tr") if member.card.entity.name in r]
+        # 3 is scored, one of its items is not: its bar says so
+        assert escape(_html.LABELS["chart_partly"].get(lang).format(count=1)) in bar
+        assert f"{member.card.node('3').score} / " in bar

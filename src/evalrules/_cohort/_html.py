@@ -20,6 +20,7 @@ depends on nothing but the cohort and the options: the same cohort gives the sam
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import TYPE_CHECKING
@@ -80,6 +81,7 @@ LABELS: dict[str, Text] = {
     "stats_none": Text("满分{max};无参评对象得分", "max {max}; no entity scored"),
     "back": Text("返回排名", "Back to the ranking"),
     "chart_claimed": Text("自评{points}", "claimed {points}"),
+    "chart_partly": Text("含{count}项无法评价", "{count} item(s) not assessable"),
 }
 
 
@@ -165,6 +167,11 @@ def _share(score: Decimal, maximum: Decimal) -> str:
     return f"{share.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
 
 
+def _unassessed(nodes: Iterable[NodeResult]) -> int:
+    """How many of the items among ``nodes`` are not assessable."""
+    return sum(1 for n in nodes if not n.children and n.status == "not_assessable")
+
+
 def _claim(card: Scorecard, code: str) -> tuple[Decimal | None, Decimal | None]:
     """``(claimed, difference)`` of ``code`` on the card, ``(None, None)`` without a claim."""
     for claim in card.claimed or ():
@@ -207,7 +214,8 @@ def _ranking(cohort: Cohort, anchors: list[str], lang: str, rubric: Rubric | Non
         notes = []
         if view.provisional(card):
             grade += view.paren(label("provisional_grade", lang), lang)
-            notes.append(view.provisional_banner(card, lang))
+            missing = sum(1 for n in card.walk() if not n.children and n.status == "not_assessable")
+            notes.append(label("incomplete", lang, count=missing))
         if card.assumed:
             notes.append(_label("assumed", lang))
         vetoes = sep.join(v.message.get(lang) for v in card.vetoes) or label("none", lang)
@@ -305,6 +313,10 @@ def _figure(
         notes = []
         if node is not None and node.status != "scored":
             notes.append(label(f"status.{node.status}", lang))
+        elif node is not None:
+            missing = sum(1 for n in node.walk() if not n.children and n.status == "not_assessable")
+            if missing:
+                notes.append(_label("chart_partly", lang, count=missing))
         if claimed is not None and claimed != score:
             notes.append(_label("chart_claimed", lang, points=view.points(card, claimed)))
         short = " short" if score < maximum else ""
