@@ -20,6 +20,20 @@ from evalrules import Cohort, Entity, FactsDocument
 from evalrules._cohort._evaluate import competition_ranks
 from evalrules.errors import FactsError
 
+#: A scorecard to vary: its node tree is replaced where a test needs other scores.
+CARD = evalrules.Scorecard(
+    rubric=evalrules.RubricInfo("t/2024", "t", 2024, "1", "0" * 64),
+    entity=Entity("x"),
+    total=Decimal(0),
+    max=Decimal(10),
+    bonus=Decimal(0),
+    grade=evalrules.Grade("pass", evalrules.Text("合格", "Pass"), "pass"),
+    vetoes=(),
+    complete=True,
+    indicators=(),
+    findings=(),
+)
+
 
 def _as(example: FactsDocument, code: str, name: str, **changes: object) -> FactsDocument:
     doc = attrs.evolve(example, entity=Entity(code, name))
@@ -177,3 +191,20 @@ def test_the_json_is_deterministic_and_reads_back(compiled, districts, cohort):
 def test_from_json_refuses_another_format(cohort):
     with pytest.raises(ValueError, match=r"evalrules\.cohort/1"):
         Cohort.from_json(cohort.members[0].card.to_json())
+
+
+def test_the_mean_is_rounded_half_up_to_the_precision():
+    from evalrules._cohort._evaluate import indicator_statistics
+
+    def member(code: str, score: str) -> evalrules.CohortMember:
+        node = evalrules.NodeResult(
+            "1", evalrules.Text("项"), Decimal(10), Decimal(score), "scored"
+        )
+        card = attrs.evolve(CARD, entity=Entity(code), indicators=(node,), bonus_items=())
+        return evalrules.CohortMember(code, card, 1)
+
+    members = (member("a", "7"), member("b", "7.5"))  # mean 7.25
+    (tenths,) = indicator_statistics(members, Decimal("0.1"))
+    (halves,) = indicator_statistics(members, Decimal("0.5"))
+    assert (tenths.mean, halves.mean) == (Decimal("7.3"), Decimal("7.5"))
+    assert (tenths.minimum, tenths.maximum) == (Decimal(7), Decimal("7.5"))

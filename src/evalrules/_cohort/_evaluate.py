@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from evalrules._cohort._model import (
@@ -25,7 +25,7 @@ from evalrules._cohort._model import (
 )
 from evalrules._facts._derived import compute_derived
 from evalrules._facts._document import FactsDocument
-from evalrules._points import ZERO, context, to_decimal
+from evalrules._points import ZERO, context, quantize, to_decimal
 from evalrules._rules._kind import CohortStatistics
 from evalrules._scorecard._model import Entity, NodeResult, Scorecard
 from evalrules.errors import FactsError, FactsProblem
@@ -154,7 +154,8 @@ def indicator_statistics(
 
     Only members whose node was scored count (a not-applicable or not-assessable node is
     left out of ``scores`` and of the figures); a node no member scored has 0 for all three.
-    The mean is exact, then quantized to the rubric's ``precision`` with ``ROUND_HALF_UP``.
+    The mean is exact, then rounded half up to a multiple of the rubric's ``precision`` (a
+    mean of 7.25 is 7.3 at 0.1, 7.5 at 0.5).
     """
     if not members:
         return ()
@@ -170,9 +171,7 @@ def indicator_statistics(
         points = [s for _, s in scores]
         if points:
             total = sum(points, ZERO)
-            mean = ctx.divide(total, Decimal(len(points))).quantize(
-                precision, rounding=ROUND_HALF_UP, context=ctx
-            )
+            mean = quantize(ctx.divide(total, Decimal(len(points))), precision, "ROUND_HALF_UP")
             low, high = min(points), max(points)
         else:
             low = mean = high = ZERO
