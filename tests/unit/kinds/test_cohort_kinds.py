@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from _rubrics import assert_problems, compile_doc, fact, nest, rule, rule_problems, single
+from _rubrics import assert_problems, compile_doc, engine, fact, nest, rule, rule_problems, single
 
 from evalrules import CohortStatistics, Entity, FactsDocument
 from evalrules._rules._relative import (
@@ -199,6 +199,9 @@ def test_a_claim_on_an_item_scored_alone_depends_on_the_cohort(tmp_path):
     assert "取决于全市各县区排序" in claims["1"].reason.zh
     assert "depends on the ranking" in claims["1"].reason.en
     assert '"depends_on_cohort": true' in card.to_json()
+    table = engine().render(card, "table", lang="zh")
+    assert "待排名核定" in table
+    assert "awaits the cohort" in engine().render(card, "markdown", lang="en")
     # Evaluated with the cohort, the claim is set against a real score.
     cohort = compiled.evaluate_cohort(
         [
