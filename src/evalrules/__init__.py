@@ -102,6 +102,7 @@ __all__ = [
     "SourceDocument",
     "Text",
     "__version__",
+    "cohort_schema",
     "cross_check_kind",
     "evaluate",
     "fact_type",
@@ -164,6 +165,14 @@ def evaluate(
     See :meth:`Engine.evaluate`.
     """
     return _engine().evaluate(rubric, facts, entity=entity, claimed=claimed, partial=partial)
+
+
+def cohort_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the cohort JSON (``evalrules.cohort/1``); its
+    members' scorecards refer to :func:`scorecard_schema` by its ``$id``."""
+    from evalrules._cohort._json import schema
+
+    return schema()
 
 
 def scorecard_schema() -> dict[str, Any]:

@@ -18,7 +18,6 @@ from referencing import Registry, Resource
 
 import evalrules
 from evalrules._cli_cohort import _progress, facts_files
-from evalrules._cohort._json import schema as cohort_schema
 
 COHORT = Path(__file__).resolve().parents[2] / "rubrics/panjin-county/examples/cohort"
 RUBRIC = "panjin-county/2023"
@@ -128,7 +127,7 @@ def test_the_json_follows_the_schema(run, with_broken):
     assert result.exit_code == 2
     card_schema = evalrules.scorecard_schema()
     registry = Registry().with_resource(card_schema["$id"], Resource.from_contents(card_schema))
-    jsonschema.Draft202012Validator(cohort_schema(), registry=registry).validate(
+    jsonschema.Draft202012Validator(evalrules.cohort_schema(), registry=registry).validate(
         _json(result.stdout)
     )
 

@@ -18,7 +18,6 @@ from referencing import Registry, Resource
 import evalrules
 from evalrules import Cohort, Entity, FactsDocument
 from evalrules._cohort._evaluate import competition_ranks
-from evalrules._cohort._json import schema as cohort_schema
 from evalrules.errors import FactsError
 
 
@@ -140,7 +139,7 @@ def test_an_empty_cohort(compiled):
 
 @pytest.fixture(scope="module")
 def validator() -> jsonschema.Draft202012Validator:
-    schema = cohort_schema()
+    schema = evalrules.cohort_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     card_schema = evalrules.scorecard_schema()
     registry = Registry().with_resource(card_schema["$id"], Resource.from_contents(card_schema))

@@ -58,6 +58,7 @@ PUBLIC = {
         "SourceDocument",
         "Text",
         "__version__",
+        "cohort_schema",
         "cross_check_kind",
         "evaluate",
         "fact_type",
