@@ -339,8 +339,9 @@ def main(argv: list[str] | None = None) -> int:
             walls, cpus = cohort_times["evalrules cohort DIR --jobs 2"]
             walls.append(took)
             cpus.append(used)
-            written = json.loads((folder / "cohort.json").read_text("utf-8"))
-            assert len(written["members"]) == cohort_count
+            written = json.loads((folder / "cohort.json").read_text("utf-8"), parse_float=Decimal)
+            ranked = [(-Decimal(m["total"]), m["entity"]["id"]) for m in written["members"]]
+            assert ranked == expected_totals, "the command's ranking differs from the totals"
 
         # Memory of a stream through the pool: peak after a tenth, and at the end.
         tracemalloc.start()

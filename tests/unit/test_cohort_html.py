@@ -72,6 +72,14 @@ def test_the_same_cohort_gives_the_same_bytes(compiled, panjin, cohort):
         assert first.endswith("</html>\n")
 
 
+def test_a_cohort_read_back_from_its_json_gives_the_same_page(panjin, cohort):
+    back = evalrules.Cohort.from_json(cohort.to_json())
+    for lang in ("zh", "en"):
+        assert render_html(back, lang=lang, rubric=panjin) == render_html(
+            cohort, lang=lang, rubric=panjin
+        )
+
+
 def test_the_page_is_self_contained(panjin, cohort):
     page = render_html(cohort, rubric=panjin)
     parsed = _parse(page)
