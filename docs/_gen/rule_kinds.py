@@ -115,6 +115,16 @@ def render_kind(kind: evalrules.RuleKind) -> str:
         "",
         kind.description,
         "",
+        *(
+            [
+                "**Cohort-relative:** scored against the other districts evaluated with it "
+                "(see [evaluate a cohort](../how-to/evaluate-a-cohort.md)); evaluated alone, "
+                "its item is not assessable.",
+                "",
+            ]
+            if kind.ranks is not None
+            else []
+        ),
         "**Parameters**",
         "",
         "| parameter | type | required | constraints |",

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from evalrules._cohort._model import Cohort, CohortMember, CohortRefusal, IndicatorStatistics
 from evalrules._compiler._compiled import CompiledRubric
 from evalrules._facts._aggregations import (
     AggregateResult,
@@ -53,7 +54,7 @@ from evalrules._rubric._model import (
 )
 from evalrules._rubric._source import RubricSource, rubric_source
 from evalrules._rules._context import DescribeContext, RuleContext
-from evalrules._rules._kind import RuleKind, rule_kind
+from evalrules._rules._kind import CohortStatistics, RuleKind, rule_kind
 from evalrules._scorecard._model import (
     ClaimComparison,
     DerivedValue,
@@ -79,6 +80,10 @@ __all__ = [
     "Aggregation",
     "Alternative",
     "ClaimComparison",
+    "Cohort",
+    "CohortMember",
+    "CohortRefusal",
+    "CohortStatistics",
     "CompiledRubric",
     "CrossCheck",
     "CrossCheckKind",
@@ -97,6 +102,7 @@ __all__ = [
     "Grade",
     "GradeBand",
     "Indicator",
+    "IndicatorStatistics",
     "Monotonic",
     "NodeResult",
     "PluginInfo",
@@ -121,6 +127,7 @@ __all__ = [
     "VerdictSpec",
     "__version__",
     "aggregation",
+    "cohort_schema",
     "cross_check_kind",
     "evaluate",
     "fact_type",
@@ -183,6 +190,14 @@ def evaluate(
     See :meth:`Engine.evaluate`.
     """
     return _engine().evaluate(rubric, facts, entity=entity, claimed=claimed, partial=partial)
+
+
+def cohort_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the cohort JSON (``evalrules.cohort/1``); its
+    members' scorecards refer to :func:`scorecard_schema` by its ``$id``."""
+    from evalrules._cohort._json import schema
+
+    return schema()
 
 
 def scorecard_schema() -> dict[str, Any]:

@@ -1389,3 +1389,12 @@ def _add_year_commands() -> None:
 
 
 _add_year_commands()
+
+
+def _add_cohort_command() -> None:
+    from evalrules._cli_cohort import cohort
+
+    main.add_command(cohort)
+
+
+_add_cohort_command()

@@ -149,6 +149,9 @@ def test_panjin_wheel_carries_the_2023_rubric(panjin_install):
         names = set(archive.namelist())
     assert "evalrules_panjin/rubrics/panjin-county/2023.yaml" in names
     assert "evalrules_panjin/rubrics/panjin-county/examples/shuangtaizi-2023.facts.yaml" in names
+    cohort = REPO / "rubrics/panjin-county/examples/cohort"
+    for path in sorted(cohort.iterdir()):
+        assert f"evalrules_panjin/rubrics/panjin-county/examples/cohort/{path.name}" in names
 
 
 def test_installed_panjin_registers_2023_from_the_packaged_copy(panjin_install, engine, example):

@@ -246,9 +246,34 @@ def kitchen_sink() -> dict[str, Any]:
                 ),
             ],
         ),
+        # The cohort-relative kinds: not assessable alone, placed with cohort statistics.
+        item("12", 2, [rule("R-12", "by_place", {"fact": "x.value", "places": [2, 1]})]),
+        item(
+            "13",
+            2,
+            [
+                rule(
+                    "R-13",
+                    "threshold_else_place",
+                    {"fact": "x.count", "value": 50, "places": [1.5, 1], "beyond": 0.5},
+                )
+            ],
+        ),
+        item("14", 2, [rule("R-14", "relative_to_mean", {"fact": "x.value", "otherwise": 1})]),
+        item(
+            "15",
+            2,
+            [
+                rule(
+                    "R-15",
+                    "relative_to_best",
+                    {"fact": "derived.x.share", "direction": "lower_first"},
+                )
+            ],
+        ),
     ]
-    doc["indicators"] = [node("A", 22, items)]
-    doc["total"] = 22
+    doc["indicators"] = [node("A", 30, items)]
+    doc["total"] = 30
     # A certification rubric's verdict too: scores only must decide it as explained.
     doc["verdict"] = {
         "gates": ["1", "2", "5", "11"],

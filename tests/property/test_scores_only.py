@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from _examples import share
-from evalrules import CompiledRubric, Scorecard
+from evalrules import CohortStatistics, CompiledRubric, Scorecard
 from evalrules._compiler._compiled import _plan
 from evalrules._rubric._loader import build_rubric
 from evalrules.errors import FactsError
@@ -86,6 +86,29 @@ def test_every_builtin_kind_scores_only_equals_explained(data):
         assert (
             quick.to_json() == KITCHEN_GENERAL.evaluate(some, explain=False, partial=True).to_json()
         )
+
+
+#: The kitchen sink's cohort-relative rules.
+RANKED = ("R-12", "R-13", "R-14", "R-15")
+
+
+@given(
+    data=st.data(),
+    others=st.lists(
+        st.decimals(min_value=-5, max_value=150, places=2, allow_nan=False), max_size=5
+    ),
+)
+@share(2)
+def test_cohort_relative_kinds_score_only_as_explained(data, others):
+    facts = data.draw(valid_facts(KITCHEN))
+    values = tuple((f"9{i:03d}", v) for i, v in enumerate(others))
+    stats = CohortStatistics(dict.fromkeys(RANKED, values))
+    for rubric in (KITCHEN, KITCHEN_GENERAL):
+        full = rubric.evaluate(facts, cohort=stats)
+        quick = rubric.evaluate(facts, cohort=stats, explain=False)
+        assert _numbers(quick) == _numbers(full)
+    placed = KITCHEN.evaluate(facts, cohort=stats)
+    assert all(placed.node(c).status == "scored" for c in ("12", "13", "14", "15"))
 
 
 @given(data=st.data())

@@ -6,7 +6,8 @@ A string literal that is exactly a builtin's name (``"series"``, ``"threshold"``
 name, which a plugin's type, kind or check could never match. Builtins may be named only where
 they are defined: inside the ``fact_type(...)`` calls of ``_facts/_types.py`` and the
 ``cross_check_kind(...)`` calls of ``_facts/_crosschecks.py``, and in the builtin rule kinds'
-plugin module ``_rules/_builtin.py`` (a plugin names its own kinds and the types it reads).
+plugin modules ``_rules/_builtin.py`` and ``_rules/_relative.py`` (a plugin names its own kinds
+and the types it reads).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from evalrules._facts._types import BUILTIN_TYPES
 SRC = Path(evalrules.__file__).resolve().parent
 
 #: A builtin plugin module, where builtins are named as any plugin names its own.
-BUILTIN_PLUGIN_MODULES = {"_rules/_builtin.py"}
+BUILTIN_PLUGIN_MODULES = {"_rules/_builtin.py", "_rules/_relative.py"}
 
 #: Modules that define builtins: a literal is a definition only inside a call to the factory.
 DEFINITIONS = {"_facts/_types.py": "fact_type", "_facts/_crosschecks.py": "cross_check_kind"}
@@ -116,7 +117,7 @@ def test_the_builtins_are_the_ones_this_test_looks_for():
     assert {"count", "money", "percent", "ratio", "boolean", "text", "judgement", "series"} <= (
         NAMES["fact type"]
     )
-    assert len(NAMES["rule kind"]) == 13  # 17 builtin kinds; four share a core word
+    assert len(NAMES["rule kind"]) == 17  # 21 builtin kinds; four share a core word
     assert {"threshold", "bands", "checklist", "non_decrease"} <= NAMES["rule kind"]
     assert NAMES["cross check"] == {PART_OF.name, "part-of"}
 
@@ -156,8 +157,8 @@ def test_definitions_are_exempt_only_inside_the_factory_call(tmp_path):
 
 
 def test_the_builtin_kinds_module_names_every_kind():
-    # the scan can fail: run on the builtin kinds' module, it finds every kind's name
-    found = {n for _, n in literals(SRC / "_rules/_builtin.py")}
+    # the scan can fail: run on the builtin kinds' modules, it finds every kind's name
+    found = {n for module in BUILTIN_PLUGIN_MODULES for _, n in literals(SRC / module)}
     assert NAMES["rule kind"] <= found
 
 

@@ -41,6 +41,7 @@ ORDER = (
     "_claims",
     "_excel",
     "_diff",
+    "_cohort",
     "_plugins",
     "__init__",
     "testing",
@@ -49,9 +50,9 @@ ORDER = (
     "_cli",
 )
 
-#: Top-level modules that are part of another unit: the year-to-year commands are the
-#: command line's, kept in a module of their own.
-PART_OF = {"_cli_years": "_cli"}
+#: Top-level modules that are part of another unit: the year-to-year commands and the
+#: cohort command are the command line's, each kept in a module of its own.
+PART_OF = {"_cli_years": "_cli", "_cli_cohort": "_cli"}
 
 
 def _module_name(path: Path) -> str:

@@ -36,6 +36,10 @@ VALUES = (
     "Aggregation",
     "Alternative",
     "ClaimComparison",
+    "Cohort",
+    "CohortMember",
+    "CohortRefusal",
+    "CohortStatistics",
     "CrossCheck",
     "CrossCheckKind",
     "DerivedFact",
@@ -51,6 +55,7 @@ VALUES = (
     "Grade",
     "GradeBand",
     "Indicator",
+    "IndicatorStatistics",
     "Monotonic",
     "NodeResult",
     "PluginInfo",
@@ -115,6 +120,11 @@ def values(
         "schools"
     ]
     table_spec = table_rubric.facts[0].table
+    # A cohort of the example and a document without facts, which is refused.
+    empty = evalrules.FactsDocument(entity=evalrules.Entity("211103", "兴隆台区"), facts={})
+    cohort = compiled.evaluate_cohort([example, empty], sources=["example", "empty"])
+    assert cohort.members
+    assert cohort.refused
     return {
         "Aggregate": table_rubric.derived[0].aggregate,
         "AggregateResult": evalrules.AggregateResult(Decimal(3), (("n", 3),)),
@@ -126,6 +136,10 @@ def values(
         "TableValue": schools,
         "Alternative": pj_11_b.source.alternatives[0],
         "ClaimComparison": card.claimed[0],
+        "Cohort": cohort,
+        "CohortMember": cohort.members[0],
+        "CohortRefusal": cohort.refused[0],
+        "CohortStatistics": evalrules.CohortStatistics({"PJ-1-a": (("211102", Decimal(3)),)}),
         "CrossCheck": panjin.cross_checks[0],
         "CrossCheckKind": engine.cross_checks.get("part_of"),
         "DerivedFact": panjin.derived[0],
@@ -140,6 +154,7 @@ def values(
         "Grade": card.grade,
         "GradeBand": panjin.grades[0],
         "Indicator": panjin.indicators[0],
+        "IndicatorStatistics": cohort.indicators[0],
         "Monotonic": rule_.monotonic[0],
         "NodeResult": card.indicators[0],
         "PluginInfo": engine.plugins()[-1],
@@ -376,6 +391,7 @@ def test_the_compiled_rubric_api_stays_as_it_was(compiled):
         "describe",
         "digest",
         "evaluate",
+        "evaluate_cohort",
         "evaluate_many",
         "evidence_params",
         "info",

@@ -11,6 +11,7 @@ import attrs
 
 from evalrules._compiler._compiled import CompiledRubric, Modify, build
 from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
+from evalrules._compiler._compiled import CohortRun, CompiledRubric, Modify, build
 from evalrules._facts._cerberus import DecimalValidator
 from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
 from evalrules._facts._tables import ROW_OPERATORS
@@ -54,6 +55,7 @@ def compile_rubric(
     modify: Modify | None = None,
     origins: Mapping[tuple[str, str], str] | None = None,
     aggregations: Mapping[str, Aggregation] | None = None,
+    cohort: CohortRun | None = None,
 ) -> CompiledRubric:
     """Check a rubric against the registered kinds and types, and compile it.
 
@@ -61,6 +63,7 @@ def compile_rubric(
 
     ``origins`` names the plugin of each fact type and cross check,
     ``("fact type", name) → plugin``, for the errors of a compiled rubric that cannot travel.
+    ``cohort`` is the cohort stage's evaluation, bound for ``evaluate_cohort``.
 
     Raises:
         RubricError: listing every problem (unknown kinds, bad parameters, undeclared facts).
@@ -179,6 +182,7 @@ def compile_rubric(
         modify=modify,
         origins=origins,
         aggregations=aggregations,
+        cohort=cohort,
     )
 
 

@@ -21,7 +21,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 
@@ -34,14 +34,21 @@ from evalrules._frozen import FrozenDict
 from evalrules._rubric._digest import rubric_digest
 from evalrules._rubric._model import Indicator, Rubric, Rule
 from evalrules._rules._context import describe_context, rule_share
-from evalrules._rules._kind import RuleKind, Scorer
+from evalrules._rules._kind import CohortStatistics, RuleKind, Scorer
 from evalrules._rules._messages import CORE_MESSAGES
 from evalrules._scorecard._model import Entity, RubricInfo, Scorecard
 from evalrules._text import Text
 from evalrules.errors import FactsError
 
+if TYPE_CHECKING:
+    from evalrules._cohort._model import Cohort
+
 #: ``modify(scorecard, rubric) -> scorecard``: the engine's ``evalrules_modify_scorecard``.
 Modify = Callable[[Scorecard, Rubric], Scorecard]
+
+#: ``run(compiled, documents, executor=, sources=, partial=) -> Cohort``: the cohort stage's
+#: evaluation, which comes after this one in the import order and is bound by the engine.
+CohortRun = Callable[..., "Cohort"]
 
 
 @attrs.frozen
@@ -56,6 +63,7 @@ class Bindings:
         cross_checks: Cross check name → ``(kind, plugin)``.
         modify: The scorecard hook, or ``None``.
         aggregations: Aggregation name → ``(aggregation, plugin)``.
+        cohort: The cohort stage's evaluation (``evaluate_cohort``), or ``None``.
     """
 
     rubric: Rubric
@@ -65,6 +73,7 @@ class Bindings:
     cross_checks: FrozenDict[str, tuple[CrossCheckKind, str]]
     modify: Modify | None = None
     aggregations: FrozenDict[str, tuple[Aggregation, str]] = attrs.field(factory=FrozenDict)
+    cohort: CohortRun | None = None
 
     def registered(self) -> Iterator[tuple[str, str, object, str]]:
         """``(what, name, item, plugin)`` of every registered item the bindings hold."""
@@ -196,6 +205,7 @@ def build(
     modify: Modify | None = None,
     origins: Mapping[tuple[str, str], str] | None = None,
     aggregations: Mapping[str, Aggregation] | None = None,
+    cohort: CohortRun | None = None,
 ) -> CompiledRubric:
     """Bind a checked rubric to its kinds and types (the last step of ``Engine.compile``).
 
@@ -209,6 +219,7 @@ def build(
         origins: ``("fact type" or "cross check", name)`` → the plugin that registered it,
             for error messages.
         aggregations: Aggregation name → aggregation (the builtins when not given).
+        cohort: The cohort stage's evaluation.
     """
     origins = origins or {}
     bindings = Bindings(
@@ -226,6 +237,7 @@ def build(
                 for n, a in (BUILTIN_BY_NAME if aggregations is None else aggregations).items()
             }
         ),
+        cohort=cohort,
     )
     return CompiledRubric._from_plan(_plan(bindings))
 
@@ -300,9 +312,10 @@ def _evaluate_one(
     document: FactsDocument | Mapping[str, Any],
     explain: bool,
     partial: bool,
+    cohort: CohortStatistics | None = None,
 ) -> Result:
     try:
-        return compiled.evaluate(document, explain=explain, partial=partial)
+        return compiled.evaluate(document, explain=explain, partial=partial, cohort=cohort)
     except FactsError as exc:
         return exc
 
@@ -312,9 +325,10 @@ def _evaluate_here(
     documents: Iterable[FactsDocument | Mapping[str, Any]],
     explain: bool,
     partial: bool,
+    cohort: CohortStatistics | None = None,
 ) -> Iterator[Result]:
     for document in documents:
-        yield _evaluate_one(compiled, document, explain, partial)
+        yield _evaluate_one(compiled, document, explain, partial, cohort)
 
 
 def evaluate_chunk(
@@ -322,11 +336,12 @@ def evaluate_chunk(
     documents: list[FactsDocument | Mapping[str, Any]],
     explain: bool,
     partial: bool,
+    cohort: CohortStatistics | None = None,
 ) -> list[Result]:
     """A batch's task in a worker: the compiled rubric from its pickle (rebuilt once per
     process, see :func:`_restore`), then each document's scorecard or refusal."""
     compiled = pickle.loads(pickled)
-    return [_evaluate_one(compiled, document, explain, partial) for document in documents]
+    return [_evaluate_one(compiled, document, explain, partial, cohort) for document in documents]
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -350,13 +365,16 @@ def _evaluate_on(
     partial: bool,
     executor: Executor,
     chunksize: int,
+    cohort: CohortStatistics | None = None,
 ) -> Iterator[Result]:
     pickled = pickle.dumps(compiled, pickle.HIGHEST_PROTOCOL)
     pending: deque[Future[list[Result]]] = deque()
     limit = _in_flight(executor)
     try:
         for chunk in _chunks(documents, chunksize):
-            pending.append(executor.submit(evaluate_chunk, pickled, chunk, explain, partial))
+            pending.append(
+                executor.submit(evaluate_chunk, pickled, chunk, explain, partial, cohort)
+            )
             if len(pending) >= limit:
                 yield from pending.popleft().result()
         while pending:
@@ -517,6 +535,7 @@ class CompiledRubric:
         claimed: Mapping[str, Any] | None = None,
         partial: bool = False,
         explain: bool = True,
+        cohort: CohortStatistics | None = None,
     ) -> Scorecard:
         """Evaluate one facts document (or a bare mapping of facts) into a scorecard.
 
@@ -533,6 +552,10 @@ class CompiledRubric:
                 the grade) and no claim comparisons (``claimed`` is ``None``; claimed
                 scores are still checked). A document is refused exactly as when
                 explained, and the ``evalrules_modify_scorecard`` hook runs on the card.
+            cohort: The statistics of the cohort the entity is evaluated among, for
+                cohort-relative rules (``by_place`` and the like). Without them such a
+                rule's item is ``not_assessable``, saying it is scored by place among the
+                cohort and cannot be scored alone. :meth:`evaluate_cohort` supplies them.
 
         A document that records the rubric it was made for (a fact-collection workbook
         does) is refused against any other rubric, or another version of this one. A
@@ -555,6 +578,7 @@ class CompiledRubric:
                 claimed=claimed,
                 partial=partial,
                 explain=explain,
+                cohort=cohort,
             )
         mismatch = facts.rubric_problem(
             self.rubric.ref, self.rubric.version, self.digest, extends=self.rubric.extends
@@ -571,6 +595,7 @@ class CompiledRubric:
                 claimed=claimed,
                 partial=partial,
                 explain=explain,
+                cohort=cohort,
             )
         except FactsError as exc:
             if not facts.locations:
@@ -608,6 +633,7 @@ class CompiledRubric:
         partial: bool = False,
         executor: Executor | None = None,
         chunksize: int = DEFAULT_CHUNKSIZE,
+        cohort: CohortStatistics | None = None,
     ) -> Iterator[Scorecard | FactsError]:
         """Evaluate many documents; yield, in input order, each one's scorecard or refusal.
 
@@ -633,6 +659,8 @@ class CompiledRubric:
             partial: As for :meth:`evaluate`.
             executor: Where to evaluate; ``None`` for here.
             chunksize: Documents per task sent to the executor (at least 1).
+            cohort: Cohort statistics every document is evaluated with (see
+                :meth:`evaluate`).
 
         Raises:
             ValueError: if ``chunksize`` is below 1.
@@ -640,8 +668,60 @@ class CompiledRubric:
         if chunksize < 1:
             raise ValueError(f"chunksize must be at least 1, not {chunksize}")
         if executor is None:
-            return _evaluate_here(self, documents, explain, partial)
-        return _evaluate_on(self, documents, explain, partial, executor, chunksize)
+            return _evaluate_here(self, documents, explain, partial, cohort)
+        return _evaluate_on(self, documents, explain, partial, executor, chunksize, cohort)
+
+    def evaluate_cohort(
+        self,
+        documents: Iterable[FactsDocument | Mapping[str, Any]],
+        *,
+        executor: Executor | None = None,
+        sources: Iterable[str] | None = None,
+        partial: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Cohort:
+        """Evaluate many entities together: rank them and compare them indicator by indicator.
+
+        Two passes. First each document's facts are validated and, for every
+        cohort-relative rule (``by_place``, ``threshold_else_place``, ``relative_to_mean``,
+        ``relative_to_best``), the value of the fact it ranks is collected by entity
+        (:class:`~evalrules.CohortStatistics`). Then every document is evaluated with those
+        statistics through :meth:`evaluate_many` (on ``executor`` when given). A rubric
+        without cohort-relative rules takes the second pass only.
+
+        A refused document is kept with its problems (``Cohort.refused``) and never
+        stops the run; it is not ranked, and takes no place in a cohort-relative rule.
+        Neither does an entity whose ranked fact is missing (with ``partial``, its item is
+        not assessable): the others are ranked among themselves. A second document for an
+        entity already seen is refused. Members are ranked by total, highest first, with
+        standard competition ranking (1, 2, 2, 4).
+
+        Args:
+            documents: Facts documents, or facts as nested mappings (each needs an entity
+                to be told apart in the ranking).
+            executor: Where to evaluate (see :meth:`evaluate_many`); ``None`` for here.
+            sources: A label per document (a file name) for the cohort to name it by;
+                default ``"#1"``, ``"#2"``, ... in input order.
+            partial: As for :meth:`evaluate`.
+            progress: ``progress(done, total)``, called as each result of the scoring pass
+                arrives (a progress bar).
+
+        Raises:
+            ValueError: if ``sources`` does not give one label per document.
+            RuntimeError: if this rubric was compiled without the cohort stage (only
+                ``Engine.compile`` binds it).
+        """
+        run = self._plan.bindings.cohort
+        if run is None:
+            raise RuntimeError("this compiled rubric was not bound to the cohort stage")
+        return run(
+            self,
+            documents,
+            executor=executor,
+            sources=sources,
+            partial=partial,
+            progress=progress,
+        )
 
     def describe(self, rule: Rule) -> Text:
         """The rule in words (Chinese and English), from its kind's ``describe``."""

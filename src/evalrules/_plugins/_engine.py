@@ -21,6 +21,7 @@ import attrs
 import pluggy
 
 from evalrules import hookspecs
+from evalrules._cohort._evaluate import evaluate_cohort
 from evalrules._compiler._check import compile_rubric
 from evalrules._compiler._compiled import CompiledRubric
 from evalrules._escape import escape_line, escape_values
@@ -503,6 +504,7 @@ class Engine:
             types={r.name: r.item for r in self.fact_types},
             cross_checks={r.name: r.item for r in self.cross_checks},
             modify=self._scorecard_hook,
+            cohort=evaluate_cohort,
             origins={
                 (registry.name, r.name): r.origin
                 for registry in (self.fact_types, self.cross_checks, self.aggregations)

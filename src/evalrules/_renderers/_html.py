@@ -20,9 +20,9 @@ from evalrules._scorecard._model import VERDICT_CODES, Finding, NodeResult, Scor
 if TYPE_CHECKING:
     from evalrules._renderers import RenderOptions
 
-__all__ = ["render_html"]
+__all__ = ["CSS", "body", "heading", "render_html"]
 
-_CSS = """\
+CSS = """\
 :root { --ink: #1f2328; --muted: #656d76; --line: #d0d7de; --track: #eaeef2;
   --bar: #0969da; --short: #bf8700; --claim: #cf222e; --hi: #fff8c5; }
 * { box-sizing: border-box; }
@@ -298,39 +298,37 @@ def _signature(lang: str) -> list[str]:
     return [f'<table class="signature"><tr>{cells}</tr></table>']
 
 
-def render_html(card: Scorecard, options: RenderOptions) -> str:
-    """Render a scorecard as one self-contained HTML page (see the module docs)."""
-    lang = options.lang
-    colon = label("punct.colon", lang)
+def heading(card: Scorecard, lang: str) -> str:
+    """The card's heading: ``评分结果:双台子区(211102)``."""
     entity = card.entity.name or card.entity.id
     if card.entity.name and card.entity.id:
         entity += view.paren(card.entity.id, lang)
-    heading = f"{label('scorecard', lang)}{colon}{entity}"
+    return f"{label('scorecard', lang)}{label('punct.colon', lang)}{entity}"
+
+
+def body(card: Scorecard, options: RenderOptions) -> list[str]:
+    """The lines of the card inside ``<body>``: what :func:`render_html` puts in its page,
+    and what a page showing several cards (a cohort report) embeds for each, under the
+    stylesheet :data:`CSS`. It gives no element an ``id``, so that cards embedded side by
+    side cannot clash."""
+    lang = options.lang
+    colon = label("punct.colon", lang)
+    title = heading(card, lang)
     rubric_title = card.rubric.title.get(lang) or card.rubric.ref
     detail = label("punct.comma", lang).join(
         (card.rubric.ref, f"{label('version_inline', lang)} {card.rubric.version}")
     )
     summary = view.summary(card, lang, options.rubric)
-    print_header = f"{heading} — {rubric_title}"
+    print_header = f"{title} — {rubric_title}"
     if card.evaluated_at is not None:
         print_header += f"  {label('evaluated_at', lang)}{colon}{card.evaluated_at}"
     banner = view.provisional_banner(card, lang)
     footer = label("generated_by", lang, version=card.evalrules_version or "?")
     footer += f"{label('punct.semicolon', lang)}{label('digest', lang)} {card.rubric.digest}"
     parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{"zh-CN" if lang == "zh" else _e(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f'<meta name="generator" content="evalrules {_e(card.evalrules_version)}">',
-        f"<title>{_e(heading)} — {_e(rubric_title)}</title>",
-        f"<style>\n{_CSS}</style>",
-        "</head>",
-        "<body>",
         f'<div class="print-only print-header">{_e(print_header)}</div>',
         "<header>",
-        f"<h1>{_e(heading)}</h1>",
+        f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{_e(label("rubric", lang))}{colon}{_e(rubric_title)}'
         f"{_e(view.paren(detail, lang))}</p>",
         "</header>",
@@ -368,6 +366,26 @@ def render_html(card: Scorecard, options: RenderOptions) -> str:
         parts.append("</section>")
     parts.extend(_signature(lang))
     parts.append(f"<footer>{_e(footer)}</footer>")
-    parts.append("</body>")
-    parts.append("</html>")
+    return parts
+
+
+def render_html(card: Scorecard, options: RenderOptions) -> str:
+    """Render a scorecard as one self-contained HTML page (see the module docs)."""
+    lang = options.lang
+    rubric_title = card.rubric.title.get(lang) or card.rubric.ref
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else _e(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta name="generator" content="evalrules {_e(card.evalrules_version)}">',
+        f"<title>{_e(heading(card, lang))} — {_e(rubric_title)}</title>",
+        f"<style>\n{CSS}</style>",
+        "</head>",
+        "<body>",
+        *body(card, options),
+        "</body>",
+        "</html>",
+    ]
     return "\n".join(parts) + "\n"

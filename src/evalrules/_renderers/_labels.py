@@ -106,6 +106,7 @@ LABELS: Mapping[str, Text] = {
     "differs": Text("自评高于核定{difference}分", "claim {difference} above"),
     "claim.reduced": Text("核减{difference}", "{difference} below claim"),
     "claim.raised": Text("核增{difference}", "{difference} above claim"),
+    "claim.cohort": Text("待排名核定", "awaits the cohort"),
     "differs_below": Text("自评低于核定{difference}分", "claim {difference} below"),
     # evidence
     "evidence": Text("佐证", "Evidence"),

@@ -539,5 +539,7 @@ def claim_difference(card: Scorecard, claim: ClaimComparison, lang: str) -> str:
     """A claim's difference with its direction in words: ``核减2.0`` (the claim is higher),
     ``核增2.0`` (lower); never a bare sign."""
     amount = points(card, abs(claim.difference))
+    if claim.depends_on_cohort:  # not the entity's score yet: scored by place, alone
+        return label("claim.cohort", lang, difference=amount)
     key = "claim.reduced" if claim.difference > 0 else "claim.raised"
     return label(key, lang, difference=amount)

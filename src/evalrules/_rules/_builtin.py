@@ -2472,8 +2472,10 @@ class _BuiltinKinds:
     @staticmethod
     @hookimpl
     def evalrules_register_rule_kinds() -> list[RuleKind]:
-        """Register the builtin rule kinds."""
-        return list(BUILTIN_KINDS)
+        """Register the builtin rule kinds, the cohort-relative ones among them."""
+        from evalrules._rules._relative import RELATIVE_KINDS
+
+        return [*BUILTIN_KINDS, *RELATIVE_KINDS]
 
 
 builtin_kinds_plugin = _BuiltinKinds()

@@ -30,7 +30,7 @@ from evalrules._rules._conditions import (
     condition_type_problems,
     describe_condition,
 )
-from evalrules._rules._kind import Effect, MissingFact
+from evalrules._rules._kind import CohortStatistics, Effect, MissingFact
 from evalrules._scorecard._model import VETO_EFFECTS, DerivedValue
 from evalrules._text import Text
 
@@ -140,10 +140,12 @@ class RuleContext(_Toolkit):
         params: The rule's validated parameters.
         share: The points this rule governs: ``params["points"]`` if given, else the item max.
         data_year: The year whose facts are scored.
+        entity: The id of the entity evaluated (``""`` when the facts do not say).
     """
 
     __slots__ = (
         "_assumed",
+        "_cohort",
         "_derived",
         "_facts",
         "_fields",
@@ -152,6 +154,7 @@ class RuleContext(_Toolkit):
         "_read_derived",
         "data_year",
         "effects",
+        "entity",
         "fact_types",
         "item",
         "params",
@@ -171,8 +174,12 @@ class RuleContext(_Toolkit):
         kind: RuleKind | None = None,
         fact_types: Mapping[str, FactType] | None = None,
         assumed: frozenset[str] = frozenset(),
+        entity: str = "",
+        cohort: CohortStatistics | None = None,
     ) -> None:
         self.rule = rule
+        self.entity = entity
+        self._cohort = cohort
         self._assumed = assumed
         self.fact_types: Mapping[str, FactType] = fact_types or _builtin_types()
         self.item = item
@@ -243,6 +250,14 @@ class RuleContext(_Toolkit):
             if source not in self._facts and source not in self._derived:
                 return self._missing_input(source, seen | {path})
         return path
+
+    def cohort_values(self) -> dict[str, Decimal] | None:
+        """For a cohort-relative rule, entity id → the value of the fact it ranks, of every
+        entity of the cohort that has one (this one included when it has); ``None`` when
+        the entity is evaluated alone, without cohort statistics."""
+        if self._cohort is None:
+            return None
+        return self._cohort.of(self.rule.code)
 
     def condition(self, cond: Mapping[str, Any]) -> bool:
         """Evaluate a condition (``{fact, op, value}``, ``{all: [...]}``, ``{any: [...]}``)."""
@@ -339,6 +354,11 @@ class RuleContext(_Toolkit):
         if effect not in VETO_EFFECTS:
             raise ValueError(f"unknown veto effect {effect!r}")
         self._add("veto", ZERO, message_id, outcome, effect=effect, **params)
+
+    def not_assessable(self, message_id: str, *, outcome: str, **params: Any) -> None:
+        """Declare the item not assessable, for a reason the message gives (a cohort-relative
+        rule evaluated alone). The item scores 0 and the scorecard is marked incomplete."""
+        self._add("not_assessable", ZERO, message_id, outcome, **params)
 
     def manual(self, points: Any, message_id: str, *, outcome: str, **params: Any) -> None:
         """Deduct ``points`` on an assessor's recorded judgement (flagged as manual)."""

@@ -40,7 +40,8 @@ class Effect:
 
     Attributes:
         action: What the rule asks for: ``deduction``, ``zero_out``, ``not_applicable``,
-            ``bonus``, ``veto``, ``manual`` or ``outcome`` (no effect on points). Scoring
+            ``not_assessable``, ``bonus``, ``veto``, ``manual`` or ``outcome`` (no effect on
+            points). Scoring
             turns it into a finding of the matching ``Finding.kind`` (a zero-out into a
             deduction; an outcome into none).
         points: Nominal points (unsigned): what is deducted, awarded or judged.
@@ -60,6 +61,28 @@ class Effect:
     outcome: str
     effect: str | None = None
     evidence: tuple[tuple[str, Any], ...] = ()
+
+
+@attrs.frozen
+class CohortStatistics:
+    """What a cohort-relative rule needs of the other entities: the first pass of a cohort.
+
+    For every cohort-relative rule, the value of the fact it ranks, by entity id, of every
+    entity that has one (an entity whose fact is missing, or whose document was refused, is
+    not in it). Rule kinds read it through :meth:`RuleContext.cohort_values`; it never
+    appears in a finding, which says only the entity's own place.
+
+    Attributes:
+        values: Rule code → ``(entity id, value)`` pairs, sorted by entity id.
+    """
+
+    values: Mapping[str, tuple[tuple[str, Decimal], ...]] = attrs.field(
+        converter=frozen_mapping, factory=dict
+    )
+
+    def of(self, rule: str) -> dict[str, Decimal]:
+        """Entity id → value for the rule ``rule`` (empty when it has no values)."""
+        return dict(self.values.get(rule, ()))
 
 
 #: One effect as a scorer reports it: ``(action, points, outcome, effect)``, the fields of
@@ -115,6 +138,10 @@ class RuleKind:
             Evaluating without explanations uses it; a kind without one, a ``score`` that
             raises (a missing fact is a ``KeyError``), or one that reports a veto, is run
             through ``evaluate`` instead, so the two must agree.
+        ranks: For a cohort-relative kind, ``ranks(params) -> fact path``: the fact whose
+            values across the cohort decide a rule's points. A cohort collects each
+            entity's value of it first (:class:`CohortStatistics`), then evaluates each
+            entity with them; evaluated alone, ``RuleContext.cohort_values`` is ``None``.
     """
 
     name: str
@@ -132,6 +159,7 @@ class RuleKind:
     fields: Mapping[str, frozenset[str]] = attrs.field(converter=frozen_mapping, factory=dict)
     reachable: Callable[[Mapping[str, Any], Decimal], Iterable[str]] | None = None
     scorer: ScorerFactory | None = attrs.field(default=None, eq=False, repr=False)
+    ranks: Callable[[Mapping[str, Any]], str] | None = None
 
     def outcomes_for(self, params: Mapping[str, Any], item_max: Decimal) -> tuple[str, ...]:
         """The outcomes a rule of this kind can record, for rule-outcome coverage.
@@ -234,6 +262,7 @@ def rule_kind(
     fields: Mapping[str, Iterable[str]] | None = None,
     reachable: Callable[[Mapping[str, Any], Decimal], Iterable[str]] | None = None,
     scorer: ScorerFactory | None = None,
+    ranks: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> RuleKind:
     """Build a :class:`RuleKind` for a plugin's ``evalrules_register_rule_kinds`` hook.
 
@@ -247,7 +276,8 @@ def rule_kind(
     templates name. ``reachable`` narrows ``outcomes`` to those a rule's parameters allow
     (see :meth:`RuleKind.outcomes_for`); without it, every rule can reach every outcome.
     ``scorer`` compiles a rule to a function of the facts for evaluations without
-    explanations (see :class:`RuleKind`).
+    explanations (see :class:`RuleKind`). ``ranks`` makes the kind cohort-relative: it names
+    the fact whose values across a cohort the rule needs (see :class:`RuleKind`).
 
     The engine checks the kind when it registers it, and refuses it with a
     :class:`~evalrules.errors.PluginLoadError` naming the plugin and every problem.
@@ -274,4 +304,5 @@ def rule_kind(
         fields=_declared_fields(messages, fields),
         reachable=reachable,
         scorer=scorer,
+        ranks=ranks,
     )

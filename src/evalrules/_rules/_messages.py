@@ -32,6 +32,12 @@ CORE_MESSAGES: Mapping[str, Text] = {
         "自评{claimed}分,核定{computed}分,核增{difference}分。{explanation}",
         "Claimed {claimed}, computed {computed}: {difference} more than claimed. {explanation}",
     ),
+    "claim.cohort": Text(
+        "本项得分取决于全市各县区排序,单独评价时无法核定,自评分待各县区一并评价后核对。",
+        "This score depends on the ranking among the city's districts: it cannot be "
+        "computed alone, and the claim can be checked only when the districts are "
+        "evaluated together.",
+    ),
     "claim.unexplained": Text(
         "本项无扣分记录,差异来自下级指标的自评分。",
         "No finding on this node; the difference comes from the claims of its parts.",

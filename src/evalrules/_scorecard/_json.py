@@ -155,7 +155,7 @@ def _node(n: NodeResult, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
 
 
 def _claim(c: ClaimComparison, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "code": c.code,
         "claimed": pts(c.claimed),
         "computed": pts(c.computed),
@@ -163,6 +163,9 @@ def _claim(c: ClaimComparison, pts: Callable[[Decimal], Decimal]) -> dict[str, A
         "findings": list(c.findings),
         "reason": _text(c.reason),
     }
+    if c.depends_on_cohort:  # written only when set: other cards keep their bytes
+        out["depends_on_cohort"] = True
+    return out
 
 
 def _gate(g: GateResult, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
@@ -503,6 +506,7 @@ def scorecard_from_dict(data: Mapping[str, Any]) -> Scorecard:
                 _d(c["difference"]),
                 tuple(c.get("findings", [])),
                 _t(c.get("reason", {})),
+                bool(c.get("depends_on_cohort", False)),
             )
             for c in claimed
         ),

@@ -144,6 +144,9 @@ class ClaimComparison:
         difference: ``claimed - computed`` (positive: the claim is higher).
         findings: Rule codes of the findings that explain the difference.
         reason: Why they differ, in Chinese and English (empty when they agree).
+        depends_on_cohort: True when the node holds an item scored by place among a cohort
+            that was evaluated alone: the computed score is not the entity's score yet,
+            and the claim can be checked only when the districts are evaluated together.
     """
 
     code: str
@@ -152,6 +155,7 @@ class ClaimComparison:
     difference: Decimal
     findings: tuple[str, ...] = ()
     reason: Text = Text("")
+    depends_on_cohort: bool = False
 
     @property
     def agrees(self) -> bool:

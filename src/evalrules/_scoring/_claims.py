@@ -41,13 +41,16 @@ def compare_claims(
     for top in nodes:
         for n in top.walk():
             subtree[n.code] = {d.code for d in n.walk()}
+    # Items scored by place among a cohort but evaluated alone: their score is not known.
+    alone = {f.indicator for f in findings if f.message_id == "cohort.alone"}
     for code in [n.code for top in nodes for n in top.walk()] + ["total"]:
         if code not in claimed:
             continue
         computed = total if code == "total" else by_code[code].score
         scope = set(by_code) if code == "total" else subtree[code]
         difference = claimed[code] - computed
-        if difference == 0:
+        cohort = bool(alone & scope)
+        if difference == 0 and not cohort:
             comparisons.append(ClaimComparison(code, claimed[code], computed, ZERO))
             continue
         explaining = [
@@ -64,6 +67,22 @@ def compare_claims(
             )
         else:
             exp = CORE_MESSAGES["claim.unexplained"]
+        if cohort:
+            note = CORE_MESSAGES["claim.cohort"]
+            exp = Text(f"{note.zh}{exp.zh}", f"{note.en} {exp.en}")
+            if difference == 0:
+                comparisons.append(
+                    ClaimComparison(
+                        code,
+                        claimed[code],
+                        computed,
+                        ZERO,
+                        tuple(dict.fromkeys(f.rule for f in explaining)),
+                        note,
+                        depends_on_cohort=True,
+                    )
+                )
+                continue
         params = {
             "claimed": plain(claimed[code]),
             "computed": plain(computed),
@@ -80,6 +99,7 @@ def compare_claims(
                 difference,
                 tuple(dict.fromkeys(f.rule for f in explaining)),
                 render(message, params),
+                depends_on_cohort=cohort,
             )
         )
     return tuple(comparisons)

@@ -15,7 +15,7 @@ from evalrules._limits import LIMIT_CODES
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._context import RuleContext
-from evalrules._rules._kind import MissingFact, Score
+from evalrules._rules._kind import CohortStatistics, MissingFact, Score
 from evalrules._scorecard._model import Entity, Evidence, Finding, NodeResult, Scorecard
 from evalrules._scoring._claims import compare_claims, with_claims
 from evalrules._scoring._items import ItemOutcome, _finding, score_item
@@ -42,6 +42,7 @@ def evaluate(
     claimed: Mapping[str, Any] | None = None,
     partial: bool = False,
     explain: bool = True,
+    cohort: CohortStatistics | None = None,
 ) -> Scorecard:
     """Evaluate one facts document; see :meth:`CompiledRubric.evaluate`.
 
@@ -99,10 +100,13 @@ def evaluate(
         # unreadable facts have nothing more to tell.
         raise FactsError(ordered(problems), source=source)
     try:
+        among = _Among(entity.id, cohort)
         if explain:
-            outcomes = _run_items(compiled, plan, flat, derived, True, frozenset(doc.assumed))
+            outcomes = _run_items(
+                compiled, plan, flat, derived, True, frozenset(doc.assumed), among
+            )
         else:
-            outcomes = _run_scores(compiled, plan, flat, derived)
+            outcomes = _run_scores(compiled, plan, flat, derived, among)
     except RuleEvaluationError:
         if problems:
             # A rule that fails on facts the document gets wrong is not the rule's fault.
@@ -120,6 +124,16 @@ def evaluate(
     if doc.assumed:
         card = attrs.evolve(card, assumed=tuple(doc.assumed.items()))
     return card
+
+
+class _Among:
+    """The entity evaluated and the cohort it is evaluated among (``None``: alone)."""
+
+    __slots__ = ("cohort", "entity")
+
+    def __init__(self, entity: str, cohort: CohortStatistics | None) -> None:
+        self.entity = entity
+        self.cohort = cohort
 
 
 def _claim_problems(plan: EvaluationPlan, claims: Mapping[str, Any]) -> Iterable[FactsProblem]:
@@ -157,6 +171,7 @@ def _run_items(
     derived: Mapping[str, Any],
     explain: bool = True,
     assumed: frozenset[str] = frozenset(),
+    among: _Among | None = None,
 ) -> list[tuple[Indicator, ItemOutcome]]:
     """Run every item's rules: applicability rules first; the others unless the item is not
     applicable or a fact the applicability rules read is missing."""
@@ -165,13 +180,13 @@ def _run_items(
         outcome = ItemOutcome()
         not_applicable = False
         for compiled_rule in first:
-            effects = _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed)
+            effects = _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed, among)
             if any(e.action == "not_applicable" for e in effects):
                 not_applicable = True
                 break
         if not not_applicable and not outcome.missing:
             for compiled_rule in rest:
-                _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed)
+                _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed, among)
         outcomes.append((item, outcome))
     return outcomes
 
@@ -307,6 +322,7 @@ def _run(
     outcome: ItemOutcome,
     explain: bool = True,
     assumed: frozenset[str] = frozenset(),
+    among: _Among | None = None,
 ) -> list[Any]:
     rule, item = compiled_rule.rule, compiled_rule.item
     ctx = RuleContext(
@@ -318,6 +334,8 @@ def _run(
         kind=compiled_rule.kind,
         fact_types=compiled._validator.types,
         assumed=assumed,
+        entity="" if among is None else among.entity,
+        cohort=None if among is None else among.cohort,
     )
     try:
         compiled_rule.kind.evaluate(ctx)
@@ -339,6 +357,11 @@ def _run(
     else:
         evidence = _NO_EVIDENCE
     outcome.runs.append((rule, ctx.effects, evidence))
+    if outcome.unassessable is None:
+        for effect in ctx.effects:
+            if effect.action == "not_assessable":
+                outcome.unassessable = (rule, effect)
+                break
 
     return ctx.effects
 
@@ -359,6 +382,7 @@ def _run_scores(
     plan: EvaluationPlan,
     flat: Mapping[str, Any],
     derived: Mapping[str, Any],
+    among: _Among | None = None,
 ) -> list[tuple[Indicator, ItemOutcome]]:
     """:func:`_run_items` for an evaluation without explanations."""
     values = dict(flat)
@@ -369,13 +393,13 @@ def _run_scores(
         outcome = ItemOutcome()
         not_applicable = False
         for compiled_rule in first:
-            scores = _run_score(compiled, compiled_rule, flat, derived, values, outcome)
+            scores = _run_score(compiled, compiled_rule, flat, derived, values, outcome, among)
             if any(s[0] == "not_applicable" for s in scores):
                 not_applicable = True
                 break
         if not not_applicable and not outcome.missing:
             for compiled_rule in rest:
-                _run_score(compiled, compiled_rule, flat, derived, values, outcome)
+                _run_score(compiled, compiled_rule, flat, derived, values, outcome, among)
         outcomes.append((item, outcome))
     return outcomes
 
@@ -387,6 +411,7 @@ def _run_score(
     derived: Mapping[str, Any],
     values: Mapping[str, Any],
     outcome: ItemOutcome,
+    among: _Among | None = None,
 ) -> tuple[Score, ...]:
     score = compiled_rule.score
     if score is not None:
@@ -401,7 +426,7 @@ def _run_score(
             else:
                 outcome.runs.append((compiled_rule.rule, scores, None))  # type: ignore[arg-type]
                 return scores
-    effects = _run(compiled, compiled_rule, flat, derived, outcome, explain=False)
+    effects = _run(compiled, compiled_rule, flat, derived, outcome, False, frozenset(), among)
     scores = tuple((e.action, e.points, e.outcome, e.effect) for e in effects)
     if effects:  # the run was recorded: keep its effects and evidence for a veto's finding
         rule, _, evidence = outcome.runs[-1]
@@ -431,7 +456,7 @@ def _score_only(
             code = rule.code
             for s in scores:
                 ran[(code, s[2])] = None
-        if outcome.missing:
+        if outcome.missing or outcome.unassessable is not None:
             results[item.code] = NodeResult(item.code, item.title, item.max, ZERO, "not_assessable")
             continue
         vetoes: list[Finding] = []

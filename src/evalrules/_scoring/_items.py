@@ -31,13 +31,16 @@ POLICY_TEXT = {
 class ItemOutcome:
     """What the rules of one item produced: effects per rule, evidence per rule."""
 
-    __slots__ = ("missing", "missing_rule", "runs")
+    __slots__ = ("missing", "missing_rule", "runs", "unassessable")
 
     def __init__(self) -> None:
         self.runs: list[tuple[Rule, list[Effect], Evidence]] = []
         self.missing: list[str] = []
         #: The first rule that found a fact missing (named by the not-assessable finding).
         self.missing_rule: Rule | None = None
+        #: The first rule that declared the item not assessable (a cohort-relative rule
+        #: evaluated alone), with its effect.
+        self.unassessable: tuple[Rule, Effect] | None = None
 
 
 def _finding(
@@ -154,6 +157,13 @@ def score_item(
             {"missing": tuple(dict.fromkeys(outcome.missing))},
             "not_assessable",
         )
+        if explain:
+            findings.append(
+                _finding(compiled, item, rule, effect, "not_assessable", -item.max, Evidence())
+            )
+        return NodeResult(item.code, item.title, item.max, ZERO, "not_assessable"), findings, False
+    if outcome.unassessable is not None:
+        rule, effect = outcome.unassessable
         if explain:
             findings.append(
                 _finding(compiled, item, rule, effect, "not_assessable", -item.max, Evidence())

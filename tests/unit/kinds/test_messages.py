@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from _rubrics import engine, fact, item, nest, rule, single, write
 
-from evalrules import FactsDocument
+from evalrules import CohortStatistics, FactsDocument
 from evalrules._rules._messages import CORE_MESSAGES, parse_template
 from evalrules._text import Text
 
@@ -434,6 +434,58 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
 
 
 #: Facts a case's document marks as assumed (back-calculated), by message id.
+# The cohort-relative kinds, placed among three other districts constructed for the test.
+_OTHERS = (("9001", Decimal("95.2")), ("9002", Decimal("91.5")), ("9003", Decimal("83.0")))
+CASES.update(
+    {
+        "by_place.placed": (
+            [rule("R", "by_place", {"fact": "x.rate", "places": [10, 8, 6, 4]})],
+            RATE,
+            {"x.rate": Decimal("92.4")},
+            10,
+        ),
+        "threshold_else_place.placed": (
+            [
+                rule(
+                    "R",
+                    "threshold_else_place",
+                    {"fact": "x.rate", "value": 90, "places": [8, 6, 4, 2]},
+                )
+            ],
+            RATE,
+            {"x.rate": Decimal("84.5")},
+            10,
+        ),
+        "relative_to_mean.below": (
+            [rule("R", "relative_to_mean", {"fact": "x.rate", "otherwise": 2})],
+            RATE,
+            {"x.rate": Decimal("84.5")},
+            5,
+        ),
+        "relative_to_best.share": (
+            [rule("R", "relative_to_best", {"fact": "x.rate"})],
+            RATE,
+            {"x.rate": Decimal("84.5")},
+            5,
+        ),
+        "cohort.alone": (
+            [rule("R", "by_place", {"fact": "x.rate", "places": [10, 8, 6, 4]})],
+            RATE,
+            {"x.rate": Decimal("92.4")},
+            10,
+        ),
+    }
+)
+COHORTS = {
+    message_id: CohortStatistics({"R": _OTHERS})
+    for message_id in (
+        "by_place.placed",
+        "threshold_else_place.placed",
+        "relative_to_mean.below",
+        "relative_to_best.share",
+    )
+}
+
 ASSUMED = {"external_rating.assumed": {"x.rate": Text("由自评分反推", "back-calculated")}}
 
 
@@ -458,7 +510,7 @@ def _finding(tmp_path, message_id):
     if message_id in ASSUMED:
         card = compiled.evaluate(FactsDocument(nest(facts), assumed=ASSUMED[message_id]))
     else:
-        card = compiled.evaluate(nest(facts))
+        card = compiled.evaluate(nest(facts), cohort=COHORTS.get(message_id))
     (found,) = [f for f in card.findings if f.message_id == message_id]
     return compiled, found
 

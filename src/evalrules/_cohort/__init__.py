@@ -1,0 +1,1 @@
+"""Cohorts: many entities evaluated together, ranked and compared indicator by indicator."""
