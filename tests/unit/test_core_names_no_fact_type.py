@@ -44,6 +44,7 @@ SAME_SPELLING = {
     ("_plugins/_engine.py", "table"): "the table renderer's name among the builtin formats",
     ("_cli.py", "table"): "the table output format",
     ("_cli_years.py", "table"): "the table output format",
+    ("_cli_cohort.py", "table"): "the table output format of a cohort",
     ("_diff/_render.py", "table"): "the table output format of a diff",
     ("_diff/_compare.py", "table"): "an aggregate's field table (the table fact it reads)",
     ("_rubric/_model.py", "ratio"): "the formula ratio among the formulas a rubric may use",
