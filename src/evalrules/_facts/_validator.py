@@ -12,7 +12,7 @@ import cerberus
 
 from evalrules._facts._cerberus import _IMPLAUSIBLE, DecimalValidator, _is_number, _predicate_type
 from evalrules._facts._crosschecks import CrossCheckKind
-from evalrules._facts._fastcheck import compile_check
+from evalrules._facts._fastcheck import compile_check, compile_flatten
 from evalrules._facts._types import FactType, _is_year_key
 from evalrules._frozen import thaw
 from evalrules._limits import MAX_DEPTH, number_problem, value_problems
@@ -89,6 +89,17 @@ class FactsValidator:
         values = {path: self.value_type(path) for path in self.specs}
         self._fast_strict = compile_check(self.specs, values, self.series, partial=False)
         self._fast_partial = compile_check(self.specs, values, self.series, partial=True)
+        #: The same checks fused with the conversion: a valid document in one walk.
+        self._flatten = {
+            partial: compile_flatten(self.specs, values, self.series, partial=partial)
+            for partial in (False, True)
+        }
+        #: The facts required when another is true, with the message's words.
+        self._required_if = tuple(s for s in self.specs.values() if s.required_if is not None)
+        #: Each cross check with its kind.
+        self._cross_checks = tuple(
+            (check, cross_checks[check.kind]) for check in rubric.cross_checks
+        )
         if self._fast_strict is None or self._fast_partial is None:
             # Without the compiled check every document goes to cerberus: build it now, so
             # that a fact type's bad cerberus rules fail here, at compile time.
@@ -187,7 +198,15 @@ class FactsValidator:
             The facts that validated, flat (path → converted value), and every problem found
             (in no particular order).
         """
-        problems: list[FactsProblem] = []
+        flatten = self._flatten[partial]
+        if flatten is not None:
+            # The valid path: the compiled check, the conversion and the limits in one walk.
+            accepted = flatten(facts)
+            if accepted is not None:
+                problems = [] if partial else list(self._conditional_flat(accepted))
+                problems.extend(self._cross(accepted))
+                return accepted, problems
+        problems = []
         # A blank (null) value is a value not given: the template's placeholders stay null
         # until someone fills them in.
         facts = _without_nulls(facts)
@@ -321,6 +340,13 @@ class FactsValidator:
                     flat[path] = self.types[spec.type].convert(value)
         return flat
 
+    def _conditional_flat(self, flat: Mapping[str, Any]) -> Iterable[FactsProblem]:
+        """:meth:`_conditional` for a document the fused walk accepted: every fact present
+        in it is in ``flat``."""
+        for spec in self._required_if:
+            if spec.path not in flat and flat.get(spec.required_if or "") is True:
+                yield self._required_if_problem(spec)
+
     def _conditional(
         self, facts: Mapping[str, Any], flat: Mapping[str, Any]
     ) -> Iterable[FactsProblem]:
@@ -329,20 +355,23 @@ class FactsValidator:
                 continue
             if _present(facts, spec.path):
                 continue  # present: its value was checked with the others
-            cond = self.specs[spec.required_if].description
-            yield FactsProblem(
-                spec.path,
-                "missing",
-                f"缺少必填数据“{spec.description.zh}”(因为“{cond.zh}”为是)",
-                f"required fact “{spec.description.en or spec.description.zh}” is missing "
-                f"(because {spec.required_if} is true)",
-            )
+            yield self._required_if_problem(spec)
+
+    def _required_if_problem(self, spec: FactSpec) -> FactsProblem:
+        assert spec.required_if is not None
+        cond = self.specs[spec.required_if].description
+        return FactsProblem(
+            spec.path,
+            "missing",
+            f"缺少必填数据“{spec.description.zh}”(因为“{cond.zh}”为是)",
+            f"required fact “{spec.description.en or spec.description.zh}” is missing "
+            f"(because {spec.required_if} is true)",
+        )
 
     def _cross(self, flat: Mapping[str, Any]) -> Iterable[FactsProblem]:
-        for check in self.rubric.cross_checks:
+        for check, kind in self._cross_checks:
             if not all(p in flat for p in check.facts):
                 continue
-            kind = self.cross_checks[check.kind]
             found = kind.check(tuple(flat[p] for p in check.facts))
             if found is not None:
                 zh, en = found
