@@ -21,7 +21,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import attrs
 
@@ -38,6 +38,9 @@ from evalrules._rules._messages import CORE_MESSAGES
 from evalrules._scorecard._model import Entity, RubricInfo, Scorecard
 from evalrules._text import Text
 from evalrules.errors import FactsError
+
+if TYPE_CHECKING:
+    from evalrules._scoring._fast import ScoresProgram
 
 #: ``modify(scorecard, rubric) -> scorecard``: the engine's ``evalrules_modify_scorecard``.
 Modify = Callable[[Scorecard, Rubric], Scorecard]
@@ -110,6 +113,8 @@ class EvaluationPlan:
         labels: Fact or derived fact path → its description.
         evidence: Rule code → the scalar parameters shown as evidence.
         claim_limits: The most a district may claim, by indicator code and for ``"total"``.
+        scores: Every item's compiled scorers as one program, what an evaluation without
+            explanations runs first (``None`` when a rule's kind has no scorer).
     """
 
     bindings: Bindings
@@ -122,6 +127,7 @@ class EvaluationPlan:
     labels: FrozenDict[str, Text]
     evidence: FrozenDict[str, tuple[tuple[str, Any], ...]]
     claim_limits: FrozenDict[str, Decimal]
+    scores: ScoresProgram | None = attrs.field(default=None, repr=False)
 
     @property
     def rubric(self) -> Rubric:
@@ -142,6 +148,7 @@ def _compiled_rule(item: Indicator, rule: Rule, kind: RuleKind, origin: str) -> 
 
 
 def _plan(bindings: Bindings) -> EvaluationPlan:
+    from evalrules._scoring._fast import ScoresProgram
     from evalrules._scoring._items import evidence_params
 
     rubric = bindings.rubric
@@ -179,6 +186,13 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
         claim_limits=FrozenDict(claim_limits(rubric)),
         labels=FrozenDict(labels),
         evidence=FrozenDict({r.code: evidence_params(r) for _, r in rubric.rules()}),
+        scores=ScoresProgram.build(
+            items,
+            frozenset(i.code for i in rubric.bonus),
+            rubric.precision,
+            rubric.rounding,
+            rubric.not_applicable,
+        ),
     )
 
 

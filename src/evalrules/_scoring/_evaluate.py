@@ -95,6 +95,10 @@ def evaluate(
         # Partial mode turns missing facts into not-assessable items, never into problems;
         # unreadable facts have nothing more to tell.
         raise FactsError(ordered(problems), source=source)
+    if not explain and not problems and plan.scores is not None:
+        fast = _scores_fast(compiled, plan, flat, derived, entity)
+        if fast is not None:
+            return attrs.evolve(fast, assumed=tuple(doc.assumed.items())) if doc.assumed else fast
     try:
         if explain:
             outcomes = _run_items(compiled, plan, flat, derived, True, frozenset(doc.assumed))
@@ -336,14 +340,51 @@ def _run(
 
 
 # --------------------------------------------------------------------------- scores only
-#
-# Without explanations, each rule whose kind has a ``scorer`` runs as the function it was
-# compiled to (``CompiledRule.score``) over one mapping of the document's facts and derived
-# values, and reports ``(action, points, outcome, effect)`` tuples. A rule without one, or
-# whose function raises (a missing fact, a value it cannot take) or reports a veto, runs
-# through its kind's ``evaluate`` as when explained: that path words the refusal, the
-# rule's error or the veto's finding. An item's runs then hold ``(rule, scores, general)``,
-# ``general`` being ``None`` or the ``(effects, evidence)`` of the rule's ``evaluate``.
+
+
+def _scores_fast(
+    compiled: CompiledRubric,
+    plan: EvaluationPlan,
+    flat: Mapping[str, Any],
+    derived: Mapping[str, Any],
+    entity: Entity,
+) -> Scorecard | None:
+    """The scorecard from the plan's scores program (:mod:`evalrules._scoring._fast`), or
+    ``None`` when the general scores-only path must run."""
+    assert plan.scores is not None
+    values = dict(flat)
+    for path, dv in derived.items():
+        values[path] = dv.value
+
+    def veto(compiled_rule: CompiledRule) -> tuple[tuple[Score, ...], list[Finding]] | None:
+        # As _run_score and _score_only do: the rule through its kind's evaluate, its
+        # effects as scores and a finding for each veto.
+        outcome = ItemOutcome()
+        effects = _run(compiled, compiled_rule, flat, derived, outcome, explain=False)
+        if outcome.missing or not effects:
+            return None
+        rule, item, evidence = compiled_rule.rule, compiled_rule.item, outcome.runs[-1][2]
+        found = [
+            _finding(compiled, item, rule, e, "veto", ZERO, evidence)
+            for e in effects
+            if e.action == "veto"
+        ]
+        return tuple((e.action, e.points, e.outcome, e.effect) for e in effects), found
+
+    scored = plan.scores.run(values, veto)
+    if scored is None:
+        return None
+    ran, results, excluded, vetoed = scored
+    findings: list[Finding] = []
+    bonus_findings: list[Finding] = []
+    for compiled_rule, found in vetoed:
+        if compiled_rule.item.code in compiled.bonus_codes:
+            bonus_findings.extend(found)
+        else:
+            findings.extend(found)
+    return _card(
+        compiled, plan, ran, results, findings, bonus_findings, excluded, entity, {}, False
+    )
 
 
 def _run_scores(

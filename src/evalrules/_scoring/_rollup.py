@@ -11,6 +11,7 @@ from evalrules._rubric._model import GradeBand, Indicator
 from evalrules._rules._messages import Rendered
 from evalrules._scorecard._model import Finding, Grade, NodeResult
 from evalrules._scoring._items import _NO_GRADE
+from evalrules._scoring._nodes import share_parent, shared_parent
 
 if TYPE_CHECKING:
     from evalrules._compiler._compiled import CompiledRubric
@@ -64,6 +65,9 @@ def roll_up(node: Indicator, results: Mapping[str, NodeResult]) -> NodeResult:
     if node.is_leaf:
         return results[node.code]
     children = tuple([roll_up(c, results) for c in node.children])
+    shared = shared_parent(node, children)
+    if shared is not None:
+        return shared
     # One status shared by every child is the parent's; mixed (or no children): scored.
     status = children[0].status if children else "scored"
     for child in children:
@@ -71,7 +75,9 @@ def roll_up(node: Indicator, results: Mapping[str, NodeResult]) -> NodeResult:
             status = "scored"
             break
     score = sum([c.score for c in children], ZERO)
-    return NodeResult(node.code, node.title, node.max, score, status, children)
+    result = NodeResult(node.code, node.title, node.max, score, status, children)
+    share_parent(node, children, result)
+    return result
 
 
 def grade_for(total: Decimal, bands: Sequence[GradeBand], vetoes: Sequence[Finding]) -> Grade:
