@@ -17,8 +17,16 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from evalrules._facts._types import FactType, _is_year_key
+from evalrules._facts._cerberus import _is_number
+from evalrules._facts._types import (
+    FactType,
+    _is_boolean,
+    _is_count,
+    _is_year_key,
+    _unchanged,
+)
 from evalrules._limits import MAX_DEPTH, number_problem
+from evalrules._points import to_decimal
 from evalrules._rubric._model import FactSpec
 
 Check = Callable[[Any], bool]
@@ -190,8 +198,67 @@ def _null_free(value: Any, depth: int) -> Any:
     }
 
 
-#: A fact: ``(path, check of a value, convert, is a series, depth)``.
-_Leaf = tuple[str, Check, Callable[[Any], Any], bool, int]
+#: What a value reader gives for a value the check refuses.
+_REFUSED: Any = object()
+
+#: ``read(value) -> converted value or _REFUSED``: one value checked and converted.
+_Read = Callable[[Any], Any]
+
+
+def _reader(ftype: FactType, lo: Decimal | None, hi: Decimal | None) -> _Read:
+    """Check one value as :func:`compile_check` does, convert it, hold it to the limits.
+
+    The builtin types' usual values (a boolean, an int, a ``Decimal``) are read without
+    the general calls; anything else goes through the type's ``accepts`` and ``convert``.
+    """
+    check = _bound_check(ftype.accepts, lo, hi)
+    convert = ftype.convert
+
+    def general(value: Any) -> Any:
+        if not check(value):
+            return _REFUSED
+        converted = convert(value)
+        return converted if _within_limits(converted) else _REFUSED
+
+    accepts = ftype.accepts
+    if accepts is _is_boolean and convert is _unchanged and lo is None and hi is None:
+
+        def boolean(value: Any) -> Any:
+            return value if value is True or value is False else _REFUSED
+
+        return boolean
+    if accepts is _is_count and convert is _unchanged:
+
+        def count(value: Any) -> Any:
+            if type(value) is int and -_SAFE_INT < value < _SAFE_INT:
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    return _REFUSED
+                return value
+            return general(value)
+
+        return count
+    if accepts is _is_number and convert is to_decimal:
+
+        def number(value: Any) -> Any:
+            cls = type(value)
+            if cls is Decimal:
+                if not value.is_finite():
+                    return _REFUSED
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    return _REFUSED
+                return value if number_problem(value) is None else _REFUSED
+            if cls is int and -_SAFE_INT < value < _SAFE_INT:
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    return _REFUSED
+                return Decimal(value)
+            return general(value)
+
+        return number
+    return general
+
+
+#: A fact: ``(path, read one value, is a series, depth)``.
+_Leaf = tuple[str, _Read, bool, int]
 #: A group: its keys' facts and groups, and the keys it requires.
 _Level = tuple[dict[str, Any], tuple[str, ...]]
 
@@ -227,8 +294,7 @@ def compile_flatten(
                 spec.maximum if spec.maximum is not None else ftype.rules.get("max"),
                 spec.plausible_max,
             )
-        check = _bound_check(ftype.accepts, lo, hi)
-        leaves[path] = (path, check, ftype.convert, path in series, path.count(".") + 1)
+        leaves[path] = (path, _reader(ftype, lo, hi), path in series, path.count(".") + 1)
 
     tree: dict[str, Any] = {}  # as compile_check builds it: a fact is its path
     for path in specs:
@@ -277,24 +343,29 @@ def compile_flatten(
                 if not walk(target, value, flat):
                     return False
                 continue
-            path, check, convert, is_series, depth = target
+            path, read, is_series, depth = target
             if cls is dict or (cls not in _SCALARS and isinstance(value, Mapping)):
                 value = _null_free(value, depth)
             if is_series:
                 if not isinstance(value, dict):
                     return False
+                converted: Any = {}
                 for year, item in value.items():
-                    if not _is_year_key(year) or not check(item):
+                    if not _is_year_key(year):
                         return False
-                converted: Any = {int(k): convert(v) for k, v in value.items()}
-            elif check(value):
-                converted = convert(value)
+                    item = read(item)
+                    if item is _REFUSED:
+                        return False
+                    converted[int(year)] = item
             else:
-                return False
-            if not _within_limits(converted):
-                return False
+                converted = read(value)
+                if converted is _REFUSED:
+                    return False
             flat[path] = converted
-        return all(doc.get(key) is not None for key in needed)
+        for key in needed:  # noqa: SIM110 (a loop is faster than all() over a generator)
+            if doc.get(key) is None:
+                return False
+        return True
 
     def flatten(document: Any) -> dict[str, Any] | None:
         if not isinstance(document, Mapping):

@@ -19,7 +19,7 @@ from evalrules._rules._kind import MissingFact, Score
 from evalrules._scorecard._model import Entity, Evidence, Finding, NodeResult, Scorecard
 from evalrules._scoring._claims import compare_claims, with_claims
 from evalrules._scoring._items import ItemOutcome, _finding, score_item
-from evalrules._scoring._rollup import cap_bonus, grade_for, roll_up
+from evalrules._scoring._rollup import cap_bonus, grade_for, roll_up_tree
 from evalrules._version import __version__
 from evalrules.errors import FactsError, FactsProblem, RuleEvaluationError
 
@@ -248,7 +248,7 @@ def _card(
     """The scorecard from the items' results and findings: the tree, bonus cap, totals,
     vetoes and grade, claimed scores, and the scorecard hook."""
     rubric = compiled.rubric
-    tops = tuple(roll_up(top, results) for top in rubric.indicators)
+    tops = roll_up_tree(rubric.indicators, results)
     raw_bonus = tuple(results[b.code] for b in rubric.bonus)
     bonus_nodes, bonus_total, bonus_findings = cap_bonus(compiled, raw_bonus, bonus_findings)
     findings.extend(bonus_findings)

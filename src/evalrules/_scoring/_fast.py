@@ -30,13 +30,12 @@ if TYPE_CHECKING:
 #: Results kept per item, by what decides them (the nominal points lost or won).
 _MAX_KEPT = 256
 
-#: An item: ``(item, its rules (applicability rules first), how many run first, is a bonus
-#: item, its not-applicable policy, results by what decides them)``; a rule is ``(code,
-#: scorer, compiled rule)``.
+#: An item: ``(item, its rules (applicability rules first), is a bonus item, its
+#: not-applicable policy, results by what decides them)``; a rule is ``(code, scorer,
+#: compiled rule, is an applicability rule)``.
 _Item = tuple[
     Indicator,
-    tuple[tuple[str, Scorer, "CompiledRule"], ...],
-    int,
+    tuple[tuple[str, Scorer, "CompiledRule", bool], ...],
     bool,
     str,
     dict[Any, NodeResult],
@@ -72,12 +71,14 @@ class ScoresProgram:
     ) -> None:
         compiled: list[_Item] = []
         for item, first, rest in items:
-            rules = tuple((r.rule.code, r.score, r) for r in (*first, *rest))
+            rules = tuple(
+                (r.rule.code, r.score, r, index < len(first))
+                for index, r in enumerate((*first, *rest))
+            )
             compiled.append(
                 (
                     item,
                     rules,  # type: ignore[arg-type]
-                    len(first),
                     item.code in bonus_codes,
                     item.not_applicable or default_policy,
                     {},
@@ -114,20 +115,18 @@ class ScoresProgram:
         vetoed: list[tuple[CompiledRule, Any]] = []
         excluded = ZERO
         precision, rounding = self._precision, self._rounding
-        for item, rules, first, is_bonus, policy_default, kept in self._items:
+        for item, rules, is_bonus, policy_default, kept in self._items:
             lost = won = ZERO
             zero_out = False
             policy = None
             item_vetoes = None
-            for index, (code, score, compiled_rule) in enumerate(rules):
-                if index == first and policy is not None:
-                    break  # not applicable: the item's other rules do not run
+            for code, score, compiled_rule, applicability in rules:
                 try:
                     scores = score(values)
                 except Exception:  # the general path says what is wrong
                     return None
-                for action, *_ in scores:
-                    if action == "veto":
+                for s in scores:
+                    if s[0] == "veto":
                         general = veto(compiled_rule)
                         if general is None:
                             return None
@@ -145,6 +144,8 @@ class ScoresProgram:
                         zero_out = True
                     elif action == "bonus" and points > 0:
                         won += points
+                if applicability and policy is not None:
+                    break  # not applicable: the item's other rules do not run
             if policy is not None:
                 key: Any = ("not_applicable", policy)
                 if policy == "exclude":

@@ -13,8 +13,9 @@ keeps the objects its key names by ``id`` alive, so a key never matches another 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 from evalrules._rubric._model import Indicator
 from evalrules._scorecard._model import NodeResult
@@ -24,6 +25,7 @@ MAX_SHARED = 8192
 
 _LEAVES: dict[tuple[int, str, str], tuple[Indicator, NodeResult]] = {}
 _PARENTS: dict[tuple[int, ...], tuple[Indicator, tuple[NodeResult, ...], NodeResult]] = {}
+_TREES: dict[tuple[int, ...], tuple[Any, tuple[NodeResult, ...], tuple[NodeResult, ...]]] = {}
 
 
 def leaf(item: Indicator, score: Decimal, status: str) -> NodeResult:
@@ -57,3 +59,25 @@ def share_parent(node: Indicator, children: tuple[NodeResult, ...], result: Node
         _PARENTS.clear()
     key = (id(node), *[id(c) for c in children])
     _PARENTS[key] = (node, children, result)
+
+
+def shared_tree(
+    tops: Sequence[Indicator], results: Mapping[str, NodeResult]
+) -> tuple[NodeResult, ...] | None:
+    """The rolled-up tree of ``tops`` built before from these very item results, or
+    ``None``. ``results`` holds one result per item, in rubric order."""
+    hit = _TREES.get((id(tops), *[id(r) for r in results.values()]))
+    if hit is not None and hit[0] is tops:
+        return hit[2]
+    return None
+
+
+def share_tree(
+    tops: Sequence[Indicator], results: Mapping[str, NodeResult], tree: tuple[NodeResult, ...]
+) -> None:
+    """Keep ``tree`` as the rolled-up tree of ``tops`` over ``results``."""
+    if len(_TREES) >= MAX_SHARED:
+        _TREES.clear()
+    items = tuple(results.values())
+    key = (id(tops), *[id(r) for r in items])
+    _TREES[key] = (tops, items, tree)

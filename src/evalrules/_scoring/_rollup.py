@@ -11,7 +11,7 @@ from evalrules._rubric._model import GradeBand, Indicator
 from evalrules._rules._messages import Rendered
 from evalrules._scorecard._model import Finding, Grade, NodeResult
 from evalrules._scoring._items import _NO_GRADE
-from evalrules._scoring._nodes import share_parent, shared_parent
+from evalrules._scoring._nodes import share_parent, share_tree, shared_parent, shared_tree
 
 if TYPE_CHECKING:
     from evalrules._compiler._compiled import CompiledRubric
@@ -58,6 +58,19 @@ def cap_bonus(
                 f = _reprice(compiled, f, take)
         new_findings.append(f)
     return tuple(new_items), cap, new_findings
+
+
+def roll_up_tree(
+    tops: Sequence[Indicator], results: Mapping[str, NodeResult]
+) -> tuple[NodeResult, ...]:
+    """:func:`roll_up` of every top-level indicator; the same results give the same tree
+    (shared, see :mod:`evalrules._scoring._nodes`)."""
+    found = shared_tree(tops, results)
+    if found is not None:
+        return found
+    tree = tuple([roll_up(top, results) for top in tops])
+    share_tree(tops, results, tree)
+    return tree
 
 
 def roll_up(node: Indicator, results: Mapping[str, NodeResult]) -> NodeResult:
