@@ -204,6 +204,7 @@ def build(
     cross_checks: Mapping[str, CrossCheckKind],
     modify: Modify | None = None,
     origins: Mapping[tuple[str, str], str] | None = None,
+    digest: str | None = None,
 ) -> CompiledRubric:
     """Bind a checked rubric to its kinds and types (the last step of ``Engine.compile``).
 
@@ -216,11 +217,12 @@ def build(
         modify: The scorecard hook.
         origins: ``("fact type" or "cross check", name)`` → the plugin that registered it,
             for error messages.
+        digest: The rubric's digest, when it has just been taken.
     """
     origins = origins or {}
     bindings = Bindings(
         rubric=rubric,
-        digest=rubric_digest(rubric),
+        digest=digest or rubric_digest(rubric),
         kinds=FrozenDict(kinds),
         types=FrozenDict({n: (t, origins.get(("fact type", n), "")) for n, t in types.items()}),
         cross_checks=FrozenDict(

@@ -227,6 +227,7 @@ def read_with_extends(
     *,
     origins: Origins | None = None,
     problems: list[RubricProblem] | None = None,
+    files: list[Path] | None = None,
 ) -> dict[str, Any]:
     """Read a rubric file and resolve its ``extends`` chain into one raw document.
 
@@ -237,12 +238,14 @@ def read_with_extends(
     when given, records which file and path each part of the result comes from (for
     ``evalrules check``). ``problems``, when given, collects what ``replace``, ``remove``,
     ``add``, ``change`` and ``remove_facts`` cannot apply instead of raising (see
-    :func:`apply_extends`).
+    :func:`apply_extends`). ``files``, when given, collects every file read, this one first.
 
     Raises:
         RubricError: for an unreadable file, a cycle, a base that is not installed, or codes
             that ``replace``/``remove``/``add`` name but the base lacks.
     """
+    if files is not None:
+        files.append(path)
     raw = read_rubric_file(path)
     if origins is not None:
         origins.mark(raw, str(path), "")
@@ -265,6 +268,7 @@ def read_with_extends(
         (*stack, base_ref),
         origins=origins,
         problems=problems,
+        files=files,
     )
     return apply_extends(base, raw, str(path), origins=origins, problems=problems)
 
