@@ -19,7 +19,6 @@ import pickle
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Executor, Future
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -39,7 +38,9 @@ from evalrules._scorecard._model import Entity, RubricInfo, Scorecard
 from evalrules._text import Text
 from evalrules.errors import FactsError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # concurrent.futures is imported by the executors that batches are given
+    from concurrent.futures import Executor, Future
+
     from evalrules._scoring._fast import ScoresProgram
 
 #: ``modify(scorecard, rubric) -> scorecard``: the engine's ``evalrules_modify_scorecard``.

@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evalrules._rubric._loader import _Problems, read_rubric_file, suggest
-from evalrules._rubric._positions import Origins
 from evalrules.errors import RubricError, RubricNotFoundError, RubricProblem
+
+if TYPE_CHECKING:  # only `evalrules check` records origins, and imports them itself
+    from evalrules._rubric._positions import Origins
 
 
 def apply_extends(
