@@ -52,6 +52,9 @@ def _agree(compiled: CompiledRubric, facts, general: CompiledRubric | None = Non
     assert quick.claimed is None
     if general is not None:  # the compiled scorers give the general path's card, byte for byte
         assert quick.to_json() == general.evaluate(facts, explain=False).to_json()
+        # explained too: a rule whose scorer finds the standard met skips its evaluate
+        assert full.to_json() == general.evaluate(facts).to_json()
+        assert full == general.evaluate(facts)
 
 
 @given(data=st.data())

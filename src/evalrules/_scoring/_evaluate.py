@@ -15,7 +15,7 @@ from evalrules._limits import LIMIT_CODES
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._context import RuleContext
-from evalrules._rules._kind import MissingFact, Score
+from evalrules._rules._kind import Effect, MissingFact, Score
 from evalrules._scorecard._model import Entity, Evidence, Finding, NodeResult, Scorecard
 from evalrules._scoring._claims import compare_claims, with_claims
 from evalrules._scoring._items import ItemOutcome, _finding, score_item
@@ -161,20 +161,61 @@ def _run_items(
 ) -> list[tuple[Indicator, ItemOutcome]]:
     """Run every item's rules: applicability rules first; the others unless the item is not
     applicable or a fact the applicability rules read is missing."""
+    values = _values(flat, derived)
     outcomes = []
     for item, first, rest in plan.items:
         outcome = ItemOutcome()
         not_applicable = False
         for compiled_rule in first:
-            effects = _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed)
+            effects = _run_outcome_only(compiled_rule, values, outcome)
+            if effects is None:
+                effects = _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed)
             if any(e.action == "not_applicable" for e in effects):
                 not_applicable = True
                 break
         if not not_applicable and not outcome.missing:
             for compiled_rule in rest:
-                _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed)
+                if _run_outcome_only(compiled_rule, values, outcome) is None:
+                    _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed)
         outcomes.append((item, outcome))
     return outcomes
+
+
+def _values(flat: Mapping[str, Any], derived: Mapping[str, Any]) -> dict[str, Any]:
+    """Every fact and derived value present, by path: what compiled scorers read."""
+    values = dict(flat)
+    for path, dv in derived.items():
+        values[path] = dv.value
+    return values
+
+
+#: The effect of ``ctx.outcome(name)``, by name (an outcome changes no points).
+_OUTCOMES: dict[str, Effect] = {}
+
+
+def _run_outcome_only(
+    compiled_rule: CompiledRule, values: Mapping[str, Any], outcome: ItemOutcome
+) -> list[Effect] | None:
+    """A rule whose compiled scorer reports outcomes only (the standard is met: no points
+    change, nothing to explain), recorded without running its kind's ``evaluate``; ``None``
+    for any other rule, which ``_run`` then runs."""
+    score = compiled_rule.score
+    if score is None:
+        return None
+    try:
+        scores = score(values)
+    except Exception:  # the rule's evaluate says what is wrong
+        return None
+    effects = []
+    for action, _, name, _ in scores:
+        if action != "outcome":
+            return None
+        effect = _OUTCOMES.get(name)
+        if effect is None:
+            effect = _OUTCOMES.setdefault(name, Effect("outcome", ZERO, "", {}, name))
+        effects.append(effect)
+    outcome.runs.append((compiled_rule.rule, effects, _NO_EVIDENCE))
+    return effects
 
 
 def _missing_problems(
@@ -352,9 +393,7 @@ def _scores_fast(
     """The scorecard from the plan's scores program (:mod:`evalrules._scoring._fast`), or
     ``None`` when the general scores-only path must run."""
     assert plan.scores is not None
-    values = dict(flat)
-    for path, dv in derived.items():
-        values[path] = dv.value
+    values = _values(flat, derived)
 
     def veto(compiled_rule: CompiledRule) -> tuple[tuple[Score, ...], list[Finding]] | None:
         # As _run_score and _score_only do: the rule through its kind's evaluate, its
