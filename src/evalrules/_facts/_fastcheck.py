@@ -282,11 +282,11 @@ def compile_flatten(
     Returns:
         ``flatten``, or ``None`` when :func:`compile_check` gives no check.
     """
-    if compile_check(specs, values, series, partial=partial) is None:
-        return None  # a fact type the check does not cover: cerberus alone decides
     leaves: dict[str, _Leaf] = {}
     for path, spec in specs.items():
         ftype = values[path]
+        if set(ftype.rules) - _SUPPORTED_RULES:
+            return None  # a fact type the check does not cover: cerberus alone decides
         lo = hi = None
         if ftype.numeric:
             lo = _tightest(spec.minimum if spec.minimum is not None else ftype.rules.get("min"))
