@@ -159,8 +159,41 @@ def _claim(c: ClaimComparison, pts: Callable[[Decimal], Decimal]) -> dict[str, A
     }
 
 
-def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
-    """The published JSON form as plain data (decimals stay ``Decimal``)."""
+#: Entries of :data:`_NODE_TEXT` at most; it starts again when full.
+_MAX_NODE_TEXTS = 4096
+#: ``(id of a result node, precision, indent, level)`` → ``(the node, its JSON text)``.
+_NODE_TEXT: dict[tuple[int, Decimal, int | None, int], tuple[NodeResult, str]] = {}
+
+
+class _NodeText:
+    """A result node in the data :func:`dumps` writes, written from its text as it was
+    written before at the same depth: scorecards share their result nodes (frozen values),
+    and writing one is much of writing a card."""
+
+    __slots__ = ("node", "precision")
+
+    def __init__(self, node: NodeResult, precision: Decimal) -> None:
+        self.node = node
+        self.precision = precision
+
+    def text(self, indent: int | None, level: int) -> str:
+        node = self.node
+        key = (id(node), self.precision, indent, level)
+        hit = _NODE_TEXT.get(key)
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        text = _dump(_node(node, _points(self.precision)), indent, level)
+        if len(_NODE_TEXT) >= _MAX_NODE_TEXTS:
+            _NODE_TEXT.clear()
+        _NODE_TEXT[key] = (node, text)  # the entry keeps the node, so its id stays its own
+        return text
+
+
+def scorecard_to_dict(card: Scorecard, *, _node_texts: bool = False) -> dict[str, Any]:
+    """The published JSON form as plain data (decimals stay ``Decimal``).
+
+    ``_node_texts`` (for :func:`dumps` only) leaves each indicator tree as its text.
+    """
     p = _points(card.rubric.precision)
     out: dict[str, Any] = {
         "schema": SCHEMA_ID,
@@ -187,7 +220,10 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
         },
         "vetoes": [_finding(v, p) for v in card.vetoes],
         "complete": card.complete,
-        "indicators": [_node(n, p) for n in card.indicators],
+        "indicators": [
+            _NodeText(n, card.rubric.precision) if _node_texts else _node(n, p)
+            for n in card.indicators
+        ],
         "bonus_items": [_node(n, p) for n in card.bonus_items],
         "findings": [_finding(f, p) for f in card.findings],
     }
@@ -264,6 +300,13 @@ def dumps(data: Mapping[str, Any], *, indent: int | None = 2) -> str:
         TypeError: for floats and values JSON cannot hold.
         ValueError: for a non-finite ``Decimal``.
     """
+    text = _dump(data, indent, 0)
+    return text if indent is None else text + "\n"
+
+
+def _dump(data: Any, indent: int | None, level: int) -> str:
+    """:func:`dumps` of ``data`` as it is written ``level`` levels deep, without the final
+    newline."""
     out: list[str] = []
     append = out.append
     colon = ":" if indent is None else ": "
@@ -337,12 +380,12 @@ def dumps(data: Mapping[str, Any], *, indent: int | None = 2) -> str:
                     write(item, level)
                 sep = comma
             append(pads[level - 1] + "]")
+        elif kind is _NodeText:
+            append(value.text(indent, level))
         else:
             append(_scalar(value))
 
-    write(data, 0)
-    if indent is not None:
-        append("\n")
+    write(data, level)
     return "".join(out)
 
 
