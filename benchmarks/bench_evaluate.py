@@ -528,6 +528,14 @@ def main(argv: list[str] | None = None) -> int:
     processes = process_rounds(
         {
             "evaluate": [*evalrules_cmd, "evaluate", str(EXAMPLE)],
+            # the same without the rubric kept between runs (read, checked, compiled anew)
+            "evaluate, no cache": [
+                "env",
+                "EVALRULES_NO_CACHE=1",
+                *evalrules_cmd,
+                "evaluate",
+                str(EXAMPLE),
+            ],
             "import": [sys.executable, "-c", "import evalrules._cli"],
             "pass": [sys.executable, "-c", "pass"],
         },
@@ -608,6 +616,10 @@ def main(argv: list[str] | None = None) -> int:
             f"whole process (ms, {process_runs} runs)",
             [
                 ("evalrules evaluate EXAMPLE", f"{spread(processes['evaluate'], 1e3)} ms"),
+                (
+                    "the same, EVALRULES_NO_CACHE=1",
+                    f"{spread(processes['evaluate, no cache'], 1e3)} ms",
+                ),
                 ("python -c 'import evalrules._cli'", f"{spread(processes['import'], 1e3)} ms"),
                 ("python -c pass", f"{spread(processes['pass'], 1e3)} ms"),
             ],

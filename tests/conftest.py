@@ -35,6 +35,10 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+# The command line keeps checked rubrics between runs (evalrules._plugins._cache); tests
+# that run it in this process do not, unless they turn it on (tests/unit/test_rubric_cache.py).
+os.environ.setdefault("EVALRULES_NO_CACHE", "1")
+
 # Test modules in every folder import ``_examples`` (a share of the profile's examples).
 _HERE = str(Path(__file__).resolve().parent)
 if _HERE not in sys.path:

@@ -42,6 +42,7 @@ from evalrules._compiler._compiled import CompiledRubric
 from evalrules._escape import escape_line, escape_text
 from evalrules._facts._derived import FORMULAS
 from evalrules._facts._document import FactsDocument
+from evalrules._plugins._cache import RubricCache
 from evalrules._plugins._engine import Engine
 from evalrules._points import plain
 from evalrules._renderers import MIN_WIDTH
@@ -1025,6 +1026,9 @@ def evaluate(
         return
     (facts,) = files
     engine = _engine(ctx)
+    # A command run once per district keeps the rubrics it checked (EVALRULES_NO_CACHE=1
+    # turns that off); see evalrules._plugins._cache.
+    engine._rubric_cache = RubricCache.default()
     _check_format(engine, fmt, output)
     if str(facts) == "-":
         facts = Path("/dev/stdin")  # read by the reader that recognises the content

@@ -8,6 +8,7 @@ same answer on valid documents and on documents with random mistakes.
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import evalrules
-from evalrules._facts._validator import _without_nulls
+from evalrules._facts._validator import _beyond_limits, _without_nulls
 from evalrules._frozen import thaw
 from evalrules.testing import invalid_facts, valid_facts
 
@@ -86,3 +87,53 @@ def test_a_single_mistake_sends_the_document_to_cerberus(compiled, example, path
     level[path[-1]] = value
     assert not _fast(compiled, partial=False)(doc)
     assert not _cerberus_accepts(compiled, doc, partial=False)
+
+
+def _full_path(compiled: evalrules.CompiledRubric, doc: Any, *, partial: bool) -> Any:
+    """What the check, then the conversion, gives for ``doc``: the flat facts, or ``None``
+    when the check refuses it or a number is beyond the limits."""
+    validator = compiled._validator
+    stripped = _without_nulls(doc)
+    if not _fast(compiled, partial=partial)(stripped):
+        return None
+    flat = validator._collect(stripped, frozenset())
+    if any(_beyond_limits(v) for v in flat.values()):
+        return None
+    return flat
+
+
+def _flatten(compiled: evalrules.CompiledRubric, *, partial: bool) -> Any:
+    flatten = compiled._validator._flatten[partial]
+    assert flatten is not None, "the Panjin rubric's fact types are all covered by the walk"
+    return flatten
+
+
+@pytest.mark.parametrize("partial", [False, True], ids=["complete", "partial"])
+def test_the_fused_walk_gives_what_the_check_and_the_conversion_give(compiled, partial):
+    documents = st.one_of(
+        valid_facts(compiled, partial=partial),
+        invalid_facts(compiled).map(lambda invalid: invalid.facts),
+        valid_facts(compiled).flatmap(mutated),
+    )
+
+    @SLOW
+    @given(documents)
+    def same(doc):
+        expected = _full_path(compiled, copy.deepcopy(doc), partial=partial)
+        got = _flatten(compiled, partial=partial)(doc)
+        assert got == expected
+        if got is not None:
+            assert list(got) == list(expected)  # in declaration order
+            assert all(type(got[p]) is type(expected[p]) for p in got)
+
+    same()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, {"2022": None}, 10**40, Decimal("1e-50"), Decimal("1.00000000000000000000000000001")],
+)
+def test_the_fused_walk_drops_blanks_and_holds_numbers_to_the_limits(compiled, example, value):
+    doc = thaw(example.facts)
+    doc["pupils"]["primary"] = value
+    assert _flatten(compiled, partial=False)(doc) == _full_path(compiled, doc, partial=False)

@@ -62,6 +62,9 @@ def _agree(compiled: CompiledRubric, facts, general: CompiledRubric | None = Non
     assert quick.claimed is None
     if general is not None:  # the compiled scorers give the general path's card, byte for byte
         assert quick.to_json() == general.evaluate(facts, explain=False).to_json()
+        # explained too: a rule whose scorer finds the standard met skips its evaluate
+        assert full.to_json() == general.evaluate(facts).to_json()
+        assert full == general.evaluate(facts)
 
 
 @given(data=st.data())
@@ -134,3 +137,26 @@ def test_panjin_scores_only_refuses_with_the_same_problems(compiled, data):
 def test_generated_rubrics_scores_only_equals_explained(generated):
     doc, facts = generated
     _agree(SCRIPTED.compile(build_rubric(doc)), nest(facts))
+
+
+def test_valid_documents_take_the_scores_program(compiled, example, monkeypatch):
+    # The program (evalrules._scoring._fast) scores the example, and a veto that holds,
+    # without the general scores-only path, which is made to fail here.
+    from evalrules._frozen import thaw
+    from evalrules._scoring import _evaluate
+
+    general_path = _without_scorers(compiled)
+    vetoed = thaw(example.facts)
+    vetoed["safety"]["major_accident"] = True
+    expected = [general_path.evaluate(d, explain=False) for d in (example, vetoed)]
+    assert expected[1].vetoes
+    assert not expected[0].vetoes
+
+    def general(*args, **kwargs):
+        raise AssertionError("the general scores-only path ran")
+
+    monkeypatch.setattr(_evaluate, "_run_scores", general)
+    assert compiled._plan.scores is not None
+    assert compiled.evaluate(example, explain=False) == expected[0]
+    assert compiled.evaluate(vetoed, explain=False) == expected[1]
+    assert compiled.evaluate(vetoed, explain=False).to_json() == expected[1].to_json()

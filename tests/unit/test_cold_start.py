@@ -97,14 +97,17 @@ def test_discovery_reads_metadata_only_of_distributions_with_our_entry_points(mo
 
 # Modules that `evalrules evaluate` (table, the default format) must not import: other
 # commands' (claims and its Chinese conversion, the facts schema and template), other
-# formats' renderers, and the test kit.
+# formats' renderers, the test kit, the positions only `check` records, and the executors
+# only batches on workers use.
 NOT_FOR_EVALUATE = (
     "opencc",
     "evalrules._claims",
     "evalrules._facts._schema",
     "evalrules._renderers._html",
     "evalrules._renderers._markdown",
+    "evalrules._rubric._positions",
     "evalrules.testing",
+    "concurrent.futures",
     "hypothesis",
     "jsonschema",
 )

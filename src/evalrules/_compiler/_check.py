@@ -9,9 +9,8 @@ from typing import Any
 
 import attrs
 
-from evalrules._compiler._compiled import CompiledRubric, Modify, build
-from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
 from evalrules._compiler._compiled import CohortRun, CompiledRubric, Modify, build
+from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
 from evalrules._facts._cerberus import DecimalValidator
 from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
 from evalrules._facts._tables import ROW_OPERATORS

@@ -19,7 +19,6 @@ import pickle
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Executor, Future
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -40,8 +39,11 @@ from evalrules._scorecard._model import Entity, RubricInfo, Scorecard
 from evalrules._text import Text
 from evalrules.errors import FactsError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # concurrent.futures is imported by the executors that batches are given
+    from concurrent.futures import Executor, Future
+
     from evalrules._cohort._model import Cohort
+    from evalrules._scoring._fast import ScoresProgram
 
 #: ``modify(scorecard, rubric) -> scorecard``: the engine's ``evalrules_modify_scorecard``.
 Modify = Callable[[Scorecard, Rubric], Scorecard]
@@ -123,6 +125,8 @@ class EvaluationPlan:
         labels: Fact or derived fact path → its description.
         evidence: Rule code → the scalar parameters shown as evidence.
         claim_limits: The most a district may claim, by indicator code and for ``"total"``.
+        scores: Every item's compiled scorers as one program, what an evaluation without
+            explanations runs first (``None`` when a rule's kind has no scorer).
     """
 
     bindings: Bindings
@@ -135,6 +139,7 @@ class EvaluationPlan:
     labels: FrozenDict[str, Text]
     evidence: FrozenDict[str, tuple[tuple[str, Any], ...]]
     claim_limits: FrozenDict[str, Decimal]
+    scores: ScoresProgram | None = attrs.field(default=None, repr=False)
 
     @property
     def rubric(self) -> Rubric:
@@ -155,6 +160,7 @@ def _compiled_rule(item: Indicator, rule: Rule, kind: RuleKind, origin: str) -> 
 
 
 def _plan(bindings: Bindings) -> EvaluationPlan:
+    from evalrules._scoring._fast import ScoresProgram
     from evalrules._scoring._items import evidence_params
 
     rubric = bindings.rubric
@@ -193,6 +199,13 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
         claim_limits=FrozenDict(claim_limits(rubric)),
         labels=FrozenDict(labels),
         evidence=FrozenDict({r.code: evidence_params(r) for _, r in rubric.rules()}),
+        scores=ScoresProgram.build(
+            items,
+            frozenset(i.code for i in rubric.bonus),
+            rubric.precision,
+            rubric.rounding,
+            rubric.not_applicable,
+        ),
     )
 
 
@@ -206,6 +219,7 @@ def build(
     origins: Mapping[tuple[str, str], str] | None = None,
     aggregations: Mapping[str, Aggregation] | None = None,
     cohort: CohortRun | None = None,
+    digest: str | None = None,
 ) -> CompiledRubric:
     """Bind a checked rubric to its kinds and types (the last step of ``Engine.compile``).
 
@@ -220,11 +234,12 @@ def build(
             for error messages.
         aggregations: Aggregation name → aggregation (the builtins when not given).
         cohort: The cohort stage's evaluation.
+        digest: The rubric's digest, when it has just been taken.
     """
     origins = origins or {}
     bindings = Bindings(
         rubric=rubric,
-        digest=rubric_digest(rubric),
+        digest=digest or rubric_digest(rubric),
         kinds=FrozenDict(kinds),
         types=FrozenDict({n: (t, origins.get(("fact type", n), "")) for n, t in types.items()}),
         cross_checks=FrozenDict(

@@ -19,8 +19,16 @@ from typing import Any
 
 import attrs
 
-from evalrules._facts._types import FactType, _is_year_key
-from evalrules._limits import MAX_ITEMS
+from evalrules._facts._cerberus import _is_number
+from evalrules._facts._types import (
+    FactType,
+    _is_boolean,
+    _is_count,
+    _is_year_key,
+    _unchanged,
+)
+from evalrules._limits import MAX_DEPTH, MAX_ITEMS, number_problem
+from evalrules._points import to_decimal
 from evalrules._rubric._model import FactSpec
 
 Check = Callable[[Any], bool]
@@ -209,3 +217,226 @@ def _required_groups(tree: Mapping[str, Any], required: set[str], prefix: str = 
         if any(r.startswith(path + ".") for r in required):
             out.add(path)
     return out
+
+
+# ----------------------------------------------------------------- the fused valid path
+
+#: ``flatten(document) -> flat facts or None``: the compiled check, the conversion and the
+#: flattening in one walk. ``None`` when the check would refuse the document (or a number in
+#: it is beyond the limits); the caller then runs the full validation.
+Flatten = Callable[[Any], "dict[str, Any] | None"]
+
+#: An int strictly between these has at most 28 digits and a magnitude below 1e28: within
+#: every number limit, without writing it out.
+_SAFE_INT = 10**28
+
+#: Types of values that are never mappings (a quick answer before ``isinstance``).
+_SCALARS = frozenset({bool, int, str, Decimal, float})
+
+
+def _within_limits(value: Any) -> bool:
+    """Whether a converted value holds no number beyond the limits (as the full check's
+    ``_beyond_limits`` says, without it)."""
+    cls = type(value)
+    if cls is bool or cls is str:
+        return True
+    if cls is int:
+        return -_SAFE_INT < value < _SAFE_INT or number_problem(value) is None
+    if isinstance(value, dict):
+        return all(_within_limits(v) for v in value.values())
+    if isinstance(value, Decimal | int):
+        return number_problem(value) is None
+    return True
+
+
+def _null_free(value: Any, depth: int) -> Any:
+    """``value`` as the full check reads it: mappings copied without blank (null) values."""
+    if depth > MAX_DEPTH:
+        return dict(value)
+    return {
+        key: _null_free(item, depth + 1) if isinstance(item, Mapping) else item
+        for key, item in value.items()
+        if item is not None
+    }
+
+
+#: What a value reader gives for a value the check refuses.
+_REFUSED: Any = object()
+
+#: ``read(value) -> converted value or _REFUSED``: one value checked and converted.
+_Read = Callable[[Any], Any]
+
+
+def _reader(ftype: FactType, lo: Decimal | None, hi: Decimal | None) -> _Read:
+    """Check one value as :func:`compile_check` does, convert it, hold it to the limits.
+
+    The builtin types' usual values (a boolean, an int, a ``Decimal``) are read without
+    the general calls; anything else goes through the type's ``accepts`` and ``convert``.
+    """
+    check = _bound_check(ftype.accepts, lo, hi)
+    convert = ftype.convert
+
+    def general(value: Any) -> Any:
+        if not check(value):
+            return _REFUSED
+        converted = convert(value)
+        return converted if _within_limits(converted) else _REFUSED
+
+    accepts = ftype.accepts
+    if accepts is _is_boolean and convert is _unchanged and lo is None and hi is None:
+
+        def boolean(value: Any) -> Any:
+            return value if value is True or value is False else _REFUSED
+
+        return boolean
+    if accepts is _is_count and convert is _unchanged:
+
+        def count(value: Any) -> Any:
+            if type(value) is int and -_SAFE_INT < value < _SAFE_INT:
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    return _REFUSED
+                return value
+            return general(value)
+
+        return count
+    if accepts is _is_number and convert is to_decimal:
+
+        def number(value: Any) -> Any:
+            cls = type(value)
+            if cls is Decimal:
+                if not value.is_finite():
+                    return _REFUSED
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    return _REFUSED
+                return value if number_problem(value) is None else _REFUSED
+            if cls is int and -_SAFE_INT < value < _SAFE_INT:
+                if (lo is not None and value < lo) or (hi is not None and value > hi):
+                    return _REFUSED
+                return Decimal(value)
+            return general(value)
+
+        return number
+    return general
+
+
+#: A fact: ``(path, read one value, is a series, depth)``.
+_Leaf = tuple[str, _Read, bool, int]
+#: A group: its keys' facts and groups, and the keys it requires.
+_Level = tuple[dict[str, Any], tuple[str, ...]]
+
+
+def compile_flatten(
+    specs: Mapping[str, FactSpec],
+    values: Mapping[str, FactType],
+    series: frozenset[str],
+    *,
+    partial: bool,
+) -> Flatten | None:
+    """Compile the check of :func:`compile_check` fused with the conversion of every fact.
+
+    ``flatten(document)`` walks the document once: it drops blank (null) values as the full
+    validation does, checks each value as :func:`compile_check` does, converts it with its
+    type's ``convert`` (a series year by year, its keys as ints) and holds it to the number
+    limits. It returns the flat facts (path → converted value, in declaration order), exactly
+    what the full validation returns for a document with no problem, or ``None`` when the full
+    validation must run: it never accepts what the check refuses.
+
+    Returns:
+        ``flatten``, or ``None`` when :func:`compile_check` gives no check.
+    """
+    leaves: dict[str, _Leaf] = {}
+    for path, spec in specs.items():
+        ftype = values[path]
+        if set(ftype.rules) - _SUPPORTED_RULES:
+            return None  # a fact type the check does not cover: cerberus alone decides
+        lo = hi = None
+        if ftype.numeric:
+            lo = _tightest(spec.minimum if spec.minimum is not None else ftype.rules.get("min"))
+            hi = _tightest(
+                spec.maximum if spec.maximum is not None else ftype.rules.get("max"),
+                spec.plausible_max,
+            )
+        leaves[path] = (path, _reader(ftype, lo, hi), path in series, path.count(".") + 1)
+
+    tree: dict[str, Any] = {}  # as compile_check builds it: a fact is its path
+    for path in specs:
+        level = tree
+        parts = path.split(".")
+        for part in parts[:-1]:
+            level = level.setdefault(part, {})
+        level[parts[-1]] = path
+    required = {
+        path
+        for path, spec in specs.items()
+        if spec.required and spec.required_if is None and not partial
+    }
+    groups = _required_groups(tree, required)
+    order = tuple(specs)
+
+    def compiled_level(node: Mapping[str, Any], prefix: str) -> _Level:
+        out: dict[str, _Leaf | _Level] = {}
+        needed = []
+        for key, target in node.items():
+            if isinstance(target, str):
+                out[key] = leaves[target]
+                if target in required:
+                    needed.append(key)
+            else:
+                path = f"{prefix}{key}"
+                out[key] = compiled_level(target, path + ".")
+                if path in groups:
+                    needed.append(key)
+        return out, tuple(needed)
+
+    root = compiled_level(tree, "")
+
+    def walk(level: _Level, doc: Mapping[Any, Any], flat: dict[str, Any]) -> bool:
+        node, needed = level
+        for key, value in doc.items():
+            if value is None:
+                continue  # a blank value is a value not given
+            target = node.get(key)
+            if target is None or (type(key) is not str and not isinstance(key, str)):
+                return False
+            cls = type(value)
+            if len(target) == 2:  # a group
+                if cls is not dict and not isinstance(value, Mapping):
+                    return False
+                if not walk(target, value, flat):
+                    return False
+                continue
+            path, read, is_series, depth = target
+            if cls is dict or (cls not in _SCALARS and isinstance(value, Mapping)):
+                value = _null_free(value, depth)
+            if is_series:
+                if not isinstance(value, dict):
+                    return False
+                converted: Any = {}
+                for year, item in value.items():
+                    if not _is_year_key(year):
+                        return False
+                    item = read(item)
+                    if item is _REFUSED:
+                        return False
+                    converted[int(year)] = item
+            else:
+                converted = read(value)
+                if converted is _REFUSED:
+                    return False
+            flat[path] = converted
+        for key in needed:  # noqa: SIM110 (a loop is faster than all() over a generator)
+            if doc.get(key) is None:
+                return False
+        return True
+
+    def flatten(document: Any) -> dict[str, Any] | None:
+        if not isinstance(document, Mapping):
+            return None
+        flat: dict[str, Any] = {}
+        if not walk(root, document, flat):
+            return None
+        if len(flat) == len(order):
+            return {path: flat[path] for path in order}
+        return {path: flat[path] for path in order if path in flat}
+
+    return flatten

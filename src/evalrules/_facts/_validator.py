@@ -15,7 +15,7 @@ import cerberus
 from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
 from evalrules._facts._cerberus import _IMPLAUSIBLE, DecimalValidator, _is_number, _predicate_type
 from evalrules._facts._crosschecks import CrossCheckKind
-from evalrules._facts._fastcheck import compile_check
+from evalrules._facts._fastcheck import compile_check, compile_flatten
 from evalrules._facts._tables import TableValue, build_table, raw_label, row_name, table_cells
 from evalrules._facts._types import FactType, _is_year_key
 from evalrules._frozen import thaw
@@ -106,6 +106,20 @@ class FactsValidator:
         )
         self._fast_partial = compile_check(
             self.specs, values, self.series, partial=True, tables=tables
+        )
+        #: The same checks fused with the conversion: a valid document in one walk (not for
+        #: a rubric with tables, whose rows take the general path).
+        self._flatten = {
+            partial: None
+            if self.tables
+            else compile_flatten(self.specs, values, self.series, partial=partial)
+            for partial in (False, True)
+        }
+        #: The facts required when another is true, with the message's words.
+        self._required_if = tuple(s for s in self.specs.values() if s.required_if is not None)
+        #: Each cross check with its kind.
+        self._cross_checks = tuple(
+            (check, cross_checks[check.kind]) for check in rubric.cross_checks
         )
         if self._fast_strict is None or self._fast_partial is None:
             # Without the compiled check every document goes to cerberus: build it now, so
@@ -230,7 +244,15 @@ class FactsValidator:
             The facts that validated, flat (path → converted value), and every problem found
             (in no particular order).
         """
-        problems: list[FactsProblem] = []
+        flatten = self._flatten[partial]
+        if flatten is not None:
+            # The valid path: the compiled check, the conversion and the limits in one walk.
+            accepted = flatten(facts)
+            if accepted is not None:
+                problems = [] if partial else list(self._conditional_flat(accepted))
+                problems.extend(self._cross(accepted))
+                return accepted, problems
+        problems = []
         # A blank (null) value is a value not given: the template's placeholders stay null
         # until someone fills them in.
         facts = _without_nulls(facts)
@@ -461,6 +483,13 @@ class FactsValidator:
             if i not in bad
         ]
 
+    def _conditional_flat(self, flat: Mapping[str, Any]) -> Iterable[FactsProblem]:
+        """:meth:`_conditional` for a document the fused walk accepted: every fact present
+        in it is in ``flat``."""
+        for spec in self._required_if:
+            if spec.path not in flat and flat.get(spec.required_if or "") is True:
+                yield self._required_if_problem(spec)
+
     def _conditional(
         self, facts: Mapping[str, Any], flat: Mapping[str, Any]
     ) -> Iterable[FactsProblem]:
@@ -469,20 +498,23 @@ class FactsValidator:
                 continue
             if _present(facts, spec.path):
                 continue  # present: its value was checked with the others
-            cond = self.specs[spec.required_if].description
-            yield FactsProblem(
-                spec.path,
-                "missing",
-                f"缺少必填数据“{spec.description.zh}”(因为“{cond.zh}”为是)",
-                f"required fact “{spec.description.en or spec.description.zh}” is missing "
-                f"(because {spec.required_if} is true)",
-            )
+            yield self._required_if_problem(spec)
+
+    def _required_if_problem(self, spec: FactSpec) -> FactsProblem:
+        assert spec.required_if is not None
+        cond = self.specs[spec.required_if].description
+        return FactsProblem(
+            spec.path,
+            "missing",
+            f"缺少必填数据“{spec.description.zh}”(因为“{cond.zh}”为是)",
+            f"required fact “{spec.description.en or spec.description.zh}” is missing "
+            f"(because {spec.required_if} is true)",
+        )
 
     def _cross(self, flat: Mapping[str, Any]) -> Iterable[FactsProblem]:
-        for check in self.rubric.cross_checks:
+        for check, kind in self._cross_checks:
             if not all(p in flat for p in check.facts):
                 continue
-            kind = self.cross_checks[check.kind]
             found = kind.check(tuple(flat[p] for p in check.facts))
             if found is not None:
                 zh, en = found

@@ -32,6 +32,7 @@ from evalrules._facts._document import FactsDocument
 from evalrules._facts._plugin import builtin_facts_plugin
 from evalrules._facts._readers import FactsReader, read_facts
 from evalrules._facts._types import FactType
+from evalrules._plugins._cache import RubricCache
 from evalrules._plugins._discovery import (
     PluginEntry,
     autoload_disabled,
@@ -280,6 +281,9 @@ class Engine:
         # under another reference, and that must fail however often it is asked for.
         self._rubrics: dict[tuple[str, str | None], Rubric] = {}
         self._compiled: dict[tuple[str, str | None], CompiledRubric] = {}
+        #: Checked rubrics kept between processes (``_plugins/_cache``); the command line
+        #: sets it, a host's engine has none.
+        self._rubric_cache: RubricCache | None = None
 
     # ------------------------------------------------------------------------- plugins
 
@@ -445,10 +449,25 @@ class Engine:
         path, plugin, ref = self._locate(ref_or_path)
         key = (str(path), ref)
         if key not in self._rubrics:
+            cache = self._rubric_cache
+            cache_key = None if cache is None else cache.key(self, path, ref, plugin)
+            if cache is not None and cache_key is not None:
+                kept = cache.load(cache_key)
+                if kept is not None and kept[0].file == str(path):
+                    # Checked when it was kept, with these very plugins and files.
+                    rubric, digest = kept
+                    self._compiled[(rubric.ref, rubric.file)] = self._bind(rubric, digest)
+                    self._rubrics[key] = rubric
+                    return rubric
             # What extends could not apply is reported with the rubric's other problems.
             unapplied: list[RubricProblem] = []
+            files: list[Path] = []
             raw = read_with_extends(
-                path, self._base_path, () if ref is None else (ref,), problems=unapplied
+                path,
+                self._base_path,
+                () if ref is None else (ref,),
+                problems=unapplied,
+                files=files,
             )
 
             def check(rubric: Rubric) -> list[RubricProblem]:
@@ -473,6 +492,8 @@ class Engine:
                 return problems
 
             self._rubrics[key] = build_rubric(raw, file=str(path), plugin=plugin, check=check)
+            if cache is not None and cache_key is not None:
+                cache.store(cache_key, self._rubrics[key], files)
         return self._rubrics[key]
 
     def _locate(self, ref_or_path: str | Path) -> tuple[Path, str | None, str | None]:
@@ -498,22 +519,33 @@ class Engine:
             cached.rubric is rubric or cached.digest == rubric_digest(rubric)
         ):
             return cached
-        compiled = compile_rubric(
-            rubric,
-            kinds={r.name: (r.item, r.origin) for r in self.rule_kinds},
-            types={r.name: r.item for r in self.fact_types},
-            cross_checks={r.name: r.item for r in self.cross_checks},
-            modify=self._scorecard_hook,
-            cohort=evaluate_cohort,
-            origins={
+        compiled = compile_rubric(rubric, **self._binding())
+        self._compiled[key] = compiled
+        return compiled
+
+    def _binding(self) -> dict[str, Any]:
+        """What compiling binds a rubric to: this engine's kinds, types, aggregations, the
+        scorecard hook and the cohort stage."""
+        return {
+            "kinds": {r.name: (r.item, r.origin) for r in self.rule_kinds},
+            "types": {r.name: r.item for r in self.fact_types},
+            "cross_checks": {r.name: r.item for r in self.cross_checks},
+            "modify": self._scorecard_hook,
+            "cohort": evaluate_cohort,
+            "origins": {
                 (registry.name, r.name): r.origin
                 for registry in (self.fact_types, self.cross_checks, self.aggregations)
                 for r in registry
             },
-            aggregations={r.name: r.item for r in self.aggregations},
-        )
-        self._compiled[key] = compiled
-        return compiled
+            "aggregations": {r.name: r.item for r in self.aggregations},
+        }
+
+    def _bind(self, rubric: Rubric, digest: str) -> CompiledRubric:
+        """A rubric that passed its checks with this engine's plugins, compiled without
+        checking it again."""
+        from evalrules._compiler._compiled import build
+
+        return build(rubric, digest=digest, **self._binding())
 
     def facts_schema(self, rubric: Rubric) -> dict[str, Any]:
         """The JSON Schema (draft 2020-12) of a facts document for ``rubric``."""

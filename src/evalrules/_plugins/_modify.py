@@ -61,6 +61,9 @@ class ScorecardHook:
                 a scorecard.
         """
         caller = self._pm.hook.evalrules_modify_scorecard
+        impls = caller.get_hookimpls()
+        if len(impls) == 1 and impls[0].plugin is core_modify_plugin:
+            return scorecard  # no plugin wraps the innermost one, which changes nothing
         try:
             result = caller(scorecard=scorecard, rubric=rubric)
         except (Exception, SystemExit) as exc:

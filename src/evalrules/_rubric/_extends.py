@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evalrules._rubric._loader import _Problems, read_rubric_file, suggest
-from evalrules._rubric._positions import Origins
 from evalrules.errors import RubricError, RubricNotFoundError, RubricProblem
+
+if TYPE_CHECKING:  # only `evalrules check` records origins, and imports them itself
+    from evalrules._rubric._positions import Origins
 
 
 def apply_extends(
@@ -227,6 +229,7 @@ def read_with_extends(
     *,
     origins: Origins | None = None,
     problems: list[RubricProblem] | None = None,
+    files: list[Path] | None = None,
 ) -> dict[str, Any]:
     """Read a rubric file and resolve its ``extends`` chain into one raw document.
 
@@ -237,12 +240,14 @@ def read_with_extends(
     when given, records which file and path each part of the result comes from (for
     ``evalrules check``). ``problems``, when given, collects what ``replace``, ``remove``,
     ``add``, ``change`` and ``remove_facts`` cannot apply instead of raising (see
-    :func:`apply_extends`).
+    :func:`apply_extends`). ``files``, when given, collects every file read, this one first.
 
     Raises:
         RubricError: for an unreadable file, a cycle, a base that is not installed, or codes
             that ``replace``/``remove``/``add`` name but the base lacks.
     """
+    if files is not None:
+        files.append(path)
     raw = read_rubric_file(path)
     if origins is not None:
         origins.mark(raw, str(path), "")
@@ -265,6 +270,7 @@ def read_with_extends(
         (*stack, base_ref),
         origins=origins,
         problems=problems,
+        files=files,
     )
     return apply_extends(base, raw, str(path), origins=origins, problems=problems)
 

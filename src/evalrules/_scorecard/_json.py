@@ -188,8 +188,62 @@ def _verdict(v: Verdict, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
     }
 
 
-def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
-    """The published JSON form as plain data (decimals stay ``Decimal``)."""
+#: Entries of :data:`_LEAF_TEXT` at most; it starts again when full.
+_MAX_LEAF_TEXTS = 4096
+#: ``(id of an item's result, precision, indent, level)`` → ``(the result, its JSON text)``.
+_LEAF_TEXT: dict[tuple[int, Decimal, int | None, int], tuple[NodeResult, str]] = {}
+
+
+class _NodeText:
+    """A result node in the data :func:`dumps` writes. Scorecards share their items'
+    results (frozen values), and writing them is much of writing a card: an item's result is
+    written from the text written for it before at the same depth, a parent's around its
+    children's."""
+
+    __slots__ = ("node", "precision", "pts")
+
+    def __init__(
+        self, node: NodeResult, precision: Decimal, pts: Callable[[Decimal], Decimal]
+    ) -> None:
+        self.node = node
+        self.precision = precision
+        self.pts = pts
+
+    def data(self) -> dict[str, Any]:
+        """:func:`_node`'s data, the children left as :class:`_NodeText`."""
+        n, pts = self.node, self.pts
+        out: dict[str, Any] = {
+            "code": n.code,
+            "title": {"zh": n.title.zh, "en": n.title.en},
+            "max": pts(n.max),
+            "score": pts(n.score),
+            "status": n.status,
+        }
+        if n.claimed is not None:
+            out["claimed"] = pts(n.claimed)
+        out["children"] = [_NodeText(c, self.precision, pts) for c in n.children]
+        return out
+
+    def leaf_text(self, indent: int | None, level: int) -> str:
+        """The JSON text of an item's result (no children), written ``level`` deep."""
+        node = self.node
+        key = (id(node), self.precision, indent, level)
+        hit = _LEAF_TEXT.get(key)
+        if hit is not None and hit[0] is node:
+            return hit[1]
+        text = _dump(_node(node, self.pts), indent, level)
+        if len(_LEAF_TEXT) >= _MAX_LEAF_TEXTS:
+            _LEAF_TEXT.clear()
+        _LEAF_TEXT[key] = (node, text)  # the entry keeps the node, so its id stays its own
+        return text
+
+
+def scorecard_to_dict(card: Scorecard, *, _node_texts: bool = False) -> dict[str, Any]:
+    """The published JSON form as plain data (decimals stay ``Decimal``).
+
+    ``_node_texts`` (for :func:`dumps` only) leaves each indicator tree as
+    :class:`_NodeText`, which only :func:`dumps` writes.
+    """
     p = _points(card.rubric.precision)
     out: dict[str, Any] = {
         "schema": SCHEMA_ID,
@@ -222,7 +276,10 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
     out |= {
         "vetoes": [_finding(v, p) for v in card.vetoes],
         "complete": card.complete,
-        "indicators": [_node(n, p) for n in card.indicators],
+        "indicators": [
+            _NodeText(n, card.rubric.precision, p) if _node_texts else _node(n, p)
+            for n in card.indicators
+        ],
         "bonus_items": [_node(n, p) for n in card.bonus_items],
         "findings": [_finding(f, p) for f in card.findings],
     }
@@ -299,6 +356,13 @@ def dumps(data: Mapping[str, Any], *, indent: int | None = 2) -> str:
         TypeError: for floats and values JSON cannot hold.
         ValueError: for a non-finite ``Decimal``.
     """
+    text = _dump(data, indent, 0)
+    return text if indent is None else text + "\n"
+
+
+def _dump(data: Any, indent: int | None, level: int) -> str:
+    """:func:`dumps` of ``data`` as it is written ``level`` levels deep, without the final
+    newline."""
     out: list[str] = []
     append = out.append
     colon = ":" if indent is None else ": "
@@ -372,12 +436,15 @@ def dumps(data: Mapping[str, Any], *, indent: int | None = 2) -> str:
                     write(item, level)
                 sep = comma
             append(pads[level - 1] + "]")
+        elif kind is _NodeText:
+            if value.node.children:
+                write(value.data(), level)
+            else:
+                append(value.leaf_text(indent, level))
         else:
             append(_scalar(value))
 
-    write(data, 0)
-    if indent is not None:
-        append("\n")
+    write(data, level)
     return "".join(out)
 
 

@@ -363,9 +363,9 @@ class Scorecard:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Return the published JSON text: deterministic, points as exact JSON numbers."""
-        from evalrules._scorecard._json import dumps
+        from evalrules._scorecard._json import dumps, scorecard_to_dict
 
-        return dumps(self.to_dict(), indent=indent)
+        return dumps(scorecard_to_dict(self, _node_texts=True), indent=indent)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scorecard:

@@ -15,11 +15,11 @@ from evalrules._limits import LIMIT_CODES
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._context import RuleContext
-from evalrules._rules._kind import CohortStatistics, MissingFact, Score
+from evalrules._rules._kind import CohortStatistics, Effect, MissingFact, Score
 from evalrules._scorecard._model import Entity, Evidence, Finding, NodeResult, Scorecard
 from evalrules._scoring._claims import compare_claims, with_claims
 from evalrules._scoring._items import ItemOutcome, _finding, score_item
-from evalrules._scoring._rollup import cap_bonus, grade_for, roll_up, verdict_for
+from evalrules._scoring._rollup import cap_bonus, grade_for, roll_up_tree, verdict_for
 from evalrules._version import __version__
 from evalrules.errors import FactsError, FactsProblem, RuleEvaluationError
 
@@ -99,6 +99,10 @@ def evaluate(
         # Partial mode turns missing facts into not-assessable items, never into problems;
         # unreadable facts have nothing more to tell.
         raise FactsError(ordered(problems), source=source)
+    if not explain and not problems and plan.scores is not None:
+        fast = _scores_fast(compiled, plan, flat, derived, entity)
+        if fast is not None:
+            return attrs.evolve(fast, assumed=tuple(doc.assumed.items())) if doc.assumed else fast
     try:
         among = _Among(entity.id, cohort)
         if explain:
@@ -175,20 +179,63 @@ def _run_items(
 ) -> list[tuple[Indicator, ItemOutcome]]:
     """Run every item's rules: applicability rules first; the others unless the item is not
     applicable or a fact the applicability rules read is missing."""
+    values = _values(flat, derived)
     outcomes = []
     for item, first, rest in plan.items:
         outcome = ItemOutcome()
         not_applicable = False
         for compiled_rule in first:
-            effects = _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed, among)
+            effects = _run_outcome_only(compiled_rule, values, outcome)
+            if effects is None:
+                effects = _run(
+                    compiled, compiled_rule, flat, derived, outcome, explain, assumed, among
+                )
             if any(e.action == "not_applicable" for e in effects):
                 not_applicable = True
                 break
         if not not_applicable and not outcome.missing:
             for compiled_rule in rest:
-                _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed, among)
+                if _run_outcome_only(compiled_rule, values, outcome) is None:
+                    _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed, among)
         outcomes.append((item, outcome))
     return outcomes
+
+
+def _values(flat: Mapping[str, Any], derived: Mapping[str, Any]) -> dict[str, Any]:
+    """Every fact and derived value present, by path: what compiled scorers read."""
+    values = dict(flat)
+    for path, dv in derived.items():
+        values[path] = dv.value
+    return values
+
+
+#: The effect of ``ctx.outcome(name)``, by name (an outcome changes no points).
+_OUTCOMES: dict[str, Effect] = {}
+
+
+def _run_outcome_only(
+    compiled_rule: CompiledRule, values: Mapping[str, Any], outcome: ItemOutcome
+) -> list[Effect] | None:
+    """A rule whose compiled scorer reports outcomes only (the standard is met: no points
+    change, nothing to explain), recorded without running its kind's ``evaluate``; ``None``
+    for any other rule, which ``_run`` then runs."""
+    score = compiled_rule.score
+    if score is None:
+        return None
+    try:
+        scores = score(values)
+    except Exception:  # the rule's evaluate says what is wrong
+        return None
+    effects = []
+    for action, _, name, _ in scores:
+        if action != "outcome":
+            return None
+        effect = _OUTCOMES.get(name)
+        if effect is None:
+            effect = _OUTCOMES.setdefault(name, Effect("outcome", ZERO, "", {}, name))
+        effects.append(effect)
+    outcome.runs.append((compiled_rule.rule, effects, _NO_EVIDENCE))
+    return effects
 
 
 def _missing_problems(
@@ -262,7 +309,7 @@ def _card(
     """The scorecard from the items' results and findings: the tree, bonus cap, totals,
     vetoes and grade, claimed scores, and the scorecard hook."""
     rubric = compiled.rubric
-    tops = tuple(roll_up(top, results) for top in rubric.indicators)
+    tops = roll_up_tree(rubric.indicators, results)
     raw_bonus = tuple(results[b.code] for b in rubric.bonus)
     bonus_nodes, bonus_total, bonus_findings = cap_bonus(compiled, raw_bonus, bonus_findings)
     findings.extend(bonus_findings)
@@ -367,14 +414,49 @@ def _run(
 
 
 # --------------------------------------------------------------------------- scores only
-#
-# Without explanations, each rule whose kind has a ``scorer`` runs as the function it was
-# compiled to (``CompiledRule.score``) over one mapping of the document's facts and derived
-# values, and reports ``(action, points, outcome, effect)`` tuples. A rule without one, or
-# whose function raises (a missing fact, a value it cannot take) or reports a veto, runs
-# through its kind's ``evaluate`` as when explained: that path words the refusal, the
-# rule's error or the veto's finding. An item's runs then hold ``(rule, scores, general)``,
-# ``general`` being ``None`` or the ``(effects, evidence)`` of the rule's ``evaluate``.
+
+
+def _scores_fast(
+    compiled: CompiledRubric,
+    plan: EvaluationPlan,
+    flat: Mapping[str, Any],
+    derived: Mapping[str, Any],
+    entity: Entity,
+) -> Scorecard | None:
+    """The scorecard from the plan's scores program (:mod:`evalrules._scoring._fast`), or
+    ``None`` when the general scores-only path must run."""
+    assert plan.scores is not None
+    values = _values(flat, derived)
+
+    def veto(compiled_rule: CompiledRule) -> tuple[tuple[Score, ...], list[Finding]] | None:
+        # As _run_score and _score_only do: the rule through its kind's evaluate, its
+        # effects as scores and a finding for each veto.
+        outcome = ItemOutcome()
+        effects = _run(compiled, compiled_rule, flat, derived, outcome, explain=False)
+        if outcome.missing or not effects:
+            return None
+        rule, item, evidence = compiled_rule.rule, compiled_rule.item, outcome.runs[-1][2]
+        found = [
+            _finding(compiled, item, rule, e, "veto", ZERO, evidence)
+            for e in effects
+            if e.action == "veto"
+        ]
+        return tuple((e.action, e.points, e.outcome, e.effect) for e in effects), found
+
+    scored = plan.scores.run(values, veto)
+    if scored is None:
+        return None
+    ran, results, excluded, vetoed = scored
+    findings: list[Finding] = []
+    bonus_findings: list[Finding] = []
+    for compiled_rule, found in vetoed:
+        if compiled_rule.item.code in compiled.bonus_codes:
+            bonus_findings.extend(found)
+        else:
+            findings.extend(found)
+    return _card(
+        compiled, plan, ran, results, findings, bonus_findings, excluded, entity, {}, False
+    )
 
 
 def _run_scores(

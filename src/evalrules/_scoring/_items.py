@@ -12,6 +12,7 @@ from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._kind import Effect
 from evalrules._rules._messages import Rendered
 from evalrules._scorecard._model import Evidence, Finding, Grade, NodeResult
+from evalrules._scoring._nodes import leaf
 from evalrules._text import Text
 
 if TYPE_CHECKING:
@@ -161,14 +162,14 @@ def score_item(
             findings.append(
                 _finding(compiled, item, rule, effect, "not_assessable", -item.max, Evidence())
             )
-        return NodeResult(item.code, item.title, item.max, ZERO, "not_assessable"), findings, False
+        return leaf(item, ZERO, "not_assessable"), findings, False
     if outcome.unassessable is not None:
         rule, effect = outcome.unassessable
         if explain:
             findings.append(
                 _finding(compiled, item, rule, effect, "not_assessable", -item.max, Evidence())
             )
-        return NodeResult(item.code, item.title, item.max, ZERO, "not_assessable"), findings, False
+        return leaf(item, ZERO, "not_assessable"), findings, False
 
     vetoes: list[Finding] = []
     for rule, effects, evidence in outcome.runs:
@@ -189,7 +190,7 @@ def score_item(
                     findings.append(
                         _finding(compiled, item, rule, effect, "not_applicable", points, evidence)
                     )
-                node = NodeResult(item.code, item.title, item.max, score, "not_applicable")
+                node = leaf(item, score, "not_applicable")
                 return node, findings, policy == "exclude"
             if effect.action == "veto":
                 vetoes.append(_finding(compiled, item, rule, effect, "veto", ZERO, evidence))
@@ -222,7 +223,7 @@ def score_item(
             kind = "manual" if effect.action == "manual" else "deduction"
             findings.append(_finding(compiled, item, rule, effect, kind, -share, evidence))
     findings.extend(vetoes)
-    return NodeResult(item.code, item.title, item.max, score, "scored"), findings, False
+    return leaf(item, score, "scored"), findings, False
 
 
 def allocate(
@@ -267,10 +268,10 @@ def _score_bonus(
     nominal = sum((max(e.points, ZERO) for _, e, _ in awards), ZERO)
     score = quantize(min(nominal, item.max), rubric.precision, rubric.rounding)
     if not explain:
-        return NodeResult(item.code, item.title, item.max, score, "scored"), vetoes, False
+        return leaf(item, score, "scored"), vetoes, False
     shares = allocate([e.points for _, e, _ in awards], score, rubric.precision, rubric.rounding)
     for (rule, effect, evidence), share in zip(awards, shares, strict=True):
         if share > 0:
             findings.append(_finding(compiled, item, rule, effect, "bonus", share, evidence))
     findings.extend(vetoes)
-    return NodeResult(item.code, item.title, item.max, score, "scored"), findings, False
+    return leaf(item, score, "scored"), findings, False

@@ -11,6 +11,7 @@ from evalrules._rubric._model import GradeBand, Indicator, VerdictSpec
 from evalrules._rules._messages import Rendered
 from evalrules._scorecard._model import Finding, GateResult, Grade, NodeResult, Verdict
 from evalrules._scoring._items import _NO_GRADE
+from evalrules._scoring._nodes import share_parent, share_tree, shared_parent, shared_tree
 from evalrules._text import Text
 
 if TYPE_CHECKING:
@@ -60,11 +61,27 @@ def cap_bonus(
     return tuple(new_items), cap, new_findings
 
 
+def roll_up_tree(
+    tops: Sequence[Indicator], results: Mapping[str, NodeResult]
+) -> tuple[NodeResult, ...]:
+    """:func:`roll_up` of every top-level indicator; the same results give the same tree
+    (shared, see :mod:`evalrules._scoring._nodes`)."""
+    found = shared_tree(tops, results)
+    if found is not None:
+        return found
+    tree = tuple([roll_up(top, results) for top in tops])
+    share_tree(tops, results, tree)
+    return tree
+
+
 def roll_up(node: Indicator, results: Mapping[str, NodeResult]) -> NodeResult:
     """Build a parent's result from its children's: the score is their exact sum."""
     if node.is_leaf:
         return results[node.code]
     children = tuple([roll_up(c, results) for c in node.children])
+    shared = shared_parent(node, children)
+    if shared is not None:
+        return shared
     # One status shared by every child is the parent's; mixed (or no children): scored.
     status = children[0].status if children else "scored"
     for child in children:
@@ -72,7 +89,9 @@ def roll_up(node: Indicator, results: Mapping[str, NodeResult]) -> NodeResult:
             status = "scored"
             break
     score = sum([c.score for c in children], ZERO)
-    return NodeResult(node.code, node.title, node.max, score, status, children)
+    result = NodeResult(node.code, node.title, node.max, score, status, children)
+    share_parent(node, children, result)
+    return result
 
 
 def grade_for(total: Decimal, bands: Sequence[GradeBand], vetoes: Sequence[Finding]) -> Grade:
