@@ -13,7 +13,6 @@ takes pass two only.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +30,8 @@ from evalrules._scorecard._model import Entity, NodeResult, Scorecard
 from evalrules.errors import FactsError, FactsProblem
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from evalrules._compiler._compiled import CompiledRubric
 
 #: ``progress(done, total)``: called as each document's result arrives.
