@@ -21,13 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from evalrules._compiler._compiled import CompiledRubric
+from evalrules._facts._aggregations import (
+    AggregateResult,
+    AggregateRows,
+    Aggregation,
+    aggregation,
+)
 from evalrules._facts._crosschecks import CrossCheckKind, cross_check_kind
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._readers import FactsReader, facts_reader
+from evalrules._facts._tables import TableRow, TableValue
 from evalrules._facts._types import FactType, fact_type
 from evalrules._plugins._engine import Engine, PluginInfo
 from evalrules._renderers import Renderer, RenderOptions, renderer
 from evalrules._rubric._model import (
+    Aggregate,
     Alternative,
     CrossCheck,
     DerivedFact,
@@ -35,10 +43,12 @@ from evalrules._rubric._model import (
     GradeBand,
     Indicator,
     Monotonic,
+    RowExclusion,
     Rubric,
     Rule,
     Source,
     SourceDocument,
+    TableSpec,
 )
 from evalrules._rubric._source import RubricSource, rubric_source
 from evalrules._rules._context import DescribeContext, RuleContext
@@ -60,6 +70,10 @@ from evalrules._version import __version__
 from evalrules.hookspecs import hookimpl
 
 __all__ = [
+    "Aggregate",
+    "AggregateResult",
+    "AggregateRows",
+    "Aggregation",
     "Alternative",
     "ClaimComparison",
     "CompiledRubric",
@@ -84,6 +98,7 @@ __all__ = [
     "PluginInfo",
     "RenderOptions",
     "Renderer",
+    "RowExclusion",
     "Rubric",
     "RubricInfo",
     "RubricSource",
@@ -94,8 +109,12 @@ __all__ = [
     "SensitivityCase",
     "Source",
     "SourceDocument",
+    "TableRow",
+    "TableSpec",
+    "TableValue",
     "Text",
     "__version__",
+    "aggregation",
     "cross_check_kind",
     "evaluate",
     "fact_type",

@@ -14,7 +14,7 @@ Hook families:
   returns a list of frozen items built with the public factories
   (:func:`evalrules.rubric_source`, :func:`evalrules.rule_kind`, :func:`evalrules.fact_type`,
   :func:`evalrules.renderer`, :func:`evalrules.cross_check_kind`,
-  :func:`evalrules.facts_reader`). They are called once, when
+  :func:`evalrules.facts_reader`, :func:`evalrules.aggregation`). They are called once, when
   an :class:`evalrules.Engine` is built, and every item lands in one registry per kind. An
   item's name must be unique across all plugins: a duplicate raises
   :class:`evalrules.errors.RegistryConflictError` naming both plugins, and nothing is
@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    from evalrules._facts._aggregations import Aggregation
     from evalrules._facts._crosschecks import CrossCheckKind
     from evalrules._facts._readers import FactsReader
     from evalrules._facts._types import FactType
@@ -58,6 +59,7 @@ __all__ = [
     "HOOK_PREFIX",
     "PROJECT_NAME",
     "evalrules_modify_scorecard",
+    "evalrules_register_aggregations",
     "evalrules_register_cross_checks",
     "evalrules_register_fact_types",
     "evalrules_register_facts_readers",
@@ -196,6 +198,33 @@ def evalrules_register_cross_checks() -> list[CrossCheckKind]:
                 return [evalrules.cross_check_kind("sum_at_most", arity=3, check=...)]
 
     Since: 0.1
+    """
+
+
+@hookspec
+def evalrules_register_aggregations() -> list[Aggregation]:
+    """Register aggregations that a rubric's derived facts over a table can name.
+
+    Returns:
+        A list of :func:`evalrules.aggregation` items. An aggregation receives the rows in
+        scope (not excluded, of the stage asked for) as an ``AggregateRows`` — each row's
+        value of the column, its weight, whether it meets ``where`` — and returns an
+        ``AggregateResult``: the value and the breakdown shown beside it. The core registers
+        ``sum``, ``count``, ``share_where``, ``weighted_mean``, ``cv`` (教督〔2017〕6号),
+        ``min`` and ``max`` through this hook.
+
+    Order:
+        Every implementation is called once, when the engine is built; a name registered
+        twice is a :class:`~evalrules.errors.RegistryConflictError` naming both plugins.
+
+    Example:
+        A plugin adding a median::
+
+            @hookimpl
+            def evalrules_register_aggregations():
+                return [evalrules.aggregation("median", description=..., compute=median)]
+
+    Since: 0.2
     """
 
 

@@ -45,7 +45,15 @@ def test_formulas_are_exact(formula, values, expected):
 
 
 def test_the_formulas_are_a_closed_set():
-    assert set(FORMULAS) == {"ratio", "share", "per_capita", "difference", "growth", "sum"}
+    assert set(FORMULAS) == {
+        "ratio",
+        "share",
+        "per_capita",
+        "per_hundred",
+        "difference",
+        "growth",
+        "sum",
+    }
 
 
 def test_fifty_percent_is_exactly_fifty():

@@ -156,7 +156,7 @@ def test_a_plugin_yes_no_type_can_make_facts_required(tmp_path):
     assert [(p.path, p.code) for p in info.value.problems] == [("x.value", "missing")]
 
 
-def test_a_table_type_is_reserved(tmp_path):
+def test_a_table_type_needs_columns_and_only_it_takes_them(tmp_path):
     table = evalrules.fact_type(
         "schools",
         description=Text("学校明细", "Schools"),
@@ -167,10 +167,13 @@ def test_a_table_type_is_reserved(tmp_path):
     )
     doc = minimal()
     doc["facts"]["x.schools"] = fact("schools")
+    columns = {"code": fact("text")}
+    doc["facts"]["x.other"] = {**fact("count"), "columns": columns, "key": "code"}
     _, error = attempt(lambda: _load(tmp_path, _engine(table), doc), RubricError)
     assert error is not None
     assert [(p.code, p.path) for p in error.problems] == [
-        ("unsupported-fact-type", "facts.x.schools.type")
+        ("missing", "facts.x.schools.columns"),
+        ("unknown-key", "facts.x.other.columns"),
     ]
 
 

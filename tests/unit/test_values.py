@@ -9,6 +9,7 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -29,6 +30,10 @@ PROTOCOLS = range(2, pickle.HIGHEST_PROTOCOL + 1)
 #: Every value class of ``evalrules.__all__``. A new public class must be added here (and
 #: to ``_values``) or to NOT_VALUES: ``test_every_public_class_is_listed`` fails otherwise.
 VALUES = (
+    "Aggregate",
+    "AggregateResult",
+    "AggregateRows",
+    "Aggregation",
     "Alternative",
     "ClaimComparison",
     "CrossCheck",
@@ -53,12 +58,16 @@ VALUES = (
     "Rubric",
     "RubricInfo",
     "RubricSource",
+    "RowExclusion",
     "Rule",
     "RuleKind",
     "Scorecard",
     "SensitivityCase",
     "Source",
     "SourceDocument",
+    "TableRow",
+    "TableSpec",
+    "TableValue",
     "Text",
 )
 
@@ -91,7 +100,22 @@ def values(
     assert card.claimed, "the example claims scores"
     pj_11_b = next(r for _, r in panjin.rules() if r.code == "PJ-11-b")
     sensitive = compiled.sensitivity(example)
+    # the constructed test rubric over a table of schools
+    tables = Path(__file__).parent / "tables"
+    table_rubric = engine.load_rubric(tables / "rubric.yaml")
+    schools = engine.compile(table_rubric).validate(engine.load_facts(tables / "facts.yaml").facts)[
+        "schools"
+    ]
+    table_spec = table_rubric.facts[0].table
     return {
+        "Aggregate": table_rubric.derived[0].aggregate,
+        "AggregateResult": evalrules.AggregateResult(Decimal(3), (("n", 3),)),
+        "AggregateRows": evalrules.AggregateRows((Decimal(3),), None, (True,), ("第一小学",)),
+        "Aggregation": engine.aggregations.get("cv"),
+        "RowExclusion": table_spec.exclude[0],
+        "TableRow": schools.rows[0],
+        "TableSpec": table_spec,
+        "TableValue": schools,
         "Alternative": pj_11_b.source.alternatives[0],
         "ClaimComparison": card.claimed[0],
         "CrossCheck": panjin.cross_checks[0],

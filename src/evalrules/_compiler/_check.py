@@ -10,11 +10,13 @@ from typing import Any
 import attrs
 
 from evalrules._compiler._compiled import CompiledRubric, Modify, build
+from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
 from evalrules._facts._cerberus import DecimalValidator
 from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
+from evalrules._facts._tables import ROW_OPERATORS
 from evalrules._facts._types import FactType
 from evalrules._frozen import thaw
-from evalrules._rubric._model import Indicator, Rubric, Rule
+from evalrules._rubric._model import FactSpec, Indicator, Rubric, Rule
 from evalrules._rules._context import describe_context
 from evalrules._rules._kind import RuleKind
 from evalrules._rules._messages import SCORER_FIELDS, template_problems
@@ -51,8 +53,11 @@ def compile_rubric(
     cross_checks: Mapping[str, CrossCheckKind],
     modify: Modify | None = None,
     origins: Mapping[tuple[str, str], str] | None = None,
+    aggregations: Mapping[str, Aggregation] | None = None,
 ) -> CompiledRubric:
     """Check a rubric against the registered kinds and types, and compile it.
+
+    ``aggregations`` are the installed aggregations by name (the builtins when not given).
 
     ``origins`` names the plugin of each fact type and cross check,
     ``("fact type", name) → plugin``, for the errors of a compiled rubric that cannot travel.
@@ -67,6 +72,8 @@ def compile_rubric(
         problems.append(RubricProblem(message, code, file, **loc))
 
     _check_fact_types(rubric, types, add)
+    aggregations = dict(BUILTIN_BY_NAME) if aggregations is None else dict(aggregations)
+    _check_aggregates(rubric, aggregations, add)
     for i, check in enumerate(rubric.cross_checks):
         problem = check_cross_check(check, cross_checks)
         if problem:
@@ -171,6 +178,7 @@ def compile_rubric(
         cross_checks=cross_checks,
         modify=modify,
         origins=origins,
+        aggregations=aggregations,
     )
 
 
@@ -236,10 +244,19 @@ def _check_fact_types(
                 path=f"{where}.type",
             )
         elif ftype.is_table:
+            if spec.table is None:
+                add(
+                    f"a {spec.type} needs columns: the declaration of each column",
+                    "missing",
+                    path=f"{where}.columns",
+                )
+            else:
+                _check_table(spec, types, where, add)
+        elif spec.table is not None:
             add(
-                f"fact type {spec.type!r} holds tables, which a rubric cannot declare yet",
-                "unsupported-fact-type",
-                path=f"{where}.type",
+                f"columns are only for types that hold a table, not {spec.type!r}",
+                "unknown-key",
+                path=f"{where}.columns",
             )
         elif ftype.is_series:
             items = types.get(spec.items) if spec.items is not None else None
@@ -273,6 +290,122 @@ def _check_fact_types(
                 "wrong-type",
                 path=f"{where}.required_if",
             )
+
+
+def _check_table(
+    spec: FactSpec, types: Mapping[str, FactType], where: str, add: Callable[..., None]
+) -> None:
+    """A table's columns against the installed types (scalar ones only), its row-derived
+    values' inputs (number columns), its exclusions' conditions."""
+    assert spec.table is not None
+    table = spec.table
+    scalar = ", ".join(sorted(n for n, t in types.items() if t.is_scalar))
+    numbers = set()
+    for column in table.columns:
+        at = f"{where}.columns.{column.path}"
+        ctype = types.get(column.type)
+        if ctype is None or not ctype.is_scalar:
+            add(
+                f"unknown fact type {column.type!r} for a column (installed: {scalar})",
+                "unknown-fact-type",
+                path=f"{at}.type",
+            )
+            continue
+        if ctype.numeric:
+            numbers.add(column.path)
+        if column.values is not None:
+            bad = [v for v in column.values if not ctype.accepts(v)]
+            if bad:
+                add(
+                    f"values {bad!r} are not {ctype.expected.en}",
+                    "wrong-type",
+                    path=f"{at}.values",
+                )
+    if table.stage is not None:
+        stage_column = table.column(table.stage)
+        if isinstance(stage_column, FactSpec) and stage_column.values is not None:
+            extra = [v for v in stage_column.values if v not in table.stages]
+            if extra:
+                add(
+                    f"values {extra!r} of the stage column are not declared stages",
+                    "unknown-stage",
+                    path=f"{where}.columns.{table.stage}.values",
+                )
+    for derived in table.row_derived:
+        for i, name in enumerate(derived.inputs):
+            if table.column(name) is not None and name not in numbers:
+                add(
+                    f"input {name!r} is not a number column",
+                    "wrong-type",
+                    path=f"{where}.row_derived.{derived.path}.inputs[{i}]",
+                )
+        numbers.add(derived.path)
+    columns = {c.path for c in table.columns} | {d.path for d in table.row_derived}
+    for i, exclusion in enumerate(table.exclude):
+        for problem in row_condition_problems(exclusion.when, columns, f"exclude[{i}].when"):
+            add(problem, "bad-condition", path=f"{where}.{problem.split(':', 1)[0]}")
+
+
+def row_condition_problems(cond: Any, columns: set[str], where: str) -> list[str]:
+    """What is wrong with a row condition (``{column, op, value}``, ``all``, ``any``), one
+    message per problem, each starting with ``where``."""
+    if not isinstance(cond, Mapping):
+        return [f"{where}: a row condition must be a mapping"]
+    for key in ("all", "any"):
+        if key in cond:
+            items = cond[key]
+            if set(cond) != {key} or not isinstance(items, list | tuple) or not items:
+                return [f"{where}: {key} takes a non-empty list of conditions and nothing else"]
+            return [
+                p
+                for i, sub in enumerate(items)
+                for p in row_condition_problems(sub, columns, f"{where}.{key}[{i}]")
+            ]
+    problems = []
+    unknown = set(cond) - {"column", "op", "value"}
+    if unknown:
+        problems.append(
+            f"{where}: unknown key(s) {sorted(unknown, key=str)} (use column, op, value)"
+        )
+    column = cond.get("column")
+    if not isinstance(column, str) or column not in columns:
+        problems.append(f"{where}: column {column!r} is not a column of the table")
+    op = cond.get("op", "==")
+    if op not in ROW_OPERATORS:
+        problems.append(f"{where}: operator {op!r} is not one of {', '.join(ROW_OPERATORS)}")
+    elif op in ("in", "not_in") and not isinstance(cond.get("value"), list | tuple):
+        problems.append(f"{where}: {op} takes a list of values")
+    return problems
+
+
+def _check_aggregates(
+    rubric: Rubric, aggregations: Mapping[str, Aggregation], add: Callable[..., None]
+) -> None:
+    """Each aggregate derived fact names an installed aggregation with what it needs."""
+    installed = ", ".join(sorted(aggregations))
+    specs = {s.path: s for s in rubric.facts}
+    for derived in rubric.derived:
+        agg = derived.aggregate
+        if agg is None:
+            continue
+        where = f"derived.{derived.path}"
+        how = aggregations.get(agg.name)
+        if how is None:
+            add(
+                f"unknown aggregation {agg.name!r} (installed: {installed})",
+                "unknown-aggregation",
+                path=f"{where}.aggregate",
+            )
+            continue
+        if how.needs_column and agg.column is None:
+            add(f"{agg.name} needs a column", "missing", path=f"{where}.column")
+        if how.needs_weight and agg.weight is None:
+            add(f"{agg.name} needs a weight column (pupils)", "missing", path=f"{where}.weight")
+        table = specs[agg.table].table
+        if agg.where is not None and table is not None:
+            columns = {c.path for c in table.columns} | {d.path for d in table.row_derived}
+            for problem in row_condition_problems(agg.where, columns, "where"):
+                add(problem, "bad-condition", path=f"{where}.{problem.split(':', 1)[0]}")
 
 
 #: cerberus rules that change the document rather than check it.

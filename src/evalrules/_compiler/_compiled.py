@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 import attrs
 
+from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._document import FactsDocument, claim_limits
 from evalrules._facts._types import FactType
@@ -54,6 +55,7 @@ class Bindings:
         types: Fact type name → ``(type, plugin)``.
         cross_checks: Cross check name → ``(kind, plugin)``.
         modify: The scorecard hook, or ``None``.
+        aggregations: Aggregation name → ``(aggregation, plugin)``.
     """
 
     rubric: Rubric
@@ -62,6 +64,7 @@ class Bindings:
     types: FrozenDict[str, tuple[FactType, str]]
     cross_checks: FrozenDict[str, tuple[CrossCheckKind, str]]
     modify: Modify | None = None
+    aggregations: FrozenDict[str, tuple[Aggregation, str]] = attrs.field(factory=FrozenDict)
 
     def registered(self) -> Iterator[tuple[str, str, object, str]]:
         """``(what, name, item, plugin)`` of every registered item the bindings hold."""
@@ -69,6 +72,7 @@ class Bindings:
             ("rule kind", self.kinds),
             ("fact type", self.types),
             ("cross check", self.cross_checks),
+            ("aggregation", self.aggregations),
         ):
             for name, (item, origin) in table.items():
                 yield what, name, item, origin
@@ -162,6 +166,7 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
             rubric,
             {name: t for name, (t, _) in bindings.types.items()},
             {name: c for name, (c, _) in bindings.cross_checks.items()},
+            {name: a for name, (a, _) in bindings.aggregations.items()},
         ),
         info=RubricInfo(
             ref=rubric.ref,
@@ -190,6 +195,7 @@ def build(
     cross_checks: Mapping[str, CrossCheckKind],
     modify: Modify | None = None,
     origins: Mapping[tuple[str, str], str] | None = None,
+    aggregations: Mapping[str, Aggregation] | None = None,
 ) -> CompiledRubric:
     """Bind a checked rubric to its kinds and types (the last step of ``Engine.compile``).
 
@@ -202,6 +208,7 @@ def build(
         modify: The scorecard hook.
         origins: ``("fact type" or "cross check", name)`` → the plugin that registered it,
             for error messages.
+        aggregations: Aggregation name → aggregation (the builtins when not given).
     """
     origins = origins or {}
     bindings = Bindings(
@@ -213,6 +220,12 @@ def build(
             {n: (c, origins.get(("cross check", n), "")) for n, c in cross_checks.items()}
         ),
         modify=modify,
+        aggregations=FrozenDict(
+            {
+                n: (a, origins.get(("aggregation", n), ""))
+                for n, a in (BUILTIN_BY_NAME if aggregations is None else aggregations).items()
+            }
+        ),
     )
     return CompiledRubric._from_plan(_plan(bindings))
 
@@ -490,7 +503,8 @@ class CompiledRubric:
 
         flat, problems = self._plan.validator.check(facts, partial=partial)
         data_year = self.rubric.data_year or self.rubric.year - 1
-        problems.extend(compute_derived(self.rubric.derived, flat, data_year)[1])
+        aggregations = self._plan.validator.aggregations
+        problems.extend(compute_derived(self.rubric.derived, flat, data_year, aggregations)[1])
         if problems:
             raise FactsError(ordered(problems), source=source)
         return flat

@@ -1,4 +1,4 @@
-"""Derived facts: a closed set of formulas over declared facts, in Decimal."""
+"""Derived facts: formulas over declared facts and aggregations over tables, in Decimal."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from evalrules._points import ZERO, context, to_decimal
+from evalrules._facts._aggregations import Aggregation, compute_aggregate
+from evalrules._facts._formulas import FORMULA_REGISTRY
+from evalrules._facts._formulas import FORMULAS as _FORMULA_WORDS
+from evalrules._facts._tables import TableValue
+from evalrules._points import context, to_decimal
 from evalrules._rubric._model import DerivedFact
 from evalrules._scorecard._model import DerivedValue
 from evalrules._text import Text
@@ -14,20 +18,8 @@ from evalrules.errors import FactsProblem
 
 # ------------------------------------------------------------------------- derived facts
 
-#: What each formula of the closed set (``_rubric._model.FORMULA_ARITY``) computes.
-FORMULAS: Mapping[str, Text] = {
-    "ratio": Text("比值 = a ÷ b", "ratio = a ÷ b"),
-    "share": Text("占比 = 部分 ÷ 整体 × 100", "share = part ÷ whole × 100"),
-    "per_capita": Text("人均 = 总量 ÷ 人数", "per capita = amount ÷ count"),
-    "difference": Text("差值 = a − b", "difference = a − b"),
-    "growth": Text(
-        "增长率 = (当年 − 上年) ÷ 上年 × 100", "growth = (this year − last year) ÷ last year × 100"
-    ),
-    "sum": Text("合计 = a + b + …", "sum = a + b + …"),
-}
-
-#: Formulas that divide by their second input.
-_QUOTIENTS = frozenset({"ratio", "share", "per_capita"})
+#: What each formula (``_facts._formulas``) computes.
+FORMULAS: Mapping[str, Text] = _FORMULA_WORDS
 
 
 def divisor(d: DerivedFact, data_year: int) -> tuple[str, int | None] | None:
@@ -37,7 +29,10 @@ def divisor(d: DerivedFact, data_year: int) -> tuple[str, int | None] | None:
     A zero there leaves the derived fact uncomputed and is a ``division-by-zero`` problem,
     so the facts schema declares it non-zero and the test kit never draws it.
     """
-    if d.formula in _QUOTIENTS:
+    if d.aggregate is not None:
+        return None
+    formula = FORMULA_REGISTRY.get(d.formula)
+    if formula is not None and formula.divides:
         return d.inputs[1], None
     if d.formula == "growth":
         return d.inputs[0], (d.year or data_year) - 1
@@ -47,16 +42,22 @@ def divisor(d: DerivedFact, data_year: int) -> tuple[str, int | None] | None:
 def years_needed(d: DerivedFact, data_year: int) -> tuple[int, ...]:
     """The years a derived fact reads from its series input (``growth``: the year and the
     year before), or ``()``."""
-    if d.formula == "growth":
+    if d.formula == "growth" and d.aggregate is None:
         year = d.year or data_year
         return (year - 1, year)
     return ()
 
 
 def compute_derived(
-    derived: Iterable[DerivedFact], flat: Mapping[str, Any], data_year: int
+    derived: Iterable[DerivedFact],
+    flat: Mapping[str, Any],
+    data_year: int,
+    aggregations: Mapping[str, Aggregation] | None = None,
 ) -> tuple[dict[str, DerivedValue], list[FactsProblem]]:
     """Compute derived facts in declaration order (a derived fact may use earlier ones).
+
+    An aggregate over a table is computed by its registered aggregation (``aggregations``,
+    the builtins when not given) over the table's rows that are not excluded.
 
     Returns:
         The values by path, and the problems (division by zero, missing years). A derived
@@ -66,6 +67,15 @@ def compute_derived(
     values: dict[str, DerivedValue] = {}
     problems: list[FactsProblem] = []
     for d in derived:
+        if d.aggregate is not None:
+            table = flat.get(d.aggregate.table)
+            if isinstance(table, TableValue):
+                found, problem = compute_aggregate(d, table, aggregations)
+                if found is not None:
+                    values[d.path] = found
+                if problem is not None:
+                    problems.append(problem)
+            continue
         inputs: list[tuple[str, Any]] = []
         for path in d.inputs:
             if path in values:
@@ -96,17 +106,12 @@ def compute_derived(
                 inputs = [(f"{d.inputs[0]}[{year - 1}]", before), (f"{d.inputs[0]}[{year}]", now)]
             else:
                 nums = [to_decimal(v) for _, v in inputs]
-                if d.formula in _QUOTIENTS and nums[1] == 0:
+                formula = FORMULA_REGISTRY[d.formula]
+                if formula.divides and nums[1] == 0:
                     problems.append(_div_zero(d, d.inputs[1]))
                     continue
-                if d.formula == "ratio" or d.formula == "per_capita":
-                    value = ctx.divide(nums[0], nums[1])
-                elif d.formula == "share":
-                    value = ctx.multiply(ctx.divide(nums[0], nums[1]), Decimal(100))
-                elif d.formula == "difference":
-                    value = ctx.subtract(nums[0], nums[1])
-                else:
-                    value = sum(nums, ZERO)
+                assert formula.compute is not None
+                value = formula.compute(nums)
             values[d.path] = DerivedValue(d.path, value, d.formula, tuple(inputs))
     return values, problems
 

@@ -17,7 +17,10 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from evalrules._facts._types import FactType, _is_year_key
+from evalrules._limits import MAX_ITEMS
 from evalrules._rubric._model import FactSpec
 
 Check = Callable[[Any], bool]
@@ -53,6 +56,7 @@ def compile_check(
     series: frozenset[str],
     *,
     partial: bool,
+    tables: Mapping[str, tuple[FactSpec, Mapping[str, FactType]]] | None = None,
 ) -> Check | None:
     """Compile the acceptance check for a rubric's facts.
 
@@ -61,27 +65,25 @@ def compile_check(
         values: The type of each fact's values (the items' type for a series), by path.
         series: The paths of the facts that hold a value per year.
         partial: Whether required facts may be absent.
+        tables: The table facts by path, each with the type of each of its columns.
 
     Returns:
         ``check(document) -> bool``, or ``None`` when some fact type carries rules the check
         does not implement (then cerberus alone decides).
     """
     leaf_checks: dict[str, Check] = {}
+    tables = tables or {}
     for path, spec in specs.items():
+        if path in tables:
+            table_check = _table_check(*tables[path])
+            if table_check is None:
+                return None
+            leaf_checks[path] = table_check
+            continue
         ftype = values[path]
-        type_rules = ftype.rules
-        if set(type_rules) - _SUPPORTED_RULES:
+        value_check = _value_check(ftype, spec)
+        if value_check is None:
             return None
-        lo = hi = None
-        if ftype.numeric:
-            # A declared minimum or maximum replaces the type's own (a growth rate may be
-            # negative although percentages start at 0), exactly as the cerberus rules do.
-            lo = _tightest(spec.minimum if spec.minimum is not None else type_rules.get("min"))
-            hi = _tightest(
-                spec.maximum if spec.maximum is not None else type_rules.get("max"),
-                spec.plausible_max,
-            )
-        value_check = _bound_check(ftype.accepts, lo, hi)
         leaf_checks[path] = _series_check(value_check) if path in series else value_check
 
     tree: dict[str, Any] = {}
@@ -121,6 +123,67 @@ def compile_check(
 
     def check(document: Any) -> bool:
         return check_level(tree, document, "")
+
+    return check
+
+
+def _value_check(ftype: FactType, spec: FactSpec) -> Check | None:
+    """The check of one value of a fact (or a table's column), or ``None`` when the type
+    carries rules the check does not implement."""
+    type_rules = ftype.rules
+    if set(type_rules) - _SUPPORTED_RULES:
+        return None
+    lo = hi = None
+    if ftype.numeric:
+        # A declared minimum or maximum replaces the type's own (a growth rate may be
+        # negative although percentages start at 0), exactly as the cerberus rules do.
+        lo = _tightest(spec.minimum if spec.minimum is not None else type_rules.get("min"))
+        hi = _tightest(
+            spec.maximum if spec.maximum is not None else type_rules.get("max"),
+            spec.plausible_max,
+        )
+    bounded = _bound_check(ftype.accepts, lo, hi)
+    if spec.values is None:
+        return bounded
+    return _allowed_check(bounded, spec.values)
+
+
+def _allowed_check(value_check: Check, allowed: tuple[Any, ...]) -> Check:
+    def check(value: Any) -> bool:
+        # cerberus' `allowed` is membership by equality (True == 1: the type test decides)
+        return value_check(value) and value in allowed
+
+    return check
+
+
+def _table_check(spec: FactSpec, types: Mapping[str, FactType]) -> Check | None:
+    """The check of a table fact: a list of at most ``max_rows`` rows (and the core's limit),
+    each a mapping of declared columns, every required column present, every value valid."""
+    table = spec.table
+    assert table is not None
+    cells: dict[str, Check] = {}
+    for column in table.columns:
+        values = column.values
+        if column.path == table.stage and values is None:
+            column = attrs.evolve(column, values=tuple(table.stages))
+        cell = _value_check(types[column.path], column)
+        if cell is None:
+            return None
+        cells[column.path] = cell
+    required = frozenset(c.path for c in table.columns if c.required)
+    limit = min(table.max_rows or MAX_ITEMS, MAX_ITEMS)
+
+    def check(rows: Any) -> bool:
+        if not isinstance(rows, list) or len(rows) > limit:
+            return False
+        for row in rows:
+            if not isinstance(row, dict) or not required <= row.keys():
+                return False
+            for key, value in row.items():
+                cell = cells.get(key) if isinstance(key, str) else None
+                if cell is None or not cell(value):
+                    return False
+        return True
 
     return check
 

@@ -1,7 +1,9 @@
-"""The core's fact types, cross checks and facts readers, registered through the public hooks."""
+"""The core's fact types, cross checks, aggregations and facts readers, registered through the
+public hooks."""
 
 from __future__ import annotations
 
+from evalrules._facts._aggregations import BUILTIN_AGGREGATIONS, Aggregation
 from evalrules._facts._crosschecks import PART_OF, CrossCheckKind
 from evalrules._facts._readers import BUILTIN_READERS, FactsReader
 from evalrules._facts._types import BUILTIN_TYPES, FactType
@@ -23,6 +25,12 @@ class _BuiltinFacts:
     def evalrules_register_cross_checks() -> list[CrossCheckKind]:
         """Register the builtin cross checks."""
         return [PART_OF]
+
+    @staticmethod
+    @hookimpl
+    def evalrules_register_aggregations() -> list[Aggregation]:
+        """Register the builtin aggregations over tables."""
+        return list(BUILTIN_AGGREGATIONS)
 
     @staticmethod
     @hookimpl

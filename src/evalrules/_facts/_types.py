@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 COMPARISONS = ("numbers", "ordered", "equality", "none")
 
 #: What one fact of a type holds: ``scalar`` (one value), ``series`` (a value per year, of
-#: the type the declaration's ``items`` names) or ``table`` (rows of typed columns; reserved
-#: for table facts, which a rubric cannot declare yet).
+#: the type the declaration's ``items`` names) or ``table`` (rows of typed columns, which
+#: the declaration's ``columns`` declare).
 SHAPES = ("scalar", "series", "table")
 
 #: ``strategy(low, high)``: a hypothesis strategy of valid values within the inclusive bounds
@@ -70,9 +70,8 @@ class FactType:
             ``!=`` only, against a value the type accepts) or ``none`` (not comparable).
             The rubric loader refuses a comparison the type cannot make.
         shape: What one fact holds, one of :data:`SHAPES`: ``scalar``, ``series`` (values
-            by year; the declaration's ``items`` names their type) or ``table`` (reserved:
-            rows of typed columns, for a later release; a rubric declaring a fact of such a
-            type is refused).
+            by year; the declaration's ``items`` names their type) or ``table`` (rows of
+            typed columns, declared by the declaration's ``columns``).
         strategy: ``strategy(low, high)`` returning a hypothesis strategy of valid values
             within the inclusive bounds (``None`` for an open end; bounds are only given to
             ``numbers`` types, already narrowed to the type's own rules and the
@@ -209,6 +208,10 @@ def _is_boolean(value: Any) -> bool:
 
 def _is_text(value: Any) -> bool:
     return isinstance(value, str)
+
+
+def _is_rows(value: Any) -> bool:
+    return isinstance(value, list | tuple)
 
 
 def _is_mapping(value: Any) -> bool:
@@ -381,6 +384,18 @@ BUILTIN_TYPES: tuple[FactType, ...] = (
         cell_format="0.0000",
     ),
     fact_type(
+        "choice",
+        description=Text(
+            "从声明的取值(values)中选一个", "One of the values the declaration lists (values)"
+        ),
+        accepts=_is_text,
+        json_schema={"type": "string"},
+        expected=Text("声明的取值之一", "one of the declared values"),
+        compares="equality",
+        strategy=_texts,
+        cell_format="@",
+    ),
+    fact_type(
         "boolean",
         description=Text("是或否(true / false)", "Yes or no (true / false)"),
         accepts=_is_boolean,
@@ -442,5 +457,20 @@ BUILTIN_TYPES: tuple[FactType, ...] = (
         ),
         compares="none",
         shape="series",
+    ),
+    fact_type(
+        "table",
+        description=Text(
+            "按行的记录(每校一行;columns 声明各列)",
+            "Records by row (one per school; columns declares each column)",
+        ),
+        accepts=_is_rows,
+        # The facts schema and validator build a table from its columns.
+        json_schema={"type": "array"},
+        expected=Text(
+            "行的列表,每行是列名到值的映射", "a list of rows, each mapping column names to values"
+        ),
+        compares="none",
+        shape="table",
     ),
 )

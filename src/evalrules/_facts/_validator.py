@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import difflib
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import attrs
 import cerberus
 
+from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
 from evalrules._facts._cerberus import _IMPLAUSIBLE, DecimalValidator, _is_number, _predicate_type
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._fastcheck import compile_check
+from evalrules._facts._tables import TableValue, build_table, raw_label, row_name, table_cells
 from evalrules._facts._types import FactType, _is_year_key
 from evalrules._frozen import thaw
-from evalrules._limits import MAX_DEPTH, number_problem, value_problems
+from evalrules._limits import MAX_DEPTH, MAX_ITEMS, number_problem, value_problems
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Rubric
 from evalrules._text import Text
@@ -57,13 +61,22 @@ class FactsValidator:
         rubric: Rubric,
         types: Mapping[str, FactType],
         cross_checks: Mapping[str, CrossCheckKind],
+        aggregations: Mapping[str, Aggregation] | None = None,
     ) -> None:
         self.rubric = rubric
         self.types = types
         self.cross_checks = cross_checks
+        #: The aggregations derived facts over tables are computed with, by name.
+        self.aggregations: Mapping[str, Aggregation] = (
+            BUILTIN_BY_NAME if aggregations is None else aggregations
+        )
         self.specs: dict[str, FactSpec] = {s.path: s for s in rubric.facts}
         #: Paths of the facts whose type holds a value per year.
         self.series = frozenset(p for p, s in self.specs.items() if types[s.type].is_series)
+        #: The table facts by path.
+        self.tables: dict[str, FactSpec] = {
+            p: s for p, s in self.specs.items() if s.table is not None
+        }
         #: The checked cerberus schemas (strict and partial), built on first need and then
         #: only read; ``_lock`` makes building one happen once.
         self._schemas: dict[bool, Any] = {}
@@ -87,8 +100,13 @@ class FactsValidator:
                 level = level.setdefault(part, {})
             level[leaf] = path
         values = {path: self.value_type(path) for path in self.specs}
-        self._fast_strict = compile_check(self.specs, values, self.series, partial=False)
-        self._fast_partial = compile_check(self.specs, values, self.series, partial=True)
+        tables = {path: (spec, self.column_types(spec)) for path, spec in self.tables.items()}
+        self._fast_strict = compile_check(
+            self.specs, values, self.series, partial=False, tables=tables
+        )
+        self._fast_partial = compile_check(
+            self.specs, values, self.series, partial=True, tables=tables
+        )
         if self._fast_strict is None or self._fast_partial is None:
             # Without the compiled check every document goes to cerberus: build it now, so
             # that a fact type's bad cerberus rules fail here, at compile time.
@@ -133,6 +151,11 @@ class FactsValidator:
             return self.types[spec.items]
         return self.types[spec.type]
 
+    def column_types(self, spec: FactSpec) -> dict[str, FactType]:
+        """The type of each column of a table fact, by column name."""
+        assert spec.table is not None
+        return {c.path: self.types[c.type] for c in spec.table.columns}
+
     def _make_validator_class(self) -> type[DecimalValidator]:
         # Fact types are predicates, not Python classes; cerberus tests types with isinstance,
         # so each predicate becomes a class whose isinstance check calls it. (Type-testing
@@ -159,11 +182,31 @@ class FactsValidator:
                 rules["max"] = spec.maximum
             if spec.plausible_max is not None:
                 rules["plausible_max"] = spec.plausible_max
+        if spec.values is not None:
+            rules["allowed"] = list(spec.values)
         return rules
 
+    def _table_rules(self, spec: FactSpec) -> dict[str, Any]:
+        table = spec.table
+        assert table is not None
+        columns: dict[str, Any] = {}
+        for column in table.columns:
+            rules = self._value_rules(self.types[column.type], column)
+            if column.path == table.stage and column.values is None:
+                rules["allowed"] = list(table.stages)
+            rules["required"] = column.required
+            columns[column.path] = rules
+        return {
+            "type": "list",
+            "maxlength": min(table.max_rows or MAX_ITEMS, MAX_ITEMS),
+            "schema": {"type": "dict", "schema": columns},
+        }
+
     def _rules(self, spec: FactSpec, *, partial: bool) -> dict[str, Any]:
-        if spec.path in self.series:
-            rules: dict[str, Any] = {
+        if spec.table is not None:
+            rules: dict[str, Any] = self._table_rules(spec)
+        elif spec.path in self.series:
+            rules = {
                 "type": "dict",
                 "keysrules": {"type": "fact_year_key"},
                 "valuesrules": self._value_rules(self.value_type(spec.path), spec),
@@ -223,6 +266,7 @@ class FactsValidator:
             if nonfinite:
                 doc = _without_paths(doc, {p for p, _ in nonfinite})
             validator = self._validator(partial=partial)
+            raw_doc = doc
             # normalize=False: the facts schema has no normalization rules, and cerberus
             # would otherwise copy and rebuild its schema for every document.
             if not validator.validate(doc, normalize=False):
@@ -233,7 +277,17 @@ class FactsValidator:
                     for p in self._translate(validator._errors)
                     if not (p.code == "missing" and p.path in removed)
                 )
+            if self.tables:
+                problems = [self._row_named(p, raw_doc) for p in problems]
             flat = self._collect(doc, frozenset(p.path for p in problems))
+        if self.tables:
+            problems.extend(self._build_tables(flat))
+            # A table with a problem in any row is absent to the rules and aggregations, as
+            # a scalar fact with a problem is: its values would be counted wrongly.
+            at = frozenset(p.path for p in problems)
+            for path in self.tables:
+                if path in flat and touches(path, at):
+                    del flat[path]
         if not partial:
             problems.extend(self._conditional(facts, flat))
         problems.extend(self._cross(flat))
@@ -256,7 +310,12 @@ class FactsValidator:
                 if target is None:
                     problems.append(self._unknown(path, value))
                 elif isinstance(target, str):
-                    if target in self.series and isinstance(value, Mapping):
+                    if target in self.tables and isinstance(value, list | tuple):
+                        out[key] = [
+                            self._known_columns(target, i, row, problems)
+                            for i, row in enumerate(value)
+                        ]
+                    elif target in self.series and isinstance(value, Mapping):
                         good = {}
                         for year, item in value.items():
                             if _is_year_key(year):
@@ -273,6 +332,65 @@ class FactsValidator:
             return out
 
         return walk(tree, facts, ""), problems
+
+    def _known_columns(self, path: str, index: int, row: Any, problems: list[FactsProblem]) -> Any:
+        """A row without its unknown columns, and a problem for each."""
+        if not isinstance(row, Mapping):
+            return row
+        table = self.tables[path].table
+        assert table is not None
+        names = [c.path for c in table.columns]
+        kept = {}
+        for key, value in row.items():
+            if isinstance(key, str) and key in names:
+                kept[key] = value
+                continue
+            near = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
+            hint_zh = f"是否应为 {near[0]}?" if near else "请检查拼写,或删除该列。"
+            hint_en = f"did you mean {near[0]}?" if near else "check the spelling, or remove it."
+            problems.append(
+                FactsProblem(
+                    f"{path}[{index}].{key}",
+                    "unknown",
+                    f"评价方案未定义此列;{hint_zh}",
+                    f"the rubric declares no such column; {hint_en}",
+                    value,
+                )
+            )
+        return kept
+
+    def _row_named(self, problem: FactsProblem, doc: Mapping[str, Any]) -> FactsProblem:
+        """A problem in a table's row, its message opened by the row's name."""
+        found = _ROW_PATH.match(problem.path)
+        if found is None or found.group(1) not in self.tables:
+            return problem
+        path, index = found.group(1), int(found.group(2))
+        table = self.tables[path].table
+        assert table is not None
+        rows: Any = doc
+        for part in path.split("."):
+            rows = rows.get(part) if isinstance(rows, Mapping) else None
+        row = rows[index] if isinstance(rows, list | tuple) and index < len(rows) else None
+        name = row_name(raw_label(table, row), index)
+        return attrs.evolve(
+            problem,
+            message_zh=f"{name.zh}:{problem.message_zh}",
+            message_en=f"{name.en}: {problem.message_en}",
+        )
+
+    def _build_tables(self, flat: dict[str, Any]) -> list[FactsProblem]:
+        """Each table's validated rows as a :class:`TableValue` (in place), and the
+        problems of its rows (duplicate keys, divisors of 0)."""
+        problems: list[FactsProblem] = []
+        for path, spec in self.tables.items():
+            rows = flat.get(path)
+            if rows is None:
+                continue
+            assert spec.table is not None
+            value, found = build_table(spec.table, path, rows)
+            flat[path] = value
+            problems.extend(found)
+        return problems
 
     def _unknown(self, path: str, value: Any) -> FactsProblem:
         # "Did you mean" among the key's siblings: a misspelt key is near one beside it, and
@@ -314,12 +432,34 @@ class FactsValidator:
                     break
                 value = value[part]
             else:
-                if path in self.series:
+                if spec.table is not None:
+                    flat[path] = self._rows(path, spec, value, blocked)
+                elif path in self.series:
                     conv = self.value_type(path).convert
                     flat[path] = {int(k): conv(v) for k, v in value.items()}
                 else:
                     flat[path] = self.types[spec.type].convert(value)
         return flat
+
+    def _rows(
+        self, path: str, spec: FactSpec, rows: Any, blocked: frozenset[str]
+    ) -> list[dict[str, Any]]:
+        """A table's rows free of problems, each column converted like a fact."""
+        converts = {name: t.convert for name, t in self.column_types(spec).items()}
+        # A row is left out for a problem in itself or a declared column; an unknown column
+        # was taken out of it, and the rest of the row still counts (for duplicate keys).
+        bad = {
+            int(m.group(2))
+            for p in blocked
+            if (m := _ROW_PATH.match(p)) is not None
+            and m.group(1) == path
+            and (m.group(3) is None or m.group(3) in converts)
+        }
+        return [
+            {k: converts[k](v) for k, v in row.items() if k in converts}
+            for i, row in enumerate(rows)
+            if i not in bad
+        ]
 
     def _conditional(
         self, facts: Mapping[str, Any], flat: Mapping[str, Any]
@@ -375,7 +515,14 @@ class FactsValidator:
 
     def _translate(self, errors: Iterable[Any]) -> Iterable[FactsProblem]:
         for error in _leaf_errors(errors):
-            path = ".".join(str(p) for p in error.document_path)
+            parts = tuple(error.document_path)
+            if any(isinstance(p, int) for p in parts):
+                yield self._table_problem(parts, error)
+                continue
+            path = ".".join(str(p) for p in parts)
+            if path in self.tables and error.rule in ("type", "maxlength"):
+                yield self._table_problem(parts, error)
+                continue
             if error.code == cerberus.errors.REQUIRED_FIELD.code and path not in self.specs:
                 # A whole group is absent: name each required fact in it, as the user
                 # would look them up, rather than the group.
@@ -390,11 +537,56 @@ class FactsValidator:
                     continue
             yield self._problem(path, error)
 
-    def _problem(self, path: str, error: Any) -> FactsProblem:
-        spec, in_series = self._spec_at(path)
+    def _table_problem(self, parts: tuple[Any, ...], error: Any) -> FactsProblem:
+        """A problem of a table fact: the table as a whole, a row, or a row's column
+        (``schools[12].pupils``; the row's name is added after)."""
+        at = next((i for i, p in enumerate(parts) if isinstance(p, int)), len(parts))
+        path = ".".join(str(p) for p in parts[:at])
+        spec = self.tables.get(path)
+        if spec is None or spec.table is None:
+            return self._problem(".".join(str(p) for p in parts), error)
+        if at == len(parts):
+            if error.rule == "maxlength":
+                limit = error.constraint
+                return FactsProblem(
+                    path,
+                    "too-many-rows",
+                    f"行数超过上限{limit}行",
+                    f"more than {limit} rows",
+                    len(error.value),
+                )
+            return FactsProblem(
+                path,
+                "wrong-type",
+                "应为行的列表,每行是列名到值的映射",
+                "must be a list of rows, each mapping column names to values",
+                error.value,
+            )
+        row_path = f"{path}[{parts[at]}]"
+        rest = parts[at + 1 :]
+        if not rest:
+            return FactsProblem(
+                row_path,
+                "wrong-type",
+                "每行应为列名到值的映射",
+                "each row must map column names to values",
+                error.value,
+            )
+        column = spec.table.column(str(rest[0]))
+        cell = f"{row_path}.{rest[0]}"
+        if not isinstance(column, FactSpec):
+            return self._unknown(cell, error.value)
+        return self._problem(cell, error, column)
+
+    def _problem(self, path: str, error: Any, column: FactSpec | None = None) -> FactsProblem:
+        if column is not None:
+            spec: FactSpec | None
+            spec, in_series, holder = column, False, None
+        else:
+            spec, in_series = self._spec_at(path)
+            holder = self.specs.get(path.rsplit(".", 1)[0]) if "." in path else None
         value = error.value
         rule = error.rule
-        holder = self.specs.get(path.rsplit(".", 1)[0]) if "." in path else None
         if spec is None and holder is not None and holder.path not in self.series:
             return self._field_problem(path, holder, error)
         if error.code == cerberus.errors.UNKNOWN_FIELD.code:
@@ -434,7 +626,7 @@ class FactsValidator:
             )
         if spec is None:
             return FactsProblem(path, rule or "invalid", str(error), str(error), value)
-        is_series = spec.path in self.series
+        is_series = column is None and spec.path in self.series
         if is_series and not in_series and rule == "type":
             return FactsProblem(
                 path,
@@ -474,6 +666,15 @@ class FactsValidator:
                     return FactsProblem(path, code, text.zh, text.en, value)
             return FactsProblem(
                 path, "too-large", f"应不大于{limit}{unit}", f"must be at most {limit}{unit}", value
+            )
+        if rule == "allowed":
+            allowed = "、".join(str(v) for v in error.constraint)
+            return FactsProblem(
+                path,
+                "not-allowed",
+                f"应为以下之一:{allowed}",
+                f"must be one of {', '.join(str(v) for v in error.constraint)}",
+                value,
             )
         if rule == "plausible_max":
             limit = plain(to_decimal(spec.plausible_max or 0))
@@ -563,6 +764,9 @@ def _find_nonfinite(data: Any, prefix: str = "") -> Iterable[tuple[str, Any]]:
     if isinstance(data, Mapping):
         for key, value in data.items():
             yield from _find_nonfinite(value, f"{prefix}{key}.")
+    elif isinstance(data, list | tuple):
+        for i, value in enumerate(data):
+            yield from _find_nonfinite(value, f"{prefix.rstrip('.')}[{i}].")
     elif isinstance(data, Decimal | float) and not _is_number(data):
         yield prefix.rstrip("."), data
 
@@ -571,10 +775,19 @@ def _without_nulls(data: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
     if depth > MAX_DEPTH:
         return dict(data)  # deeper than the limit: the limit's check reports it
     return {
-        key: _without_nulls(value, depth + 1) if isinstance(value, Mapping) else value
+        key: _without_nulls(value, depth + 1)
+        if isinstance(value, Mapping)
+        else _rows_without_nulls(value, depth + 1)
+        if isinstance(value, list)
+        else value
         for key, value in data.items()
         if value is not None
     }
+
+
+def _rows_without_nulls(rows: list[Any], depth: int) -> list[Any]:
+    """A table's rows without their blank (null) cells."""
+    return [_without_nulls(r, depth + 1) if isinstance(r, Mapping) else r for r in rows]
 
 
 def _bad_year(path: str, value: Any) -> FactsProblem:
@@ -590,6 +803,10 @@ def _bad_year(path: str, value: Any) -> FactsProblem:
 def _beyond_limits(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_beyond_limits(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_beyond_limits(v) for v in value)
+    if isinstance(value, TableValue):
+        return any(_beyond_limits(v) for v in table_cells(value))
     return isinstance(value, Decimal | int) and number_problem(value) is not None
 
 
@@ -599,8 +816,20 @@ def _without_paths(data: Mapping[str, Any], paths: set[str], prefix: str = "") -
         path = f"{prefix}{key}"
         if path in paths:
             continue
-        out[key] = _without_paths(value, paths, path + ".") if isinstance(value, Mapping) else value
+        if isinstance(value, Mapping):
+            out[key] = _without_paths(value, paths, path + ".")
+        elif isinstance(value, list) and any(p.startswith(f"{path}[") for p in paths):
+            out[key] = [
+                _without_paths(row, paths, f"{path}[{i}].") if isinstance(row, Mapping) else row
+                for i, row in enumerate(value)
+            ]
+        else:
+            out[key] = value
     return out
+
+
+#: A path inside a table's row: ``schools[12]`` or ``schools[12].pupils``.
+_ROW_PATH = re.compile(r"(.+?)\[([0-9]+)\](?:\.(.*))?\Z")
 
 
 def _present(facts: Mapping[str, Any], path: str) -> bool:
@@ -619,8 +848,8 @@ def touches(path: str, problems: frozenset[str]) -> bool:
     parts = path.split(".")
     if any(".".join(parts[:i]) in problems for i in range(1, len(parts))):
         return True
-    inside = path + "."
-    return any(p.startswith(inside) for p in problems)
+    inside, row = path + ".", path + "["
+    return any(p.startswith(inside) or p.startswith(row) for p in problems)
 
 
 def ordered(problems: Iterable[FactsProblem]) -> list[FactsProblem]:

@@ -25,6 +25,7 @@ from evalrules._compiler._check import compile_rubric
 from evalrules._compiler._compiled import CompiledRubric
 from evalrules._escape import escape_line, escape_values
 from evalrules._excel._plugin import builtin_excel_plugin
+from evalrules._facts._aggregations import Aggregation
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._plugin import builtin_facts_plugin
@@ -74,6 +75,7 @@ _FACTORIES: Mapping[type, str] = {
     Renderer: "renderer",
     CrossCheckKind: "cross_check_kind",
     FactsReader: "facts_reader",
+    Aggregation: "aggregation",
 }
 
 #: The builtin formats, all text: a plugin cannot take their names, so they type as ``str``.
@@ -255,6 +257,7 @@ class Engine:
         self.fact_types: Registry[FactType] = Registry("fact type")
         self.renderers: Registry[Renderer] = Registry("renderer")
         self.cross_checks: Registry[CrossCheckKind] = Registry("cross check")
+        self.aggregations: Registry[Aggregation] = Registry("aggregation")
         self.facts_readers: Registry[FactsReader] = Registry("facts reader")
         # Suffix → reader: two readers claiming one suffix is a conflict like a name taken
         # twice, so the reader of a file never depends on plugin order.
@@ -264,6 +267,7 @@ class Engine:
         self._collect("evalrules_register_fact_types", self.fact_types, FactType, "name")
         self._collect("evalrules_register_renderers", self.renderers, Renderer, "name")
         self._collect("evalrules_register_cross_checks", self.cross_checks, CrossCheckKind, "name")
+        self._collect("evalrules_register_aggregations", self.aggregations, Aggregation, "name")
         self._collect(
             "evalrules_register_facts_readers",
             self.facts_readers,
@@ -501,9 +505,10 @@ class Engine:
             modify=self._scorecard_hook,
             origins={
                 (registry.name, r.name): r.origin
-                for registry in (self.fact_types, self.cross_checks)
+                for registry in (self.fact_types, self.cross_checks, self.aggregations)
                 for r in registry
             },
+            aggregations={r.name: r.item for r in self.aggregations},
         )
         self._compiled[key] = compiled
         return compiled

@@ -24,7 +24,14 @@ def _canonical(value: Any) -> Any:
         return [_canonical(v) for v in value]
     if attrs.has(type(value)):
         return _canonical(
-            {f.name: getattr(value, f.name) for f in attrs.fields(type(value)) if f.eq}
+            {
+                f.name: getattr(value, f.name)
+                for f in attrs.fields(type(value))
+                if f.eq
+                and not (
+                    f.metadata.get("digest") == "when-set" and getattr(value, f.name) == f.default
+                )
+            }
         )
     return value
 

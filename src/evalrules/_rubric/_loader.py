@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import decimal
 import difflib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,7 @@ from evalrules._points import ROUNDINGS, ZERO, plain, to_decimal
 from evalrules._rubric._model import (
     FORMULA_ARITY,
     NOT_APPLICABLE_POLICIES,
+    Aggregate,
     Alternative,
     CrossCheck,
     DerivedFact,
@@ -22,14 +24,19 @@ from evalrules._rubric._model import (
     GradeBand,
     Indicator,
     Monotonic,
+    RowExclusion,
     Rubric,
     Rule,
     Source,
     SourceDocument,
+    TableSpec,
 )
 from evalrules._rubric._source import _CODE, _FAMILY, _PATH, RUBRIC_FORMAT
 from evalrules._text import Text
 from evalrules.errors import RubricError, RubricProblem
+
+#: A table's column, row-derived value or stage code: one lowercase word.
+_COLUMN = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
 class _Problems:
@@ -329,7 +336,13 @@ _FACT_KEYS = (
     "plausible_max",
     "items",
     "source",
+    "values",
 )
+
+#: The keys a table fact's declaration adds to a fact's.
+_TABLE_KEYS = ("key", "label", "stage", "stages", "max_rows", "columns", "exclude", "row_derived")
+#: The keys of a table's column: a fact's, and ``optional``.
+_COLUMN_KEYS = (*tuple(k for k in _FACT_KEYS if k not in ("required_if", "items")), "optional")
 
 
 def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
@@ -355,7 +368,15 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
             p.add("a fact declaration must be a mapping", "wrong-type", path=where)
             p.facts_unread = True
             continue
-        _keys(decl, _FACT_KEYS, where, p)
+        table = None
+        if "columns" in decl:
+            _keys(decl, _FACT_KEYS + _TABLE_KEYS, where, p)
+            table = _table(decl, where, p)
+            if table is None:
+                p.facts_unread = True
+                continue
+        else:
+            _keys(decl, _FACT_KEYS, where, p)
         ftype = decl.get("type")
         if not isinstance(ftype, str):
             p.add(
@@ -405,6 +426,8 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
                 plausible_max=limits["plausible_max"],
                 items=items,
                 source=None if decl.get("source") is None else str(decl["source"]),
+                values=_values(decl, where, p),
+                table=table,
             )
         )
     paths = {s.path for s in specs}
@@ -427,7 +450,278 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
     return tuple(specs)
 
 
-def _derived(raw: Any, p: _Problems, fact_paths: set[str]) -> tuple[DerivedFact, ...]:
+def _values(decl: Mapping[str, Any], where: str, p: _Problems) -> tuple[Any, ...] | None:
+    values = decl.get("values")
+    if values is None:
+        return None
+    if not isinstance(values, list) or not values:
+        p.add("values must be a non-empty list", "wrong-type", path=f"{where}.values")
+        return None
+    return tuple(values)
+
+
+def _column(name: Any, decl: Any, where: str, p: _Problems) -> FactSpec | None:
+    if not isinstance(name, str) or not _COLUMN.match(name):
+        p.add(f"column name {name!r} must be a lowercase word", "bad-path", path=where)
+        return None
+    if not isinstance(decl, Mapping):
+        p.add("a column is declared like a fact: a mapping", "wrong-type", path=where)
+        return None
+    _keys(decl, _COLUMN_KEYS, where, p)
+    ftype = decl.get("type")
+    if not isinstance(ftype, str):
+        p.add("type is required", "missing", path=f"{where}.type")
+        return None
+    optional = decl.get("optional", False)
+    if not isinstance(optional, bool):
+        p.add("optional must be true or false", "wrong-type", path=f"{where}.optional")
+        optional = False
+    limits = {
+        key: None
+        if decl.get(key) is None
+        else _number(decl[key], f"{where}.{key}", p, minimum=None)
+        for key in ("minimum", "maximum", "plausible_max")
+    }
+    unit = decl.get("unit")
+    return FactSpec(
+        path=name,
+        type=ftype,
+        description=_text(decl.get("description"), f"{where}.description", p),
+        unit=None if unit is None else str(unit),
+        required=not optional,
+        minimum=limits["minimum"],
+        maximum=limits["maximum"],
+        plausible_max=limits["plausible_max"],
+        source=None if decl.get("source") is None else str(decl["source"]),
+        values=_values(decl, where, p),
+    )
+
+
+def _table(decl: Mapping[str, Any], where: str, p: _Problems) -> TableSpec | None:
+    """A table fact's rows: its columns, key, label, stages, exclusions, row-derived values."""
+    raw_columns = decl.get("columns")
+    if not isinstance(raw_columns, Mapping) or not raw_columns:
+        p.add(
+            "columns must map column names to declarations", "wrong-type", path=f"{where}.columns"
+        )
+        return None
+    columns = tuple(
+        c
+        for name, cdecl in raw_columns.items()
+        if (c := _column(name, cdecl, f"{where}.columns.{name}", p)) is not None
+    )
+    names = {c.path for c in columns}
+    known = set(names)
+    row_derived = []
+    raw_derived = decl.get("row_derived") or {}
+    if not isinstance(raw_derived, Mapping):
+        p.add("row_derived must map names to formulas", "wrong-type", path=f"{where}.row_derived")
+        raw_derived = {}
+    for name, ddecl in raw_derived.items():
+        at = f"{where}.row_derived.{name}"
+        if not isinstance(name, str) or not _COLUMN.match(name):
+            p.add(f"row_derived name {name!r} must be a lowercase word", "bad-path", path=at)
+            continue
+        if name in names:
+            p.add(f"{name} is both a column and a row_derived value", "duplicate-fact", path=at)
+        found = _formula(ddecl, at, p, known, "a column or an earlier row_derived value")
+        if found is None:
+            continue
+        formula, inputs, description, unit = found
+        if formula == "growth":
+            p.add("growth reads a year series; a row has none", "unknown-formula", path=at)
+            continue
+        known.add(name)
+        row_derived.append(DerivedFact(name, formula, inputs, description, unit))
+    key = decl.get("key")
+    if not isinstance(key, str) or key not in names:
+        p.add(f"key must name a column, not {key!r}", "unknown-column", path=f"{where}.key")
+        key = next(iter(sorted(names)), "")
+    label = decl.get("label", key)
+    if not isinstance(label, str) or label not in names:
+        p.add(f"label must name a column, not {label!r}", "unknown-column", path=f"{where}.label")
+        label = key
+    stage = decl.get("stage")
+    stages: dict[str, Text] = {}
+    if stage is not None:
+        if not isinstance(stage, str) or stage not in names:
+            p.add(
+                f"stage must name a column, not {stage!r}", "unknown-column", path=f"{where}.stage"
+            )
+            stage = None
+        raw_stages = decl.get("stages")
+        if not isinstance(raw_stages, Mapping) or not raw_stages:
+            p.add(
+                "stages (code → label) are required with stage", "missing", path=f"{where}.stages"
+            )
+        else:
+            for code, text in raw_stages.items():
+                if not isinstance(code, str) or not _COLUMN.match(code):
+                    p.add(
+                        f"stage code {code!r} must be a lowercase word",
+                        "bad-code",
+                        path=f"{where}.stages",
+                    )
+                    continue
+                stages[code] = _text(text, f"{where}.stages.{code}", p)
+    elif decl.get("stages") is not None:
+        p.add("stages need a stage column", "missing", path=f"{where}.stage")
+    max_rows = decl.get("max_rows")
+    if max_rows is not None and (
+        isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1
+    ):
+        p.add("max_rows must be a whole number ≥ 1", "wrong-type", path=f"{where}.max_rows")
+        max_rows = None
+    exclude = []
+    raw_exclude = decl.get("exclude") or []
+    if not isinstance(raw_exclude, list):
+        p.add("exclude must be a list of {when, why}", "wrong-type", path=f"{where}.exclude")
+        raw_exclude = []
+    for i, x in enumerate(raw_exclude):
+        at = f"{where}.exclude[{i}]"
+        if not isinstance(x, Mapping):
+            p.add("an exclusion is {when, why, source}", "wrong-type", path=at)
+            continue
+        _keys(x, ("when", "why", "source"), at, p)
+        when = x.get("when")
+        if not isinstance(when, Mapping):
+            p.add(
+                "when must be a row condition {column, op, value}", "wrong-type", path=f"{at}.when"
+            )
+            continue
+        why = _text(x.get("why"), f"{at}.why", p)
+        source = None if x.get("source") is None else str(x["source"])
+        exclude.append(RowExclusion(_plain_params(when), why, source))
+    return TableSpec(
+        key=key,
+        label=label,
+        columns=columns,
+        stage=stage,
+        stages=stages,
+        exclude=tuple(exclude),
+        row_derived=tuple(row_derived),
+        max_rows=max_rows,
+    )
+
+
+def _formula(
+    decl: Any, where: str, p: _Problems, known: set[str], what: str
+) -> tuple[str, tuple[str, ...], Text, str | None] | None:
+    """A row-derived value's formula, inputs, description and unit, checked."""
+    if not isinstance(decl, Mapping):
+        p.add("a row_derived value must be a mapping", "wrong-type", path=where)
+        return None
+    _keys(decl, ("formula", "inputs", "unit", "description"), where, p)
+    formula = decl.get("formula")
+    if not isinstance(formula, str) or formula not in FORMULA_ARITY:
+        p.add(
+            f"unknown formula {formula!r} (use {', '.join(FORMULA_ARITY)})",
+            "unknown-formula",
+            path=f"{where}.formula",
+        )
+        return None
+    inputs = decl.get("inputs")
+    if not isinstance(inputs, list) or not all(isinstance(i, str) for i in inputs):
+        p.add("inputs must be a list of column names", "wrong-type", path=f"{where}.inputs")
+        return None
+    lo, hi = FORMULA_ARITY[formula]
+    if len(inputs) < lo or (hi is not None and len(inputs) > hi):
+        want = str(lo) if lo == hi else f"at least {lo}"
+        p.add(
+            f"{formula} takes {want} inputs, got {len(inputs)}", "bad-arity", path=f"{where}.inputs"
+        )
+        return None
+    for i, name in enumerate(inputs):
+        if name not in known:
+            p.add(f"input {name!r} is not {what}", "unknown-column", path=f"{where}.inputs[{i}]")
+    unit = decl.get("unit")
+    return (
+        formula,
+        tuple(inputs),
+        _text(decl.get("description"), f"{where}.description", p),
+        None if unit is None else str(unit),
+    )
+
+
+_AGGREGATE_KEYS = (
+    "aggregate",
+    "table",
+    "column",
+    "stage",
+    "weight",
+    "where",
+    "unit",
+    "description",
+)
+
+
+def _aggregate(
+    path: str, decl: Mapping[str, Any], where: str, p: _Problems, tables: Mapping[str, FactSpec]
+) -> DerivedFact | None:
+    """A derived fact over a table's rows (``aggregate: cv``); the aggregation's name is
+    checked against the installed ones when compiling."""
+    _keys(decl, _AGGREGATE_KEYS, where, p)
+    name = decl.get("aggregate")
+    if not isinstance(name, str):
+        p.add("aggregate must name an aggregation", "wrong-type", path=f"{where}.aggregate")
+        return None
+    table_path = decl.get("table")
+    spec = tables.get(table_path) if isinstance(table_path, str) else None
+    if spec is None or spec.table is None:
+        p.add(
+            f"table must name a declared table fact, not {table_path!r}",
+            "unknown-fact",
+            path=f"{where}.table",
+        )
+        return None
+    table = spec.table
+    fields: dict[str, str | None] = {}
+    for key in ("column", "weight"):
+        value = decl.get(key)
+        if value is not None and (not isinstance(value, str) or table.column(value) is None):
+            p.add(
+                f"{key} must name a column of {table_path}, not {value!r}",
+                "unknown-column",
+                path=f"{where}.{key}",
+            )
+            value = None
+        fields[key] = value
+    stage = decl.get("stage")
+    if stage is not None and (not isinstance(stage, str) or stage not in table.stages):
+        stages = ", ".join(table.stages) or "none declared"
+        p.add(
+            f"stage must be one of {table_path}'s stages ({stages}), not {stage!r}",
+            "unknown-stage",
+            path=f"{where}.stage",
+        )
+        stage = None
+    where_cond = decl.get("where")
+    if where_cond is not None and not isinstance(where_cond, Mapping):
+        p.add(
+            "where must be a row condition {column, op, value}", "wrong-type", path=f"{where}.where"
+        )
+        where_cond = None
+    unit = decl.get("unit")
+    return DerivedFact(
+        path=path,
+        formula=name,
+        inputs=(table_path,),
+        description=_text(decl.get("description"), f"{where}.description", p),
+        unit=None if unit is None else str(unit),
+        aggregate=Aggregate(
+            name=name,
+            table=table_path,
+            column=fields["column"],
+            stage=stage,
+            weight=fields["weight"],
+            where=None if where_cond is None else _plain_params(where_cond),
+        ),
+    )
+
+
+def _derived(
+    raw: Any, p: _Problems, fact_paths: set[str], tables: Mapping[str, FactSpec] | None = None
+) -> tuple[DerivedFact, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, Mapping):
@@ -452,6 +746,14 @@ def _derived(raw: Any, p: _Problems, fact_paths: set[str]) -> tuple[DerivedFact,
         if not isinstance(decl, Mapping):
             p.add("a derived fact must be a mapping", "wrong-type", path=where)
             p.facts_unread = True
+            continue
+        if "aggregate" in decl:
+            found = _aggregate(path, decl, where, p, tables or {})
+            if found is None:
+                p.facts_unread = True
+            else:
+                known.add(path)
+                out.append(found)
             continue
         _keys(decl, ("formula", "inputs", "unit", "description", "year"), where, p)
         formula = decl.get("formula")
@@ -862,7 +1164,9 @@ def build_rubric(
     bonus_cap = None if raw.get("bonus_cap") is None else _number(raw["bonus_cap"], "bonus_cap", p)
     facts = _facts(raw.get("facts"), p)
     fact_paths = {f.path for f in facts}
-    derived = _derived(raw.get("derived"), p, fact_paths)
+    derived = _derived(
+        raw.get("derived"), p, fact_paths, {f.path: f for f in facts if f.table is not None}
+    )
     readable = fact_paths | {d.path for d in derived}
     cross = []
     cross_raw = raw.get("cross_checks") or []

@@ -22,6 +22,15 @@ def _optional_text(value: Text | str | None) -> Text | None:
     return Text(value, value)
 
 
+#: Metadata of a field added after rubrics were first digested: left out of the digest while
+#: it holds its default, so the digest of a rubric that does not use it stays the same.
+_LATER = {"digest": "when-set"}
+
+
+def _optional_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    return None if value is None else frozen_mapping(value)
+
+
 @attrs.frozen
 class Alternative:
     """A documented alternative to an inferred rule: other parameters the rule could have.
@@ -113,6 +122,9 @@ class FactSpec:
         plausible_max: A value above this is reported as implausible.
         items: For ``series``: the element type of each year's value.
         source: Where the value usually comes from (a form, a report, an outside rating).
+        values: The values a fact may take (a ``choice``, or a table's stage column), or
+            ``None`` for any value of its type.
+        table: For a fact whose type holds a table: its rows' declaration.
     """
 
     path: str
@@ -126,6 +138,59 @@ class FactSpec:
     plausible_max: Decimal | None = None
     items: str | None = None
     source: str | None = None
+    values: tuple[Any, ...] | None = attrs.field(default=None, metadata=_LATER)
+    table: TableSpec | None = attrs.field(default=None, metadata=_LATER)
+
+
+@attrs.frozen
+class RowExclusion:
+    """Rows a table declaration leaves out of every aggregation and row rule, and why.
+
+    Attributes:
+        when: The row condition (``{column, op, value}``, ``{all: [...]}``, ``{any: [...]}``).
+        why: Why such rows are not counted, in Chinese and English.
+        source: The clause that says so, if any.
+    """
+
+    when: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
+    why: Text
+    source: str | None = None
+
+
+@attrs.frozen
+class TableSpec:
+    """The rows of a table fact: one row per unit (a school, a kindergarten).
+
+    Attributes:
+        key: The column that identifies a row (unique per stage).
+        label: The column that names a row in messages (the key's when not given).
+        stage: The column holding a row's stage (学段), or ``None``.
+        stages: Stage code → its label, in declaration order.
+        columns: The columns, each declared like a fact (``path`` is the column's name).
+        exclude: Rows left out of aggregations and row rules.
+        row_derived: Values computed per row from its columns (``path`` is the name,
+            ``inputs`` are column names).
+        max_rows: The most rows a document may give, or ``None`` for the core's own limit.
+    """
+
+    key: str
+    label: str
+    columns: tuple[FactSpec, ...]
+    stage: str | None = None
+    stages: Mapping[str, Text] = attrs.field(converter=frozen_mapping, factory=dict)
+    exclude: tuple[RowExclusion, ...] = ()
+    row_derived: tuple[DerivedFact, ...] = ()
+    max_rows: int | None = None
+
+    def column(self, name: str) -> FactSpec | DerivedFact | None:
+        """A column's or a row-derived value's declaration, ``None`` if there is none."""
+        for spec in self.columns:
+            if spec.path == name:
+                return spec
+        for derived in self.row_derived:
+            if derived.path == name:
+                return derived
+        return None
 
 
 #: The closed set of formulas a derived fact may use, with their input counts (least, most).
@@ -136,7 +201,29 @@ FORMULA_ARITY: Mapping[str, tuple[int, int | None]] = {
     "difference": (2, 2),
     "growth": (1, 1),
     "sum": (2, None),
+    "per_hundred": (2, 2),
 }
+
+
+@attrs.frozen
+class Aggregate:
+    """A derived fact computed over a table's rows by a registered aggregation.
+
+    Attributes:
+        name: The aggregation's registered name (``cv``, ``share_where``, ...).
+        table: The table fact's path.
+        column: The column or row-derived value aggregated (``None`` for ``count``).
+        stage: Only rows of this stage, or ``None`` for every stage.
+        weight: The column weighting each row (pupils), or ``None``.
+        where: A row condition: the rows counted (``count``, ``share_where``) or kept.
+    """
+
+    name: str
+    table: str
+    column: str | None = None
+    stage: str | None = None
+    weight: str | None = None
+    where: Mapping[str, Any] | None = attrs.field(default=None, converter=_optional_mapping)
 
 
 @attrs.frozen
@@ -145,11 +232,14 @@ class DerivedFact:
 
     Attributes:
         path: Where the value appears, e.g. ``"derived.per_pupil.primary"``.
-        formula: ``ratio``, ``share``, ``per_capita``, ``difference``, ``growth`` or ``sum``.
+        formula: ``ratio``, ``share``, ``per_capita``, ``per_hundred``, ``difference``,
+            ``growth`` or ``sum``; for an aggregate, the aggregation's name.
         inputs: The fact paths the formula reads, in order.
         description: What the value means.
         unit: Display unit.
         year: For ``growth``: the year compared with the year before.
+        aggregate: For a value over a table's rows: the aggregation (``formula`` is then
+            its name and ``inputs`` the table's path).
     """
 
     path: str
@@ -158,6 +248,7 @@ class DerivedFact:
     description: Text
     unit: str | None = None
     year: int | None = None
+    aggregate: Aggregate | None = attrs.field(default=None, metadata=_LATER)
 
 
 @attrs.frozen

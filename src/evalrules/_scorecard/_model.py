@@ -25,14 +25,17 @@ class DerivedValue:
     Attributes:
         path: The derived fact's path.
         value: The exact value.
-        formula: The formula's name.
+        formula: The formula's name (an aggregation's, for a value over a table).
         inputs: ``(path, value)`` of each input.
+        breakdown: For an aggregation: ``(name, value)`` of what it rests on (``mean`` X̄,
+            ``sd`` S, ``cv``, ``n`` rows, ``weight_total`` P, ``matched``), else empty.
     """
 
     path: str
     value: Decimal
     formula: str
     inputs: tuple[tuple[str, Any], ...] = attrs.field(converter=frozen_pairs)
+    breakdown: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=frozen_pairs)
 
 
 @attrs.frozen

@@ -76,7 +76,10 @@ def evaluate(
     else:
         flat = {}
     derived, derived_problems = compute_derived(
-        compiled.rubric.derived, flat, compiled.rubric.data_year or compiled.rubric.year - 1
+        compiled.rubric.derived,
+        flat,
+        compiled.rubric.data_year or compiled.rubric.year - 1,
+        compiled._validator.aggregations,
     )
     problems.extend(derived_problems)
     if facts_readable:

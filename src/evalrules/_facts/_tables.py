@@ -1,0 +1,223 @@
+"""Table facts: rows of typed columns, their exclusions and their per-row derived values.
+
+A table fact holds one row per unit (a school, a kindergarten, a teaching point). Validation
+checks each row's columns as it checks scalar facts, naming the row (``schools[12].pupils``
+and the school's name); then :func:`build_table` turns the validated rows into a
+:class:`TableValue`: each row's row-derived values computed in ``Decimal``, each row the
+rubric excludes marked with why, and a problem for every key given twice in one stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from evalrules._facts._cerberus import _is_number
+from evalrules._facts._formulas import FORMULA_REGISTRY
+from evalrules._frozen import frozen_mapping
+from evalrules._points import to_decimal
+from evalrules._rubric._model import TableSpec
+from evalrules._text import Text
+from evalrules.errors import FactsProblem
+
+#: Operators of a row condition, beyond the comparison operators: membership in a list.
+ROW_OPERATORS = (">=", ">", "<=", "<", "==", "!=", "in", "not_in")
+
+
+@attrs.frozen
+class TableRow:
+    """One validated row of a table fact.
+
+    Attributes:
+        index: Its position in the document (``schools[12]`` is index 12).
+        key: The value of the table's key column.
+        label: What names it in messages (its label column, else its key).
+        stage: Its stage code, or ``None`` for a table without stages.
+        values: Its columns (converted like facts) and its row-derived values (a row-derived
+            value that cannot be computed is absent).
+        excluded: Why the rubric leaves the row out, or ``None`` when it is counted.
+    """
+
+    index: int
+    key: Any
+    label: str
+    stage: str | None
+    values: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
+    excluded: Text | None = None
+
+
+@attrs.frozen
+class TableValue:
+    """The value a rule or an aggregation reads for a table fact.
+
+    Attributes:
+        path: The table fact's path (``schools``).
+        rows: Every validated row, in document order.
+    """
+
+    path: str
+    rows: tuple[TableRow, ...]
+
+    def counted(self, stage: str | None = None) -> tuple[TableRow, ...]:
+        """The rows not excluded, of ``stage`` when given."""
+        return tuple(
+            r for r in self.rows if r.excluded is None and (stage is None or r.stage == stage)
+        )
+
+    def cell(self, row: TableRow, column: str) -> str:
+        """The path of a row's column, as problems and evidence name it: ``schools[12].pupils``."""
+        return f"{self.path}[{row.index}].{column}"
+
+
+def row_condition(cond: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """Whether a row meets a condition (``{column, op, value}``, ``all``, ``any``).
+
+    A row without the column meets no comparison on it. Numbers compare as exact decimals.
+    """
+    if "all" in cond:
+        return all(row_condition(c, values) for c in cond["all"])
+    if "any" in cond:
+        return any(row_condition(c, values) for c in cond["any"])
+    column = cond["column"]
+    if column not in values:
+        return False
+    return compare_cell(values[column], cond.get("op", "=="), cond.get("value", True))
+
+
+def compare_cell(left: Any, op: str, right: Any) -> bool:
+    """A cell against a standard with a row operator (:data:`ROW_OPERATORS`)."""
+    if op in ("in", "not_in"):
+        options = right if isinstance(right, list | tuple) else (right,)
+        found = any(_equal(left, o) for o in options)
+        return found if op == "in" else not found
+    if op == "==":
+        return _equal(left, right)
+    if op == "!=":
+        return not _equal(left, right)
+    if not (_is_number(left) and _is_number(right)):
+        return False
+    a, b = to_decimal(left), to_decimal(right)
+    if op == ">=":
+        return a >= b
+    if op == ">":
+        return a > b
+    if op == "<=":
+        return a <= b
+    if op == "<":
+        return a < b
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def _equal(left: Any, right: Any) -> bool:
+    if isinstance(left, bool) or isinstance(right, bool):
+        return left is right
+    if _is_number(left) and _is_number(right):
+        return to_decimal(left) == to_decimal(right)
+    return bool(left == right)
+
+
+def row_name(label: str, index: int) -> Text:
+    """How a problem names a row: its label, else its position (counted from 1)."""
+    if label:
+        return Text(label, label)
+    return Text(f"第{index + 1}行", f"row {index + 1}")
+
+
+def row_problem(
+    path: str, code: str, name: Text, zh: str, en: str, value: Any = None
+) -> FactsProblem:
+    """A problem in a row, its message opened by the row's name."""
+    return FactsProblem(path, code, f"{name.zh}:{zh}", f"{name.en}: {en}", value)
+
+
+def raw_label(spec: TableSpec, row: Any) -> str:
+    """A row's label as written in the document (before validation), or ``""``."""
+    if not isinstance(row, Mapping):
+        return ""
+    for column in (spec.label, spec.key):
+        value = row.get(column)
+        if isinstance(value, str) and value:
+            return value[:80]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+    return ""
+
+
+def build_table(
+    spec: TableSpec, path: str, rows: Sequence[Mapping[str, Any]]
+) -> tuple[TableValue, list[FactsProblem]]:
+    """The validated rows of a table fact as a :class:`TableValue`, and its problems.
+
+    Each row's row-derived values are computed in declaration order (one may read an earlier
+    one); a divisor of 0 in a counted row is a ``division-by-zero`` problem naming the row
+    (in an excluded row the value is simply not computed). Exclusions are decided on the
+    row's columns and row-derived values. A key given twice in one stage is a
+    ``duplicate-key`` problem at the second row.
+    """
+    problems: list[FactsProblem] = []
+    out: list[TableRow] = []
+    seen: dict[tuple[Any, Any], int] = {}
+    for index, raw in enumerate(rows):
+        values = dict(raw)
+        key = values.get(spec.key)
+        label_value = values.get(spec.label, key)
+        label = "" if label_value is None else str(label_value)
+        stage = values.get(spec.stage) if spec.stage is not None else None
+        blocked: list[tuple[str, str]] = []
+        for d in spec.row_derived:
+            nums = [values.get(i) for i in d.inputs]
+            if not all(_is_number(n) for n in nums):
+                continue
+            decimals = [to_decimal(n) for n in nums]
+            formula = FORMULA_REGISTRY[d.formula]
+            if formula.divides and decimals[1] == 0:
+                blocked.append((d.path, d.inputs[1]))
+                continue
+            assert formula.compute is not None
+            values[d.path] = formula.compute(decimals)
+        excluded = next((x.why for x in spec.exclude if row_condition(x.when, values)), None)
+        name = row_name(label, index)
+        if excluded is None:
+            for derived_name, divisor in blocked:
+                d = next(r for r in spec.row_derived if r.path == derived_name)
+                problems.append(
+                    row_problem(
+                        f"{path}[{index}].{divisor}",
+                        "division-by-zero",
+                        name,
+                        f"“{d.description.zh}”无法计算:除数 {divisor} 为0",
+                        f"cannot compute {derived_name}: the divisor {divisor} is 0",
+                        0,
+                    )
+                )
+        if key is not None:
+            first = seen.setdefault((stage, key), index)
+            if first != index:
+                problems.append(
+                    row_problem(
+                        f"{path}[{index}].{spec.key}",
+                        "duplicate-key",
+                        name,
+                        f"{spec.key} {key} 与第{first + 1}行重复"
+                        + (f"(同一学段 {stage})" if stage is not None else ""),
+                        f"{spec.key} {key} repeats row {first + 1}"
+                        + (f" (same stage {stage})" if stage is not None else ""),
+                        key,
+                    )
+                )
+        out.append(TableRow(index, key, label, stage, values, excluded))
+    return TableValue(path, tuple(out)), problems
+
+
+def table_cells(value: TableValue) -> Iterable[Any]:
+    """Every value in a table's rows (for the number limits)."""
+    for row in value.rows:
+        yield from row.values.values()
+
+
+def numeric(value: Any) -> Decimal | None:
+    """A cell as ``Decimal``, or ``None`` when it is not a number."""
+    return to_decimal(value) if _is_number(value) else None
