@@ -16,26 +16,26 @@ import evalrules
 import evalrules_panjin
 from _environ import clean_env
 
-PLUGIN = DOCS / "examples" / "evalrules-shortfall"
+PLUGIN = DOCS / "examples" / "evalrules-rate-steps"
 HOWTO = DOCS / "how-to" / "add-a-rule-kind.md"
 TEXT = HOWTO.read_text(encoding="utf-8")
-RUBRIC = PLUGIN / "tests" / "panjin-2023-shortfall.yaml"
+RUBRIC = PLUGIN / "tests" / "panjin-2023-rate-steps.yaml"
 EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
 
 
 @pytest.fixture(scope="module")
-def shortfall():
+def plugin():
     """The example plugin's module, imported from its source folder (not installed)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.syspath_prepend(str(PLUGIN / "src"))
-        module = importlib.import_module("evalrules_shortfall")
+        module = importlib.import_module("evalrules_rate_steps")
         yield module
-        sys.modules.pop("evalrules_shortfall", None)
+        sys.modules.pop("evalrules_rate_steps", None)
 
 
 @pytest.fixture(scope="module")
-def compiled(shortfall):
-    engine = evalrules.Engine(plugins=[evalrules_panjin, shortfall], autoload=False)
+def compiled(plugin):
+    engine = evalrules.Engine(plugins=[evalrules_panjin, plugin], autoload=False)
     return engine.compile(engine.load_rubric(RUBRIC))
 
 
@@ -52,10 +52,10 @@ def test_the_page_includes_every_file_of_the_plugin():
     assert "--8<--" not in expand(TEXT)
 
 
-def test_the_kind_is_registered_through_the_hook(shortfall):
-    engine = evalrules.Engine(plugins=[shortfall], autoload=False)
-    assert engine.rule_kinds.get("shortfall") is shortfall.SHORTFALL
-    assert engine.rule_kinds.origin("shortfall") == "evalrules_shortfall"
+def test_the_kind_is_registered_through_the_hook(plugin):
+    engine = evalrules.Engine(plugins=[plugin], autoload=False)
+    assert engine.rule_kinds.get("rate_steps") is plugin.RATE_STEPS
+    assert engine.rule_kinds.origin("rate_steps") == "evalrules_rate_steps"
 
 
 def test_the_example_is_scored_as_the_page_says(compiled):
@@ -76,10 +76,10 @@ def test_the_rule_in_words(compiled):
     assert words.en.startswith("Share of children in affordable kindergartens should be at least")
 
 
-def test_the_catalogue_generator_lays_out_a_plugins_kind(shortfall):
+def test_the_catalogue_generator_lays_out_a_plugins_kind(plugin):
     catalogue = runpy.run_path(str(DOCS / "_gen" / "rule_kinds.py"), run_name="docs_test")
-    entry = catalogue["render_kind"](shortfall.SHORTFALL)
-    for name in ("fact", "target", "step", "deduct_each", "points", "shortfall.below"):
+    entry = catalogue["render_kind"](plugin.RATE_STEPS)
+    for name in ("fact", "target", "step", "deduct_each", "points", "rate_steps.below"):
         assert f"`{name}`" in entry
 
 

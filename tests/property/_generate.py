@@ -230,9 +230,25 @@ def kitchen_sink() -> dict[str, Any]:
             ],
         ),
         item("10", 2, [rule("R-10", "manual", {"fact": "x.judgement"})]),
+        item(
+            "11",
+            2,
+            [
+                rule(
+                    "R-11",
+                    "shortfall",
+                    {"fact": "x.count", "minimum": 40, "per": 3, "deduct_each": 0.5, "cap": 1.5},
+                ),
+                rule(
+                    "R-11b",
+                    "shortfall",
+                    {"fact": "x.value", "minimum": 85, "deduct_each": 0.1, "points": 0.5},
+                ),
+            ],
+        ),
     ]
-    doc["indicators"] = [node("A", 20, items)]
-    doc["total"] = 20
+    doc["indicators"] = [node("A", 22, items)]
+    doc["total"] = 22
     doc["bonus"] = [
         item("B1", 1, [rule("R-B", "bonus", {"when": {"fact": "x.flag"}, "points": 1})])
     ]

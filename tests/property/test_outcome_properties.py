@@ -34,6 +34,25 @@ def test_per_incident(max_points, each, cap, allow, count):
     assert got in KINDS["per_incident"].outcomes_for(params, max_points)
 
 
+@given(
+    POINTS,
+    POINTS,
+    st.none() | POINTS,
+    st.none() | POINTS,
+    st.integers(1, 3),
+    st.integers(0, 10),
+    st.integers(0, 12),
+)
+def test_shortfall(max_points, each, cap, share, per, minimum, count):
+    params: dict[str, Any] = {"fact": "x.n", "minimum": minimum, "deduct_each": each, "per": per}
+    if cap is not None:
+        params["cap"] = cap
+    if share is not None and share <= max_points:
+        params["points"] = share
+    got = outcome_of("shortfall", params, {"x.n": fact("count")}, {"x.n": count}, max_points)
+    assert got in KINDS["shortfall"].outcomes_for(params, max_points)
+
+
 @given(POINTS, st.lists(st.tuples(POINTS, st.booleans()), min_size=1, max_size=4))
 def test_checklist(max_points, conditions):
     decl = {f"c.f{i}": fact("boolean") for i in range(len(conditions))}

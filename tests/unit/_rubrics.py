@@ -42,6 +42,9 @@ def _represent_decimal(dumper: Any, value: Decimal) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(Decimal, _represent_decimal)
+# The loader refuses aliases: a value used twice (one Decimal as a node's and an item's max)
+# is written out twice.
+_Dumper.ignore_aliases = lambda self, data: True  # type: ignore[method-assign]
 
 
 def dump(doc: Any) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from evalrules._facts._types import FactType
@@ -580,6 +580,208 @@ PER_INCIDENT = rule_kind(
 code: PJ-7.2-a
 kind: per_incident
 params: {fact: rectification.monitoring_2021.open, deduct_each: 0.2}
+""",
+)
+
+
+# ----------------------------------------------------------------------------- shortfall
+
+
+def _shortfall_units(gap: Decimal, per: Decimal) -> int:
+    """The units a value is short, a started unit counting as a whole one (不足1次按1次计)."""
+    return int((gap / per).to_integral_value(rounding=ROUND_CEILING))
+
+
+def _shortfall_points(units: int, each: Decimal, cap: Decimal | None, share: Decimal) -> Decimal:
+    """What ``units`` short cost: each unit's points, at most ``cap``, at most the share."""
+    points = each * units
+    if cap is not None:
+        points = min(points, cap)
+    return min(points, share)
+
+
+def _shortfall_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    path = params["fact"]
+    minimum = to_decimal(params["minimum"])
+    per = to_decimal(params.get("per") or 1)
+    each = to_decimal(params["deduct_each"])
+    cap = None if params.get("cap") is None else to_decimal(params["cap"])
+    met = _outcome_only("met")
+
+    def score(values: _Values) -> _Scored:
+        gap = minimum - to_decimal(values[path])
+        if gap <= 0:
+            return met
+        points = _shortfall_points(_shortfall_units(gap, per), each, cap, share)
+        return (("deduction", points, "zero" if points >= share else "partial", None),)
+
+    return score
+
+
+def _shortfall_eval(ctx: RuleContext) -> None:
+    path = ctx.params["fact"]
+    value = to_decimal(ctx.fact(path))
+    minimum = to_decimal(ctx.params["minimum"])
+    gap = minimum - value
+    if gap <= 0:
+        ctx.outcome("met")
+        return
+    per = to_decimal(ctx.params.get("per") or 1)
+    each = to_decimal(ctx.params["deduct_each"])
+    cap = None if ctx.params.get("cap") is None else to_decimal(ctx.params["cap"])
+    units = _shortfall_units(gap, per)
+    points = _shortfall_points(units, each, cap, ctx.share)
+    unit = ctx.unit(path)
+    # "少1次" reads true only when the gap is a whole number of units of one; otherwise the
+    # message says how the gap was counted.
+    whole = per == 1 and gap == units
+    limited = points < each * units
+    ctx.deduct(
+        points,
+        "shortfall.short" if whole else "shortfall.short_steps",
+        outcome="zero" if points >= ctx.share else "partial",
+        fact=path,
+        value=value,
+        minimum=minimum,
+        short=gap,
+        units=units,
+        per=per,
+        each=each,
+        year=_period(ctx.label(path), ctx.data_year),
+        unit=_unit(unit),
+        amount=_amount(value, unit),
+        minimum_amount=_amount(minimum, unit),
+        short_amount=_amount(gap, unit),
+        per_amount=_amount(per, unit),
+        limit=_shortfall_limit(each * units, points) if limited else Text("", ""),
+    )
+
+
+def _shortfall_limit(counted: Decimal, most: Decimal) -> Text:
+    """Why fewer points are deducted than the units short count: the cap or the share."""
+    asked, kept = plain(counted), plain(most)
+    return Text(f"(应扣{asked}分,最多扣{kept}分)", f" ({asked} as counted, at most {kept})")
+
+
+def _shortfall_describe(ctx: DescribeContext) -> Text:
+    path = ctx.params["fact"]
+    label, unit = ctx.label(path), ctx.unit(path)
+    minimum = ctx.plain(ctx.params["minimum"])
+    per = ctx.plain(ctx.params.get("per") or 1)
+    each = ctx.plain(ctx.params["deduct_each"])
+    cap = ctx.params.get("cap")
+    most = ctx.share if cap is None else min(to_decimal(cap), ctx.share)
+    en_unit = unit_in(unit, "en")
+    zh = f"{label.zh}应不少于{minimum}{unit},每少{per}{unit}扣{each}分"
+    en = f"{label.en} must be at least {minimum}{en_unit}; −{each} for each {per}{en_unit} short"
+    ftype = ctx.fact_type(path)
+    if not (ftype is not None and _is_whole_numbers(ftype) and to_decimal(per) % 1 == 0):
+        zh += f"(不足{per}{unit}按{per}{unit}计)"
+        en += " (a started one counts)"
+    zh += f",最多扣{ctx.plain(most)}分,扣完为止。"
+    en += f", at most −{ctx.plain(most)}; floored at zero."
+    return Text(zh, en)
+
+
+def _shortfall_check(ctx: DescribeContext) -> Iterable[str]:
+    yield from _needs(ctx, ctx.params["fact"], "params.fact", _NUMBERS)
+
+
+def _shortfall_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    """``partial`` when one unit short costs less than the rule's share; ``zero`` when
+    enough units short can cost the whole share (no cap below it)."""
+    share = _share_of(params, max_points)
+    each = to_decimal(params["deduct_each"])
+    cap = None if params.get("cap") is None else to_decimal(params["cap"])
+    out = {"met"}
+    if _shortfall_points(1, each, cap, share) < share:
+        out.add("partial")
+    if (each > 0 and (cap is None or cap >= share)) or share == 0:
+        out.add("zero")
+    return out
+
+
+SHORTFALL = rule_kind(
+    "shortfall",
+    summary=Text(
+        "不少于规定数量,每少一次(一档)扣分,扣完为止",
+        "A deduction for each unit short of a minimum, floored at zero",
+    ),
+    description=(
+        "For a standard written as a minimum with a deduction per unit short "
+        "(每年研究教育工作不少于2次,每少1次扣0.2分). At or above `minimum`: no deduction. "
+        "Below it: `deduct_each` points for every `per` (default 1) short, a started unit "
+        "counting as a whole one (不足1次按1次计), at most `cap` if given and at most the "
+        "rule's share (`points`, default the item's max): 扣完为止. The finding names the "
+        "value, the minimum and how far short it is."
+    ),
+    params={
+        "fact": _FACT,
+        "minimum": {"type": "number", "required": True},
+        "deduct_each": {"type": "number", "min": 0, "required": True},
+        "per": {"type": "number", "min": 0, "forbidden": [0]},
+        "cap": _POINTS,
+    },
+    evaluate=_shortfall_eval,
+    scorer=_shortfall_scorer,
+    describe=_shortfall_describe,
+    check=_shortfall_check,
+    outcomes=("met", "partial", "zero"),
+    messages={
+        "shortfall.short": Text(
+            "{year}{fact_label}{value}{unit},少于规定的{minimum}{unit},少{short}{unit},"
+            "扣{points}分{limit}。",
+            "{fact_label}{year}: {amount}, below the required {minimum_amount}; "
+            "{short_amount} short: −{points}{limit}.",
+        ),
+        "shortfall.short_steps": Text(
+            "{year}{fact_label}{value}{unit},低于规定的{minimum}{unit},差{short}{unit},"
+            "按每{per}{unit}扣{each}分(不足{per}{unit}按{per}{unit}计)计{units}档,"
+            "扣{points}分{limit}。",
+            "{fact_label}{year}: {amount}, below the required {minimum_amount}; "
+            "{short_amount} short, {units} step(s) of {per_amount} at −{each} (a started one "
+            "counts): −{points}{limit}.",
+        ),
+    },
+    fields={
+        "shortfall.short": (
+            "fact",
+            "value",
+            "minimum",
+            "short",
+            "units",
+            "per",
+            "each",
+            "year",
+            "unit",
+            "amount",
+            "minimum_amount",
+            "short_amount",
+            "per_amount",
+            "limit",
+        ),
+        "shortfall.short_steps": (
+            "fact",
+            "value",
+            "minimum",
+            "short",
+            "units",
+            "per",
+            "each",
+            "year",
+            "unit",
+            "amount",
+            "minimum_amount",
+            "short_amount",
+            "per_amount",
+            "limit",
+        ),
+    },
+    reachable=_shortfall_reachable,
+    example="""\
+code: EX-10
+kind: shortfall
+params: {fact: supervision.education_meetings, minimum: 2, deduct_each: 0.2}
 """,
 )
 
@@ -1732,6 +1934,7 @@ params: {fact: judgements.item_5_1}
 BUILTIN_KINDS: tuple[RuleKind, ...] = (
     THRESHOLD,
     PER_INCIDENT,
+    SHORTFALL,
     CHECKLIST,
     ELEMENTS,
     BANDS,

@@ -48,6 +48,11 @@ SERIES = {
     "f.spending": _label("series", "教育经费", "Education spending", items="money", unit="万元"),
     "f.revenue": _label("series", "财政经常性收入", "Recurring revenue", items="money"),
 }
+MEETINGS = {
+    "x.meetings_held": _label(
+        "count", "研究教育工作", "Meetings of the county government on education", unit="次"
+    )
+}
 ACCIDENT = {"s.accident": _label("boolean", "发生重大安全事故", "A major accident")}
 TEXT = {"zh": "按要求召开会议", "en": "Meetings held"}
 
@@ -96,6 +101,24 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
         COUNT,
         {"x.open": 3},
         4,
+    ),
+    "shortfall.short": (
+        [rule("R", "shortfall", {"fact": "x.meetings_held", "minimum": 2, "deduct_each": 0.2})],
+        MEETINGS,
+        {"x.meetings_held": 1},
+        1,
+    ),
+    "shortfall.short_steps": (
+        [
+            rule(
+                "R",
+                "shortfall",
+                {"fact": "x.rate", "minimum": 85, "per": 0.5, "deduct_each": 0.5, "cap": 1},
+            )
+        ],
+        RATE,
+        {"x.rate": Decimal("83.6")},
+        2,
     ),
     "checklist.unmet": (
         [

@@ -1,11 +1,11 @@
-"""The shortfall rule kind: registered through its hook, checked at load, scored exactly."""
+"""The rate_steps rule kind: registered through its hook, checked at load, scored exactly."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
-import evalrules_shortfall
+import evalrules_rate_steps
 import pytest
 
 import evalrules
@@ -13,7 +13,7 @@ import evalrules_panjin
 from evalrules.errors import RubricError
 
 HERE = Path(__file__).parent
-RUBRIC = HERE / "panjin-2023-shortfall.yaml"
+RUBRIC = HERE / "panjin-2023-rate-steps.yaml"
 
 
 def _example_facts() -> evalrules.FactsDocument:
@@ -24,7 +24,7 @@ def _example_facts() -> evalrules.FactsDocument:
 
 @pytest.fixture(scope="module")
 def engine() -> evalrules.Engine:
-    return evalrules.Engine(plugins=[evalrules_panjin, evalrules_shortfall], autoload=False)
+    return evalrules.Engine(plugins=[evalrules_panjin, evalrules_rate_steps], autoload=False)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def compiled(engine: evalrules.Engine) -> evalrules.CompiledRubric:
 
 
 def test_the_kind_is_registered_through_its_hook(engine):
-    assert engine.rule_kinds.get("shortfall") is evalrules_shortfall.SHORTFALL
+    assert engine.rule_kinds.get("rate_steps") is evalrules_rate_steps.RATE_STEPS
 
 
 def test_a_started_step_counts_as_a_whole_one(compiled):
@@ -99,7 +99,7 @@ def test_the_kind_refuses_a_fact_that_is_not_a_number(engine, tmp_path):
         engine, tmp_path, "fact: derived.kindergarten.inclusive_rate", "fact: balance.basic_cv_met"
     )
     assert [(p.rule, p.path, p.message) for p in problems] == [
-        ("PJ-11-s", "params.fact", "balance.basic_cv_met is a boolean; shortfall needs a number")
+        ("PJ-11-s", "params.fact", "balance.basic_cv_met is a boolean; rate_steps needs a number")
     ]
 
 
@@ -112,6 +112,6 @@ def test_a_rubric_wording_names_only_the_fields_the_kind_fills(engine, tmp_path)
         wording + "        source: {inferred: true",
     )
     assert [(p.rule, p.path) for p in problems] == [
-        ("PJ-11-s", "message.zh"),  # {shortfall}: not a field of shortfall.below
+        ("PJ-11-s", "message.zh"),  # {shortfall}: not a field of rate_steps.below
         ("PJ-11-s", "message.en"),  # {gap!r}: a conversion
     ]

@@ -2,7 +2,9 @@
 
 Schemes often write "每低于标准1个百分点扣0.5分,扣完为止": the further a rate falls short, the
 more is deducted, a started step counting as a whole one. The builtin ``threshold`` kind is
-all-or-nothing and ``linear`` interpolates, so this plugin adds the kind ``shortfall``.
+all-or-nothing and ``linear`` interpolates, so this plugin adds the kind ``rate_steps``.
+(evalrules' builtin ``shortfall`` kind scores such rules too; this one is the example of
+how a plugin writes a kind.)
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from evalrules import DescribeContext, FactSpec, RuleContext, RuleKind, Text, hookimpl, rule_kind
 
-__all__ = ["SHORTFALL", "evalrules_register_rule_kinds"]
+__all__ = ["RATE_STEPS", "evalrules_register_rule_kinds"]
 
 #: The rule's parameters as a cerberus schema, checked for every rule when a rubric loads.
 PARAMS: Mapping[str, Any] = {
@@ -25,7 +27,7 @@ PARAMS: Mapping[str, Any] = {
 
 #: Message templates: named fields, Chinese first, English second.
 MESSAGES: Mapping[str, Text] = {
-    "shortfall.below": Text(
+    "rate_steps.below": Text(
         "{fact_label}为{value}{unit},比标准{target}{unit}低{gap}{unit},"
         "按{steps}档、每档扣{each}分,扣{points}分。",
         "{fact_label} is {value}{unit}, {gap}{unit} short of the standard {target}{unit}: "
@@ -37,7 +39,7 @@ MESSAGES: Mapping[str, Text] = {
 #: and (since ``fact`` is one) ``{fact_label}``; the engine refuses a kind whose templates
 #: name anything else, and the loader a rubric's ``message:`` that does.
 FIELDS: Mapping[str, tuple[str, ...]] = {
-    "shortfall.below": ("fact", "value", "target", "gap", "steps", "each", "unit"),
+    "rate_steps.below": ("fact", "value", "target", "gap", "steps", "each", "unit"),
 }
 
 
@@ -58,7 +60,7 @@ def _evaluate(ctx: RuleContext) -> None:
     points = min(steps * each, ctx.share)  # never more than the points this rule governs
     ctx.deduct(
         points,  # nominal: the engine floors the item at zero and rounds it once
-        "shortfall.below",
+        "rate_steps.below",
         outcome="zero" if points == ctx.share else "partial",
         fact=path,
         value=value,
@@ -88,7 +90,7 @@ def _check(ctx: DescribeContext) -> Iterator[str]:
     path = ctx.params["fact"]
     declared = ctx.declaration(path)  # None when undeclared: the loader reports that itself
     if isinstance(declared, FactSpec) and not ctx.is_numeric(path):
-        yield f"params.fact: {path} is a {declared.type}; shortfall needs a number"
+        yield f"params.fact: {path} is a {declared.type}; rate_steps needs a number"
 
 
 def _reachable(params: Mapping[str, Any], item_max: Decimal) -> tuple[str, ...]:
@@ -105,8 +107,8 @@ def _reachable(params: Mapping[str, Any], item_max: Decimal) -> tuple[str, ...]:
     return tuple(outcomes)
 
 
-SHORTFALL = rule_kind(
-    "shortfall",
+RATE_STEPS = rule_kind(
+    "rate_steps",
     summary=Text("每低于标准一档扣分", "A deduction per step short of a standard"),
     description=(
         "Compares a numeric fact with `target`. At or above it: no deduction. Below it: "
@@ -124,7 +126,7 @@ SHORTFALL = rule_kind(
     reachable=_reachable,
     example="""\
 code: PJ-11-s
-kind: shortfall
+kind: rate_steps
 params: {fact: derived.kindergarten.inclusive_rate, target: 85, step: 1, deduct_each: 0.5}
 """,
 )
@@ -132,5 +134,5 @@ params: {fact: derived.kindergarten.inclusive_rate, target: 85, step: 1, deduct_
 
 @hookimpl
 def evalrules_register_rule_kinds() -> list[RuleKind]:
-    """Register the ``shortfall`` rule kind."""
-    return [SHORTFALL]
+    """Register the ``rate_steps`` rule kind."""
+    return [RATE_STEPS]
