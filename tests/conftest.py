@@ -15,6 +15,8 @@ import evalrules_panjin
 REPO = Path(__file__).resolve().parents[1]
 RUBRICS = REPO / "rubrics"
 EXAMPLE = RUBRICS / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
+#: A small certification rubric (constructed for the tests): three gates and a veto.
+CERTIFICATION = Path(__file__).resolve().parent / "data" / "certification"
 
 settings.register_profile("default", max_examples=40, deadline=None)
 settings.register_profile(
@@ -61,3 +63,15 @@ def compiled(engine: evalrules.Engine, panjin: evalrules.Rubric) -> evalrules.Co
 def example() -> evalrules.FactsDocument:
     """The 双台子区 2023 facts document."""
     return evalrules.load_facts(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def certification(engine: evalrules.Engine) -> evalrules.CompiledRubric:
+    """The tests' certification rubric (a verdict from gates and a veto), compiled."""
+    return engine.compile(engine.load_rubric(CERTIFICATION / "gates-2024.yaml"))
+
+
+@pytest.fixture(scope="session")
+def certified() -> evalrules.FactsDocument:
+    """Facts (constructed) that meet every gate of the certification rubric."""
+    return evalrules.load_facts(CERTIFICATION / "example.facts.yaml")

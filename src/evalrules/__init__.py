@@ -49,6 +49,7 @@ from evalrules._rubric._model import (
     Source,
     SourceDocument,
     TableSpec,
+    VerdictSpec,
 )
 from evalrules._rubric._source import RubricSource, rubric_source
 from evalrules._rules._context import DescribeContext, RuleContext
@@ -59,11 +60,13 @@ from evalrules._scorecard._model import (
     Entity,
     Evidence,
     Finding,
+    GateResult,
     Grade,
     NodeResult,
     RubricInfo,
     Scorecard,
     SensitivityCase,
+    Verdict,
 )
 from evalrules._text import Text
 from evalrules._version import __version__
@@ -90,6 +93,7 @@ __all__ = [
     "FactsDocument",
     "FactsReader",
     "Finding",
+    "GateResult",
     "Grade",
     "GradeBand",
     "Indicator",
@@ -113,6 +117,8 @@ __all__ = [
     "TableSpec",
     "TableValue",
     "Text",
+    "Verdict",
+    "VerdictSpec",
     "__version__",
     "aggregation",
     "cross_check_kind",

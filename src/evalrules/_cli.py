@@ -570,6 +570,15 @@ def _rubric_header(rubric: Rubric, lang: str) -> list[str]:
     lines.append(f"{label('total', lang)}{colon}{plain(rubric.max)}")
     if grades:
         lines.append(f"{label('grade', lang)}{colon}{grades}")
+    if rubric.verdict is not None:
+        verdict = rubric.verdict
+        gates = label("punct.comma", lang).join(
+            f"{code} {rubric.indicator(code).title.get(lang)}" for code in verdict.gates
+        )
+        lines.append(
+            f"{label('verdict', lang)}{colon}{verdict.pass_label.get(lang)} / "
+            f"{verdict.fail_label.get(lang)}{colon}{label('verdict.gates', lang)}{colon}{gates}"
+        )
     return lines
 
 
@@ -1052,16 +1061,24 @@ def _summary(rows: Sequence[tuple[Path, Scorecard | CommandError]], lang: str) -
     """The batch summary: one row per file, in the order given."""
     zh = lang == "zh"
     headers = ["文件", "评价对象", "总分", "等次"] if zh else ["file", "entity", "total", "grade"]
+    # A certification rubric's verdict gets a column; a points rubric's summary is as it was.
+    verdicts = any(isinstance(r, Scorecard) and r.verdict is not None for _, r in rows)
+    if verdicts:
+        headers.append(label("verdict", lang))
     cells: list[list[Cell | str]] = []
     for path, result in rows:
         if isinstance(result, Scorecard):
             entity = result.entity.name or result.entity.id
             cells.append([str(path), entity, plain(result.total), result.grade.label.get(lang)])
+            if verdicts:
+                verdict = result.verdict
+                cells[-1].append(verdict.label.get(lang) if verdict is not None else "")
         else:
             n = len(result.problems) or 1
             refused = f"拒绝({n} 个问题)" if zh else f"refused ({n} problem{'s' * (n != 1)})"
-            cells.append([str(path), "", "", refused])
-    lines = grid(headers, cells, aligns=("left", "left", "right", "left"))
+            cells.append([str(path), "", "", refused, *([""] if verdicts else [])])
+    aligns = ("left", "left", "right", "left", *(("left",) if verdicts else ()))
+    lines = grid(headers, cells, aligns=aligns)
     return "\n".join(lines) + "\n"
 
 

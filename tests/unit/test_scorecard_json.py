@@ -122,10 +122,20 @@ def test_fields_added_by_a_later_release_still_validate(card, validator):
 
 
 def test_the_schema_lists_the_fields_in_the_order_they_are_written(card):
-    data = card.to_dict()
+    # A verdict (a certification rubric's) is set by hand: the Panjin rubric has none.
+    gate = evalrules.GateResult(
+        "1", evalrules.Text("一", "one"), Decimal(0), Decimal(2), evalrules.Text("原因", "why")
+    )
+    verdict = evalrules.Verdict("failed", evalrules.Text("未达标", "failed"), (gate,), (gate,))
+    data = attrs.evolve(card, verdict=verdict).to_dict()
     schema = evalrules.scorecard_schema()
     assert list(data) == list(schema["properties"])
-    optional = {"claimed", "assumed", "sensitivity", "evaluated_at"}
+    shown = schema["properties"]["verdict"]["oneOf"][1]
+    assert list(data["verdict"]) == list(shown["properties"]) == shown["required"]
+    gate_fields = schema["$defs"]["gate"]
+    assert list(data["verdict"]["failed"][0]) == list(gate_fields["properties"])
+    assert gate_fields["required"] == list(gate_fields["properties"])
+    optional = {"claimed", "assumed", "sensitivity", "evaluated_at", "verdict"}
     assert set(schema["required"]) == set(data) - optional
     assert schema["properties"]["rubric"]["required"] == list(data["rubric"])
     defs = schema["$defs"]

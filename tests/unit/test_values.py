@@ -47,6 +47,7 @@ VALUES = (
     "FactsDocument",
     "FactsReader",
     "Finding",
+    "GateResult",
     "Grade",
     "GradeBand",
     "Indicator",
@@ -69,6 +70,8 @@ VALUES = (
     "TableSpec",
     "TableValue",
     "Text",
+    "Verdict",
+    "VerdictSpec",
 )
 
 #: Public classes that are not values, and why.
@@ -93,8 +96,13 @@ def values(
     panjin: evalrules.Rubric,
     example: evalrules.FactsDocument,
     card: evalrules.Scorecard,
+    certification: CompiledRubric,
+    certified: evalrules.FactsDocument,
 ) -> dict[str, Any]:
     """One instance of every public value class, taken from real results where possible."""
+    failed = certification.evaluate(certified.with_facts({"g.meetings": 1})).verdict
+    assert failed is not None
+    assert failed.failed
     with_derived = next(f for f in card.findings if f.evidence.derived)
     rule_ = next(r for _, r in panjin.rules() if r.monotonic)
     assert card.claimed, "the example claims scores"
@@ -147,6 +155,9 @@ def values(
         "Source": rule_.source,
         "SourceDocument": panjin.source,
         "Text": panjin.title,
+        "Verdict": failed,
+        "GateResult": failed.failed[0],
+        "VerdictSpec": certification.rubric.verdict,
     }
 
 

@@ -15,6 +15,7 @@ from evalrules._rubric._model import (
     Rubric,
     Rule,
     Source,
+    VerdictSpec,
 )
 from evalrules._rules._conditions import condition_facts
 from evalrules._text import Text
@@ -43,6 +44,19 @@ _FACT_SCORING = frozenset(
 _NODE_SCORING = frozenset({"node-added", "node-removed", "max-changed", "not-applicable-changed"})
 #: Rule fields that do not change a score (``monotonic`` is a declaration the tests check).
 _RULE_DESCRIBING = frozenset({"name", "message", "aliases", "monotonic"})
+
+
+def _verdict_view(verdict: VerdictSpec | None) -> dict[str, Any] | None:
+    """A verdict section as plain data, compared field by field (``gates`` as a whole)."""
+    if verdict is None:
+        return None
+    return {
+        "gates": list(verdict.gates),
+        "pass_label": _plain(verdict.pass_label),
+        "fail_label": _plain(verdict.fail_label),
+        "undecided_label": _plain(verdict.undecided_label),
+        "source": _plain(verdict.source),
+    }
 
 
 def _plain(value: Any) -> Any:
@@ -182,6 +196,23 @@ def diff_rubrics(old: Rubric, new: Rubric, *, reads: Reads | None = None) -> Rub
             {"min": o.lower, "label": _plain(o.label)}, {"min": g.lower, "label": _plain(g.label)}
         ):
             add(Change("grade-changed", code, field, b, a))
+
+    # --- the verdict of a certification rubric: its gates, labels and source
+    if old.verdict != new.verdict:
+        if old.verdict is None or new.verdict is None:
+            add(
+                Change(
+                    "verdict-changed",
+                    "rubric",
+                    "verdict",
+                    _verdict_view(old.verdict),
+                    _verdict_view(new.verdict),
+                )
+            )
+        else:
+            before_view, after_view = _verdict_view(old.verdict), _verdict_view(new.verdict)
+            for field, b, a in _fields(before_view or {}, after_view or {}):
+                add(Change("verdict-changed", "rubric", f"verdict.{field}", b, a))
 
     # --- facts and derived facts
     for kind, olds, news, fields in (

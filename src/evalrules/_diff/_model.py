@@ -18,6 +18,7 @@ CHANGE_KINDS: tuple[str, ...] = (
     "grade-added",
     "grade-removed",
     "grade-changed",
+    "verdict-changed",
     "fact-added",
     "fact-removed",
     "fact-changed",

@@ -27,6 +27,7 @@ _KINDS: dict[str, tuple[str, str]] = {
     "grade-added": ("新增等次", "grade added"),
     "grade-removed": ("删除等次", "grade removed"),
     "grade-changed": ("等次变化", "grade changed"),
+    "verdict-changed": ("达标认定规则变化", "verdict changed"),
     "fact-added": ("新增事实", "fact added"),
     "fact-removed": ("删除事实", "fact removed"),
     "fact-changed": ("事实声明变化", "fact changed"),

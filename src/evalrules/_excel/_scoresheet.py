@@ -23,7 +23,7 @@ from evalrules._excel._dependency import require_openpyxl
 from evalrules._excel._heights import fit_row_heights
 from evalrules._points import format_points, plain
 from evalrules._renderers import RenderOptions
-from evalrules._renderers._view import finding_head, grade_text, source_text
+from evalrules._renderers._view import finding_head, grade_text, source_text, verdict_text
 from evalrules._rubric._model import Indicator, Rubric
 from evalrules._scorecard._model import Finding, NodeResult, Scorecard
 from evalrules._text import Text
@@ -57,6 +57,7 @@ _WORDS = {
     "bonus_items": Text("加分项", "Bonus items"),
     "grade": Text("等次", "Grade"),
     "vetoes": Text("否决与降等", "Vetoes and downgrades"),
+    "verdict": Text("认定结论", "Verdict"),
     "none": Text("无", "none"),
     "incomplete": Text("部分评分项因缺少数据无法评价", "some items could not be assessed"),
     "not_applicable": Text("不适用", "not applicable"),
@@ -280,6 +281,12 @@ def render_scoresheet(card: Scorecard, options: RenderOptions) -> bytes:
     put(row, c_max, grade_text(card, lang, rubric)).font = bold
     ws.merge_cells(start_row=row, start_column=c_max, end_row=row, end_column=c_score)
     row += 1
+    if card.verdict is not None:  # a certification rubric's 达标 / 未达标
+        put(row, 1, _w("verdict", lang)).font = bold
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=c_rule)
+        put(row, c_max, verdict_text(card, lang)).font = bold
+        ws.merge_cells(start_row=row, start_column=c_max, end_row=row, end_column=last)
+        row += 1
     put(row, 1, _w("vetoes", lang))
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=c_rule)
     vetoes = "\n".join(f"[{v.rule}] {v.message.get(lang)}" for v in card.vetoes)

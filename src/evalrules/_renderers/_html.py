@@ -342,6 +342,8 @@ def render_html(card: Scorecard, options: RenderOptions) -> str:
         cls = ' class="grade"' if key == label("grade", lang) else ""
         if cls and view.provisional(card):
             cls = ' class="grade provisional"'
+        if key == label("verdict", lang):
+            cls = f' class="grade verdict {card.verdict.code if card.verdict else ""}"'
         parts.append(f"<dt>{_e(key)}</dt><dd{cls}>{_e(value)}</dd>")
     parts.append("</dl></section>")
     chart = _chart(card, lang)

@@ -92,6 +92,10 @@ LABELS: Mapping[str, Text] = {
         "按总分为{grade},经等次调整", "{grade} by the total, changed by a grade modifier"
     ),
     "vetoes": Text("等次调整", "Grade modifiers"),
+    "verdict": Text("认定结论", "Verdict"),
+    "verdict.failed": Text("未通过", "not passed"),
+    "verdict.undecided": Text("无法评价", "not assessable"),
+    "verdict.gates": Text("须全部达到", "every one must be met"),
     "none": Text("无", "none"),
     "completeness": Text("完整性", "Completeness"),
     "complete": Text("完整", "complete"),

@@ -40,6 +40,7 @@ __all__ = [
     "source_text",
     "summary",
     "value_text",
+    "verdict_text",
 ]
 
 
@@ -205,8 +206,32 @@ def grade_text(card: Scorecard, lang: str, rubric: Rubric | None) -> str:
     return text
 
 
+def verdict_text(card: Scorecard, lang: str) -> str:
+    """A certification rubric's verdict: its label, then the gates and vetoes that failed
+    it (or the items not assessable), by code and title; empty for a points rubric. Each
+    one's reason is a finding of the card, shown with the others."""
+    verdict = card.verdict
+    if verdict is None:
+        return ""
+    text = verdict.label.get(lang) or verdict.code
+    gates, word = (
+        (verdict.failed, "verdict.failed")
+        if verdict.failed
+        else (verdict.undecided, "verdict.undecided")
+    )
+    if not gates:
+        return text
+    sep = "、" if lang == "zh" else ", "
+    listed = sep.join(
+        f"[{g.rule}] {g.title.get(lang)}" if g.rule else f"{g.code} {g.title.get(lang)}"
+        for g in gates
+    )
+    return text + paren(f"{label(word, lang)}{label('punct.colon', lang)}{listed}", lang)
+
+
 def summary(card: Scorecard, lang: str, rubric: Rubric | None) -> list[tuple[str, str]]:
-    """The summary lines as ``(label, value)``: total, grade, vetoes, completeness."""
+    """The summary lines as ``(label, value)``: total, grade, the verdict of a certification
+    rubric, vetoes, completeness."""
     total = f"{points(card, card.total)} / {points(card, card.max)}"
     if card.bonus_items or card.bonus:
         comma = label("punct.comma", lang)
@@ -231,6 +256,7 @@ def summary(card: Scorecard, lang: str, rubric: Rubric | None) -> list[tuple[str
     out = [
         (label("total", lang), total),
         (label("grade", lang), grade),
+        *([(label("verdict", lang), verdict_text(card, lang))] if card.verdict else []),
         (label("vetoes", lang), vetoes),
         (label("completeness", lang), completeness),
     ]

@@ -31,6 +31,7 @@ def _canonical(value: Any) -> Any:
                 and not (
                     f.metadata.get("digest") == "when-set" and getattr(value, f.name) == f.default
                 )
+                and not (f.metadata.get("digest_omit_none") and getattr(value, f.name) is None)
             }
         )
     return value

@@ -30,6 +30,7 @@ from evalrules._rubric._model import (
     Source,
     SourceDocument,
     TableSpec,
+    VerdictSpec,
 )
 from evalrules._rubric._source import _CODE, _FAMILY, _PATH, RUBRIC_FORMAT
 from evalrules._text import Text
@@ -1076,6 +1077,7 @@ _TOP_KEYS = (
     "change",
     "remove_facts",
     "note",
+    "verdict",
 )
 
 
@@ -1246,8 +1248,10 @@ def build_rubric(
         file=file,
         plugin=plugin,
         extends=raw.get("extends") if isinstance(raw.get("extends"), str) else None,
+        verdict=_verdict(raw.get("verdict"), p),
     )
     _check_tree(rubric, raw, p, readable, tree_read=tree_read)
+    _check_gates(rubric, raw.get("verdict"), p, tree_read=tree_read)
     bonus_read = len(bonus) == len(bonus_raw) and not any(id(b) in p.unsure for b in bonus)
     if tree_read and bonus_read:
         _check_reachable(rubric, raw.get("grades"), p)
@@ -1260,6 +1264,71 @@ def build_rubric(
     if p.items:
         raise RubricError(p.items, rubric=file or rubric.ref)
     return rubric
+
+
+_VERDICT_KEYS = ("gates", "pass_label", "fail_label", "undecided_label", "source")
+
+
+def _verdict(raw: Any, p: _Problems) -> VerdictSpec | None:
+    """The ``verdict:`` section of a certification rubric (its codes are checked later,
+    against the tree)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        p.add(
+            "verdict must be {gates: [codes], pass_label, fail_label, source}",
+            "wrong-type",
+            path="verdict",
+        )
+        return None
+    _keys(raw, _VERDICT_KEYS, "verdict", p)
+    gates_raw = raw.get("gates")
+    gates: list[str] = []
+    if not isinstance(gates_raw, list) or not gates_raw:
+        p.add(
+            "gates must be a non-empty list of indicator or item codes",
+            "missing" if gates_raw is None else "wrong-type",
+            path="verdict.gates",
+        )
+        gates_raw = []
+    for i, code in enumerate(gates_raw):
+        where = f"verdict.gates[{i}]"
+        if isinstance(code, bool) or not isinstance(code, str | int):
+            p.add(f"a gate is an indicator code, got {_shown(code)}", "wrong-type", path=where)
+            continue
+        if str(code) in gates:
+            p.add(f"gate {code!r} is listed twice", "duplicate-code", path=where)
+            continue
+        gates.append(str(code))
+    pass_label = _text(raw.get("pass_label"), "verdict.pass_label", p)
+    fail_label = _text(raw.get("fail_label"), "verdict.fail_label", p)
+    undecided = _optional_text(raw.get("undecided_label"), "verdict.undecided_label", p)
+    source = _source(raw.get("source"), "verdict.source", p)
+    if undecided is None:
+        return VerdictSpec(tuple(gates), pass_label, fail_label, source=source)
+    return VerdictSpec(tuple(gates), pass_label, fail_label, undecided, source)
+
+
+def _check_gates(rubric: Rubric, raw: Any, p: _Problems, *, tree_read: bool) -> None:
+    """Every gate names a node of the indicator tree (not a bonus item)."""
+    if rubric.verdict is None or not tree_read:
+        return
+    tree = {n.code for top in rubric.indicators for n in top.walk()}
+    bonus = {b.code for b in rubric.bonus}
+    listed = raw.get("gates") if isinstance(raw, Mapping) else None
+    positions = {str(c): i for i, c in reversed(list(enumerate(listed or [])))}
+    for code in rubric.verdict.gates:
+        where = f"verdict.gates[{positions.get(code, 0)}]"
+        if code in bonus:
+            p.add(
+                f"gate {code!r} is a bonus item; a gate is an indicator or item of the tree",
+                "unknown-code",
+                path=where,
+            )
+        elif code not in tree:
+            near = suggest(code, tree)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            p.add(f"gate {code!r} is not an indicator code{hint}", "unknown-code", path=where)
 
 
 def _check_tree(

@@ -346,6 +346,31 @@ class Indicator:
 
 
 @attrs.frozen
+class VerdictSpec:
+    """The verdict of a certification rubric (达标 / 未达标), decided by gates.
+
+    A certification rubric still scores points; its verdict is ``passed`` when every gate
+    lost no points (not-applicable items pass over) and no veto fired, ``failed`` when a
+    gate lost points or a veto fired, and ``undecided`` when neither holds and the card is
+    incomplete (partial mode: an item could not be assessed).
+
+    Attributes:
+        gates: Codes of the indicators or items that must all pass, in the rubric's order
+            of listing.
+        pass_label: What a passed verdict reads as (达标 / Meets the standard).
+        fail_label: What a failed verdict reads as (未达标 / Does not meet the standard).
+        undecided_label: What an undecided verdict reads as.
+        source: Where the gates come from.
+    """
+
+    gates: tuple[str, ...]
+    pass_label: Text
+    fail_label: Text
+    undecided_label: Text = Text("暂无法认定(数据不全)", "Undecided (facts incomplete)")
+    source: Source = Source()
+
+
+@attrs.frozen
 class Rubric:
     """A year's evaluation scheme.
 
@@ -369,6 +394,8 @@ class Rubric:
         file: The file this rubric was loaded from, if any.
         plugin: The plugin that registered it, if any.
         extends: The reference of the rubric this one extends, if any.
+        verdict: For a certification rubric, how its verdict is decided; ``None`` for a
+            points rubric.
     """
 
     family: str
@@ -390,6 +417,8 @@ class Rubric:
     file: str | None = attrs.field(default=None, eq=False)
     plugin: str | None = attrs.field(default=None, eq=False)
     extends: str | None = None
+    # Left out of the digest when absent, so a points rubric keeps the digest it had.
+    verdict: VerdictSpec | None = attrs.field(default=None, metadata={"digest_omit_none": True})
 
     @property
     def ref(self) -> str:

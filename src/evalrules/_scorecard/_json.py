@@ -28,11 +28,13 @@ from evalrules._scorecard._model import (
     Entity,
     Evidence,
     Finding,
+    GateResult,
     Grade,
     NodeResult,
     RubricInfo,
     Scorecard,
     SensitivityCase,
+    Verdict,
 )
 from evalrules._text import Text
 
@@ -159,6 +161,26 @@ def _claim(c: ClaimComparison, pts: Callable[[Decimal], Decimal]) -> dict[str, A
     }
 
 
+def _gate(g: GateResult, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
+    return {
+        "code": g.code,
+        "title": _text(g.title),
+        "score": pts(g.score),
+        "max": pts(g.max),
+        "reason": _text(g.reason),
+        "rule": g.rule,
+    }
+
+
+def _verdict(v: Verdict, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
+    return {
+        "code": v.code,
+        "label": _text(v.label),
+        "failed": [_gate(g, pts) for g in v.failed],
+        "undecided": [_gate(g, pts) for g in v.undecided],
+    }
+
+
 def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
     """The published JSON form as plain data (decimals stay ``Decimal``)."""
     p = _points(card.rubric.precision)
@@ -185,6 +207,12 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
             "label": _text(card.grade.label),
             "base": card.grade.base,
         },
+    }
+    # A certification rubric's verdict; left out for a points rubric, whose card keeps
+    # the bytes it had.
+    if card.verdict is not None:
+        out["verdict"] = _verdict(card.verdict, p)
+    out |= {
         "vetoes": [_finding(v, p) for v in card.vetoes],
         "complete": card.complete,
         "indicators": [_node(n, p) for n in card.indicators],
@@ -405,6 +433,28 @@ def _read_node(n: Mapping[str, Any]) -> NodeResult:
     )
 
 
+def _read_gate(g: Mapping[str, Any]) -> GateResult:
+    return GateResult(
+        code=g["code"],
+        title=_t(g.get("title", {})),
+        score=_d(g["score"]),
+        max=_d(g["max"]),
+        reason=_t(g.get("reason", {})),
+        rule=g.get("rule"),
+    )
+
+
+def _read_verdict(v: Mapping[str, Any] | None) -> Verdict | None:
+    if v is None:
+        return None
+    return Verdict(
+        code=v["code"],
+        label=_t(v["label"]),
+        failed=tuple(_read_gate(g) for g in v.get("failed", [])),
+        undecided=tuple(_read_gate(g) for g in v.get("undecided", [])),
+    )
+
+
 def scorecard_from_dict(data: Mapping[str, Any]) -> Scorecard:
     """Rebuild a :class:`Scorecard` from its JSON form.
 
@@ -474,6 +524,7 @@ def scorecard_from_dict(data: Mapping[str, Any]) -> Scorecard:
             for c in data["sensitivity"]
         ),
         evaluated_at=data.get("evaluated_at"),
+        verdict=_read_verdict(data.get("verdict")),
     )
 
 

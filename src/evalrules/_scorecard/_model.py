@@ -227,6 +227,58 @@ class SensitivityCase:
         return self.score != self.alternative_score
 
 
+#: The codes a verdict can have.
+VERDICT_CODES: tuple[str, ...] = ("passed", "failed", "undecided")
+
+
+@attrs.frozen
+class GateResult:
+    """A gate of a certification rubric that did not pass, or a veto that failed it.
+
+    Attributes:
+        code: The gate's indicator code (for a veto: the code of the item it is on).
+        title: The indicator's title.
+        score: Its score.
+        max: Its max points.
+        reason: Why it did not pass, in Chinese and English: the messages of the findings
+            under it (with ``explain=False``, which makes no findings but the vetoes', its
+            score against its max), or why it could not be assessed.
+        rule: For a veto, the code of the rule that fired; ``None`` for a gate.
+    """
+
+    code: str
+    title: Text
+    score: Decimal
+    max: Decimal
+    reason: Text
+    rule: str | None = None
+
+
+@attrs.frozen
+class Verdict:
+    """The verdict of a certification rubric: 达标 / 未达标, from its gates and vetoes.
+
+    Attributes:
+        code: ``passed`` (every gate lost no points and no veto fired), ``failed`` (a gate
+            lost points or a veto fired: decided even on an incomplete card), or
+            ``undecided`` (nothing failed, but the card is incomplete).
+        label: The rubric's words for the code (达标, 未达标, ...).
+        failed: The gates that lost points, in the order the rubric lists them, then each
+            veto that fired.
+        undecided: When the card is incomplete: the items not assessable.
+    """
+
+    code: str
+    label: Text
+    failed: tuple[GateResult, ...] = ()
+    undecided: tuple[GateResult, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        """True for the verdict ``passed``."""
+        return self.code == "passed"
+
+
 @attrs.frozen
 class Scorecard:
     """The result of evaluating one entity's facts against a rubric.
@@ -254,6 +306,8 @@ class Scorecard:
             when asked for (:meth:`CompiledRubric.sensitivity`); ``None`` otherwise.
         evaluated_at: When the scorecard was made (ISO 8601), only when asked for: left
             out, the same input gives the same bytes.
+        verdict: For a certification rubric, its verdict (达标 / 未达标); ``None`` for a
+            points rubric.
     """
 
     rubric: RubricInfo
@@ -274,6 +328,7 @@ class Scorecard:
     assumed: tuple[tuple[str, Text], ...] = ()
     sensitivity: tuple[SensitivityCase, ...] | None = None
     evaluated_at: str | None = None
+    verdict: Verdict | None = None
 
     def node(self, code: str) -> NodeResult:
         """Return the result node with ``code``.

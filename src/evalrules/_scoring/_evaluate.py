@@ -19,7 +19,7 @@ from evalrules._rules._kind import MissingFact, Score
 from evalrules._scorecard._model import Entity, Evidence, Finding, NodeResult, Scorecard
 from evalrules._scoring._claims import compare_claims, with_claims
 from evalrules._scoring._items import ItemOutcome, _finding, score_item
-from evalrules._scoring._rollup import cap_bonus, grade_for, roll_up
+from evalrules._scoring._rollup import cap_bonus, grade_for, roll_up, verdict_for
 from evalrules._version import __version__
 from evalrules.errors import FactsError, FactsProblem, RuleEvaluationError
 
@@ -265,6 +265,9 @@ def _card(
     vetoes = tuple(f for f in findings if f.kind == "veto")
     grade = grade_for(total, rubric.grades, vetoes)
     complete = not any(n.status == "not_assessable" for n in results.values())
+    verdict = None
+    if rubric.verdict is not None:
+        verdict = verdict_for(rubric.verdict, tops, findings, vetoes, rubric.precision)
     comparisons = None
     if not explain:
         findings = []  # the vetoes stay, as vetoes
@@ -288,6 +291,7 @@ def _card(
         evalrules_version=__version__,
         base_total=base_total,
         outcomes=tuple(ran),
+        verdict=verdict,
     )
     if plan.modify is not None:
         card = plan.modify(card, rubric)

@@ -6,11 +6,12 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from evalrules._points import ZERO
-from evalrules._rubric._model import GradeBand, Indicator
+from evalrules._points import ZERO, format_points
+from evalrules._rubric._model import GradeBand, Indicator, VerdictSpec
 from evalrules._rules._messages import Rendered
-from evalrules._scorecard._model import Finding, Grade, NodeResult
+from evalrules._scorecard._model import Finding, GateResult, Grade, NodeResult, Verdict
 from evalrules._scoring._items import _NO_GRADE
+from evalrules._text import Text
 
 if TYPE_CHECKING:
     from evalrules._compiler._compiled import CompiledRubric
@@ -91,3 +92,69 @@ def grade_for(total: Decimal, bands: Sequence[GradeBand], vetoes: Sequence[Findi
             index = max(index, min(1, len(bands) - 1))
     band = bands[index]
     return Grade(band.code, band.label, bands[base].code)
+
+
+#: The kinds of finding that say why an item lost points.
+_LOSSES = ("deduction", "manual")
+_NOT_ASSESSED = Text("缺少数据,无法评价", "not assessable: facts missing")
+
+
+def _joined(messages: Sequence[Text]) -> Text:
+    """Messages one after another: Chinese sentences end with 。, English ones get a space."""
+    return Text("".join(m.zh for m in messages), " ".join(m.en for m in messages))
+
+
+def _scored(node: NodeResult, precision: Decimal) -> Text:
+    score, most = format_points(node.score, precision), format_points(node.max, precision)
+    return Text(f"得{score}分(满分{most}分)。", f"{score} of {most} points.")
+
+
+def verdict_for(
+    spec: VerdictSpec,
+    tops: Sequence[NodeResult],
+    findings: Sequence[Finding],
+    vetoes: Sequence[Finding],
+    precision: Decimal,
+) -> Verdict:
+    """The verdict of a certification rubric from its scored tree.
+
+    A gate fails when an item under it that was scored lost points (a not-applicable item
+    is passed over); a veto that fired fails the verdict too. Either decides it, even on
+    an incomplete card. Otherwise a not-assessable item anywhere leaves it undecided (it
+    may hide a veto or a lost point), and else it is passed.
+    """
+    nodes = {n.code: n for top in tops for n in top.walk()}
+    failed: list[GateResult] = []
+    for code in spec.gates:
+        gate = nodes[code]
+        lost = {
+            leaf.code
+            for leaf in gate.walk()
+            if not leaf.children and leaf.status == "scored" and leaf.score < leaf.max
+        }
+        if not lost:
+            continue
+        messages = [f.message for f in findings if f.indicator in lost and f.kind in _LOSSES]
+        reason = _joined(messages) if messages else _scored(gate, precision)
+        failed.append(GateResult(gate.code, gate.title, gate.score, gate.max, reason))
+    for veto in vetoes:
+        node = nodes.get(veto.indicator)
+        title = node.title if node is not None else Text("")
+        score = node.score if node is not None else ZERO
+        most = node.max if node is not None else ZERO
+        failed.append(GateResult(veto.indicator, title, score, most, veto.message, veto.rule))
+    if failed:
+        return Verdict("failed", spec.fail_label, tuple(failed))
+    missing = [n for n in nodes.values() if not n.children and n.status == "not_assessable"]
+    if missing:
+        undecided = []
+        for leaf in missing:
+            said = [
+                f.message
+                for f in findings
+                if f.indicator == leaf.code and f.kind == "not_assessable"
+            ]
+            reason = _joined(said) if said else _NOT_ASSESSED
+            undecided.append(GateResult(leaf.code, leaf.title, leaf.score, leaf.max, reason))
+        return Verdict("undecided", spec.undecided_label, undecided=tuple(undecided))
+    return Verdict("passed", spec.pass_label)
