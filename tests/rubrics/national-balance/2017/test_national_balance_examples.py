@@ -1,0 +1,176 @@
+"""The constructed example counties of national-balance/2017, through the library and the CLI.
+
+甲县 fails six indicators, each for a reason its facts say (schools named); 乙县 meets every
+one. The verdict, the total and the schools named are checked against what the data holds.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import evalrules
+import evalrules_national
+from evalrules._cli import main
+from evalrules.testing import collect_cases
+
+REPO = Path(__file__).resolve().parents[4]
+EXAMPLES = REPO / "rubrics" / "national-balance" / "examples"
+JIA = EXAMPLES / "jia-county.facts.yaml"
+YI = EXAMPLES / "yi-county.facts.yaml"
+REF = "national-balance/2017"
+
+#: What 甲县's data was built to fail, and the schools each finding must name.
+JIA_FAILS = {
+    "A1": ["青山乡中心小学", "白沙乡中心小学"],
+    "A2.5": [],
+    "B1": ["城关第二小学", "城南九年一贯制学校"],
+    "B2": ["城关第三小学", "城关第二初级中学"],
+    "B4": [],
+    "C3": ["龙泉乡中心小学"],
+}
+
+
+@pytest.fixture(scope="module")
+def engine() -> evalrules.Engine:
+    return evalrules.Engine(plugins=[evalrules_national], autoload=False)
+
+
+@pytest.fixture(scope="module")
+def compiled(engine) -> evalrules.CompiledRubric:
+    return engine.compile(engine.load_rubric(REF))
+
+
+@pytest.fixture(scope="module")
+def jia(engine, compiled) -> evalrules.Scorecard:
+    return compiled.evaluate(engine.load_facts(JIA))
+
+
+def test_the_plugin_registers_both_rubrics(engine):
+    assert set(evalrules_national.RUBRICS) == {REF, "national-preschool/2020"}
+    for ref in evalrules_national.RUBRICS:
+        rubric = engine.load_rubric(ref)
+        assert rubric.ref == ref
+        assert rubric.verdict is not None
+        assert Path(rubric.file).is_relative_to(REPO / "rubrics")
+
+
+def test_jia_fails_the_gates_its_data_fails(jia):
+    assert jia.verdict is not None
+    assert jia.verdict.code == "failed"
+    assert jia.verdict.label.zh == "未达标"
+    assert [g.code for g in jia.verdict.failed] == list(JIA_FAILS)
+    assert jia.total == Decimal("21.5")  # 27 − 5 × 1 − 0.5 (B4: one of its two halves)
+    assert jia.vetoes == ()
+
+
+@pytest.mark.parametrize(("item", "schools"), JIA_FAILS.items())
+def test_each_failing_item_names_its_schools(jia, item, schools):
+    messages = [f.message.zh for f in jia.findings if f.indicator == item]
+    assert messages
+    for school in schools:
+        assert any(school in m for m in messages), (item, school, messages)
+
+
+def test_the_rows_left_out_are_never_named(jia):
+    # The teaching point of 38 pupils misses most standards, and the special school is not
+    # held to them: neither may appear in any finding.
+    for f in jia.findings:
+        assert "杨家沟教学点" not in f.message.zh
+        assert "特殊教育学校" not in f.message.zh
+
+
+def test_the_teaching_point_of_72_pupils_is_counted(jia):
+    # 白沙乡李家坪教学点 misses one standard by less than 15%: counted, and it passes.
+    (a1,) = [f for f in jia.findings if f.indicator == "A1"]
+    assert "李家坪教学点" not in a1.message.zh
+
+
+def test_yi_meets_the_standard(engine, compiled):
+    card = compiled.evaluate(engine.load_facts(YI))
+    assert card.verdict is not None and card.verdict.passed
+    assert card.verdict.label.zh == "达标"
+    assert card.total == card.max == Decimal(27)
+    assert card.findings == ()
+
+
+def test_a_veto_fails_a_county_that_meets_every_gate(engine, compiled):
+    facts = engine.load_facts(YI)
+    changed = dict(facts.facts)
+    changed["admission"] = {**changed["admission"], "key_schools_or_classes": True}
+    card = compiled.evaluate(evalrules.FactsDocument(facts=changed, entity=facts.entity))
+    assert card.total == Decimal(27)
+    assert card.verdict is not None and card.verdict.code == "failed"
+    assert [g.rule for g in card.verdict.failed] == ["NB-E1-key"]
+
+
+def test_every_case_file_checks_its_own_item(compiled):
+    here = Path(__file__).parent
+    codes = {n.code for n in compiled.rubric.walk()}
+    leaves = sorted(n.code for n in compiled.rubric.walk() if n.is_leaf)
+    files = sorted(p.stem for p in here.glob("*.yaml"))
+    # One file per item, the CV items of a stage together under their parent (A2, A3).
+    assert sorted({c.split(".")[0] for c in leaves}) == files
+    assert set(files) <= codes
+    rule_items = {rule.code: item.code for item, rule in compiled.rubric.rules()}
+    for case in collect_cases(here):
+        if case.expect.error is not None:
+            continue
+        named = set(case.expect.scores) | {
+            str(f.get("indicator") or rule_items.get(str(f.get("rule"))))
+            for f in case.expect.findings
+        }
+        named |= {rule_items[r] for r, _ in case.expect.outcomes or ()}
+        item = case.file.stem
+        assert any(n == item or n.startswith(f"{item}.") for n in named), case.id
+
+
+# ---------------------------------------------------------------------------------- CLI
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """``evalrules ARGS`` in-process, with the installed plugins (as a terminal sees them)."""
+    for name in ("NO_COLOR", "COLUMNS", "EVALRULES_DISABLE_PLUGIN_AUTOLOAD"):
+        monkeypatch.delenv(name, raising=False)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, [str(a) for a in args])
+
+
+def test_cli_evaluates_jia(run):
+    result = run("evaluate", JIA)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "甲县(虚构示例)" in out
+    (line,) = [line for line in out.splitlines() if line.startswith("认定结论")]
+    assert "未达标" in line
+    for code in JIA_FAILS:
+        assert code in line
+    assert "21.50 / 27.00" in out
+    assert "青山乡中心小学" in out and "城南九年一贯制学校" in out
+
+
+def test_cli_evaluates_yi_in_english(run):
+    result = run("evaluate", YI, "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    assert "Meets the standard" in result.stdout
+    assert "27.00 / 27.00" in result.stdout
+
+
+def test_cli_show_and_explain(run):
+    shown = run("show", REF)
+    assert shown.exit_code == 0, shown.stderr
+    assert "县域义务教育优质均衡发展督导评估" in shown.stdout
+    assert "教督〔2017〕6号" in shown.stdout
+    explained = run("explain", REF, "A1")
+    assert explained.exit_code == 0, explained.stderr
+    assert "NB-A1-a" in explained.stdout
+    assert "85%" in explained.stdout
+
+
+def test_cli_check_finds_no_problem(run):
+    result = run("check", REF)
+    assert result.exit_code == 0, result.stdout + result.stderr
