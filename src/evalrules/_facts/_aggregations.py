@@ -160,7 +160,7 @@ def compute_aggregate(
     if result.value is None:
         why = result.why or Text("没有纳入计算的学校", "no rows are counted")
         return None, FactsProblem(
-            d.aggregate.table,
+            agg.table,
             "not-computable",
             f"“{d.description.zh}”无法计算:{why.zh}",
             f"cannot compute {d.path}: {why.en}",

@@ -186,6 +186,21 @@ LABELS: Mapping[str, Text] = {
     "formula.difference": Text("差值", "difference"),
     "formula.growth": Text("增长率", "growth"),
     "formula.sum": Text("合计", "sum"),
+    "formula.per_hundred": Text("每百人", "per hundred"),
+    # aggregations over a table's rows, and what their breakdown names
+    "formula.count": Text("计数", "count"),
+    "formula.share_where": Text("达标占比", "share meeting the condition"),
+    "formula.weighted_mean": Text("加权平均", "weighted mean"),
+    "formula.cv": Text("差异系数", "coefficient of variation"),
+    "formula.min": Text("最小值", "minimum"),
+    "formula.max": Text("最大值", "maximum"),
+    "breakdown.mean": Text("平均值X̄", "mean X̄"),
+    "breakdown.sd": Text("标准差S", "standard deviation S"),
+    "breakdown.cv": Text("差异系数CV", "CV"),
+    "breakdown.n": Text("学校数n", "rows n"),
+    "breakdown.weight_total": Text("学生总数P", "total weight P"),
+    "breakdown.matched": Text("满足条件数", "meeting the condition"),
+    "breakdown.row": Text("所在学校", "at"),
 }
 
 

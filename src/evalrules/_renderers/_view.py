@@ -8,6 +8,7 @@ plain unescaped strings; each renderer escapes them for its own format.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -327,6 +328,13 @@ def _fact_info(rubric: Rubric | None, finding: Finding, path: str, lang: str) ->
         for spec in specs:
             if spec.path == path:
                 return spec.description.get(lang), spec.unit or ""
+        cell = _CELL.match(path)
+        if cell is not None:
+            # a table's cell (schools[12].pupils): its column's description and unit
+            table = next((s.table for s in rubric.facts if s.path == cell.group(1)), None)
+            column = table.column(cell.group(2)) if table is not None else None
+            if column is not None:
+                return column.description.get(lang), column.unit or ""
         return "", ""
     if finding.params.get("fact") != path:
         return "", ""
@@ -336,6 +344,10 @@ def _fact_info(rubric: Rubric | None, finding: Finding, path: str, lang: str) ->
         value_text(name, lang) if isinstance(name, Mapping) else "",
         unit if isinstance(unit, str) else _official_unit(unit),
     )
+
+
+#: A table's cell as evidence names it: ``schools[12].pupils``.
+_CELL = re.compile(r"(.+?)\[[0-9]+\]\.([a-z][a-z0-9_]*)\Z")
 
 
 def _official_unit(unit: Any) -> str:
@@ -385,6 +397,13 @@ def evidence_lines(
         inputs = ", ".join(f"{p} = {value_text(v, lang)}" for p, v in dv.inputs)
         formula = label(f"formula.{dv.formula}", lang)
         detail = f"{formula}({inputs})"
+        if dv.breakdown:
+            # a value over a table: what it rests on (X̄, S, CV, n, P), each named
+            parts = ", ".join(
+                f"{label(f'breakdown.{name}', lang)} = {value_text(v, lang)}"
+                for name, v in dv.breakdown
+            )
+            detail = f"{formula}({parts})"
         out.append(
             EvidenceLine(
                 "derived",

@@ -668,7 +668,7 @@ def _aggregate(
         return None
     table_path = decl.get("table")
     spec = tables.get(table_path) if isinstance(table_path, str) else None
-    if spec is None or spec.table is None:
+    if not isinstance(table_path, str) or spec is None or spec.table is None:
         p.add(
             f"table must name a declared table fact, not {table_path!r}",
             "unknown-fact",

@@ -13,6 +13,7 @@ from typing import Any
 
 from evalrules._facts._types import FactType
 from evalrules._points import ZERO, context, plain, to_decimal
+from evalrules._rubric._model import FactSpec
 from evalrules._rules._conditions import (
     DERIVED,
     OPERATORS,
@@ -1931,6 +1932,432 @@ params: {fact: judgements.item_5_1}
 """,
 )
 
+# ---------------------------------------------------------------------- rows of a table
+#
+# Rules over a table fact's rows (one per school): each counted row (not excluded, of the
+# stage asked for) is held to a standard, and each failing row is a finding that names it.
+
+_STANDARD = {"type": "number"}
+_BY_STAGE = {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": _STANDARD}
+_ROW_OPS = {"type": "string", "required": True, "allowed": [">=", ">", "<=", "<"]}
+
+
+def _table_reads(params: Mapping[str, Any]) -> tuple[str, ...]:
+    return (params["table"],)
+
+
+def _standard(check: Mapping[str, Any], stage: str | None) -> Decimal | None:
+    """A row's standard: the check's ``value``, or its stage's in ``values_by_stage``
+    (``None`` when the row's stage has none: the standard does not apply to it)."""
+    by_stage = check.get("values_by_stage")
+    if by_stage is None:
+        return to_decimal(check["value"])
+    if stage is None or stage not in by_stage:
+        return None
+    return to_decimal(by_stage[stage])
+
+
+def _column_label(ctx: RuleContext | DescribeContext, table: str, column: str) -> Text:
+    """A column's description, its English as it reads inside a sentence."""
+    spec = ctx.table_spec(table)
+    declared = spec.column(column) if spec is not None else None
+    text = declared.description if declared is not None else Text(column, column)
+    return Text(text.zh, lower_first(text.en or text.zh))
+
+
+def _column_unit(ctx: RuleContext | DescribeContext, table: str, column: str) -> str:
+    spec = ctx.table_spec(table)
+    declared = spec.column(column) if spec is not None else None
+    return (declared.unit or "") if declared is not None else ""
+
+
+def _standard_words(
+    ctx: RuleContext | DescribeContext, check: Mapping[str, Any], unit: str
+) -> Text:
+    """``2000元`` or ``小学2000元、初中2500元`` / ``primary 2000 yuan, junior 2500 yuan``."""
+    by_stage = check.get("values_by_stage")
+    if by_stage is None:
+        return _amount(to_decimal(check["value"]), unit)
+    spec = ctx.table_spec(ctx.params["table"])
+    stages = spec.stages if spec is not None else {}
+    parts = [
+        (stages.get(code, Text(code, code)), _amount(to_decimal(v), unit))
+        for code, v in by_stage.items()
+    ]
+    return Text(
+        "、".join(f"{s.zh}{a.zh}" for s, a in parts),
+        ", ".join(f"{s.en or s.zh} {a.en}" for s, a in parts),
+    )
+
+
+def _row_checks(
+    ctx: DescribeContext, checks: Iterable[tuple[str, Mapping[str, Any]]]
+) -> Iterable[str]:
+    """Problems of the checks a rule over rows makes: a declared table, a number column of
+    it, one standard (``value`` or ``values_by_stage`` by declared stages)."""
+    table = ctx.params["table"]
+    spec = ctx.table_spec(table)
+    if spec is None:
+        yield f"params.table: {table} is not a declared table fact"
+        return
+    stage = ctx.params.get("stage")
+    if stage is not None and stage not in spec.stages:
+        yield f"params.stage: {stage!r} is not a stage of {table} ({', '.join(spec.stages)})"
+    for where, check in checks:
+        column = check["column"]
+        declared = spec.column(column)
+        if declared is None:
+            yield f"{where}.column: {column!r} is not a column of {table}"
+        elif isinstance(declared, FactSpec) and not _is_numbers(ctx.fact_types[declared.type]):
+            yield f"{where}.column: {column} is a {declared.type}, but this rule needs a number"
+        has_value, by_stage = "value" in check, check.get("values_by_stage")
+        if has_value == (by_stage is not None):
+            yield f"{where}: give either value or values_by_stage"
+        elif by_stage is not None:
+            for code in by_stage:
+                if code not in spec.stages:
+                    yield f"{where}.values_by_stage: {code!r} is not a stage of {table}"
+
+
+def _row_deduct(ctx: RuleContext | DescribeContext) -> Decimal:
+    each = ctx.params.get("points_each")
+    return _deduct_amount(ctx) if each is None else to_decimal(each)
+
+
+def _row_outcome(ctx: RuleContext, failing: int) -> str:
+    if ctx.params.get("points_each") is None:
+        return "missed"
+    return "partial" if to_decimal(ctx.params["points_each"]) * failing < ctx.share else "missed"
+
+
+def _row_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
+    each = params.get("points_each")
+    if each is None:
+        return {"met", "missed"}
+    out = {"met", "missed"}
+    if to_decimal(each) < to_decimal(params.get("points", max_points)):
+        out.add("partial")
+    return out
+
+
+def _each_row_eval(ctx: RuleContext) -> None:
+    params = ctx.params
+    table_path, column, op = params["table"], params["column"], params["op"]
+    table = ctx.table(table_path)
+    label = _column_label(ctx, table_path, column)
+    unit = _column_unit(ctx, table_path, column)
+    failing = []
+    for row in table.counted(params.get("stage")):
+        standard = _standard(params, row.stage)
+        value = row.values.get(column)
+        if standard is None or value is None:
+            continue
+        if not ctx.compare(value, op, standard):
+            failing.append((row, to_decimal(value), standard))
+    if not failing:
+        ctx.outcome("met")
+        return
+    outcome = _row_outcome(ctx, len(failing))
+    deduct = _row_deduct(ctx)
+    for row, value, standard in failing:
+        ctx.record(table.cell(row, column), value)
+        ctx.deduct(
+            deduct,
+            "each_row.missed",
+            outcome=outcome,
+            fact=table_path,
+            school=Text(row.label, row.label),
+            column=label,
+            value=value,
+            op=OPERATORS[op],
+            relation=_SHORT_OF[op],
+            threshold=standard,
+            shortfall=abs(standard - value),
+            unit=_unit(unit),
+        )
+
+
+def _each_row_describe(ctx: DescribeContext) -> Text:
+    params = ctx.params
+    table = params["table"]
+    who = ctx.label(table)
+    spec = ctx.table_spec(table)
+    stage = params.get("stage")
+    if stage is not None and spec is not None and stage in spec.stages:
+        who = Text(f"{spec.stages[stage].zh}{who.zh}", f"{who.en} ({spec.stages[stage].en})")
+    column = _column_label(ctx, table, params["column"])
+    unit = _column_unit(ctx, table, params["column"])
+    standard = _standard_words(ctx, params, unit)
+    words = OPERATORS[params["op"]]
+    d = ctx.plain(_row_deduct(ctx))
+    if params.get("points_each") is None:
+        then = Text(f"有一所未达到扣{d}分", f"if any does not, −{d}")
+    else:
+        then = Text(
+            f"每有一所未达到扣{d}分,扣完为止", f"−{d} for each that does not, floored at zero"
+        )
+    return Text(
+        f"要求每所{who.zh}{column.zh}{words.zh}{standard.zh}(不含不纳入计算的学校);{then.zh}。",
+        f"Standard: in every one of the {lower_first(who.en or who.zh)}, "
+        f"{lower_first(column.en or column.zh)} {words.en} {standard.en} (rows not counted "
+        f"left out); {then.en}.",
+    )
+
+
+def _each_row_check(ctx: DescribeContext) -> Iterable[str]:
+    yield from _row_checks(ctx, [("params", ctx.params)])
+
+
+_ROW_RULE = {
+    "table": _FACT,
+    "stage": {"type": "string", "empty": False},
+    "deduct": _POINTS,
+    "points_each": _POINTS,
+}
+
+EACH_ROW = rule_kind(
+    "each_row",
+    summary=Text("每所学校都须达到标准", "Every row (school) must meet a standard"),
+    description=(
+        "Holds one column of a table fact to a standard in every counted row (rows the "
+        "table excludes are left out; `stage` keeps one stage). The standard is `value`, or "
+        "`values_by_stage` (`{primary: 2000, junior: 2500}`: a row of a stage not listed is "
+        "not held to it). Each failing row is a finding that names it. Without "
+        "`points_each` the rule is all or nothing: any failing row costs `deduct` (default: "
+        "the whole item); with it, each failing row costs `points_each`, floored at zero."
+    ),
+    params={
+        **_ROW_RULE,
+        "column": _FACT,
+        "op": _ROW_OPS,
+        "value": _STANDARD,
+        "values_by_stage": _BY_STAGE,
+    },
+    evaluate=_each_row_eval,
+    describe=_each_row_describe,
+    check=_each_row_check,
+    reads=_table_reads,
+    outcomes=("met", "partial", "missed"),
+    reachable=_row_reachable,
+    messages={
+        "each_row.missed": Text(
+            "{school}{column}{value}{unit},{relation}{threshold}{unit}的标准,扣{points}分。",
+            "{school}: {column} {value}{unit}, {relation} the standard of {threshold}{unit}: "
+            "−{points}.",
+        ),
+    },
+    fields={
+        "each_row.missed": (
+            "fact",
+            "school",
+            "column",
+            "value",
+            "op",
+            "relation",
+            "threshold",
+            "shortfall",
+            "unit",
+        ),
+    },
+    example="""\
+code: NB-1.6
+kind: each_row
+params:
+  table: schools
+  column: equipment_per_pupil
+  op: ">="
+  values_by_stage: {primary: 2000, junior: 2500}
+""",
+)
+
+
+def _reaches(value: Decimal, op: str, standard: Decimal, share: Decimal) -> bool:
+    """Whether a missed value still reaches ``share`` % of its standard: at least that share
+    of a minimum (``>=``, ``>``), at most the standard ÷ that share of a maximum (``<=``,
+    ``<``)."""
+    ctx = context()
+    if op in (">=", ">"):
+        return value >= ctx.divide(ctx.multiply(standard, share), Decimal(100))
+    if share == 0:
+        return True
+    return value <= ctx.divide(ctx.multiply(standard, Decimal(100)), share)
+
+
+def _percent_of(value: Decimal, standard: Decimal) -> str:
+    if standard == 0:
+        return "—"
+    share = context().divide(context().multiply(value, Decimal(100)), standard)
+    return plain(share.quantize(Decimal("0.1"), context=context()))
+
+
+def _k_of_n_eval(ctx: RuleContext) -> None:
+    params = ctx.params
+    table_path = params["table"]
+    table = ctx.table(table_path)
+    checks = params["checks"]
+    at_least = int(params["at_least"])
+    share = (
+        None
+        if params.get("rest_at_least_share") is None
+        else to_decimal(params["rest_at_least_share"])
+    )
+    failing = []
+    for row in table.counted(params.get("stage")):
+        met, missed, far = 0, [], []
+        counted = 0
+        for check in checks:
+            standard = _standard(check, row.stage)
+            value = row.values.get(check["column"])
+            if standard is None or value is None:
+                continue
+            counted += 1
+            value = to_decimal(value)
+            if ctx.compare(value, check["op"], standard):
+                met += 1
+                continue
+            missed.append((check, value, standard))
+            if share is not None and not _reaches(value, check["op"], standard, share):
+                far.append(check["column"])
+        if counted and (met < min(at_least, counted) or far):
+            failing.append((row, met, counted, missed, far))
+    if not failing:
+        ctx.outcome("met")
+        return
+    outcome = _row_outcome(ctx, len(failing))
+    deduct = _row_deduct(ctx)
+    for row, met, counted, missed, _far in failing:
+        parts_zh, parts_en = [], []
+        for check, value, standard in missed:
+            column = check["column"]
+            ctx.record(table.cell(row, column), value)
+            label = _column_label(ctx, table_path, column)
+            unit = _column_unit(ctx, table_path, column)
+            shown, limit = _amount(value, unit), _amount(standard, unit)
+            pct = _percent_of(value, standard)
+            parts_zh.append(f"{label.zh}{shown.zh}(标准{limit.zh},为标准的{pct}%)")
+            name_en = lower_first(label.en or label.zh)
+            parts_en.append(f"{name_en} {shown.en} (standard {limit.en}, {pct}% of it)")
+        missed_text = Text("、".join(parts_zh), "; ".join(parts_en))
+        message = "k_of_n.too_few" if met < min(at_least, counted) else "k_of_n.too_far"
+        ctx.deduct(
+            deduct,
+            message,
+            outcome=outcome,
+            fact=table_path,
+            school=Text(row.label, row.label),
+            met=met,
+            total=counted,
+            at_least=at_least,
+            share=share if share is not None else Decimal(100),
+            missed=missed_text,
+        )
+
+
+def _k_of_n_describe(ctx: DescribeContext) -> Text:
+    params = ctx.params
+    table = params["table"]
+    who = ctx.label(table)
+    names = [_column_label(ctx, table, c["column"]) for c in params["checks"]]
+    n, k = len(names), params["at_least"]
+    d = ctx.plain(_row_deduct(ctx))
+    share = params.get("rest_at_least_share")
+    rest = (
+        Text(
+            f",其余指标达到标准的{ctx.plain(share)}%以上",
+            f", and the rest reach {ctx.plain(share)}% of it",
+        )
+        if share is not None
+        else Text("", "")
+    )
+    if params.get("points_each") is None:
+        then = Text(f"有一所未达到扣{d}分", f"if any does not, −{d}")
+    else:
+        then = Text(
+            f"每有一所未达到扣{d}分,扣完为止", f"−{d} for each that does not, floored at zero"
+        )
+    return Text(
+        f"要求每所{who.zh}在{'、'.join(t.zh for t in names)}{n}项指标中至少{k}项达到标准"
+        f"{rest.zh};{then.zh}。",
+        f"Standard: every one of the {lower_first(who.en or who.zh)} meets at least {k} of "
+        f"{n} indicators ({'; '.join(lower_first(t.en or t.zh) for t in names)}){rest.en}; "
+        f"{then.en}.",
+    )
+
+
+def _k_of_n_check(ctx: DescribeContext) -> Iterable[str]:
+    checks = ctx.params["checks"]
+    yield from _row_checks(ctx, [(f"params.checks.{i}", c) for i, c in enumerate(checks)])
+    at_least = ctx.params["at_least"]
+    if at_least > len(checks):
+        yield f"params.at_least: {at_least} is more than the {len(checks)} checks"
+
+
+_ROW_CHECK = {
+    "type": "dict",
+    "schema": {
+        "column": _FACT,
+        "op": _ROW_OPS,
+        "value": _STANDARD,
+        "values_by_stage": _BY_STAGE,
+    },
+}
+
+K_OF_N = rule_kind(
+    "k_of_n",
+    summary=Text(
+        "每所学校n项指标中至少k项达标", "Every row (school) meets at least k of n standards"
+    ),
+    description=(
+        "Holds every counted row of a table fact to `checks` (each a column, an operator and "
+        "`value` or `values_by_stage`). A row passes when at least `at_least` checks pass "
+        "and, with `rest_at_least_share` (a percentage), each check it misses still reaches "
+        "that share of its standard (at least 85% of a minimum; at most the standard ÷ 85% "
+        "of a maximum). Each failing row is a finding naming which checks it missed and by "
+        "how much. Points as for `each_row`: `deduct` once (default: the whole item), or "
+        "`points_each` per failing row, floored at zero."
+    ),
+    params={
+        **_ROW_RULE,
+        "checks": {"type": "list", "required": True, "minlength": 1, "schema": _ROW_CHECK},
+        "at_least": {"type": "integer", "required": True, "min": 1},
+        "rest_at_least_share": {"type": "number", "min": 0, "max": 100},
+    },
+    evaluate=_k_of_n_eval,
+    describe=_k_of_n_describe,
+    check=_k_of_n_check,
+    reads=_table_reads,
+    outcomes=("met", "partial", "missed"),
+    reachable=_row_reachable,
+    messages={
+        "k_of_n.too_few": Text(
+            "{school}{total}项指标中{met}项达标,少于{at_least}项的要求;未达标:{missed},扣{points}分。",
+            "{school}: {met} of {total} standards met, fewer than the {at_least} required; "
+            "missed: {missed}: −{points}.",
+        ),
+        "k_of_n.too_far": Text(
+            "{school}{total}项指标中{met}项达标,但未达标指标未达到标准的{share}%:{missed},"
+            "扣{points}分。",
+            "{school}: {met} of {total} standards met, but a missed one is below {share}% of "
+            "its standard: {missed}: −{points}.",
+        ),
+    },
+    fields={
+        "k_of_n.too_few": ("fact", "school", "met", "total", "at_least", "share", "missed"),
+        "k_of_n.too_far": ("fact", "school", "met", "total", "at_least", "share", "missed"),
+    },
+    example="""\
+code: NB-1
+kind: k_of_n
+params:
+  table: schools
+  at_least: 6
+  rest_at_least_share: 85
+  checks:
+    - {column: qualified_per_100, op: ">=", values_by_stage: {primary: 4.2, junior: 5.3}}
+    - {column: equipment_per_pupil, op: ">=", values_by_stage: {primary: 2000, junior: 2500}}
+""",
+)
+
 BUILTIN_KINDS: tuple[RuleKind, ...] = (
     THRESHOLD,
     PER_INCIDENT,
@@ -1947,6 +2374,8 @@ BUILTIN_KINDS: tuple[RuleKind, ...] = (
     VETO,
     EXTERNAL_RATING,
     MANUAL,
+    EACH_ROW,
+    K_OF_N,
 )
 
 

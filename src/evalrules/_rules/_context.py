@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from evalrules._facts._tables import TableValue
 from evalrules._facts._types import BUILTIN_TYPES, FactType
 from evalrules._points import ZERO, plain, to_decimal
 from evalrules._rubric._model import (
@@ -21,6 +22,7 @@ from evalrules._rubric._model import (
     Indicator,
     Rubric,
     Rule,
+    TableSpec,
 )
 from evalrules._rules._conditions import (
     compare,
@@ -81,6 +83,11 @@ class _Toolkit:
             if spec.path == path:
                 return self.fact_types.get(spec.type)
         return None
+
+    def table_spec(self, path: str) -> TableSpec | None:
+        """The rows' declaration of a table fact, ``None`` when ``path`` is not one."""
+        declared = self.declaration(path)
+        return declared.table if isinstance(declared, FactSpec) else None
 
     def is_numeric(self, path: str) -> bool:
         """Whether a fact's values are numbers: a derived fact, or a declared fact of a type
@@ -206,6 +213,25 @@ class RuleContext(_Toolkit):
             self._read[path] = value
             return value
         raise MissingFact(self._missing_input(path))
+
+    def table(self, path: str) -> TableValue:
+        """Return a table fact's rows without recording the whole table as evidence: a rule
+        over rows records the cells its findings rest on with :meth:`record`.
+
+        Raises:
+            MissingFact: if the table is absent (handled by the engine).
+            TypeError: if the fact at ``path`` is not a table.
+        """
+        value = self._facts.get(path)
+        if value is None:
+            raise MissingFact(path)
+        if not isinstance(value, TableValue):
+            raise TypeError(f"{path} is not a table fact")
+        return value
+
+    def record(self, path: str, value: Any) -> None:
+        """Record a value as evidence under ``path`` (a table's cell: ``schools[12].pupils``)."""
+        self._read[path] = value
 
     def _missing_input(self, path: str, seen: frozenset[str] = frozenset()) -> str:
         """For a derived fact left uncomputed, the observed fact whose absence is the cause:

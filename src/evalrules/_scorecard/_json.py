@@ -105,17 +105,21 @@ def _series(v: Any) -> Any:
     return _value(v)
 
 
+def _derived_value(d: DerivedValue) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "value": d.value,
+        "formula": d.formula,
+        "inputs": {p: _series(v) for p, v in d.inputs},
+    }
+    if d.breakdown:
+        out["breakdown"] = {name: _value(v) for name, v in d.breakdown}
+    return out
+
+
 def _evidence(e: Evidence) -> dict[str, Any]:
     return {
         "facts": {path: _series(v) for path, v in e.facts},
-        "derived": {
-            d.path: {
-                "value": d.value,
-                "formula": d.formula,
-                "inputs": {p: _series(v) for p, v in d.inputs},
-            }
-            for d in e.derived
-        },
+        "derived": {d.path: _derived_value(d) for d in e.derived},
         "params": {k: _value(v) for k, v in e.params},
     }
 
@@ -398,6 +402,7 @@ def _read_evidence(e: Mapping[str, Any]) -> Evidence:
                 _d(d["value"]),
                 d["formula"],
                 tuple((p, _fact_value(v)) for p, v in d.get("inputs", {}).items()),
+                tuple((k, _fact_value(v)) for k, v in d.get("breakdown", {}).items()),
             )
             for path, d in e.get("derived", {}).items()
         ),

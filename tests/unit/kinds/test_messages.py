@@ -56,6 +56,60 @@ MEETINGS = {
 ACCIDENT = {"s.accident": _label("boolean", "发生重大安全事故", "A major accident")}
 TEXT = {"zh": "按要求召开会议", "en": "Meetings held"}
 
+#: A table of schools, declared as a rubric over school records does (constructed).
+SCHOOLS = {
+    "schools": {
+        "type": "table",
+        "description": {"zh": "义务教育学校", "en": "Compulsory-education schools"},
+        "key": "code",
+        "label": "name",
+        "stage": "stage",
+        "stages": {"primary": {"zh": "小学", "en": "primary"}},
+        "columns": {
+            "code": _label("text", "学校代码", "School code"),
+            "name": _label("text", "学校名称", "School name"),
+            "stage": _label("text", "学段", "Stage"),
+            "pupils": _label("count", "在校生数", "Pupils", unit="人"),
+            "teachers": _label("count", "体育艺术专任教师数", "PE and arts teachers", unit="人"),
+            "equipment": _label("money", "教学仪器设备值", "Teaching equipment", unit="元"),
+        },
+        "row_derived": {
+            "equipment_per_pupil": {
+                "formula": "per_capita",
+                "inputs": ["equipment", "pupils"],
+                "unit": "元",
+                "description": {"zh": "生均教学仪器设备值", "en": "Teaching equipment per pupil"},
+            },
+            "teachers_per_100": {
+                "formula": "per_hundred",
+                "inputs": ["teachers", "pupils"],
+                "unit": "人",
+                "description": {
+                    "zh": "每百名学生拥有体育艺术专任教师数",
+                    "en": "PE and arts teachers per 100 pupils",
+                },
+            },
+        },
+    }
+}
+#: One school, constructed: 1800 元 of equipment per pupil, 0.5 PE and arts teachers per 100.
+ONE_SCHOOL = {
+    "schools": [
+        {
+            "code": "S01",
+            "name": "城关小学",
+            "stage": "primary",
+            "pupils": 400,
+            "teachers": 2,
+            "equipment": 720000,
+        }
+    ]
+}
+TWO_CHECKS = [
+    {"column": "equipment_per_pupil", "op": ">=", "values_by_stage": {"primary": 2000}},
+    {"column": "teachers_per_100", "op": ">=", "value": Decimal("0.9")},
+]
+
 #: message id → (rules, declared facts, facts, item max): a rule that reports that message.
 CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int]] = {
     "threshold.missed": (
@@ -276,6 +330,49 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
         RATE,
         {"x.rate": 75},
         4,
+    ),
+    "each_row.missed": (
+        [
+            rule(
+                "R",
+                "each_row",
+                {
+                    "table": "schools",
+                    "column": "equipment_per_pupil",
+                    "op": ">=",
+                    "values_by_stage": {"primary": 2000},
+                },
+            )
+        ],
+        SCHOOLS,
+        ONE_SCHOOL,
+        2,
+    ),
+    "k_of_n.too_few": (
+        [rule("R", "k_of_n", {"table": "schools", "at_least": 1, "checks": TWO_CHECKS})],
+        SCHOOLS,
+        ONE_SCHOOL,
+        2,
+    ),
+    "k_of_n.too_far": (
+        [
+            rule(
+                "R",
+                "k_of_n",
+                {
+                    "table": "schools",
+                    "at_least": 1,
+                    "rest_at_least_share": 85,
+                    "checks": [
+                        {**TWO_CHECKS[0], "values_by_stage": {"primary": 1500}},
+                        *TWO_CHECKS[1:],
+                    ],
+                },
+            )
+        ],
+        SCHOOLS,
+        ONE_SCHOOL,
+        2,
     ),
     "manual.judged": (
         [rule("R", "manual", {"fact": "j.item"})],

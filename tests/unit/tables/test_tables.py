@@ -1,0 +1,381 @@
+"""Table facts over a small constructed rubric (tests/unit/tables/rubric.yaml): validation
+naming each row, exclusions, row-derived values, every builtin aggregation, the row rule
+kinds and their outcomes, the breakdown in evidence and renderers, pickling, determinism.
+
+Every school below is constructed for the tests; none is real data."""
+
+from __future__ import annotations
+
+import copy
+import math
+import pickle
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import evalrules
+from evalrules._frozen import thaw
+from evalrules._points import context
+from evalrules.errors import FactsError, RubricError
+
+HERE = Path(__file__).parent
+ENGINE = evalrules.Engine(autoload=False)
+RUBRIC = ENGINE.load_rubric(HERE / "rubric.yaml")
+COMPILED = ENGINE.compile(RUBRIC)
+DOC = ENGINE.load_facts(HERE / "facts.yaml")
+
+
+def facts() -> dict[str, Any]:
+    """A fresh, changeable copy of the constructed example's facts."""
+    return copy.deepcopy(thaw(DOC.facts))
+
+
+def problems(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
+    with pytest.raises(FactsError) as info:
+        COMPILED.evaluate(doc)
+    return [(p.path, p.code, p.message_zh) for p in info.value.problems]
+
+
+def derived(doc: dict[str, Any], path: str) -> evalrules.DerivedValue:
+    from evalrules._facts._derived import compute_derived
+
+    flat = COMPILED.validate(doc)
+    values, found = compute_derived(RUBRIC.derived, flat, 2023, COMPILED._validator.aggregations)
+    assert found == []
+    return values[path]
+
+
+# ------------------------------------------------------------------------- validation
+
+
+def test_every_problem_of_every_row_at_once_each_naming_the_row():
+    doc = facts()
+    rows = doc["schools"]
+    rows[0]["pupils"] = "100人"
+    rows[1]["colour"] = "red"
+    rows[2]["equipment_value"] = Decimal("NaN")
+    rows[3]["stage"] = "senior"
+    del rows[4]["pupils"]
+    rows[5]["category"] = "vocational"
+    found = problems(doc)
+    assert [(path, code) for path, code, _ in found] == [
+        ("schools[0].pupils", "wrong-type"),
+        ("schools[1].colour", "unknown"),
+        ("schools[2].equipment_value", "not-finite"),
+        ("schools[3].stage", "not-allowed"),
+        ("schools[4].pupils", "missing"),
+        ("schools[5].category", "not-allowed"),
+    ]
+    names = [
+        "第一小学",
+        "第二小学",
+        "九年一贯制学校",
+        "九年一贯制学校",
+        "山口教学点",
+        "特殊教育学校",
+    ]
+    for (_, _, message), name in zip(found, names, strict=True):
+        assert message.startswith(f"{name}:")
+
+
+def test_a_key_twice_in_one_stage_is_a_problem_but_once_per_stage_is_not():
+    doc = facts()
+    # S03 appears twice already, once per stage (a 九年一贯制 school): that is valid
+    COMPILED.validate(doc)
+    doc["schools"].append(dict(doc["schools"][1], name="第二小学(重复)"))
+    ((path, code, message),) = problems(doc)
+    assert (path, code) == ("schools[6].code", "duplicate-key")
+    assert "第2行" in message
+    assert message.startswith("第二小学(重复):")
+
+
+def test_a_document_beyond_max_rows_is_refused():
+    rubric = copy.deepcopy(thaw(_raw()))
+    rubric["facts"]["schools"]["max_rows"] = 3
+    compiled = ENGINE.compile(_build(rubric))
+    with pytest.raises(FactsError) as info:
+        compiled.evaluate(facts())
+    assert [(p.path, p.code) for p in info.value.problems] == [("schools", "too-many-rows")]
+
+
+def test_a_divisor_of_zero_names_the_row_unless_the_row_is_excluded():
+    doc = facts()
+    doc["schools"][4]["pupils"] = 0  # the teaching point: excluded, nothing to say
+    COMPILED.validate(doc)
+    doc["schools"][1]["pupils"] = 0
+    found = problems(doc)
+    assert {(p, c) for p, c, _ in found} == {("schools[1].pupils", "division-by-zero")}
+    assert found[0][2].startswith("第二小学:")
+
+
+def test_the_fast_check_and_cerberus_accept_the_same_table():
+    validator = COMPILED._validator
+    doc = facts()
+    assert validator._fast_strict is not None
+    assert validator._fast_strict(doc)
+    bad = facts()
+    bad["schools"][0]["pupils"] = -1
+    assert not validator._fast_strict(bad)
+    assert not validator._validator(partial=False).validate(bad, normalize=False)
+
+
+# ------------------------------------------------------------- exclusions and rows
+
+
+def test_exclusions_leave_rows_out_and_say_why():
+    table = COMPILED.validate(facts())["schools"]
+    excluded = {r.label: r.excluded for r in table.rows if r.excluded is not None}
+    assert set(excluded) == {"山口教学点", "特殊教育学校"}
+    assert excluded["山口教学点"].zh == "在校生不足50人的教学点不纳入计算"
+    assert [r.label for r in table.counted("primary")] == ["第一小学", "第二小学", "九年一贯制学校"]
+
+
+def test_a_teaching_point_of_50_pupils_is_counted():
+    doc = facts()
+    doc["schools"][4]["pupils"] = 50
+    table = COMPILED.validate(doc)["schools"]
+    assert "山口教学点" in [r.label for r in table.counted("primary")]
+
+
+def test_row_derived_values_are_exact():
+    table = COMPILED.validate(facts())["schools"]
+    junior = next(r for r in table.rows if r.stage == "junior")
+    # 8 teachers for 150 pupils: 5.333… per 100; 400000 元 for 150 pupils: 2666.66… each
+    c = context()
+    assert junior.values["qualified_per_100"] == c.multiply(c.divide(8, 150), 100)
+    assert junior.values["equipment_per_pupil"] == c.divide(400000, 150)
+
+
+# ----------------------------------------------------------------------- aggregations
+
+
+def test_sum_count_share_mean_min_max_over_the_counted_primary_rows():
+    doc = facts()
+    assert derived(doc, "derived.primary.pupils").value == 400
+    assert derived(doc, "derived.primary.schools").value == 3
+    # 2500, 1800 and 2200 元 per pupil: two of three meet 2000
+    share = derived(doc, "derived.primary.share_equipped")
+    assert share.value == context().multiply(context().divide(2, 3), 100)
+    assert dict(share.breakdown) == {"matched": 2, "n": 3}
+    mean = derived(doc, "derived.primary.mean_equipment")
+    assert mean.value == Decimal(250000 + 180000 + 440000) / 400
+    assert derived(doc, "derived.primary.min_equipment").value == 1800
+    assert dict(derived(doc, "derived.primary.min_equipment").breakdown)["row"] == "第二小学"
+    assert derived(doc, "derived.primary.max_equipment").value == 2500
+
+
+def _float_cv(values: list[float], weights: list[float]) -> tuple[float, float, float]:
+    """教督〔2017〕6号, recomputed here by hand in floats."""
+    total = sum(weights)
+    mean = sum(p * x for p, x in zip(weights, values, strict=True)) / total
+    sd = math.sqrt(sum(p / total * (x - mean) ** 2 for p, x in zip(weights, values, strict=True)))
+    return mean, sd, sd / mean
+
+
+def test_the_cv_agrees_with_a_float_recomputation_within_a_millionth():
+    doc = facts()
+    doc["schools"][1]["qualified_teachers"] = 7
+    cv = derived(doc, "derived.primary.cv.qualified_per_100")
+    # counted primary rows: 2, 7 and 3 teachers per 100, for 100, 100 and 200 pupils
+    mean, sd, coefficient = _float_cv([2.0, 7.0, 3.0], [100.0, 100.0, 200.0])
+    parts = dict(cv.breakdown)
+    assert abs(float(parts["mean"]) - mean) < 1e-6
+    assert abs(float(parts["sd"]) - sd) < 1e-6
+    assert abs(float(cv.value) - coefficient) < 1e-6
+    assert (parts["n"], parts["weight_total"]) == (3, 400)
+
+
+def test_the_cv_of_a_hand_chosen_table_is_exact():
+    doc = facts()
+    doc["schools"] = [
+        {**doc["schools"][0], "qualified_teachers": 2},
+        {**doc["schools"][1], "qualified_teachers": 4},
+    ]
+    cv = derived(doc, "derived.primary.cv.qualified_per_100")
+    # X̄ = (100·2 + 100·4) / 200 = 3; S = √(½·1 + ½·1) = 1; CV = 1/3, to six places
+    assert dict(cv.breakdown)["mean"] == Decimal("3.000000")
+    assert dict(cv.breakdown)["sd"] == Decimal("1.000000")
+    assert cv.value == Decimal("0.333333")
+
+
+def test_a_plugin_aggregation_is_registered_and_used():
+    class Plugin:
+        @staticmethod
+        @evalrules.hookimpl
+        def evalrules_register_aggregations():
+            return [
+                evalrules.aggregation(
+                    "spread", description=evalrules.Text("极差", "range"), compute=_spread
+                )
+            ]
+
+    engine = evalrules.Engine(plugins=[Plugin()], autoload=False)
+    raw = thaw(_raw())
+    raw["derived"]["derived.primary.spread"] = {
+        "aggregate": "spread",
+        "table": "schools",
+        "column": "equipment_per_pupil",
+        "stage": "primary",
+        "description": {"zh": "极差", "en": "range"},
+    }
+    compiled = engine.compile(_build(raw, engine))
+    back = pickle.loads(pickle.dumps(compiled))
+    for each in (compiled, back):
+        flat = each.validate(facts())
+        from evalrules._facts._derived import compute_derived
+
+        values, _ = compute_derived(each.rubric.derived, flat, 2023, each._validator.aggregations)
+        assert values["derived.primary.spread"].value == 700
+
+
+def _spread(rows: evalrules.AggregateRows) -> evalrules.AggregateResult:
+    return evalrules.AggregateResult(
+        max(rows.values) - min(rows.values), (("n", len(rows.values)),)
+    )
+
+
+# ---------------------------------------------------------------------------- the kinds
+
+
+def _finding(card: evalrules.Scorecard, rule: str) -> list[evalrules.Finding]:
+    return [f for f in card.findings if f.rule == rule]
+
+
+def test_each_row_names_each_failing_school():
+    doc = facts()
+    card = COMPILED.evaluate(doc)
+    (found,) = _finding(card, "T-A2")
+    assert found.message.zh == "第二小学生均教学仪器设备值1800元,低于2000元的标准,扣2分。"
+    assert found.outcome == "partial"
+    assert found.points == -2
+    assert found.evidence.facts == (("schools[1].equipment_per_pupil", Decimal(1800)),)
+    doc["schools"][0]["equipment_value"] = 150000
+    doc["schools"][3]["equipment_value"] = 300000  # junior: 2000 < 2500
+    card = COMPILED.evaluate(doc)
+    assert [f.params["school"]["zh"] for f in _finding(card, "T-A2")] == [
+        "第一小学",
+        "第二小学",
+        "九年一贯制学校",
+    ]
+    assert card.node("A2").score == 4
+
+
+def test_each_row_is_met_when_every_counted_school_is():
+    doc = facts()
+    doc["schools"][1]["equipment_value"] = 200000
+    doc["schools"][4]["equipment_value"] = 0  # excluded: not held to it
+    card = COMPILED.evaluate(doc)
+    assert _finding(card, "T-A2") == []
+    assert card.node("A2").score == 10
+
+
+def test_k_of_n_too_few_and_too_far():
+    doc = facts()
+    assert _finding(COMPILED.evaluate(doc), "T-A3") == []
+    doc["schools"][1]["qualified_teachers"] = 1  # 1 per 100 < 2, and 1800 < 2000
+    (found,) = _finding(COMPILED.evaluate(doc), "T-A3")
+    assert found.message_id == "k_of_n.too_few"
+    assert found.message.zh.startswith("第二小学2项指标中0项达标")
+    doc = facts()
+    doc["schools"][1]["equipment_value"] = 160000  # 1600 is 80% of 2000: below 85%
+    (found,) = _finding(COMPILED.evaluate(doc), "T-A3")
+    assert found.message_id == "k_of_n.too_far"
+    assert "为标准的80%" in found.message.zh
+
+
+def test_the_kinds_outcomes_are_declared_and_reachable():
+    outcomes = COMPILED.outcomes()
+    assert set(outcomes["T-A2"]) == {"met", "partial", "missed"}
+    assert set(outcomes["T-A3"]) == {"met", "missed"}
+
+
+def test_a_rule_over_rows_is_checked_against_the_table():
+    raw = thaw(_raw())
+    params = raw["indicators"][0]["children"][1]["rules"][0]["params"]
+    params["column"] = "colour"
+    params["values_by_stage"]["senior"] = 3000
+    raw["derived"]["derived.primary.cv.qualified_per_100"]["aggregate"] = "variance"
+    raw["derived"]["derived.primary.pupils"]["stage"] = "senior"
+    raw["facts"]["schools"]["exclude"][1]["when"] = {"column": "kind", "op": "in", "value": []}
+    with pytest.raises(RubricError) as info:
+        _build(raw)
+    codes = sorted((p.code, p.path or "") for p in info.value.problems)
+    assert codes == [
+        ("bad-condition", "facts.schools.exclude[1].when"),
+        ("bad-params", "params.column"),
+        ("bad-params", "params.values_by_stage"),
+        ("unknown-aggregation", "derived.derived.primary.cv.qualified_per_100.aggregate"),
+        ("unknown-stage", "derived.derived.primary.pupils.stage"),
+    ]
+
+
+# ----------------------------------------------------- evidence, renderers, values
+
+
+def test_the_cv_breakdown_shows_in_every_renderer_and_the_json():
+    doc = facts()
+    doc["schools"][1]["qualified_teachers"] = 40
+    card = COMPILED.evaluate(doc)
+    (found,) = _finding(card, "T-A1")
+    (dv,) = found.evidence.derived
+    assert [name for name, _ in dv.breakdown] == ["mean", "sd", "cv", "n", "weight_total"]
+    for fmt in ("table", "markdown", "html"):
+        text = "".join(ENGINE.render(card, fmt, rubric=RUBRIC).split())
+        for shown in ("平均值X̄", "标准差S", "1.34758"):
+            assert shown in text, fmt
+    english = ENGINE.render(card, "markdown", lang="en", rubric=RUBRIC)
+    assert "mean X̄" in english
+    assert "standard deviation S" in english
+    import json
+
+    data = json.loads(ENGINE.render(card, "json"))
+    (evidence,) = [f["evidence"] for f in data["findings"] if f["rule"] == "T-A1"]
+    breakdown = evidence["derived"]["derived.primary.cv.qualified_per_100"]["breakdown"]
+    assert breakdown["sd"] == 16.170962
+    assert breakdown["n"] == 3
+
+
+def test_a_compiled_rubric_with_a_table_pickles_and_scores_the_same():
+    back = pickle.loads(pickle.dumps(COMPILED))
+    assert back.evaluate(DOC) == COMPILED.evaluate(DOC)
+
+
+def test_evaluation_is_deterministic():
+    first = ENGINE.render(COMPILED.evaluate(DOC), "json")
+    again = ENGINE.render(
+        ENGINE.compile(ENGINE.load_rubric(HERE / "rubric.yaml")).evaluate(DOC), "json"
+    )
+    assert first == again
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _raw() -> dict[str, Any]:
+    from evalrules._documents import read_document
+
+    return read_document(HERE / "rubric.yaml")
+
+
+def _build(raw: dict[str, Any], engine: evalrules.Engine = ENGINE) -> evalrules.Rubric:
+    import tempfile
+
+    import yaml
+
+    from evalrules._points import plain
+
+    def plain_data(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return float(plain(value)) if value != value.to_integral_value() else int(value)
+        if isinstance(value, dict):
+            return {k: plain_data(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain_data(v) for v in value]
+        return value
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rubric.yaml"
+        path.write_text(yaml.safe_dump(plain_data(raw), allow_unicode=True), "utf-8")
+        return engine.load_rubric(path)
