@@ -249,6 +249,13 @@ def kitchen_sink() -> dict[str, Any]:
     ]
     doc["indicators"] = [node("A", 22, items)]
     doc["total"] = 22
+    # A certification rubric's verdict too: scores only must decide it as explained.
+    doc["verdict"] = {
+        "gates": ["1", "2", "5", "11"],
+        "pass_label": text("达标", "Meets the standard"),
+        "fail_label": text("未达标", "Does not meet the standard"),
+        "source": {"inferred": True, "why": "test rubric"},
+    }
     doc["bonus"] = [
         item("B1", 1, [rule("R-B", "bonus", {"when": {"fact": "x.flag"}, "points": 1})])
     ]

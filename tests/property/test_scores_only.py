@@ -41,7 +41,17 @@ def _numbers(card: Scorecard) -> tuple:
         card.complete,
         tuple((n.code, n.score, n.status) for n in card.walk()),
         card.outcomes,
+        _decided(card),
     )
+
+
+def _decided(card: Scorecard) -> tuple:
+    """A verdict as scores decide it (the reasons are findings' words, which scores only
+    does not make)."""
+    if card.verdict is None:
+        return ()
+    gates = (*card.verdict.failed, *card.verdict.undecided)
+    return (card.verdict.code, tuple((g.code, g.rule, g.score, g.max) for g in gates))
 
 
 def _agree(compiled: CompiledRubric, facts, general: CompiledRubric | None = None) -> None:
