@@ -216,14 +216,12 @@ def _key(level: Mapping[Any, Any], part: str) -> Any:
 _ROW = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>\d+)\]$")
 
 
-def _row(level: dict[Any, Any], part: str) -> dict[Any, Any]:
+def _row(level: dict[Any, Any], found: re.Match[str]) -> dict[Any, Any]:
     """The row ``table[i]`` names in ``level`` (a table fact's list of rows)."""
-    found = _ROW.match(part)
-    assert found is not None
     rows = level.get(found["name"])
     index = int(found["index"])
-    if not isinstance(rows, list) or not 0 <= index < len(rows) or not isinstance(rows[index], dict):
-        raise CaseFormatError([f"set: {part}: there is no such row"])
+    if not isinstance(rows, list) or index >= len(rows) or not isinstance(rows[index], dict):
+        raise CaseFormatError([f"set: {found[0]}: there is no such row"])
     row: dict[Any, Any] = rows[index]
     return row
 
@@ -233,8 +231,9 @@ def _apply(facts: dict[str, Any], path: str, value: Any) -> None:
     *parents, leaf = path.split(".")
     level: dict[Any, Any] = facts
     for part in parents:
-        if _ROW.match(part):
-            level = _row(level, part)
+        found = _ROW.match(part)
+        if found is not None:
+            level = _row(level, found)
             continue
         key = _key(level, part)
         nxt = level.get(key)
