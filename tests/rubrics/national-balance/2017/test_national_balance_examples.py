@@ -92,6 +92,22 @@ def test_the_teaching_point_of_72_pupils_is_counted(jia):
     assert dict(derived.breakdown)["n"] == 17
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_renderer_shows_the_verdict_the_cv_and_the_schools(engine, compiled, jia, lang):
+    rubric = compiled.rubric
+    label = rubric.verdict.fail_label.get(lang)
+    for name in engine.renderers.names():
+        out = engine.render(jia, name, lang=lang, rubric=rubric)
+        if isinstance(out, bytes):
+            assert out, name  # a workbook: its contents are the Excel tests' business
+            continue
+        assert label in out, (name, lang)
+        assert "0.597697" in out, (name, lang)  # the CV of A2.5, with X̄ and S beside it
+        assert "10.106036" in out, (name, lang)
+        assert "6.040345" in out, (name, lang)
+        assert "青山乡中心小学" in out, (name, lang)
+
+
 def test_yi_meets_the_standard(engine, compiled):
     card = compiled.evaluate(engine.load_facts(YI))
     assert card.verdict is not None
