@@ -637,7 +637,15 @@ def _fact_lines(rubric: Rubric, path: str, lang: str) -> list[str]:
     colon, sep = label("punct.colon", lang), label("punct.semicolon", lang)
     unit = paren(f"{label('unit', lang)}{colon}{spec.unit}", lang) if spec.unit else ""
     lines = [f"{path}  {spec.description.get(lang)}{unit}"]
-    if isinstance(spec, DerivedFact):
+    if isinstance(spec, DerivedFact) and spec.aggregate is not None:
+        # a value over a table's rows: the aggregation, its column, stage, weight and filter
+        agg = spec.aggregate
+        words = label(f"formula.{agg.name}", lang)
+        parts = [agg.table, *(p for p in (agg.column, agg.stage) if p)]
+        if agg.weight:
+            parts.append(f"{label('aggregate.weight', lang)}{colon}{agg.weight}")
+        lines.append(f"  {label('derived', lang)}{colon}{words}{sep}{', '.join(parts)}")
+    elif isinstance(spec, DerivedFact):
         formula = FORMULAS.get(spec.formula)
         words = formula.get(lang) if formula else spec.formula
         lines.append(f"  {label('derived', lang)}{colon}{words}{sep}{', '.join(spec.inputs)}")

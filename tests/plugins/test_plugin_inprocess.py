@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -178,6 +179,57 @@ def test_evalrules_register_cross_checks_sum_at_most_reports_a_facts_problem(
     (problem,) = caught.value.problems
     assert (problem.path, problem.code) == ("drills.participants", "sum-at-most")
     assert "drills.excused" in problem.message_en
+
+
+def test_evalrules_register_aggregations_median_is_computed_over_a_table(sample_engine, tmp_path):
+    """A rubric over a table (the constructed test rubric) names the sample's aggregation."""
+    import yaml
+
+    from evalrules._documents import read_document
+    from evalrules._frozen import thaw
+
+    here = Path(__file__).parents[1] / "unit" / "tables"
+    raw = thaw(read_document(here / "rubric.yaml"))
+    raw["derived"] = {
+        "derived.primary.median_pupils": {
+            "aggregate": "median",
+            "table": "schools",
+            "column": "pupils",
+            "stage": "primary",
+            "description": {"zh": "小学在校生数中位数", "en": "Median primary pupils"},
+        }
+    }
+    raw["indicators"][0]["max"] = 10
+    raw["indicators"][0]["children"] = [
+        {
+            **raw["indicators"][0]["children"][0],
+            "rules": [
+                {
+                    **raw["indicators"][0]["children"][0]["rules"][0],
+                    "params": {"fact": "derived.primary.median_pupils", "op": ">=", "value": 150},
+                }
+            ],
+        }
+    ]
+    path = tmp_path / "rubric.yaml"
+    path.write_text(yaml.safe_dump(json_ready(raw), allow_unicode=True), "utf-8")
+    compiled = sample_engine.compile(sample_engine.load_rubric(path))
+    card = compiled.evaluate(sample_engine.load_facts(here / "facts.yaml"))
+    # counted primary rows: 100, 100 and 200 pupils; the median 100 is below 150
+    (finding,) = card.findings
+    assert finding.evidence.derived[0].value == 100
+    assert finding.evidence.derived[0].formula == "median"
+    assert sample_engine.aggregations.origin("median") == "evalrules_sample"
+
+
+def json_ready(value):
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_ready(v) for v in value]
+    return value
 
 
 def test_evalrules_register_renderers_csv_renders_every_indicator(sample_engine, sample_card):

@@ -33,7 +33,17 @@ DEFINITIONS = {"_facts/_types.py": "fact_type", "_facts/_crosschecks.py": "cross
 #: or by package (a path ending in ``/``).
 SAME_SPELLING = {
     ("_facts/_types.py", "series"): "the shape series, a trait value any fact type may declare",
-    ("_facts/_derived.py", "ratio"): "the derived-fact formula ratio (a ÷ b), not the type",
+    ("_facts/_formulas.py", "ratio"): "the derived-fact formula ratio (a ÷ b), not the type",
+    ("_facts/_types.py", "table"): "the shape table, a trait value any fact type may declare",
+    ("_facts/_aggregations.py", "count"): "the aggregation count (rows counted), not the type",
+    ("_renderers/_labels.py", "count"): "the label of that aggregation",
+    ("_rubric/_loader.py", "table"): "an aggregate's key table: the table fact it reads",
+    ("_claims/", "table"): "a table of a self-assessment report (its HTML element, its layout)",
+    ("_renderers/_builtin.py", "table"): "the terminal table renderer's name",
+    ("_plugins/_engine.py", "table"): "the table renderer's name among the builtin formats",
+    ("_cli.py", "table"): "the table output format",
+    ("_cli_years.py", "table"): "the table output format",
+    ("_diff/_render.py", "table"): "the table output format of a diff",
     ("_rubric/_model.py", "ratio"): "the formula ratio among the formulas a rubric may use",
     ("_renderers/_labels.py", "ratio"): "the English label of that formula",
     ("_excel/_cells.py", "boolean"): "the JSON Schema type boolean, which cells are read by",
@@ -105,7 +115,7 @@ def test_the_builtins_are_the_ones_this_test_looks_for():
     assert {"count", "money", "percent", "ratio", "boolean", "text", "judgement", "series"} <= (
         NAMES["fact type"]
     )
-    assert len(NAMES["rule kind"]) == 11  # 15 builtin kinds; four share a core word
+    assert len(NAMES["rule kind"]) == 13  # 17 builtin kinds; four share a core word
     assert {"threshold", "bands", "checklist", "non_decrease"} <= NAMES["rule kind"]
     assert NAMES["cross check"] == {PART_OF.name, "part-of"}
 

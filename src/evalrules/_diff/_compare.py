@@ -34,11 +34,31 @@ _FACT_FIELDS = (
     "plausible_max",
     "source",
     "description",
+    "values",
 )
 _DERIVED_FIELDS = ("formula", "inputs", "year", "unit", "description")
+#: A table's own fields, and those of its columns and row-derived values, as a change
+#: names them (``columns.pupils.maximum``, ``row_derived.per_100.inputs``, ``exclude[0]``).
+_TABLE_FIELDS = ("key", "label", "stage", "stages", "max_rows")
+_COLUMN_FIELDS = tuple(f for f in _FACT_FIELDS if f not in ("items", "required_if"))
+#: An aggregate's fields, as ``aggregate.column``.
+_AGGREGATE_FIELDS = ("name", "table", "column", "stage", "weight", "where")
+#: The last part of a table's or an aggregate's field that only describes it.
+_DESCRIBING = frozenset({"description", "source", "unit", "label", "stages"})
 #: Fact fields that change what a score can be (the others only describe the fact).
 _FACT_SCORING = frozenset(
-    {"type", "items", "required", "required_if", "minimum", "maximum", "formula", "inputs", "year"}
+    {
+        "type",
+        "items",
+        "required",
+        "required_if",
+        "minimum",
+        "maximum",
+        "formula",
+        "inputs",
+        "year",
+        "values",
+    }
 )
 #: Node kinds of change that make the node's own scores incomparable.
 _NODE_SCORING = frozenset({"node-added", "node-removed", "max-changed", "not-applicable-changed"})
@@ -137,7 +157,34 @@ def _fact_view(
 ) -> dict[str, Any]:
     """The declaration's fields; with ``given``, only those that are set."""
     view = {f: _plain(getattr(spec, f)) for f in fields}
+    if isinstance(spec, FactSpec) and spec.table is not None:
+        table = spec.table
+        view.update({f"table.{f}": _plain(getattr(table, f)) for f in _TABLE_FIELDS})
+        for column in table.columns:
+            for f in _COLUMN_FIELDS:
+                view[f"columns.{column.path}.{f}"] = _plain(getattr(column, f))
+        for derived in table.row_derived:
+            for f in _DERIVED_FIELDS:
+                view[f"row_derived.{derived.path}.{f}"] = _plain(getattr(derived, f))
+        for i, exclusion in enumerate(table.exclude):
+            view[f"exclude[{i}]"] = {"when": _plain(exclusion.when), "why": _plain(exclusion.why)}
+    if isinstance(spec, DerivedFact) and spec.aggregate is not None:
+        for f in _AGGREGATE_FIELDS:
+            view[f"aggregate.{f}"] = _plain(getattr(spec.aggregate, f))
     return {k: v for k, v in view.items() if v is not None} if given else view
+
+
+def _scoring_field(field: str | None) -> bool:
+    """Whether a change of a fact's or derived fact's field can change a score: its type,
+    limits, formula and inputs; anything of a table's rows or an aggregate but its words."""
+    if field is None or field in _FACT_SCORING:
+        return True
+    last = field.rsplit(".", 1)[-1]
+    if field.startswith(("columns.", "row_derived.")):
+        return last in _FACT_SCORING  # a column's limits count as a fact's do
+    if field.startswith(("table.", "exclude", "aggregate.")):
+        return last not in _DESCRIBING
+    return False
 
 
 def _cross(check: CrossCheck) -> str:
@@ -338,9 +385,7 @@ def _comparability(
     ]
     fact_changes: dict[str, list[int]] = {}
     for i, c in enumerate(changes):
-        if c.kind.startswith(("fact-", "derived-")) and (
-            c.field is None or c.field in _FACT_SCORING
-        ):
+        if c.kind.startswith(("fact-", "derived-")) and _scoring_field(c.field):
             fact_changes.setdefault(c.subject, []).append(i)
     inputs: dict[str, tuple[str, ...]] = {}
     for rubric in (old, new):

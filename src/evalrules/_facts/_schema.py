@@ -1,5 +1,8 @@
 """A rubric's facts as JSON Schema (draft 2020-12) and as a blank, commented template.
 
+A table fact is an array of row objects with typed columns; its template entry is an empty
+list with each column commented and a blank row to copy.
+
 Host applications build their data-entry forms from the schema; district offices fill in the
 template. Both are generated from the rubric's fact declarations, so they never drift.
 """
@@ -15,6 +18,7 @@ from evalrules._facts._cerberus import FACTS_FORMAT
 from evalrules._facts._derived import divisor, years_needed
 from evalrules._facts._document import REFERENCE, accepted_rubric_names, claim_limits
 from evalrules._facts._types import FactType
+from evalrules._limits import MAX_ITEMS
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Indicator, Rubric
 
@@ -80,11 +84,13 @@ def _fact_schema(
 ) -> dict[str, Any]:
     ftype = types[spec.type]
     nonzero = divisors.get(spec.path, set())
-    if ftype.is_series:
+    if spec.table is not None:
+        schema: dict[str, Any] = _table_schema(spec, types)
+    elif ftype.is_series:
         assert spec.items is not None
         items = types[spec.items]
         values = _value_schema(spec, items)
-        schema: dict[str, Any] = {
+        schema = {
             "type": "object",
             "propertyNames": {"pattern": YEAR_PATTERN},
             "additionalProperties": _nullable(values),
@@ -109,6 +115,43 @@ def _fact_schema(
         schema["x-required-if"] = spec.required_if
     if not _required(spec):
         schema = _nullable(schema)
+    return schema
+
+
+def _table_schema(spec: FactSpec, types: Mapping[str, FactType]) -> dict[str, Any]:
+    """A table fact: an array of rows, each an object of its typed columns (the stage column
+    one of the declared stages). Keys unique per stage are said under ``x-unique``, which
+    JSON Schema cannot check."""
+    table = spec.table
+    assert table is not None
+    columns: dict[str, Any] = {}
+    for column in table.columns:
+        value = _value_schema(column, types[column.type])
+        allowed = column.values
+        if column.path == table.stage and allowed is None:
+            allowed = tuple(table.stages)
+        if allowed is not None:
+            value["enum"] = list(allowed)
+        value["title"] = column.description.zh
+        if column.description.en:
+            value["description"] = column.description.en
+        if column.unit:
+            value["x-unit"] = column.unit
+        value["x-evalrules-type"] = column.type
+        columns[column.path] = value if column.required else _nullable(value)
+    schema: dict[str, Any] = {
+        "type": "array",
+        "maxItems": min(table.max_rows or MAX_ITEMS, MAX_ITEMS),
+        "items": {
+            "type": "object",
+            "required": [c.path for c in table.columns if c.required],
+            "additionalProperties": False,
+            "properties": columns,
+        },
+        "x-unique": [table.stage, table.key] if table.stage is not None else [table.key],
+    }
+    if table.stages:
+        schema["x-stages"] = {code: text.zh for code, text in table.stages.items()}
     return schema
 
 
@@ -269,6 +312,25 @@ def _decimal_or_none(value: Any) -> Decimal | None:
     return None if value is None else to_decimal(value)
 
 
+def _table_comment(spec: FactSpec, types: Mapping[str, FactType]) -> list[str]:
+    """The comment lines of a table fact: what a row is, each column, a blank row."""
+    table = spec.table
+    assert table is not None
+    head = [spec.description.zh] + ([spec.description.en] if spec.description.en else [])
+    unique = f"{table.key} unique per {table.stage}" if table.stage else f"{table.key} unique"
+    lines = [" / ".join(head) + f" — table, one row per unit ({unique})"]
+    if table.stages:
+        stages = ", ".join(f"{code} = {text.zh}" for code, text in table.stages.items())
+        lines.append(f"  stages: {stages}")
+    for column in table.columns:
+        lines.append(f"  {column.path}: {_comment(column, types)}")
+    for exclusion in table.exclude:
+        lines.append(f"  not counted: {exclusion.why.zh}")
+    blank = ", ".join(f"{c.path}: null" for c in table.columns)
+    lines.append(f"  - {{{blank}}}")
+    return lines
+
+
 def _comment(spec: FactSpec, types: Mapping[str, FactType]) -> str:
     parts = [spec.description.zh]
     if spec.description.en:
@@ -280,6 +342,8 @@ def _comment(spec: FactSpec, types: Mapping[str, FactType]) -> str:
     if spec.unit:
         detail.append(spec.unit)
     value_type = types[spec.items] if series and spec.items is not None else ftype
+    if spec.values is not None:
+        detail.append("one of " + ", ".join(str(v) for v in spec.values))
     type_rules = value_type.rules if value_type.numeric else {}
     lo = spec.minimum if spec.minimum is not None else _decimal_or_none(type_rules.get("min"))
     hi = spec.maximum if spec.maximum is not None else spec.plausible_max
@@ -299,6 +363,8 @@ def _comment(spec: FactSpec, types: Mapping[str, FactType]) -> str:
 
 
 def _placeholder(spec: FactSpec, types: Mapping[str, FactType]) -> str:
+    if spec.table is not None:
+        return "[]"
     if types[spec.type].is_series:
         return "{}"
     return "null"
@@ -329,7 +395,10 @@ def facts_template(rubric: Rubric, types: Mapping[str, FactType]) -> str:
             lines.append("  " * (len(opened) + 1) + f"{part}:")
             opened.append(part)
         indent = "  " * (len(opened) + 1)
-        lines.append(f"{indent}# {_comment(spec, types)}")
+        if spec.table is not None:
+            lines.extend(f"{indent}# {line}" for line in _table_comment(spec, types))
+        else:
+            lines.append(f"{indent}# {_comment(spec, types)}")
         lines.append(f"{indent}{parts[-1]}: {_placeholder(spec, types)}")
     lines.append("claimed:        # optional: the self-assessed scores (自评分)")
     lines.append("  total: null")

@@ -194,6 +194,7 @@ LABELS: Mapping[str, Text] = {
     "formula.cv": Text("差异系数", "coefficient of variation"),
     "formula.min": Text("最小值", "minimum"),
     "formula.max": Text("最大值", "maximum"),
+    "aggregate.weight": Text("权数", "weighted by"),
     "breakdown.mean": Text("平均值X̄", "mean X̄"),
     "breakdown.sd": Text("标准差S", "standard deviation S"),
     "breakdown.cv": Text("差异系数CV", "CV"),

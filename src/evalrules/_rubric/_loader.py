@@ -688,7 +688,13 @@ def _aggregate(
             value = None
         fields[key] = value
     stage = decl.get("stage")
-    if stage is not None and (not isinstance(stage, str) or stage not in table.stages):
+    # (stages missing where the table names a stage column is reported with the table)
+    unread = table.stage is not None and not table.stages
+    if (
+        stage is not None
+        and not unread
+        and (not isinstance(stage, str) or stage not in table.stages)
+    ):
         stages = ", ".join(table.stages) or "none declared"
         p.add(
             f"stage must be one of {table_path}'s stages ({stages}), not {stage!r}",

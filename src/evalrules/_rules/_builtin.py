@@ -2059,12 +2059,16 @@ def _each_row_eval(ctx: RuleContext) -> None:
         return
     outcome = _row_outcome(ctx, len(failing))
     deduct = _row_deduct(ctx)
-    for row, value, standard in failing:
-        ctx.record(table.cell(row, column), value)
+    once = ctx.params.get("points_each") is None
+    for i, (row, value, standard) in enumerate(failing):
+        # all or nothing: the first failing school takes the deduction, the others are
+        # named as counted in it
+        also = once and i > 0
         ctx.deduct(
-            deduct,
-            "each_row.missed",
+            ZERO if also else deduct,
+            "each_row.also_missed" if also else "each_row.missed",
             outcome=outcome,
+            evidence=((table.cell(row, column), value),),
             fact=table_path,
             school=Text(row.label, row.label),
             column=label,
@@ -2108,6 +2112,18 @@ def _each_row_check(ctx: DescribeContext) -> Iterable[str]:
     yield from _row_checks(ctx, [("params", ctx.params)])
 
 
+_EACH_ROW_FIELDS = (
+    "fact",
+    "school",
+    "column",
+    "value",
+    "op",
+    "relation",
+    "threshold",
+    "shortfall",
+    "unit",
+)
+
 _ROW_RULE = {
     "table": _FACT,
     "stage": {"type": "string", "empty": False},
@@ -2145,19 +2161,15 @@ EACH_ROW = rule_kind(
             "{school}: {column} {value}{unit}, {relation} the standard of {threshold}{unit}: "
             "−{points}.",
         ),
+        "each_row.also_missed": Text(
+            "{school}{column}{value}{unit},{relation}{threshold}{unit}的标准(已计入本项扣分)。",
+            "{school}: {column} {value}{unit}, {relation} the standard of {threshold}{unit} "
+            "(counted in this item's deduction).",
+        ),
     },
     fields={
-        "each_row.missed": (
-            "fact",
-            "school",
-            "column",
-            "value",
-            "op",
-            "relation",
-            "threshold",
-            "shortfall",
-            "unit",
-        ),
+        "each_row.missed": _EACH_ROW_FIELDS,
+        "each_row.also_missed": _EACH_ROW_FIELDS,
     },
     example="""\
 code: NB-1.6
@@ -2225,11 +2237,14 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
         return
     outcome = _row_outcome(ctx, len(failing))
     deduct = _row_deduct(ctx)
-    for row, met, counted, missed, _far in failing:
+    once = ctx.params.get("points_each") is None
+    for i, (row, met, counted, missed, _far) in enumerate(failing):
+        also = once and i > 0  # all or nothing: named as counted in the first's deduction
         parts_zh, parts_en = [], []
+        cells = []
         for check, value, standard in missed:
             column = check["column"]
-            ctx.record(table.cell(row, column), value)
+            cells.append((table.cell(row, column), value))
             label = _column_label(ctx, table_path, column)
             unit = _column_unit(ctx, table_path, column)
             shown, limit = _amount(value, unit), _amount(standard, unit)
@@ -2240,9 +2255,10 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
         missed_text = Text("、".join(parts_zh), "; ".join(parts_en))
         message = "k_of_n.too_few" if met < min(at_least, counted) else "k_of_n.too_far"
         ctx.deduct(
-            deduct,
-            message,
+            ZERO if also else deduct,
+            f"{message}_also" if also else message,
             outcome=outcome,
+            evidence=cells,
             fact=table_path,
             school=Text(row.label, row.label),
             met=met,
@@ -2340,11 +2356,23 @@ K_OF_N = rule_kind(
             "{school}: {met} of {total} standards met, but a missed one is below {share}% of "
             "its standard: {missed}: −{points}.",
         ),
+        "k_of_n.too_few_also": Text(
+            "{school}{total}项指标中{met}项达标,少于{at_least}项的要求;未达标:{missed}"
+            "(已计入本项扣分)。",
+            "{school}: {met} of {total} standards met, fewer than the {at_least} required; "
+            "missed: {missed} (counted in this item's deduction).",
+        ),
+        "k_of_n.too_far_also": Text(
+            "{school}{total}项指标中{met}项达标,但未达标指标未达到标准的{share}%:{missed}"
+            "(已计入本项扣分)。",
+            "{school}: {met} of {total} standards met, but a missed one is below {share}% of "
+            "its standard: {missed} (counted in this item's deduction).",
+        ),
     },
-    fields={
-        "k_of_n.too_few": ("fact", "school", "met", "total", "at_least", "share", "missed"),
-        "k_of_n.too_far": ("fact", "school", "met", "total", "at_least", "share", "missed"),
-    },
+    fields=dict.fromkeys(
+        ("k_of_n.too_few", "k_of_n.too_far", "k_of_n.too_few_also", "k_of_n.too_far_also"),
+        ("fact", "school", "met", "total", "at_least", "share", "missed"),
+    ),
     example="""\
 code: NB-1
 kind: k_of_n

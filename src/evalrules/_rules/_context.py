@@ -7,7 +7,7 @@ needs nothing else from evalrules; the builtin kinds use the same methods.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -269,12 +269,13 @@ class RuleContext(_Toolkit):
 
     def _add(self, action: str, points: Any, message_id: str, outcome: str, **kw: Any) -> None:
         effect = kw.pop("effect", None)
+        own = tuple(kw.pop("evidence", None) or ())
         if self._fields is not None:
             declared = self._fields.get(message_id)
             if declared is None or not declared <= kw.keys():
                 self._check_fields(action, message_id, kw)
         self.effects.append(
-            Effect(action, to_decimal(points), message_id, dict(kw), outcome, effect)
+            Effect(action, to_decimal(points), message_id, dict(kw), outcome, effect, own)
         )
 
     def _check_fields(self, action: str, message_id: str, given: Mapping[str, Any]) -> None:
@@ -300,13 +301,23 @@ class RuleContext(_Toolkit):
         """Record an outcome that changes no points (e.g. ``met``, ``full``)."""
         self.effects.append(Effect("outcome", ZERO, "", {}, outcome))
 
-    def deduct(self, points: Any, message_id: str, *, outcome: str, **params: Any) -> None:
+    def deduct(
+        self,
+        points: Any,
+        message_id: str,
+        *,
+        outcome: str,
+        evidence: Iterable[tuple[str, Any]] | None = None,
+        **params: Any,
+    ) -> None:
         """Deduct ``points`` (nominal; the engine floors the item at zero).
 
         ``params`` are the message's fields: every field the kind declares for
-        ``message_id`` must be given.
+        ``message_id`` must be given. ``evidence``: ``(path, value)`` of the facts this
+        deduction alone rests on (one school's cells), which its finding shows instead of
+        every fact the rule read.
         """
-        self._add("deduction", points, message_id, outcome, **params)
+        self._add("deduction", points, message_id, outcome, evidence=evidence, **params)
 
     def zero_out(self, message_id: str, *, outcome: str, **params: Any) -> None:
         """Set the item to zero whatever the other rules say."""

@@ -48,6 +48,9 @@ class Effect:
         params: Template fields.
         outcome: The rule outcome this effect belongs to.
         effect: Veto effect or not-applicable policy.
+        evidence: ``(path, value)`` of the facts this effect alone rests on (a school's
+            cells, for a rule over a table's rows), shown as its finding's facts instead of
+            every fact the rule read; empty for the rule's.
     """
 
     action: str
@@ -56,6 +59,7 @@ class Effect:
     params: Mapping[str, Any]
     outcome: str
     effect: str | None = None
+    evidence: tuple[tuple[str, Any], ...] = ()
 
 
 #: One effect as a scorer reports it: ``(action, points, outcome, effect)``, the fields of

@@ -50,6 +50,9 @@ def _finding(
     evidence: Evidence,
 ) -> Finding:
     params: dict[str, Any] = dict(effect.params)
+    if effect.evidence:
+        # the facts this effect alone rests on (a school's cells), not all the rule read
+        evidence = Evidence(effect.evidence, evidence.derived, evidence.params)
     for key, label_key in (("fact", "fact_label"), ("other", "other_label")):
         path = params.get(key)
         if isinstance(path, str):

@@ -167,6 +167,12 @@ class _Plan:
                 self.wholes[part].append(whole)
                 self.bound_codes[part, whole] = check.kind.replace("_", "-")
         self.series = compiled._validator.series
+        #: The table facts by path, and the type of each of their columns.
+        self.tables = {
+            p: (s, compiled._validator.column_types(s))
+            for p, s in compiled._validator.tables.items()
+        }
+        self.aggregations = compiled._validator.aggregations
         self.value_types = {p: compiled._validator.value_type(p) for p in self.specs}
         self.nonzero: set[str] = set()
         self.growth_years: dict[str, set[int]] = {}
@@ -219,6 +225,10 @@ class _Plan:
             high = spec.plausible_max if high is None else min(high, spec.plausible_max)
         return _Range(ftype, low, high)
 
+    def column_range(self, column: FactSpec, ftype: FactType) -> _Range | None:
+        """The range of a table column's values (as a fact's)."""
+        return self._range(column, ftype)
+
     def floor(self, path: str, values: Mapping[str, Any], present: Mapping[str, bool]) -> Any:
         """The least value ``path`` may take: its own minimum, its present parts' values."""
         rng = self.ranges[path]
@@ -250,6 +260,8 @@ class _Plan:
         out: dict[str, Any] = {}
         for path, value in flat.items():
             conv = self.value_types[path].convert
+            if path in self.tables:
+                continue  # a cross check names scalar facts only
             if path in self.series:
                 out[path] = {int(k): conv(v) for k, v in value.items()}
             else:
@@ -363,6 +375,81 @@ def _series(
     return series
 
 
+#: The most rows the test kit draws for a table.
+_TABLE_ROWS = 8
+
+
+def _table(
+    draw: st.DrawFn,
+    plan: _Plan,
+    path: str,
+    extra: Mapping[str, st.SearchStrategy[Any]],
+) -> list[dict[str, Any]]:
+    """A table's rows: every column drawn like a fact of its type (within its declared
+    range, among its declared values), keys unique per stage, every stage present, and no
+    zero divisor of a row-derived value; documents whose aggregations cannot be computed
+    (every row excluded, a mean of 0) are filtered out."""
+    from evalrules._facts._aggregations import compute_aggregate
+    from evalrules._facts._tables import build_table
+
+    spec, types = plan.tables[path]
+    table = spec.table
+    assert table is not None
+    stages = list(table.stages)
+    count = draw(st.integers(min_value=max(1, len(stages)), max_value=_TABLE_ROWS))
+    divisors = {d.inputs[1] for d in table.row_derived if len(d.inputs) > 1}
+    rows: list[dict[str, Any]] = []
+    for i in range(count):
+        row: dict[str, Any] = {}
+        for column in table.columns:
+            ftype = types[column.path]
+            if column.path == table.key:
+                row[column.path] = _key(ftype, i)
+                continue
+            if column.path == table.stage and stages:
+                row[column.path] = (
+                    stages[i % len(stages)] if i < len(stages) else draw(st.sampled_from(stages))
+                )
+                continue
+            if not column.required and not draw(st.booleans()):
+                continue
+            if column.values is not None:
+                row[column.path] = draw(st.sampled_from(list(column.values)))
+                continue
+            rng = plan.column_range(column, ftype)
+            if rng is not None and ftype.name not in extra:
+                low = rng.low
+                if column.path in divisors and (low is None or low <= 0):
+                    low = rng.step
+                row[column.path] = draw(_number(rng, low, rng.high))
+            elif ftype.name in extra:
+                row[column.path] = draw(extra[ftype.name])
+            elif ftype.strategy is not None:
+                row[column.path] = draw(ftype.strategy(None, None))
+            else:
+                raise TypeError(
+                    f"no strategy for fact type {ftype.name!r} (column {path}.{column.path})"
+                )
+        rows.append(row)
+    converted = [{k: types[k].convert(v) for k, v in row.items()} for row in rows]
+    value, problems = build_table(table, path, converted)
+    assume(not problems)
+    for derived in plan.rubric.derived:
+        agg = derived.aggregate
+        if agg is not None and agg.table == path:
+            assume(compute_aggregate(derived, value, plan.aggregations)[1] is None)
+    return rows
+
+
+def _key(ftype: FactType, index: int) -> Any:
+    """A row's key, different for every row: a code for text, a number otherwise."""
+    if ftype.accepts(f"K{index:04d}"):
+        return f"K{index:04d}"
+    if ftype.accepts(index + 1):
+        return index + 1
+    raise TypeError(f"the test kit cannot draw keys of type {ftype.name!r}")
+
+
 def _nest(flat: Mapping[str, Any], groups: Iterable[str] = ()) -> dict[str, Any]:
     """Dotted paths → nested mappings; ``groups`` are created even when empty."""
     root: dict[str, Any] = {}
@@ -440,6 +527,9 @@ def _draw_flat(
         if not present[path] or path in values:
             continue
         ftype = plan.value_types[path]
+        if path in plan.tables:
+            values[path] = _table(draw, plan, path, extra)
+            continue
         if path in plan.series:
             values[path] = _series(draw, plan, path, extra)
             continue
@@ -550,6 +640,14 @@ def _mutations(
     def add(label: str, value: Any, codes: Iterable[str], where: str = path) -> None:
         out.append((label, value, [ExpectedProblem(where, c) for c in codes]))
 
+    if path in plan.tables:
+        add("wrong-type", "12 schools", ["wrong-type"])
+        rows = list(flat.get(path) or [])
+        if rows:
+            # an undeclared column in the first row
+            undeclared = [{**rows[0], "zz_undeclared": 1}, *rows[1:]]
+            add("unknown-column", undeclared, ["unknown"], f"{path}[0].zz_undeclared")
+        return out
     if path in plan.series:
         add("wrong-type", "2022: 12", ["wrong-type"])
         series = dict(flat.get(path) or {})

@@ -105,6 +105,13 @@ ONE_SCHOOL = {
         }
     ]
 }
+#: Two schools, constructed: the second like the first (both miss the same standards).
+TWO_SCHOOLS = {
+    "schools": [
+        *ONE_SCHOOL["schools"],
+        {**ONE_SCHOOL["schools"][0], "code": "S02", "name": "河西小学"},
+    ]
+}
 TWO_CHECKS = [
     {"column": "equipment_per_pupil", "op": ">=", "values_by_stage": {"primary": 2000}},
     {"column": "teachers_per_100", "op": ">=", "value": Decimal("0.9")},
@@ -372,6 +379,49 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
         ],
         SCHOOLS,
         ONE_SCHOOL,
+        2,
+    ),
+    "each_row.also_missed": (
+        [
+            rule(
+                "R",
+                "each_row",
+                {
+                    "table": "schools",
+                    "column": "equipment_per_pupil",
+                    "op": ">=",
+                    "values_by_stage": {"primary": 2000},
+                },
+            )
+        ],
+        SCHOOLS,
+        TWO_SCHOOLS,
+        2,
+    ),
+    "k_of_n.too_few_also": (
+        [rule("R", "k_of_n", {"table": "schools", "at_least": 1, "checks": TWO_CHECKS})],
+        SCHOOLS,
+        TWO_SCHOOLS,
+        2,
+    ),
+    "k_of_n.too_far_also": (
+        [
+            rule(
+                "R",
+                "k_of_n",
+                {
+                    "table": "schools",
+                    "at_least": 1,
+                    "rest_at_least_share": 85,
+                    "checks": [
+                        {**TWO_CHECKS[0], "values_by_stage": {"primary": 1500}},
+                        *TWO_CHECKS[1:],
+                    ],
+                },
+            )
+        ],
+        SCHOOLS,
+        TWO_SCHOOLS,
         2,
     ),
     "manual.judged": (

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 import evalrules
@@ -335,6 +336,8 @@ def test_the_cv_breakdown_shows_in_every_renderer_and_the_json():
     breakdown = evidence["derived"]["derived.primary.cv.qualified_per_100"]["breakdown"]
     assert breakdown["sd"] == 16.170962
     assert breakdown["n"] == 3
+    jsonschema.validate(data, evalrules.scorecard_schema())
+    assert evalrules.Scorecard.from_json(ENGINE.render(card, "json")) == card
 
 
 def test_a_compiled_rubric_with_a_table_pickles_and_scores_the_same():
@@ -379,3 +382,31 @@ def _build(raw: dict[str, Any], engine: evalrules.Engine = ENGINE) -> evalrules.
         path = Path(folder) / "rubric.yaml"
         path.write_text(yaml.safe_dump(plain_data(raw), allow_unicode=True), "utf-8")
         return engine.load_rubric(path)
+
+
+def _incomparable(change) -> set[str]:
+    from evalrules._diff._compare import diff_rubrics
+
+    raw = thaw(_raw())
+    change(raw)
+    engine = evalrules.Engine(autoload=False)
+    new = _build(raw, engine)
+    kinds = {k.name: k.item for k in engine.rule_kinds}
+    diff = diff_rubrics(RUBRIC, new, reads=lambda r: kinds[r.kind].reads(r.params))
+    return {c.code for c in diff.comparability if not c.comparable}
+
+
+def test_a_diff_sees_a_change_of_a_column_or_an_exclusion_and_not_of_its_words():
+    def minimum(raw):
+        raw["facts"]["schools"]["columns"]["pupils"]["minimum"] = 1
+
+    def exclusion(raw):
+        raw["facts"]["schools"]["exclude"][0]["when"]["all"][1]["value"] = 100
+
+    def words(raw):
+        raw["facts"]["schools"]["columns"]["pupils"]["description"]["en"] = "Pupils enrolled"
+
+    # every item reads the schools table, directly or through an aggregate
+    assert _incomparable(minimum) == {"A", "A1", "A2", "A3"}
+    assert _incomparable(exclusion) == {"A", "A1", "A2", "A3"}
+    assert _incomparable(words) == set()

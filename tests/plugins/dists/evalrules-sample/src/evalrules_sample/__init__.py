@@ -7,6 +7,7 @@ It uses only the public API, as a third party would, and implements every hook:
 * a rule kind, ``ratio_band``: a ratio of two facts must lie in a band;
 * a fact type, ``permille``: a number from 0 to 1000 (‰);
 * a cross check, ``sum_at_most``: two facts add up to at most a third;
+* an aggregation, ``median``: the median of a table's column over the rows counted;
 * a renderer, ``csv``: one row per indicator;
 * a facts reader, ``flat-json``: a JSON object of dotted paths (``.flat.json``, chosen over
   the builtin ``.json`` by its longer suffix);
@@ -288,6 +289,27 @@ def evalrules_register_fact_types() -> list[FactType]:
 def evalrules_register_cross_checks() -> list[CrossCheckKind]:
     """Register ``sum_at_most``."""
     return [SUM_AT_MOST]
+
+
+def _median(rows: evalrules.AggregateRows) -> evalrules.AggregateResult:
+    values = sorted(rows.values)
+    if not values:
+        return evalrules.AggregateResult(
+            None, why=Text("没有纳入计算的学校", "no rows are counted")
+        )
+    middle = len(values) // 2
+    odd = len(values) % 2
+    value = values[middle] if odd else (values[middle - 1] + values[middle]) / 2
+    return evalrules.AggregateResult(value, (("n", len(values)),))
+
+
+MEDIAN = evalrules.aggregation("median", description=Text("中位数", "the median"), compute=_median)
+
+
+@hookimpl
+def evalrules_register_aggregations() -> list[evalrules.Aggregation]:
+    """Register ``median``."""
+    return [MEDIAN]
 
 
 @hookimpl

@@ -1,0 +1,79 @@
+"""Table facts under generated documents (the constructed rubric of tests/unit/tables): a
+valid document validates and evaluates, the fast check and cerberus give the same answer,
+and a broken table is refused with the problem the test kit expects."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from _generate import mutated
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import evalrules
+from evalrules._facts._validator import _without_nulls
+from evalrules.testing import invalid_facts, valid_facts
+
+RUBRIC = Path(__file__).parents[1] / "unit" / "tables" / "rubric.yaml"
+ENGINE = evalrules.Engine(autoload=False)
+COMPILED = ENGINE.compile(ENGINE.load_rubric(RUBRIC))
+SLOW = settings(
+    max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+
+
+def _cerberus_accepts(doc, *, partial):
+    validator = COMPILED._validator._partial if partial else COMPILED._validator._strict
+    return bool(validator.validate(doc, normalize=False))
+
+
+def _fast(*, partial):
+    check = COMPILED._validator._fast_partial if partial else COMPILED._validator._fast_strict
+    assert check is not None
+    return check
+
+
+@SLOW
+@given(valid_facts(COMPILED))
+def test_a_generated_table_document_validates_and_evaluates(doc):
+    assert _fast(partial=False)(doc)
+    assert _cerberus_accepts(doc, partial=False)
+    card = COMPILED.evaluate(doc)
+    assert 0 <= card.total <= 30
+
+
+#: Keys beside the rows while they are mutated, so that four mutations (each may remove a
+#: key) never leave an empty document to mutate.
+_PADDING = ("pad_a", "pad_b", "pad_c", "pad_d")
+
+
+def _mutated_rows(doc):
+    """The document with its rows garbled by the shared mutations (values of any type
+    anywhere in them, a key removed, an unknown one added)."""
+    return mutated({"schools": doc["schools"], **dict.fromkeys(_PADDING, 0)}).map(
+        lambda m: {k: v for k, v in m.items() if k not in _PADDING}
+    )
+
+
+@SLOW
+@given(
+    st.one_of(
+        valid_facts(COMPILED).flatmap(_mutated_rows),
+        invalid_facts(COMPILED).map(lambda i: i.facts),
+    ),
+    st.booleans(),
+)
+def test_the_fast_check_accepts_nothing_cerberus_rejects(doc, partial):
+    doc = _without_nulls(copy.deepcopy(doc))
+    if _fast(partial=partial)(doc):
+        assert _cerberus_accepts(doc, partial=partial)
+
+
+@SLOW
+@given(invalid_facts(COMPILED))
+def test_a_broken_table_is_refused_with_the_expected_problem(invalid):
+    _, problems = COMPILED._validator.check(invalid.facts)
+    found = {(p.path, p.code) for p in problems}
+    for expected in invalid.problems:
+        assert (expected.path, expected.code) in found
