@@ -126,6 +126,29 @@ def _grades(rubric: evalrules.Rubric) -> str:
     return "\n".join(rows)
 
 
+def _verdict(rubric: evalrules.Rubric) -> list[str]:
+    """A certification rubric's verdict section: its gates; nothing for a points rubric."""
+    verdict = rubric.verdict
+    if verdict is None:
+        return []
+    rows = ["| gate 须达到的指标 | 指标 | indicator |", "|---|---|---|"]
+    for code in verdict.gates:
+        node = rubric.indicator(code)
+        rows.append(f"| `{code}` | {_cell(node.title.zh)} | {_cell(node.title.en)} |")
+    source = verdict.source.describe("en").rstrip(".")
+    return [
+        "## 认定结论 Verdict",
+        "",
+        f"{verdict.pass_label.zh} / {verdict.pass_label.en} when every gate below keeps its",
+        f"full marks and no veto fires; otherwise {verdict.fail_label.zh} /",
+        f"{verdict.fail_label.en}. A card with items not assessable and nothing failed is",
+        f"{verdict.undecided_label.zh} / {verdict.undecided_label.en}. Source: {_cell(source)}.",
+        "",
+        *rows,
+        "",
+    ]
+
+
 def _facts(rubric: evalrules.Rubric) -> str:
     rows = [
         "| fact | type | unit | 说明 | description | required |",
@@ -235,26 +258,6 @@ def _tables(rubric: evalrules.Rubric) -> list[str]:
                 )
         out.append("")
     return out
-
-
-def _verdict(rubric: evalrules.Rubric) -> list[str]:
-    verdict = rubric.verdict
-    if verdict is None:
-        return []
-    gates = ", ".join(f"`{g}`" for g in verdict.gates)
-    src = verdict.source
-    where = " ".join(p for p in (src.document, src.clause) if p) if src is not None else ""
-    return [
-        "## 认定 Verdict",
-        "",
-        f"A certification rubric: **{verdict.pass_label.zh}** ({verdict.pass_label.en}) when "
-        f"every gate keeps its full points and no veto applies, otherwise "
-        f"**{verdict.fail_label.zh}** ({verdict.fail_label.en}).",
-        "",
-        f"Gates 认定指标: {gates}.",
-        "",
-        *([f"Source 依据: {_cell(where)}", ""] if where else []),
-    ]
 
 
 def render(compiled: evalrules.CompiledRubric) -> str:

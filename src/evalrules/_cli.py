@@ -1011,7 +1011,8 @@ def evaluate(
     and the claims that differ.
 
     With several FACTS files (or --output-dir), standard output is a summary table, one
-    row per file in the order given (file, entity, total, grade), and --output-dir DIR
+    row per file in the order given (file, entity, total, grade, and a certification
+    rubric's verdict), and --output-dir DIR
     receives each file's scorecard in --format, named after the facts file (x.yaml →
     DIR/x.json for --format json). --jobs N evaluates them in N processes. A file that is
     refused does not stop the others: its row says so, its problems go to standard error

@@ -101,8 +101,8 @@ def test_national_rubric_pages_show_tables_aggregations_and_the_verdict(ref):
     zh = page[page.index("## 评分细则") : page.index("## Scoring rules")]
     for _, rule in rubric.rules():
         assert f"`{rule.code}` {compiled.describe(rule).zh}" in zh
-    assert "## 认定 Verdict" in page
-    assert all(f"`{gate}`" in page for gate in rubric.verdict.gates)
+    assert "## 认定结论 Verdict" in page
+    assert all(f"| `{gate}` |" in page for gate in rubric.verdict.gates)
     (table,) = [f for f in rubric.facts if f.table is not None]
     assert f"### `{table.path}`" in page
     for column in table.table.columns:
@@ -114,6 +114,17 @@ def test_national_rubric_pages_show_tables_aggregations_and_the_verdict(ref):
     if ref == "national-balance/2017":
         assert page.count("`cv`: 差异系数") == 14
         assert "category == teaching_point" in page
+
+
+def test_a_certification_rubrics_page_lists_its_gates(compiled_2023, certification):
+    render = _script("rubrics")["render"]
+    assert "## 认定结论 Verdict" not in render(compiled_2023)
+    page = render(certification)
+    section = page[page.index("## 认定结论 Verdict") : page.index("## 数据项 Facts")]
+    assert "达标 / Meets the standard" in section
+    for code in certification.rubric.verdict.gates:
+        node = certification.rubric.indicator(code)
+        assert f"| `{code}` | {node.title.zh} | {node.title.en} |" in section
 
 
 def test_rubric_pages_are_in_the_navigation():

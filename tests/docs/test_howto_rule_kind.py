@@ -16,10 +16,10 @@ import evalrules
 import evalrules_panjin
 from _environ import clean_env
 
-PLUGIN = DOCS / "examples" / "evalrules-rate-steps"
+PLUGIN = DOCS / "examples" / "evalrules-at-least"
 HOWTO = DOCS / "how-to" / "add-a-rule-kind.md"
 TEXT = HOWTO.read_text(encoding="utf-8")
-RUBRIC = PLUGIN / "tests" / "panjin-2023-rate-steps.yaml"
+RUBRIC = PLUGIN / "tests" / "panjin-2023-at-least.yaml"
 EXAMPLE = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
 
 
@@ -28,9 +28,9 @@ def plugin():
     """The example plugin's module, imported from its source folder (not installed)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.syspath_prepend(str(PLUGIN / "src"))
-        module = importlib.import_module("evalrules_rate_steps")
+        module = importlib.import_module("evalrules_at_least")
         yield module
-        sys.modules.pop("evalrules_rate_steps", None)
+        sys.modules.pop("evalrules_at_least", None)
 
 
 @pytest.fixture(scope="module")
@@ -54,32 +54,41 @@ def test_the_page_includes_every_file_of_the_plugin():
 
 def test_the_kind_is_registered_through_the_hook(plugin):
     engine = evalrules.Engine(plugins=[plugin], autoload=False)
-    assert engine.rule_kinds.get("rate_steps") is plugin.RATE_STEPS
-    assert engine.rule_kinds.origin("rate_steps") == "evalrules_rate_steps"
+    assert engine.rule_kinds.get("at_least") is plugin.AT_LEAST
+    assert engine.rule_kinds.origin("at_least") == "evalrules_at_least"
 
 
 def test_the_example_is_scored_as_the_page_says(compiled):
-    card = compiled.evaluate(evalrules.load_facts(EXAMPLE))
-    assert card.node("11").score == Decimal("3.5")
-    (finding,) = card.findings_for("PJ-11-s")
-    assert (finding.points, finding.outcome) == (Decimal("-0.5"), "partial")
-    assert [path for path, _ in finding.evidence.facts] == []
-    assert [d.path for d in finding.evidence.derived] == ["derived.kindergarten.inclusive_rate"]
+    example = evalrules.load_facts(EXAMPLE)
+    assert compiled.evaluate(example).node("5.1").score == Decimal(3)
+    only_the_plan = {
+        "double_reduction.homework_management": False,
+        "double_reduction.homework_publicity": False,
+    }
+    card = compiled.evaluate(example.with_facts(only_the_plan))
+    assert card.node("5.1").score == Decimal("1.5")
+    (finding,) = card.findings_for("PJ-5.1-k")
+    assert (finding.points, finding.outcome) == (Decimal("-1.5"), "partial")
+    assert "未落实:各校制定作业管理和控制计划" in finding.message.zh
+    assert len(finding.evidence.facts) == 3
 
 
 def test_the_rule_in_words(compiled):
-    rule = next(r for _, r in compiled.rubric.rules() if r.code == "PJ-11-s")
+    rule = next(r for _, r in compiled.rubric.rules() if r.code == "PJ-5.1-k")
     words = compiled.describe(rule)
-    assert words.zh == (
-        "普惠性幼儿园覆盖率(普惠率)应不低于85%;每低1%扣0.5分(不足1%按1%计),最多扣2分。"
-    )
-    assert words.en.startswith("Share of children in affordable kindergartens should be at least")
+    assert words.zh.startswith("3项措施(印发“双减”实施方案并成立领导小组(工作专班)；")
+    assert words.zh.endswith(")中至少落实2项;每少一项扣1.5分,最多扣3分。")
+    assert words.en.startswith("At least 2 of 3 in place (")
+
+
+def test_the_page_says_the_builtin_shortfall_exists():
+    assert "[`shortfall`](../reference/rule-kinds.md#shortfall)" in TEXT
 
 
 def test_the_catalogue_generator_lays_out_a_plugins_kind(plugin):
     catalogue = runpy.run_path(str(DOCS / "_gen" / "rule_kinds.py"), run_name="docs_test")
-    entry = catalogue["render_kind"](plugin.RATE_STEPS)
-    for name in ("fact", "target", "step", "deduct_each", "points", "rate_steps.below"):
+    entry = catalogue["render_kind"](plugin.AT_LEAST)
+    for name in ("facts", "at_least", "deduct_each", "points", "at_least.short"):
         assert f"`{name}`" in entry
 
 
@@ -95,4 +104,4 @@ def test_the_plugins_own_tests_pass():
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1].startswith("10 passed"), done.stdout
+    assert done.stdout.splitlines()[-1].startswith("12 passed"), done.stdout

@@ -54,6 +54,16 @@ def test_the_example_with_a_veto_and_an_entity(compiled, example):
     assert_same_bytes(card)
 
 
+def test_a_certification_rubrics_verdict(certification, certified):
+    for changes in ({}, {"g.meetings": 1, "g.exam_admission": True}):
+        card = certification.evaluate(certified.with_facts(changes))
+        assert card.verdict is not None
+        assert_same_bytes(card)
+    assert_same_bytes(
+        certification.evaluate(certified.with_facts({"g.meetings": None}), partial=True)
+    )
+
+
 @pytest.mark.parametrize("precision", ["0.1", "0.5", "1", "0.01", "0.0000001", "1E+1"])
 @pytest.mark.parametrize("points", ["-0", "-0.0", "-0.04", "0.05", "-1.25", "1E+2", "12.345"])
 def test_points_at_any_precision(compiled, example, precision, points):

@@ -390,3 +390,59 @@ def test_the_repository_cases_load(kit_engine):
         "national-preschool/2020": 12,
     }
     assert len({c.id for c in cases}) == len(cases)
+
+
+# ----------------------------------------------------------------- certification rubrics
+
+CERTIFICATION = REPO / "tests" / "data" / "certification"
+
+
+def test_a_case_expects_a_verdict_and_its_failed_gates(tmp_path, kit_engine):
+    path = write(
+        tmp_path,
+        "B2.yaml",
+        f"""\
+        rubric: {CERTIFICATION / "gates-2024.yaml"}
+        base: {CERTIFICATION / "example.facts.yaml"}
+        cases:
+          - name: one meeting and a pupil admitted by examination
+            set: {{g.meetings: 1, g.exam_admission: true}}
+            expect: {{verdict: failed, failed_gates: [B2, T-C1-veto]}}
+          - name: every gate met
+            expect: {{verdict: passed, failed_gates: []}}
+          - name: wrongly expected
+            set: {{g.meetings: 0}}
+            expect: {{verdict: passed, failed_gates: [B1]}}
+        """,
+    )
+    failing, passing, wrong = load_cases(path)
+    assert failing.expect.verdict == "failed"
+    assert failing.expect.failed_gates == ("B2", "T-C1-veto")
+    assert run_case(failing, kit_engine).verdict.code == "failed"
+    assert run_case(passing, kit_engine).verdict.code == "passed"
+    text = failure(wrong, kit_engine)
+    assert "verdict 'failed', expected 'passed'" in text
+    assert "failed gates ['B2'], expected ['B1']" in text
+
+
+def test_a_verdict_expectation_is_checked_when_read(tmp_path):
+    path = write(
+        tmp_path,
+        "x.yaml",
+        """\
+        rubric: panjin-county/2023
+        cases:
+          - name: bad
+            expect: {verdict: maybe, failed_gates: B2}
+        """,
+    )
+    with pytest.raises(CaseFormatError) as info:
+        load_cases(path)
+    text = str(info.value)
+    assert "verdict: must be one of passed, failed, undecided, got 'maybe'" in text
+    assert "failed_gates: must be a list of gate (or veto rule) codes" in text
+
+
+def test_a_points_rubric_has_no_verdict_to_expect(tmp_path, kit_engine):
+    case = one(tmp_path, "- name: no verdict\n  expect: {verdict: passed}\n")
+    assert "no verdict (the rubric has no verdict section)" in failure(case, kit_engine)

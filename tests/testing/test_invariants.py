@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -112,7 +113,7 @@ def test_the_example_keeps_every_invariant(compiled, example):
 
 
 def test_every_invariant_is_listed_once():
-    assert len(set(INVARIANTS)) == len(INVARIANTS) == 11
+    assert len(set(INVARIANTS)) == len(INVARIANTS) == 12
 
 
 def test_the_small_rubric_keeps_every_invariant(mini):
@@ -389,3 +390,53 @@ def test_run_monotonic_selects_declarations(compiled):
     assert run_monotonic(compiled, rule="PJ-8.2-a", settings=settings(max_examples=5)) == 2
     with pytest.raises(LookupError, match="declares no monotonicity for PJ-12-a"):
         run_monotonic(compiled, rule="PJ-12-a")
+
+
+# ------------------------------------------------------------------ certification rubrics
+
+CERTIFICATION = Path(__file__).resolve().parents[1] / "data" / "certification"
+
+
+@pytest.fixture(scope="module")
+def gates(kit_engine):
+    return kit_engine.compile(kit_engine.load_rubric(CERTIFICATION / "gates-2024.yaml"))
+
+
+@pytest.fixture(scope="module")
+def certified():
+    return evalrules.load_facts(CERTIFICATION / "example.facts.yaml")
+
+
+@pytest.mark.parametrize(
+    ("changes", "partial"),
+    [
+        ({}, False),
+        ({"g.meetings": 1, "g.exam_admission": True}, False),
+        ({"g.meetings": None}, True),
+    ],
+)
+def test_a_certification_rubric_keeps_every_invariant(gates, certified, changes, partial):
+    facts = certified.with_facts(changes)
+    check_scorecard(gates, gates.evaluate(facts, partial=partial))
+    if not partial:
+        check_invariants(gates, facts)
+
+
+def test_a_certification_rubric_keeps_them_on_drawn_facts(gates):
+    run_invariants(gates)
+
+
+def test_a_verdict_that_does_not_follow_from_the_gates_is_caught(gates, certified):
+    card = gates.evaluate(certified.with_facts({"g.meetings": 1}))
+    passed = attrs.evolve(card, verdict=attrs.evolve(card.verdict, code="passed", failed=()))
+    found, message = violated(gates, passed)
+    assert found == {("verdict", "")}
+    assert "expected 'failed'" in message
+    assert "lists [] as failed, expected ['B2']" in message
+
+
+def test_a_points_rubric_with_a_verdict_is_caught(compiled, example, gates, certified):
+    card = compiled.evaluate(example)
+    stray = gates.evaluate(certified).verdict
+    found, _ = violated(compiled, attrs.evolve(card, verdict=stray))
+    assert found == {("verdict", "")}

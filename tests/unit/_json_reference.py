@@ -138,6 +138,28 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
             "label": _text(card.grade.label),
             "base": card.grade.base,
         },
+    }
+    if card.verdict is not None:
+        v = card.verdict
+        out["verdict"] = {
+            "code": v.code,
+            "label": _text(v.label),
+            **{
+                key: [
+                    {
+                        "code": g.code,
+                        "title": _text(g.title),
+                        "score": _pts(g.score, p),
+                        "max": _pts(g.max, p),
+                        "reason": _text(g.reason),
+                        "rule": g.rule,
+                    }
+                    for g in gates
+                ]
+                for key, gates in (("failed", v.failed), ("undecided", v.undecided))
+            },
+        }
+    out |= {
         "vetoes": [_finding(v, p) for v in card.vetoes],
         "complete": card.complete,
         "indicators": [_node(n, p) for n in card.indicators],

@@ -342,3 +342,28 @@ def test_the_verdict_is_part_of_the_digest(tmp_path, certification):
     engine = evalrules.Engine(autoload=False)
     changed = engine.compile(engine.load_rubric(path))
     assert changed.info.digest != certification.info.digest
+
+
+def test_the_html_class_is_a_known_code_only(engine, certification, certified):
+    card = _card(certification, certified)
+    odd = attrs.evolve(card, verdict=attrs.evolve(card.verdict, code='x" onload="y'))
+    page = engine.render(odd, "html", rubric=certification.rubric)
+    assert 'onload="y' not in page
+    assert 'class="grade verdict "' in page
+    assert 'class="grade verdict passed"' in engine.render(card, "html")
+
+
+def test_evalrules_diff_reports_the_change(tmp_path):
+    path = tmp_path / "gates.yaml"
+    path.write_text(TEXT.replace("gates: [A, B1, B2]", "gates: [A, B1]"), encoding="utf-8")
+    for lang, word in (("zh", "达标认定规则变化"), ("en", "verdict changed")):
+        result = CliRunner().invoke(main, ["diff", str(RUBRIC), str(path), "--lang", lang])
+        assert result.exit_code == 1, result.output
+        assert word in result.stdout
+    as_json = CliRunner().invoke(main, ["diff", str(RUBRIC), str(path), "--format", "json"])
+    data = json.loads(as_json.stdout)
+    schema = json.loads(
+        (Path(evalrules.__file__).parent / "diff.schema.json").read_text(encoding="utf-8")
+    )
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
+    assert [c["kind"] for c in data["changes"]] == ["verdict-changed"]

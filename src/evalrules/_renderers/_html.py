@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from evalrules._points import ZERO
 from evalrules._renderers import _view as view
 from evalrules._renderers._labels import label
-from evalrules._scorecard._model import Finding, NodeResult, Scorecard
+from evalrules._scorecard._model import VERDICT_CODES, Finding, NodeResult, Scorecard
 
 if TYPE_CHECKING:
     from evalrules._renderers import RenderOptions
@@ -342,8 +342,10 @@ def render_html(card: Scorecard, options: RenderOptions) -> str:
         cls = ' class="grade"' if key == label("grade", lang) else ""
         if cls and view.provisional(card):
             cls = ' class="grade provisional"'
-        if key == label("verdict", lang):
-            cls = f' class="grade verdict {card.verdict.code if card.verdict else ""}"'
+        if key == label("verdict", lang) and card.verdict is not None:
+            # Only a known code becomes a class (a card read back from JSON may hold anything).
+            code = card.verdict.code if card.verdict.code in VERDICT_CODES else ""
+            cls = f' class="grade verdict {code}"'
         parts.append(f"<dt>{_e(key)}</dt><dd{cls}>{_e(value)}</dd>")
     parts.append("</dl></section>")
     chart = _chart(card, lang)

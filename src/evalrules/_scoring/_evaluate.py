@@ -267,7 +267,8 @@ def _card(
     complete = not any(n.status == "not_assessable" for n in results.values())
     verdict = None
     if rubric.verdict is not None:
-        verdict = verdict_for(rubric.verdict, tops, findings, vetoes, rubric.precision)
+        nodes = (*tops, *bonus_nodes)
+        verdict = verdict_for(rubric.verdict, nodes, findings, vetoes, rubric.precision)
     comparisons = None
     if not explain:
         findings = []  # the vetoes stay, as vetoes

@@ -116,7 +116,8 @@ def verdict_for(
     vetoes: Sequence[Finding],
     precision: Decimal,
 ) -> Verdict:
-    """The verdict of a certification rubric from its scored tree.
+    """The verdict of a certification rubric from its scored tree (``tops``: the
+    first-level indicators, then the bonus items).
 
     A gate fails when an item under it that was scored lost points (a not-applicable item
     is passed over); a veto that fired fails the verdict too. Either decides it, even on
@@ -126,7 +127,9 @@ def verdict_for(
     nodes = {n.code: n for top in tops for n in top.walk()}
     failed: list[GateResult] = []
     for code in spec.gates:
-        gate = nodes[code]
+        gate = nodes.get(code)
+        if gate is None:  # the loader refuses such a gate; a rubric built by hand may not
+            continue
         lost = {
             leaf.code
             for leaf in gate.walk()

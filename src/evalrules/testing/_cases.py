@@ -17,6 +17,8 @@ One file per item (``tests/rubrics/<family>/<year>/8.2.yaml``)::
           grade: excellent
           base_grade: excellent
           total: 95.1
+          verdict: failed            # a certification rubric's: passed | failed | undecided
+          failed_gates: [B2, T-C1-veto]
           error: {type: FactsError, paths: [funding.primary.pupils], codes: [missing]}
 
 ``base`` (relative to the file) is a facts document to start from; its facts and entity are
@@ -32,6 +34,9 @@ What ``expect`` checks:
 * ``outcomes``: for every rule listed, the outcomes it reported are exactly those listed.
 * ``no_findings_for``: node or rule codes without any finding.
 * ``grade``, ``base_grade`` (before vetoes), ``total``.
+* ``verdict`` (a certification rubric's: ``passed``, ``failed`` or ``undecided``) and
+  ``failed_gates``: exactly the gates that failed it, in order, then the rule code of each
+  veto that fired.
 * ``error`` (instead of the rest): evaluation raises this error type (or a subclass), with
   problems at exactly ``paths`` and, when given, exactly ``codes``.
 
@@ -54,7 +59,7 @@ from evalrules._documents import DocumentError, read_document
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._readers import load_facts
 from evalrules._points import to_decimal
-from evalrules._scorecard._model import Finding, Scorecard
+from evalrules._scorecard._model import VERDICT_CODES, Finding, Scorecard
 from evalrules.errors import EvalrulesError
 from evalrules.testing._assertions import describe_finding, describe_node
 from evalrules.testing._invariants import InvariantError, check_scorecard
@@ -85,6 +90,8 @@ _EXPECT_KEYS = (
     "grade",
     "base_grade",
     "total",
+    "verdict",
+    "failed_gates",
     "error",
 )
 _FINDING_KEYS = (
@@ -143,6 +150,8 @@ class Expectation:
     base_grade: str | None = None
     total: Decimal | None = None
     error: ExpectedError | None = None
+    verdict: str | None = None
+    failed_gates: tuple[str, ...] | None = None
 
 
 @attrs.frozen
@@ -356,6 +365,14 @@ def _read_expect(p: _Problems, where: str, raw: Any) -> Expectation:
     for key in ("grade", "base_grade"):
         if key in raw and not isinstance(raw[key], str):
             p.add(f"{where}.{key}", f"must be a grade code, got {raw[key]!r}")
+    verdict = raw.get("verdict")
+    if verdict is not None and verdict not in VERDICT_CODES:
+        p.add(f"{where}.verdict", f"must be one of {', '.join(VERDICT_CODES)}, got {verdict!r}")
+        verdict = None
+    gates = raw.get("failed_gates")
+    if gates is not None and not isinstance(gates, list):
+        p.add(f"{where}.failed_gates", "must be a list of gate (or veto rule) codes")
+        gates = None
     return Expectation(
         scores=scores,
         findings=tuple(findings),
@@ -365,6 +382,8 @@ def _read_expect(p: _Problems, where: str, raw: Any) -> Expectation:
         base_grade=raw.get("base_grade") if isinstance(raw.get("base_grade"), str) else None,
         total=None if total is None else to_decimal(total),
         error=error,
+        verdict=verdict,
+        failed_gates=None if gates is None else tuple(str(g) for g in gates),
     )
 
 
@@ -588,6 +607,16 @@ def _compare(
         out.append(f"grade before vetoes {card.grade.base!r}, expected {expect.base_grade!r}")
     if expect.total is not None and card.total != expect.total:
         out.append(f"total {card.total}, expected {expect.total}")
+    if expect.verdict is not None or expect.failed_gates is not None:
+        verdict = card.verdict
+        if verdict is None:
+            out.append("no verdict (the rubric has no verdict section)")
+        else:
+            if expect.verdict is not None and verdict.code != expect.verdict:
+                out.append(f"verdict {verdict.code!r}, expected {expect.verdict!r}")
+            failed = [g.rule or g.code for g in verdict.failed]
+            if expect.failed_gates is not None and failed != list(expect.failed_gates):
+                out.append(f"failed gates {failed}, expected {list(expect.failed_gates)}")
     return out, list(dict.fromkeys(nodes))
 
 

@@ -30,6 +30,11 @@ The invariants, by name:
     the points, ``exclude`` gives 0 and rescales the total.
 ``outcomes``
     Every outcome a rule reports is one it declares (what rule-outcome coverage counts).
+``verdict``
+    A certification rubric's card has a verdict and a points rubric's none; it is
+    ``failed`` exactly when a gate lost points or a veto fired (and lists exactly those,
+    gates in the rubric's order, then the vetoes), ``undecided`` when nothing failed on an
+    incomplete card, and ``passed`` otherwise.
 ``determinism``
     The same facts give an equal scorecard and the same JSON bytes, whatever the key order.
 ``json``
@@ -86,6 +91,7 @@ INVARIANTS: tuple[str, ...] = (
     "veto",
     "not-applicable",
     "outcomes",
+    "verdict",
     "determinism",
     "json",
     "schema",
@@ -434,12 +440,43 @@ def _outcomes(compiled: CompiledRubric, card: Scorecard) -> Iterator[Violation]:
             )
 
 
+def _verdict(rubric: Rubric, card: Scorecard) -> Iterator[Violation]:
+    spec, verdict = rubric.verdict, card.verdict
+    if spec is None or verdict is None:
+        if (spec is None) != (verdict is None):
+            has = "has no verdict section" if spec is None else "has a verdict section"
+            yield Violation("verdict", "", f"the rubric {has}, but the card's verdict is {verdict}")
+        return
+    nodes = {n.code: n for n in card.walk()}
+    lost = [
+        code
+        for code in spec.gates
+        if code in nodes
+        and any(
+            not leaf.children and leaf.status == "scored" and leaf.score < leaf.max
+            for leaf in nodes[code].walk()
+        )
+    ]
+    expected = [*lost, *(v.rule for v in card.vetoes)]
+    code = "failed" if expected else ("passed" if card.complete else "undecided")
+    if verdict.code != code:
+        yield Violation(
+            "verdict",
+            "",
+            f"the verdict is {verdict.code!r}, but gates that lost points are {lost}, vetoes "
+            f"{[v.rule for v in card.vetoes]}, complete {card.complete}: expected {code!r}",
+        )
+    failed = [g.rule or g.code for g in verdict.failed]
+    if failed != expected:
+        yield Violation("verdict", "", f"the verdict lists {failed} as failed, expected {expected}")
+
+
 def check_scorecard(compiled: CompiledRubric, scorecard: Scorecard) -> None:
     """Check the structural invariants of a scorecard computed with ``compiled``.
 
     These need no evaluation: ``score-range``, ``parent-sum``, ``reconcile``, ``totals``,
-    ``bonus``, ``veto`` (apart from re-evaluating without vetoes), ``not-applicable`` and
-    ``outcomes``.
+    ``bonus``, ``veto`` (apart from re-evaluating without vetoes), ``not-applicable``,
+    ``outcomes`` and ``verdict``.
 
     Raises:
         InvariantError: listing every violation, with the relevant part of the scorecard.
@@ -458,6 +495,7 @@ def _structural(compiled: CompiledRubric, card: Scorecard) -> Iterator[Violation
     yield from _bonus(rubric, card)
     yield from _veto(rubric, card)
     yield from _outcomes(compiled, card)
+    yield from _verdict(rubric, card)
 
 
 # ------------------------------------------------------------------ evaluations again

@@ -299,7 +299,7 @@ def test_a_kind_written_with_the_toolkit_alone(tmp_path):
 
 
 def test_the_kind_authors_example_uses_public_names_only():
-    example = REPO / "docs" / "examples" / "evalrules-rate-steps"
+    example = REPO / "docs" / "examples" / "evalrules-at-least"
     sources = {p.relative_to(example).as_posix(): p for p in sorted(example.rglob("*.py"))}
     private = [
         (name, n, line.strip())
@@ -310,6 +310,6 @@ def test_the_kind_authors_example_uses_public_names_only():
     assert private == []
     # nor does it copy what the toolkit gives: a fact's unit, numbers shown plainly, the
     # numeric fact types
-    plugin = sources["src/evalrules_rate_steps/__init__.py"].read_text(encoding="utf-8")
+    plugin = sources["src/evalrules_at_least/__init__.py"].read_text(encoding="utf-8")
     for copied in ("rubric.facts", "rubric.derived", '"percent"', ':f}"'):
         assert copied not in plugin, copied
