@@ -14,7 +14,8 @@ and special schools (left out); every value within its declared range. The data 
 constructed for the measurement and describes no real county.
 
 What is timed: ``CompiledRubric.evaluate(facts)`` (validation, row-derived values,
-exclusions, aggregations, rules, findings naming each failing school), in CPU time
+exclusions, aggregations, rules, findings naming each failing school) and the same with
+``explain=False`` (scores only: the row rules run as their compiled scorers), in CPU time
 (``time.process_time``). Each round times every size once, in turn (interleaved), so a slow
 minute slows them alike; the table gives each size's median over the rounds. A size is
 evaluated enough times per round to take about the same time as the largest, so the timer's
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     for size, doc in documents.items():  # once unmeasured: every lazy part built
         findings[size] = len(compiled.evaluate(doc).findings)
     times: dict[int, list[float]] = {size: [] for size in SIZES}
+    quick: dict[int, list[float]] = {size: [] for size in SIZES}
     for _ in range(rounds):
         for size in SIZES:
             doc = documents[size]
@@ -104,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
             for _ in range(repeats[size]):
                 compiled.evaluate(doc)
             times[size].append((time.process_time() - start) / repeats[size])
+            start = time.process_time()
+            for _ in range(repeats[size]):
+                compiled.evaluate(doc, explain=False)
+            quick[size].append((time.process_time() - start) / repeats[size])
     median = {size: statistics.median(times[size]) for size in SIZES}
     per_row = {size: median[size] / size for size in SIZES}
     ratio = per_row[SIZES[-1]] / per_row[SIZES[0]]
@@ -113,17 +119,26 @@ def main(argv: list[str] | None = None) -> int:
         f"evalrules {evalrules.__version__} · Python {sys.version.split()[0]} · "
         f"{rounds} interleaved rounds · {'--quick' if args.quick else 'full run'}"
     )
-    print(f"{'rows':>5}  {'findings':>8}  {'ms per evaluation [min–max]':<30}  µs per row")
+    fast = {size: statistics.median(quick[size]) for size in SIZES}
+    print(
+        f"{'rows':>5}  {'findings':>8}  {'ms per evaluation [min–max]':<30}  µs per row"
+        "  scores only: ms, µs per row"
+    )
     for size in SIZES:
         low, high = min(times[size]) * 1e3, max(times[size]) * 1e3
         spread = f"{median[size] * 1e3:.1f} [{low:.1f}–{high:.1f}]"
-        print(f"{size:>5}  {findings[size]:>8}  {spread:<30}  {per_row[size] * 1e6:.1f}")
+        print(
+            f"{size:>5}  {findings[size]:>8}  {spread:<30}  {per_row[size] * 1e6:<10.1f}"
+            f"  {fast[size] * 1e3:.1f}, {fast[size] / size * 1e6:.1f}"
+        )
     verdict = "PASS" if ratio <= LINEAR_TARGET else "MISS"
     print(
         f"per-row cost at {SIZES[-1]} ÷ at {SIZES[0]}: {ratio:.2f} × "
         f"(target ≤ {LINEAR_TARGET} ×) {verdict}"
     )
     print(f"marginal cost per row, 1000→2000 ÷ 250→500: {marginal:.2f} × (linear: about 1)")
+    fast_ratio = (fast[SIZES[-1]] / SIZES[-1]) / (fast[SIZES[0]] / SIZES[0])
+    print(f"scores only, per-row cost at {SIZES[-1]} ÷ at {SIZES[0]}: {fast_ratio:.2f} ×")
     return 0
 
 

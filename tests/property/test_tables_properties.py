@@ -77,3 +77,14 @@ def test_a_broken_table_is_refused_with_the_expected_problem(invalid):
     found = {(p.path, p.code) for p in problems}
     for expected in invalid.problems:
         assert (expected.path, expected.code) in found
+
+
+@SLOW
+@given(valid_facts(COMPILED))
+def test_scores_only_gives_the_explained_scores(doc):
+    explained = COMPILED.evaluate(doc)
+    quick = COMPILED.evaluate(doc, explain=False)
+    assert quick.total == explained.total
+    assert [(n.code, n.score, n.status) for n in quick.walk()] == [
+        (n.code, n.score, n.status) for n in explained.walk()
+    ]

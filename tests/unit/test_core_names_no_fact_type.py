@@ -44,6 +44,7 @@ SAME_SPELLING = {
     ("_cli.py", "table"): "the table output format",
     ("_cli_years.py", "table"): "the table output format",
     ("_diff/_render.py", "table"): "the table output format of a diff",
+    ("_diff/_compare.py", "table"): "an aggregate's field table (the table fact it reads)",
     ("_rubric/_model.py", "ratio"): "the formula ratio among the formulas a rubric may use",
     ("_renderers/_labels.py", "ratio"): "the English label of that formula",
     ("_excel/_cells.py", "boolean"): "the JSON Schema type boolean, which cells are read by",

@@ -343,7 +343,8 @@ def _check_table(
     columns = {c.path for c in table.columns} | {d.path for d in table.row_derived}
     for i, exclusion in enumerate(table.exclude):
         for problem in row_condition_problems(exclusion.when, columns, f"exclude[{i}].when"):
-            add(problem, "bad-condition", path=f"{where}.{problem.split(':', 1)[0]}")
+            at, text = problem.split(": ", 1)
+            add(text, "bad-condition", path=f"{where}.{at}")
 
 
 def row_condition_problems(cond: Any, columns: set[str], where: str) -> list[str]:
@@ -405,7 +406,8 @@ def _check_aggregates(
         if agg.where is not None and table is not None:
             columns = {c.path for c in table.columns} | {d.path for d in table.row_derived}
             for problem in row_condition_problems(agg.where, columns, "where"):
-                add(problem, "bad-condition", path=f"{where}.{problem.split(':', 1)[0]}")
+                at, text = problem.split(": ", 1)
+                add(text, "bad-condition", path=f"{where}.{at}")
 
 
 #: cerberus rules that change the document rather than check it.

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
+from evalrules._facts._tables import TableRow, TableValue
 from evalrules._facts._types import FactType
 from evalrules._points import ZERO, context, plain, to_decimal
 from evalrules._rubric._model import FactSpec
@@ -18,6 +19,7 @@ from evalrules._rules._conditions import (
     DERIVED,
     OPERATORS,
     check_policy,
+    compare,
     compile_compare,
     compile_condition,
     lower_first,
@@ -2040,20 +2042,54 @@ def _row_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[str]:
     return out
 
 
-def _each_row_eval(ctx: RuleContext) -> None:
-    params = ctx.params
-    table_path, column, op = params["table"], params["column"], params["op"]
-    table = ctx.table(table_path)
-    label = _column_label(ctx, table_path, column)
-    unit = _column_unit(ctx, table_path, column)
+def _each_row_failing(
+    params: Mapping[str, Any], table: TableValue
+) -> list[tuple[TableRow, Decimal, Decimal]]:
+    """The counted rows that miss the standard: ``(row, value, standard)``."""
+    column, op = params["column"], params["op"]
     failing = []
     for row in table.counted(params.get("stage")):
         standard = _standard(params, row.stage)
         value = row.values.get(column)
         if standard is None or value is None:
             continue
-        if not ctx.compare(value, op, standard):
+        if not compare(value, op, standard):
             failing.append((row, to_decimal(value), standard))
+    return failing
+
+
+def _row_scores(params: Mapping[str, Any], share: Decimal, failing: int) -> tuple[Score, ...]:
+    """What a rule over rows reports for ``failing`` rows, as its ``evaluate`` does."""
+    if not failing:
+        return _outcome_only("met")
+    each = params.get("points_each")
+    if each is None:
+        deduct = params.get("deduct")
+        first = share if deduct is None else to_decimal(deduct)
+        return (("deduction", first, "missed", None),) + (("deduction", ZERO, "missed", None),) * (
+            failing - 1
+        )
+    points = to_decimal(each)
+    outcome = "partial" if points * failing < share else "missed"
+    return (("deduction", points, outcome, None),) * failing
+
+
+def _each_row_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    path = params["table"]
+
+    def score(values: _Values) -> _Scored:
+        return _row_scores(params, share, len(_each_row_failing(params, values[path])))
+
+    return score
+
+
+def _each_row_eval(ctx: RuleContext) -> None:
+    params = ctx.params
+    table_path, column, op = params["table"], params["column"], params["op"]
+    table = ctx.table(table_path)
+    label = _column_label(ctx, table_path, column)
+    unit = _column_unit(ctx, table_path, column)
+    failing = _each_row_failing(params, table)
     if not failing:
         ctx.outcome("met")
         return
@@ -2150,6 +2186,7 @@ EACH_ROW = rule_kind(
         "values_by_stage": _BY_STAGE,
     },
     evaluate=_each_row_eval,
+    scorer=_each_row_scorer,
     describe=_each_row_describe,
     check=_each_row_check,
     reads=_table_reads,
@@ -2202,10 +2239,10 @@ def _percent_of(value: Decimal, standard: Decimal) -> str:
     return plain(share.quantize(Decimal("0.1"), context=context()))
 
 
-def _k_of_n_eval(ctx: RuleContext) -> None:
-    params = ctx.params
-    table_path = params["table"]
-    table = ctx.table(table_path)
+def _k_of_n_failing(
+    params: Mapping[str, Any], table: TableValue
+) -> list[tuple[TableRow, int, int, list[tuple[Mapping[str, Any], Decimal, Decimal]], list[str]]]:
+    """The counted rows that fail: ``(row, met, counted checks, missed, too far)``."""
     checks = params["checks"]
     at_least = int(params["at_least"])
     share = (
@@ -2215,23 +2252,44 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
     )
     failing = []
     for row in table.counted(params.get("stage")):
-        met, missed, far = 0, [], []
-        counted = 0
+        met, counted = 0, 0
+        missed: list[tuple[Mapping[str, Any], Decimal, Decimal]] = []
+        far: list[str] = []
         for check in checks:
             standard = _standard(check, row.stage)
             value = row.values.get(check["column"])
             if standard is None or value is None:
                 continue
             counted += 1
-            value = to_decimal(value)
-            if ctx.compare(value, check["op"], standard):
+            number = to_decimal(value)
+            if compare(number, check["op"], standard):
                 met += 1
                 continue
-            missed.append((check, value, standard))
-            if share is not None and not _reaches(value, check["op"], standard, share):
+            missed.append((check, number, standard))
+            if share is not None and not _reaches(number, check["op"], standard, share):
                 far.append(check["column"])
         if counted and (met < min(at_least, counted) or far):
             failing.append((row, met, counted, missed, far))
+    return failing
+
+
+def _k_of_n_scorer(params: Mapping[str, Any], share: Decimal, item_max: Decimal) -> Scorer:
+    path = params["table"]
+
+    def score(values: _Values) -> _Scored:
+        return _row_scores(params, share, len(_k_of_n_failing(params, values[path])))
+
+    return score
+
+
+def _k_of_n_eval(ctx: RuleContext) -> None:
+    params = ctx.params
+    table_path = params["table"]
+    table = ctx.table(table_path)
+    at_least = int(params["at_least"])
+    given = params.get("rest_at_least_share")
+    share = None if given is None else to_decimal(given)
+    failing = _k_of_n_failing(params, table)
     if not failing:
         ctx.outcome("met")
         return
@@ -2339,6 +2397,7 @@ K_OF_N = rule_kind(
         "rest_at_least_share": {"type": "number", "min": 0, "max": 100},
     },
     evaluate=_k_of_n_eval,
+    scorer=_k_of_n_scorer,
     describe=_k_of_n_describe,
     check=_k_of_n_check,
     reads=_table_reads,

@@ -410,3 +410,48 @@ def test_a_diff_sees_a_change_of_a_column_or_an_exclusion_and_not_of_its_words()
     assert _incomparable(minimum) == {"A", "A1", "A2", "A3"}
     assert _incomparable(exclusion) == {"A", "A1", "A2", "A3"}
     assert _incomparable(words) == set()
+
+
+def test_without_the_table_the_items_are_not_assessable_in_partial_mode():
+    card = COMPILED.evaluate({}, partial=True)
+    assert {n.code: n.status for n in card.walk()} == dict.fromkeys(
+        ("A", "A1", "A2", "A3"), "not_assessable"
+    )
+    assert problems({}) == [("schools", "missing", "缺少必填数据“义务教育学校”")]
+
+
+def test_a_scalar_fact_takes_values_as_a_column_does():
+    raw = thaw(_raw())
+    raw["facts"]["county.kind"] = {
+        "type": "choice",
+        "values": ["county", "district"],
+        "required": False,
+        "description": {"zh": "县区类型", "en": "County or district"},
+    }
+    compiled = ENGINE.compile(_build(raw))
+    doc = {**facts(), "county": {"kind": "district"}}
+    assert compiled._validator._fast_strict(doc)
+    assert compiled.validate(doc)["county.kind"] == "district"
+    doc["county"]["kind"] = "city"
+    assert not compiled._validator._fast_strict(doc)
+    with pytest.raises(FactsError) as info:
+        compiled.validate(doc)
+    assert [(p.path, p.code) for p in info.value.problems] == [("county.kind", "not-allowed")]
+
+
+@pytest.mark.parametrize("each", [None, 2])
+def test_scores_only_agrees_with_the_explained_evaluation(each):
+    raw = thaw(_raw())
+    params = raw["indicators"][0]["children"][1]["rules"][0]["params"]
+    if each is None:
+        del params["points_each"]
+    compiled = ENGINE.compile(_build(raw))
+    doc = facts()
+    doc["schools"][0]["equipment_value"] = 150000
+    doc["schools"][1]["qualified_teachers"] = 1
+    for variant in (facts(), doc):
+        explained, quick = compiled.evaluate(variant), compiled.evaluate(variant, explain=False)
+        assert [(n.code, n.score) for n in quick.walk()] == [
+            (n.code, n.score) for n in explained.walk()
+        ]
+    assert compiled.evaluate(doc).node("A2").score == (0 if each is None else 6)
