@@ -145,7 +145,8 @@ def verdict_for(
         title = node.title if node is not None else Text("")
         score = node.score if node is not None else ZERO
         most = node.max if node is not None else ZERO
-        failed.append(GateResult(veto.indicator, title, score, most, veto.message, veto.rule))
+        reason = Text(veto.message.zh, veto.message.en)  # plain text, not the template
+        failed.append(GateResult(veto.indicator, title, score, most, reason, veto.rule))
     if failed:
         return Verdict("failed", spec.fail_label, tuple(failed))
     missing = [n for n in nodes.values() if not n.children and n.status == "not_assessable"]
