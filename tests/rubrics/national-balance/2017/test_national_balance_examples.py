@@ -108,6 +108,19 @@ def test_every_renderer_shows_the_verdict_the_cv_and_the_schools(engine, compile
         assert "青山乡中心小学" in out, (name, lang)
 
 
+@pytest.mark.parametrize("path", [JIA, YI], ids=["jia", "yi"])
+def test_scores_only_gives_the_same_scores_and_verdict(engine, compiled, path):
+    facts = engine.load_facts(path)
+    full = compiled.evaluate(facts)
+    quick = compiled.evaluate(facts, explain=False)
+    assert quick.total == full.total
+    assert [(n.code, n.score) for n in quick.walk()] == [(n.code, n.score) for n in full.walk()]
+    assert quick.verdict is not None
+    assert full.verdict is not None
+    assert quick.verdict.code == full.verdict.code
+    assert [g.code for g in quick.verdict.failed] == [g.code for g in full.verdict.failed]
+
+
 def test_yi_meets_the_standard(engine, compiled):
     card = compiled.evaluate(engine.load_facts(YI))
     assert card.verdict is not None
