@@ -6,9 +6,11 @@ one. The verdict, the total and the schools named are checked against what the d
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -106,6 +108,15 @@ def test_every_renderer_shows_the_verdict_the_cv_and_the_schools(engine, compile
         assert "10.106036" in out, (name, lang)
         assert "6.040345" in out, (name, lang)
         assert "青山乡中心小学" in out, (name, lang)
+
+
+@pytest.mark.parametrize("path", [JIA, YI], ids=["jia", "yi"])
+def test_the_json_card_follows_the_schema_and_carries_the_verdict(engine, compiled, path):
+    card = compiled.evaluate(engine.load_facts(path))
+    data = json.loads(engine.render(card, "json"))
+    jsonschema.validate(data, evalrules.scorecard_schema())
+    assert data["verdict"]["code"] == card.verdict.code
+    assert [g["code"] for g in data["verdict"]["failed"]] == [g.code for g in card.verdict.failed]
 
 
 @pytest.mark.parametrize("path", [JIA, YI], ids=["jia", "yi"])
