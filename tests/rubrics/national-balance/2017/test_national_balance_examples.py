@@ -132,6 +132,22 @@ def test_scores_only_gives_the_same_scores_and_verdict(engine, compiled, path):
     assert [g.code for g in quick.verdict.failed] == [g.code for g in full.verdict.failed]
 
 
+def test_without_the_85_percent_clause_one_far_miss_passes(engine, compiled):
+    # 乙县 with 白沙乡 reaching only 80% of the equipment standard (its one missed standard):
+    # A1 fails under the 85% clause, and passes under the documented alternative without it.
+    facts = engine.load_facts(YI)
+    rows = [dict(r) for r in facts.facts["schools"]]
+    assert rows[11]["name"] == "金沟乡中心小学"
+    rows[11]["equipment_value"] = 448000  # 1600 元 for 280 pupils
+    changed = evalrules.FactsDocument(facts={**facts.facts, "schools": rows}, entity=facts.entity)
+    card = compiled.sensitivity(changed)
+    assert card.node("A1").score == 0
+    (case,) = [c for c in card.sensitivity if c.rule == "NB-A1-a"]
+    assert case.params["rest_at_least_share"] == 0
+    assert case.alternative_score == 1
+    assert case.total == Decimal(27)
+
+
 def test_yi_meets_the_standard(engine, compiled):
     card = compiled.evaluate(engine.load_facts(YI))
     assert card.verdict is not None
