@@ -223,6 +223,14 @@ def test_cli_evaluates_jia(run):
     assert "城南九年一贯制学校" in out
 
 
+def test_an_english_card_counts_classrooms_without_the_chinese_unit(engine, jia):
+    out = engine.render(jia, "table", lang="en")
+    assert "networked multimedia classrooms per 100 pupils 1.94 (standard 2.3" in " ".join(
+        out.split()
+    )
+    assert "间" not in out
+
+
 def test_cli_evaluates_yi_in_english(run):
     result = run("evaluate", YI, "--lang", "en")
     assert result.exit_code == 0, result.stderr
