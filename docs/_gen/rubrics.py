@@ -8,10 +8,14 @@ the rubric against the scheme here without reading YAML.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import evalrules
+import evalrules_national
 import evalrules_panjin
+
+#: The bundled rubric plugins whose rubrics get a page.
+PLUGINS = (evalrules_panjin, evalrules_national)
 
 _FORMULAS = {
     "ratio": ("a ÷ b", "a ÷ b"),
@@ -20,6 +24,20 @@ _FORMULAS = {
     "difference": ("a − b", "a − b"),
     "growth": ("(当年 − 上年) ÷ 上年 × 100", "(this year − last year) ÷ last year × 100"),
     "sum": ("a + b + …", "a + b + …"),
+    "per_hundred": ("a ÷ b × 100", "a ÷ b × 100"),
+}
+#: What each builtin aggregation computes over a table's rows.
+_AGGREGATES = {
+    "sum": ("各行之和", "sum over the rows"),
+    "count": ("行数", "number of rows"),
+    "share_where": ("符合条件的行所占比例 × 100", "share of rows meeting the condition × 100"),
+    "weighted_mean": ("加权平均 ΣPᵢXᵢ ÷ P", "weighted mean ΣPᵢXᵢ ÷ P"),
+    "cv": (
+        "差异系数 CV = S ÷ X̄,X̄ = ΣPᵢXᵢ ÷ P,S = √(Σ(Pᵢ ÷ P)(Xᵢ − X̄)²)",
+        "coefficient of variation CV = S ÷ X̄, X̄ = ΣPᵢXᵢ ÷ P, S = √(Σ(Pᵢ ÷ P)(Xᵢ − X̄)²)",
+    ),
+    "min": ("最小值", "smallest value"),
+    "max": ("最大值", "largest value"),
 }
 _POLICY = {
     "full": ("按满分计", "full marks"),
@@ -138,6 +156,8 @@ def _facts(rubric: evalrules.Rubric) -> str:
     ]
     for spec in rubric.facts:
         kind = f"series of {spec.items}" if spec.type == "series" else spec.type
+        if spec.table is not None:
+            kind = f"table ({len(spec.table.columns)} columns, see below)"
         if spec.required_if:
             required = f"when `{spec.required_if}`"
         else:
@@ -149,16 +169,95 @@ def _facts(rubric: evalrules.Rubric) -> str:
     return "\n".join(rows)
 
 
+def _condition(cond: object) -> str:
+    """A row condition in the rubric's own words: ``category == teaching_point``."""
+    if not isinstance(cond, Mapping):
+        return _cell(cond)
+    for joint in ("all", "any"):
+        if joint in cond:
+            word = " and " if joint == "all" else " or "
+            return word.join(f"({_condition(c)})" for c in cond[joint])
+    value = cond.get("value")
+    shown = ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else value
+    return _cell(f"{cond.get('column')} {cond.get('op', '==')} {shown}")
+
+
 def _derived(rubric: evalrules.Rubric) -> str:
     rows = ["| derived fact | formula | inputs | 说明 | description |", "|---|---|---|---|---|"]
     for d in rubric.derived:
-        zh, en = _FORMULAS.get(d.formula, (d.formula, d.formula))
-        inputs = ", ".join(f"`{i}`" for i in d.inputs)
+        agg = d.aggregate
+        if agg is not None:
+            zh, en = _AGGREGATES.get(agg.name, (agg.name, agg.name))
+            scope = [f"`{agg.table}`" + (f".`{agg.column}`" if agg.column else "")]
+            if agg.stage:
+                scope.append(f"stage `{agg.stage}`")
+            if agg.weight:
+                scope.append(f"weight `{agg.weight}`")
+            if agg.where:
+                scope.append(f"where {_condition(agg.where)}")
+            inputs = ", ".join(scope)
+            formula = f"`{agg.name}`: {zh} ({en})"
+        else:
+            zh, en = _FORMULAS.get(d.formula, (d.formula, d.formula))
+            inputs = ", ".join(f"`{i}`" for i in d.inputs)
+            formula = f"`{d.formula}`: {zh} ({en})"
         rows.append(
-            f"| `{d.path}` | `{d.formula}`: {zh} ({en}) | {inputs} | {_cell(d.description.zh)} "
+            f"| `{d.path}` | {formula} | {inputs} | {_cell(d.description.zh)} "
             f"| {_cell(d.description.en)} |"
         )
     return "\n".join(rows)
+
+
+def _tables(rubric: evalrules.Rubric) -> list[str]:
+    """One section per table fact: its columns, per-row values and the rows left out."""
+    out: list[str] = []
+    for spec in rubric.facts:
+        table = spec.table
+        if table is None:
+            continue
+        out += [
+            f"### `{spec.path}`: {_cell(spec.description.zh)} / {_cell(spec.description.en)}",
+            "",
+            f"One row per unit, named by `{table.label}`, identified by `{table.key}`"
+            + (
+                f" within its stage (`{table.stage}`: "
+                + ", ".join(f"`{c}` {t.zh} / {t.en}" for c, t in table.stages.items())
+                + ")."
+                if table.stage
+                else "."
+            ),
+            "",
+            "| column | type | unit | 说明 | description | required |",
+            "|---|---|---|---|---|---|",
+        ]
+        for col in table.columns:
+            kind = col.type
+            if col.values:
+                kind += ": " + ", ".join(f"`{v}`" for v in col.values)
+            out.append(
+                f"| `{col.path}` | {kind} | {_cell(col.unit or '')} | {_cell(col.description.zh)} "
+                f"| {_cell(col.description.en)} | {'yes' if col.required else 'no'} |"
+            )
+        if table.row_derived:
+            out += ["", "Per-row values 每行派生指标:", ""]
+            out += ["| value | formula | inputs | 说明 | description |", "|---|---|---|---|---|"]
+            for d in table.row_derived:
+                zh, en = _FORMULAS.get(d.formula, (d.formula, d.formula))
+                out.append(
+                    f"| `{d.path}` | `{d.formula}`: {zh} ({en}) | "
+                    + ", ".join(f"`{i}`" for i in d.inputs)
+                    + f" | {_cell(d.description.zh)} | {_cell(d.description.en)} |"
+                )
+        if table.exclude:
+            out += ["", "Rows left out of every aggregation and row rule 不纳入计算的行:", ""]
+            out += ["| when | 理由 | why | source |", "|---|---|---|---|"]
+            for ex in table.exclude:
+                out.append(
+                    f"| {_condition(ex.when)} | {_cell(ex.why.zh)} | {_cell(ex.why.en)} "
+                    f"| {_cell(ex.source or '')} |"
+                )
+        out.append("")
+    return out
 
 
 def render(compiled: evalrules.CompiledRubric) -> str:
@@ -220,6 +319,7 @@ def render(compiled: evalrules.CompiledRubric) -> str:
             "",
             _facts(rubric),
             "",
+            *(["## 表 Tables", "", *_tables(rubric)] if any(f.table for f in rubric.facts) else []),
             "## 派生指标 Derived facts",
             "",
             _derived(rubric),
@@ -236,11 +336,11 @@ def _relative(path: str | None) -> str:
 
 
 def main() -> None:
-    """Write one page per rubric of the bundled plugin into the site being built."""
+    """Write one page per rubric of the bundled plugins into the site being built."""
     import mkdocs_gen_files
 
-    engine = evalrules.Engine(plugins=[evalrules_panjin], autoload=False)
-    for ref in sorted(evalrules_panjin.RUBRICS):
+    engine = evalrules.Engine(plugins=list(PLUGINS), autoload=False)
+    for ref in sorted(ref for plugin in PLUGINS for ref in plugin.RUBRICS):
         compiled = engine.compile(engine.load_rubric(ref))
         page = page_path(ref)
         with mkdocs_gen_files.open(page, "w") as fh:

@@ -16,6 +16,7 @@ from docs_markdown import DOCS, REPO
 
 import evalrules
 import evalrules.hookspecs as hookspecs
+import evalrules_national
 import evalrules_panjin
 from evalrules._cli import main as cli_main
 
@@ -91,6 +92,30 @@ def test_rubric_page_has_every_node_and_rule_in_both_tables(compiled_2023):
         assert f"| `{spec.path}` |" in page
 
 
+@pytest.mark.parametrize("ref", ["national-balance/2017", "national-preschool/2020"])
+def test_national_rubric_pages_show_tables_aggregations_and_the_verdict(ref):
+    engine = evalrules.Engine(plugins=[evalrules_national], autoload=False)
+    compiled = engine.compile(engine.load_rubric(ref))
+    page = _script("rubrics")["render"](compiled)
+    rubric = compiled.rubric
+    zh = page[page.index("## 评分细则") : page.index("## Scoring rules")]
+    for _, rule in rubric.rules():
+        assert f"`{rule.code}` {compiled.describe(rule).zh}" in zh
+    assert "## 认定结论 Verdict" in page
+    assert all(f"| `{gate}` |" in page for gate in rubric.verdict.gates)
+    (table,) = [f for f in rubric.facts if f.table is not None]
+    assert f"### `{table.path}`" in page
+    for column in table.table.columns:
+        assert f"| `{column.path}` |" in page
+    for derived in table.table.row_derived:
+        assert f"| `{derived.path}` |" in page
+    for d in rubric.derived:
+        assert f"| `{d.path}` |" in page
+    if ref == "national-balance/2017":
+        assert page.count("`cv`: 差异系数") == 14
+        assert "category == teaching_point" in page
+
+
 def test_a_certification_rubrics_page_lists_its_gates(compiled_2023, certification):
     render = _script("rubrics")["render"]
     assert "## 认定结论 Verdict" not in render(compiled_2023)
@@ -105,7 +130,9 @@ def test_a_certification_rubrics_page_lists_its_gates(compiled_2023, certificati
 def test_rubric_pages_are_in_the_navigation():
     nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     page_path = _script("rubrics")["page_path"]
-    for ref in evalrules_panjin.RUBRICS:
+    refs = [ref for plugin in _script("rubrics")["PLUGINS"] for ref in plugin.RUBRICS]
+    assert {"panjin-county/2023", "national-balance/2017", "national-preschool/2020"} <= set(refs)
+    for ref in refs:
         assert page_path(ref).removeprefix("reference/") in nav
 
 
@@ -166,7 +193,11 @@ def test_navigation_lists_every_page_once():
         "reference/rule-kinds.md",
         "reference/cli.md",
         "reference/scorecard-schema.md",
-        *(_script("rubrics")["page_path"](ref) for ref in evalrules_panjin.RUBRICS),
+        *(
+            _script("rubrics")["page_path"](ref)
+            for plugin in _script("rubrics")["PLUGINS"]
+            for ref in plugin.RUBRICS
+        ),
     }
     assert set(listed) == written | generated
     assert not written & generated  # generated pages are never committed

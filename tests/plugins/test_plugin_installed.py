@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import evalrules
+import evalrules_national
 import evalrules_panjin
 from evalrules._plugins._discovery import BLOCK_ENV, DISABLE_ENV
 
@@ -175,6 +176,56 @@ def test_installed_panjin_registers_2023_from_the_packaged_copy(panjin_install, 
     rubric = engine.load_rubric("panjin-county/2023")
     assert report["digest"] == engine.compile(rubric).digest
     assert report["total"] == str(engine.evaluate(rubric, example).total)
+
+
+@pytest.fixture(scope="module")
+def national_install(tmp_path_factory) -> tuple[Path, Path]:
+    return _build_and_install(
+        REPO / "plugins/evalrules-national", tmp_path_factory.mktemp("national")
+    )
+
+
+def test_national_wheel_carries_both_rubrics_and_their_examples(national_install):
+    wheel, _ = national_install
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
+        entry_text = archive.read(entry_points).decode()
+    assert "[evalrules]\nnational = evalrules_national" in entry_text
+    for path in (
+        "national-balance/2017.yaml",
+        "national-balance/examples/jia-county.facts.yaml",
+        "national-balance/examples/yi-county.facts.yaml",
+        "national-preschool/2020.yaml",
+        "national-preschool/examples/jia-county.facts.yaml",
+    ):
+        assert f"evalrules_national/rubrics/{path}" in names, path
+
+
+@pytest.mark.parametrize(
+    ("ref", "example"),
+    [
+        ("national-balance/2017", "national-balance/examples/jia-county.facts.yaml"),
+        ("national-preschool/2020", "national-preschool/examples/jia-county.facts.yaml"),
+    ],
+)
+def test_installed_national_registers_from_the_packaged_copy(national_install, ref, example):
+    _, site = national_install
+    packaged = site / "evalrules_national" / "rubrics"
+    report = _run(site, ref, packaged / example, site.parent)
+    family, year = ref.split("/")
+    assert Path(report["module"]).is_relative_to(site)
+    assert Path(report["rubric_file"]) == packaged / family / f"{year}.yaml"
+    assert report["origin"] == "evalrules-national[national]"
+    assert {"national-balance/2017", "national-preschool/2020"} <= set(report["rubrics"])
+    assert (packaged / family / f"{year}.yaml").read_bytes() == (
+        REPO / "rubrics" / family / f"{year}.yaml"
+    ).read_bytes()
+    engine = evalrules.Engine(plugins=[evalrules_national], autoload=False)
+    rubric = engine.load_rubric(ref)
+    assert report["digest"] == engine.compile(rubric).digest
+    card = engine.evaluate(rubric, evalrules.load_facts(REPO / "rubrics" / example))
+    assert report["total"] == str(card.total)
 
 
 def test_installed_sample_appears_in_the_cli_listings(sample_install):

@@ -1,13 +1,15 @@
-"""The fixture cases run with the suite's isolated engine (builtins and the Panjin plugin)."""
+"""The fixture cases run with an isolated engine (builtins, the Panjin and the national plugins)."""
 
 from __future__ import annotations
 
 import pytest
 
 import evalrules
+import evalrules_national
+import evalrules_panjin
 
 
 @pytest.fixture(scope="session")
-def evalrules_engine(engine: evalrules.Engine) -> evalrules.Engine:
+def evalrules_engine() -> evalrules.Engine:
     """Override the plugin's fixture: no installed plugin is discovered."""
-    return engine
+    return evalrules.Engine(plugins=[evalrules_panjin, evalrules_national], autoload=False)

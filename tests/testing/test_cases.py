@@ -96,6 +96,35 @@ def test_changes_reach_into_year_series_and_create_groups(tmp_path):
     assert "missing_group" not in facts
 
 
+NATIONAL = REPO / "rubrics" / "national-balance" / "examples" / "yi-county.facts.yaml"
+
+
+def test_changes_reach_into_a_table_row(tmp_path):
+    path = write(
+        tmp_path,
+        "B1.yaml",
+        f"""\
+        rubric: national-balance/2017
+        base: {NATIONAL}
+        cases:
+          - name: cells
+            set: {{"schools[1].pupils": 2001, "schools[18].school_pupils": null}}
+            expect: {{total: 1}}
+          - name: no such row
+            set: {{"schools[99].pupils": 1}}
+            expect: {{total: 1}}
+        """,
+    )
+    cells, missing = load_cases(path)
+    rows = cells.facts().facts["schools"]
+    assert rows[1]["pupils"] == 2001
+    assert rows[1]["name"] == "城关第二小学"
+    assert "school_pupils" not in rows[18]
+    assert rows[19]["school_pupils"] == 2400
+    with pytest.raises(CaseFormatError, match=r"schools\[99\]: there is no such row"):
+        missing.facts()
+
+
 def test_a_case_without_base_starts_from_nothing(tmp_path, kit_engine):
     path = write(
         tmp_path,
@@ -353,7 +382,13 @@ def test_a_scorecard_breaking_an_invariant_fails_its_case(tmp_path):
 
 def test_the_repository_cases_load(kit_engine):
     cases = collect_cases(REPO / "tests" / "rubrics")
-    assert len({c.file for c in cases}) == 31
+    files = {c.file: c.rubric for c in cases}
+    per_rubric = {ref: list(files.values()).count(ref) for ref in set(files.values())}
+    assert per_rubric == {
+        "panjin-county/2023": 31,
+        "national-balance/2017": 15,
+        "national-preschool/2020": 12,
+    }
     assert len({c.id for c in cases}) == len(cases)
 
 

@@ -7,6 +7,7 @@ One file per item (``tests/rubrics/<family>/<year>/8.2.yaml``)::
     cases:
       - name: primary per-pupil funds below 850
         set: {funding.primary.public_funds: 8000000}     # dotted path → value; null removes
+                                                         # (a table cell: schools[3].pupils)
         partial: false
         expect:
           scores: {"8.2": 1.5}
@@ -221,10 +222,28 @@ def _key(level: Mapping[Any, Any], part: str) -> Any:
     return part
 
 
+_ROW = re.compile(r"^(?P<name>[^\[\]]+)\[(?P<index>\d+)\]$")
+
+
+def _row(level: dict[Any, Any], found: re.Match[str]) -> dict[Any, Any]:
+    """The row ``table[i]`` names in ``level`` (a table fact's list of rows)."""
+    rows = level.get(found["name"])
+    index = int(found["index"])
+    if not isinstance(rows, list) or index >= len(rows) or not isinstance(rows[index], dict):
+        raise CaseFormatError([f"set: {found[0]}: there is no such row"])
+    row: dict[Any, Any] = rows[index]
+    return row
+
+
 def _apply(facts: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``path`` to ``value`` (``None`` removes it); ``schools[3].pupils`` is a table cell."""
     *parents, leaf = path.split(".")
     level: dict[Any, Any] = facts
     for part in parents:
+        found = _ROW.match(part)
+        if found is not None:
+            level = _row(level, found)
+            continue
         key = _key(level, part)
         nxt = level.get(key)
         if not isinstance(nxt, dict):
