@@ -127,7 +127,16 @@ def test_the_schema_lists_the_fields_in_the_order_they_are_written(card):
         "1", evalrules.Text("一", "one"), Decimal(0), Decimal(2), evalrules.Text("原因", "why")
     )
     verdict = evalrules.Verdict("failed", evalrules.Text("未达标", "failed"), (gate,), (gate,))
-    data = attrs.evolve(card, verdict=verdict).to_dict()
+    # So is a value over a table (a rubric with tables has them).
+    aggregate = evalrules.DerivedValue(
+        "derived.cv",
+        Decimal("0.1"),
+        "cv",
+        (),
+        (("cv", Decimal("0.1")),),
+        evalrules.Text("差", "cv"),
+    )
+    data = attrs.evolve(card, verdict=verdict, aggregates=(aggregate,)).to_dict()
     schema = evalrules.scorecard_schema()
     assert list(data) == list(schema["properties"])
     shown = schema["properties"]["verdict"]["oneOf"][1]
@@ -135,7 +144,7 @@ def test_the_schema_lists_the_fields_in_the_order_they_are_written(card):
     gate_fields = schema["$defs"]["gate"]
     assert list(data["verdict"]["failed"][0]) == list(gate_fields["properties"])
     assert gate_fields["required"] == list(gate_fields["properties"])
-    optional = {"claimed", "assumed", "sensitivity", "evaluated_at", "verdict"}
+    optional = {"claimed", "aggregates", "assumed", "sensitivity", "evaluated_at", "verdict"}
     assert set(schema["required"]) == set(data) - optional
     assert schema["properties"]["rubric"]["required"] == list(data["rubric"])
     defs = schema["$defs"]
@@ -145,6 +154,8 @@ def test_the_schema_lists_the_fields_in_the_order_they_are_written(card):
     claim_fields = list(defs["claim"]["properties"])
     assert claim_fields[-1] == "depends_on_cohort"
     assert list(data["claimed"][0]) == claim_fields[:-1]
+    aggregate_fields = schema["properties"]["aggregates"]["items"]["properties"]
+    assert list(data["aggregates"][0]) == list(aggregate_fields)
 
 
 @pytest.mark.parametrize(

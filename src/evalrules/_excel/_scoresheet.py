@@ -23,7 +23,14 @@ from evalrules._excel._dependency import require_openpyxl
 from evalrules._excel._heights import fit_row_heights
 from evalrules._points import format_points, plain
 from evalrules._renderers import RenderOptions
-from evalrules._renderers._view import finding_head, grade_text, source_text, verdict_text
+from evalrules._renderers._labels import label
+from evalrules._renderers._view import (
+    aggregate_lines,
+    finding_head,
+    grade_text,
+    source_text,
+    verdict_text,
+)
 from evalrules._rubric._model import Indicator, Rubric
 from evalrules._scorecard._model import Finding, NodeResult, Scorecard
 from evalrules._text import Text
@@ -63,6 +70,11 @@ _WORDS = {
     "not_applicable": Text("不适用", "not applicable"),
     "not_assessable": Text("无法评价", "not assessable"),
     "points": Text("分", " points"),
+    "aggregates_sheet": Text("学校数据计算值", "Computed values"),
+    "aggregate": Text("指标值", "Value"),
+    "exact": Text("精确值", "Exact value"),
+    "rests_on": Text("计算依据", "What it rests on"),
+    "path": Text("数据路径", "Fact path"),
 }
 
 
@@ -125,6 +137,38 @@ def _rules_of(rubric: Rubric | None, code: str) -> Indicator | None:
         return rubric.indicator(code)
     except KeyError:
         return None
+
+
+def _aggregates_sheet(
+    workbook: Any,
+    card: Scorecard,
+    options: RenderOptions,
+    bold: Any,
+    head_fill: Any,
+    border: Any,
+    wrap: Any,
+) -> None:
+    """A second sheet: each value computed over a table's rows (a CV with X̄ and S), the
+    exact value as a number, passing or not."""
+    lang = options.lang
+    ws = workbook.create_sheet(_w("aggregates_sheet", lang))
+    ws.cell(1, 1, label("aggregates.intro", lang))
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
+    heads = ("aggregate", "exact", "rests_on", "path")
+    for col, key in enumerate(heads, start=1):
+        cell = ws.cell(2, col, _w(key, lang))
+        cell.font, cell.fill, cell.border = bold, head_fill, border
+    for row, (line, value) in enumerate(
+        zip(aggregate_lines(card, lang, options.rubric), card.aggregates, strict=True), start=3
+    ):
+        for col, shown in enumerate((line.name, value.value, line.detail, line.path), start=1):
+            cell = ws.cell(row, col, shown)
+            cell.border, cell.alignment = border, wrap
+    widths = {1: 40, 2: 14, 3: 60, 4: 36}
+    for col, width in widths.items():
+        ws.column_dimensions[chr(64 + col)].width = width
+    fit_row_heights(ws, widths, first=3)
+    ws.freeze_panes = "A3"
 
 
 def render_scoresheet(card: Scorecard, options: RenderOptions) -> bytes:
@@ -308,6 +352,9 @@ def render_scoresheet(card: Scorecard, options: RenderOptions) -> bytes:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.HeaderFooter.oddFooter.center.text = "&P / &N"
     ws.print_area = f"A1:{chr(64 + last)}{row}"
+
+    if card.aggregates:  # a rubric with tables: every value computed over the rows
+        _aggregates_sheet(workbook, card, options, bold, head_fill, border, wrap)
 
     def write(book: Any, archive: Any) -> None:
         ExcelWriter(book, archive).save()

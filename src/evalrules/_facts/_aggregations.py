@@ -166,7 +166,14 @@ def compute_aggregate(
             f"cannot compute {d.path}: {why.en}",
         )
     return (
-        DerivedValue(d.path, result.value, agg.name, (), breakdown=result.breakdown),
+        DerivedValue(
+            d.path,
+            result.value,
+            agg.name,
+            (),
+            breakdown=result.breakdown,
+            description=d.description,
+        ),
         None,
     )
 

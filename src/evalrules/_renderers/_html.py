@@ -33,7 +33,8 @@ body { margin: 0 auto; max-width: 1100px; padding: 24px; color: var(--ink);
 .banner { border: 2px solid var(--short); background: var(--hi); padding: .5em 1em;
   font-weight: 700; }
 .provisional { color: var(--short); }
-ul.sensitivity { padding-left: 1.2em; }
+ul.sensitivity, ul.aggregates { padding-left: 1.2em; }
+ul.aggregates .detail { color: var(--muted); display: block; }
 ul.sensitivity .why { color: var(--muted); display: block; }
 table.signature { margin-top: 2.5em; width: 100%; border: 0; }
 table.signature td { border: 0; padding: 1.2em .5em .2em 0; width: 33%; }
@@ -288,6 +289,19 @@ def _sensitivity(card: Scorecard, lang: str) -> list[str]:
     return out
 
 
+def _aggregates(card: Scorecard, options: RenderOptions) -> list[str]:
+    lang = options.lang
+    out = [f"<p>{_e(label('aggregates.intro', lang))}</p>", '<ul class="aggregates">']
+    for line in view.aggregate_lines(card, lang, options.rubric):
+        out.append(
+            f'<li><span class="name">{_e(line.name)}</span>'
+            f'{_e(label("punct.colon", lang))}<span class="value">{_e(line.value)}</span>'
+            f'<span class="detail">{_e(line.detail)}</span></li>'
+        )
+    out.append("</ul>")
+    return out
+
+
 def _signature(lang: str) -> list[str]:
     """Where the evaluating office signs a printed card: unit, evaluator, date."""
     colon = label("punct.colon", lang)
@@ -360,6 +374,10 @@ def body(card: Scorecard, options: RenderOptions) -> list[str]:
     parts.append(f"<section><h2>{_e(label('discrepancies', lang))}</h2>")
     parts.extend(_claims(card, lang))
     parts.append("</section>")
+    if card.aggregates:
+        parts.append(f"<section><h2>{_e(label('aggregates', lang))}</h2>")
+        parts.extend(_aggregates(card, options))
+        parts.append("</section>")
     if card.sensitivity is not None:
         parts.append(f"<section><h2>{_e(label('sensitivity', lang))}</h2>")
         parts.extend(_sensitivity(card, lang))

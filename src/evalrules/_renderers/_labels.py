@@ -128,6 +128,13 @@ LABELS: Mapping[str, Text] = {
     "assumed_data": Text("数据为推算值", "assumed data"),
     "assumed_value": Text("推算值", "assumed"),
     "inferred_standard": Text("依推定标准", "inferred standard"),
+    "aggregates": Text("按学校数据计算的指标值", "Values computed from the school records"),
+    "aggregates.intro": Text(
+        "以下各值由学校(单位)明细按评价方案的口径计算,不论是否扣分均列出,可据明细逐项复核。",
+        "Each value below is computed from the unit-level records as the rubric defines it, "
+        "listed whether or not points were lost on it, so that it can be checked against "
+        "the records.",
+    ),
     "sensitivity": Text("推定依据的敏感性", "Sensitivity to inferred rules"),
     "sensitivity.intro": Text(
         "下列评分项的结论依据推定标准得出;按有据可查的备选依据,结论如下。",

@@ -172,6 +172,16 @@ def _sensitivity(card: Scorecard, options: RenderOptions) -> list[str]:
     return out
 
 
+def _aggregates(card: Scorecard, options: RenderOptions) -> list[str]:
+    lang = options.lang
+    out = [f"## {label('aggregates', lang)}", "", label("aggregates.intro", lang), ""]
+    colon = label("punct.colon", lang)
+    for line in view.aggregate_lines(card, lang, options.rubric):
+        out.append(f"- **{escape(line.name)}**{colon}{escape(line.value)}")
+        out.append(f"  {escape(line.detail)}")
+    return out
+
+
 def render_markdown(card: Scorecard, options: RenderOptions) -> str:
     """Render a scorecard as a Markdown report (see the module docs)."""
     lang = options.lang
@@ -185,6 +195,7 @@ def render_markdown(card: Scorecard, options: RenderOptions) -> str:
         _tree(card, options),
         _findings(card, options),
         _claims(card, options),
+        *([_aggregates(card, options)] if card.aggregates else []),
         *([_sensitivity(card, options)] if card.sensitivity is not None else []),
         [f"_{footer}_"],
     ]

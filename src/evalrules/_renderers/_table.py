@@ -218,6 +218,17 @@ def _sensitivity(card: Scorecard, options: RenderOptions) -> list[str]:
     return out
 
 
+def _aggregates(card: Scorecard, options: RenderOptions) -> list[str]:
+    lang, color, width = options.lang, options.color, options.width
+    out = [paint(label("aggregates", lang), "bold", color)]
+    out.extend(_paragraph(label("aggregates.intro", lang), "", "", width))
+    colon = label("punct.colon", lang)
+    for line in view.aggregate_lines(card, lang, options.rubric):
+        out.extend(_paragraph(clean(f"{line.name}{colon}{line.value}"), "  ", "    ", width))
+        out.extend(_paragraph(clean(line.detail), "    ", "    ", width))
+    return out
+
+
 def render_table(card: Scorecard, options: RenderOptions) -> str:
     """Render a scorecard as a text table for a terminal (see the module docs)."""
     lang = options.lang
@@ -232,6 +243,7 @@ def render_table(card: Scorecard, options: RenderOptions) -> str:
         _summary(card, options),
         _findings(card, options),
         _claims(card, options),
+        *([_aggregates(card, options)] if card.aggregates else []),
         *([_sensitivity(card, options)] if card.sensitivity is not None else []),
         [paint(line, "dim", options.color) for line in wrap(footer, width)],
     ]

@@ -21,7 +21,13 @@ from evalrules._renderers._texttable import display_width
 from evalrules._rubric._model import DerivedFact, FactSpec, Rubric, Source
 from evalrules._rules._conditions import condition_facts
 from evalrules._rules._messages import show
-from evalrules._scorecard._model import ClaimComparison, Finding, NodeResult, Scorecard
+from evalrules._scorecard._model import (
+    ClaimComparison,
+    DerivedValue,
+    Finding,
+    NodeResult,
+    Scorecard,
+)
 from evalrules._text import Text
 from evalrules._units import unit_in
 
@@ -29,6 +35,7 @@ __all__ = [
     "EvidenceLine",
     "FindingGroup",
     "Row",
+    "aggregate_lines",
     "differing_claims",
     "evidence_lines",
     "finding_groups",
@@ -370,6 +377,36 @@ def _with_unit(value: str, unit: str, lang: str = "zh") -> str:
     return f"{value}{unit}" if tight else f"{value} {unit}"
 
 
+def _derived_line(dv: DerivedValue, name: str, unit: str, lang: str) -> EvidenceLine:
+    """A derived value as an evidence line: its value, then its formula and inputs, or for
+    a value over a table what it rests on (X̄, S, CV, n, P), each named."""
+    formula = label(f"formula.{dv.formula}", lang)
+    if dv.breakdown:
+        parts = ", ".join(
+            f"{label(f'breakdown.{key}', lang)} = {value_text(v, lang)}" for key, v in dv.breakdown
+        )
+    else:
+        parts = ", ".join(f"{p} = {value_text(v, lang)}" for p, v in dv.inputs)
+    value = _with_unit(derived_text(dv.value, lang), unit, lang)
+    return EvidenceLine("derived", name, dv.path, value, f"{formula}({parts})")
+
+
+def aggregate_lines(card: Scorecard, lang: str, rubric: Rubric | None = None) -> list[EvidenceLine]:
+    """Every value the evaluation computed over a table's rows, line by line (a coefficient
+    of variation with its X̄ and S), named by its description; empty when there are none."""
+    out = []
+    for dv in card.aggregates:
+        name, unit = "", ""
+        if rubric is not None:
+            spec = next((d for d in rubric.derived if d.path == dv.path), None)
+            if spec is not None:
+                name, unit = spec.description.get(lang), spec.unit or ""
+        if not name and dv.description is not None:
+            name = dv.description.get(lang)
+        out.append(_derived_line(dv, name or dv.path, unit, lang))
+    return out
+
+
 def evidence_lines(
     finding: Finding,
     lang: str,
@@ -394,25 +431,7 @@ def evidence_lines(
         out.append(EvidenceLine("facts", name, path, shown))
     for dv in finding.evidence.derived:
         name, unit = _fact_info(rubric, finding, dv.path, lang)
-        inputs = ", ".join(f"{p} = {value_text(v, lang)}" for p, v in dv.inputs)
-        formula = label(f"formula.{dv.formula}", lang)
-        detail = f"{formula}({inputs})"
-        if dv.breakdown:
-            # a value over a table: what it rests on (X̄, S, CV, n, P), each named
-            parts = ", ".join(
-                f"{label(f'breakdown.{name}', lang)} = {value_text(v, lang)}"
-                for name, v in dv.breakdown
-            )
-            detail = f"{formula}({parts})"
-        out.append(
-            EvidenceLine(
-                "derived",
-                name,
-                dv.path,
-                _with_unit(derived_text(dv.value, lang), unit, lang),
-                detail,
-            )
-        )
+        out.append(_derived_line(dv, name, unit, lang))
     # The rule's source (document and clause, or inferred with its reasoning) says what the
     # deduction rests on; the raw parameters are already in the message, in words.
     if rubric is not None:

@@ -113,6 +113,8 @@ def _derived_value(d: DerivedValue) -> dict[str, Any]:
     }
     if d.breakdown:
         out["breakdown"] = {name: _value(v) for name, v in d.breakdown}
+    if d.description is not None:
+        out["description"] = _text(d.description)
     return out
 
 
@@ -287,6 +289,8 @@ def scorecard_to_dict(card: Scorecard, *, _node_texts: bool = False) -> dict[str
         out["claimed"] = [_claim(c, p) for c in card.claimed]
     out["outcomes"] = [{"rule": r, "outcome": o} for r, o in card.outcomes]
     # Written only when present, so a scorecard without them keeps its bytes.
+    if card.aggregates:
+        out["aggregates"] = [{"fact": d.path, **_derived_value(d)} for d in card.aggregates]
     if card.assumed:
         out["assumed"] = [{"fact": path, "note": _text(note)} for path, note in card.assumed]
     if card.sensitivity is not None:
@@ -463,19 +467,21 @@ def _fact_value(value: Any) -> Any:
     return value
 
 
+def _read_derived(path: str, d: Mapping[str, Any]) -> DerivedValue:
+    return DerivedValue(
+        path,
+        _d(d["value"]),
+        d["formula"],
+        tuple((p, _fact_value(v)) for p, v in d.get("inputs", {}).items()),
+        tuple((k, _fact_value(v)) for k, v in d.get("breakdown", {}).items()),
+        None if d.get("description") is None else _t(d["description"]),
+    )
+
+
 def _read_evidence(e: Mapping[str, Any]) -> Evidence:
     return Evidence(
         facts=tuple((path, _fact_value(v)) for path, v in e.get("facts", {}).items()),
-        derived=tuple(
-            DerivedValue(
-                path,
-                _d(d["value"]),
-                d["formula"],
-                tuple((p, _fact_value(v)) for p, v in d.get("inputs", {}).items()),
-                tuple((k, _fact_value(v)) for k, v in d.get("breakdown", {}).items()),
-            )
-            for path, d in e.get("derived", {}).items()
-        ),
+        derived=tuple(_read_derived(path, d) for path, d in e.get("derived", {}).items()),
         params=tuple(e.get("params", {}).items()),
     )
 
@@ -581,6 +587,7 @@ def scorecard_from_dict(data: Mapping[str, Any]) -> Scorecard:
         base_total=_d(data.get("base_total", data["total"])),
         outcomes=tuple((o["rule"], o["outcome"]) for o in data.get("outcomes", [])),
         assumed=tuple((a["fact"], _t(a["note"])) for a in data.get("assumed", [])),
+        aggregates=tuple(_read_derived(a["fact"], a) for a in data.get("aggregates", [])),
         sensitivity=None
         if data.get("sensitivity") is None
         else tuple(

@@ -29,6 +29,8 @@ class DerivedValue:
         inputs: ``(path, value)`` of each input.
         breakdown: For an aggregation: ``(name, value)`` of what it rests on (``mean`` X̄,
             ``sd`` S, ``cv``, ``n`` rows, ``weight_total`` P, ``matched``), else empty.
+        description: For an aggregation: the derived fact's description, so that a
+            scorecard names the value without its rubric; ``None`` for a formula.
     """
 
     path: str
@@ -36,6 +38,7 @@ class DerivedValue:
     formula: str
     inputs: tuple[tuple[str, Any], ...] = attrs.field(converter=frozen_pairs)
     breakdown: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=frozen_pairs)
+    description: Text | None = None
 
 
 @attrs.frozen
@@ -312,6 +315,9 @@ class Scorecard:
             out, the same input gives the same bytes.
         verdict: For a certification rubric, its verdict (达标 / 未达标); ``None`` for a
             points rubric.
+        aggregates: Every value the evaluation computed over a table's rows (a coefficient
+            of variation with its X̄ and S, a share of schools), in the rubric's order,
+            whether or not a rule lost points on it; empty when nothing is explained.
     """
 
     rubric: RubricInfo
@@ -333,6 +339,7 @@ class Scorecard:
     sensitivity: tuple[SensitivityCase, ...] | None = None
     evaluated_at: str | None = None
     verdict: Verdict | None = None
+    aggregates: tuple[DerivedValue, ...] = ()
 
     def node(self, code: str) -> NodeResult:
         """Return the result node with ``code``.

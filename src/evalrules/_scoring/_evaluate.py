@@ -125,6 +125,14 @@ def evaluate(
         card = _score_only(compiled, plan, outcomes, entity)
     else:
         card = _score(compiled, plan, outcomes, entity, claims, explain)
+        if compiled.rubric.derived and derived:
+            aggregates = tuple(
+                dv
+                for d in compiled.rubric.derived
+                if d.aggregate is not None and (dv := derived.get(d.path)) is not None
+            )
+            if aggregates:
+                card = attrs.evolve(card, aggregates=aggregates)
     if doc.assumed:
         card = attrs.evolve(card, assumed=tuple(doc.assumed.items()))
     return card

@@ -163,3 +163,67 @@ def test_the_left_out_rows_would_change_the_cvs():
         everything = [dict(r, category="primary") for r in rows]
         assert _by_hand(everything, "primary", name)["cv"] != kept["cv"]
         assert _by_hand(everything, "primary", name)["n"] == kept["n"] + 2
+
+
+@pytest.mark.parametrize("county", COUNTIES)
+def test_the_card_lists_every_cv_with_its_mean_and_sd_whether_or_not_it_passes(engine, county):
+    # The real rubric: 乙县 passes every CV, so no finding carries one; the card still shows
+    # each, with what it rests on, in the rubric's order.
+    rows = _rows(county)
+    compiled = engine.compile(engine.load_rubric("national-balance/2017"))
+    card = compiled.evaluate(engine.load_facts(EXAMPLES / f"{county}.facts.yaml"))
+    cvs = [a for a in card.aggregates if a.formula == "cv"]
+    assert [a.path for a in cvs] == [f"derived.cv.{stage}.{name}" for stage, name in ITEMS]
+    for aggregate, (stage, name) in zip(cvs, ITEMS, strict=True):
+        hand = _by_hand(rows, stage, name)
+        breakdown = dict(aggregate.breakdown)
+        assert aggregate.value == _six(hand["cv"])
+        assert (breakdown["mean"], breakdown["sd"]) == (_six(hand["mean"]), _six(hand["sd"]))
+        assert aggregate.description is not None
+        assert aggregate.description.zh.endswith("差异系数")
+    assert (
+        compiled.evaluate(
+            engine.load_facts(EXAMPLES / f"{county}.facts.yaml"), explain=False
+        ).aggregates
+        == ()
+    )
+    # through JSON and back, and in every text renderer, without the rubric at hand
+    assert evalrules.Scorecard.from_json(card.to_json()) == card
+    a25 = dict(cvs[4].breakdown)
+    for name in ("table", "markdown", "html"):
+        for lang in ("zh", "en"):
+            out = engine.render(card, name, lang=lang)
+            assert isinstance(out, str)
+            heading = (
+                "按学校数据计算的指标值"
+                if lang == "zh"
+                else "Values computed from the school records"
+            )
+            assert heading in out, (name, lang)
+            for value in (cvs[4].value, a25["mean"], a25["sd"]):
+                assert str(value) in out, (name, lang, value)
+
+
+def test_a_rubric_without_tables_writes_no_aggregates(engine):
+    panjin = evalrules.Engine()
+    compiled = panjin.compile(panjin.load_rubric("panjin-county/2023"))
+    example = REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
+    card = compiled.evaluate(panjin.load_facts(example))
+    assert card.aggregates == ()
+    assert "aggregates" not in card.to_dict()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_score_sheet_workbook_has_a_sheet_of_the_computed_values(engine, lang):
+    import io
+
+    openpyxl = pytest.importorskip("openpyxl")
+    compiled = engine.compile(engine.load_rubric("national-balance/2017"))
+    card = compiled.evaluate(engine.load_facts(EXAMPLES / "yi-county.facts.yaml"))
+    workbook = openpyxl.load_workbook(io.BytesIO(engine.render(card, "xlsx", lang=lang)))
+    assert len(workbook.worksheets) == 2
+    rows = list(workbook.worksheets[1].iter_rows(min_row=3, values_only=True))
+    assert [r[3] for r in rows] == [a.path for a in card.aggregates]
+    assert [Decimal(str(r[1])) for r in rows] == [a.value for a in card.aggregates]
+    mean = dict(card.aggregates[0].breakdown)["mean"]
+    assert str(mean) in rows[0][2]
