@@ -2114,6 +2114,8 @@ def _each_row_eval(ctx: RuleContext) -> None:
             threshold=standard,
             shortfall=abs(standard - value),
             unit=_unit(unit),
+            amount=_amount(value, unit),
+            standard=_amount(standard, unit),
         )
 
 
@@ -2158,6 +2160,8 @@ _EACH_ROW_FIELDS = (
     "threshold",
     "shortfall",
     "unit",
+    "amount",
+    "standard",
 )
 
 _ROW_RULE = {
@@ -2193,14 +2197,15 @@ EACH_ROW = rule_kind(
     outcomes=("met", "partial", "missed"),
     reachable=_row_reachable,
     messages={
+        # {amount} and {standard} are the value and the standard with the unit in each
+        # language (English has no word for 人 or 所, and must not show the character)
         "each_row.missed": Text(
-            "{school}{column}{value}{unit},{relation}{threshold}{unit}的标准,扣{points}分。",
-            "{school}: {column} {value}{unit}, {relation} the standard of {threshold}{unit}: "
-            "−{points}.",
+            "{school}{column}{amount},{relation}{standard}的标准,扣{points}分。",
+            "{school}: {column} {amount}, {relation} the standard of {standard}: −{points}.",
         ),
         "each_row.also_missed": Text(
-            "{school}{column}{value}{unit},{relation}{threshold}{unit}的标准(已计入本项扣分)。",
-            "{school}: {column} {value}{unit}, {relation} the standard of {threshold}{unit} "
+            "{school}{column}{amount},{relation}{standard}的标准(已计入本项扣分)。",
+            "{school}: {column} {amount}, {relation} the standard of {standard} "
             "(counted in this item's deduction).",
         ),
     },
