@@ -293,6 +293,8 @@ def _threshold_eval(ctx: RuleContext) -> None:
         threshold=value,
         shortfall=abs(to_decimal(value) - to_decimal(observed)),
         unit=_unit(unit),
+        amount=_amount(to_decimal(observed), unit),
+        standard=_amount(standard, unit),
     )
 
 
@@ -403,9 +405,8 @@ THRESHOLD = rule_kind(
     outcomes=("met", "missed"),
     messages={
         "threshold.missed": Text(
-            "{fact_label}为{value}{unit},{relation}{threshold}{unit}的标准,扣{points}分。",
-            "{fact_label} is {value}{unit}, {relation} the standard of {threshold}{unit}: "
-            "−{points}.",
+            "{fact_label}为{amount},{relation}{standard}的标准,扣{points}分。",
+            "{fact_label} is {amount}, {relation} the standard of {standard}: −{points}.",
         ),
         "threshold.incomplete": Text(
             "{fact_label}为{value}{unit},未全覆盖,扣{points}分。",
@@ -427,6 +428,8 @@ THRESHOLD = rule_kind(
             "threshold",
             "shortfall",
             "unit",
+            "amount",
+            "standard",
         ),
         "threshold.incomplete": (
             "fact",
@@ -436,6 +439,8 @@ THRESHOLD = rule_kind(
             "threshold",
             "shortfall",
             "unit",
+            "amount",
+            "standard",
         ),
         "threshold.fell": (
             "fact",
@@ -445,6 +450,8 @@ THRESHOLD = rule_kind(
             "threshold",
             "shortfall",
             "unit",
+            "amount",
+            "standard",
         ),
         "threshold.not_met": ("fact", "statement", "value", "op", "relation", "threshold", "unit"),
     },
