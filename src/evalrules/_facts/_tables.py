@@ -119,11 +119,22 @@ def _equal(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-def row_name(label: str, index: int) -> Text:
-    """How a problem names a row: its label, else its position (counted from 1)."""
+def row_name(label: str, path: str, index: int) -> Text:
+    """How a problem names a row: its label, else its path in the document
+    (``schools[3]``, counted from 0 like the problem's own path)."""
     if label:
         return Text(label, label)
-    return Text(f"第{index + 1}行", f"row {index + 1}")
+    where = f"{path}[{index}]"
+    return Text(where, where)
+
+
+def row_reference(label: str, path: str, index: int) -> Text:
+    """Another row a problem points to: its path in the document, with its label when it
+    has one (``schools[1](第二小学)`` / ``schools[1] (第二小学)``)."""
+    where = f"{path}[{index}]"
+    if not label:
+        return Text(where, where)
+    return Text(f"{where}({label})", f"{where} ({label})")
 
 
 def row_problem(
@@ -160,11 +171,13 @@ def build_table(
     problems: list[FactsProblem] = []
     out: list[TableRow] = []
     seen: dict[tuple[Any, Any], int] = {}
+    labels: list[str] = []
     for index, raw in enumerate(rows):
         values = dict(raw)
         key = values.get(spec.key)
         label_value = values.get(spec.label, key)
         label = "" if label_value is None else str(label_value)
+        labels.append(label)
         stage = values.get(spec.stage) if spec.stage is not None else None
         blocked: list[tuple[str, str]] = []
         for d in spec.row_derived:
@@ -179,7 +192,7 @@ def build_table(
             assert formula.compute is not None
             values[d.path] = formula.compute(decimals)
         excluded = next((x.why for x in spec.exclude if row_condition(x.when, values)), None)
-        name = row_name(label, index)
+        name = row_name(label, path, index)
         if excluded is None:
             for derived_name, divisor in blocked:
                 d = next(r for r in spec.row_derived if r.path == derived_name)
@@ -196,14 +209,15 @@ def build_table(
         if key is not None:
             first = seen.setdefault((stage, key), index)
             if first != index:
+                other = row_reference(labels[first], path, first)
                 problems.append(
                     row_problem(
                         f"{path}[{index}].{spec.key}",
                         "duplicate-key",
                         name,
-                        f"{spec.key} {key} 与第{first + 1}行重复"
+                        f"{spec.key} {key} 与 {other.zh} 重复"
                         + (f"(同一学段 {stage})" if stage is not None else ""),
-                        f"{spec.key} {key} repeats row {first + 1}"
+                        f"{spec.key} {key} repeats {other.en}"
                         + (f" (same stage {stage})" if stage is not None else ""),
                         key,
                     )

@@ -393,7 +393,7 @@ class FactsValidator:
         for part in path.split("."):
             rows = rows.get(part) if isinstance(rows, Mapping) else None
         row = rows[index] if isinstance(rows, list | tuple) and index < len(rows) else None
-        name = row_name(raw_label(table, row), index)
+        name = row_name(raw_label(table, row), path, index)
         return attrs.evolve(
             problem,
             message_zh=f"{name.zh}:{problem.message_zh}",

@@ -20,7 +20,7 @@ from evalrules._renderers._labels import LABELS, label
 from evalrules._renderers._texttable import display_width
 from evalrules._rubric._model import DerivedFact, FactSpec, Rubric, Source
 from evalrules._rules._conditions import condition_facts
-from evalrules._rules._messages import show
+from evalrules._rules._messages import figure, show
 from evalrules._scorecard._model import (
     ClaimComparison,
     DerivedValue,
@@ -93,7 +93,7 @@ def value_text(value: Any, lang: str) -> str:
 
 def derived_text(value: Decimal, lang: str) -> str:
     """A derived value for people: at most two decimals, marked when that rounds."""
-    shown = show(value, lang)
+    shown = figure(value, 2)
     return shown if Decimal(shown) == value else f"{label('about', lang)} {shown}"
 
 

@@ -293,6 +293,8 @@ def _threshold_eval(ctx: RuleContext) -> None:
         threshold=value,
         shortfall=abs(to_decimal(value) - to_decimal(observed)),
         unit=_unit(unit),
+        amount=_amount(to_decimal(observed), unit),
+        standard=_amount(standard, unit),
     )
 
 
@@ -403,9 +405,8 @@ THRESHOLD = rule_kind(
     outcomes=("met", "missed"),
     messages={
         "threshold.missed": Text(
-            "{fact_label}为{value}{unit},{relation}{threshold}{unit}的标准,扣{points}分。",
-            "{fact_label} is {value}{unit}, {relation} the standard of {threshold}{unit}: "
-            "−{points}.",
+            "{fact_label}为{amount},{relation}{standard}的标准,扣{points}分。",
+            "{fact_label} is {amount}, {relation} the standard of {standard}: −{points}.",
         ),
         "threshold.incomplete": Text(
             "{fact_label}为{value}{unit},未全覆盖,扣{points}分。",
@@ -427,6 +428,8 @@ THRESHOLD = rule_kind(
             "threshold",
             "shortfall",
             "unit",
+            "amount",
+            "standard",
         ),
         "threshold.incomplete": (
             "fact",
@@ -436,6 +439,8 @@ THRESHOLD = rule_kind(
             "threshold",
             "shortfall",
             "unit",
+            "amount",
+            "standard",
         ),
         "threshold.fell": (
             "fact",
@@ -445,6 +450,8 @@ THRESHOLD = rule_kind(
             "threshold",
             "shortfall",
             "unit",
+            "amount",
+            "standard",
         ),
         "threshold.not_met": ("fact", "statement", "value", "op", "relation", "threshold", "unit"),
     },
@@ -2114,6 +2121,8 @@ def _each_row_eval(ctx: RuleContext) -> None:
             threshold=standard,
             shortfall=abs(standard - value),
             unit=_unit(unit),
+            amount=_amount(value, unit),
+            standard=_amount(standard, unit),
         )
 
 
@@ -2158,6 +2167,8 @@ _EACH_ROW_FIELDS = (
     "threshold",
     "shortfall",
     "unit",
+    "amount",
+    "standard",
 )
 
 _ROW_RULE = {
@@ -2193,14 +2204,15 @@ EACH_ROW = rule_kind(
     outcomes=("met", "partial", "missed"),
     reachable=_row_reachable,
     messages={
+        # {amount} and {standard} are the value and the standard with the unit in each
+        # language (English has no word for 人 or 所, and must not show the character)
         "each_row.missed": Text(
-            "{school}{column}{value}{unit},{relation}{threshold}{unit}的标准,扣{points}分。",
-            "{school}: {column} {value}{unit}, {relation} the standard of {threshold}{unit}: "
-            "−{points}.",
+            "{school}{column}{amount},{relation}{standard}的标准,扣{points}分。",
+            "{school}: {column} {amount}, {relation} the standard of {standard}: −{points}.",
         ),
         "each_row.also_missed": Text(
-            "{school}{column}{value}{unit},{relation}{threshold}{unit}的标准(已计入本项扣分)。",
-            "{school}: {column} {value}{unit}, {relation} the standard of {threshold}{unit} "
+            "{school}{column}{amount},{relation}{standard}的标准(已计入本项扣分)。",
+            "{school}: {column} {amount}, {relation} the standard of {standard} "
             "(counted in this item's deduction).",
         ),
     },

@@ -154,6 +154,38 @@ def template_problems(
     return out
 
 
+#: The decimal places a message shows a number to, unless it needs more (see :func:`figure`).
+MESSAGE_PLACES = 2
+
+
+def figure(value: Decimal, places: int) -> str:
+    """``value`` written with ``places`` decimals (its own when it has fewer).
+
+    Rounding never makes a value look rounder than it is: when the last decimal kept would
+    be a 0 (which is not written), the value takes two more places, as often as it needs.
+    So a coefficient of variation of 0.5049 reads 0.5049, not 0.50 = "0.5" next to a limit
+    of 0.5; 0.5977 reads 0.5977, not "0.6"; 84.99995 reads 84.99995, not 85 next to a
+    standard of 85. A value that rounds to a figure ending in another digit keeps
+    ``places`` (84.9197 reads 84.92).
+    """
+    if value == value.to_integral_value():
+        return plain(value)
+    exponent = value.normalize().as_tuple().exponent
+    if not isinstance(exponent, int) or exponent >= -places:
+        return plain(value)
+    shown = value.quantize(Decimal(1).scaleb(-places))
+    while shown != value and _rounder(shown, places) and places < 20:
+        places += 2
+        shown = value.quantize(Decimal(1).scaleb(-places))
+    return plain(shown)
+
+
+def _rounder(shown: Decimal, places: int) -> bool:
+    """Whether ``shown`` (rounded to ``places``) ends in a 0 that its writing drops."""
+    exponent = shown.normalize().as_tuple().exponent
+    return shown.is_zero() or (isinstance(exponent, int) and exponent > -places)
+
+
 def show(value: Any, lang: str) -> str:
     """Format one template field for people."""
     if type(value) is str:  # most fields are text; skip the isinstance chain
@@ -163,19 +195,7 @@ def show(value: Any, lang: str) -> str:
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return plain(value)
-        exponent = value.normalize().as_tuple().exponent
-        if isinstance(exponent, int) and exponent < -2:
-            # Two decimals, unless rounding would make an inexact value look whole (84.9995
-            # must not read as 85 next to a standard of 85): then as many as it takes.
-            places = 2
-            shown = value.quantize(Decimal("0.01"))
-            while shown == shown.to_integral_value() and places < 20:
-                places += 2
-                shown = value.quantize(Decimal(1).scaleb(-places))
-            return plain(shown)
-        return plain(value)
+        return figure(value, MESSAGE_PLACES)
     if isinstance(value, float | int):
         return show(Decimal(repr(value)) if isinstance(value, float) else Decimal(value), lang)
     if isinstance(value, list | tuple):

@@ -226,3 +226,43 @@ def test_comparison_that_cannot_work_on_the_facts_type_fails_at_load_time(
     params = {"fact": "x.value", "op": op, "value": value}
     found = rule_problems(tmp_path, [rule("R-1", "threshold", params)], facts)
     assert_problems(found, (None, "bad-params", message))
+
+
+# ------------------------------------------------------------------- digits of the value
+
+CV = {"x.value": fact("ratio")}
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("0.504900", "0.5049"),  # two decimals would write 0.50, read as "0.5", the limit
+        ("0.500001", "0.500001"),
+        ("0.597745", "0.5977"),  # not "0.6"
+        ("0.512345", "0.51"),  # two decimals differ from the limit already
+    ],
+)
+def test_a_value_above_its_limit_never_reads_as_the_limit(tmp_path, value, shown):
+    params = {"fact": "x.value", "op": "<=", "value": 0.5}
+    card = _card(tmp_path, params, Decimal(value), facts=CV)
+    (finding,) = card.findings
+    assert f"为{shown},超过0.5的标准" in finding.message.zh
+    assert f"is {shown}, above the standard of 0.5" in finding.message.en
+    assert finding.params["value"] == Decimal(value)  # the field itself stays exact
+
+
+@pytest.mark.parametrize(
+    ("unit", "zh", "en"),
+    [
+        ("人", "为40人,低于50人的标准", "is 40, below the standard of 50:"),
+        ("元", "为40元,低于50元的标准", "is 40 yuan, below the standard of 50 yuan:"),
+        ("平方米", "为40平方米,低于50平方米的标准", "is 40 m², below the standard of 50 m²:"),
+    ],
+)
+def test_an_english_message_writes_the_unit_in_english(tmp_path, unit, zh, en):
+    facts = {"x.value": fact("count", unit=unit)}
+    card = _card(tmp_path, {"fact": "x.value", "op": ">=", "value": 50}, 40, facts=facts)
+    (finding,) = card.findings
+    assert zh in finding.message.zh
+    assert en in finding.message.en
+    assert unit not in finding.message.en

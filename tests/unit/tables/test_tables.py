@@ -88,8 +88,12 @@ def test_a_key_twice_in_one_stage_is_a_problem_but_once_per_stage_is_not():
     doc["schools"].append(dict(doc["schools"][1], name="第二小学(重复)"))
     ((path, code, message),) = problems(doc)
     assert (path, code) == ("schools[6].code", "duplicate-key")
-    assert "第2行" in message
     assert message.startswith("第二小学(重复):")
+    # the other row is named by its path, counted from 0 like the problem's own path
+    # (schools[6]), with its label: no 1-based "第2行" next to a 0-based index
+    first = doc["schools"][1]["name"]
+    assert f"与 schools[1]({first}) 重复" in message
+    assert "行" not in message.partition(":")[2]
 
 
 def test_a_document_beyond_max_rows_is_refused():

@@ -232,6 +232,24 @@ def test_an_english_card_counts_classrooms_without_the_chinese_unit(engine, jia)
     assert "间" not in out
 
 
+def test_each_row_messages_in_english_carry_no_chinese_unit(jia):
+    messages = {f.message.en for f in jia.findings if f.message_id.startswith("each_row.")}
+    assert "城关第二小学: pupils of this stage 2150, above the standard of 2000: −1." in messages
+    assert any("largest class 52, above the standard of 50 (counted" in m for m in messages)
+    for message in messages:
+        text = message.split(": ", 1)[1]  # after the school's own (Chinese) name
+        assert not any("\u4e00" <= c <= "\u9fff" for c in text), message
+    # the Chinese keeps its units
+    assert any("在校生数2150人,超过2000人的标准" in f.message.zh for f in jia.findings)
+
+
+def test_a_cv_is_shown_with_the_digits_it_is_compared_with(jia):
+    # the CV is 0.597745...: two decimals would write 0.60, shown as "0.6"
+    (found,) = [f for f in jia.findings if f.rule == "NB-A2.5-a"]
+    assert "差异系数为0.5977,超过0.5的标准" in found.message.zh
+    assert "is 0.5977, above the standard of 0.5" in found.message.en
+
+
 def test_cli_evaluates_yi_in_english(run):
     result = run("evaluate", YI, "--lang", "en")
     assert result.exit_code == 0, result.stderr
