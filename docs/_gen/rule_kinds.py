@@ -79,6 +79,15 @@ def parameter_rows(schema: Mapping[str, Any], prefix: str = "") -> Iterator[tupl
         if name == "when" and rules.get("type") == "dict" and "schema" not in rules:
             yield (path, "condition", required, "see [conditions](rubric-format.md#conditions)")
             continue
+        if name == "where" and rules.get("type") == "dict" and "schema" not in rules:
+            yield (
+                path,
+                "row condition",
+                required,
+                "`{column, op, value}`, `all`, `any`: the rows held to the standard; see "
+                "[tables](rubric-format.md#tables-school-level-records)",
+            )
+            continue
         yield (path, _type(rules), required, _constraints(rules))
         sub = rules.get("schema")
         if rules.get("type") == "dict" and isinstance(sub, Mapping):

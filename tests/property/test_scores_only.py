@@ -160,3 +160,39 @@ def test_valid_documents_take_the_scores_program(compiled, example, monkeypatch)
     assert compiled.evaluate(example, explain=False) == expected[0]
     assert compiled.evaluate(vetoed, explain=False) == expected[1]
     assert compiled.evaluate(vetoed, explain=False).to_json() == expected[1].to_json()
+
+
+def _tables_with_where() -> CompiledRubric:
+    """The constructed rubric over school records (tests/unit/tables) with its row rules
+    scoped by ``where``: each_row to the 九年一贯制 schools and those of over 100 pupils,
+    k_of_n to the junior rows and the small schools."""
+    from pathlib import Path
+
+    from evalrules._documents import read_document
+    from evalrules._frozen import thaw
+
+    raw = thaw(read_document(Path(__file__).parents[1] / "unit" / "tables" / "rubric.yaml"))
+    children = raw["indicators"][0]["children"]
+    children[1]["rules"][0]["params"]["where"] = {
+        "any": [
+            {"column": "category", "op": "in", "value": ["nine_year"]},
+            {"column": "pupils", "op": ">", "value": 100},
+        ]
+    }
+    children[2]["rules"][0]["params"]["where"] = {
+        "any": [
+            {"column": "stage", "op": "==", "value": "junior"},
+            {"column": "pupils", "op": "<=", "value": 100},
+        ]
+    }
+    return engine().compile(build_rubric(raw))
+
+
+TABLES = _tables_with_where()
+TABLES_GENERAL = _without_scorers(TABLES)
+
+
+@given(data=st.data())
+@share(2)
+def test_row_rules_scoped_by_where_score_only_as_explained(data):
+    _agree(TABLES, data.draw(valid_facts(TABLES)), TABLES_GENERAL)

@@ -13,7 +13,7 @@ from evalrules._compiler._compiled import CohortRun, CompiledRubric, Modify, bui
 from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
 from evalrules._facts._cerberus import DecimalValidator
 from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
-from evalrules._facts._tables import ROW_OPERATORS
+from evalrules._facts._tables import row_condition_problems
 from evalrules._facts._types import FactType
 from evalrules._frozen import thaw
 from evalrules._rubric._model import FactSpec, Indicator, Rubric, Rule
@@ -348,38 +348,6 @@ def _check_table(
         for problem in row_condition_problems(exclusion.when, columns, f"exclude[{i}].when"):
             at, text = problem.split(": ", 1)
             add(text, "bad-condition", path=f"{where}.{at}")
-
-
-def row_condition_problems(cond: Any, columns: set[str], where: str) -> list[str]:
-    """What is wrong with a row condition (``{column, op, value}``, ``all``, ``any``), one
-    message per problem, each starting with ``where``."""
-    if not isinstance(cond, Mapping):
-        return [f"{where}: a row condition must be a mapping"]
-    for key in ("all", "any"):
-        if key in cond:
-            items = cond[key]
-            if set(cond) != {key} or not isinstance(items, list | tuple) or not items:
-                return [f"{where}: {key} takes a non-empty list of conditions and nothing else"]
-            return [
-                p
-                for i, sub in enumerate(items)
-                for p in row_condition_problems(sub, columns, f"{where}.{key}[{i}]")
-            ]
-    problems = []
-    unknown = set(cond) - {"column", "op", "value"}
-    if unknown:
-        problems.append(
-            f"{where}: unknown key(s) {sorted(unknown, key=str)} (use column, op, value)"
-        )
-    column = cond.get("column")
-    if not isinstance(column, str) or column not in columns:
-        problems.append(f"{where}: column {column!r} is not a column of the table")
-    op = cond.get("op", "==")
-    if op not in ROW_OPERATORS:
-        problems.append(f"{where}: operator {op!r} is not one of {', '.join(ROW_OPERATORS)}")
-    elif op in ("in", "not_in") and not isinstance(cond.get("value"), list | tuple):
-        problems.append(f"{where}: {op} takes a list of values")
-    return problems
 
 
 def _check_aggregates(

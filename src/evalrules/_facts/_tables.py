@@ -18,7 +18,7 @@ import attrs
 from evalrules._facts._cerberus import _is_number
 from evalrules._facts._formulas import FORMULA_REGISTRY
 from evalrules._frozen import frozen_mapping
-from evalrules._points import to_decimal
+from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import TableSpec
 from evalrules._text import Text
 from evalrules.errors import FactsProblem
@@ -117,6 +117,78 @@ def _equal(left: Any, right: Any) -> bool:
     if _is_number(left) and _is_number(right):
         return to_decimal(left) == to_decimal(right)
     return bool(left == right)
+
+
+def row_condition_problems(
+    cond: Any, columns: Iterable[str], where: str, *, dotted: bool = False, table: str = ""
+) -> list[str]:
+    """What is wrong with a row condition (``{column, op, value}``, ``all``, ``any``), one
+    message per problem, each starting with ``where``.
+
+    ``dotted`` writes the place of a condition inside ``all`` or ``any`` as a rule's
+    parameters are written (``params.where.all.0``) rather than ``where.all[0]``; ``table``
+    names the table in a column's problem (``the table`` without it).
+    """
+    known = set(columns)
+    if not isinstance(cond, Mapping):
+        return [f"{where}: a row condition must be a mapping"]
+    for key in ("all", "any"):
+        if key in cond:
+            items = cond[key]
+            if set(cond) != {key} or not isinstance(items, list | tuple) or not items:
+                return [f"{where}: {key} takes a non-empty list of conditions and nothing else"]
+            return [
+                p
+                for i, sub in enumerate(items)
+                for p in row_condition_problems(
+                    sub,
+                    known,
+                    f"{where}.{key}.{i}" if dotted else f"{where}.{key}[{i}]",
+                    dotted=dotted,
+                    table=table,
+                )
+            ]
+    problems = []
+    unknown = set(cond) - {"column", "op", "value"}
+    if unknown:
+        problems.append(
+            f"{where}: unknown key(s) {sorted(unknown, key=str)} (use column, op, value)"
+        )
+    column = cond.get("column")
+    if not isinstance(column, str) or column not in known:
+        of = table or "the table"
+        problems.append(f"{where}: column {column!r} is not a column of {of}")
+    op = cond.get("op", "==")
+    if op not in ROW_OPERATORS:
+        problems.append(f"{where}: operator {op!r} is not one of {', '.join(ROW_OPERATORS)}")
+    elif op in ("in", "not_in") and not isinstance(cond.get("value"), list | tuple):
+        problems.append(f"{where}: {op} takes a list of values")
+    return problems
+
+
+def row_condition_text(cond: Mapping[str, Any]) -> str:
+    """A row condition written out as a rubric writes it, for evidence:
+    ``category in [nine_year] and pupils > 100``."""
+    for key in ("all", "any"):
+        if key in cond:
+            parts = [row_condition_text(c) for c in cond[key]]
+            nested = len(parts) > 1
+            inner = [f"({p})" if nested and (" and " in p or " or " in p) else p for p in parts]
+            return f" {'and' if key == 'all' else 'or'} ".join(inner)
+    value = cond.get("value", True)
+    if isinstance(value, list | tuple):
+        shown = "[" + ", ".join(_written(v) for v in value) + "]"
+    else:
+        shown = _written(value)
+    return f"{cond['column']} {cond.get('op', '==')} {shown}"
+
+
+def _written(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if _is_number(value):
+        return plain(to_decimal(value))
+    return str(value)
 
 
 def row_name(label: str, path: str, index: int) -> Text:

@@ -11,7 +11,12 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
-from evalrules._facts._tables import TableRow, TableValue
+from evalrules._facts._tables import (
+    TableRow,
+    TableValue,
+    row_condition,
+    row_condition_problems,
+)
 from evalrules._facts._types import FactType
 from evalrules._points import ZERO, context, plain, to_decimal
 from evalrules._rubric._model import FactSpec
@@ -1943,8 +1948,9 @@ params: {fact: judgements.item_5_1}
 
 # ---------------------------------------------------------------------- rows of a table
 #
-# Rules over a table fact's rows (one per school): each counted row (not excluded, of the
-# stage asked for) is held to a standard, and each failing row is a finding that names it.
+# Rules over a table fact's rows (one per school): each counted row in scope (not excluded,
+# of the stage asked for, meeting `where`) is held to a standard, and each failing row is a
+# finding that names it.
 
 _STANDARD = {"type": "number"}
 _BY_STAGE = {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": _STANDARD}
@@ -1953,6 +1959,153 @@ _ROW_OPS = {"type": "string", "required": True, "allowed": [">=", ">", "<=", "<"
 
 def _table_reads(params: Mapping[str, Any]) -> tuple[str, ...]:
     return (params["table"],)
+
+
+def _in_scope(params: Mapping[str, Any], table: TableValue) -> tuple[TableRow, ...]:
+    """The rows a rule over rows holds to its standard: counted (not excluded), of its
+    ``stage`` when it has one, meeting its ``where`` when it has one. None may be: then no
+    row misses the standard, and the rule is met."""
+    rows = table.counted(params.get("stage"))
+    where = params.get("where")
+    if where is None:
+        return rows
+    return tuple(r for r in rows if row_condition(where, r.values))
+
+
+def _where_columns(cond: Mapping[str, Any]) -> list[str]:
+    """The columns a row condition names, in order, each once."""
+    for key in ("all", "any"):
+        if key in cond:
+            return list(dict.fromkeys(c for sub in cond[key] for c in _where_columns(sub)))
+    return [cond["column"]]
+
+
+def _row_evidence(
+    params: Mapping[str, Any],
+    table: TableValue,
+    row: TableRow,
+    cells: Iterable[tuple[str, Decimal]],
+) -> tuple[tuple[str, Any], ...]:
+    """A failing row's evidence: the cells it misses the standard on, then the cells that put
+    it in the rule's scope (the columns its ``where`` names)."""
+    out = dict(cells)
+    where = params.get("where")
+    if where is not None:
+        for column in _where_columns(where):
+            if column in row.values:
+                out.setdefault(table.cell(row, column), row.values[column])
+    return tuple(out.items())
+
+
+def _condition_value(ctx: DescribeContext, table: str, column: str, value: Any) -> Text:
+    """A value a row condition compares a column with, in words: a stage by its label, a
+    number with the column's unit, anything else as written."""
+    spec = ctx.table_spec(table)
+    if spec is not None and spec.stage == column and value in spec.stages:
+        stage = spec.stages[value]
+        return Text(stage.zh, stage.en or stage.zh)
+    if isinstance(value, bool):
+        return Text("是" if value else "否", "yes" if value else "no")
+    if isinstance(value, int | float | Decimal):
+        return _amount(to_decimal(value), _column_unit(ctx, table, column))
+    return Text(str(value), str(value))
+
+
+def _row_condition_words(ctx: DescribeContext, table: str, cond: Mapping[str, Any]) -> Text:
+    """A row condition in words: ``办学类型为nine_year且在校生数高于100人`` / ``type of
+    school is nine_year and pupils more than 100``."""
+    for key, zh_join, en_join in (("all", "且", " and "), ("any", "或", " or ")):
+        if key in cond:
+            parts = [_row_condition_words(ctx, table, c) for c in cond[key]]
+            return Text(zh_join.join(p.zh for p in parts), en_join.join(p.en for p in parts))
+    column = cond["column"]
+    label = _column_label(ctx, table, column)
+    op, value = cond.get("op", "=="), cond.get("value", True)
+    if op in ("in", "not_in"):
+        options = value if isinstance(value, list | tuple) else (value,)
+        shown = [_condition_value(ctx, table, column, v) for v in options]
+        zh_list, en_list = "、".join(t.zh for t in shown), ", ".join(t.en for t in shown)
+        if op == "in":
+            many = len(shown) > 1
+            return Text(
+                f"{label.zh}为{zh_list}" + ("之一" if many else ""),
+                f"{label.en} is {'one of ' if many else ''}{en_list}",
+            )
+        return Text(
+            f"{label.zh}不为{zh_list}",
+            f"{label.en} is {'none of' if len(shown) > 1 else 'not'} {en_list}",
+        )
+    if isinstance(value, bool) and op in ("==", "!="):
+        truth = value if op == "==" else not value
+        return Text(
+            label.zh if truth else f"“{label.zh}”为否",
+            label.en if truth else f"“{label.en}” is false",
+        )
+    shown_value = _condition_value(ctx, table, column, value)
+    if op in ("==", "!=") and not isinstance(value, int | float | Decimal):
+        neg = op == "!="
+        return Text(
+            f"{label.zh}{'不为' if neg else '为'}{shown_value.zh}",
+            f"{label.en} is {'not ' if neg else ''}{shown_value.en}",
+        )
+    return Text(
+        f"{label.zh}{OPERATORS[op].zh}{shown_value.zh}",
+        f"{label.en} {OPERATORS[op].en} {shown_value.en}",
+    )
+
+
+def _scope_words(ctx: DescribeContext) -> Text:
+    """Whom a rule over rows holds to its standard: the table's rows, of its stage, and
+    those meeting its ``where`` (``小学义务教育学校(仅限办学类型为nine_year的)``)."""
+    params = ctx.params
+    table = params["table"]
+    who = ctx.label(table)
+    who = Text(who.zh, lower_first(who.en or who.zh))
+    spec = ctx.table_spec(table)
+    stage = params.get("stage")
+    if stage is not None and spec is not None and stage in spec.stages:
+        who = Text(f"{spec.stages[stage].zh}{who.zh}", f"{who.en} ({spec.stages[stage].en})")
+    where = params.get("where")
+    if where is None:
+        return who
+    words = _row_condition_words(ctx, table, where)
+    return Text(f"{who.zh}(仅限{words.zh}的)", f"{who.en} where {words.en}")
+
+
+def _where_problems(ctx: DescribeContext) -> Iterable[str]:
+    """Problems of a rule's ``where``: its shape and columns as for a table's exclusions,
+    and an ordering comparison (``>``, ``<=``) only of a number column with a number."""
+    where = ctx.params.get("where")
+    spec = ctx.table_spec(ctx.params["table"])
+    if where is None or spec is None:
+        return
+    columns = [c.path for c in spec.columns] + [d.path for d in spec.row_derived]
+    found = row_condition_problems(
+        where, columns, "params.where", dotted=True, table=ctx.params["table"]
+    )
+    yield from found
+    if not found:
+        yield from _where_type_problems(ctx, where, "params.where")
+
+
+def _where_type_problems(ctx: DescribeContext, cond: Mapping[str, Any], at: str) -> Iterable[str]:
+    for key in ("all", "any"):
+        if key in cond:
+            for i, sub in enumerate(cond[key]):
+                yield from _where_type_problems(ctx, sub, f"{at}.{key}.{i}")
+            return
+    op = cond.get("op", "==")
+    if op not in (">=", ">", "<=", "<"):
+        return
+    column, value = cond["column"], cond.get("value", True)
+    spec = ctx.table_spec(ctx.params["table"])
+    declared = spec.column(column) if spec is not None else None
+    ftype = ctx.fact_types.get(declared.type) if isinstance(declared, FactSpec) else None
+    if isinstance(declared, FactSpec) and ftype is not None and not _is_numbers(ftype):
+        yield f"{at}: {column} is a {declared.type}; operator {op} needs a number column"
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        yield f"{at}: operator {op} needs a number, got {value!r}"
 
 
 def _standard(check: Mapping[str, Any], stage: str | None) -> Decimal | None:
@@ -2012,6 +2165,7 @@ def _row_checks(
     stage = ctx.params.get("stage")
     if stage is not None and stage not in spec.stages:
         yield f"params.stage: {stage!r} is not a stage of {table} ({', '.join(spec.stages)})"
+    yield from _where_problems(ctx)
     for where, check in checks:
         column = check["column"]
         declared = spec.column(column)
@@ -2055,7 +2209,7 @@ def _each_row_failing(
     """The counted rows that miss the standard: ``(row, value, standard)``."""
     column, op = params["column"], params["op"]
     failing = []
-    for row in table.counted(params.get("stage")):
+    for row in _in_scope(params, table):
         standard = _standard(params, row.stage)
         value = row.values.get(column)
         if standard is None or value is None:
@@ -2111,7 +2265,7 @@ def _each_row_eval(ctx: RuleContext) -> None:
             ZERO if also else deduct,
             "each_row.also_missed" if also else "each_row.missed",
             outcome=outcome,
-            evidence=((table.cell(row, column), value),),
+            evidence=_row_evidence(params, table, row, ((table.cell(row, column), value),)),
             fact=table_path,
             school=Text(row.label, row.label),
             column=label,
@@ -2129,11 +2283,7 @@ def _each_row_eval(ctx: RuleContext) -> None:
 def _each_row_describe(ctx: DescribeContext) -> Text:
     params = ctx.params
     table = params["table"]
-    who = ctx.label(table)
-    spec = ctx.table_spec(table)
-    stage = params.get("stage")
-    if stage is not None and spec is not None and stage in spec.stages:
-        who = Text(f"{spec.stages[stage].zh}{who.zh}", f"{who.en} ({spec.stages[stage].en})")
+    who = _scope_words(ctx)
     column = _column_label(ctx, table, params["column"])
     unit = _column_unit(ctx, table, params["column"])
     standard = _standard_words(ctx, params, unit)
@@ -2147,7 +2297,7 @@ def _each_row_describe(ctx: DescribeContext) -> Text:
         )
     return Text(
         f"要求每所{who.zh}{column.zh}{words.zh}{standard.zh}(不含不纳入计算的学校);{then.zh}。",
-        f"Standard: in every one of the {lower_first(who.en or who.zh)}, "
+        f"Standard: in every one of the {who.en}, "
         f"{lower_first(column.en or column.zh)} {words.en} {standard.en} (rows not counted "
         f"left out); {then.en}.",
     )
@@ -2171,9 +2321,13 @@ _EACH_ROW_FIELDS = (
     "standard",
 )
 
+#: A row condition (``{column, op, value}``, ``all``, ``any``), checked by ``_row_checks``.
+_WHERE = {"type": "dict"}
+
 _ROW_RULE = {
     "table": _FACT,
     "stage": {"type": "string", "empty": False},
+    "where": _WHERE,
     "deduct": _POINTS,
     "points_each": _POINTS,
 }
@@ -2183,7 +2337,11 @@ EACH_ROW = rule_kind(
     summary=Text("每所学校都须达到标准", "Every row (school) must meet a standard"),
     description=(
         "Holds one column of a table fact to a standard in every counted row (rows the "
-        "table excludes are left out; `stage` keeps one stage). The standard is `value`, or "
+        "table excludes are left out; `stage` keeps one stage; `where`, a row condition "
+        "like an exclusion's, keeps the rows meeting it: a row without a column it names "
+        "meets no comparison on it). A rule with no row in scope is met. The finding of a "
+        "failing row shows the cells its `where` names beside the one it missed; the "
+        "evidence parameters show `where` as written. The standard is `value`, or "
         "`values_by_stage` (`{primary: 2000, junior: 2500}`: a row of a stage not listed is "
         "not held to it). Each failing row is a finding that names it. Without "
         "`points_each` the rule is all or nothing: any failing row costs `deduct` (default: "
@@ -2263,7 +2421,7 @@ def _k_of_n_failing(
         else to_decimal(params["rest_at_least_share"])
     )
     failing = []
-    for row in table.counted(params.get("stage")):
+    for row in _in_scope(params, table):
         met, counted = 0, 0
         missed: list[tuple[Mapping[str, Any], Decimal, Decimal]] = []
         far: list[str] = []
@@ -2328,7 +2486,7 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
             ZERO if also else deduct,
             f"{message}_also" if also else message,
             outcome=outcome,
-            evidence=cells,
+            evidence=_row_evidence(params, table, row, cells),
             fact=table_path,
             school=Text(row.label, row.label),
             met=met,
@@ -2342,7 +2500,7 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
 def _k_of_n_describe(ctx: DescribeContext) -> Text:
     params = ctx.params
     table = params["table"]
-    who = ctx.label(table)
+    who = _scope_words(ctx)
     names = [_column_label(ctx, table, c["column"]) for c in params["checks"]]
     n, k = len(names), params["at_least"]
     d = ctx.plain(_row_deduct(ctx))
@@ -2364,7 +2522,7 @@ def _k_of_n_describe(ctx: DescribeContext) -> Text:
     return Text(
         f"要求每所{who.zh}在{'、'.join(t.zh for t in names)}{n}项指标中至少{k}项达到标准"
         f"{rest.zh};{then.zh}。",
-        f"Standard: every one of the {lower_first(who.en or who.zh)} meets at least {k} of "
+        f"Standard: every one of the {who.en} meets at least {k} of "
         f"{n} indicators ({'; '.join(lower_first(t.en or t.zh) for t in names)}){rest.en}; "
         f"{then.en}.",
     )
@@ -2395,7 +2553,9 @@ K_OF_N = rule_kind(
     ),
     description=(
         "Holds every counted row of a table fact to `checks` (each a column, an operator and "
-        "`value` or `values_by_stage`). A row passes when at least `at_least` checks pass "
+        "`value` or `values_by_stage`); `stage` and `where` narrow the rows held to them as "
+        "for `each_row`, and a rule with no row in scope is met. A row passes when at least "
+        "`at_least` checks pass "
         "and, with `rest_at_least_share` (a percentage), each check it misses still reaches "
         "that share of its standard (at least 85% of a minimum; at most the standard ÷ 85% "
         "of a maximum). Each failing row is a finding naming which checks it missed and by "

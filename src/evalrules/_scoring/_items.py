@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from evalrules._facts._tables import row_condition_text
 from evalrules._frozen import FrozenDict, freeze
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
@@ -125,11 +127,17 @@ def _frozen_plain(value: Any) -> Any:
 
 
 def evidence_params(rule: Rule) -> tuple[tuple[str, Any], ...]:
-    """The rule's scalar parameters (thresholds, operators, deductions) for the evidence."""
+    """The rule's scalar parameters (thresholds, operators, deductions) for the evidence,
+    and the row condition of a rule over rows (``where``) written out as the rubric writes
+    it (``category == nine_year and pupils > 100``): the scope the rule held rows to."""
     out = []
     for key, value in rule.params.items():
         if isinstance(value, str | int | Decimal | bool) and key != "fact":
             out.append((key, value))
+        elif key == "where" and isinstance(value, Mapping):
+            # not a row condition (a plugin kind's own `where`): left out, as mappings are
+            with contextlib.suppress(KeyError, TypeError):
+                out.append((key, row_condition_text(value)))
     return tuple(sorted(out))
 
 

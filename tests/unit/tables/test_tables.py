@@ -459,3 +459,185 @@ def test_scores_only_agrees_with_the_explained_evaluation(each):
             (n.code, n.score) for n in explained.walk()
         ]
     assert compiled.evaluate(doc).node("A2").score == (0 if each is None else 6)
+
+
+# ------------------------------------------------------------------- scope: `where`
+
+#: The 九年一贯制 schools of more than 100 pupils (in the example: S03's two rows).
+NINE_YEAR = {
+    "all": [
+        {"column": "category", "op": "in", "value": ["nine_year"]},
+        {"column": "pupils", "op": ">", "value": 100},
+    ]
+}
+
+
+def _rules(raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The parameters of T-A2 (each_row) and T-A3 (k_of_n) in a raw rubric."""
+    children = raw["indicators"][0]["children"]
+    return children[1]["rules"][0]["params"], children[2]["rules"][0]["params"]
+
+
+def _scoped(
+    each_row: dict[str, Any] | None = None, k_of_n: dict[str, Any] | None = None
+) -> evalrules.CompiledRubric:
+    raw = thaw(_raw())
+    a2, a3 = _rules(raw)
+    # a parameter given as None is left out (the rule's default)
+    for params, change in ((a2, each_row or {}), (a3, k_of_n or {})):
+        for key, value in change.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = value
+    return ENGINE.compile(_build(raw))
+
+
+def test_each_row_holds_only_the_rows_meeting_where():
+    compiled = _scoped({"where": NINE_YEAR})
+    doc = facts()
+    # 第二小学 misses the standard (1800 < 2000) but is no 九年一贯制 school: not held to it
+    assert _finding(compiled.evaluate(doc), "T-A2") == []
+    assert compiled.evaluate(doc).node("A2").score == 10
+    doc["schools"][3]["equipment_value"] = 300000  # the nine-year school's junior row: 2000
+    (found,) = _finding(compiled.evaluate(doc), "T-A2")
+    assert found.message.zh == "九年一贯制学校生均教学仪器设备值2000元,低于2500元的标准,扣2分。"
+    # the evidence shows the cell missed and the cells that put the row in scope
+    assert found.evidence.facts == (
+        ("schools[3].equipment_per_pupil", Decimal(2000)),
+        ("schools[3].category", "nine_year"),
+        ("schools[3].pupils", 150),
+    )
+    assert ("where", "category in [nine_year] and pupils > 100") in found.evidence.params
+
+
+def test_k_of_n_holds_only_the_rows_meeting_where():
+    doc = facts()
+    doc["schools"][1]["qualified_teachers"] = 1  # 第二小学 now misses both checks
+    assert [f.params["school"]["zh"] for f in _finding(COMPILED.evaluate(doc), "T-A3")] == [
+        "第二小学"
+    ]
+    compiled = _scoped(k_of_n={"where": {"column": "category", "op": "==", "value": "nine_year"}})
+    assert _finding(compiled.evaluate(doc), "T-A3") == []
+    doc["schools"][3]["qualified_teachers"] = 1
+    doc["schools"][3]["equipment_value"] = 300000
+    (found,) = _finding(compiled.evaluate(doc), "T-A3")
+    assert found.params["school"]["zh"] == "九年一贯制学校"
+    assert ("schools[3].category", "nine_year") in found.evidence.facts
+
+
+def test_where_is_worded_where_the_rule_states_its_scope():
+    compiled = _scoped(
+        {"where": NINE_YEAR},
+        {"where": {"column": "stage", "op": "==", "value": "junior"}},
+    )
+    explained = {rule.code: compiled.describe(rule) for _, rule in compiled.rubric.rules()}
+    a2, a3 = explained["T-A2"], explained["T-A3"]
+    assert "要求每所义务教育学校(仅限办学类型为nine_year且在校生数高于100人的)" in a2.zh
+    assert (
+        "in every one of the compulsory-education schools where type of school is nine_year "
+        "and pupils more than 100," in a2.en
+    )
+    # a stage is named by its label
+    assert "要求每所义务教育学校(仅限学段为初中的)" in a3.zh
+    assert "where stage is junior secondary meets at least 1 of 2" in a3.en
+
+
+def test_no_row_in_scope_means_the_rule_is_met_as_for_a_stage_without_rows():
+    nobody = {"column": "pupils", "op": ">", "value": 100000}
+    for change in ({"where": nobody}, {"stage": "junior", "where": nobody}):
+        compiled = _scoped(change, change)
+        doc = facts()
+        doc["schools"][1]["qualified_teachers"] = 1
+        card = compiled.evaluate(doc)
+        assert _finding(card, "T-A2") == _finding(card, "T-A3") == []
+        assert (card.node("A2").score, card.node("A3").score) == (10, 10)
+        assert dict(card.outcomes)["T-A2"] == dict(card.outcomes)["T-A3"] == "met"
+        quick = compiled.evaluate(doc, explain=False)
+        assert [(n.code, n.score) for n in quick.walk()] == [(n.code, n.score) for n in card.walk()]
+    # the same as a stage no row has: here the junior rows are all excluded
+    doc = facts()
+    del doc["schools"][3]
+    card = _scoped({"stage": "junior"}, {"stage": "junior"}).evaluate(doc)
+    assert dict(card.outcomes)["T-A2"] == dict(card.outcomes)["T-A3"] == "met"
+
+
+@pytest.mark.parametrize(
+    ("where", "path", "says"),
+    [
+        (
+            {"column": "colour", "op": "==", "value": "red"},
+            "params.where",
+            "column 'colour' is not a column of schools",
+        ),
+        (
+            {"all": [{"column": "category", "value": "nine_year"}, {"column": "pupil", "op": ">"}]},
+            "params.where.all.1",
+            "column 'pupil' is not a column of schools",
+        ),
+        (
+            {"any": [{"column": "category", "op": "in", "value": "nine_year"}]},
+            "params.where.any.0",
+            "in takes a list of values",
+        ),
+        (
+            {"column": "pupils", "op": "~", "value": 1},
+            "params.where",
+            "operator '~' is not one of",
+        ),
+        (
+            {"column": "category", "op": ">", "value": "nine_year"},
+            "params.where",
+            "category is a choice; operator > needs a number column",
+        ),
+        (
+            {"column": "pupils", "op": ">=", "value": "many"},
+            "params.where",
+            "operator >= needs a number, got 'many'",
+        ),
+        ({"all": []}, "params.where", "all takes a non-empty list"),
+        ({"fact": "pupils", "op": ">", "value": 1}, "params.where", "unknown key(s) ['fact']"),
+        ("pupils > 1", "params.where", "must be of dict type"),
+    ],
+)
+def test_a_bad_where_is_refused_when_the_rubric_loads_with_its_place(where, path, says):
+    for rule in (0, 1):
+        raw = thaw(_raw())
+        _rules(raw)[rule]["where"] = where
+        with pytest.raises(RubricError) as info:
+            ENGINE.compile(_build(raw))
+        found = [(p.code, p.path, p.rule, p.message) for p in info.value.problems]
+        assert any(
+            code == "bad-params" and at == path and says in message
+            for code, at, _, message in found
+        ), found
+        assert {r for _, _, r, _ in found} == {("T-A2", "T-A3")[rule]}
+
+
+@pytest.mark.parametrize("each", [None, 2])
+@pytest.mark.parametrize(
+    "where",
+    [
+        NINE_YEAR,
+        {
+            "any": [
+                {"column": "stage", "op": "==", "value": "junior"},
+                {"column": "pupils", "op": "<=", "value": 100},
+            ]
+        },
+        {"column": "category", "op": "not_in", "value": ["nine_year", "primary"]},
+    ],
+)
+def test_scores_only_honours_where_as_the_explained_evaluation_does(where, each):
+    change: dict[str, Any] = {"where": where}
+    compiled = _scoped({**change, "points_each": each}, change)
+    doc = facts()
+    doc["schools"][1]["qualified_teachers"] = 1
+    doc["schools"][3]["equipment_value"] = 300000
+    doc["schools"][2]["equipment_value"] = 300000
+    for variant in (facts(), doc):
+        explained, quick = compiled.evaluate(variant), compiled.evaluate(variant, explain=False)
+        assert [(n.code, n.score) for n in quick.walk()] == [
+            (n.code, n.score) for n in explained.walk()
+        ]
+        assert quick.outcomes == explained.outcomes
