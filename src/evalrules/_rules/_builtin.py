@@ -1021,7 +1021,12 @@ def _band_text(ctx: RuleContext | DescribeContext, band: Mapping[str, Any]) -> T
     """A band in words, each edge with its unit and whether it is included: ``低于90%``,
     ``90%(含)至95%(不含)`` / ``below 90%``, ``90% (inclusive) to 95% (exclusive)``."""
     unit = ctx.unit(ctx.params["fact"]) or ""
-    zu, eu = unit, unit_in(unit, "en")
+    zu = unit
+
+    def en(edge: Any) -> str:
+        # as the value is shown: 万元 in millions of yuan, 人 with no word
+        return _amount(to_decimal(edge), unit).en
+
     lo, hi = band.get("min"), band.get("max")
     lo_inc, hi_inc = bool(band.get("min_inclusive", True)), bool(band.get("max_inclusive"))
     if lo is None and hi is None:
@@ -1029,13 +1034,13 @@ def _band_text(ctx: RuleContext | DescribeContext, band: Mapping[str, Any]) -> T
     if lo is None:
         h = ctx.plain(hi)
         if hi_inc:
-            return Text(f"{h}{zu}(含)以下", f"{h}{eu} or below")
-        return Text(f"低于{h}{zu}", f"below {h}{eu}")
+            return Text(f"{h}{zu}(含)以下", f"{en(hi)} or below")
+        return Text(f"低于{h}{zu}", f"below {en(hi)}")
     low = ctx.plain(lo)
     if hi is None:
         if lo_inc:
-            return Text(f"{low}{zu}(含)以上", f"{low}{eu} or above")
-        return Text(f"高于{low}{zu}", f"above {low}{eu}")
+            return Text(f"{low}{zu}(含)以上", f"{en(lo)} or above")
+        return Text(f"高于{low}{zu}", f"above {en(lo)}")
     h = ctx.plain(hi)
 
     def zh_mark(inc: bool) -> str:
@@ -1046,7 +1051,7 @@ def _band_text(ctx: RuleContext | DescribeContext, band: Mapping[str, Any]) -> T
 
     return Text(
         f"{low}{zu}{zh_mark(lo_inc)}至{h}{zu}{zh_mark(hi_inc)}",
-        f"{low}{eu}{en_mark(lo_inc)} to {h}{eu}{en_mark(hi_inc)}",
+        f"{en(lo)}{en_mark(lo_inc)} to {en(hi)}{en_mark(hi_inc)}",
     )
 
 
@@ -1067,6 +1072,7 @@ def _bands_eval(ctx: RuleContext) -> None:
                     value=value,
                     band=_band_text(ctx, band),
                     unit=_unit(ctx.unit(path)),
+                    amount=_amount(value, ctx.unit(path)),
                 )
             return
     raise ValueError(f"{path} = {plain(value)} falls in no band of rule {ctx.rule.code}")
@@ -1181,11 +1187,11 @@ BANDS = rule_kind(
     outcomes=(),  # the band ids, from ``reachable``
     messages={
         "bands.band": Text(
-            "{fact_label}为{value}{unit},属“{band}”档,扣{points}分。",
-            "{fact_label} is {value}{unit}, in the band {band}: −{points}.",
+            "{fact_label}为{amount},属“{band}”档,扣{points}分。",
+            "{fact_label} is {amount}, in the band {band}: −{points}.",
         )
     },
-    fields={"bands.band": ("fact", "value", "band", "unit")},
+    fields={"bands.band": ("fact", "value", "band", "unit", "amount")},
     reachable=_bands_reachable,
     example="""\
 code: EX-1
@@ -1228,6 +1234,7 @@ def _linear_eval(ctx: RuleContext) -> None:
         earned=earned,
         share=ctx.share,
         unit=_unit(ctx.unit(path)),
+        amount=_amount(value, ctx.unit(path)),
     )
 
 
@@ -1299,11 +1306,11 @@ LINEAR = rule_kind(
     outcomes=("full", "partial", "zero"),
     messages={
         "linear.scaled": Text(
-            "{fact_label}为{value}{unit},按比例折算得{earned}分(满分{share}分),扣{points}分。",
-            "{fact_label} is {value}{unit}: {earned} of {share} points by linear scale: −{points}.",
+            "{fact_label}为{amount},按比例折算得{earned}分(满分{share}分),扣{points}分。",
+            "{fact_label} is {amount}: {earned} of {share} points by linear scale: −{points}.",
         )
     },
-    fields={"linear.scaled": ("fact", "value", "earned", "share", "unit")},
+    fields={"linear.scaled": ("fact", "value", "earned", "share", "unit", "amount")},
     reachable=_linear_reachable,
     example="""\
 code: EX-2

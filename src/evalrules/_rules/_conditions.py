@@ -11,6 +11,7 @@ from evalrules._facts._cerberus import _is_number
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import NOT_APPLICABLE_POLICIES
 from evalrules._text import Text
+from evalrules._units import unit_in
 
 if TYPE_CHECKING:
     from evalrules._rules._context import DescribeContext
@@ -158,9 +159,11 @@ def describe_condition(cond: Mapping[str, Any], ctx: FactWords) -> Text:
         )
     shown = plain(to_decimal(value)) if not isinstance(value, str) else value
     unit = ctx.unit(cond["fact"])
+    # the unit in English words (人 and 次 have none after a number, 元 is yuan)
+    en_unit = unit_in(unit, "en") if not isinstance(value, str) else ""
     return Text(
         f"{label.zh}{OPERATORS[op].zh}{shown}{unit}",
-        f"{label.en} {OPERATORS[op].en} {shown}{unit}",
+        f"{label.en} {OPERATORS[op].en} {shown}{en_unit}",
     )
 
 

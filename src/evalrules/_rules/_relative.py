@@ -22,10 +22,11 @@ from decimal import Decimal
 from typing import Any
 
 from evalrules._points import ZERO, context, quantize, to_decimal
-from evalrules._rules._builtin import _FACT, _NUMBERS, _POINTS, _needs, _unit
+from evalrules._rules._builtin import _FACT, _NUMBERS, _POINTS, _amount, _needs, _unit
 from evalrules._rules._context import DescribeContext, RuleContext
 from evalrules._rules._kind import RuleKind, rule_kind
 from evalrules._text import Text
+from evalrules._units import unit_in
 
 _DIRECTION = {
     "type": "string",
@@ -96,13 +97,20 @@ def _placed(ctx: RuleContext, awarded: Decimal, message: str, outcome: str, **fi
     if awarded >= ctx.share:
         ctx.outcome("full")
         return
+    unit = ctx.unit(ctx.params["fact"])
+    # {amount} (and {standard}) carry the unit in each language: an English message shows
+    # no 人 or 次, which have no English word after a number
+    shown: dict[str, Any] = {"amount": _amount(to_decimal(fields["value"]), unit)}
+    if "threshold" in fields:
+        shown["standard"] = _amount(to_decimal(fields["threshold"]), unit)
     ctx.deduct(
         ctx.share - awarded,
         message,
         outcome=outcome,
         fact=ctx.params["fact"],
         awarded=awarded,
-        unit=_unit(ctx.unit(ctx.params["fact"])),
+        unit=_unit(unit),
+        **shown,
         **fields,
     )
 
@@ -155,7 +163,7 @@ def _places_reachable(params: Mapping[str, Any], max_points: Decimal) -> list[st
     return out
 
 
-_COHORT_FIELDS = ("fact", "place", "count", "awarded", "ordinal", "unit", "value")
+_COHORT_FIELDS = ("fact", "place", "count", "awarded", "ordinal", "unit", "value", "amount")
 
 
 # ----------------------------------------------------------------------------- by_place
@@ -196,9 +204,8 @@ def _by_place_describe(ctx: DescribeContext) -> Text:
 
 _BY_PLACE_MESSAGES = {
     "by_place.placed": Text(
-        "{fact_label}为{value}{unit},在{count}个县区中排第{place},得{awarded}分(扣{points}分)。",
-        "{fact_label} is {value}{unit}, {ordinal} of {count} districts: {awarded} points "
-        "(−{points}).",
+        "{fact_label}为{amount},在{count}个县区中排第{place},得{awarded}分(扣{points}分)。",
+        "{fact_label} is {amount}, {ordinal} of {count} districts: {awarded} points (−{points}).",
     ),
     "cohort.alone": _ALONE,
 }
@@ -283,7 +290,8 @@ def _threshold_else_place_describe(ctx: DescribeContext) -> Text:
     return Text(
         f"{label.zh}{reach.zh}{standard}{unit}的得{share}分;未达到的县区按{order.zh}排序,"
         f"{places.zh}(并列者同得较高名次的分数)。",
-        f"{label.en or label.zh} {reach.en} {standard}{unit}: {share} points; the districts "
+        f"{label.en or label.zh} {reach.en} {standard}{unit_in(unit, 'en')}: {share} points; "
+        "the districts "
         f"that miss it are ranked {order.en}: {places.en} (tied districts share the higher "
         "place).",
     )
@@ -330,15 +338,15 @@ THRESHOLD_ELSE_PLACE = rule_kind(
     reachable=_threshold_else_place_reachable,
     messages={
         "threshold_else_place.placed": Text(
-            "{fact_label}为{value}{unit},{relation}{threshold}{unit}的标准;在未达标的{count}个"
+            "{fact_label}为{amount},{relation}{standard}的标准;在未达标的{count}个"
             "县区中排第{place},得{awarded}分(扣{points}分)。",
-            "{fact_label} is {value}{unit}, {relation} the standard of {threshold}{unit}; "
+            "{fact_label} is {amount}, {relation} the standard of {standard}; "
             "{ordinal} of the {count} districts below it: {awarded} points (−{points}).",
         ),
         "cohort.alone": _ALONE,
     },
     fields={
-        "threshold_else_place.placed": (*_COHORT_FIELDS, "threshold", "relation"),
+        "threshold_else_place.placed": (*_COHORT_FIELDS, "threshold", "relation", "standard"),
         "cohort.alone": ("fact",),
     },
     example="""\
@@ -435,15 +443,23 @@ RELATIVE_TO_MEAN = rule_kind(
     reachable=_relative_to_mean_reachable,
     messages={
         "relative_to_mean.below": Text(
-            "{fact_label}为{value}{unit},{relation}{count}个县区的平均水平,得{awarded}分"
+            "{fact_label}为{amount},{relation}{count}个县区的平均水平,得{awarded}分"
             "(扣{points}分)。",
-            "{fact_label} is {value}{unit}, {relation} the mean of {count} districts: "
+            "{fact_label} is {amount}, {relation} the mean of {count} districts: "
             "{awarded} points (−{points}).",
         ),
         "cohort.alone": _ALONE,
     },
     fields={
-        "relative_to_mean.below": ("fact", "count", "awarded", "unit", "value", "relation"),
+        "relative_to_mean.below": (
+            "fact",
+            "count",
+            "awarded",
+            "unit",
+            "value",
+            "relation",
+            "amount",
+        ),
         "cohort.alone": ("fact",),
     },
     example="""\
@@ -528,9 +544,9 @@ RELATIVE_TO_BEST = rule_kind(
     outcomes=("alone", "full", "share"),
     messages={
         "relative_to_best.share": Text(
-            "{fact_label}为{value}{unit},在{count}个县区中排第{place},按与最好水平之比得"
+            "{fact_label}为{amount},在{count}个县区中排第{place},按与最好水平之比得"
             "{awarded}分(扣{points}分)。",
-            "{fact_label} is {value}{unit}, {ordinal} of {count} districts: {awarded} points "
+            "{fact_label} is {amount}, {ordinal} of {count} districts: {awarded} points "
             "in proportion to the best (−{points}).",
         ),
         "cohort.alone": _ALONE,

@@ -179,3 +179,26 @@ def test_a_first_band_reaching_below_the_range_covers_its_start(tmp_path):
     ]
     card = evaluate(tmp_path, _doc(bands), nest({"t.rate": 0}))
     assert card.outcomes == (("R-1", "low"),)
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+@pytest.mark.parametrize(
+    ("unit", "zh", "en"),
+    [
+        ("人", "为48人,属“46人(含)以上”档", "is 48, in the band 46 or above: −2."),
+        ("平方米", "为48平方米,属“46平方米(含)以上”档", "is 48 m², in the band 46 m² or above"),
+        ("万元", "为48万元,属“46万元(含)以上”档", "is 0.48 million yuan, in the band 0.46 million"),
+    ],
+)
+def test_an_english_message_carries_no_chinese_unit(tmp_path, unit, zh, en):
+    # the largest class, in 人: 45 or fewer full marks, 46 or more −2
+    facts = {"t.rate": fact("count", unit=unit)}
+    bands = [{"id": "ok", "max": 46, "deduct": 0}, {"id": "large", "min": 46, "deduct": 2}]
+    card = evaluate(tmp_path, _doc(bands, facts), nest({"t.rate": 48}))
+    (found,) = card.findings
+    assert zh in found.message.zh
+    assert en in found.message.en
+    assert not _has_cjk(found.message.en), found.message.en

@@ -119,3 +119,20 @@ def test_bad_parameters_fail_at_load_time(tmp_path, params, path):
     found = problems(tmp_path, doc)
     assert all((p.indicator, p.rule) == ("B1", "R-B") for p in found), found
     assert_problems(found, (path, "bad-params"))
+
+
+def test_an_english_message_carries_no_chinese_unit(tmp_path):
+    # a bonus for more than 2 schools (所) recognised as demonstration schools
+    facts = {**FACTS, "a.schools": fact("count", unit="所")}
+    award = item(
+        "B1",
+        1,
+        [rule("R-B", "bonus", {"when": {"fact": "a.schools", "op": ">", "value": 2}, "points": 1})],
+    )
+    doc = single([BASE], facts, max_points=100, bonus=[award])
+    values = {"x.value": 50, "a.national": True, "a.provincial": True, "a.schools": 3}
+    card = evaluate(tmp_path, doc, nest(values))
+    (found,) = [f for f in card.findings if f.rule == "R-B"]
+    assert "高于2所" in found.message.zh
+    assert "more than 2: +1" in found.message.en
+    assert not any("\u4e00" <= c <= "\u9fff" for c in found.message.en), found.message.en

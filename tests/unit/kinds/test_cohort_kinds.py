@@ -359,3 +359,45 @@ def test_the_kinds_rank_their_fact():
     for kind in (BY_PLACE, THRESHOLD_ELSE_PLACE, RELATIVE_TO_MEAN, RELATIVE_TO_BEST):
         assert kind.ranks is not None
         assert kind.ranks({"fact": "x.rate"}) == "x.rate"
+
+
+# ------------------------------------------------------------ units in English messages
+
+#: Teachers per 100 pupils, counted in 人: English has no word for it after a number.
+TEACHERS = {
+    "x.teachers": fact(
+        "ratio",
+        unit="人",
+        required=False,
+        description={"zh": "每百名学生拥有专任教师数", "en": "Teachers per 100 pupils"},
+    )
+}
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+@pytest.mark.parametrize(
+    ("kind", "params", "zh", "en"),
+    [
+        ("by_place", {"places": [10, 8, 6, 4]}, "为5.2人,在3个县区中排第3", "is 5.2, 3rd of 3"),
+        ("relative_to_best", {}, "为5.2人,在3个县区中排第3", "is 5.2, 3rd of 3"),
+        ("relative_to_mean", {}, "为5.2人,低于3个县区的平均水平", "is 5.2, below the mean"),
+        (
+            "threshold_else_place",
+            {"value": 6, "places": [8, 6]},
+            "为5.2人,低于6人的标准",
+            "is 5.2, below the standard of 6;",
+        ),
+    ],
+)
+def test_an_english_message_carries_no_chinese_unit(tmp_path, kind, params, zh, en):
+    compiled = _rubric(tmp_path, kind, {"fact": "x.teachers", **params}, facts=TEACHERS)
+    stats = CohortStatistics({"R": (("9001", Decimal("5.6")), ("9002", Decimal("5.4")))})
+    card = compiled.evaluate(nest({"x.teachers": Decimal("5.2")}), cohort=stats)
+    found = _finding(card)
+    assert zh in found.message.zh
+    assert en in found.message.en
+    assert not _has_cjk(found.message.en), found.message.en
+    assert found.params["amount"] == {"zh": "5.2人", "en": "5.2"}

@@ -119,3 +119,18 @@ def test_outcomes_a_rule_can_reach(start, end, outcomes):
         "to": {"value": end[0], "points": end[1]},
     }
     assert LINEAR.outcomes_for(params, Decimal(2)) == outcomes
+
+
+def test_an_english_message_carries_no_chinese_unit(tmp_path):
+    # teachers per 100 pupils, in 人, scaled between 3 (nothing) and 5 (full marks)
+    facts = {"r.coverage": fact("ratio", unit="人")}
+    params = {
+        "fact": "r.coverage",
+        "from": {"value": 3, "points": 0},
+        "to": {"value": 5, "points": 2},
+    }
+    doc = single([rule("R-1", "linear", params)], facts, max_points=2)
+    (found,) = evaluate(tmp_path, doc, nest({"r.coverage": 4})).findings
+    assert "为4人,按比例折算得1分" in found.message.zh
+    assert "is 4: 1 of 2 points by linear scale" in found.message.en
+    assert not any("\u4e00" <= c <= "\u9fff" for c in found.message.en), found.message.en

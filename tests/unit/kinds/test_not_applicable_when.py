@@ -138,3 +138,17 @@ def test_bad_parameters_fail_at_load_time(tmp_path, params, problem):
         tmp_path, [rule("R-NA", "not_applicable_when", params), PER], FACTS, max_points=2
     )
     assert_problems(found, problem)
+
+
+def test_the_condition_in_english_carries_no_chinese_unit(tmp_path):
+    # not applicable when the county has no high school (所): the message states the rule's
+    # name, and its `condition` field (for a rubric's own wording) the condition itself
+    facts = {**FACTS, "h.high_schools": fact("count", unit="所")}
+    na = rule("R-NA", "not_applicable_when", {"when": {"fact": "h.high_schools", "value": 0}})
+    doc = single([na, PER], facts, max_points=2)
+    card = evaluate(tmp_path, doc, nest({"h.has_high_school": False, "h.high_schools": 0}))
+    (found,) = [f for f in card.findings if f.rule == "R-NA"]
+    condition = found.params["condition"]
+    assert condition["zh"].endswith("等于0所")
+    assert condition["en"].endswith("equal to 0")
+    assert not any("\u4e00" <= c <= "\u9fff" for c in condition["en"]), condition

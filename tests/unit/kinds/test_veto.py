@@ -82,3 +82,16 @@ def test_effects(tmp_path, effect, total, base, grade):
 def test_bad_parameters_fail_at_load_time(tmp_path, params, path):
     found = rule_problems(tmp_path, [BASE, rule("R-V", "veto", params)], FACTS, max_points=100)
     assert_problems(found, (path, "bad-params"))
+
+
+def test_an_english_message_carries_no_chinese_unit(tmp_path):
+    # a veto when any pupil (人) was admitted by examination
+    facts = {**FACTS, "s.by_exam": fact("count", unit="人")}
+    when = {"fact": "s.by_exam", "op": ">", "value": 0}
+    veto = rule("R-V", "veto", {"when": when, "effect": "lower_one"})
+    doc = single([BASE, veto], facts, max_points=100)
+    card = evaluate(tmp_path, doc, nest({"x.value": 95, "s.accident": False, "s.by_exam": 3}))
+    (found,) = [f for f in card.findings if f.rule == "R-V"]
+    assert "高于0人" in found.message.zh
+    assert "more than 0:" in found.message.en
+    assert not any("\u4e00" <= c <= "\u9fff" for c in found.message.en), found.message.en

@@ -140,3 +140,18 @@ def test_compound_condition(tmp_path):
 def test_bad_conditions_fail_at_load_time(tmp_path, when, expected):
     found = rule_problems(tmp_path, [rule("R-Z", "zero_out", {"when": when})], FACTS, max_points=3)
     assert_problems(found, *expected)
+
+
+@pytest.mark.parametrize(
+    ("unit", "zh", "en"),
+    [("起", "高于0起", "more than 0: the item"), ("元", "高于0元", "more than 0 yuan: the item")],
+)
+def test_an_english_message_carries_no_chinese_unit(tmp_path, unit, zh, en):
+    # the item is zeroed when any serious incident (起) was recorded
+    facts = {"s.deaths": fact("count", unit=unit)}
+    zero = rule("R-Z", "zero_out", {"when": {"fact": "s.deaths", "op": ">", "value": 0}})
+    doc = single([zero], facts, max_points=3)
+    (found,) = evaluate(tmp_path, doc, nest({"s.deaths": 2})).findings
+    assert zh in found.message.zh
+    assert en in found.message.en
+    assert not any("\u4e00" <= c <= "\u9fff" for c in found.message.en), found.message.en
