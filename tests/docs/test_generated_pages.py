@@ -73,6 +73,17 @@ def test_rule_kinds_page_spells_out_nested_parameters():
     assert rows["bands[].min_inclusive"][1] == "boolean"
 
 
+def test_rule_kinds_page_documents_where_on_the_row_kinds():
+    gen = _script("rule_kinds")
+    kinds = evalrules.Engine(autoload=False).rule_kinds
+    for name in ("each_row", "k_of_n"):
+        kind = kinds.get(name)
+        rows = {row[0]: row for row in gen["parameter_rows"](kind.params)}
+        assert rows["where"][1:3] == ("row condition", "no")
+        assert "rubric-format.md#tables-school-level-records" in rows["where"][3]
+        assert "`where`" in kind.description
+
+
 def test_rubric_page_has_every_node_and_rule_in_both_tables(compiled_2023):
     page = _script("rubrics")["render"](compiled_2023)
     zh = page[page.index("## 评分细则") : page.index("## Scoring rules")]

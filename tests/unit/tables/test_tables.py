@@ -641,3 +641,14 @@ def test_scores_only_honours_where_as_the_explained_evaluation_does(where, each)
             (n.code, n.score) for n in explained.walk()
         ]
         assert quick.outcomes == explained.outcomes
+
+
+def test_a_diff_sees_a_where_added_or_changed():
+    def added(raw):
+        _rules(raw)[0]["where"] = NINE_YEAR
+
+    def changed(raw):
+        _rules(raw)[1]["where"] = {"column": "pupils", "op": ">", "value": 100}
+
+    assert _incomparable(added) == {"A", "A2"}
+    assert _incomparable(changed) == {"A", "A3"}
