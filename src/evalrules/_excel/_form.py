@@ -21,6 +21,7 @@ from typing import Any, Literal
 import attrs
 from openpyxl import Workbook
 from openpyxl.comments import Comment
+from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -46,15 +47,21 @@ from evalrules._excel._cells import (
 from evalrules._excel._heights import fit_row_heights
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._types import FactType
+from evalrules._facts._tables import raw_label, row_name
 from evalrules._points import plain, to_decimal
-from evalrules._rubric._model import FactSpec, Indicator, Rubric
+from evalrules._rubric._model import FactSpec, Indicator, Rubric, TableSpec
 from evalrules._text import Text
+from evalrules._units import unit_in
 from evalrules.errors import FactsError, FactsProblem
 
-__all__ = ["FormRow", "facts_workbook", "form_rows"]
+__all__ = ["FormRow", "TableColumn", "facts_workbook", "form_rows", "table_columns"]
 
 #: Years a blank form asks for in a year series, counted back from the data year.
 SERIES_YEARS = 2
+#: Rows a table sheet offers: at least this many, and this many more than a filled one has.
+TABLE_BLANK_ROWS, TABLE_SPARE_ROWS = 100, 20
+#: Rows a table sheet's data validations cover, at most (a table declares its own maximum).
+TABLE_CAPACITY = 5000
 
 
 @attrs.frozen
@@ -76,6 +83,49 @@ class FormRow:
     kind: str
     spec: FactSpec | None = None
     ftype: FactType | None = None
+
+
+@attrs.frozen
+class TableColumn:
+    """One column of a table sheet.
+
+    Attributes:
+        name: The column's name in the table's rows (``pupils``).
+        kind: The cell kind (:data:`evalrules._excel._cells.KINDS`).
+        spec: The column's declaration.
+        ftype: Its fact type.
+        role: ``key``, ``label`` or ``stage`` when the table names the column so, else ``""``.
+    """
+
+    name: str
+    kind: str
+    spec: FactSpec
+    ftype: FactType
+    role: str = ""
+
+
+def table_columns(spec: FactSpec, types: Mapping[str, FactType]) -> list[TableColumn]:
+    """The columns of a table fact's sheet, in declaration order; ``[]`` when a column's
+    values cannot be held in one cell (the table is then not collected in the workbook)."""
+    table = spec.table
+    if table is None:
+        return []
+    out = []
+    for column in table.columns:
+        ftype = types.get(column.type)
+        parts = cell_parts(ftype, column) if ftype is not None else ()
+        if ftype is None or len(parts) != 1 or parts[0][0] is not None:
+            return []
+        role = next(
+            (
+                r
+                for r, name in (("key", table.key), ("stage", table.stage), ("label", table.label))
+                if name == column.path
+            ),
+            "",
+        )
+        out.append(TableColumn(column.path, parts[0][1], column, ftype, role))
+    return out
 
 
 @attrs.frozen
@@ -351,6 +401,104 @@ def _yes_no_validation() -> DataValidation:
     )
 
 
+def _column_title(spec: FactSpec) -> Text:
+    """A table column's header: its label with its unit, Chinese then English."""
+    zh, en = spec.description.zh, spec.description.en
+    unit = (spec.unit or "").strip()
+    english = unit_in(unit, "en").strip() if unit else ""
+    return Text(
+        f"{zh}({unit})" if unit else zh,
+        (f"{en} ({english})" if english else en) if en else "",
+    )
+
+
+def _choices(table: TableSpec, column: TableColumn) -> tuple[Any, ...] | None:
+    """The values a column may take: the declared ones, or the stage column's stages."""
+    if column.spec.values is not None:
+        return tuple(column.spec.values)
+    if column.role == "stage" and table.stages:
+        return tuple(table.stages)
+    return None
+
+
+def _column_rules(table: TableSpec, column: TableColumn) -> Text:
+    """What a column takes, in words: required or not, the kind, the range or the values."""
+    spec = column.spec
+    required = Text("键,必填", "key, required") if column.role == "key" else None
+    required = required or _required_words(spec, {})
+    kind = kind_words(column.kind)
+    zh, en = [required.zh, kind.zh], [required.en, kind.en]
+    form = FormRow(column.name, column.name, None, column.kind, spec, column.ftype)
+    low, high, plausible = _range(form)
+    words = _range_words(low, high, plausible)
+    if words:
+        zh.append(words)
+        en.append(words.replace("(超过视为异常)", " (beyond is implausible)"))
+    choices = _choices(table, column)
+    if choices is not None:
+        if column.role == "stage":
+            zh.append(" / ".join(f"{c} {table.stages[c].zh}" for c in choices))
+            en.append(" / ".join(f"{c} ({table.stages[c].en})" for c in choices))
+        else:
+            zh.append(" / ".join(str(c) for c in choices))
+            en.append(" / ".join(str(c) for c in choices))
+    return Text(";".join(zh), "; ".join(en))
+
+
+def _table_width(column: TableColumn) -> float:
+    """A table column's width: its header's Chinese and English lines, within 10 to 24."""
+    from evalrules._renderers._texttable import display_width
+
+    head = _column_title(column.spec)
+    widest = max(display_width(head.zh), display_width(head.en) // 2)
+    return float(min(max(widest + 2, 10), 24))
+
+
+def _list_validation(listed: str) -> Any:
+    def make() -> DataValidation:
+        return DataValidation(
+            type="list",
+            formula1=f'"{listed}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="不在可选范围内 / not one of the values",
+            error=f"请从下拉列表中选择:{listed} / choose one of: {listed}",
+            showInputMessage=True,
+            promptTitle="从列表中选择",
+            prompt=listed,
+        )
+
+    return make
+
+
+def _key_validation(letter: str, stage: str | None, first: int, end: int) -> Any:
+    """The key column: text, not repeated (within its stage, when the table has stages)."""
+    own = f"{letter}{first}"
+    keys = f"${letter}${first}:${letter}${end}"
+    if stage is None:
+        count = f"COUNTIF({keys},{own})"
+        zh, en = "不得重复", "must not repeat"
+    else:
+        stages = f"${stage}${first}:${stage}${end}"
+        count = f"COUNTIFS({keys},{own},{stages},{stage}{first})"
+        zh, en = "同一学段内不得重复", "must not repeat within a stage"
+
+    def make() -> DataValidation:
+        return DataValidation(
+            type="custom",
+            formula1=f"{count}<=1",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="键重复 / repeated key",
+            error=f"此键{zh} / this key {en}",
+            showInputMessage=True,
+            promptTitle="键 / key",
+            prompt=f"每个单位唯一的代码,{zh}",
+        )
+
+    return make
+
+
 # ------------------------------------------------------------------------------ writing
 
 
@@ -404,6 +552,18 @@ class _FormWriter:
         self.written: set[str] = set()
         self.labels = {s.path: s.description for s in self.rubric.facts}
         self.uncollectable: list[FactSpec] = []
+        #: Each table fact collected on a sheet of its own: path → (sheet name, columns).
+        self.tables: dict[str, tuple[str, list[TableColumn]]] = {}
+        taken: list[str] = []
+        for spec in self.rubric.facts:
+            columns = table_columns(spec, types)
+            if columns:
+                name = L.sheet_name(spec.description.zh, taken)
+                taken.append(name)
+                self.tables[spec.path] = (name, columns)
+        #: The hidden sheet's declaration of each table column: table path, column, kind,
+        #: sheet, role.
+        self.table_declarations: list[tuple[str, str, str, str, str]] = []
 
     # -- values
 
@@ -496,6 +656,10 @@ class _FormWriter:
             row = self._group_row(ws, row, group.title)
             for spec in group.facts:
                 value = _lookup(facts, spec.path)
+                if spec.path in self.tables:
+                    self._table_pointer(ws, row, spec, readers.get(spec.path, []))
+                    row += 1
+                    continue
                 rows = form_rows(rubric, spec, self.types, value)
                 if not rows:
                     self.uncollectable.append(spec)
@@ -571,6 +735,201 @@ class _FormWriter:
                 (form.kind, low, high),
                 _number_validation(form.kind, low, high),
             )
+
+    def _table_pointer(self, ws: Worksheet, row: int, spec: FactSpec, codes: Sequence[str]) -> None:
+        """The facts sheet's row of a table fact: where its sheet is (no value cell, no path:
+        the reader reads the table from its own sheet)."""
+        name = self.tables[spec.path][0]
+        self.written.add(spec.path)  # its rows are written (or refused) on its sheet
+        self._label(ws, row, spec.description, "")
+        ws.cell(row, L.FACT_KIND, "表格(每行一个单位)")
+        required = _required_words(spec, self.labels)
+        ws.cell(row, L.FACT_REQUIRED, required.zh).comment = _comment(required.en)
+        ws.cell(row, L.FACT_INDICATORS, ", ".join(codes))
+        cell = ws.cell(row, L.FACT_VALUE, f"见工作表“{name}” / see the sheet {name}")
+        cell.alignment = _WRAP
+        cell.border = _BORDER
+        cell.font = Font(bold=True)
+        cell.data_type = "s"
+
+    # -- the table sheets
+
+    def table_sheet(self, ws: Worksheet, spec: FactSpec) -> None:
+        """A table fact's sheet: title, bilingual header, what each column takes, the
+        columns' names, then one row per unit (filled from the facts when given)."""
+        table = spec.table
+        assert table is not None
+        name, columns = self.tables[spec.path]
+        ws.title = name
+        last = len(columns)
+        title = spec.description
+        ws.cell(1, 1, f"{title.zh} — 每行一个单位 / {title.en} — one row each").font = Font(
+            bold=True, size=14
+        )
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+        stages = stages_en = ""
+        if table.stage is not None and table.stages:
+            listed = "、".join(f"{code} {label.zh}" for code, label in table.stages.items())
+            listed_en = ", ".join(f"{code} ({label.en})" for code, label in table.stages.items())
+            stages = f"学段(列 {table.stage})填:{listed}。"
+            stages_en = f" Stage ({table.stage}): {listed_en}."
+        ws.cell(
+            2,
+            1,
+            f"每个单位一行{'(有两个学段的学校每个学段各一行)' if stages else ''};"
+            f"{table.key} {'在同一学段内' if stages else ''}不得重复。"
+            f"{stages}只填黄色区域,空行不读;可插入行。/ One row per unit"
+            f"{' (a school of two stages has a row for each)' if stages else ''}; {table.key} "
+            f"must not repeat{' within a stage' if stages else ''}.{stages_en} Fill in the yellow area; empty rows are not read; rows may be "
+            "inserted.",
+        ).alignment = _WRAP
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+        widths: dict[int, float] = {}
+        for col, column in enumerate(columns, start=1):
+            letter = get_column_letter(col)
+            widths[col] = _table_width(column)
+            ws.column_dimensions[letter].width = widths[col]
+            head = _column_title(column.spec)
+            cell = ws.cell(L.TABLE_HEADER_ROW, col, f"{head.zh}\n{head.en}" if head.en else head.zh)
+            cell.font = Font(bold=True)
+            cell.fill = _HEAD_FILL
+            cell.border = _BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            rules = _column_rules(table, column)
+            cell = ws.cell(L.TABLE_RULES_ROW, col, rules.zh)
+            cell.font = _GREY
+            cell.border = _BORDER
+            cell.alignment = _WRAP
+            cell.comment = _comment(rules.en)
+            cell = ws.cell(L.TABLE_NAMES_ROW, col, column.name)
+            cell.font = _GREY
+            cell.border = _BORDER
+            cell.data_type = "s"
+            self.table_declarations.append((spec.path, column.name, column.kind, name, column.role))
+        fit_row_heights(ws, widths, first=2)
+        filled = _lookup(self.filled.facts, spec.path) if self.filled else None
+        rows: Sequence[Any] = ()
+        if filled is not None:
+            if isinstance(filled, list | tuple):
+                rows = filled
+            else:
+                self.problems.append(
+                    FactsProblem(
+                        spec.path,
+                        "cannot-write",
+                        "无法写入工作簿:应为行的列表(每行一个单位)",
+                        "cannot be written into the workbook: it must be a list of rows",
+                        None,
+                    )
+                )
+        capacity = min(table.max_rows or TABLE_CAPACITY, TABLE_CAPACITY)
+        count = min(max(len(rows) + TABLE_SPARE_ROWS, TABLE_BLANK_ROWS), capacity)
+        for i in range(count):
+            raw = rows[i] if i < len(rows) else None
+            self._table_row(ws, L.TABLE_FIRST_ROW + i, spec, table, columns, i, raw)
+        for i in range(count, len(rows)):
+            self.problems.append(
+                FactsProblem(
+                    f"{spec.path}[{i}]",
+                    "not-written",
+                    f"超过工作表的 {capacity} 行,未写入工作簿",
+                    f"beyond the sheet's {capacity} rows; it was not written",
+                )
+            )
+        self._table_validations(ws, table, columns, capacity)
+        ws.freeze_panes = f"A{L.TABLE_FIRST_ROW}"
+        _print_setup(ws, f"{L.TABLE_HEADER_ROW}:{L.TABLE_HEADER_ROW}")
+        _protect(ws)
+        # Rows are added and removed as the units are: a protected sheet still allows it.
+        ws.protection.insertRows = False
+        ws.protection.deleteRows = False
+
+    def _table_row(
+        self,
+        ws: Worksheet,
+        row: int,
+        spec: FactSpec,
+        table: TableSpec,
+        columns: Sequence[TableColumn],
+        index: int,
+        raw: Any,
+    ) -> None:
+        values: Mapping[str, Any] = {}
+        if isinstance(raw, Mapping):
+            values = raw
+        elif raw is not None:
+            self.problems.append(
+                FactsProblem(
+                    f"{spec.path}[{index}]",
+                    "cannot-write",
+                    "无法写入工作簿:每行应为列名到值的映射",
+                    "cannot be written into the workbook: a row must map column names to values",
+                    None,
+                )
+            )
+        name = row_name(raw_label(table, values), spec.path, index)
+        known = {c.name for c in columns}
+        for key in values:
+            if key not in known:
+                self.problems.append(
+                    FactsProblem(
+                        f"{spec.path}[{index}].{key}",
+                        "not-written",
+                        f"{name.zh}:表格 {spec.path} 没有此列,未写入工作簿",
+                        f"{name.en}: the table {spec.path} has no such column; it was not written",
+                    )
+                )
+        for col, column in enumerate(columns, start=1):
+            cell = ws.cell(row, col)
+            cell.number_format = cell_format(column.ftype, column.kind)
+            cell.protection = _UNLOCKED
+            cell.fill = _INPUT_FILL
+            cell.border = _BORDER
+            value = values.get(column.name)
+            if value is None:
+                continue
+            written, why = write_cell(column.kind, value)
+            if why is not None:
+                self.problems.append(
+                    FactsProblem(
+                        f"{spec.path}[{index}].{column.name}",
+                        "cannot-write",
+                        f"{name.zh}:无法写入工作簿:{why.zh}",
+                        f"{name.en}: cannot be written into the workbook: it {why.en}",
+                        value,
+                    )
+                )
+                continue
+            cell.value = written
+            if isinstance(written, str):
+                cell.data_type = "s"  # never a formula, whatever the text starts with
+
+    def _table_validations(
+        self, ws: Worksheet, table: TableSpec, columns: Sequence[TableColumn], capacity: int
+    ) -> None:
+        validations = _Validations(ws)
+        first, end = L.TABLE_FIRST_ROW, L.TABLE_FIRST_ROW + capacity - 1
+        letters = {c.name: get_column_letter(i) for i, c in enumerate(columns, start=1)}
+        for column in columns:
+            letter = letters[column.name]
+            cells = f"{letter}{first}:{letter}{end}"
+            choices = _choices(table, column)
+            if column.role == "key":
+                stage = letters.get(table.stage or "")
+                validations.add(cells, ("key",), _key_validation(letter, stage, first, end))
+            elif choices is not None:
+                listed = ",".join(str(c) for c in choices)
+                # Excel holds a list of at most 255 characters in the validation itself.
+                if len(listed) <= 255 and '"' not in listed:
+                    validations.add(cells, ("list", listed), _list_validation(listed))
+            elif column.kind == YES_NO:
+                validations.add(cells, ("yes-no",), _yes_no_validation)
+            elif column.kind in (WHOLE, PERCENTAGE, "number"):
+                form = FormRow(column.name, column.name, None, column.kind, column.spec, column.ftype)
+                low, high, _ = _range(form)
+                validations.add(
+                    cells, (column.kind, low, high), _number_validation(column.kind, low, high)
+                )
 
     def _check_unwritten(self, facts: Mapping[str, Any]) -> None:
         declared = {spec.path for spec in self.rubric.facts}
@@ -738,6 +1097,20 @@ class _FormWriter:
                 "workbook; one made for another rubric or year is refused)",
             ),
         ]
+        if self.tables:
+            sheets = "、".join(f"“{name}”" for name, _ in self.tables.values())
+            sheets_en = ", ".join(name for name, _ in self.tables.values())
+            rows.append(
+                (
+                    "表格 / tables",
+                    f"每个学校(幼儿园)一行的数据填在工作表 {sheets} 中:第3行是各列名称和单位,"
+                    "第4行说明每列填什么,第5行是列名(请勿改动);从第6行起每个单位一行,可插入行,"
+                    "空行不读。/ Records of one row per school (kindergarten) go on the sheets "
+                    f"{sheets_en}: row 3 names each column with its unit, row 4 says what it "
+                    "takes, row 5 holds the columns' names (do not change them); from row 6, one "
+                    "row per unit; rows may be inserted, empty rows are not read.",
+                )
+            )
         if self.uncollectable:
             paths = ", ".join(s.path for s in self.uncollectable)
             rows.append(
@@ -770,6 +1143,19 @@ class _FormWriter:
             ws.cell(row, 2, fact).data_type = "s"
             ws.cell(row, 3, key)
             ws.cell(row, 4, kind)
+        if self.table_declarations:
+            ws.cell(L.DECLARATIONS_ROW - 1, L.DECL_SHEET, "sheet")
+            ws.cell(L.DECLARATIONS_ROW - 1, L.DECL_ROLE, "role")
+        start = L.DECLARATIONS_ROW + len(self.declarations)
+        for i, (table, column, kind, sheet, role) in enumerate(self.table_declarations):
+            row = start + i
+            ws.cell(row, 1, f"{table}[].{column}").data_type = "s"
+            ws.cell(row, 2, table).data_type = "s"
+            ws.cell(row, 3, column).data_type = "s"
+            ws.cell(row, 4, kind)
+            ws.cell(row, L.DECL_SHEET, sheet).data_type = "s"
+            if role:
+                ws.cell(row, L.DECL_ROLE, role)
         ws.sheet_state = "veryHidden"
         _protect(ws)
 
@@ -822,9 +1208,13 @@ def facts_workbook(
     guide = workbook.active
     assert guide is not None
     sheet = workbook.create_sheet()
+    tables = [workbook.create_sheet() for _ in writer.tables]
     claims = workbook.create_sheet()
     meta = workbook.create_sheet()
     writer.facts_sheet(sheet)
+    specs = {s.path: s for s in compiled.rubric.facts}
+    for ws, path in zip(tables, writer.tables, strict=True):
+        writer.table_sheet(ws, specs[path])
     writer.claims_sheet(claims)
     writer.guide_sheet(guide)
     writer.meta_sheet(meta)

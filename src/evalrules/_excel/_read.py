@@ -26,12 +26,17 @@ from evalrules._excel._cells import KINDS, MISSING, read_cell
 from evalrules._excel._dependency import require_openpyxl
 from evalrules._facts._cerberus import FACTS_FORMAT
 from evalrules._facts._document import FactsDocument
+from evalrules._facts._tables import row_name
 from evalrules.errors import FactsError, FactsProblem
 
 __all__ = ["MAX_ROWS", "read_workbook"]
 
 #: Rows read from a sheet at most (a form has a few hundred).
 MAX_ROWS = 20000
+
+
+#: Columns of a table sheet read at most (a table has a few dozen).
+MAX_COLUMNS = 200
 
 
 @attrs.frozen
@@ -42,6 +47,17 @@ class _Declaration:
     kind: str
 
 
+@attrs.frozen
+class _Column:
+    """A table column the hidden sheet declares: on ``sheet``, for the table ``table``."""
+
+    table: str
+    name: str
+    kind: str
+    sheet: str
+    role: str
+
+
 def _document_problem(code: str, zh: str, en: str, location: str | None = None) -> FactsProblem:
     return FactsProblem("<document>", code, zh, en, None, location)
 
@@ -50,19 +66,30 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _stamp(meta: Any) -> tuple[dict[str, str], list[_Declaration], list[FactsProblem]]:
+def _stamp(
+    meta: Any,
+) -> tuple[dict[str, str], list[_Declaration], list[_Column], list[FactsProblem]]:
     stamp: dict[str, str] = {}
     declarations: list[_Declaration] = []
+    columns: list[_Column] = []
     problems: list[FactsProblem] = []
-    for index, row in enumerate(meta.iter_rows(max_col=4, values_only=True), start=1):
+    width = L.DECL_ROLE
+    for index, row in enumerate(meta.iter_rows(max_col=width, values_only=True), start=1):
         if index > MAX_ROWS:
             break
-        cells = (*row, None, None, None, None)[:4]
+        cells = (*row, *([None] * width))[:width]
         if index <= len(L.STAMP_KEYS):
             stamp[_text(cells[0])] = _text(cells[1])
         elif index >= L.DECLARATIONS_ROW and cells[0] is not None:
-            path, fact, key, kind = cells
-            if kind not in KINDS or not isinstance(path, str) or not isinstance(fact, str):
+            path, fact, key, kind, sheet, role = cells
+            damaged = kind not in KINDS or not isinstance(path, str) or not isinstance(fact, str)
+            if sheet is not None and not damaged:
+                if not isinstance(sheet, str) or not isinstance(key, str):
+                    damaged = True
+                else:
+                    columns.append(_Column(fact, key, str(kind), sheet, _text(role)))
+                    continue
+            if damaged:
                 problems.append(
                     _document_problem(
                         "damaged",
@@ -74,8 +101,9 @@ def _stamp(meta: Any) -> tuple[dict[str, str], list[_Declaration], list[FactsPro
                 continue
             if isinstance(key, float) and key.is_integer():
                 key = int(key)
+            assert isinstance(path, str) and isinstance(fact, str)
             declarations.append(_Declaration(path, fact, key, str(kind)))
-    return stamp, declarations, problems
+    return stamp, declarations, columns, problems
 
 
 def _formula_cells(sheet: Any) -> set[tuple[int, int]]:
@@ -175,7 +203,7 @@ def _read(values: Any, formulas: Any, source: str) -> FactsDocument:
                 )
             ]
         )
-    stamp, declarations, problems = _stamp(values[L.META_SHEET])
+    stamp, declarations, table_columns, problems = _stamp(values[L.META_SHEET])
     if stamp.get("format") != L.FORMAT:
         raise FactsError(
             [
@@ -282,6 +310,13 @@ def _read(values: Any, formulas: Any, source: str) -> FactsDocument:
                     "the row of this value is gone from the workbook (deleted?)",
                 )
             )
+    tables: dict[str, list[_Column]] = {}
+    for column in table_columns:
+        tables.setdefault(column.table, []).append(column)
+    for table, columns in tables.items():
+        rows = _read_table(values, formulas, table, columns, locations, problems)
+        if rows is not None:
+            _put(facts, table, None, rows)
     raw: dict[str, Any] = {"evalrules": FACTS_FORMAT, "rubric": stamp.get("rubric"), "facts": facts}
     if entity:
         raw["entity"] = entity
@@ -312,3 +347,163 @@ def _place(
         claimed.setdefault("indicators", {})[decl.fact.removeprefix("claimed.indicators.")] = value
     else:
         _put(facts, decl.fact, decl.key, value)
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _row_label(columns: list[_Column], values: dict[str, Any]) -> str:
+    """A row's name as it is written on the sheet: its label column, else its key."""
+    for role in ("label", "key"):
+        for column in columns:
+            value = values.get(column.name)
+            if column.role == role and isinstance(value, str | int) and str(value).strip():
+                return str(value).strip()[:80]
+    return ""
+
+
+def _read_table(
+    values: Any,
+    formulas: Any,
+    table: str,
+    columns: list[_Column],
+    locations: dict[str, str],
+    problems: list[FactsProblem],
+) -> list[dict[str, Any]] | None:
+    """The rows of a table's sheet, each a mapping of column names to values (empty cells
+    left out, empty rows skipped); every cell that cannot be read is a problem at
+    ``sheet!cell`` with the row's path (``schools[12].pupils``) and name. ``None`` when the
+    sheet is gone."""
+    sheet = columns[0].sheet
+    if sheet not in values.sheetnames:
+        problems.append(
+            FactsProblem(
+                table,
+                "missing-sheet",
+                f"缺少工作表“{sheet}”(被删除或改名了?)",
+                f"the sheet “{sheet}” is missing (deleted or renamed?)",
+            )
+        )
+        return None
+    ws = values[sheet]
+    names: dict[str, int] = {}
+    header = next(
+        ws.iter_rows(
+            min_row=L.TABLE_NAMES_ROW,
+            max_row=L.TABLE_NAMES_ROW,
+            max_col=MAX_COLUMNS,
+            values_only=True,
+        ),
+        (),
+    )
+    declared = {c.name: c for c in columns}
+    for col, name in enumerate(header, start=1):
+        text = _text(name)
+        if not text:
+            continue
+        where = L.cell_name(sheet, L.TABLE_NAMES_ROW, col)
+        if text not in declared or text in names:
+            why = "重复出现" if text in names else "不是此表格的列"
+            why_en = "appears twice" if text in names else "is not a column of this table"
+            problems.append(
+                FactsProblem(
+                    table,
+                    "unknown-column",
+                    f"列名单元格 {where} 的“{text}”{why}(改动了列名行?)",
+                    f"the column name “{text}” in {where} {why_en} (was the names row changed?)",
+                    None,
+                    where,
+                )
+            )
+            continue
+        names[text] = col
+    for column in columns:
+        if column.name not in names:
+            problems.append(
+                FactsProblem(
+                    f"{table}[].{column.name}",
+                    "missing-column",
+                    f"工作表“{sheet}”第 {L.TABLE_NAMES_ROW} 行没有列 {column.name}"
+                    "(被删除或改名了?)",
+                    f"the sheet “{sheet}” has no column {column.name} in row "
+                    f"{L.TABLE_NAMES_ROW} (deleted or renamed?)",
+                    None,
+                    f"{sheet}!{L.TABLE_NAMES_ROW}:{L.TABLE_NAMES_ROW}",
+                )
+            )
+    if not names:
+        return []
+    formula_cells = _formula_cells(formulas[sheet])
+    width = max(names.values())
+    rows: list[dict[str, Any]] = []
+    first = L.TABLE_FIRST_ROW
+    for r, cells in enumerate(ws.iter_rows(min_row=first, max_col=width), start=first):
+        if r - first >= MAX_ROWS:
+            raise FactsError(
+                [
+                    _document_problem(
+                        "too-large",
+                        f"工作表 {sheet} 超过 {MAX_ROWS} 行",
+                        f"sheet {sheet} has more than {MAX_ROWS} rows",
+                    )
+                ]
+            )
+        cells = (*cells, *([None] * width))[:width]
+        if all(_blank(getattr(c, "value", None)) for c in cells):
+            continue
+        index = len(rows)
+        row: dict[str, Any] = {}
+        bad: list[tuple[str, str, str, str, Any, str]] = []
+        for name, col in names.items():
+            column = declared[name]
+            cell = cells[col - 1]
+            path = f"{table}[{index}].{name}"
+            where = L.cell_name(sheet, r, col)
+            locations[path] = where
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "e":
+                bad.append(
+                    (
+                        path,
+                        "formula-error",
+                        f"单元格的公式结果是错误值 {value}",
+                        f"the cell's formula gives the error {value}",
+                        value,
+                        where,
+                    )
+                )
+                continue
+            if value is None and (r, col) in formula_cells:
+                bad.append(
+                    (
+                        path,
+                        "formula-not-calculated",
+                        "单元格中的公式没有计算结果:请在 Excel 或 WPS 中打开并保存后再提交",
+                        "the cell's formula has no calculated value: open and save it in Excel "
+                        "or WPS, then send it again",
+                        None,
+                        where,
+                    )
+                )
+                continue
+            number_format = getattr(cell, "number_format", None) or "General"
+            result = read_cell(column.kind, value, number_format)
+            if result.code is not None:
+                assert result.message is not None
+                bad.append((path, result.code, result.message.zh, result.message.en, value, where))
+                continue
+            if result.value is not MISSING:
+                row[name] = result.value
+        label = _row_label(columns, row)
+        named = row_name(label, table, index)
+        for path, code, zh, en, value, where in bad:
+            problems.append(
+                FactsProblem(path, code, f"{named.zh}:{zh}", f"{named.en}: {en}", value, where)
+            )
+        locations.setdefault(f"{table}[{index}]", L.cell_name(sheet, r, 1))
+        rows.append(row)
+    return rows
