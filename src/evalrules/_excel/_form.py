@@ -21,8 +21,8 @@ from typing import Any, Literal
 import attrs
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -46,8 +46,8 @@ from evalrules._excel._cells import (
 )
 from evalrules._excel._heights import fit_row_heights
 from evalrules._facts._document import FactsDocument
-from evalrules._facts._types import FactType
 from evalrules._facts._tables import raw_label, row_name
+from evalrules._facts._types import FactType
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Indicator, Rubric, TableSpec
 from evalrules._text import Text
@@ -780,7 +780,8 @@ class _FormWriter:
             f"{table.key} {'在同一学段内' if stages else ''}不得重复。"
             f"{stages}只填黄色区域,空行不读;可插入行。/ One row per unit"
             f"{' (a school of two stages has a row for each)' if stages else ''}; {table.key} "
-            f"must not repeat{' within a stage' if stages else ''}.{stages_en} Fill in the yellow area; empty rows are not read; rows may be "
+            f"must not repeat{' within a stage' if stages else ''}.{stages_en} Fill in the "
+            "yellow area; empty rows are not read; rows may be "
             "inserted.",
         ).alignment = _WRAP
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
@@ -925,7 +926,9 @@ class _FormWriter:
             elif column.kind == YES_NO:
                 validations.add(cells, ("yes-no",), _yes_no_validation)
             elif column.kind in (WHOLE, PERCENTAGE, "number"):
-                form = FormRow(column.name, column.name, None, column.kind, column.spec, column.ftype)
+                form = FormRow(
+                    column.name, column.name, None, column.kind, column.spec, column.ftype
+                )
                 low, high, _ = _range(form)
                 validations.add(
                     cells, (column.kind, low, high), _number_validation(column.kind, low, high)

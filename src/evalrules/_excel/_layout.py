@@ -90,9 +90,12 @@ def sheet_name(label: str, taken: Iterable[str]) -> str:
     (compared as Excel does, ignoring case) gets ``(2)``, ``(3)``, ... within the 31.
     The same label and names give the same name.
     """
-    cleaned = "".join(
-        ch for ch in label if ch not in _SHEET_FORBIDDEN and ch.isprintable()
-    ).strip().strip("'").strip()
+    cleaned = (
+        "".join(ch for ch in label if ch not in _SHEET_FORBIDDEN and ch.isprintable())
+        .strip()
+        .strip("'")
+        .strip()
+    )
     base = cleaned or "表格"
     used = {t.casefold() for t in taken} | set(RESERVED_SHEETS)
     name, n = base[:SHEET_NAME_MAX].rstrip("'").strip(), 1

@@ -101,7 +101,8 @@ def _stamp(
                 continue
             if isinstance(key, float) and key.is_integer():
                 key = int(key)
-            assert isinstance(path, str) and isinstance(fact, str)
+            assert isinstance(path, str)
+            assert isinstance(fact, str)
             declarations.append(_Declaration(path, fact, key, str(kind)))
     return stamp, declarations, columns, problems
 

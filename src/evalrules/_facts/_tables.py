@@ -230,7 +230,7 @@ def raw_label(spec: TableSpec, row: Any) -> str:
 
 
 def build_table(
-    spec: TableSpec, path: str, rows: Sequence[Mapping[str, Any]]
+    spec: TableSpec, path: str, rows: Sequence[Mapping[str, Any] | None]
 ) -> tuple[TableValue, list[FactsProblem]]:
     """The validated rows of a table fact as a :class:`TableValue`, and its problems.
 
@@ -238,13 +238,17 @@ def build_table(
     one); a divisor of 0 in a counted row is a ``division-by-zero`` problem naming the row
     (in an excluded row the value is simply not computed). Exclusions are decided on the
     row's columns and row-derived values. A key given twice in one stage is a
-    ``duplicate-key`` problem at the second row.
+    ``duplicate-key`` problem at the second row. A ``None`` in ``rows`` is a row refused for
+    a problem of its own: it keeps its index and is otherwise left out.
     """
     problems: list[FactsProblem] = []
     out: list[TableRow] = []
     seen: dict[tuple[Any, Any], int] = {}
     labels: list[str] = []
     for index, raw in enumerate(rows):
+        if raw is None:  # a row refused for a problem of its own keeps its place
+            labels.append("")
+            continue
         values = dict(raw)
         key = values.get(spec.key)
         label_value = values.get(spec.label, key)

@@ -446,7 +446,13 @@ class FactsValidator:
         """The declared facts present in ``doc`` and free of problems, converted."""
         flat: dict[str, Any] = {}
         for path, spec in self.specs.items():
-            if blocked and touches(path, blocked):
+            # A table with problems in some rows still gives the others, so that a key they
+            # repeat is reported with those problems; the table is then dropped.
+            if (
+                blocked
+                and touches(path, blocked)
+                and (spec.table is None or _table_blocked(path, blocked))
+            ):
                 continue
             value: Any = doc
             for part in path.split("."):
@@ -465,8 +471,9 @@ class FactsValidator:
 
     def _rows(
         self, path: str, spec: FactSpec, rows: Any, blocked: frozenset[str]
-    ) -> list[dict[str, Any]]:
-        """A table's rows free of problems, each column converted like a fact."""
+    ) -> list[dict[str, Any] | None]:
+        """A table's rows free of problems, each column converted like a fact (``None`` in
+        the place of a row with a problem)."""
         converts = {name: t.convert for name, t in self.column_types(spec).items()}
         # A row is left out for a problem in itself or a declared column; an unknown column
         # was taken out of it, and the rest of the row still counts (for duplicate keys).
@@ -477,10 +484,10 @@ class FactsValidator:
             and m.group(1) == path
             and (m.group(3) is None or m.group(3) in converts)
         }
+        # A row left out keeps its place (``None``), so that every row keeps its index.
         return [
-            {k: converts[k](v) for k, v in row.items() if k in converts}
+            None if i in bad else {k: converts[k](v) for k, v in row.items() if k in converts}
             for i, row in enumerate(rows)
-            if i not in bad
         ]
 
     def _conditional_flat(self, flat: Mapping[str, Any]) -> Iterable[FactsProblem]:
@@ -882,6 +889,12 @@ def touches(path: str, problems: frozenset[str]) -> bool:
         return True
     inside, row = path + ".", path + "["
     return any(p.startswith(inside) or p.startswith(row) for p in problems)
+
+
+def _table_blocked(path: str, problems: frozenset[str]) -> bool:
+    """Whether a problem lies at a table itself or a group that holds it (not in a row)."""
+    parts = path.split(".")
+    return path in problems or any(".".join(parts[:i]) in problems for i in range(1, len(parts)))
 
 
 def ordered(problems: Iterable[FactsProblem]) -> list[FactsProblem]:

@@ -70,7 +70,10 @@ def evaluate(
     facts_readable = doc.facts_readable
     if facts_readable:
         flat, fact_problems = compiled._validator.check(nested, partial=partial)
-        problems.extend(fact_problems)
+        # A value its file could not give (a cell of text in a number column) is reported
+        # there; that the value is then missing says nothing more.
+        unread = {p.path for p in doc.problems}
+        problems.extend(p for p in fact_problems if not (p.code == "missing" and p.path in unread))
         if any(p.code in LIMIT_CODES for p in fact_problems):
             # Beyond a limit, nothing else in the facts was read.
             raise FactsError(ordered(problems), source=source)
