@@ -316,7 +316,8 @@ def _read(values: Any, formulas: Any, source: str) -> FactsDocument:
         tables.setdefault(column.table, []).append(column)
     for table, columns in tables.items():
         rows = _read_table(values, formulas, table, columns, locations, problems)
-        if rows is not None:
+        # A sheet without a filled row is a table not given, as an empty cell is a value.
+        if rows:
             _put(facts, table, None, rows)
     raw: dict[str, Any] = {"evalrules": FACTS_FORMAT, "rubric": stamp.get("rubric"), "facts": facts}
     if entity:
@@ -378,7 +379,7 @@ def _read_table(
     """The rows of a table's sheet, each a mapping of column names to values (empty cells
     left out, empty rows skipped); every cell that cannot be read is a problem at
     ``sheet!cell`` with the row's path (``schools[12].pupils``) and name. ``None`` when the
-    sheet is gone."""
+    sheet is gone; no row when none is filled (the table is then not given)."""
     sheet = columns[0].sheet
     if sheet not in values.sheetnames:
         problems.append(
@@ -438,6 +439,7 @@ def _read_table(
             )
     if not names:
         return []
+    locations[table] = L.cell_name(sheet, L.TABLE_FIRST_ROW, 1)
     formula_cells = _formula_cells(formulas[sheet])
     width = max(names.values())
     rows: list[dict[str, Any]] = []

@@ -11,6 +11,11 @@ fact-collection workbook, whose cells carry their kind, reads it). The file is U
 without the byte-order mark Excel writes) or, failing that, GB18030 (Excel's CSV on a
 Chinese Windows). Every problem is kept on the document, located by line, and reported by
 evaluation with the facts' own problems.
+
+A table fact (one row per school, each with its columns) cannot be given in two columns: a
+path with a row in it (``schools[0].pupils``) is refused, and evaluating a CSV file against
+a rubric that declares a table fact is refused, pointing to the YAML or JSON facts file and
+the Excel fact-collection workbook, which hold tables.
 """
 
 from __future__ import annotations
@@ -122,6 +127,17 @@ def read_csv(data: bytes, source: str) -> FactsDocument:
                 f"the path is given twice (first on line {seen[path]})",
             )
             continue
+        if "[" in path:
+            bad(
+                line,
+                path,
+                "table-in-csv",
+                "表格数据(每行一个学校的记录)不能用 CSV 提供:请改用 YAML 或 JSON 事实数据文件,"
+                "或 Excel 填报表(evalrules template 评价方案 --format xlsx)",
+                "a table (records of one row per school) cannot be given in CSV: use a YAML or "
+                "JSON facts file, or the Excel workbook (evalrules template RUBRIC --format xlsx)",
+            )
+            continue
         seen[path] = line
         locations[path.removeprefix("facts.")] = f"line {line}"
         if not value.strip():
@@ -166,4 +182,6 @@ def read_csv(data: bytes, source: str) -> FactsDocument:
     raw.setdefault("facts", {})
     doc = FactsDocument.from_mapping(raw, source=source)
     envelope = FactsDocument(facts={}, locations=locations).locate(doc.problems)
-    return attrs.evolve(doc, problems=(*problems, *envelope), locations=locations)
+    return attrs.evolve(
+        doc, problems=(*problems, *envelope), locations=locations, holds_tables=False
+    )

@@ -59,6 +59,9 @@ class FactsDocument:
         locations: Where each value was read in the file, by path (``"funding.primary.
             public_funds": "填报!C12"``), when the format knows; problems found later are
             located with it.
+        holds_tables: False when the document's format cannot give a table fact (rows of
+            columns): a ``path,value`` CSV file. Evaluating it against a rubric with table
+            facts is refused, saying which format to use.
     """
 
     facts: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
@@ -72,6 +75,7 @@ class FactsDocument:
     problems: tuple[FactsProblem, ...] = ()
     rubric_digest: str | None = attrs.field(default=None, eq=False)
     locations: Mapping[str, str] = attrs.field(converter=frozen_mapping, factory=dict, eq=False)
+    holds_tables: bool = attrs.field(default=True, eq=False)
 
     @property
     def facts_readable(self) -> bool:

@@ -73,6 +73,10 @@ def evaluate(
         # A value its file could not give (a cell of text in a number column) is reported
         # there; that the value is then missing says nothing more.
         unread = {p.path for p in doc.problems}
+        if not doc.holds_tables:
+            refused = _tables_refused(compiled)
+            problems.extend(refused)
+            unread |= {p.path for p in refused}
         problems.extend(p for p in fact_problems if not (p.code == "missing" and p.path in unread))
         if any(p.code in LIMIT_CODES for p in fact_problems):
             # Beyond a limit, nothing else in the facts was read.
@@ -247,6 +251,25 @@ def _run_outcome_only(
         effects.append(effect)
     outcome.runs.append((compiled_rule.rule, effects, _NO_EVIDENCE))
     return effects
+
+
+def _tables_refused(compiled: CompiledRubric) -> list[FactsProblem]:
+    """A problem for each table fact of the rubric, for a document whose format cannot give
+    tables (a ``path,value`` CSV file)."""
+    return [
+        FactsProblem(
+            spec.path,
+            "table-in-csv",
+            f"“{spec.description.zh}”是表格数据(每行一个单位),不能用 CSV 文件提供:请改用 "
+            f"YAML 或 JSON 事实数据文件,或 Excel 填报表(evalrules template "
+            f"{compiled.rubric.ref} --format xlsx -o 填报表.xlsx)",
+            f"“{spec.description.en or spec.description.zh}” is a table (one row per unit) and "
+            "cannot be given in a CSV file: use a YAML or JSON facts file, or the Excel "
+            f"workbook (evalrules template {compiled.rubric.ref} --format xlsx -o form.xlsx)",
+        )
+        for spec in compiled.rubric.facts
+        if spec.table is not None
+    ]
 
 
 def _missing_problems(
