@@ -212,3 +212,54 @@ def test_score_sheet_of_a_rubric_with_bonus_and_veto(run, tiny, tmp_path):
     text = _dump(ws)
     assert "T-1-veto" in text
     assert "资料不全" in text  # the assessor's reason
+
+
+NATIONAL = REPO / "rubrics" / "national-balance" / "examples" / "jia-county.facts.yaml"
+
+
+def test_a_table_fact_round_trips_through_the_workbook(run, tmp_path):
+    out = tmp_path / "jia.xlsx"
+    args = ("template", "national-balance/2017", "--format", "xlsx", "--from", NATIONAL)
+    assert run(*args, "-o", out).exit_code == 0
+    from_yaml, from_xlsx = _card(run, NATIONAL), _card(run, out)
+    # The notes on how the example's values were made stay in the YAML; all else is the same.
+    assert from_yaml.pop("assumed")
+    assert from_xlsx == from_yaml
+    again = tmp_path / "again.xlsx"
+    assert run(*args, "-o", again).exit_code == 0
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_a_bad_school_cell_is_refused_naming_sheet_cell_path_and_school(run, tmp_path):
+    out = tmp_path / "jia.xlsx"
+    args = ("template", "national-balance/2017", "--format", "xlsx", "--from", NATIONAL)
+    assert run(*args, "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    book["县域义务教育学校"]["E19"] = "1,500"
+    book["县域义务教育学校"]["E19"].data_type = "s"
+    book.save(out)
+    result = run("evaluate", out)
+    assert result.exit_code == 2
+    assert "县域义务教育学校!E19 schools[13].pupils: 城关第一初级中学:单元格中是文字“1,500”" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_a_csv_cannot_give_a_table(run, tmp_path):
+    csv = tmp_path / "facts.csv"
+    csv.write_text(
+        "path,value\nrubric,national-balance/2017\npay.teachers_average,98000\n"
+        "schools[0].pupils,1860\n",
+        "utf-8",
+    )
+    result = run("evaluate", csv)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if "[table-in-csv]" in line]
+    assert len(lines) == 2
+    assert lines[0].startswith("  - schools: “县域义务教育学校”是表格数据(每行一个单位),不能用 CSV")
+    assert "use a YAML or JSON facts file, or the Excel workbook" in lines[0]
+    assert lines[1].startswith("  - line 4 schools[0].pupils: 表格数据")
+    # The table is not reported again as missing.
+    assert not [line for line in result.stderr.splitlines() if "  - schools: " in line][1:]
