@@ -196,3 +196,43 @@ TABLES_GENERAL = _without_scorers(TABLES)
 @share(2)
 def test_row_rules_scoped_by_where_score_only_as_explained(data):
     _agree(TABLES, data.draw(valid_facts(TABLES)), TABLES_GENERAL)
+
+
+def _no_counted_row() -> CompiledRubric:
+    """The constructed rubric whose aggregates of each kind may have no counted row
+    (tests/unit/tables/no_counted_row.yaml)."""
+    from pathlib import Path
+
+    from evalrules._documents import read_document
+    from evalrules._frozen import thaw
+
+    path = Path(__file__).parents[1] / "unit" / "tables" / "no_counted_row.yaml"
+    return engine().compile(build_rubric(thaw(read_document(path))))
+
+
+NO_ROWS = _no_counted_row()
+NO_ROWS_GENERAL = _without_scorers(NO_ROWS)
+
+
+@given(
+    data=st.data(),
+    stage=st.sampled_from(["primary", "junior"]),
+    how=st.sampled_from(["removed", "excluded"]),
+)
+@share(2)
+def test_aggregates_without_counted_rows_score_only_as_explained(data, stage, how):
+    # Every row of one stage removed or excluded (a special school): its aggregates are not
+    # computed and the items reading them are not applicable, on every path alike.
+    for rubric, general in ((NO_ROWS, NO_ROWS_GENERAL), (TABLES, TABLES_GENERAL)):
+        facts = data.draw(valid_facts(rubric))
+        rows = facts["schools"]
+        if how == "removed":
+            facts["schools"] = [r for r in rows if r["stage"] != stage]
+        else:
+            for r in rows:
+                if r["stage"] == stage:
+                    r["category"] = "special"
+        _agree(rubric, facts, general)
+        if rubric is NO_ROWS or stage == "primary":  # TABLES has primary aggregates only
+            card = rubric.evaluate(facts)
+            assert any(dv.value is None and dv.not_computed for dv in card.aggregates)

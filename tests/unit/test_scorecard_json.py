@@ -155,7 +155,13 @@ def test_the_schema_lists_the_fields_in_the_order_they_are_written(card):
     assert claim_fields[-1] == "depends_on_cohort"
     assert list(data["claimed"][0]) == claim_fields[:-1]
     aggregate_fields = schema["properties"]["aggregates"]["items"]["properties"]
-    assert list(data["aggregates"][0]) == list(aggregate_fields)
+    # not_computed, last, is written only for a value not computed for want of rows
+    assert list(aggregate_fields)[-1] == "not_computed"
+    assert list(data["aggregates"][0]) == list(aggregate_fields)[:-1]
+    uncomputed = attrs.evolve(aggregate, value=None, not_computed=evalrules.Text("无", "none"))
+    written = attrs.evolve(card, aggregates=(uncomputed,)).to_dict()["aggregates"][0]
+    assert list(written) == list(aggregate_fields)
+    assert written["value"] is None
 
 
 @pytest.mark.parametrize(

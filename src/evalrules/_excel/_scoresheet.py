@@ -161,7 +161,8 @@ def _aggregates_sheet(
     for row, (line, value) in enumerate(
         zip(aggregate_lines(card, lang, options.rubric), card.aggregates, strict=True), start=3
     ):
-        for col, shown in enumerate((line.name, value.value, line.detail, line.path), start=1):
+        exact = line.value if value.value is None else value.value  # not computed: say so
+        for col, shown in enumerate((line.name, exact, line.detail, line.path), start=1):
             cell = ws.cell(row, col, shown)
             cell.border, cell.alignment = border, wrap
     widths = {1: 40, 2: 14, 3: 60, 4: 36}

@@ -123,7 +123,13 @@ def aggregation(
 def compute_aggregate(
     d: DerivedFact, table: TableValue, aggregations: Mapping[str, Aggregation] | None
 ) -> tuple[DerivedValue | None, FactsProblem | None]:
-    """One aggregate derived fact over a validated table: its value or its problem."""
+    """One aggregate derived fact over a validated table: its value or its problem.
+
+    An aggregation given no row that gives no value (a coefficient of variation of no
+    school) is not a problem: its value is ``None`` with why (:attr:`DerivedValue.not_computed`).
+    One given rows that still gives none (a mean of 0, weights that sum to 0) is the
+    ``not-computable`` problem. ``sum`` and ``count`` of no row are 0, a value.
+    """
     agg = d.aggregate
     assert agg is not None
     registry = aggregations if aggregations is not None else BUILTIN_BY_NAME
@@ -157,6 +163,22 @@ def compute_aggregate(
             tuple(labels),
         )
     )
+    if result.value is None and not matched:
+        # No counted row (no school of the stage, every row excluded, no row for a share's
+        # denominator): there is nothing the standard could be held to. Not a problem of
+        # the facts: the items whose rules read it are not applicable.
+        return (
+            DerivedValue(
+                d.path,
+                None,
+                agg.name,
+                (),
+                breakdown=(("n", 0),),
+                description=d.description,
+                not_computed=no_rows(table, agg.stage),
+            ),
+            None,
+        )
     if result.value is None:
         why = result.why or Text("没有纳入计算的学校", "no rows are counted")
         return None, FactsProblem(
@@ -176,6 +198,15 @@ def compute_aggregate(
         ),
         None,
     )
+
+
+def no_rows(table: TableValue, stage: str | None) -> Text:
+    """Why an aggregate has no value when no row is counted: ``没有纳入计算的初中学校`` /
+    ``No junior secondary school is counted`` (the stage's label as the rubric declares it)."""
+    if stage is None:
+        return Text("没有纳入计算的学校", "No school is counted")
+    label = table.stages.get(stage) or Text(stage, stage)
+    return Text(f"没有纳入计算的{label.zh}学校", f"No {label.en or stage} school is counted")
 
 
 # ------------------------------------------------------------------------ the builtins

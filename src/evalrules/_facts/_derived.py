@@ -61,10 +61,30 @@ def compute_derived(
 
     Returns:
         The values by path, and the problems (division by zero, missing years). A derived
-        fact whose inputs are absent is left out; rules that read it report it missing.
+        fact whose inputs are absent is left out; rules that read it report it missing. So
+        is one not computed for want of rows (see :func:`derive`).
+    """
+    values, _, problems = derive(derived, flat, data_year, aggregations)
+    return values, problems
+
+
+def derive(
+    derived: Iterable[DerivedFact],
+    flat: Mapping[str, Any],
+    data_year: int,
+    aggregations: Mapping[str, Aggregation] | None = None,
+) -> tuple[dict[str, DerivedValue], dict[str, DerivedValue], list[FactsProblem]]:
+    """:func:`compute_derived`, with the derived facts that are not computed for want of
+    rows: an aggregate with no counted row, and a formula reading one. Each is a
+    :class:`DerivedValue` whose ``value`` is ``None`` and whose ``not_computed`` says why;
+    the items whose rules read it are not applicable.
+
+    Returns:
+        The values by path, those not computed by path, and the problems.
     """
     ctx = context()
     values: dict[str, DerivedValue] = {}
+    not_computed: dict[str, DerivedValue] = {}
     problems: list[FactsProblem] = []
     for d in derived:
         if d.aggregate is not None:
@@ -72,9 +92,19 @@ def compute_derived(
             if isinstance(table, TableValue):
                 found, problem = compute_aggregate(d, table, aggregations)
                 if found is not None:
-                    values[d.path] = found
+                    if found.value is None:
+                        not_computed[d.path] = found
+                    else:
+                        values[d.path] = found
                 if problem is not None:
                     problems.append(problem)
+            continue
+        without = next((not_computed[p] for p in d.inputs if p in not_computed), None)
+        if without is not None:
+            # computed from a value that is not: not computed either, for the same reason
+            not_computed[d.path] = DerivedValue(
+                d.path, None, d.formula, (), not_computed=without.not_computed
+            )
             continue
         inputs: list[tuple[str, Any]] = []
         for path in d.inputs:
@@ -113,7 +143,7 @@ def compute_derived(
                 assert formula.compute is not None
                 value = formula.compute(nums)
             values[d.path] = DerivedValue(d.path, value, d.formula, tuple(inputs))
-    return values, problems
+    return values, not_computed, problems
 
 
 def _div_zero(d: DerivedFact, divisor: str) -> FactsProblem:

@@ -56,10 +56,12 @@ class TableValue:
     Attributes:
         path: The table fact's path (``schools``).
         rows: Every validated row, in document order.
+        stages: Stage code → its label (``junior`` → 初中), as the rubric declares them.
     """
 
     path: str
     rows: tuple[TableRow, ...]
+    stages: Mapping[str, Text] = attrs.field(converter=frozen_mapping, factory=dict)
 
     def counted(self, stage: str | None = None) -> tuple[TableRow, ...]:
         """The rows not excluded, of ``stage`` when given."""
@@ -299,7 +301,7 @@ def build_table(
                     )
                 )
         out.append(TableRow(index, key, label, stage, values, excluded))
-    return TableValue(path, tuple(out)), problems
+    return TableValue(path, tuple(out), spec.stages), problems
 
 
 def table_cells(value: TableValue) -> Iterable[Any]:

@@ -129,6 +129,7 @@ LABELS: Mapping[str, Text] = {
     "assumed_value": Text("推算值", "assumed"),
     "inferred_standard": Text("依推定标准", "inferred standard"),
     "aggregates": Text("按学校数据计算的指标值", "Values computed from the school records"),
+    "not_computed": Text("未计算", "not computed"),
     "aggregates.intro": Text(
         "以下各值由学校(单位)明细按评价方案的口径计算,不论是否扣分均列出,可据明细逐项复核。",
         "Each value below is computed from the unit-level records as the rubric defines it, "

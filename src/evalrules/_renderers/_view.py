@@ -381,6 +381,10 @@ def _derived_line(dv: DerivedValue, name: str, unit: str, lang: str) -> Evidence
     """A derived value as an evidence line: its value, then its formula and inputs, or for
     a value over a table what it rests on (X̄, S, CV, n, P), each named."""
     formula = label(f"formula.{dv.formula}", lang)
+    if dv.value is None:  # not computed for want of rows: why, not a number
+        why = dv.not_computed.get(lang) if dv.not_computed is not None else ""
+        detail = f"{formula}{label('punct.colon', lang)}{why}"
+        return EvidenceLine("derived", name, dv.path, label("not_computed", lang), detail)
     if dv.breakdown:
         parts = ", ".join(
             f"{label(f'breakdown.{key}', lang)} = {value_text(v, lang)}" for key, v in dv.breakdown

@@ -30,7 +30,7 @@ from evalrules._rules._conditions import (
     condition_type_problems,
     describe_condition,
 )
-from evalrules._rules._kind import CohortStatistics, Effect, MissingFact
+from evalrules._rules._kind import CohortStatistics, Effect, MissingFact, NotComputed
 from evalrules._scorecard._model import VETO_EFFECTS, DerivedValue
 from evalrules._text import Text
 
@@ -150,6 +150,7 @@ class RuleContext(_Toolkit):
         "_facts",
         "_fields",
         "_kind_name",
+        "_not_computed",
         "_read",
         "_read_derived",
         "data_year",
@@ -176,6 +177,7 @@ class RuleContext(_Toolkit):
         assumed: frozenset[str] = frozenset(),
         entity: str = "",
         cohort: CohortStatistics | None = None,
+        not_computed: Mapping[str, DerivedValue] | None = None,
     ) -> None:
         self.rule = rule
         self.entity = entity
@@ -189,6 +191,7 @@ class RuleContext(_Toolkit):
         self.data_year: int = rubric.data_year or rubric.year - 1
         self._facts = facts
         self._derived = derived
+        self._not_computed: Mapping[str, DerivedValue] = not_computed or {}
         self._read: dict[str, Any] = {}
         self._read_derived: dict[str, DerivedValue] = {}
         self.effects: list[Effect] = []
@@ -210,6 +213,8 @@ class RuleContext(_Toolkit):
 
         Raises:
             MissingFact: if the fact is optional and absent (handled by the engine).
+            NotComputed: if the fact is a derived fact not computed for want of rows (no
+                school of the stage counted): the engine makes the item not applicable.
         """
         if path in self._derived:
             dv = self._derived[path]
@@ -219,6 +224,10 @@ class RuleContext(_Toolkit):
             value = self._facts[path]
             self._read[path] = value
             return value
+        if path in self._not_computed:
+            dv = self._not_computed[path]
+            self._read_derived[path] = dv
+            raise NotComputed(path, dv.not_computed or Text(path, path))
         raise MissingFact(self._missing_input(path))
 
     def table(self, path: str) -> TableValue:

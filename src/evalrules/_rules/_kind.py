@@ -34,6 +34,20 @@ class MissingFact(Exception):
         super().__init__(path)
 
 
+class NotComputed(Exception):
+    """Raised by :meth:`RuleContext.fact` for a derived fact not computed for want of rows
+    (an aggregate with no counted row, a formula reading one).
+
+    The engine makes the rule's item not applicable, under the item's policy, with the
+    reason as its finding (``not_applicable.not_computed``).
+    """
+
+    def __init__(self, path: str, why: Text) -> None:
+        self.path = path
+        self.why = why
+        super().__init__(path)
+
+
 @attrs.frozen
 class Effect:
     """One thing a rule reports. Built by :class:`RuleContext` methods, not directly.

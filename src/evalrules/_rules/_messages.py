@@ -23,6 +23,10 @@ CORE_MESSAGES: Mapping[str, Text] = {
         "缺少数据:{missing},本项无法评价,暂不得分。",
         "Missing facts: {missing}; the item cannot be assessed and scores nothing for now.",
     ),
+    "not_applicable.not_computed": Text(
+        "{reason},“{fact_label}”不适用,{consequence}。",
+        "{reason}, so “{fact_label}” does not apply; {consequence}.",
+    ),
     "claim.agrees": Text("自评分与核定分一致。", "The claimed score agrees with the computed one."),
     "claim.differs": Text(
         "自评{claimed}分,核定{computed}分,核减{difference}分。{explanation}",

@@ -115,6 +115,8 @@ def _derived_value(d: DerivedValue) -> dict[str, Any]:
         out["breakdown"] = {name: _value(v) for name, v in d.breakdown}
     if d.description is not None:
         out["description"] = _text(d.description)
+    if d.not_computed is not None:
+        out["not_computed"] = _text(d.not_computed)
     return out
 
 
@@ -470,11 +472,12 @@ def _fact_value(value: Any) -> Any:
 def _read_derived(path: str, d: Mapping[str, Any]) -> DerivedValue:
     return DerivedValue(
         path,
-        _d(d["value"]),
+        None if d["value"] is None else _d(d["value"]),
         d["formula"],
         tuple((p, _fact_value(v)) for p, v in d.get("inputs", {}).items()),
         tuple((k, _fact_value(v)) for k, v in d.get("breakdown", {}).items()),
         None if d.get("description") is None else _t(d["description"]),
+        None if d.get("not_computed") is None else _t(d["not_computed"]),
     )
 
 

@@ -31,14 +31,18 @@ class DerivedValue:
             ``sd`` S, ``cv``, ``n`` rows, ``weight_total`` P, ``matched``), else empty.
         description: For an aggregation: the derived fact's description, so that a
             scorecard names the value without its rubric; ``None`` for a formula.
+        not_computed: Why there is no value: an aggregate with no counted row (no junior
+            school in the county), or a derived fact computed from one. Its ``value`` is
+            then ``None``, and the items whose rules read it are not applicable.
     """
 
     path: str
-    value: Decimal
+    value: Decimal | None
     formula: str
     inputs: tuple[tuple[str, Any], ...] = attrs.field(converter=frozen_pairs)
     breakdown: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=frozen_pairs)
     description: Text | None = None
+    not_computed: Text | None = None
 
 
 @attrs.frozen

@@ -8,17 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from evalrules._facts._derived import compute_derived
+from evalrules._facts._derived import derive
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._validator import ordered, touches
 from evalrules._limits import LIMIT_CODES
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._context import RuleContext
-from evalrules._rules._kind import CohortStatistics, Effect, MissingFact, Score
+from evalrules._rules._kind import CohortStatistics, Effect, MissingFact, NotComputed, Score
 from evalrules._scorecard._model import Entity, Evidence, Finding, NodeResult, Scorecard
 from evalrules._scoring._claims import compare_claims, with_claims
-from evalrules._scoring._items import ItemOutcome, _finding, score_item
+from evalrules._scoring._items import NOT_COMPUTED, ItemOutcome, _finding, score_item
 from evalrules._scoring._rollup import cap_bonus, grade_for, roll_up_tree, verdict_for
 from evalrules._version import __version__
 from evalrules.errors import FactsError, FactsProblem, RuleEvaluationError
@@ -83,7 +83,7 @@ def evaluate(
             raise FactsError(ordered(problems), source=source)
     else:
         flat = {}
-    derived, derived_problems = compute_derived(
+    derived, not_computed, derived_problems = derive(
         compiled.rubric.derived,
         flat,
         compiled.rubric.data_year or compiled.rubric.year - 1,
@@ -106,12 +106,14 @@ def evaluate(
         # Partial mode turns missing facts into not-assessable items, never into problems;
         # unreadable facts have nothing more to tell.
         raise FactsError(ordered(problems), source=source)
-    if not explain and not problems and plan.scores is not None:
+    if not explain and not problems and plan.scores is not None and not not_computed:
+        # (a value not computed for want of rows makes items not applicable: the general
+        # path says so)
         fast = _scores_fast(compiled, plan, flat, derived, entity)
         if fast is not None:
             return attrs.evolve(fast, assumed=tuple(doc.assumed.items())) if doc.assumed else fast
     try:
-        among = _Among(entity.id, cohort)
+        among = _Among(entity.id, cohort, not_computed)
         if explain:
             outcomes = _run_items(
                 compiled, plan, flat, derived, True, frozenset(doc.assumed), among
@@ -132,11 +134,12 @@ def evaluate(
         card = _score_only(compiled, plan, outcomes, entity)
     else:
         card = _score(compiled, plan, outcomes, entity, claims, explain)
-        if compiled.rubric.derived and derived:
+        if compiled.rubric.derived and (derived or not_computed):
             aggregates = tuple(
                 dv
                 for d in compiled.rubric.derived
-                if d.aggregate is not None and (dv := derived.get(d.path)) is not None
+                if d.aggregate is not None
+                and (dv := derived.get(d.path) or not_computed.get(d.path)) is not None
             )
             if aggregates:
                 card = attrs.evolve(card, aggregates=aggregates)
@@ -146,13 +149,20 @@ def evaluate(
 
 
 class _Among:
-    """The entity evaluated and the cohort it is evaluated among (``None``: alone)."""
+    """The entity evaluated and the cohort it is evaluated among (``None``: alone), and the
+    derived values of its document not computed for want of rows."""
 
-    __slots__ = ("cohort", "entity")
+    __slots__ = ("cohort", "entity", "not_computed")
 
-    def __init__(self, entity: str, cohort: CohortStatistics | None) -> None:
+    def __init__(
+        self,
+        entity: str,
+        cohort: CohortStatistics | None,
+        not_computed: Mapping[str, Any] | None = None,
+    ) -> None:
         self.entity = entity
         self.cohort = cohort
+        self.not_computed = not_computed or {}
 
 
 def _claim_problems(plan: EvaluationPlan, claims: Mapping[str, Any]) -> Iterable[FactsProblem]:
@@ -205,13 +215,17 @@ def _run_items(
                 effects = _run(
                     compiled, compiled_rule, flat, derived, outcome, explain, assumed, among
                 )
-            if any(e.action == "not_applicable" for e in effects):
+            if outcome.not_computed is not None or any(
+                e.action == "not_applicable" for e in effects
+            ):
                 not_applicable = True
                 break
         if not not_applicable and not outcome.missing:
             for compiled_rule in rest:
                 if _run_outcome_only(compiled_rule, values, outcome) is None:
                     _run(compiled, compiled_rule, flat, derived, outcome, explain, assumed, among)
+                    if outcome.not_computed is not None:
+                        break  # not applicable: the item needs nothing more
         outcomes.append((item, outcome))
     return outcomes
 
@@ -417,12 +431,25 @@ def _run(
         assumed=assumed,
         entity="" if among is None else among.entity,
         cohort=None if among is None else among.cohort,
+        not_computed=None if among is None else among.not_computed,
     )
     try:
         compiled_rule.kind.evaluate(ctx)
     except MissingFact as missing:
         outcome.missing.append(missing.path)
         outcome.missing_rule = outcome.missing_rule or rule
+        return []
+    except NotComputed as uncomputed:
+        if outcome.not_computed is None:
+            effect = Effect(
+                "not_applicable",
+                ZERO,
+                NOT_COMPUTED,
+                {"fact": uncomputed.path, "reason": uncomputed.why},
+                "not_computed",
+            )
+            evidence = Evidence(ctx.evidence_facts, ctx.evidence_derived)
+            outcome.not_computed = (rule, effect, evidence)
         return []
     except (Exception, SystemExit) as exc:
         raise RuleEvaluationError(
@@ -510,12 +537,14 @@ def _run_scores(
         not_applicable = False
         for compiled_rule in first:
             scores = _run_score(compiled, compiled_rule, flat, derived, values, outcome, among)
-            if any(s[0] == "not_applicable" for s in scores):
+            if outcome.not_computed is not None or any(s[0] == "not_applicable" for s in scores):
                 not_applicable = True
                 break
         if not not_applicable and not outcome.missing:
             for compiled_rule in rest:
                 _run_score(compiled, compiled_rule, flat, derived, values, outcome, among)
+                if outcome.not_computed is not None:
+                    break  # not applicable: the item needs nothing more
         outcomes.append((item, outcome))
     return outcomes
 
@@ -577,6 +606,15 @@ def _score_only(
             continue
         vetoes: list[Finding] = []
         node = None
+        if outcome.not_computed is not None:
+            policy = item.not_applicable or default_policy
+            if policy == "exclude":
+                excluded += item.max
+            score = item.max if policy == "full" else ZERO
+            results[item.code] = NodeResult(
+                item.code, item.title, item.max, score, "not_applicable"
+            )
+            continue
         for rule, scores, general in runs:
             for index, (action, _, _, effect) in enumerate(scores):
                 if action == "not_applicable":

@@ -31,10 +31,25 @@ POLICY_TEXT = {
 }
 
 
+#: What an item not applicable for want of rows comes to, by policy (the end of the
+#: ``not_applicable.not_computed`` message).
+CONSEQUENCE_TEXT = {
+    "full": Text("本项按满分计", "the item scores full marks"),
+    "zero": Text("本项按0分计", "the item scores zero points"),
+    "exclude": Text(
+        "本项不计分,总分按适用项折算",
+        "the item is left out and the total is rescaled to the items that apply",
+    ),
+}
+
+#: The message of an item whose rule reads a value not computed for want of rows.
+NOT_COMPUTED = "not_applicable.not_computed"
+
+
 class ItemOutcome:
     """What the rules of one item produced: effects per rule, evidence per rule."""
 
-    __slots__ = ("missing", "missing_rule", "runs", "unassessable")
+    __slots__ = ("missing", "missing_rule", "not_computed", "runs", "unassessable")
 
     def __init__(self) -> None:
         self.runs: list[tuple[Rule, list[Effect], Evidence]] = []
@@ -44,6 +59,10 @@ class ItemOutcome:
         #: The first rule that declared the item not assessable (a cohort-relative rule
         #: evaluated alone), with its effect.
         self.unassessable: tuple[Rule, Effect] | None = None
+        #: The first rule that read a value not computed for want of rows (an aggregate
+        #: with no counted row), with its not-applicable effect and evidence: the item is
+        #: not applicable. Not among ``runs``: the rule reached none of its outcomes.
+        self.not_computed: tuple[Rule, Effect, Evidence] | None = None
 
 
 def _finding(
@@ -65,11 +84,14 @@ def _finding(
             params[label_key] = compiled.label(path)
     if effect.action == "not_applicable":
         params["policy"] = POLICY_TEXT.get(effect.effect or "", Text(str(effect.effect)))
+        if effect.message_id == NOT_COMPUTED:
+            params["consequence"] = CONSEQUENCE_TEXT.get(effect.effect or "", params["policy"])
     points = points.quantize(compiled.rubric.precision) if points else ZERO
     params["points"] = abs(points)
     frozen = FrozenDict({key: _frozen_plain(value) for key, value in params.items()})
     template = compiled.message(rule, effect.message_id)
-    if rule.message is not None and effect.action != "not_assessable":
+    core = effect.message_id == NOT_COMPUTED  # the engine's, not the rule's, to word
+    if rule.message is not None and effect.action != "not_assessable" and not core:
         template = rule.message  # the rule's wording of its kind's messages, not the scorer's
     # Built without attrs' __init__: every value is frozen already (the converters would
     # only walk it again), and the message shares the finding's own params.
@@ -179,8 +201,11 @@ def score_item(
             )
         return leaf(item, ZERO, "not_assessable"), findings, False
 
+    runs = outcome.runs
+    if outcome.not_computed is not None:
+        runs = [(outcome.not_computed[0], [outcome.not_computed[1]], outcome.not_computed[2])]
     vetoes: list[Finding] = []
-    for rule, effects, evidence in outcome.runs:
+    for rule, effects, evidence in runs:
         for effect in effects:
             if effect.action == "not_applicable":
                 policy = effect.effect or item.not_applicable or rubric.not_applicable

@@ -60,6 +60,7 @@ from evalrules._facts._document import FactsDocument
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rubric
 from evalrules._scorecard._model import Finding, Scorecard
+from evalrules._scoring._items import NOT_COMPUTED
 from evalrules.testing._assertions import describe_node
 
 if TYPE_CHECKING:
@@ -430,8 +431,8 @@ def _outcomes(compiled: CompiledRubric, card: Scorecard) -> Iterator[Violation]:
             )
     ran = set(card.outcomes)
     for f in card.findings:
-        if f.kind == "not_assessable":
-            continue
+        if f.kind == "not_assessable" or f.message_id == NOT_COMPUTED:
+            continue  # the engine's: the rule reached none of its outcomes
         if (f.rule, f.outcome) not in ran:
             yield Violation(
                 "outcomes",

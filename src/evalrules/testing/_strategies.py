@@ -388,7 +388,8 @@ def _table(
     """A table's rows: every column drawn like a fact of its type (within its declared
     range, among its declared values), keys unique per stage, every stage present, and no
     zero divisor of a row-derived value; documents whose aggregations cannot be computed
-    (every row excluded, a mean of 0) are filtered out."""
+    (a mean of 0) are filtered out. Every row of a stage may be excluded: its aggregates
+    are then not computed, and the items reading them not applicable."""
     from evalrules._facts._aggregations import compute_aggregate
     from evalrules._facts._tables import build_table
 
