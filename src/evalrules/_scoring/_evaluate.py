@@ -103,6 +103,10 @@ def evaluate(
         fast = _scores_fast(compiled, plan, flat, derived, entity)
         if fast is not None:
             return attrs.evolve(fast, assumed=tuple(doc.assumed.items())) if doc.assumed else fast
+    if explain and not problems and plan.explained is not None:
+        card = _explained_fast(compiled, plan, flat, derived, entity, claims, doc.assumed)
+        if card is not None:
+            return card
     try:
         among = _Among(entity.id, cohort)
         if explain:
@@ -419,6 +423,38 @@ def _run(
                 break
 
     return ctx.effects
+
+
+def _explained_fast(
+    compiled: CompiledRubric,
+    plan: EvaluationPlan,
+    flat: Mapping[str, Any],
+    derived: Mapping[str, Any],
+    entity: Entity,
+    claims: Mapping[str, Decimal],
+    assumed: Mapping[str, Any],
+) -> Scorecard | None:
+    """The explained scorecard from the plan's explain program
+    (:mod:`evalrules._scoring._explain`), or ``None`` when the general path must run."""
+    assert plan.explained is not None
+    explained = plan.explained.run(_values(flat, derived), derived, frozenset(assumed))
+    if explained is None:
+        return None
+    ran, results, excluded, findings, bonus_findings = explained
+    card = _card(
+        compiled, plan, ran, results, findings, bonus_findings, excluded, entity, claims, True
+    )
+    if compiled.rubric.derived and derived:
+        aggregates = tuple(
+            dv
+            for d in compiled.rubric.derived
+            if d.aggregate is not None and (dv := derived.get(d.path)) is not None
+        )
+        if aggregates:
+            card = attrs.evolve(card, aggregates=aggregates)
+    if assumed:
+        card = attrs.evolve(card, assumed=tuple(assumed.items()))
+    return card
 
 
 # --------------------------------------------------------------------------- scores only
