@@ -15,30 +15,36 @@ tests hold the two to the same scorecard, byte for byte (``tests/property/test_e
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from evalrules._frozen import FrozenDict
+from evalrules._frozen import FrozenDict, frozen_pairs
 from evalrules._points import ZERO, quantize
-from evalrules._rubric._model import Indicator
-from evalrules._rules._kind import Explained, Explainer
+from evalrules._rubric._model import Indicator, Rule
+from evalrules._rules._kind import Effect, Explained, Explainer
 from evalrules._rules._messages import Rendered
 from evalrules._scorecard._model import DerivedValue, Evidence, Finding, NodeResult
-from evalrules._scoring._items import POLICY_TEXT, allocate
+from evalrules._scoring._items import POLICY_TEXT, _frozen_plain, allocate
 from evalrules._scoring._nodes import leaf
 from evalrules._text import Text
 
 if TYPE_CHECKING:
-    from evalrules._compiler._compiled import CompiledRule
+    from evalrules._compiler._compiled import CompiledRubric, CompiledRule
 
 #: A not-applicable policy as a finding's ``policy`` field.
 _POLICY_FIELDS = {
     policy: FrozenDict({"zh": text.zh, "en": text.en}) for policy, text in POLICY_TEXT.items()
 }
 
-#: A rule: ``(code, explainer, applicability rule, its evidence parameters)``.
-_Rule = tuple[str, Explainer, bool, tuple[tuple[str, Any], ...]]
+#: A rule: ``(code, explainer or None, applicability rule, its evidence parameters, the
+#: compiled rule)``.
+_Rule = tuple[str, "Explainer | None", bool, tuple[tuple[str, Any], ...], "CompiledRule"]
+
+#: ``general(compiled rule) -> effects or None``: a rule without an explainer, run through
+#: its kind's ``evaluate`` as the general path runs it, its effects as an explainer gives
+#: them (``None``: the general path must run).
+General = Callable[["CompiledRule"], "tuple[Explained, ...] | None"]
 
 #: An item: ``(item, its rules (applicability rules first), is a bonus item, its
 #: not-applicable policy, its result when no rule changes its points)``.
@@ -98,15 +104,19 @@ class ExplainProgram:
         default_policy: str,
         evidence: Mapping[str, tuple[tuple[str, Any], ...]],
     ) -> ExplainProgram | None:
-        """The program, or ``None`` when a rule has no explainer."""
+        """The program, or ``None`` when no rule has an explainer (the general path is as
+        fast)."""
         compiled = []
+        explained = False
         for item, first, rest in items:
             rules = []
             for index, r in enumerate((*first, *rest)):
-                if r.explain is None:
-                    return None
-                rules.append((r.rule.code, r.explain, index < len(first), evidence[r.rule.code]))
+                explained = explained or r.explain is not None
+                code = r.rule.code
+                rules.append((code, r.explain, index < len(first), evidence[code], r))
             compiled.append((item, tuple(rules)))
+        if not explained:
+            return None
         return cls(compiled, bonus_codes, precision, rounding, default_policy)
 
     def run(
@@ -114,10 +124,11 @@ class ExplainProgram:
         values: Mapping[str, Any],
         derived: Mapping[str, DerivedValue],
         assumed: frozenset[str],
+        general: General,
     ) -> Explanations | None:
         """Score and explain every item from ``values`` (every fact and derived value
         present, by path); ``None`` when the general path must run (an explainer raised,
-        a fact is missing)."""
+        a fact is missing). A rule without an explainer is handed to ``general``."""
         ran: dict[tuple[str, str], None] = {}
         results: dict[str, NodeResult] = {}
         findings: list[Finding] = []
@@ -127,10 +138,17 @@ class ExplainProgram:
             runs: list[tuple[_Rule, tuple[Explained, ...]]] | None = None
             stop = False
             for rule in rules:
-                try:
-                    effects = rule[1](values, derived, assumed)
-                except Exception:  # the general path says what is wrong
-                    return None
+                explain = rule[1]
+                if explain is None:
+                    ran_general = general(rule[4])
+                    if ran_general is None:
+                        return None
+                    effects = ran_general
+                else:
+                    try:
+                        effects = explain(values, derived, assumed)
+                    except Exception:  # the general path says what is wrong
+                        return None
                 code = rule[0]
                 for effect in effects:
                     ran[(code, effect[2])] = None
@@ -247,6 +265,24 @@ class ExplainProgram:
             outcome,
             effect_of,
         )
+
+
+def detail(
+    compiled: CompiledRubric, rule: Rule, effect: Effect, evidence: Evidence
+) -> tuple[str, Text, dict[str, Any], tuple[tuple[tuple[str, Any], ...], tuple[Any, ...]]]:
+    """What a finding of ``effect`` needs, as an explainer gives it: the effect reported by
+    its kind's ``evaluate`` through a ``RuleContext`` that read ``evidence``."""
+    params: dict[str, Any] = dict(effect.params)
+    facts = frozen_pairs(effect.evidence) if effect.evidence else evidence.facts
+    for key, label_key in (("fact", "fact_label"), ("other", "other_label")):
+        path = params.get(key)
+        if isinstance(path, str):
+            params[label_key] = compiled.label(path)
+    template = compiled.message(rule, effect.message_id)
+    if rule.message is not None:
+        template = rule.message
+    fields = {key: _frozen_plain(value) for key, value in params.items()}
+    return effect.message_id, template, fields, (facts, evidence.derived)
 
 
 def _policy_field(policy: str) -> FrozenDict[str, str]:
