@@ -25,7 +25,7 @@ from evalrules._facts._types import BUILTIN_TYPES
 SRC = Path(evalrules.__file__).resolve().parent
 
 #: A builtin plugin module, where builtins are named as any plugin names its own.
-BUILTIN_PLUGIN_MODULES = {"_rules/_builtin.py", "_rules/_relative.py"}
+BUILTIN_PLUGIN_MODULES = {"_rules/_builtin.py", "_rules/_relative.py", "_rules/_explainers.py"}
 
 #: Modules that define builtins: a literal is a definition only inside a call to the factory.
 DEFINITIONS = {"_facts/_types.py": "fact_type", "_facts/_crosschecks.py": "cross_check_kind"}

@@ -33,7 +33,7 @@ from evalrules._frozen import FrozenDict
 from evalrules._rubric._digest import rubric_digest
 from evalrules._rubric._model import Indicator, Rubric, Rule
 from evalrules._rules._context import describe_context, rule_share
-from evalrules._rules._kind import CohortStatistics, RuleKind, Scorer
+from evalrules._rules._kind import CohortStatistics, Explainer, RuleKind, Scorer, explainer
 from evalrules._rules._messages import CORE_MESSAGES
 from evalrules._scorecard._model import Entity, RubricInfo, Scorecard
 from evalrules._text import Text
@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # concurrent.futures is imported by the executors that batche
     from concurrent.futures import Executor, Future
 
     from evalrules._cohort._model import Cohort
+    from evalrules._scoring._explain import ExplainProgram
     from evalrules._scoring._fast import ScoresProgram
 
 #: ``modify(scorecard, rubric) -> scorecard``: the engine's ``evalrules_modify_scorecard``.
@@ -100,6 +101,9 @@ class CompiledRule:
         origin: The plugin that registered the kind.
         score: The rule compiled by its kind's ``scorer`` (``None`` for a kind without one),
             what an evaluation without explanations runs.
+        explain: The rule compiled with its explanations (``None`` for a kind without an
+            explainer, see ``RuleKind.explainer``), what an explained
+            evaluation runs.
     """
 
     item: Indicator
@@ -107,6 +111,7 @@ class CompiledRule:
     kind: RuleKind
     origin: str
     score: Scorer | None = attrs.field(default=None, eq=False, repr=False)
+    explain: Explainer | None = attrs.field(default=None, eq=False, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -127,6 +132,8 @@ class EvaluationPlan:
         claim_limits: The most a district may claim, by indicator code and for ``"total"``.
         scores: Every item's compiled scorers as one program, what an evaluation without
             explanations runs first (``None`` when a rule's kind has no scorer).
+        explained: Every item's explainers as one program, what an explained evaluation
+            runs first (``None`` when a rule's kind has no explainer).
     """
 
     bindings: Bindings
@@ -140,6 +147,7 @@ class EvaluationPlan:
     evidence: FrozenDict[str, tuple[tuple[str, Any], ...]]
     claim_limits: FrozenDict[str, Decimal]
     scores: ScoresProgram | None = attrs.field(default=None, repr=False)
+    explained: ExplainProgram | None = attrs.field(default=None, repr=False)
 
     @property
     def rubric(self) -> Rubric:
@@ -152,29 +160,61 @@ class EvaluationPlan:
         return self.bindings.modify
 
 
-def _compiled_rule(item: Indicator, rule: Rule, kind: RuleKind, origin: str) -> CompiledRule:
+def _compiled_rule(
+    item: Indicator,
+    rule: Rule,
+    kind: RuleKind,
+    origin: str,
+    rubric: Rubric | None = None,
+    types: Mapping[str, FactType] | None = None,
+) -> CompiledRule:
     score = None
     if kind.scorer is not None:
         score = kind.scorer(rule.params, rule_share(rule, item), item.max)
-    return CompiledRule(item, rule, kind, origin, score)
+    explain = None
+    if rubric is not None:
+        explain = explainer(
+            kind, describe_context(rule, item, rubric, types), _template(rule, kind)
+        )
+    return CompiledRule(item, rule, kind, origin, score, explain)
+
+
+def _template(rule: Rule, kind: RuleKind) -> Callable[[str], Text]:
+    """The template a finding of ``rule`` is worded with, by message id: the rule's own
+    ``message``, else its kind's (as :meth:`CompiledRubric.message` and
+    ``_scoring._items._finding`` choose it)."""
+
+    def template(message_id: str) -> Text:
+        if rule.message is not None:
+            return rule.message
+        if message_id in kind.messages:
+            return kind.messages[message_id]
+        return CORE_MESSAGES.get(message_id, Text(message_id, message_id))
+
+    return template
 
 
 def _plan(bindings: Bindings) -> EvaluationPlan:
+    from evalrules._scoring._explain import ExplainProgram
     from evalrules._scoring._fast import ScoresProgram
     from evalrules._scoring._items import evidence_params
 
     rubric = bindings.rubric
     kinds = FrozenDict({name: kind for name, (kind, _) in bindings.kinds.items()})
+    types = {name: t for name, (t, _) in bindings.types.items()}
     items = []
     for node in rubric.walk():
         if not node.is_leaf:
             continue
-        rules = [_compiled_rule(node, r, *bindings.kinds[r.kind]) for r in node.rules]
+        rules = [
+            _compiled_rule(node, r, *bindings.kinds[r.kind], rubric, types) for r in node.rules
+        ]
         first = tuple(r for r in rules if r.kind.phase == "applicability")
         rest = tuple(r for r in rules if r.kind.phase != "applicability")
         items.append((node, first, rest))
     labels = {s.path: s.description for s in rubric.facts}
     labels.update({d.path: d.description for d in rubric.derived})
+    evidence = FrozenDict({r.code: evidence_params(r) for _, r in rubric.rules()})
     return EvaluationPlan(
         bindings=bindings,
         validator=FactsValidator(
@@ -198,13 +238,21 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
         bonus_codes=frozenset(i.code for i in rubric.bonus),
         claim_limits=FrozenDict(claim_limits(rubric)),
         labels=FrozenDict(labels),
-        evidence=FrozenDict({r.code: evidence_params(r) for _, r in rubric.rules()}),
+        evidence=evidence,
         scores=ScoresProgram.build(
             items,
             frozenset(i.code for i in rubric.bonus),
             rubric.precision,
             rubric.rounding,
             rubric.not_applicable,
+        ),
+        explained=ExplainProgram.build(
+            items,
+            frozenset(i.code for i in rubric.bonus),
+            rubric.precision,
+            rubric.rounding,
+            rubric.not_applicable,
+            evidence,
         ),
     )
 

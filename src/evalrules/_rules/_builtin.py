@@ -2652,9 +2652,10 @@ class _BuiltinKinds:
     @hookimpl
     def evalrules_register_rule_kinds() -> list[RuleKind]:
         """Register the builtin rule kinds, the cohort-relative ones among them."""
+        from evalrules._rules._explainers import EXPLAINED_KINDS
         from evalrules._rules._relative import RELATIVE_KINDS
 
-        return [*BUILTIN_KINDS, *RELATIVE_KINDS]
+        return [*EXPLAINED_KINDS, *RELATIVE_KINDS]
 
 
 builtin_kinds_plugin = _BuiltinKinds()

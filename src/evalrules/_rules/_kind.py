@@ -111,6 +111,56 @@ Scorer = Callable[[Mapping[str, Any]], tuple[Score, ...]]
 ScorerFactory = Callable[[Mapping[str, Any], Decimal, Decimal], Scorer]
 
 
+#: One effect as an explainer reports it: ``(action, points, outcome, effect, detail)``;
+#: ``detail`` is ``None`` for an outcome (no finding), else ``(message id, template, fields,
+#: (facts, derived))``: the fields frozen plain data in the order the finding holds them
+#: (the kind's, then ``fact_label``; scoring adds ``policy`` and ``points``), and the
+#: evidence as ``Evidence`` holds it.
+Explained = tuple[str, Decimal, str, "str | None", Any]
+
+#: ``explain(values, derived, assumed) -> effects``: a rule compiled with its explanations.
+#: ``values`` maps every fact and derived value present to its value, ``derived`` every
+#: derived fact computed to its ``DerivedValue``, ``assumed`` holds the paths the document
+#: marks as assumed. An absent fact raises ``KeyError``; any exception means the rule must
+#: run through its kind's ``evaluate``.
+Explainer = Callable[[Mapping[str, Any], Mapping[str, Any], frozenset[str]], tuple[Explained, ...]]
+
+
+@attrs.frozen(eq=False)
+class Explaining:
+    """How a builtin kind's rules compile with their explanations (not plugin API: its
+    shape follows the core's findings).
+
+    Attributes:
+        evaluate: The ``evaluate`` it stands for.
+        scorer: The ``scorer`` it stands for.
+        build: ``build(ctx, template) -> explainer``, called once per rule when a rubric is
+            compiled; ``template(message_id)`` is the message the rule's findings are worded
+            with.
+    """
+
+    evaluate: Callable[[RuleContext], None]
+    scorer: ScorerFactory | None
+    build: Callable[[DescribeContext, Callable[[str], Text]], Explainer]
+
+
+def explainer(
+    kind: RuleKind, ctx: DescribeContext, template: Callable[[str], Text]
+) -> Explainer | None:
+    """The rule of ``ctx`` compiled with its explanations, or ``None``: a kind without an
+    explainer, or whose ``evaluate`` or ``scorer`` is not the one its explainer stands for
+    (a kind rebuilt from a builtin one), runs through its ``evaluate``."""
+    explaining = kind.explainer
+    if explaining is None:
+        return None
+    if explaining.evaluate is not kind.evaluate or explaining.scorer is not kind.scorer:
+        return None
+    try:
+        return explaining.build(ctx, template)
+    except Exception:  # a rule its kind's evaluate words otherwise: run it as written
+        return None
+
+
 #: Where a kind's rules run: first (and may make the item not applicable), scoring, bonus.
 PHASES = ("applicability", "score", "bonus")
 
@@ -156,6 +206,9 @@ class RuleKind:
             values across the cohort decide a rule's points. A cohort collects each
             entity's value of it first (:class:`CohortStatistics`), then evaluates each
             entity with them; evaluated alone, ``RuleContext.cohort_values`` is ``None``.
+        explainer: The builtin kinds' only: their rules compiled with their explanations
+            for explained evaluations (:class:`Explaining`); ``None`` for a plugin's kind,
+            whose rules run through ``evaluate``.
     """
 
     name: str
@@ -174,6 +227,7 @@ class RuleKind:
     reachable: Callable[[Mapping[str, Any], Decimal], Iterable[str]] | None = None
     scorer: ScorerFactory | None = attrs.field(default=None, eq=False, repr=False)
     ranks: Callable[[Mapping[str, Any]], str] | None = None
+    explainer: Explaining | None = attrs.field(default=None, eq=False, repr=False)
 
     def outcomes_for(self, params: Mapping[str, Any], item_max: Decimal) -> tuple[str, ...]:
         """The outcomes a rule of this kind can record, for rule-outcome coverage.

@@ -15,9 +15,17 @@ from evalrules._limits import LIMIT_CODES
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._context import RuleContext
-from evalrules._rules._kind import CohortStatistics, Effect, MissingFact, NotComputed, Score
+from evalrules._rules._kind import (
+    CohortStatistics,
+    Effect,
+    Explained,
+    MissingFact,
+    NotComputed,
+    Score,
+)
 from evalrules._scorecard._model import Entity, Evidence, Finding, NodeResult, Scorecard
 from evalrules._scoring._claims import compare_claims, with_claims
+from evalrules._scoring._explain import detail
 from evalrules._scoring._items import NOT_COMPUTED, ItemOutcome, _finding, score_item
 from evalrules._scoring._rollup import cap_bonus, grade_for, roll_up_tree, verdict_for
 from evalrules._version import __version__
@@ -112,6 +120,12 @@ def evaluate(
         fast = _scores_fast(compiled, plan, flat, derived, entity)
         if fast is not None:
             return attrs.evolve(fast, assumed=tuple(doc.assumed.items())) if doc.assumed else fast
+    if explain and not problems and plan.explained is not None and not not_computed:
+        card = _explained_fast(
+            compiled, plan, flat, derived, entity, claims, doc.assumed, _Among(entity.id, cohort)
+        )
+        if card is not None:
+            return card
     try:
         among = _Among(entity.id, cohort, not_computed)
         if explain:
@@ -472,6 +486,61 @@ def _run(
                 break
 
     return ctx.effects
+
+
+def _explained_fast(
+    compiled: CompiledRubric,
+    plan: EvaluationPlan,
+    flat: Mapping[str, Any],
+    derived: Mapping[str, Any],
+    entity: Entity,
+    claims: Mapping[str, Decimal],
+    assumed: Mapping[str, Any],
+    among: _Among,
+) -> Scorecard | None:
+    """The explained scorecard from the plan's explain program
+    (:mod:`evalrules._scoring._explain`), or ``None`` when the general path must run."""
+    assert plan.explained is not None
+    paths = frozenset(assumed)
+
+    def general(compiled_rule: CompiledRule) -> tuple[Explained, ...] | None:
+        # A rule without an explainer, as _run_items runs it; the general path takes any
+        # document where it finds a fact missing, raises or is not assessable.
+        outcome = ItemOutcome()
+        try:
+            effects = _run(compiled, compiled_rule, flat, derived, outcome, True, paths, among)
+        except RuleEvaluationError:
+            return None
+        if outcome.missing or outcome.unassessable is not None or not outcome.runs:
+            return None
+        rule, evidence = compiled_rule.rule, outcome.runs[-1][2]
+        return tuple(
+            [
+                (e.action, e.points, e.outcome, e.effect, None)
+                if e.action == "outcome"
+                else (e.action, e.points, e.outcome, e.effect, detail(compiled, rule, e, evidence))
+                for e in effects
+            ]
+        )
+
+    explained = plan.explained.run(_values(flat, derived), derived, paths, general)
+    if explained is None:
+        return None
+    ran, results, excluded, findings, bonus_findings = explained
+    card = _card(
+        compiled, plan, ran, results, findings, bonus_findings, excluded, entity, claims, True
+    )
+    if compiled.rubric.derived and derived:
+        aggregates = tuple(
+            dv
+            for d in compiled.rubric.derived
+            if d.aggregate is not None and (dv := derived.get(d.path)) is not None
+        )
+        if aggregates:
+            card = attrs.evolve(card, aggregates=aggregates)
+    if assumed:
+        card = attrs.evolve(card, assumed=tuple(assumed.items()))
+    return card
 
 
 # --------------------------------------------------------------------------- scores only

@@ -154,9 +154,13 @@ def test_every_builtin_kind_answers_for_its_rules(tmp_path):
 #: The builtin cohort-relative kinds, kept in a module of their own beside the others.
 RELATIVE_MODULE = BUILTIN_MODULE.with_name("_relative.py")
 
+#: The builtin kinds' explainers (their rules compiled with their explanations), beside them.
+EXPLAINERS_MODULE = BUILTIN_MODULE.with_name("_explainers.py")
+
 
 def _core_modules():
-    return sorted(p for p in SRC.rglob("*.py") if p not in (BUILTIN_MODULE, RELATIVE_MODULE))
+    kinds = (BUILTIN_MODULE, RELATIVE_MODULE, EXPLAINERS_MODULE)
+    return sorted(p for p in SRC.rglob("*.py") if p not in kinds)
 
 
 def test_no_core_module_imports_the_builtin_kinds():

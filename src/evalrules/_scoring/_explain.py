@@ -1,0 +1,337 @@
+"""Explained evaluation in one pass, for the documents that need nothing else.
+
+An explained evaluation of a valid document usually has no fact missing and no rule that
+raises. When, besides, every rule of the rubric has an explainer (its kind's rules compiled
+with their explanations: a builtin kind's ``RuleKind.explainer``), an :class:`ExplainProgram`,
+built once per compiled rubric, runs every explainer over one mapping of the document's
+values and scores each item from what they return, as :func:`evalrules._scoring._items.score_item`
+scores it from the effects the kinds' ``evaluate`` report: the same not-applicable policies,
+the same allocation of the points lost, the same findings, built directly from the fields
+and evidence the explainers give (their message rendered when first read). No
+``RuleContext``, ``Effect`` or per-rule record is made. Anything else — a fact missing, an
+explainer that raises — gives ``None``, and the general path runs instead. The property
+tests hold the two to the same scorecard, byte for byte (``tests/property/test_explainers.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from evalrules._frozen import FrozenDict, frozen_pairs
+from evalrules._points import ZERO, quantize
+from evalrules._rubric._model import Indicator, Rule
+from evalrules._rules._kind import Effect, Explained, Explainer
+from evalrules._rules._messages import Rendered
+from evalrules._scorecard._model import DerivedValue, Evidence, Finding, NodeResult
+from evalrules._scoring._items import POLICY_TEXT, _frozen_plain, allocate
+from evalrules._scoring._nodes import leaf
+from evalrules._text import Text
+
+if TYPE_CHECKING:
+    from evalrules._compiler._compiled import CompiledRubric, CompiledRule
+
+#: A not-applicable policy as a finding's ``policy`` field.
+_POLICY_FIELDS = {
+    policy: FrozenDict({"zh": text.zh, "en": text.en}) for policy, text in POLICY_TEXT.items()
+}
+
+#: A rule: ``(code, explainer or None, applicability rule, its evidence parameters, the
+#: compiled rule)``.
+_Rule = tuple[str, "Explainer | None", bool, tuple[tuple[str, Any], ...], "CompiledRule"]
+
+#: ``general(compiled rule) -> effects or None``: a rule without an explainer, run through
+#: its kind's ``evaluate`` as the general path runs it, its effects as an explainer gives
+#: them (``None``: the general path must run).
+General = Callable[["CompiledRule"], "tuple[Explained, ...] | None"]
+
+#: An item: ``(item, its rules (applicability rules first), is a bonus item, its
+#: not-applicable policy, its result when no rule changes its points)``.
+_Item = tuple[Indicator, tuple[_Rule, ...], bool, str, NodeResult]
+
+#: What the explanations come to: the outcomes reached ``(rule code, outcome)``, in order;
+#: each item's result by code; the points of the items excluded; the findings of the items
+#: and those of the bonus items, in rubric order.
+Explanations = tuple[
+    dict[tuple[str, str], None], dict[str, NodeResult], Decimal, list[Finding], list[Finding]
+]
+
+
+class ExplainProgram:
+    """Every item's explainers, in rubric order, and how its score and findings are made.
+
+    It holds values fixed when it is built: running it changes nothing on it.
+    """
+
+    __slots__ = ("_items", "_precision", "_rounding")
+
+    def __init__(
+        self,
+        items: Sequence[tuple[Indicator, tuple[_Rule, ...]]],
+        bonus_codes: frozenset[str],
+        precision: Decimal,
+        rounding: str,
+        default_policy: str,
+    ) -> None:
+        compiled: list[_Item] = []
+        for item, rules in items:
+            is_bonus = item.code in bonus_codes
+            if is_bonus:
+                untouched = quantize(min(ZERO, item.max), precision, rounding)
+            else:
+                untouched = quantize(min(max(item.max, ZERO), item.max), precision, rounding)
+            compiled.append(
+                (
+                    item,
+                    rules,
+                    is_bonus,
+                    item.not_applicable or default_policy,
+                    leaf(item, untouched, "scored"),
+                )
+            )
+        self._items = tuple(compiled)
+        self._precision = precision
+        self._rounding = rounding
+
+    @classmethod
+    def build(
+        cls,
+        items: Sequence[tuple[Indicator, Sequence[CompiledRule], Sequence[CompiledRule]]],
+        bonus_codes: frozenset[str],
+        precision: Decimal,
+        rounding: str,
+        default_policy: str,
+        evidence: Mapping[str, tuple[tuple[str, Any], ...]],
+    ) -> ExplainProgram | None:
+        """The program, or ``None`` when no rule has an explainer (the general path is as
+        fast)."""
+        compiled = []
+        explained = False
+        for item, first, rest in items:
+            rules = []
+            for index, r in enumerate((*first, *rest)):
+                explained = explained or r.explain is not None
+                code = r.rule.code
+                rules.append((code, r.explain, index < len(first), evidence[code], r))
+            compiled.append((item, tuple(rules)))
+        if not explained:
+            return None
+        return cls(compiled, bonus_codes, precision, rounding, default_policy)
+
+    def run(
+        self,
+        values: Mapping[str, Any],
+        derived: Mapping[str, DerivedValue],
+        assumed: frozenset[str],
+        general: General,
+    ) -> Explanations | None:
+        """Score and explain every item from ``values`` (every fact and derived value
+        present, by path); ``None`` when the general path must run (an explainer raised,
+        a fact is missing). A rule without an explainer is handed to ``general``."""
+        ran: dict[tuple[str, str], None] = {}
+        results: dict[str, NodeResult] = {}
+        findings: list[Finding] = []
+        bonus_findings: list[Finding] = []
+        excluded = ZERO
+        for item, rules, is_bonus, policy_default, untouched in self._items:
+            runs: list[tuple[_Rule, tuple[Explained, ...]]] | None = None
+            stop = False
+            for rule in rules:
+                explain = rule[1]
+                if explain is None:
+                    ran_general = general(rule[4])
+                    if ran_general is None:
+                        return None
+                    effects = ran_general
+                else:
+                    try:
+                        effects = explain(values, derived, assumed)
+                    except Exception:  # the general path says what is wrong
+                        return None
+                code = rule[0]
+                for effect in effects:
+                    ran[(code, effect[2])] = None
+                    if effect[4] is not None:
+                        if runs is None:
+                            runs = []
+                        if not runs or runs[-1][0] is not rule:
+                            runs.append((rule, effects))
+                        if rule[2] and effect[0] == "not_applicable":
+                            stop = True
+                if stop:
+                    break  # not applicable: the item's other rules do not run
+            if runs is None:
+                results[item.code] = untouched
+                continue
+            node, found, is_excluded = self._score(item, runs, is_bonus, policy_default)
+            if is_excluded:
+                excluded += item.max
+            results[item.code] = node
+            (bonus_findings if is_bonus else findings).extend(found)
+        return ran, results, excluded, findings, bonus_findings
+
+    def _score(
+        self,
+        item: Indicator,
+        runs: list[tuple[_Rule, tuple[Explained, ...]]],
+        is_bonus: bool,
+        policy_default: str,
+    ) -> tuple[NodeResult, list[Finding], bool]:
+        """One item's result and findings from the effects of its rules that make one (as
+        ``score_item`` makes them from every rule's effects)."""
+        precision, rounding = self._precision, self._rounding
+        vetoes: list[Finding] = []
+        for rule, effects in runs:
+            for effect in effects:
+                action = effect[0]
+                if action == "not_applicable":
+                    policy = effect[3] or policy_default
+                    points = -item.max if policy == "zero" else ZERO
+                    score = item.max if policy == "full" else ZERO
+                    finding = self._finding(
+                        item, rule, effect, "not_applicable", points, policy, policy
+                    )
+                    return leaf(item, score, "not_applicable"), [finding], policy == "exclude"
+                if action == "veto":
+                    vetoes.append(self._finding(item, rule, effect, "veto", ZERO, effect[3]))
+        findings: list[Finding] = []
+        if is_bonus:
+            awards = [(r, e) for r, effects in runs for e in effects if e[0] == "bonus"]
+            nominal = sum((max(e[1], ZERO) for _, e in awards), ZERO)
+            score = quantize(min(nominal, item.max), precision, rounding)
+            shares = allocate([e[1] for _, e in awards], score, precision, rounding)
+            for (rule, effect), share in zip(awards, shares, strict=True):
+                if share > 0:
+                    findings.append(self._finding(item, rule, effect, "bonus", share, None))
+            findings.extend(vetoes)
+            return leaf(item, score, "scored"), findings, False
+        losses = []
+        zero_out = None
+        for rule, effects in runs:
+            for effect in effects:
+                action = effect[0]
+                if action == "deduction" or action == "manual":
+                    losses.append((rule, effect))
+                elif action == "zero_out" and zero_out is None:
+                    zero_out = (rule, effect)
+        nominal = sum((e[1] for _, e in losses), ZERO)
+        if zero_out is not None:
+            score = ZERO
+        else:
+            score = quantize(min(max(item.max - nominal, ZERO), item.max), precision, rounding)
+        if score < item.max:
+            asks = [e[1] for _, e in losses]
+            if zero_out is not None:
+                losses.append(zero_out)
+                asks.append(item.max)  # the zero-out takes whatever the deductions left
+            shares = allocate(asks, item.max - score, precision, rounding)
+            for (rule, effect), share in zip(losses, shares, strict=True):
+                kind = "manual" if effect[0] == "manual" else "deduction"
+                findings.append(self._finding(item, rule, effect, kind, -share, None))
+        findings.extend(vetoes)
+        return leaf(item, score, "scored"), findings, False
+
+    def _finding(
+        self,
+        item: Indicator,
+        rule: _Rule,
+        effect: Explained,
+        kind: str,
+        points: Decimal,
+        effect_of: str | None,
+        policy: str | None = None,
+    ) -> Finding:
+        """A finding as ``_scoring._items._finding`` makes it from the effect's fields."""
+        _, nominal, outcome, _, detail = effect
+        assert detail is not None
+        message_id, template, fields, (facts, derived) = detail
+        points = points.quantize(self._precision) if points else ZERO
+        params = dict(fields)
+        if policy is not None:
+            params["policy"] = _POLICY_FIELDS.get(policy) or _policy_field(policy)
+        params["points"] = abs(points)
+        frozen = FrozenDict(params)
+        return new_finding(
+            item.code,
+            rule[0],
+            kind,
+            points,
+            nominal,
+            message_id,
+            frozen,
+            Rendered(template, frozen),
+            new_evidence(facts, derived, rule[3]),
+            outcome,
+            effect_of,
+        )
+
+
+def detail(
+    compiled: CompiledRubric, rule: Rule, effect: Effect, evidence: Evidence
+) -> tuple[str, Text, dict[str, Any], tuple[tuple[tuple[str, Any], ...], tuple[Any, ...]]]:
+    """What a finding of ``effect`` needs, as an explainer gives it: the effect reported by
+    its kind's ``evaluate`` through a ``RuleContext`` that read ``evidence``."""
+    params: dict[str, Any] = dict(effect.params)
+    facts = frozen_pairs(effect.evidence) if effect.evidence else evidence.facts
+    for key, label_key in (("fact", "fact_label"), ("other", "other_label")):
+        path = params.get(key)
+        if isinstance(path, str):
+            params[label_key] = compiled.label(path)
+    template = compiled.message(rule, effect.message_id)
+    if rule.message is not None:
+        template = rule.message
+    fields = {key: _frozen_plain(value) for key, value in params.items()}
+    return effect.message_id, template, fields, (facts, evidence.derived)
+
+
+def _policy_field(policy: str) -> FrozenDict[str, str]:
+    text = POLICY_TEXT.get(policy, Text(str(policy)))
+    return FrozenDict({"zh": text.zh, "en": text.en})
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def new_finding(
+    indicator: str,
+    rule: str,
+    kind: str,
+    points: Decimal,
+    nominal: Decimal,
+    message_id: str,
+    params: FrozenDict[str, Any],
+    message: Text,
+    evidence: Evidence,
+    outcome: str,
+    effect: str | None,
+) -> Finding:
+    """A ``Finding`` from values that are what its converters would make (frozen plain
+    params), built without attrs' ``__init__`` (as ``_scoring._items._built`` builds it)."""
+    finding = _new(Finding)
+    _set(finding, "indicator", indicator)
+    _set(finding, "rule", rule)
+    _set(finding, "kind", kind)
+    _set(finding, "points", points)
+    _set(finding, "nominal", nominal)
+    _set(finding, "message_id", message_id)
+    _set(finding, "params", params)
+    _set(finding, "message", message)
+    _set(finding, "evidence", evidence)
+    _set(finding, "outcome", outcome)
+    _set(finding, "effect", effect)
+    return finding
+
+
+def new_evidence(
+    facts: tuple[tuple[str, Any], ...],
+    derived: tuple[DerivedValue, ...],
+    params: tuple[tuple[str, Any], ...],
+) -> Evidence:
+    """An ``Evidence`` from frozen values, built without attrs' ``__init__``."""
+    evidence = _new(Evidence)
+    _set(evidence, "facts", facts)
+    _set(evidence, "derived", derived)
+    _set(evidence, "params", params)
+    return evidence
