@@ -14,6 +14,7 @@ import pickle
 import subprocess
 import sys
 import textwrap
+from decimal import Decimal as evalrules_decimal
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,45 @@ def test_a_card_reads_back_where_no_plugin_is(engine, cards, tmp_path, protocol)
     # and what the other process read is equal here, field for field
     back = pickle.loads((tmp_path / "cards.pickle").read_bytes())
     assert back == cards
+
+
+# --------------------------------------------------------------------------- shared parts
+
+
+def test_the_same_finding_is_one_object_between_cards(compiled, example):
+    first, second = compiled.evaluate(example), compiled.evaluate(example)
+    assert first.findings
+    for mine, theirs in zip(first.findings, second.findings, strict=True):
+        assert mine is theirs
+    for mine, theirs in zip(first.outcomes, second.outcomes, strict=True):
+        assert mine is theirs
+
+
+def test_a_value_written_otherwise_is_not_shared(engine, tmp_path):
+    """``40`` and ``40.0`` are equal, but a card shows what its document said."""
+    compiled = engine.compile(engine.load_rubric(write(tmp_path, minimal())))
+    as_int = compiled.evaluate(evalrules.FactsDocument({"x": {"value": 40}}))
+    as_decimal = compiled.evaluate(
+        evalrules.FactsDocument({"x": {"value": evalrules_decimal("40.0")}})
+    )
+    mine, theirs = as_int.findings[0], as_decimal.findings[0]
+    assert mine is not theirs
+    assert str(mine.params["value"]) != str(theirs.params["value"])
+    assert str(mine.evidence.facts[0][1]) == "40"
+    assert str(theirs.evidence.facts[0][1]) == "40.0"
+    assert compiled.evaluate(evalrules.FactsDocument({"x": {"value": 40}})).to_json() == (
+        as_int.to_json()
+    )
+
+
+def test_threads_sharing_a_rubric_make_the_cards_one_thread_makes(compiled, example):
+    from concurrent.futures import ThreadPoolExecutor
+
+    docs = [
+        example.with_facts({"ratings.fitness": 60 + i % 7, "safety.anti_fall_completion": 60 + i})
+        for i in range(40)
+    ]
+    alone = [compiled.evaluate(d).to_json() for d in docs]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda d: compiled.evaluate(d).to_json(), docs * 4))
+    assert together == alone * 4
