@@ -17,6 +17,10 @@ class Text:
     zh: str
     en: str = ""
 
+    def __reduce__(self) -> tuple[type[Text], tuple[str, ...]]:
+        # the words alone, without attrs' field names: a scorecard carries many of these
+        return (Text, (self.zh, self.en) if self.en else (self.zh,))
+
     def get(self, lang: str) -> str:
         """Return the text in ``lang`` (``"zh"`` or ``"en"``), falling back to Chinese."""
         if lang == "en" and self.en:

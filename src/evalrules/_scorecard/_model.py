@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import pickle
+import zlib
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -14,6 +17,76 @@ from evalrules._text import Text
 
 #: Vetoes in precedence order: the first one present decides the most.
 VETO_EFFECTS: tuple[str, ...] = ("force_fail", "lower_one", "cap_below_top")
+
+# --------------------------------------------------------------------------- pickling
+#
+# A kept scorecard (a platform keeps a year's cards of hundreds of districts in memory or in
+# a cache) pickles compactly. Its values pickle as their fields in order, without attrs'
+# field names, points as their text; and the card itself as one compressed pickle of those
+# values, which carries every text it shows (titles, labels, message templates), so that it
+# reads back in a process where no plugin is installed, equal to what was pickled, with the
+# same JSON bytes. Restoring builds each value from fields that are already what its
+# converters would make (frozen mappings and tuples), without running them again.
+
+_V = TypeVar("_V")
+
+#: The layout of a scorecard's compressed state; a state of another layout is refused.
+_CARD_STATE = 1
+
+
+def _restored(cls: type[_V], names: tuple[str, ...], values: tuple[Any, ...]) -> _V:
+    obj = object.__new__(cls)
+    for name, value in zip(names, values, strict=True):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+def _points(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _text_of(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _node(
+    code: str,
+    title: Text,
+    max_: str,
+    score: str,
+    status: str,
+    children: tuple[NodeResult, ...] = (),
+    claimed: str | None = None,
+) -> NodeResult:
+    """A :class:`NodeResult` from its pickled fields (points as text)."""
+    return _restored(
+        NodeResult,
+        _NODE_FIELDS,
+        (code, title, Decimal(max_), Decimal(score), status, children, _points(claimed)),
+    )
+
+
+def _finding(*values: Any) -> Finding:
+    """A :class:`Finding` from its pickled fields (points as text)."""
+    return _restored(
+        Finding, _FINDING_FIELDS, (*values[:3], Decimal(values[3]), Decimal(values[4]), *values[5:])
+    )
+
+
+def _evidence(*values: Any) -> Evidence:
+    """An :class:`Evidence` from its pickled fields."""
+    return _restored(Evidence, ("facts", "derived", "params"), values)
+
+
+def _scorecard(state: bytes | str) -> Scorecard:
+    """A :class:`Scorecard` from its compressed state (see :meth:`Scorecard.__reduce_ex__`)."""
+    if isinstance(state, str):  # protocols 0 to 2, which have no bytes of their own
+        state = base64.b85decode(state)
+    layout, *values = pickle.loads(zlib.decompress(state))
+    if layout != _CARD_STATE:
+        raise pickle.UnpicklingError(f"a scorecard state of layout {layout!r}, not {_CARD_STATE}")
+    return _restored(Scorecard, _CARD_FIELDS, tuple(values))
+
 
 # --------------------------------------------------------------------------- scorecards
 
@@ -59,6 +132,9 @@ class Evidence:
     derived: tuple[DerivedValue, ...] = ()
     params: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=frozen_pairs)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_evidence, (self.facts, self.derived, self.params))
+
 
 @attrs.frozen
 class Finding:
@@ -94,6 +170,25 @@ class Finding:
     outcome: str = ""
     effect: str | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the message pickles as its template and this finding's own params (one object)
+        return (
+            _finding,
+            (
+                self.indicator,
+                self.rule,
+                self.kind,
+                str(self.points),
+                str(self.nominal),
+                self.message_id,
+                self.params,
+                self.message,
+                self.evidence,
+                self.outcome,
+                self.effect,
+            ),
+        )
+
 
 @attrs.frozen
 class NodeResult:
@@ -117,6 +212,20 @@ class NodeResult:
     status: str
     children: tuple[NodeResult, ...] = ()
     claimed: Decimal | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        fields: tuple[Any, ...] = (
+            self.code,
+            self.title,
+            str(self.max),
+            str(self.score),
+            self.status,
+            self.children,
+            _text_of(self.claimed),
+        )
+        if self.claimed is None:  # the usual case: no claim, and often no children
+            fields = fields[:-1] if self.children else fields[:-2]
+        return (_node, fields)
 
     def walk(self) -> Iterator[NodeResult]:
         """Yield this node and its descendants, depth first."""
@@ -345,6 +454,24 @@ class Scorecard:
     verdict: Verdict | None = None
     aggregates: tuple[DerivedValue, ...] = ()
 
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        # One compressed pickle of the fields: a card's texts (titles in both languages,
+        # labels, templates) are most of it, and compress well. Inside, protocol 4 at the
+        # least (every Python evalrules runs on reads it), whatever protocol is asked for.
+        state = (_CARD_STATE, *(getattr(self, name) for name in _CARD_FIELDS))
+        inner = max(protocol, 4) if isinstance(protocol, int) else pickle.DEFAULT_PROTOCOL
+        packed = zlib.compress(pickle.dumps(state, inner), 6)
+        if isinstance(protocol, int) and protocol < 3:
+            # before protocol 3 bytes pickle as text, half again as long: Base85 is less
+            return (_scorecard, (base64.b85encode(packed).decode("ascii"),))
+        return (_scorecard, (packed,))
+
+    def __copy__(self) -> Scorecard:
+        return self  # frozen: a copy would be the same value
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Scorecard:
+        return self
+
     def node(self, code: str) -> NodeResult:
         """Return the result node with ``code``.
 
@@ -412,3 +539,8 @@ class Scorecard:
             raise ValueError(f"not a complete scorecard: missing field {exc}") from None
         except (TypeError, AttributeError, InvalidOperation) as exc:
             raise ValueError(f"not a scorecard: {exc}") from None
+
+
+_NODE_FIELDS = tuple(f.name for f in attrs.fields(NodeResult))
+_FINDING_FIELDS = tuple(f.name for f in attrs.fields(Finding))
+_CARD_FIELDS = tuple(f.name for f in attrs.fields(Scorecard))

@@ -28,6 +28,7 @@ from evalrules._scoring._claims import compare_claims, with_claims
 from evalrules._scoring._explain import detail
 from evalrules._scoring._items import NOT_COMPUTED, ItemOutcome, _finding, score_item
 from evalrules._scoring._rollup import cap_bonus, grade_for, roll_up_tree, verdict_for
+from evalrules._scoring._shared import outcomes as shared_outcomes
 from evalrules._version import __version__
 from evalrules.errors import FactsError, FactsProblem, RuleEvaluationError
 
@@ -415,7 +416,7 @@ def _card(
         claimed=comparisons,
         evalrules_version=__version__,
         base_total=base_total,
-        outcomes=tuple(ran),
+        outcomes=shared_outcomes(tuple(ran)),
         verdict=verdict,
     )
     if plan.modify is not None:

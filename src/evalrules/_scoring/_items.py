@@ -15,6 +15,8 @@ from evalrules._rules._kind import Effect
 from evalrules._rules._messages import Rendered
 from evalrules._scorecard._model import Evidence, Finding, Grade, NodeResult
 from evalrules._scoring._nodes import leaf
+from evalrules._scoring._shared import finding as shared_finding
+from evalrules._scoring._shared import text_mapping
 from evalrules._text import Text
 
 if TYPE_CHECKING:
@@ -93,27 +95,45 @@ def _finding(
     core = effect.message_id == NOT_COMPUTED  # the engine's, not the rule's, to word
     if rule.message is not None and effect.action != "not_assessable" and not core:
         template = rule.message  # the rule's wording of its kind's messages, not the scorer's
+    evidence_params = compiled.evidence_params(rule)
+
     # Built without attrs' __init__: every value is frozen already (the converters would
     # only walk it again), and the message shares the finding's own params.
-    return _built(
-        Finding,
-        indicator=item.code,
-        rule=rule.code,
-        kind=kind,
-        points=points,
-        nominal=effect.points,
-        message_id=effect.message_id,
-        params=frozen,
-        message=Rendered(template, frozen),
-        evidence=_built(
-            Evidence,
-            facts=evidence.facts,
-            derived=evidence.derived,
-            params=compiled.evidence_params(rule),
-        ),
-        outcome=effect.outcome,
-        effect=effect.effect,
+    def build() -> Finding:
+        return _built(
+            Finding,
+            indicator=item.code,
+            rule=rule.code,
+            kind=kind,
+            points=points,
+            nominal=effect.points,
+            message_id=effect.message_id,
+            params=frozen,
+            message=Rendered(template, frozen),
+            evidence=_built(
+                Evidence,
+                facts=evidence.facts,
+                derived=evidence.derived,
+                params=evidence_params,
+            ),
+            outcome=effect.outcome,
+            effect=effect.effect,
+        )
+
+    fields = (
+        item.code,
+        rule.code,
+        kind,
+        points,
+        effect.points,
+        effect.message_id,
+        frozen,
+        effect.outcome,
+        effect.effect,
+        evidence.facts,
+        evidence.derived,
     )
+    return shared_finding(template, evidence_params, fields, build)
 
 
 _T = TypeVar("_T")
@@ -140,7 +160,7 @@ def _frozen_plain(value: Any) -> Any:
     if cls is str or cls is Decimal or cls is int or cls is bool or value is None:
         return value
     if isinstance(value, Text):
-        return FrozenDict({"zh": value.zh, "en": value.en})
+        return text_mapping(value)
     if isinstance(value, Mapping):
         return FrozenDict({str(k): _frozen_plain(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
