@@ -27,6 +27,7 @@ from evalrules._rules._messages import Rendered
 from evalrules._scorecard._model import DerivedValue, Evidence, Finding, NodeResult
 from evalrules._scoring._items import POLICY_TEXT, _frozen_plain, allocate
 from evalrules._scoring._nodes import leaf
+from evalrules._scoring._shared import finding as shared_finding
 from evalrules._text import Text
 
 if TYPE_CHECKING:
@@ -252,19 +253,25 @@ class ExplainProgram:
             params["policy"] = _POLICY_FIELDS.get(policy) or _policy_field(policy)
         params["points"] = abs(points)
         frozen = FrozenDict(params)
-        return new_finding(
-            item.code,
-            rule[0],
-            kind,
-            points,
-            nominal,
-            message_id,
-            frozen,
-            Rendered(template, frozen),
-            new_evidence(facts, derived, rule[3]),
-            outcome,
-            effect_of,
-        )
+
+        def build() -> Finding:
+            return new_finding(
+                item.code,
+                rule[0],
+                kind,
+                points,
+                nominal,
+                message_id,
+                frozen,
+                Rendered(template, frozen),
+                new_evidence(facts, derived, rule[3]),
+                outcome,
+                effect_of,
+            )
+
+        # shared with every earlier card that made the same finding (_scoring._shared)
+        key = (item.code, rule[0], kind, points, nominal, message_id, frozen, outcome)
+        return shared_finding(template, rule[3], (*key, effect_of, facts, derived), build)
 
 
 def detail(
