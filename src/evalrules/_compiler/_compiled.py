@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # concurrent.futures is imported by the executors that batche
 
     from evalrules._cohort._model import Cohort
     from evalrules._scoring._fast import ScoresProgram
+    from evalrules._scoring._scores import ScoresCard
 
 #: ``modify(scorecard, rubric) -> scorecard``: the engine's ``evalrules_modify_scorecard``.
 Modify = Callable[[Scorecard, Rubric], Scorecard]
@@ -127,6 +128,7 @@ class EvaluationPlan:
         claim_limits: The most a district may claim, by indicator code and for ``"total"``.
         scores: Every item's compiled scorers as one program, what an evaluation without
             explanations runs first (``None`` when a rule's kind has no scorer).
+        scores_card: What a scores-only scorecard needs of the rubric, taken once.
     """
 
     bindings: Bindings
@@ -140,6 +142,7 @@ class EvaluationPlan:
     evidence: FrozenDict[str, tuple[tuple[str, Any], ...]]
     claim_limits: FrozenDict[str, Decimal]
     scores: ScoresProgram | None = attrs.field(default=None, repr=False)
+    scores_card: ScoresCard | None = attrs.field(default=None, repr=False)
 
     @property
     def rubric(self) -> Rubric:
@@ -162,6 +165,7 @@ def _compiled_rule(item: Indicator, rule: Rule, kind: RuleKind, origin: str) -> 
 def _plan(bindings: Bindings) -> EvaluationPlan:
     from evalrules._scoring._fast import ScoresProgram
     from evalrules._scoring._items import evidence_params
+    from evalrules._scoring._scores import ScoresCard
 
     rubric = bindings.rubric
     kinds = FrozenDict({name: kind for name, (kind, _) in bindings.kinds.items()})
@@ -206,6 +210,7 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
             rubric.rounding,
             rubric.not_applicable,
         ),
+        scores_card=ScoresCard(rubric),
     )
 
 
@@ -584,6 +589,20 @@ class CompiledRubric:
         """
         from evalrules._scoring._evaluate import evaluate
 
+        if not explain and cohort is None:
+            from evalrules._scoring._scores import evaluate_scores
+
+            if not isinstance(facts, FactsDocument) or (
+                facts.rubric_problem(
+                    self.rubric.ref, self.rubric.version, self.digest, extends=self.rubric.extends
+                )
+                is None
+            ):
+                card = evaluate_scores(
+                    self, self._plan, facts, entity=entity, claimed=claimed, partial=partial
+                )
+                if card is not None:
+                    return card
         if not isinstance(facts, FactsDocument):
             return evaluate(
                 self,

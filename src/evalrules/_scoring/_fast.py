@@ -125,6 +125,25 @@ class ScoresProgram:
                     scores = score(values)
                 except Exception:  # the general path says what is wrong
                     return None
+                if len(scores) == 1:  # most rules report one effect: read it directly
+                    action, points, outcome, effect = scores[0]
+                    if action == "outcome":
+                        ran[(code, outcome)] = None
+                        continue
+                    if action != "veto":
+                        ran[(code, outcome)] = None
+                        if action == "deduction" or action == "manual":
+                            lost += points
+                        elif action == "not_applicable":
+                            if policy is None:
+                                policy = effect or policy_default
+                            if applicability:
+                                break  # not applicable: the item's other rules do not run
+                        elif action == "zero_out":
+                            zero_out = True
+                        elif action == "bonus" and points > 0:
+                            won += points
+                        continue
                 for s in scores:
                     if s[0] == "veto":
                         general = veto(compiled_rule)
