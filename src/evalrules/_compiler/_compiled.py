@@ -320,8 +320,11 @@ def _pickle_bindings(bindings: Bindings) -> bytes:
 
 # ------------------------------------------------------------------------------ batches
 
-#: Documents per task that :meth:`CompiledRubric.evaluate_many` sends to an executor.
+#: Documents per task that :meth:`CompiledRubric.evaluate_many` sends to an executor: for
+#: explained evaluations, and for scores only (a task's fixed costs — sending it, the
+#: compiled rubric's pickle, the worker's collector — are then a larger share of a document's).
 DEFAULT_CHUNKSIZE = 64
+SCORES_CHUNKSIZE = 1024
 
 #: One document's result in a batch.
 Result = Scorecard | FactsError
@@ -364,6 +367,26 @@ def evaluate_chunk(
     return [_evaluate_one(compiled, document, explain, partial, cohort) for document in documents]
 
 
+def evaluate_packed(
+    pickled: bytes,
+    documents: list[FactsDocument | Mapping[str, Any]],
+    explain: bool,
+    partial: bool,
+    cohort: CohortStatistics | None = None,
+) -> bytes:
+    """:func:`evaluate_chunk` for a worker process: its results as one compact pickle
+    (:func:`evalrules._compiler._wire.pack`), evaluated with the worker's cyclic garbage
+    collector held off."""
+    from evalrules._compiler._wire import no_collection, pack
+
+    with no_collection():
+        compiled = pickle.loads(pickled)
+        results = [
+            _evaluate_one(compiled, document, explain, partial, cohort) for document in documents
+        ]
+        return pack(results)
+
+
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(itertools.islice(it, size)):
@@ -387,18 +410,26 @@ def _evaluate_on(
     chunksize: int,
     cohort: CohortStatistics | None = None,
 ) -> Iterator[Result]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evalrules._compiler._wire import unpack
+
     pickled = pickle.dumps(compiled, pickle.HIGHEST_PROTOCOL)
-    pending: deque[Future[list[Result]]] = deque()
+    pending: deque[Future[Any]] = deque()
     limit = _in_flight(executor)
+    # Threads share this process: their results need not travel. Any other executor's
+    # results come back as one compact pickle per chunk.
+    task: Callable[..., Any] = evaluate_chunk
+    take: Callable[[Any], list[Result]] = list
+    if not isinstance(executor, ThreadPoolExecutor):
+        task, take = evaluate_packed, unpack
     try:
         for chunk in _chunks(documents, chunksize):
-            pending.append(
-                executor.submit(evaluate_chunk, pickled, chunk, explain, partial, cohort)
-            )
+            pending.append(executor.submit(task, pickled, chunk, explain, partial, cohort))
             if len(pending) >= limit:
-                yield from pending.popleft().result()
+                yield from take(pending.popleft().result())
         while pending:
-            yield from pending.popleft().result()
+            yield from take(pending.popleft().result())
     finally:
         for future in pending:  # the consumer stopped early, or a chunk failed
             future.cancel()
@@ -666,7 +697,7 @@ class CompiledRubric:
         explain: bool = True,
         partial: bool = False,
         executor: Executor | None = None,
-        chunksize: int = DEFAULT_CHUNKSIZE,
+        chunksize: int | None = None,
         cohort: CohortStatistics | None = None,
     ) -> Iterator[Scorecard | FactsError]:
         """Evaluate many documents; yield, in input order, each one's scorecard or refusal.
@@ -692,13 +723,16 @@ class CompiledRubric:
             explain: ``False`` for scores only (see :meth:`evaluate`).
             partial: As for :meth:`evaluate`.
             executor: Where to evaluate; ``None`` for here.
-            chunksize: Documents per task sent to the executor (at least 1).
+            chunksize: Documents per task sent to the executor (at least 1); by default
+                64 explained and 1024 scores only.
             cohort: Cohort statistics every document is evaluated with (see
                 :meth:`evaluate`).
 
         Raises:
             ValueError: if ``chunksize`` is below 1.
         """
+        if chunksize is None:
+            chunksize = DEFAULT_CHUNKSIZE if explain else SCORES_CHUNKSIZE
         if chunksize < 1:
             raise ValueError(f"chunksize must be at least 1, not {chunksize}")
         if executor is None:

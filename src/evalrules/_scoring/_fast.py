@@ -32,10 +32,11 @@ _MAX_KEPT = 256
 
 #: An item: ``(item, its rules (applicability rules first), is a bonus item, its
 #: not-applicable policy, results by what decides them)``; a rule is ``(code, scorer,
-#: compiled rule, is an applicability rule)``.
+#: compiled rule, is an applicability rule, its outcomes as ``(code, outcome)``)``: one
+#: pair per outcome, shared by every card (kept cards hold less, a chunk pickles it once).
 _Item = tuple[
     Indicator,
-    tuple[tuple[str, Scorer, "CompiledRule", bool], ...],
+    tuple[tuple[str, Scorer, "CompiledRule", bool, dict[str, tuple[str, str]]], ...],
     bool,
     str,
     dict[Any, NodeResult],
@@ -71,14 +72,14 @@ class ScoresProgram:
     ) -> None:
         compiled: list[_Item] = []
         for item, first, rest in items:
-            rules = tuple(
-                (r.rule.code, r.score, r, index < len(first))
+            rules: tuple[Any, ...] = tuple(
+                (r.rule.code, r.score, r, index < len(first), {})
                 for index, r in enumerate((*first, *rest))
             )
             compiled.append(
                 (
                     item,
-                    rules,  # type: ignore[arg-type]
+                    rules,
                     item.code in bonus_codes,
                     item.not_applicable or default_policy,
                     {},
@@ -120,18 +121,21 @@ class ScoresProgram:
             zero_out = False
             policy = None
             item_vetoes = None
-            for code, score, compiled_rule, applicability in rules:
+            for code, score, compiled_rule, applicability, pairs in rules:
                 try:
                     scores = score(values)
                 except Exception:  # the general path says what is wrong
                     return None
                 if len(scores) == 1:  # most rules report one effect: read it directly
                     action, points, outcome, effect = scores[0]
+                    pair = pairs.get(outcome)
+                    if pair is None:
+                        pair = pairs.setdefault(outcome, (code, outcome))
                     if action == "outcome":
-                        ran[(code, outcome)] = None
+                        ran[pair] = None
                         continue
                     if action != "veto":
-                        ran[(code, outcome)] = None
+                        ran[pair] = None
                         if action == "deduction" or action == "manual":
                             lost += points
                         elif action == "not_applicable":
@@ -153,7 +157,10 @@ class ScoresProgram:
                         item_vetoes = [*(item_vetoes or ()), (compiled_rule, findings)]
                         break
                 for action, points, outcome, effect in scores:
-                    ran[(code, outcome)] = None
+                    pair = pairs.get(outcome)
+                    if pair is None:
+                        pair = pairs.setdefault(outcome, (code, outcome))
+                    ran[pair] = None
                     if action == "deduction" or action == "manual":
                         lost += points
                     elif action == "not_applicable":
