@@ -369,20 +369,21 @@ def evaluate_chunk(
 
 def evaluate_packed(
     pickled: bytes,
-    documents: list[FactsDocument | Mapping[str, Any]],
+    documents: bytes,
     explain: bool,
     partial: bool,
     cohort: CohortStatistics | None = None,
 ) -> bytes:
-    """:func:`evaluate_chunk` for a worker process: its results as one compact pickle
-    (:func:`evalrules._compiler._wire.pack`), evaluated with the worker's cyclic garbage
-    collector held off."""
+    """:func:`evaluate_chunk` for another process: the chunk's documents as one pickle, and
+    its results as one compact pickle (:func:`evalrules._compiler._wire.pack`), evaluated
+    with a worker process's cyclic garbage collector held off."""
     from evalrules._compiler._wire import no_collection, pack
 
     with no_collection():
         compiled = pickle.loads(pickled)
         results = [
-            _evaluate_one(compiled, document, explain, partial, cohort) for document in documents
+            _evaluate_one(compiled, document, explain, partial, cohort)
+            for document in pickle.loads(documents)
         ]
         return pack(results)
 
@@ -417,15 +418,17 @@ def _evaluate_on(
     pickled = pickle.dumps(compiled, pickle.HIGHEST_PROTOCOL)
     pending: deque[Future[Any]] = deque()
     limit = _in_flight(executor)
-    # Threads share this process: their results need not travel. Any other executor's
-    # results come back as one compact pickle per chunk.
-    task: Callable[..., Any] = evaluate_chunk
-    take: Callable[[Any], list[Result]] = list
-    if not isinstance(executor, ThreadPoolExecutor):
-        task, take = evaluate_packed, unpack
+    # Threads share this process: their documents and results need not travel. Any other
+    # executor is given each chunk's documents as one pickle (an executor that hashes its
+    # tasks' arguments, as Dask's does, hashes bytes, not every value of every document)
+    # and its results back as one compact pickle.
+    travels = not isinstance(executor, ThreadPoolExecutor)
+    task: Callable[..., Any] = evaluate_packed if travels else evaluate_chunk
+    take: Callable[[Any], list[Result]] = unpack if travels else list
     try:
         for chunk in _chunks(documents, chunksize):
-            pending.append(executor.submit(task, pickled, chunk, explain, partial, cohort))
+            sent: Any = pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL) if travels else chunk
+            pending.append(executor.submit(task, pickled, sent, explain, partial, cohort))
             if len(pending) >= limit:
                 yield from take(pending.popleft().result())
         while pending:
