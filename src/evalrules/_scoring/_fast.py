@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 _MAX_KEPT = 256
 
 #: An item: ``(item, its rules (applicability rules first), is a bonus item, its
-#: not-applicable policy, results by what decides them)``; a rule is ``(code, scorer,
+#: not-applicable policy, results by what decides them, its result when no rule changes a
+#: point)``; a rule is ``(code, scorer,
 #: compiled rule, is an applicability rule, its outcomes as ``(code, outcome)``)``: one
 #: pair per outcome, shared by every card (kept cards hold less, a chunk pickles it once).
 _Item = tuple[
@@ -40,6 +41,7 @@ _Item = tuple[
     bool,
     str,
     dict[Any, NodeResult],
+    NodeResult,
 ]
 
 #: ``veto(compiled rule) -> (scores, findings) or None``: a rule whose scorer reported a
@@ -76,13 +78,18 @@ class ScoresProgram:
                 (r.rule.code, r.score, r, index < len(first), {})
                 for index, r in enumerate((*first, *rest))
             )
+            is_bonus = item.code in bonus_codes
+            # The result when no rule changes a point (every rule met), made once.
+            untouched: Any = ("bonus", ZERO) if is_bonus else ("scored", ZERO)
+            node = _result(item, untouched, precision, rounding)
             compiled.append(
                 (
                     item,
                     rules,
-                    item.code in bonus_codes,
+                    is_bonus,
                     item.not_applicable or default_policy,
-                    {},
+                    {untouched: node},
+                    node,
                 )
             )
         self._items = tuple(compiled)
@@ -116,8 +123,9 @@ class ScoresProgram:
         vetoed: list[tuple[CompiledRule, Any]] = []
         excluded = ZERO
         precision, rounding = self._precision, self._rounding
-        for item, rules, is_bonus, policy_default, kept in self._items:
+        for item, rules, is_bonus, policy_default, kept, untouched in self._items:
             lost = won = ZERO
+            touched = False  # whether a rule did more than report an outcome
             zero_out = False
             policy = None
             item_vetoes = None
@@ -134,6 +142,7 @@ class ScoresProgram:
                     if action == "outcome":
                         ran[pair] = None
                         continue
+                    touched = True
                     if action != "veto":
                         ran[pair] = None
                         if action == "deduction" or action == "manual":
@@ -148,6 +157,7 @@ class ScoresProgram:
                         elif action == "bonus" and points > 0:
                             won += points
                         continue
+                touched = True
                 for s in scores:
                     if s[0] == "veto":
                         general = veto(compiled_rule)
@@ -172,6 +182,9 @@ class ScoresProgram:
                         won += points
                 if applicability and policy is not None:
                     break  # not applicable: the item's other rules do not run
+            if not touched:
+                results[item.code] = untouched
+                continue
             if policy is not None:
                 key: Any = ("not_applicable", policy)
                 if policy == "exclude":
