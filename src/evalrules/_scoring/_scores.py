@@ -127,7 +127,7 @@ class ScoresCard:
                 value = values.get(source, _ABSENT)
                 if value is _ABSENT:
                     break
-                nums.append(to_decimal(value))
+                nums.append(value if type(value) is Decimal else to_decimal(value))
             else:
                 if divides and nums[1] == 0:
                     return None
@@ -236,11 +236,12 @@ class ScoresCard:
         tops, bonus_nodes, complete, raw_total, capped, _ = tree
         findings: list[Finding] = []
         bonus_findings: list[Finding] = []
-        for compiled_rule, found in vetoed:
-            if compiled_rule.item.code in plan.bonus_codes:
-                bonus_findings.extend(found)
-            else:
-                findings.extend(found)
+        if vetoed:
+            for compiled_rule, found in vetoed:
+                if compiled_rule.item.code in plan.bonus_codes:
+                    bonus_findings.extend(found)
+                else:
+                    findings.extend(found)
         if capped:
             bonus_nodes, bonus_total, bonus_findings = cap_bonus(
                 compiled, bonus_nodes, bonus_findings
