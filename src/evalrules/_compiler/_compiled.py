@@ -716,7 +716,9 @@ class CompiledRubric:
         ``Client.get_executor()`` — the documents are sent in chunks of ``chunksize``,
         each with this compiled rubric pickled once for the whole batch; a worker process
         rebuilds it from that pickle the first time and reuses it for every later chunk
-        (see :func:`pickle` on compiled rubrics). A few chunks are in flight at a time, so
+        (see :func:`pickle` on compiled rubrics). Given any executor but a thread pool, a
+        chunk's documents travel as one pickle and its results come back as one compact
+        pickle. A few chunks are in flight at a time, so
         ``documents`` may be a stream far larger than memory: it is read as the results
         are consumed. The executor is used, not shut down.
 
