@@ -45,3 +45,17 @@ def test_the_collector_is_held_off_only_in_a_worker_process():
     with no_collection():
         assert gc.isenabled()  # the host's own process: nothing changes
     assert gc.isenabled()
+
+
+def _collector_during_a_chunk() -> bool:
+    with no_collection():
+        return gc.isenabled()
+
+
+def test_a_worker_process_holds_the_collector_off_during_a_chunk_only():
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1) as pool:
+        assert pool.submit(in_worker).result() is True
+        assert pool.submit(_collector_during_a_chunk).result() is False
+        assert pool.submit(gc.isenabled).result() is True  # on again after the chunk
