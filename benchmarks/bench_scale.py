@@ -69,6 +69,7 @@ import bench_evaluate as bench  # beside this script: the rubric, the example, t
 
 import evalrules
 import evalrules_panjin
+from evalrules._compiler._compiled import SCORES_CHUNKSIZE
 from evalrules.errors import FactsError
 
 MILLION = 1_000_000
@@ -151,7 +152,7 @@ def stream_levels(
     pool: list[Mapping[str, Any]],
     count: int,
     executor: Executor | None,
-    chunksize: int,
+    chunksize: int | None,
 ) -> tuple[list[int], list[int]]:
     """Memory in use in this process (``tracemalloc``) at the end of each quarter of a stream
     of ``count`` scores-only evaluations, each scorecard dropped as it arrives: the
@@ -162,6 +163,7 @@ def stream_levels(
     documents as can be in flight follows the last checkpoint, and flows through unmeasured).
     """
     marks = [count * k // STREAM_CHECKPOINTS for k in range(1, STREAM_CHECKPOINTS + 1)]
+    chunksize = chunksize or SCORES_CHUNKSIZE
     tracked = Tracked(executor) if executor is not None else None
     tail = 0
     if tracked is not None:
@@ -305,7 +307,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--count", type=int, help="documents per run")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--chunksize", type=int, default=256)
+    parser.add_argument(
+        "--chunksize",
+        type=int,
+        help="documents per task (default: evaluate_many's, 64 explained, 1024 scores only)",
+    )
     parser.add_argument(
         "--stream",
         type=int,
@@ -453,7 +459,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"batches of {count} validated documents ({DISTINCT} distinct, cycled), chunks of "
-        f"{args.chunksize}, {args.rounds} interleaved rounds, median [min–max]"
+        f"{args.chunksize or 'evaluate_many default'}, {args.rounds} interleaved rounds, "
+        "median [min–max]"
     )
     print(
         "  CPU: every process's (this one, the workers; psutil); projected 1M = 1M × CPU "
@@ -502,7 +509,8 @@ def main(argv: list[str] | None = None) -> int:
             )
     quarter = stream_count // STREAM_CHECKPOINTS
     print(
-        f"memory over a stream of {stream_count} (scores only, chunks of {args.chunksize} on the "
+        f"memory over a stream of {stream_count} (scores only, chunks of "
+        f"{args.chunksize or SCORES_CHUNKSIZE} on the "
         f"pool, each scorecard dropped): tracemalloc, memory in use in this process"
     )
     print(

@@ -15,6 +15,7 @@ host hands in as Python objects (``CompiledRubric.evaluate(mapping)``) are held 
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
@@ -66,13 +67,17 @@ def number_problem(value: Decimal | int) -> tuple[str, str] | None:
     adjusted = value.adjusted()
     if not -MAX_EXPONENT <= adjusted <= MAX_EXPONENT:
         return _out_of_range()
-    digits = value.as_tuple().digits
-    significant = len(digits)
-    while significant > MAX_DIGITS and digits[significant - 1] == 0:
-        significant -= 1
-    if significant > MAX_DIGITS:
+    # Rounded to MAX_DIGITS digits, a number keeps its value exactly when it has at most
+    # that many significant digits (trailing zeros dropped by the rounding are not).
+    if _ROUND_TO_DIGITS.plus(value) != value:
         return _too_many_digits()
     return None
+
+
+#: Rounds to the significant digits allowed (the exponent is held to the limits before).
+_ROUND_TO_DIGITS = decimal.Context(
+    prec=MAX_DIGITS, rounding=decimal.ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999, traps=[]
+)
 
 
 def _out_of_range() -> tuple[str, str]:

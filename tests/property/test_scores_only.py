@@ -162,6 +162,59 @@ def test_valid_documents_take_the_scores_program(compiled, example, monkeypatch)
     assert compiled.evaluate(vetoed, explain=False).to_json() == expected[1].to_json()
 
 
+def _through_evaluate(compiled: CompiledRubric, facts, **kwargs) -> Scorecard:
+    """Scores only through ``_evaluate.evaluate``, the path that refuses and words
+    everything, without the scores-only entry (``evalrules._scoring._scores``)."""
+    from evalrules._scoring._evaluate import evaluate
+
+    return evaluate(compiled, compiled._plan, facts, explain=False, **kwargs)
+
+
+def _same_card(compiled: CompiledRubric, facts, **kwargs) -> None:
+    # twice: the second time a veto that held is taken from what the first run kept
+    for _ in range(2):
+        entry = compiled.evaluate(facts, explain=False, **kwargs)
+        general = _through_evaluate(compiled, facts, **kwargs)
+        assert entry == general
+        assert entry.to_json() == general.to_json()
+
+
+@given(data=st.data())
+@share(2, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_panjin_scores_only_entry_gives_the_general_card(compiled, data):
+    _same_card(compiled, data.draw(valid_facts(compiled)))
+
+
+@given(data=st.data())
+@share(2)
+def test_every_builtin_kind_scores_only_entry_gives_the_general_card(data):
+    facts = data.draw(valid_facts(KITCHEN))
+    _same_card(KITCHEN, facts)
+    _same_card(KITCHEN, facts, partial=True)
+
+
+def test_documents_take_the_scores_only_entry(compiled, example, monkeypatch):
+    # A facts document with claimed scores and assumed facts, and a veto that holds (run,
+    # then kept), are scored without _evaluate.evaluate, which is made to fail here.
+    from evalrules._frozen import thaw
+    from evalrules._scoring import _evaluate
+
+    vetoed = thaw(example.facts)
+    vetoed["safety"]["major_accident"] = True
+    expected = [_through_evaluate(compiled, d) for d in (example, vetoed, vetoed)]
+    assert expected[0].assumed
+    assert example.claimed
+    assert expected[1].vetoes
+
+    def general(*args, **kwargs):
+        raise AssertionError("_evaluate.evaluate ran")
+
+    monkeypatch.setattr(_evaluate, "evaluate", general)
+    got = [compiled.evaluate(d, explain=False) for d in (example, vetoed, vetoed)]
+    assert got == expected
+    assert [c.to_json() for c in got] == [c.to_json() for c in expected]
+
+
 def _tables_with_where() -> CompiledRubric:
     """The constructed rubric over school records (tests/unit/tables) with its row rules
     scoped by ``where``: each_row to the 九年一贯制 schools and those of over 100 pupils,

@@ -45,6 +45,7 @@ if TYPE_CHECKING:  # concurrent.futures is imported by the executors that batche
     from evalrules._cohort._model import Cohort
     from evalrules._scoring._explain import ExplainProgram
     from evalrules._scoring._fast import ScoresProgram
+    from evalrules._scoring._scores import ScoresCard
 
 #: ``modify(scorecard, rubric) -> scorecard``: the engine's ``evalrules_modify_scorecard``.
 Modify = Callable[[Scorecard, Rubric], Scorecard]
@@ -134,6 +135,7 @@ class EvaluationPlan:
             explanations runs first (``None`` when a rule's kind has no scorer).
         explained: Every item's explainers as one program, what an explained evaluation
             runs first (``None`` when a rule's kind has no explainer).
+        scores_card: What a scores-only scorecard needs of the rubric, taken once.
     """
 
     bindings: Bindings
@@ -148,6 +150,7 @@ class EvaluationPlan:
     claim_limits: FrozenDict[str, Decimal]
     scores: ScoresProgram | None = attrs.field(default=None, repr=False)
     explained: ExplainProgram | None = attrs.field(default=None, repr=False)
+    scores_card: ScoresCard | None = attrs.field(default=None, repr=False)
 
     @property
     def rubric(self) -> Rubric:
@@ -198,6 +201,7 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
     from evalrules._scoring._explain import ExplainProgram
     from evalrules._scoring._fast import ScoresProgram
     from evalrules._scoring._items import evidence_params
+    from evalrules._scoring._scores import ScoresCard
 
     rubric = bindings.rubric
     kinds = FrozenDict({name: kind for name, (kind, _) in bindings.kinds.items()})
@@ -254,6 +258,7 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
             rubric.not_applicable,
             evidence,
         ),
+        scores_card=ScoresCard(rubric),
     )
 
 
@@ -363,8 +368,11 @@ def _pickle_bindings(bindings: Bindings) -> bytes:
 
 # ------------------------------------------------------------------------------ batches
 
-#: Documents per task that :meth:`CompiledRubric.evaluate_many` sends to an executor.
+#: Documents per task that :meth:`CompiledRubric.evaluate_many` sends to an executor: for
+#: explained evaluations, and for scores only (a task's fixed costs — sending it, the
+#: compiled rubric's pickle, the worker's collector — are then a larger share of a document's).
 DEFAULT_CHUNKSIZE = 64
+SCORES_CHUNKSIZE = 1024
 
 #: One document's result in a batch.
 Result = Scorecard | FactsError
@@ -407,6 +415,27 @@ def evaluate_chunk(
     return [_evaluate_one(compiled, document, explain, partial, cohort) for document in documents]
 
 
+def evaluate_packed(
+    pickled: bytes,
+    documents: bytes,
+    explain: bool,
+    partial: bool,
+    cohort: CohortStatistics | None = None,
+) -> bytes:
+    """:func:`evaluate_chunk` for another process: the chunk's documents as one pickle, and
+    its results as one compact pickle (:func:`evalrules._compiler._wire.pack`), evaluated
+    with a worker process's cyclic garbage collector held off."""
+    from evalrules._compiler._wire import no_collection, pack
+
+    with no_collection():
+        compiled = pickle.loads(pickled)
+        results = [
+            _evaluate_one(compiled, document, explain, partial, cohort)
+            for document in pickle.loads(documents)
+        ]
+        return pack(results)
+
+
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(itertools.islice(it, size)):
@@ -430,18 +459,28 @@ def _evaluate_on(
     chunksize: int,
     cohort: CohortStatistics | None = None,
 ) -> Iterator[Result]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from evalrules._compiler._wire import unpack
+
     pickled = pickle.dumps(compiled, pickle.HIGHEST_PROTOCOL)
-    pending: deque[Future[list[Result]]] = deque()
+    pending: deque[Future[Any]] = deque()
     limit = _in_flight(executor)
+    # Threads share this process: their documents and results need not travel. Any other
+    # executor is given each chunk's documents as one pickle (an executor that hashes its
+    # tasks' arguments, as Dask's does, hashes bytes, not every value of every document)
+    # and its results back as one compact pickle.
+    travels = not isinstance(executor, ThreadPoolExecutor)
+    task: Callable[..., Any] = evaluate_packed if travels else evaluate_chunk
+    take: Callable[[Any], list[Result]] = unpack if travels else list
     try:
         for chunk in _chunks(documents, chunksize):
-            pending.append(
-                executor.submit(evaluate_chunk, pickled, chunk, explain, partial, cohort)
-            )
+            sent: Any = pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL) if travels else chunk
+            pending.append(executor.submit(task, pickled, sent, explain, partial, cohort))
             if len(pending) >= limit:
-                yield from pending.popleft().result()
+                yield from take(pending.popleft().result())
         while pending:
-            yield from pending.popleft().result()
+            yield from take(pending.popleft().result())
     finally:
         for future in pending:  # the consumer stopped early, or a chunk failed
             future.cancel()
@@ -632,6 +671,20 @@ class CompiledRubric:
         """
         from evalrules._scoring._evaluate import evaluate
 
+        if not explain and cohort is None:
+            from evalrules._scoring._scores import evaluate_scores
+
+            if not isinstance(facts, FactsDocument) or (
+                facts.rubric_problem(
+                    self.rubric.ref, self.rubric.version, self.digest, extends=self.rubric.extends
+                )
+                is None
+            ):
+                card = evaluate_scores(
+                    self, self._plan, facts, entity=entity, claimed=claimed, partial=partial
+                )
+                if card is not None:
+                    return card
         if not isinstance(facts, FactsDocument):
             return evaluate(
                 self,
@@ -695,7 +748,7 @@ class CompiledRubric:
         explain: bool = True,
         partial: bool = False,
         executor: Executor | None = None,
-        chunksize: int = DEFAULT_CHUNKSIZE,
+        chunksize: int | None = None,
         cohort: CohortStatistics | None = None,
     ) -> Iterator[Scorecard | FactsError]:
         """Evaluate many documents; yield, in input order, each one's scorecard or refusal.
@@ -711,7 +764,9 @@ class CompiledRubric:
         ``Client.get_executor()`` — the documents are sent in chunks of ``chunksize``,
         each with this compiled rubric pickled once for the whole batch; a worker process
         rebuilds it from that pickle the first time and reuses it for every later chunk
-        (see :func:`pickle` on compiled rubrics). A few chunks are in flight at a time, so
+        (see :func:`pickle` on compiled rubrics). Given any executor but a thread pool, a
+        chunk's documents travel as one pickle and its results come back as one compact
+        pickle. A few chunks are in flight at a time, so
         ``documents`` may be a stream far larger than memory: it is read as the results
         are consumed. The executor is used, not shut down.
 
@@ -721,13 +776,16 @@ class CompiledRubric:
             explain: ``False`` for scores only (see :meth:`evaluate`).
             partial: As for :meth:`evaluate`.
             executor: Where to evaluate; ``None`` for here.
-            chunksize: Documents per task sent to the executor (at least 1).
+            chunksize: Documents per task sent to the executor (at least 1); by default
+                64 explained and 1024 scores only.
             cohort: Cohort statistics every document is evaluated with (see
                 :meth:`evaluate`).
 
         Raises:
             ValueError: if ``chunksize`` is below 1.
         """
+        if chunksize is None:
+            chunksize = DEFAULT_CHUNKSIZE if explain else SCORES_CHUNKSIZE
         if chunksize < 1:
             raise ValueError(f"chunksize must be at least 1, not {chunksize}")
         if executor is None:

@@ -66,7 +66,7 @@ def cross_check_kind(
 
 
 def _part_of(values: tuple[Any, ...]) -> tuple[str, str] | None:
-    part, whole = (to_decimal(v) for v in values)
+    part, whole = to_decimal(values[0]), to_decimal(values[1])
     if part > whole:
         return (
             f"部分({plain(part)})大于整体({plain(whole)})",

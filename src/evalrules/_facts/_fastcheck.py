@@ -267,6 +267,11 @@ _REFUSED: Any = object()
 _Read = Callable[[Any], Any]
 
 
+def _read_boolean(value: Any) -> Any:
+    """A yes/no fact's value (the walk reads one inline, without this call)."""
+    return value if value is True or value is False else _REFUSED
+
+
 def _reader(ftype: FactType, lo: Decimal | None, hi: Decimal | None) -> _Read:
     """Check one value as :func:`compile_check` does, convert it, hold it to the limits.
 
@@ -284,11 +289,7 @@ def _reader(ftype: FactType, lo: Decimal | None, hi: Decimal | None) -> _Read:
 
     accepts = ftype.accepts
     if accepts is _is_boolean and convert is _unchanged and lo is None and hi is None:
-
-        def boolean(value: Any) -> Any:
-            return value if value is True or value is False else _REFUSED
-
-        return boolean
+        return _read_boolean
     if accepts is _is_count and convert is _unchanged:
 
         def count(value: Any) -> Any:
@@ -319,8 +320,8 @@ def _reader(ftype: FactType, lo: Decimal | None, hi: Decimal | None) -> _Read:
     return general
 
 
-#: A fact: ``(path, read one value, is a series, depth)``.
-_Leaf = tuple[str, _Read, bool, int]
+#: A fact: ``(path, read one value, is a series, depth, is a plain yes/no fact)``.
+_Leaf = tuple[str, _Read, bool, int, bool]
 #: A group: its keys' facts and groups, and the keys it requires.
 _Level = tuple[dict[str, Any], tuple[str, ...]]
 
@@ -356,7 +357,15 @@ def compile_flatten(
                 spec.maximum if spec.maximum is not None else ftype.rules.get("max"),
                 spec.plausible_max,
             )
-        leaves[path] = (path, _reader(ftype, lo, hi), path in series, path.count(".") + 1)
+        read = _reader(ftype, lo, hi)
+        is_series = path in series
+        leaves[path] = (
+            path,
+            read,
+            is_series,
+            path.count(".") + 1,
+            read is _read_boolean and not is_series,
+        )
 
     tree: dict[str, Any] = {}  # as compile_check builds it: a fact is its path
     for path in specs:
@@ -398,14 +407,19 @@ def compile_flatten(
             target = node.get(key)
             if target is None or (type(key) is not str and not isinstance(key, str)):
                 return False
-            cls = type(value)
             if len(target) == 2:  # a group
-                if cls is not dict and not isinstance(value, Mapping):
+                if type(value) is not dict and not isinstance(value, Mapping):
                     return False
                 if not walk(target, value, flat):
                     return False
                 continue
-            path, read, is_series, depth = target
+            path, read, is_series, depth, is_boolean = target
+            if is_boolean:  # the commonest fact, read without a call
+                if value is not True and value is not False:
+                    return False
+                flat[path] = value
+                continue
+            cls = type(value)
             if cls is dict or (cls not in _SCALARS and isinstance(value, Mapping)):
                 value = _null_free(value, depth)
             if is_series:

@@ -520,9 +520,11 @@ class FactsValidator:
 
     def _cross(self, flat: Mapping[str, Any]) -> Iterable[FactsProblem]:
         for check, kind in self._cross_checks:
-            if not all(p in flat for p in check.facts):
-                continue
-            found = kind.check(tuple(flat[p] for p in check.facts))
+            try:
+                values = tuple([flat[p] for p in check.facts])
+            except KeyError:
+                continue  # a fact it relates is absent: nothing to check
+            found = kind.check(values)
             if found is not None:
                 zh, en = found
                 yield FactsProblem(

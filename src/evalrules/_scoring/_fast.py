@@ -31,14 +31,17 @@ if TYPE_CHECKING:
 _MAX_KEPT = 256
 
 #: An item: ``(item, its rules (applicability rules first), is a bonus item, its
-#: not-applicable policy, results by what decides them)``; a rule is ``(code, scorer,
-#: compiled rule, is an applicability rule)``.
+#: not-applicable policy, results by what decides them, its result when no rule changes a
+#: point)``; a rule is ``(code, scorer,
+#: compiled rule, is an applicability rule, its outcomes as ``(code, outcome)``)``: one
+#: pair per outcome, shared by every card (kept cards hold less, a chunk pickles it once).
 _Item = tuple[
     Indicator,
-    tuple[tuple[str, Scorer, "CompiledRule", bool], ...],
+    tuple[tuple[str, Scorer, "CompiledRule", bool, dict[str, tuple[str, str]]], ...],
     bool,
     str,
     dict[Any, NodeResult],
+    NodeResult,
 ]
 
 #: ``veto(compiled rule) -> (scores, findings) or None``: a rule whose scorer reported a
@@ -71,17 +74,22 @@ class ScoresProgram:
     ) -> None:
         compiled: list[_Item] = []
         for item, first, rest in items:
-            rules = tuple(
-                (r.rule.code, r.score, r, index < len(first))
+            rules: tuple[Any, ...] = tuple(
+                (r.rule.code, r.score, r, index < len(first), {})
                 for index, r in enumerate((*first, *rest))
             )
+            is_bonus = item.code in bonus_codes
+            # The result when no rule changes a point (every rule met), made once.
+            untouched: Any = ("bonus", ZERO) if is_bonus else ("scored", ZERO)
+            node = _result(item, untouched, precision, rounding)
             compiled.append(
                 (
                     item,
-                    rules,  # type: ignore[arg-type]
-                    item.code in bonus_codes,
+                    rules,
+                    is_bonus,
                     item.not_applicable or default_policy,
-                    {},
+                    {untouched: node},
+                    node,
                 )
             )
         self._items = tuple(compiled)
@@ -115,16 +123,41 @@ class ScoresProgram:
         vetoed: list[tuple[CompiledRule, Any]] = []
         excluded = ZERO
         precision, rounding = self._precision, self._rounding
-        for item, rules, is_bonus, policy_default, kept in self._items:
+        for item, rules, is_bonus, policy_default, kept, untouched in self._items:
             lost = won = ZERO
+            touched = False  # whether a rule did more than report an outcome
             zero_out = False
             policy = None
             item_vetoes = None
-            for code, score, compiled_rule, applicability in rules:
+            for code, score, compiled_rule, applicability, pairs in rules:
                 try:
                     scores = score(values)
                 except Exception:  # the general path says what is wrong
                     return None
+                if len(scores) == 1:  # most rules report one effect: read it directly
+                    action, points, outcome, effect = scores[0]
+                    pair = pairs.get(outcome)
+                    if pair is None:
+                        pair = pairs.setdefault(outcome, (code, outcome))
+                    if action == "outcome":
+                        ran[pair] = None
+                        continue
+                    touched = True
+                    if action != "veto":
+                        ran[pair] = None
+                        if action == "deduction" or action == "manual":
+                            lost += points
+                        elif action == "not_applicable":
+                            if policy is None:
+                                policy = effect or policy_default
+                            if applicability:
+                                break  # not applicable: the item's other rules do not run
+                        elif action == "zero_out":
+                            zero_out = True
+                        elif action == "bonus" and points > 0:
+                            won += points
+                        continue
+                touched = True
                 for s in scores:
                     if s[0] == "veto":
                         general = veto(compiled_rule)
@@ -134,7 +167,10 @@ class ScoresProgram:
                         item_vetoes = [*(item_vetoes or ()), (compiled_rule, findings)]
                         break
                 for action, points, outcome, effect in scores:
-                    ran[(code, outcome)] = None
+                    pair = pairs.get(outcome)
+                    if pair is None:
+                        pair = pairs.setdefault(outcome, (code, outcome))
+                    ran[pair] = None
                     if action == "deduction" or action == "manual":
                         lost += points
                     elif action == "not_applicable":
@@ -146,6 +182,9 @@ class ScoresProgram:
                         won += points
                 if applicability and policy is not None:
                     break  # not applicable: the item's other rules do not run
+            if not touched:
+                results[item.code] = untouched
+                continue
             if policy is not None:
                 key: Any = ("not_applicable", policy)
                 if policy == "exclude":

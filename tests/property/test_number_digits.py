@@ -1,0 +1,33 @@
+"""The significant-digit limit (``evalrules._limits.number_problem``), held to counting the
+digits one by one as it was first written."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from evalrules._limits import MAX_DIGITS, MAX_EXPONENT, number_problem
+
+
+def _too_many_digits(value: Decimal) -> bool:
+    digits = value.as_tuple().digits
+    significant = len(digits)
+    while significant > MAX_DIGITS and digits[significant - 1] == 0:
+        significant -= 1
+    return significant > MAX_DIGITS
+
+
+@given(
+    st.integers(min_value=1, max_value=10**34),
+    st.integers(min_value=-(MAX_EXPONENT + 34), max_value=MAX_EXPONENT),
+    st.integers(min_value=0, max_value=8),
+    st.booleans(),
+)
+def test_the_digit_limit_counts_significant_digits(coefficient, exponent, zeros, negative):
+    value = Decimal((int(negative), tuple(int(d) for d in f"{coefficient}{'0' * zeros}"), exponent))
+    if not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        assert number_problem(value) is not None  # beyond the exponent limit
+        return
+    assert (number_problem(value) is not None) == _too_many_digits(value)
