@@ -249,12 +249,17 @@ def _tables(rubric: evalrules.Rubric) -> list[str]:
                     + f" | {_cell(d.description.zh)} | {_cell(d.description.en)} |"
                 )
         if table.exclude:
-            out += ["", "Rows left out of every aggregation and row rule 不纳入计算的行:", ""]
-            out += ["| when | 理由 | why | source |", "|---|---|---|---|"]
+            out += ["", "Rows left out of aggregations and row rules 不纳入计算的行:", ""]
+            out += ["| when | left out | 理由 | why | source |", "|---|---|---|---|---|"]
             for ex in table.exclude:
+                scope = (
+                    ", ".join(f"`{c}`" for c in ex.columns)
+                    if ex.columns
+                    else "the whole row 整行"
+                )
                 out.append(
-                    f"| {_condition(ex.when)} | {_cell(ex.why.zh)} | {_cell(ex.why.en)} "
-                    f"| {_cell(ex.source or '')} |"
+                    f"| {_condition(ex.when)} | {scope} | {_cell(ex.why.zh)} "
+                    f"| {_cell(ex.why.en)} | {_cell(ex.source or '')} |"
                 )
         out.append("")
     return out
