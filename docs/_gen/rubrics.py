@@ -249,12 +249,17 @@ def _tables(rubric: evalrules.Rubric) -> list[str]:
                     + f" | {_cell(d.description.zh)} | {_cell(d.description.en)} |"
                 )
         if table.exclude:
-            out += ["", "Rows left out of every aggregation and row rule 不纳入计算的行:", ""]
-            out += ["| when | 理由 | why | source |", "|---|---|---|---|"]
+            out += ["", "Rows left out of aggregations and row rules 不纳入计算的行:", ""]
+            out += ["| when | left out | 理由 | why | source |", "|---|---|---|---|---|"]
             for ex in table.exclude:
+                scope = (
+                    ", ".join(f"`{c}`" for c in ex.columns)
+                    if ex.columns
+                    else "the whole row 整行"
+                )
                 out.append(
-                    f"| {_condition(ex.when)} | {_cell(ex.why.zh)} | {_cell(ex.why.en)} "
-                    f"| {_cell(ex.source or '')} |"
+                    f"| {_condition(ex.when)} | {scope} | {_cell(ex.why.zh)} "
+                    f"| {_cell(ex.why.en)} | {_cell(ex.source or '')} |"
                 )
         out.append("")
     return out
@@ -293,9 +298,10 @@ def render(compiled: evalrules.CompiledRubric) -> str:
             "(unless an item says otherwise) |",
             f"| digest | `{compiled.digest}` |",
             "",
-            f"Of the {len(rules)} rules, **{inferred} are inferred** (推定): no official text",
-            "was found for them, and each says what it was reconstructed from in the English",
-            "table's *source* column. The others cite their document.",
+            f"Of the {len(rules)} rules, **{inferred} are inferred** (推定): each applies",
+            "something no official text read confirms (the rule itself, a figure, a clause or",
+            "a reading of one), and says what it was reconstructed from in the English table's",
+            "*source* column. The others cite their document.",
             "",
             "## 评分细则",
             "",

@@ -348,6 +348,13 @@ def _check_table(
         for problem in row_condition_problems(exclusion.when, columns, f"exclude[{i}].when"):
             at, text = problem.split(": ", 1)
             add(text, "bad-condition", path=f"{where}.{at}")
+        for j, name in enumerate(exclusion.columns):
+            if name not in columns:
+                add(
+                    f"{name!r} is not a column of the table",
+                    "bad-condition",
+                    path=f"{where}.exclude[{i}].columns[{j}]",
+                )
 
 
 def _check_aggregates(

@@ -168,6 +168,8 @@ def _fact_view(
                 view[f"row_derived.{derived.path}.{f}"] = _plain(getattr(derived, f))
         for i, exclusion in enumerate(table.exclude):
             view[f"exclude[{i}]"] = {"when": _plain(exclusion.when), "why": _plain(exclusion.why)}
+            if exclusion.columns:
+                view[f"exclude[{i}]"]["columns"] = list(exclusion.columns)
     if isinstance(spec, DerivedFact) and spec.aggregate is not None:
         for f in _AGGREGATE_FIELDS:
             view[f"aggregate.{f}"] = _plain(getattr(spec.aggregate, f))

@@ -325,7 +325,8 @@ def _table_comment(spec: FactSpec, types: Mapping[str, FactType]) -> list[str]:
     for column in table.columns:
         lines.append(f"  {column.path}: {_comment(column, types)}")
     for exclusion in table.exclude:
-        lines.append(f"  not counted: {exclusion.why.zh}")
+        scope = f" ({', '.join(exclusion.columns)})" if exclusion.columns else ""
+        lines.append(f"  not counted{scope}: {exclusion.why.zh}")
     blank = ", ".join(f"{c.path}: null" for c in table.columns)
     lines.append(f"  - {{{blank}}}")
     return lines

@@ -39,6 +39,9 @@ class TableRow:
         values: Its columns (converted like facts) and its row-derived values (a row-derived
             value that cannot be computed is absent).
         excluded: Why the rubric leaves the row out, or ``None`` when it is counted.
+        left_out: Column → why, for the columns (and row-derived values) an exclusion with
+            ``columns`` leaves out of a counted row: they are absent from ``values``, so no
+            aggregation or row rule reads them, while the row counts for the others.
     """
 
     index: int
@@ -47,6 +50,7 @@ class TableRow:
     stage: str | None
     values: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
     excluded: Text | None = None
+    left_out: Mapping[str, Text] = attrs.field(converter=frozen_mapping, factory=dict)
 
 
 @attrs.frozen
@@ -239,7 +243,9 @@ def build_table(
     Each row's row-derived values are computed in declaration order (one may read an earlier
     one); a divisor of 0 in a counted row is a ``division-by-zero`` problem naming the row
     (in an excluded row the value is simply not computed). Exclusions are decided on the
-    row's columns and row-derived values. A key given twice in one stage is a
+    row's columns and row-derived values; one with ``columns`` leaves only those (and the
+    row-derived values computed from them) out of the row, which stays counted for the
+    rest (no ``division-by-zero`` problem for a value left out). A key given twice in one stage is a
     ``duplicate-key`` problem at the second row. A ``None`` in ``rows`` is a row refused for
     a problem of its own: it keeps its index and is otherwise left out.
     """
@@ -269,10 +275,14 @@ def build_table(
                 continue
             assert formula.compute is not None
             values[d.path] = formula.compute(decimals)
-        excluded = next((x.why for x in spec.exclude if row_condition(x.when, values)), None)
+        excluded, left_out = _exclusions(spec, values)
+        for column in left_out:
+            values.pop(column, None)
         name = row_name(label, path, index)
         if excluded is None:
             for derived_name, divisor in blocked:
+                if derived_name in left_out:
+                    continue
                 d = next(r for r in spec.row_derived if r.path == derived_name)
                 problems.append(
                     row_problem(
@@ -300,8 +310,28 @@ def build_table(
                         key,
                     )
                 )
-        out.append(TableRow(index, key, label, stage, values, excluded))
+        out.append(TableRow(index, key, label, stage, values, excluded, left_out))
     return TableValue(path, tuple(out), spec.stages), problems
+
+
+def _exclusions(spec: TableSpec, values: Mapping[str, Any]) -> tuple[Text | None, dict[str, Text]]:
+    """Whether the exclusions leave a row out (why, or ``None``) and, when they do not, the
+    columns they leave out of it (column → why): those an exclusion with ``columns``
+    names, and the row-derived values computed from them."""
+    left_out: dict[str, Text] = {}
+    for x in spec.exclude:
+        if not row_condition(x.when, values):
+            continue
+        if not x.columns:
+            return x.why, {}
+        for column in x.columns:
+            left_out.setdefault(column, x.why)
+    if left_out:
+        for d in spec.row_derived:  # in declaration order: one may read an earlier one
+            why = next((left_out[i] for i in d.inputs if i in left_out), None)
+            if why is not None:
+                left_out.setdefault(d.path, why)
+    return None, left_out
 
 
 def table_cells(value: TableValue) -> Iterable[Any]:

@@ -583,7 +583,7 @@ def _table(decl: Mapping[str, Any], where: str, p: _Problems) -> TableSpec | Non
         if not isinstance(x, Mapping):
             p.add("an exclusion is {when, why, source}", "wrong-type", path=at)
             continue
-        _keys(x, ("when", "why", "source"), at, p)
+        _keys(x, ("when", "why", "source", "columns"), at, p)
         when = x.get("when")
         if not isinstance(when, Mapping):
             p.add(
@@ -592,7 +592,21 @@ def _table(decl: Mapping[str, Any], where: str, p: _Problems) -> TableSpec | Non
             continue
         why = _text(x.get("why"), f"{at}.why", p)
         source = None if x.get("source") is None else str(x["source"])
-        exclude.append(RowExclusion(_plain_params(when), why, source))
+        scoped = x.get("columns")
+        if scoped is not None and (
+            not isinstance(scoped, list)
+            or not scoped
+            or not all(isinstance(c, str) and c for c in scoped)
+        ):
+            p.add(
+                "columns must be a non-empty list of column names",
+                "wrong-type",
+                path=f"{at}.columns",
+            )
+            scoped = None
+        exclude.append(
+            RowExclusion(_plain_params(when), why, source, tuple(dict.fromkeys(scoped or ())))
+        )
     return TableSpec(
         key=key,
         label=label,

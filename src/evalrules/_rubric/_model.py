@@ -150,11 +150,15 @@ class RowExclusion:
         when: The row condition (``{column, op, value}``, ``{all: [...]}``, ``{any: [...]}``).
         why: Why such rows are not counted, in Chinese and English.
         source: The clause that says so, if any.
+        columns: When given, only these columns and row-derived values of such rows are left
+            out (with the row-derived values computed from them); the row stays counted for
+            every other column. Empty (the default): the whole row is left out.
     """
 
     when: Mapping[str, Any] = attrs.field(converter=frozen_mapping)
     why: Text
     source: str | None = None
+    columns: tuple[str, ...] = ()
 
 
 @attrs.frozen

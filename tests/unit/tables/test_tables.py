@@ -652,3 +652,83 @@ def test_a_diff_sees_a_where_added_or_changed():
 
     assert _incomparable(added) == {"A", "A2"}
     assert _incomparable(changed) == {"A", "A3"}
+
+
+# ------------------------------------- an exclusion scoped to some columns (columns:)
+# The special school left out of the qualified-teacher values only: the CV of them and the
+# checks on them leave it out, while the each_row rule on equipment holds it.
+
+
+def _left_out(columns: list[str]) -> dict[str, Any]:
+    raw = copy.deepcopy(thaw(_raw()))
+    raw["facts"]["schools"]["exclude"][1]["columns"] = columns
+    return raw
+
+
+def _special(compiled: Any, doc: dict[str, Any]) -> Any:
+    table = compiled.validate(doc)["schools"]
+    return next(r for r in table.rows if r.label == "特殊教育学校")
+
+
+def test_without_columns_the_whole_row_is_left_out_as_before():
+    compiled = ENGINE.compile(_build(copy.deepcopy(thaw(_raw()))))
+    row = _special(compiled, facts())
+    assert row.excluded is not None
+    assert row.left_out == {}
+
+
+def test_a_scoped_exclusion_leaves_out_only_its_columns_and_what_is_computed_from_them():
+    compiled = ENGINE.compile(_build(_left_out(["qualified_teachers"])))
+    row = _special(compiled, facts())
+    assert row.excluded is None
+    assert set(row.left_out) == {"qualified_teachers", "qualified_per_100"}
+    assert row.left_out["qualified_per_100"].zh == "特殊教育学校不纳入计算"
+    assert "qualified_per_100" not in row.values
+    assert "equipment_per_pupil" in row.values  # still counted for the equipment standard
+
+
+def test_the_rules_over_other_columns_hold_the_row_and_the_cv_leaves_it_out():
+    whole = ENGINE.compile(_build(copy.deepcopy(thaw(_raw()))))
+    scoped = ENGINE.compile(_build(_left_out(["qualified_per_100"])))
+    doc = facts()
+    doc["schools"][5]["equipment_value"] = 60000  # 1000 元 per pupil: short of 2000
+    before, after = whole.evaluate(doc), scoped.evaluate(doc)
+    # the CV of qualified teachers is the same: the special school is out of it either way
+    cv = "derived.primary.cv.qualified_per_100"
+    assert derived(doc, cv).value == _cv(scoped, doc, cv)
+    # the equipment rule now holds the special school: one more failing row
+    named = [f.message.zh for f in _finding(after, "T-A2")]
+    assert any("特殊教育学校" in m for m in named)
+    assert not any("特殊教育学校" in f.message.zh for f in _finding(before, "T-A2"))
+
+
+def test_a_divisor_of_zero_in_a_value_left_out_is_not_a_problem():
+    compiled = ENGINE.compile(_build(_left_out(["qualified_per_100", "equipment_per_pupil"])))
+    doc = facts()
+    doc["schools"][5]["pupils"] = 0
+    compiled.validate(doc)  # no division-by-zero: both values are left out of the row
+
+
+@pytest.mark.parametrize(
+    ("columns", "path"),
+    [
+        (["colour"], "facts.schools.exclude[1].columns[0]"),
+        ([], "facts.schools.exclude[1].columns"),
+        ("pupils", "facts.schools.exclude[1].columns"),
+    ],
+)
+def test_bad_columns_are_refused_at_their_place(columns: Any, path: str):
+    with pytest.raises(RubricError) as info:
+        ENGINE.compile(_build(_left_out(columns)))
+    assert path in [p.path for p in info.value.problems]
+
+
+def _cv(compiled: Any, doc: dict[str, Any], path: str) -> Any:
+    from evalrules._facts._derived import compute_derived
+
+    flat = compiled.validate(doc)
+    values, found = compute_derived(
+        compiled.rubric.derived, flat, 2023, compiled._validator.aggregations
+    )
+    assert found == []
+    return values[path].value
