@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
+from decimal import Context, Decimal, getcontext
 from typing import Any
 
 from evalrules._points import plain
@@ -174,19 +174,22 @@ def figure(value: Decimal, places: int) -> str:
     """
     if value == value.to_integral_value():
         return plain(value)
-    exponent = value.normalize().as_tuple().exponent
+    # the current context's rounding, with digits enough for a huge value's decimals
+    ctx = getcontext().copy()
+    ctx.prec = max(ctx.prec, value.adjusted() + 24)
+    exponent = value.normalize(ctx).as_tuple().exponent
     if not isinstance(exponent, int) or exponent >= -places:
         return plain(value)
-    shown = value.quantize(Decimal(1).scaleb(-places))
-    while shown != value and _rounder(shown, places) and places < 20:
+    shown = value.quantize(Decimal(1).scaleb(-places), context=ctx)
+    while shown != value and _rounder(shown, places, ctx) and places < 20:
         places += 2
-        shown = value.quantize(Decimal(1).scaleb(-places))
+        shown = value.quantize(Decimal(1).scaleb(-places), context=ctx)
     return plain(shown)
 
 
-def _rounder(shown: Decimal, places: int) -> bool:
+def _rounder(shown: Decimal, places: int, ctx: Context) -> bool:
     """Whether ``shown`` (rounded to ``places``) ends in a 0 that its writing drops."""
-    exponent = shown.normalize().as_tuple().exponent
+    exponent = shown.normalize(ctx).as_tuple().exponent
     return shown.is_zero() or (isinstance(exponent, int) and exponent > -places)
 
 
