@@ -88,3 +88,38 @@ def test_scores_only_gives_the_explained_scores(doc):
     assert [(n.code, n.score, n.status) for n in quick.walk()] == [
         (n.code, n.score, n.status) for n in explained.walk()
     ]
+
+
+_REQUIRED_COLUMNS = frozenset(
+    c.path for c in COMPILED._validator.tables["schools"].table.columns if c.required
+)
+
+
+@st.composite
+def _with_blank_cells(draw):
+    """A valid document with some of its cells blank (null), the rows as a list or, as a
+    document read from a file holds them, a tuple; and the blank cells' paths."""
+    doc = copy.deepcopy(draw(valid_facts(COMPILED)))
+    rows = doc["schools"]
+    cells = [(i, c) for i, row in enumerate(rows) for c in row]
+    blank = draw(st.sets(st.sampled_from(cells), min_size=1, max_size=6)) if cells else set()
+    for i, column in blank:
+        rows[i][column] = None
+    if draw(st.booleans()):
+        doc["schools"] = tuple(rows)
+    return doc, {f"schools[{i}].{c}" for i, c in blank}
+
+
+@SLOW
+@given(_with_blank_cells(), st.booleans())
+def test_blank_cells_get_the_same_answer_from_the_fast_check_and_cerberus(drawn, partial):
+    doc, blank = drawn
+    stripped = _without_nulls(doc)
+    assert _fast(partial=partial)(stripped) == _cerberus_accepts(stripped, partial=partial)
+    # a blank required cell is a missing one, a blank optional cell is a cell not given
+    _, problems = COMPILED._validator.check(doc, partial=partial)
+    missing = {p for p in blank if p.rsplit(".", 1)[1] in _REQUIRED_COLUMNS}
+    assert {(p.path, p.code) for p in problems if p.code == "missing"} == {
+        (p, "missing") for p in missing
+    }
+    assert not [p for p in problems if p.path in blank and p.code != "missing"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -639,7 +639,9 @@ class FactsValidator:
                     value,
                 )
             return self._unknown(path, value)
-        if error.code == cerberus.errors.REQUIRED_FIELD.code:
+        if error.code == cerberus.errors.REQUIRED_FIELD.code or rule == "nullable":
+            # A blank (null) value is taken out before cerberus reads the document; one it
+            # still sees (deeper than the walk goes) is a value not given all the same.
             desc = spec.description if spec else Text(path, path)
             return FactsProblem(
                 path,
@@ -664,7 +666,10 @@ class FactsValidator:
                 value,
             )
         if spec is None:
-            return FactsProblem(path, rule or "invalid", str(error), str(error), value)
+            said = f"{rule} {error.constraint!r}" if rule else "?"
+            return FactsProblem(
+                path, rule or "invalid", f"数据不符合要求({said})", f"invalid value ({said})", value
+            )
         is_series = column is None and spec.path in self.series
         if is_series and not in_series and rule == "type":
             return FactsProblem(
@@ -726,8 +731,11 @@ class FactsValidator:
                 "check the unit and the digits",
                 value,
             )
+        # A rule of a plugin's fact type this module has no words for: name the rule and its
+        # constraint, never the error object (its repr is a memory address).
+        said = f"{rule} {error.constraint!r}" if rule else "?"
         return FactsProblem(
-            path, rule or "invalid", f"数据不符合要求:{error}", f"invalid value: {error}", value
+            path, rule or "invalid", f"数据不符合要求({said})", f"invalid value ({said})", value
         )
 
 
@@ -817,15 +825,18 @@ def _without_nulls(data: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
         key: _without_nulls(value, depth + 1)
         if isinstance(value, Mapping)
         else _rows_without_nulls(value, depth + 1)
-        if isinstance(value, list)
+        if isinstance(value, list | tuple)
         else value
         for key, value in data.items()
         if value is not None
     }
 
 
-def _rows_without_nulls(rows: list[Any], depth: int) -> list[Any]:
-    """A table's rows without their blank (null) cells."""
+def _rows_without_nulls(rows: Sequence[Any], depth: int) -> list[Any]:
+    """A table's rows without their blank (null) cells (a document read from a file holds
+    its rows as a tuple, one handed in as a list)."""
+    if depth > MAX_DEPTH:
+        return list(rows)  # deeper than the limit: the limit's check reports it
     return [_without_nulls(r, depth + 1) if isinstance(r, Mapping) else r for r in rows]
 
 
