@@ -22,7 +22,7 @@ from evalrules._frozen import thaw
 from evalrules._limits import MAX_DEPTH, MAX_ITEMS, number_problem, value_problems
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Rubric
-from evalrules._text import Text
+from evalrules._text import Text, natural_order
 from evalrules.errors import FactsError, FactsProblem
 
 # ------------------------------------------------------------------------- validation
@@ -909,6 +909,9 @@ def _table_blocked(path: str, problems: frozenset[str]) -> bool:
 
 
 def ordered(problems: Iterable[FactsProblem]) -> list[FactsProblem]:
-    """Problems without repeats, sorted by path, then code (the order a refusal lists)."""
+    """Problems without repeats, sorted by path, then code (the order a refusal lists).
+
+    A path's numbers sort as numbers: ``schools[3]`` comes before ``schools[10]``.
+    """
     unique = {(p.path, p.code, p.message_en): p for p in problems}
-    return sorted(unique.values(), key=lambda p: (p.path, p.code))
+    return sorted(unique.values(), key=lambda p: (natural_order(p.path), p.code))

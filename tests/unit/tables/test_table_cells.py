@@ -96,3 +96,30 @@ def test_a_null_cerberus_still_sees_is_a_missing_value_not_an_error_object():
     found = list(validator._translate(checker._errors))
     assert [(p.path, p.code) for p in found] == [("schools[1].pupils", "missing")]
     assert all("ValidationError" not in p.message_zh + p.message_en for p in found)
+
+
+# ---------------------------------------------------------------------------- ordering
+
+
+def test_a_refusal_lists_rows_by_their_number_not_as_text():
+    doc = facts()
+    for i in range(6):
+        doc["schools"].append(dict(doc["schools"][0], code=f"X{i}", name=f"补充学校{i}"))
+    for i in (2, 3, 10, 11, 7):
+        doc["schools"][i]["pupils"] = -1
+    paths = [p for p, _, _, _ in refusal(doc)]
+    assert paths == [f"schools[{i}].pupils" for i in (2, 3, 7, 10, 11)]
+
+
+def test_natural_order_reads_numbers_as_numbers():
+    from evalrules._text import natural_order
+
+    paths = ["schools[10].code", "A2.10", "schools[3].pupils", "A2.9", "schools[3].code", "a"]
+    assert sorted(paths, key=natural_order) == [
+        "A2.9",
+        "A2.10",
+        "a",
+        "schools[3].code",
+        "schools[3].pupils",
+        "schools[10].code",
+    ]
