@@ -39,7 +39,7 @@ _FACT_FIELDS = (
 _DERIVED_FIELDS = ("formula", "inputs", "year", "unit", "description")
 #: A table's own fields, and those of its columns and row-derived values, as a change
 #: names them (``columns.pupils.maximum``, ``row_derived.per_100.inputs``, ``exclude[0]``).
-_TABLE_FIELDS = ("key", "label", "stage", "stages", "max_rows")
+_TABLE_FIELDS = ("key", "label", "stage", "stages", "max_rows", "min_rows")
 _COLUMN_FIELDS = tuple(f for f in _FACT_FIELDS if f not in ("items", "required_if"))
 #: An aggregate's fields, as ``aggregate.column``.
 _AGGREGATE_FIELDS = ("name", "table", "column", "stage", "weight", "where")

@@ -150,6 +150,8 @@ def _table_schema(spec: FactSpec, types: Mapping[str, FactType]) -> dict[str, An
         },
         "x-unique": [table.stage, table.key] if table.stage is not None else [table.key],
     }
+    if table.min_rows is not None:
+        schema["minItems"] = table.min_rows
     if table.stages:
         schema["x-stages"] = {code: text.zh for code, text in table.stages.items()}
     return schema
@@ -318,6 +320,8 @@ def _table_comment(spec: FactSpec, types: Mapping[str, FactType]) -> list[str]:
     assert table is not None
     head = [spec.description.zh] + ([spec.description.en] if spec.description.en else [])
     unique = f"{table.key} unique per {table.stage}" if table.stage else f"{table.key} unique"
+    if table.min_rows is not None:
+        unique += f"; at least {table.min_rows} row{'s' if table.min_rows != 1 else ''}"
     lines = [" / ".join(head) + f" — table, one row per unit ({unique})"]
     if table.stages:
         stages = ", ".join(f"{code} = {text.zh}" for code, text in table.stages.items())

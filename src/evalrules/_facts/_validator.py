@@ -210,11 +210,14 @@ class FactsValidator:
                 rules["allowed"] = list(table.stages)
             rules["required"] = column.required
             columns[column.path] = rules
-        return {
+        rules = {
             "type": "list",
             "maxlength": min(table.max_rows or MAX_ITEMS, MAX_ITEMS),
             "schema": {"type": "dict", "schema": columns},
         }
+        if table.min_rows is not None:
+            rules["minlength"] = table.min_rows
+        return rules
 
     def _rules(self, spec: FactSpec, *, partial: bool) -> dict[str, Any]:
         if spec.table is not None:
@@ -559,7 +562,7 @@ class FactsValidator:
                 yield self._table_problem(parts, error)
                 continue
             path = ".".join(str(p) for p in parts)
-            if path in self.tables and error.rule in ("type", "maxlength"):
+            if path in self.tables and error.rule in ("type", "maxlength", "minlength"):
                 yield self._table_problem(parts, error)
                 continue
             if error.code == cerberus.errors.REQUIRED_FIELD.code and path not in self.specs:
@@ -594,6 +597,8 @@ class FactsValidator:
                     f"more than {limit} rows",
                     len(error.value),
                 )
+            if error.rule == "minlength":
+                return _too_few_rows(spec, len(error.value))
             return FactsProblem(
                 path,
                 "wrong-type",
@@ -737,6 +742,24 @@ class FactsValidator:
         return FactsProblem(
             path, rule or "invalid", f"数据不符合要求({said})", f"invalid value ({said})", value
         )
+
+
+def _too_few_rows(spec: FactSpec, given: int) -> FactsProblem:
+    """A table with fewer rows than its ``min_rows``, named by the table's description
+    (“县域义务教育学校”至少应填报1行,现为0行)."""
+    assert spec.table is not None
+    assert spec.table.min_rows is not None
+    least = spec.table.min_rows
+    what = spec.description
+    en = what.en or what.zh
+    rows = "row" if least == 1 else "rows"
+    return FactsProblem(
+        spec.path,
+        "too-few-rows",
+        f"“{what.zh}”至少应填报{least}行,现为{given}行",
+        f"“{en}” must have at least {least} {rows}; it has {given}",
+        given,
+    )
 
 
 _FIELD_TEXTS = {

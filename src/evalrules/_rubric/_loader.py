@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from evalrules._documents import DocumentError, read_document
-from evalrules._limits import number_problem, number_text_problem
+from evalrules._limits import MAX_ITEMS, number_problem, number_text_problem
 from evalrules._points import ROUNDINGS, ZERO, plain, to_decimal
 from evalrules._rubric._model import (
     FORMULA_ARITY,
@@ -341,7 +341,17 @@ _FACT_KEYS = (
 )
 
 #: The keys a table fact's declaration adds to a fact's.
-_TABLE_KEYS = ("key", "label", "stage", "stages", "max_rows", "columns", "exclude", "row_derived")
+_TABLE_KEYS = (
+    "key",
+    "label",
+    "stage",
+    "stages",
+    "max_rows",
+    "min_rows",
+    "columns",
+    "exclude",
+    "row_derived",
+)
 #: The keys of a table's column: a fact's, and ``optional``.
 _COLUMN_KEYS = (*tuple(k for k in _FACT_KEYS if k not in ("required_if", "items")), "optional")
 
@@ -573,6 +583,20 @@ def _table(decl: Mapping[str, Any], where: str, p: _Problems) -> TableSpec | Non
     ):
         p.add("max_rows must be a whole number ≥ 1", "wrong-type", path=f"{where}.max_rows")
         max_rows = None
+    min_rows = decl.get("min_rows")
+    if min_rows is not None and (
+        isinstance(min_rows, bool) or not isinstance(min_rows, int) or min_rows < 1
+    ):
+        p.add("min_rows must be a whole number ≥ 1", "wrong-type", path=f"{where}.min_rows")
+        min_rows = None
+    if min_rows is not None and min_rows > min(max_rows or MAX_ITEMS, MAX_ITEMS):
+        limit = min(max_rows or MAX_ITEMS, MAX_ITEMS)
+        p.add(
+            f"min_rows ({min_rows}) is more than the most rows a document may give ({limit})",
+            "out-of-range",
+            path=f"{where}.min_rows",
+        )
+        min_rows = None
     exclude = []
     raw_exclude = decl.get("exclude") or []
     if not isinstance(raw_exclude, list):
@@ -602,6 +626,7 @@ def _table(decl: Mapping[str, Any], where: str, p: _Problems) -> TableSpec | Non
         exclude=tuple(exclude),
         row_derived=tuple(row_derived),
         max_rows=max_rows,
+        min_rows=min_rows,
     )
 
 

@@ -171,6 +171,8 @@ class TableSpec:
         row_derived: Values computed per row from its columns (``path`` is the name,
             ``inputs`` are column names).
         max_rows: The most rows a document may give, or ``None`` for the core's own limit.
+        min_rows: The fewest rows a document may give (a county reports at least one
+            school), or ``None`` when an empty list of rows is valid.
     """
 
     key: str
@@ -181,6 +183,7 @@ class TableSpec:
     exclude: tuple[RowExclusion, ...] = ()
     row_derived: tuple[DerivedFact, ...] = ()
     max_rows: int | None = None
+    min_rows: int | None = attrs.field(default=None, metadata=_LATER)
 
     def column(self, name: str) -> FactSpec | DerivedFact | None:
         """A column's or a row-derived value's declaration, ``None`` if there is none."""

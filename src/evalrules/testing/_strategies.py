@@ -397,7 +397,8 @@ def _table(
     table = spec.table
     assert table is not None
     stages = list(table.stages)
-    count = draw(st.integers(min_value=max(1, len(stages)), max_value=_TABLE_ROWS))
+    least = max(1, len(stages), table.min_rows or 0)
+    count = draw(st.integers(min_value=least, max_value=max(least, _TABLE_ROWS)))
     divisors = {d.inputs[1] for d in table.row_derived if len(d.inputs) > 1}
     rows: list[dict[str, Any]] = []
     for i in range(count):

@@ -123,3 +123,87 @@ def test_natural_order_reads_numbers_as_numbers():
         "schools[3].pupils",
         "schools[10].code",
     ]
+
+
+# ---------------------------------------------------------------------------- min_rows
+
+
+def _with(**table: Any) -> evalrules.CompiledRubric:
+    """The test rubric with its table's declaration changed."""
+    from test_tables import _build, _raw
+
+    raw = copy.deepcopy(thaw(_raw()))
+    raw["facts"]["schools"].update(table)
+    return ENGINE.compile(_build(raw))
+
+
+def test_a_table_with_fewer_rows_than_min_rows_is_refused_at_the_table():
+    compiled = _with(min_rows=1)
+    doc = facts()
+    doc["schools"] = []
+    for given in (doc, {"schools": ()}):
+        with pytest.raises(FactsError) as info:
+            compiled.evaluate(given)
+        ((problem),) = info.value.problems
+        assert (problem.path, problem.code) == ("schools", "too-few-rows")
+        assert problem.message_zh == "“义务教育学校”至少应填报1行,现为0行"
+        assert (
+            problem.message_en
+            == "“Compulsory-education schools” must have at least 1 row; it has 0"
+        )
+    # the fast check and cerberus agree
+    validator = compiled._validator
+    assert validator._fast_strict is not None
+    assert not validator._fast_strict(doc)
+    assert not validator._validator(partial=False).validate(doc, normalize=False)
+    assert validator._fast_strict(facts())
+    compiled.evaluate(facts())
+
+
+def test_fewer_rows_than_min_rows_and_other_problems_are_listed_together():
+    compiled = _with(min_rows=8)
+    doc = facts()
+    doc["schools"][3]["pupils"] = -1
+    with pytest.raises(FactsError) as info:
+        compiled.evaluate(doc)
+    assert [(p.path, p.code) for p in info.value.problems] == [
+        ("schools", "too-few-rows"),
+        ("schools[3].pupils", "negative"),
+    ]
+    assert info.value.problems[0].message_zh.endswith("至少应填报8行,现为6行")
+
+
+def test_without_min_rows_an_empty_table_is_valid():
+    doc = facts()
+    doc["schools"] = []
+    COMPILED.validate(doc)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (0, "min_rows must be a whole number ≥ 1"),
+        (True, "min_rows must be a whole number ≥ 1"),
+        ("1", "min_rows must be a whole number ≥ 1"),
+        (5001, "min_rows (5001) is more than the most rows a document may give (5000)"),
+    ],
+)
+def test_the_loader_checks_min_rows(value, message):
+    from test_tables import _build, _raw
+
+    from evalrules.errors import RubricError
+
+    raw = copy.deepcopy(thaw(_raw()))
+    raw["facts"]["schools"]["min_rows"] = value
+    with pytest.raises(RubricError) as info:
+        _build(raw)
+    found = [(p.path, p.message) for p in info.value.problems]
+    assert ("facts.schools.min_rows", message) in found, found
+
+
+def test_min_rows_is_in_the_json_schema_and_the_template():
+    compiled = _with(min_rows=2)
+    schema = ENGINE.facts_schema(compiled.rubric)
+    assert schema["properties"]["facts"]["properties"]["schools"]["minItems"] == 2
+    assert "at least 2 rows" in ENGINE.facts_template(compiled.rubric)
+    assert "minItems" not in str(ENGINE.facts_schema(RUBRIC))
