@@ -71,3 +71,51 @@ def test_a_blank_cell_is_missing_and_a_blank_optional_cell_is_not_given(run, tmp
         "“Pupils of this stage” is missing [missing]"
     )
     assert "ValidationError" not in result.stderr
+
+
+def test_parts_larger_than_their_wholes_are_refused_in_the_preschool_records(run, tmp_path):
+    def parts(i, line):
+        if i == 0:
+            line = re.sub(r"compliant_classes: [0-9]+", "compliant_classes: 99", line)
+        if i == 2:
+            line = re.sub(r"licensed_teachers: [0-9]+", "licensed_teachers: 499", line)
+        return line
+
+    result = run("evaluate", _edited(tmp_path, PRESCHOOL, parts))
+    assert result.exit_code == 2
+    found = _problems(result)
+    assert [p.split(":", 1)[0] for p in found] == [
+        "- kindergartens[0].compliant_classes",
+        "- kindergartens[2].licensed_teachers",
+    ]
+    assert "“班额达标的班级数”(99个)大于“班级数”(" in found[0]
+    assert "“持有教师资格证的专任教师数”(499人)大于“专任教师数”(" in found[1]
+    assert all(p.endswith("[part-of]") for p in found)
+
+
+def test_school_records_that_disagree_are_refused_in_row_order(run, tmp_path):
+    def wrong(i, line):
+        if i == 1:  # 城关第二小学: training funds twice its public funds
+            return re.sub(r"training_funds: [0-9]+", "training_funds: 4526720", line)
+        if i == 18:  # 城南九年一贯制学校: 100 pupils in all, against 1680 + 960 on its rows
+            return re.sub(r"school_pupils: [0-9]+", "school_pupils: 100", line)
+        if i in (3, 10, 12):
+            return re.sub(r"max_class_size: [0-9]+", "max_class_size: -1", line)
+        return line
+
+    result = run("evaluate", _edited(tmp_path, BALANCE, wrong))
+    assert result.exit_code == 2
+    found = [p.split(":", 1)[0] for p in _problems(result)]
+    assert found == [
+        "- schools[1].training_funds",
+        "- schools[3].max_class_size",
+        "- schools[10].max_class_size",
+        "- schools[12].max_class_size",
+        "- schools[18].school_pupils",
+    ]
+    text = result.stderr
+    assert (
+        "城南九年一贯制学校:“两学段在校生合计”为100人,不等于学校代码3631各行“本学段在校生数”"
+        "之和2640人(schools[18] 1680人 + schools[19] 960人)"
+    ) in text
+    assert "城关第二小学:“教师培训经费”(4526720元)大于“年度公用经费预算总额”(2263360元)" in text

@@ -123,3 +123,39 @@ def test_blank_cells_get_the_same_answer_from_the_fast_check_and_cerberus(drawn,
         (p, "missing") for p in missing
     }
     assert not [p for p in problems if p.path in blank and p.code != "missing"]
+
+
+def _related() -> evalrules.CompiledRubric:
+    """The test rubric with relations within a row: a part and its whole, a total."""
+    import yaml
+
+    raw = yaml.safe_load(RUBRIC.read_text(encoding="utf-8"))
+    table = raw["facts"]["schools"]
+    table["columns"]["whole"] = {
+        "type": "count",
+        "optional": True,
+        "unit": "人",
+        "plausible_max": 20000,
+        "description": {"zh": "全校在校生数", "en": "Pupils of the school"},
+    }
+    table["cross_checks"] = [{"kind": "part_of", "columns": ["qualified_teachers", "pupils"]}]
+    table["totals"] = {"whole": "pupils"}
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rubric.yaml"
+        path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+        return ENGINE.compile(ENGINE.load_rubric(path))
+
+
+RELATED = _related()
+
+
+@SLOW
+@given(valid_facts(RELATED))
+def test_the_test_kit_draws_rows_that_meet_their_relations(doc):
+    table = RELATED.validate(doc)["schools"]
+    for row in table.rows:
+        assert row.values["qualified_teachers"] <= row.values["pupils"]
+        if "whole" in row.values:
+            assert row.values["whole"] == row.values["pupils"]

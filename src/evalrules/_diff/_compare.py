@@ -166,6 +166,11 @@ def _fact_view(
         for derived in table.row_derived:
             for f in _DERIVED_FIELDS:
                 view[f"row_derived.{derived.path}.{f}"] = _plain(getattr(derived, f))
+        # relations within a row (added later: absent from the view when none is declared)
+        if table.cross_checks:
+            view["table.cross_checks"] = [_cross(c) for c in table.cross_checks]
+        if table.totals:
+            view["table.totals"] = _plain(table.totals)
         for i, exclusion in enumerate(table.exclude):
             view[f"exclude[{i}]"] = {"when": _plain(exclusion.when), "why": _plain(exclusion.why)}
     if isinstance(spec, DerivedFact) and spec.aggregate is not None:

@@ -152,6 +152,12 @@ def _table_schema(spec: FactSpec, types: Mapping[str, FactType]) -> dict[str, An
     }
     if table.min_rows is not None:
         schema["minItems"] = table.min_rows
+    if table.cross_checks:
+        schema["x-cross-checks"] = [
+            {"kind": c.kind, "columns": list(c.facts)} for c in table.cross_checks
+        ]
+    if table.totals:
+        schema["x-totals"] = dict(table.totals)
     if table.stages:
         schema["x-stages"] = {code: text.zh for code, text in table.stages.items()}
     return schema
@@ -328,6 +334,10 @@ def _table_comment(spec: FactSpec, types: Mapping[str, FactType]) -> list[str]:
         lines.append(f"  stages: {stages}")
     for column in table.columns:
         lines.append(f"  {column.path}: {_comment(column, types)}")
+    for check in table.cross_checks:
+        lines.append(f"  check: {check.kind}({', '.join(check.facts)})")
+    for total, part in table.totals.items():
+        lines.append(f"  check: {total} = the sum of {part} over the rows of one {table.key}")
     for exclusion in table.exclude:
         lines.append(f"  not counted: {exclusion.why.zh}")
     blank = ", ".join(f"{c.path}: null" for c in table.columns)

@@ -16,7 +16,15 @@ from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
 from evalrules._facts._cerberus import _IMPLAUSIBLE, DecimalValidator, _is_number, _predicate_type
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._fastcheck import compile_check, compile_flatten
-from evalrules._facts._tables import TableValue, build_table, raw_label, row_name, table_cells
+from evalrules._facts._tables import (
+    TableValue,
+    build_table,
+    raw_label,
+    row_cross_problems,
+    row_name,
+    table_cells,
+    total_problems,
+)
 from evalrules._facts._types import FactType, _is_year_key
 from evalrules._frozen import thaw
 from evalrules._limits import MAX_DEPTH, MAX_ITEMS, number_problem, value_problems
@@ -263,6 +271,7 @@ class FactsValidator:
         # does not accept goes to cerberus, which names every problem.
         fast = self._fast_partial if partial else self._fast_strict
         flat: dict[str, Any] | None = None
+        read: Mapping[str, Any] = facts  # the document the flat facts were read from
         if fast is not None and fast(facts):
             flat = self._collect(facts, frozenset())
             if any(_beyond_limits(v) for v in flat.values()):
@@ -305,8 +314,9 @@ class FactsValidator:
             if self.tables:
                 problems = [self._row_named(p, raw_doc) for p in problems]
             flat = self._collect(doc, frozenset(p.path for p in problems))
+            read = doc
         if self.tables:
-            problems.extend(self._build_tables(flat))
+            problems.extend(self._build_tables(flat, read))
             # A table with a problem in any row is absent to the rules and aggregations, as
             # a scalar fact with a problem is: its values would be counted wrongly.
             at = frozenset(p.path for p in problems)
@@ -403,9 +413,11 @@ class FactsValidator:
             message_en=f"{name.en}: {problem.message_en}",
         )
 
-    def _build_tables(self, flat: dict[str, Any]) -> list[FactsProblem]:
+    def _build_tables(self, flat: dict[str, Any], doc: Mapping[str, Any]) -> list[FactsProblem]:
         """Each table's validated rows as a :class:`TableValue` (in place), and the
-        problems of its rows (duplicate keys, divisors of 0)."""
+        problems of its rows (duplicate keys, divisors of 0, relations within a row, totals
+        over a key's rows). ``doc`` is the document the rows were read from: the keys of the
+        rows refused for problems of their own are read there."""
         problems: list[FactsProblem] = []
         for path, spec in self.tables.items():
             rows = flat.get(path)
@@ -415,6 +427,21 @@ class FactsValidator:
             value, found = build_table(spec.table, path, rows)
             flat[path] = value
             problems.extend(found)
+            problems.extend(row_cross_problems(spec.table, value, self.cross_checks))
+            if spec.table.totals:
+                # a row refused for a problem of its own would leave its key's sum short
+                raw: Any = doc
+                for part in path.split("."):
+                    raw = raw.get(part) if isinstance(raw, Mapping) else None
+                refused = {
+                    _hashable(raw[i].get(spec.table.key))
+                    for i, row in enumerate(rows)
+                    if row is None
+                    and isinstance(raw, list | tuple)
+                    and i < len(raw)
+                    and isinstance(raw[i], Mapping)
+                }
+                problems.extend(total_problems(spec.table, value, skip=refused))
         return problems
 
     def _unknown(self, path: str, value: Any) -> FactsProblem:
@@ -861,6 +888,15 @@ def _rows_without_nulls(rows: Sequence[Any], depth: int) -> list[Any]:
     if depth > MAX_DEPTH:
         return list(rows)  # deeper than the limit: the limit's check reports it
     return [_without_nulls(r, depth + 1) if isinstance(r, Mapping) else r for r in rows]
+
+
+def _hashable(value: Any) -> Any:
+    """``value`` if it can be a set's member, else its text (a key cell of any type)."""
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
 
 
 def _bad_year(path: str, value: Any) -> FactsProblem:

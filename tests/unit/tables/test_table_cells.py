@@ -207,3 +207,182 @@ def test_min_rows_is_in_the_json_schema_and_the_template():
     assert schema["properties"]["facts"]["properties"]["schools"]["minItems"] == 2
     assert "at least 2 rows" in ENGINE.facts_template(compiled.rubric)
     assert "minItems" not in str(ENGINE.facts_schema(RUBRIC))
+
+
+# ------------------------------------------------------------- relations within a row
+
+RELATED = {
+    "cross_checks": [
+        {"kind": "part_of", "columns": ["qualified_teachers", "pupils"]},
+        {
+            "kind": "part_of",
+            "columns": ["space", "equipment_value"],
+            "description": {"zh": "面积不超过设备值(测试用)", "en": "space within value (test)"},
+        },
+    ]
+}
+
+
+def test_a_part_larger_than_its_whole_in_a_row_names_the_cell_the_row_and_both_values():
+    compiled = _with(**RELATED)
+    compiled.evaluate(facts())
+    doc = facts()
+    doc["schools"][1]["qualified_teachers"] = 120  # 100 pupils
+    doc["schools"][5]["qualified_teachers"] = 61  # an excluded row is held to it too
+    doc["schools"][2]["space"] = 500000  # 440000 元 of equipment
+    with pytest.raises(FactsError) as info:
+        compiled.evaluate(doc)
+    found = [(p.path, p.code, p.message_zh, p.message_en) for p in info.value.problems]
+    assert found == [
+        (
+            "schools[1].qualified_teachers",
+            "part-of",
+            "第二小学:“高于规定学历教师数”(120人)大于“在校生数”(100人),部分不能大于整体",
+            "第二小学: “Teachers above the required qualification” (120) exceeds “Pupils” "
+            "(100); a part cannot exceed its whole",
+        ),
+        (
+            "schools[2].space",
+            "part-of",
+            "九年一贯制学校:“教学及辅助用房面积”(500000平方米)大于“教学仪器设备值”(440000元),"
+            "面积不超过设备值(测试用)",
+            "九年一贯制学校: “Teaching and auxiliary space” (500000) exceeds “Value of teaching "
+            "equipment” (440000); space within value (test)",
+        ),
+        (
+            "schools[5].qualified_teachers",
+            "part-of",
+            "特殊教育学校:“高于规定学历教师数”(61人)大于“在校生数”(60人),部分不能大于整体",
+            "特殊教育学校: “Teachers above the required qualification” (61) exceeds “Pupils” "
+            "(60); a part cannot exceed its whole",
+        ),
+    ]
+    assert info.value.problems[0].value == (120, 100)
+
+
+def test_a_part_equal_to_its_whole_or_an_optional_column_not_given_is_fine():
+    compiled = _with(**RELATED)
+    doc = facts()
+    doc["schools"][1]["qualified_teachers"] = 100
+    compiled.validate(doc)  # space is given in no row
+
+
+TOTALS = {
+    "columns": {
+        "whole": {
+            "type": "count",
+            "unit": "人",
+            "optional": True,
+            "description": {"zh": "全校在校生数", "en": "Pupils of the school"},
+        }
+    },
+    "totals": {"whole": "pupils"},
+}
+
+
+def _with_totals() -> evalrules.CompiledRubric:
+    from test_tables import _build, _raw
+
+    raw = copy.deepcopy(thaw(_raw()))
+    raw["facts"]["schools"]["columns"]["whole"] = TOTALS["columns"]["whole"]
+    raw["facts"]["schools"]["totals"] = TOTALS["totals"]
+    return ENGINE.compile(_build(raw))
+
+
+def test_a_total_must_be_the_sum_over_its_key_rows():
+    compiled = _with_totals()
+    doc = facts()
+    # S03, the 九年一贯制 school: 200 primary + 150 junior pupils
+    doc["schools"][2]["whole"] = 350
+    doc["schools"][3]["whole"] = 350
+    doc["schools"][0]["whole"] = 100  # a school of one row: its own pupils
+    compiled.validate(doc)
+    doc["schools"][3]["whole"] = 300
+    with pytest.raises(FactsError) as info:
+        compiled.evaluate(doc)
+    ((problem),) = info.value.problems
+    assert (problem.path, problem.code) == ("schools[3].whole", "total-mismatch")
+    assert problem.message_zh == (
+        "九年一贯制学校:“全校在校生数”为300人,不等于学校代码S03各行“在校生数”之和350人"
+        "(schools[2] 200人 + schools[3] 150人)"
+    )
+    assert problem.message_en == (
+        "九年一贯制学校: “Pupils of the school” is 300, not the sum of “Pupils” over the rows "
+        "of School code S03, 350 (schools[2] 200 + schools[3] 150)"
+    )
+
+
+def test_a_total_is_not_checked_against_a_sum_a_refused_row_leaves_short():
+    compiled = _with_totals()
+    doc = facts()
+    doc["schools"][2]["whole"] = 350
+    doc["schools"][3]["pupils"] = "150人"  # refused for itself: the sum would be 200
+    with pytest.raises(FactsError) as info:
+        compiled.evaluate(doc)
+    assert [(p.path, p.code) for p in info.value.problems] == [("schools[3].pupils", "wrong-type")]
+
+
+@pytest.mark.parametrize(
+    ("table", "path", "message"),
+    [
+        (
+            {"cross_checks": [{"kind": "part_of", "columns": ["qualified", "pupils"]}]},
+            "facts.schools.cross_checks[0].columns[0]",
+            "cross check names 'qualified', not a column or a row_derived value",
+        ),
+        (
+            {"cross_checks": [{"kind": "part_of", "facts": ["a", "b"]}]},
+            "facts.schools.cross_checks[0]",
+            "a row's cross check is {kind, columns: [names]}",
+        ),
+        (
+            {"totals": {"pupils": "pupil"}},
+            "facts.schools.totals.pupils",
+            "totals names 'pupil', not a column",
+        ),
+        (
+            {"totals": {"code": "pupils"}},
+            "facts.schools.totals.code",
+            "a total and the column it totals are two columns, neither the key",
+        ),
+    ],
+)
+def test_the_loader_checks_row_relations(table, path, message):
+    from test_tables import _build, _raw
+
+    from evalrules.errors import RubricError
+
+    raw = copy.deepcopy(thaw(_raw()))
+    raw["facts"]["schools"].update(table)
+    with pytest.raises(RubricError) as info:
+        _build(raw)
+    assert (path, message) in [(p.path, p.message) for p in info.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("table", "path", "message"),
+    [
+        (
+            {"cross_checks": [{"kind": "contains", "columns": ["qualified_teachers", "pupils"]}]},
+            "facts.schools.cross_checks[0]",
+            "unknown cross check 'contains'",
+        ),
+        (
+            {"cross_checks": [{"kind": "part_of", "columns": ["name", "pupils"]}]},
+            "facts.schools.cross_checks[0].columns[0]",
+            "part_of compares numbers: 'name' is not a number column",
+        ),
+        (
+            {"totals": {"pupils": "name"}},
+            "facts.schools.totals.pupils",
+            "a total adds numbers: 'name' is not a number column",
+        ),
+    ],
+)
+def test_compiling_checks_row_relations_against_the_kinds_and_types(table, path, message):
+    from evalrules.errors import RubricError
+
+    with pytest.raises(RubricError) as info:
+        _with(**table)
+    found = [(p.path, p.message) for p in info.value.problems]
+    assert any(p == path and m.startswith(message) for p, m in found), found
