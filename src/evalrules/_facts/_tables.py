@@ -9,6 +9,7 @@ rubric excludes marked with why, and a problem for every key given twice in one 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -225,7 +226,7 @@ def raw_label(spec: TableSpec, row: Any) -> str:
         return ""
     for column in (spec.label, spec.key):
         value = row.get(column)
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and value.strip() and _control(value) is None:
             return value[:80]
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
@@ -256,7 +257,15 @@ def build_table(
         key = values.get(spec.key)
         label_value = values.get(spec.label, key)
         label = "" if label_value is None else str(label_value)
+        if not label.strip() or _control(label) is not None:
+            label = ""  # a blank or garbled name names nothing: the row's path names it
         labels.append(label)
+        text_problems = list(
+            _text_problems(spec, path, index, values, row_name(label, path, index))
+        )
+        problems.extend(text_problems)
+        if any(p.path == f"{path}[{index}].{spec.key}" for p in text_problems):
+            key = None  # a blank key identifies nothing: it repeats no other
         stage = values.get(spec.stage) if spec.stage is not None else None
         blocked: list[tuple[str, str]] = []
         for d in spec.row_derived:
@@ -303,6 +312,46 @@ def build_table(
                 )
         out.append(TableRow(index, key, label, stage, values, excluded))
     return TableValue(path, tuple(out), spec.stages), problems
+
+
+def _control(text: str) -> str | None:
+    """The first control character in ``text`` (a tab, a line break, U+0007...), or ``None``."""
+    return next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
+
+
+def _text_problems(
+    spec: TableSpec, path: str, index: int, values: Mapping[str, Any], name: Text
+) -> Iterable[FactsProblem]:
+    """What a row's text cells say wrongly: the key or the label blank (empty or only
+    spaces), any text cell holding a control character (a tab, a line break, U+0007),
+    which no name or code holds and which a printed list would show garbled."""
+    for column in spec.columns:
+        cell = values.get(column.path)
+        if not isinstance(cell, str):
+            continue
+        at = f"{path}[{index}].{column.path}"
+        words = column.description
+        if column.path in (spec.key, spec.label) and not cell.strip():
+            yield row_problem(
+                at,
+                "empty",
+                name,
+                f"“{words.zh}”不能为空或只有空格",
+                f"“{words.en or words.zh}” cannot be empty or only spaces",
+                cell,
+            )
+            continue
+        found = _control(cell)
+        if found is not None:
+            code = f"U+{ord(found):04X}"
+            yield row_problem(
+                at,
+                "control-character",
+                name,
+                f"“{words.zh}”含有控制字符({code}),请删除",
+                f"“{words.en or words.zh}” holds a control character ({code}); remove it",
+                cell,
+            )
 
 
 def row_cross_problems(

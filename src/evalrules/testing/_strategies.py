@@ -17,6 +17,7 @@ and cross checks the engine registered (a plugin's types included).
 from __future__ import annotations
 
 import difflib
+import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -433,6 +434,7 @@ def _table(
                 raise TypeError(
                     f"no strategy for fact type {ftype.name!r} (column {path}.{column.path})"
                 )
+        _clean_text(table, row, i)
         _relate_row(plan, table, row)
         rows.append(row)
     converted = [{k: types[k].convert(v) for k, v in row.items()} for row in rows]
@@ -448,6 +450,17 @@ def _table(
         if agg is not None and agg.table == path:
             assume(compute_aggregate(derived, value, plan.aggregations)[1] is None)
     return rows
+
+
+def _clean_text(table: TableSpec, row: dict[str, Any], index: int) -> None:
+    """A drawn row's text cells as a valid row holds them: no control character, and a
+    label that is not blank."""
+    for name, cell in row.items():
+        if isinstance(cell, str):
+            row[name] = "".join(ch for ch in cell if unicodedata.category(ch) != "Cc")
+    label = row.get(table.label)
+    if isinstance(label, str) and not label.strip():
+        row[table.label] = f"单位{index + 1}"
 
 
 def _relate_row(plan: _Plan, table: TableSpec, row: dict[str, Any]) -> None:

@@ -386,3 +386,44 @@ def test_compiling_checks_row_relations_against_the_kinds_and_types(table, path,
         _with(**table)
     found = [(p.path, p.message) for p in info.value.problems]
     assert any(p == path and m.startswith(message) for p, m in found), found
+
+
+# -------------------------------------------------------------------------- text cells
+
+
+def test_a_blank_name_a_blank_code_and_control_characters_are_problems():
+    doc = facts()
+    doc["schools"][0]["name"] = ""
+    doc["schools"][1]["code"] = "   "
+    doc["schools"][2]["name"] = "九年一贯制\x07学校"
+    doc["schools"][4]["category"] = "teaching_point"
+    doc["schools"][5]["code"] = "S05\n"
+    found = refusal(doc)
+    assert [(p, c) for p, c, _, _ in found] == [
+        ("schools[0].name", "empty"),
+        ("schools[1].code", "empty"),
+        ("schools[2].name", "control-character"),
+        ("schools[5].code", "control-character"),
+    ]
+    messages = {p: (zh, en) for p, _, zh, en in found}
+    # a row without a usable name is named by its place
+    assert messages["schools[0].name"] == (
+        "schools[0]:“学校名称”不能为空或只有空格",
+        "schools[0]: “School name” cannot be empty or only spaces",
+    )
+    assert messages["schools[1].code"][0] == "第二小学:“学校代码”不能为空或只有空格"
+    assert messages["schools[2].name"] == (
+        "schools[2]:“学校名称”含有控制字符(U+0007),请删除",
+        "schools[2]: “School name” holds a control character (U+0007); remove it",
+    )
+    assert messages["schools[5].code"][0] == "特殊教育学校:“学校代码”含有控制字符(U+000A),请删除"
+
+
+def test_two_blank_codes_are_not_a_repeated_key():
+    doc = facts()
+    doc["schools"][0]["code"] = ""
+    doc["schools"][1]["code"] = " "
+    assert [(p, c) for p, c, _, _ in refusal(doc)] == [
+        ("schools[0].code", "empty"),
+        ("schools[1].code", "empty"),
+    ]
