@@ -36,6 +36,7 @@ from evalrules._limits import (
     number_text_problem,
     value_problems,
 )
+from evalrules._text import natural_order
 
 __all__ = [
     "MAX_BYTES",
@@ -390,7 +391,7 @@ def loads_json(text: str) -> Any:
         raise DocumentError(
             f"nesting deeper than {MAX_DEPTH} levels", zh=f"嵌套超过{MAX_DEPTH}层"
         ) from None
-    found = sorted(_json_found(data), key=lambda e: e.path or "")
+    found = sorted(_json_found(data), key=lambda e: natural_order(e.path or ""))
     if found:
         raise _joined(found)
     _check_values(data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 
@@ -26,3 +28,18 @@ class Text:
         if lang == "en" and self.en:
             return self.en
         return self.zh
+
+
+#: Runs of digits in a path, which :func:`natural_order` compares as numbers.
+_DIGITS = re.compile(r"([0-9]+)")
+
+
+def natural_order(path: str) -> tuple[tuple[str | int, ...], str]:
+    """A sort key that reads a path's runs of digits as numbers: ``schools[3]`` before
+    ``schools[10]``, ``A2.9`` before ``A2.10``; equal keys (``07``, ``7``) keep text order.
+
+    Splitting on the digits alternates text and number from the first part on, so two keys
+    compare part by part with the same type at each place.
+    """
+    parts = _DIGITS.split(path)
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), path

@@ -80,6 +80,7 @@ def compile_rubric(
         problem = check_cross_check(check, cross_checks)
         if problem:
             add(problem, "unknown-cross-check", path=f"cross_checks[{i}]")
+    _check_row_relations(rubric, types, cross_checks, add)
     readable = {s.path for s in rubric.facts} | {d.path for d in rubric.derived}
     bonus_codes = {b.code for b in rubric.bonus}
     validators: dict[str, tuple[DecimalValidator, bool]] = {}
@@ -293,6 +294,46 @@ def _check_fact_types(
                 "wrong-type",
                 path=f"{where}.required_if",
             )
+
+
+def _check_row_relations(
+    rubric: Rubric,
+    types: Mapping[str, FactType],
+    cross_checks: Mapping[str, CrossCheckKind],
+    add: Callable[..., None],
+) -> None:
+    """Each table's cross checks between a row's columns against the installed kinds (a
+    part and its whole are numbers), and its totals (two number columns)."""
+    for spec in rubric.facts:
+        table = spec.table
+        if table is None:
+            continue
+        where = f"facts.{spec.path}"
+        numbers = {c.path for c in table.columns if c.type in types and types[c.type].numeric} | {
+            d.path for d in table.row_derived
+        }
+        for i, check in enumerate(table.cross_checks):
+            at = f"{where}.cross_checks[{i}]"
+            problem = check_cross_check(check, cross_checks)
+            if problem:
+                add(problem.replace(" facts,", " columns,"), "unknown-cross-check", path=at)
+                continue
+            if cross_checks[check.kind].at_most:
+                for j, name in enumerate(check.facts):
+                    if name not in numbers and table.column(name) is not None:
+                        add(
+                            f"{check.kind} compares numbers: {name!r} is not a number column",
+                            "wrong-type",
+                            path=f"{at}.columns[{j}]",
+                        )
+        for total, part in table.totals.items():
+            for name in (total, part):
+                if name not in numbers:
+                    add(
+                        f"a total adds numbers: {name!r} is not a number column",
+                        "wrong-type",
+                        path=f"{where}.totals.{total}",
+                    )
 
 
 def _check_table(

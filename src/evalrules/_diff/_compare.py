@@ -39,7 +39,7 @@ _FACT_FIELDS = (
 _DERIVED_FIELDS = ("formula", "inputs", "year", "unit", "description")
 #: A table's own fields, and those of its columns and row-derived values, as a change
 #: names them (``columns.pupils.maximum``, ``row_derived.per_100.inputs``, ``exclude[0]``).
-_TABLE_FIELDS = ("key", "label", "stage", "stages", "max_rows")
+_TABLE_FIELDS = ("key", "label", "stage", "stages", "max_rows", "min_rows")
 _COLUMN_FIELDS = tuple(f for f in _FACT_FIELDS if f not in ("items", "required_if"))
 #: An aggregate's fields, as ``aggregate.column``.
 _AGGREGATE_FIELDS = ("name", "table", "column", "stage", "weight", "where")
@@ -166,6 +166,11 @@ def _fact_view(
         for derived in table.row_derived:
             for f in _DERIVED_FIELDS:
                 view[f"row_derived.{derived.path}.{f}"] = _plain(getattr(derived, f))
+        # relations within a row (added later: absent from the view when none is declared)
+        if table.cross_checks:
+            view["table.cross_checks"] = [_cross(c) for c in table.cross_checks]
+        if table.totals:
+            view["table.totals"] = _plain(table.totals)
         for i, exclusion in enumerate(table.exclude):
             view[f"exclude[{i}]"] = {"when": _plain(exclusion.when), "why": _plain(exclusion.why)}
             if exclusion.columns:

@@ -50,7 +50,7 @@ from evalrules._facts._tables import raw_label, row_name
 from evalrules._facts._types import FactType
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Indicator, Rubric, TableSpec
-from evalrules._text import Text
+from evalrules._text import Text, natural_order
 from evalrules._units import unit_in
 from evalrules.errors import FactsError, FactsProblem
 
@@ -1223,7 +1223,7 @@ def facts_workbook(
     writer.meta_sheet(meta)
     if writer.problems:
         raise FactsError(
-            sorted(writer.problems, key=lambda p: p.path),
+            sorted(writer.problems, key=lambda p: natural_order(p.path)),
             source=facts.source if facts is not None else None,
         )
     workbook.active = 1

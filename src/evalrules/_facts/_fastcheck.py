@@ -165,8 +165,9 @@ def _allowed_check(value_check: Check, allowed: tuple[Any, ...]) -> Check:
 
 
 def _table_check(spec: FactSpec, types: Mapping[str, FactType]) -> Check | None:
-    """The check of a table fact: a list of at most ``max_rows`` rows (and the core's limit),
-    each a mapping of declared columns, every required column present, every value valid."""
+    """The check of a table fact: a list of at least ``min_rows`` and at most ``max_rows``
+    rows (and the core's limit), each a mapping of declared columns, every required column
+    present, every value valid."""
     table = spec.table
     assert table is not None
     cells: dict[str, Check] = {}
@@ -180,9 +181,10 @@ def _table_check(spec: FactSpec, types: Mapping[str, FactType]) -> Check | None:
         cells[column.path] = cell
     required = frozenset(c.path for c in table.columns if c.required)
     limit = min(table.max_rows or MAX_ITEMS, MAX_ITEMS)
+    least = table.min_rows or 0
 
     def check(rows: Any) -> bool:
-        if not isinstance(rows, list) or len(rows) > limit:
+        if not isinstance(rows, list) or len(rows) > limit or len(rows) < least:
             return False
         for row in rows:
             if not isinstance(row, dict) or not required <= row.keys():

@@ -150,6 +150,14 @@ def _table_schema(spec: FactSpec, types: Mapping[str, FactType]) -> dict[str, An
         },
         "x-unique": [table.stage, table.key] if table.stage is not None else [table.key],
     }
+    if table.min_rows is not None:
+        schema["minItems"] = table.min_rows
+    if table.cross_checks:
+        schema["x-cross-checks"] = [
+            {"kind": c.kind, "columns": list(c.facts)} for c in table.cross_checks
+        ]
+    if table.totals:
+        schema["x-totals"] = dict(table.totals)
     if table.stages:
         schema["x-stages"] = {code: text.zh for code, text in table.stages.items()}
     return schema
@@ -318,12 +326,18 @@ def _table_comment(spec: FactSpec, types: Mapping[str, FactType]) -> list[str]:
     assert table is not None
     head = [spec.description.zh] + ([spec.description.en] if spec.description.en else [])
     unique = f"{table.key} unique per {table.stage}" if table.stage else f"{table.key} unique"
+    if table.min_rows is not None:
+        unique += f"; at least {table.min_rows} row{'s' if table.min_rows != 1 else ''}"
     lines = [" / ".join(head) + f" — table, one row per unit ({unique})"]
     if table.stages:
         stages = ", ".join(f"{code} = {text.zh}" for code, text in table.stages.items())
         lines.append(f"  stages: {stages}")
     for column in table.columns:
         lines.append(f"  {column.path}: {_comment(column, types)}")
+    for check in table.cross_checks:
+        lines.append(f"  check: {check.kind}({', '.join(check.facts)})")
+    for total, part in table.totals.items():
+        lines.append(f"  check: {total} = the sum of {part} over the rows of one {table.key}")
     for exclusion in table.exclude:
         scope = f" ({', '.join(exclusion.columns)})" if exclusion.columns else ""
         lines.append(f"  not counted{scope}: {exclusion.why.zh}")

@@ -9,6 +9,7 @@ rubric excludes marked with why, and a problem for every key given twice in one 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import attrs
 
 from evalrules._facts._cerberus import _is_number
+from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._formulas import FORMULA_REGISTRY
 from evalrules._frozen import frozen_mapping
 from evalrules._points import plain, to_decimal
@@ -228,7 +230,7 @@ def raw_label(spec: TableSpec, row: Any) -> str:
         return ""
     for column in (spec.label, spec.key):
         value = row.get(column)
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and value.strip() and _control(value) is None:
             return value[:80]
         if isinstance(value, int) and not isinstance(value, bool):
             return str(value)
@@ -261,7 +263,15 @@ def build_table(
         key = values.get(spec.key)
         label_value = values.get(spec.label, key)
         label = "" if label_value is None else str(label_value)
+        if not label.strip() or _control(label) is not None:
+            label = ""  # a blank or garbled name names nothing: the row's path names it
         labels.append(label)
+        text_problems = list(
+            _text_problems(spec, path, index, values, row_name(label, path, index))
+        )
+        problems.extend(text_problems)
+        if any(p.path == f"{path}[{index}].{spec.key}" for p in text_problems):
+            key = None  # a blank key identifies nothing: it repeats no other
         stage = values.get(spec.stage) if spec.stage is not None else None
         blocked: list[tuple[str, str]] = []
         for d in spec.row_derived:
@@ -332,6 +342,168 @@ def _exclusions(spec: TableSpec, values: Mapping[str, Any]) -> tuple[Text | None
             if why is not None:
                 left_out.setdefault(d.path, why)
     return None, left_out
+
+
+def _control(text: str) -> str | None:
+    """The first control character in ``text`` (a tab, a line break, U+0007...), or ``None``."""
+    return next((ch for ch in text if unicodedata.category(ch) == "Cc"), None)
+
+
+def _text_problems(
+    spec: TableSpec, path: str, index: int, values: Mapping[str, Any], name: Text
+) -> Iterable[FactsProblem]:
+    """What a row's text cells say wrongly: the key or the label blank (empty or only
+    spaces), any text cell holding a control character (a tab, a line break, U+0007),
+    which no name or code holds and which a printed list would show garbled."""
+    for column in spec.columns:
+        cell = values.get(column.path)
+        if not isinstance(cell, str):
+            continue
+        at = f"{path}[{index}].{column.path}"
+        words = column.description
+        if column.path in (spec.key, spec.label) and not cell.strip():
+            yield row_problem(
+                at,
+                "empty",
+                name,
+                f"“{words.zh}”不能为空或只有空格",
+                f"“{words.en or words.zh}” cannot be empty or only spaces",
+                cell,
+            )
+            continue
+        found = _control(cell)
+        if found is not None:
+            code = f"U+{ord(found):04X}"
+            yield row_problem(
+                at,
+                "control-character",
+                name,
+                f"“{words.zh}”含有控制字符({code}),请删除",
+                f"“{words.en or words.zh}” holds a control character ({code}); remove it",
+                cell,
+            )
+
+
+def row_cross_problems(
+    spec: TableSpec, value: TableValue, kinds: Mapping[str, CrossCheckKind]
+) -> list[FactsProblem]:
+    """The problems of the table's cross checks between the columns of each row (counted
+    or excluded: a row's numbers must agree either way), each at the row's first column of
+    the check (``schools[3].compliant_classes``), naming the row and both values.
+
+    A relation of a kind declared ``at_most`` is said in the columns' words: “班额达标的班级数”
+    (12个)大于“班级数”(10个); another kind's problem is said as the kind says it.
+    """
+    problems: list[FactsProblem] = []
+    for check in spec.cross_checks:
+        kind = kinds[check.kind]
+        columns = [spec.column(c) for c in check.facts]
+        for row in value.rows:
+            if not all(c in row.values for c in check.facts):
+                continue  # an optional column not given: nothing to relate
+            values = tuple(row.values[c] for c in check.facts)
+            found = kind.check(values)
+            if found is None:
+                continue
+            name = row_name(row.label, value.path, row.index)
+            words = [
+                c.description if c is not None else Text(n, n)
+                for c, n in zip(columns, check.facts, strict=True)
+            ]
+            if kind.at_most:
+                (part, whole), (pv, wv) = words, values
+                pu, wu = (_unit(c) for c in columns)
+                tail = check.description if check.description.zh else _PART_TAIL
+                zh = (
+                    f"“{part.zh}”({plain(to_decimal(pv))}{pu})大于“{whole.zh}”"
+                    f"({plain(to_decimal(wv))}{wu}),{tail.zh}"
+                )
+                en = (
+                    f"“{part.en or part.zh}” ({plain(to_decimal(pv))}) exceeds "
+                    f"“{whole.en or whole.zh}” ({plain(to_decimal(wv))}); {tail.en or tail.zh}"
+                )
+            else:
+                zh = f"{found[0]}:" + " / ".join(f"“{w.zh}”" for w in words)
+                en = f"{found[1]}: " + " / ".join(f"“{w.en or w.zh}”" for w in words)
+            problems.append(
+                row_problem(
+                    value.cell(row, check.facts[0]),
+                    check.kind.replace("_", "-"),
+                    name,
+                    zh,
+                    en,
+                    values,
+                )
+            )
+    return problems
+
+
+#: What a part larger than its whole breaks, when the rubric's check does not say.
+_PART_TAIL = Text("部分不能大于整体", "a part cannot exceed its whole")
+
+
+def _unit(column: Any) -> str:
+    unit = getattr(column, "unit", None)
+    return "" if unit in (None, "%") else str(unit)
+
+
+def total_problems(
+    spec: TableSpec, value: TableValue, *, skip: Iterable[Any] = ()
+) -> list[FactsProblem]:
+    """The problems of the table's ``totals``: on each row of a key, a total given (the
+    school's pupils of both stages) must equal the sum of its column over the key's rows
+    (each stage's pupils). A key given twice in one stage (a problem of its own) or with
+    a row lacking the column summed is left alone: its sum would say nothing; so are the
+    keys in ``skip`` (those of rows refused for problems of their own)."""
+    left_out = set(skip)
+    problems: list[FactsProblem] = []
+    groups: dict[Any, list[TableRow]] = {}
+    for row in value.rows:
+        if row.key is not None:
+            groups.setdefault(row.key, []).append(row)
+    key_column = spec.column(spec.key)
+    key_words = key_column.description if key_column is not None else Text(spec.key, spec.key)
+    key_en = key_words.en or key_words.zh
+    for total, part in spec.totals.items():
+        t_spec, p_spec = spec.column(total), spec.column(part)
+        t_words = t_spec.description if t_spec is not None else Text(total, total)
+        p_words = p_spec.description if p_spec is not None else Text(part, part)
+        unit = _unit(t_spec)
+        for key, rows in groups.items():
+            if key in left_out:
+                continue
+            stages = [r.stage for r in rows]
+            if len(set(stages)) != len(stages):
+                continue
+            if not all(_is_number(r.values.get(part)) for r in rows):
+                continue
+            parts = [to_decimal(r.values[part]) for r in rows]
+            expected = sum(parts, Decimal(0))
+            shown_zh = " + ".join(
+                f"{value.path}[{r.index}] {plain(v)}{unit}"
+                for r, v in zip(rows, parts, strict=True)
+            )
+            shown_en = " + ".join(
+                f"{value.path}[{r.index}] {plain(v)}" for r, v in zip(rows, parts, strict=True)
+            )
+            for row in rows:
+                given = row.values.get(total)
+                if not _is_number(given) or to_decimal(given) == expected:
+                    continue
+                problems.append(
+                    row_problem(
+                        value.cell(row, total),
+                        "total-mismatch",
+                        row_name(row.label, value.path, row.index),
+                        f"“{t_words.zh}”为{plain(to_decimal(given))}{unit},不等于{key_words.zh}"
+                        f"{key}各行“{p_words.zh}”之和{plain(expected)}{unit}({shown_zh})",
+                        f"“{t_words.en or t_words.zh}” is {plain(to_decimal(given))}, not the "
+                        f"sum of “{p_words.en or p_words.zh}” over the rows of {key_en} {key}, "
+                        f"{plain(expected)} ({shown_en})",
+                        given,
+                    )
+                )
+    return problems
 
 
 def table_cells(value: TableValue) -> Iterable[Any]:

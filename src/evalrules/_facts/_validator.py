@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,13 +16,21 @@ from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
 from evalrules._facts._cerberus import _IMPLAUSIBLE, DecimalValidator, _is_number, _predicate_type
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._fastcheck import compile_check, compile_flatten
-from evalrules._facts._tables import TableValue, build_table, raw_label, row_name, table_cells
+from evalrules._facts._tables import (
+    TableValue,
+    build_table,
+    raw_label,
+    row_cross_problems,
+    row_name,
+    table_cells,
+    total_problems,
+)
 from evalrules._facts._types import FactType, _is_year_key
 from evalrules._frozen import thaw
 from evalrules._limits import MAX_DEPTH, MAX_ITEMS, number_problem, value_problems
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Rubric
-from evalrules._text import Text
+from evalrules._text import Text, natural_order
 from evalrules.errors import FactsError, FactsProblem
 
 # ------------------------------------------------------------------------- validation
@@ -210,11 +218,14 @@ class FactsValidator:
                 rules["allowed"] = list(table.stages)
             rules["required"] = column.required
             columns[column.path] = rules
-        return {
+        rules = {
             "type": "list",
             "maxlength": min(table.max_rows or MAX_ITEMS, MAX_ITEMS),
             "schema": {"type": "dict", "schema": columns},
         }
+        if table.min_rows is not None:
+            rules["minlength"] = table.min_rows
+        return rules
 
     def _rules(self, spec: FactSpec, *, partial: bool) -> dict[str, Any]:
         if spec.table is not None:
@@ -260,6 +271,7 @@ class FactsValidator:
         # does not accept goes to cerberus, which names every problem.
         fast = self._fast_partial if partial else self._fast_strict
         flat: dict[str, Any] | None = None
+        read: Mapping[str, Any] = facts  # the document the flat facts were read from
         if fast is not None and fast(facts):
             flat = self._collect(facts, frozenset())
             if any(_beyond_limits(v) for v in flat.values()):
@@ -302,8 +314,9 @@ class FactsValidator:
             if self.tables:
                 problems = [self._row_named(p, raw_doc) for p in problems]
             flat = self._collect(doc, frozenset(p.path for p in problems))
+            read = doc
         if self.tables:
-            problems.extend(self._build_tables(flat))
+            problems.extend(self._build_tables(flat, read))
             # A table with a problem in any row is absent to the rules and aggregations, as
             # a scalar fact with a problem is: its values would be counted wrongly.
             at = frozenset(p.path for p in problems)
@@ -400,9 +413,11 @@ class FactsValidator:
             message_en=f"{name.en}: {problem.message_en}",
         )
 
-    def _build_tables(self, flat: dict[str, Any]) -> list[FactsProblem]:
+    def _build_tables(self, flat: dict[str, Any], doc: Mapping[str, Any]) -> list[FactsProblem]:
         """Each table's validated rows as a :class:`TableValue` (in place), and the
-        problems of its rows (duplicate keys, divisors of 0)."""
+        problems of its rows (duplicate keys, divisors of 0, relations within a row, totals
+        over a key's rows). ``doc`` is the document the rows were read from: the keys of the
+        rows refused for problems of their own are read there."""
         problems: list[FactsProblem] = []
         for path, spec in self.tables.items():
             rows = flat.get(path)
@@ -412,6 +427,21 @@ class FactsValidator:
             value, found = build_table(spec.table, path, rows)
             flat[path] = value
             problems.extend(found)
+            problems.extend(row_cross_problems(spec.table, value, self.cross_checks))
+            if spec.table.totals:
+                # a row refused for a problem of its own would leave its key's sum short
+                raw: Any = doc
+                for part in path.split("."):
+                    raw = raw.get(part) if isinstance(raw, Mapping) else None
+                refused = {
+                    _hashable(raw[i].get(spec.table.key))
+                    for i, row in enumerate(rows)
+                    if row is None
+                    and isinstance(raw, list | tuple)
+                    and i < len(raw)
+                    and isinstance(raw[i], Mapping)
+                }
+                problems.extend(total_problems(spec.table, value, skip=refused))
         return problems
 
     def _unknown(self, path: str, value: Any) -> FactsProblem:
@@ -561,7 +591,7 @@ class FactsValidator:
                 yield self._table_problem(parts, error)
                 continue
             path = ".".join(str(p) for p in parts)
-            if path in self.tables and error.rule in ("type", "maxlength"):
+            if path in self.tables and error.rule in ("type", "maxlength", "minlength"):
                 yield self._table_problem(parts, error)
                 continue
             if error.code == cerberus.errors.REQUIRED_FIELD.code and path not in self.specs:
@@ -596,6 +626,8 @@ class FactsValidator:
                     f"more than {limit} rows",
                     len(error.value),
                 )
+            if error.rule == "minlength":
+                return _too_few_rows(spec, len(error.value))
             return FactsProblem(
                 path,
                 "wrong-type",
@@ -641,7 +673,9 @@ class FactsValidator:
                     value,
                 )
             return self._unknown(path, value)
-        if error.code == cerberus.errors.REQUIRED_FIELD.code:
+        if error.code == cerberus.errors.REQUIRED_FIELD.code or rule == "nullable":
+            # A blank (null) value is taken out before cerberus reads the document; one it
+            # still sees (deeper than the walk goes) is a value not given all the same.
             desc = spec.description if spec else Text(path, path)
             return FactsProblem(
                 path,
@@ -666,7 +700,10 @@ class FactsValidator:
                 value,
             )
         if spec is None:
-            return FactsProblem(path, rule or "invalid", str(error), str(error), value)
+            said = f"{rule} {error.constraint!r}" if rule else "?"
+            return FactsProblem(
+                path, rule or "invalid", f"数据不符合要求({said})", f"invalid value ({said})", value
+            )
         is_series = column is None and spec.path in self.series
         if is_series and not in_series and rule == "type":
             return FactsProblem(
@@ -728,9 +765,30 @@ class FactsValidator:
                 "check the unit and the digits",
                 value,
             )
+        # A rule of a plugin's fact type this module has no words for: name the rule and its
+        # constraint, never the error object (its repr is a memory address).
+        said = f"{rule} {error.constraint!r}" if rule else "?"
         return FactsProblem(
-            path, rule or "invalid", f"数据不符合要求:{error}", f"invalid value: {error}", value
+            path, rule or "invalid", f"数据不符合要求({said})", f"invalid value ({said})", value
         )
+
+
+def _too_few_rows(spec: FactSpec, given: int) -> FactsProblem:
+    """A table with fewer rows than its ``min_rows``, named by the table's description
+    (“县域义务教育学校”至少应填报1行,现为0行)."""
+    assert spec.table is not None
+    assert spec.table.min_rows is not None
+    least = spec.table.min_rows
+    what = spec.description
+    en = what.en or what.zh
+    rows = "row" if least == 1 else "rows"
+    return FactsProblem(
+        spec.path,
+        "too-few-rows",
+        f"“{what.zh}”至少应填报{least}行,现为{given}行",
+        f"“{en}” must have at least {least} {rows}; it has {given}",
+        given,
+    )
 
 
 _FIELD_TEXTS = {
@@ -819,16 +877,28 @@ def _without_nulls(data: Mapping[str, Any], depth: int = 0) -> dict[str, Any]:
         key: _without_nulls(value, depth + 1)
         if isinstance(value, Mapping)
         else _rows_without_nulls(value, depth + 1)
-        if isinstance(value, list)
+        if isinstance(value, list | tuple)
         else value
         for key, value in data.items()
         if value is not None
     }
 
 
-def _rows_without_nulls(rows: list[Any], depth: int) -> list[Any]:
-    """A table's rows without their blank (null) cells."""
+def _rows_without_nulls(rows: Sequence[Any], depth: int) -> list[Any]:
+    """A table's rows without their blank (null) cells (a document read from a file holds
+    its rows as a tuple, one handed in as a list)."""
+    if depth > MAX_DEPTH:
+        return list(rows)  # deeper than the limit: the limit's check reports it
     return [_without_nulls(r, depth + 1) if isinstance(r, Mapping) else r for r in rows]
+
+
+def _hashable(value: Any) -> Any:
+    """``value`` if it can be a set's member, else its text (a key cell of any type)."""
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
 
 
 def _bad_year(path: str, value: Any) -> FactsProblem:
@@ -900,6 +970,9 @@ def _table_blocked(path: str, problems: frozenset[str]) -> bool:
 
 
 def ordered(problems: Iterable[FactsProblem]) -> list[FactsProblem]:
-    """Problems without repeats, sorted by path, then code (the order a refusal lists)."""
+    """Problems without repeats, sorted by path, then code (the order a refusal lists).
+
+    A path's numbers sort as numbers: ``schools[3]`` comes before ``schools[10]``.
+    """
     unique = {(p.path, p.code, p.message_en): p for p in problems}
-    return sorted(unique.values(), key=lambda p: (p.path, p.code))
+    return sorted(unique.values(), key=lambda p: (natural_order(p.path), p.code))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from evalrules._documents import DocumentError, read_document
-from evalrules._limits import number_problem, number_text_problem
+from evalrules._limits import MAX_ITEMS, number_problem, number_text_problem
 from evalrules._points import ROUNDINGS, ZERO, plain, to_decimal
 from evalrules._rubric._model import (
     FORMULA_ARITY,
@@ -341,7 +341,19 @@ _FACT_KEYS = (
 )
 
 #: The keys a table fact's declaration adds to a fact's.
-_TABLE_KEYS = ("key", "label", "stage", "stages", "max_rows", "columns", "exclude", "row_derived")
+_TABLE_KEYS = (
+    "key",
+    "label",
+    "stage",
+    "stages",
+    "max_rows",
+    "min_rows",
+    "columns",
+    "cross_checks",
+    "totals",
+    "exclude",
+    "row_derived",
+)
 #: The keys of a table's column: a fact's, and ``optional``.
 _COLUMN_KEYS = (*tuple(k for k in _FACT_KEYS if k not in ("required_if", "items")), "optional")
 
@@ -573,6 +585,22 @@ def _table(decl: Mapping[str, Any], where: str, p: _Problems) -> TableSpec | Non
     ):
         p.add("max_rows must be a whole number ≥ 1", "wrong-type", path=f"{where}.max_rows")
         max_rows = None
+    min_rows = decl.get("min_rows")
+    if min_rows is not None and (
+        isinstance(min_rows, bool) or not isinstance(min_rows, int) or min_rows < 1
+    ):
+        p.add("min_rows must be a whole number ≥ 1", "wrong-type", path=f"{where}.min_rows")
+        min_rows = None
+    if min_rows is not None and min_rows > min(max_rows or MAX_ITEMS, MAX_ITEMS):
+        limit = min(max_rows or MAX_ITEMS, MAX_ITEMS)
+        p.add(
+            f"min_rows ({min_rows}) is more than the most rows a document may give ({limit})",
+            "out-of-range",
+            path=f"{where}.min_rows",
+        )
+        min_rows = None
+    cross = _row_checks(decl.get("cross_checks"), f"{where}.cross_checks", p, known)
+    totals = _totals(decl.get("totals"), f"{where}.totals", p, names, key)
     exclude = []
     raw_exclude = decl.get("exclude") or []
     if not isinstance(raw_exclude, list):
@@ -616,7 +644,67 @@ def _table(decl: Mapping[str, Any], where: str, p: _Problems) -> TableSpec | Non
         exclude=tuple(exclude),
         row_derived=tuple(row_derived),
         max_rows=max_rows,
+        min_rows=min_rows,
+        cross_checks=cross,
+        totals=totals,
     )
+
+
+def _row_checks(raw: Any, where: str, p: _Problems, known: set[str]) -> tuple[CrossCheck, ...]:
+    """A table's cross checks between the columns of each row: ``{kind, columns,
+    description}``, each column a declared column or row-derived value (the kind is checked
+    against the installed ones when compiling)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        p.add("cross_checks must be a list", "wrong-type", path=where)
+        return ()
+    checks = []
+    for i, c in enumerate(raw):
+        at = f"{where}[{i}]"
+        if not isinstance(c, Mapping):
+            p.add("a row's cross check is {kind, columns: [names]}", "wrong-type", path=at)
+            continue
+        _keys(c, ("kind", "columns", "description"), at, p)
+        kind, columns = c.get("kind"), c.get("columns")
+        if not isinstance(kind, str) or not isinstance(columns, list):
+            p.add("a row's cross check is {kind, columns: [names]}", "wrong-type", path=at)
+            continue
+        for j, name in enumerate(columns):
+            if not isinstance(name, str) or name not in known:
+                p.add(
+                    f"cross check names {name!r}, not a column or a row_derived value",
+                    "unknown-column",
+                    path=f"{at}.columns[{j}]",
+                )
+        desc = _text(c.get("description"), f"{at}.description", p, required=False)
+        checks.append(CrossCheck(kind, tuple(str(n) for n in columns), desc))
+    return tuple(checks)
+
+
+def _totals(raw: Any, where: str, p: _Problems, names: set[str], key: str) -> dict[str, str]:
+    """A table's ``totals``: total column → the column it totals over each key's rows."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        p.add("totals must map a total column to the column it totals", "wrong-type", path=where)
+        return {}
+    totals = {}
+    for total, part in raw.items():
+        at = f"{where}.{total}"
+        bad = [n for n in (total, part) if not isinstance(n, str) or n not in names]
+        if bad:
+            p.add(f"totals names {bad[0]!r}, not a column", "unknown-column", path=at)
+            continue
+        if total == part or key in (total, part):
+            p.add(
+                "a total and the column it totals are two columns, neither the key",
+                "wrong-type",
+                path=at,
+            )
+            continue
+        totals[str(total)] = str(part)
+    return totals
 
 
 def _formula(

@@ -175,6 +175,14 @@ class TableSpec:
         row_derived: Values computed per row from its columns (``path`` is the name,
             ``inputs`` are column names).
         max_rows: The most rows a document may give, or ``None`` for the core's own limit.
+        min_rows: The fewest rows a document may give (a county reports at least one
+            school), or ``None`` when an empty list of rows is valid.
+        cross_checks: Relations between the columns of each row, checked like the
+            rubric's cross checks between facts (``compliant_classes`` part of ``classes``);
+            each check's ``facts`` are column names.
+        totals: Total column → the column it totals over a key's rows: on every row of a
+            key, the total (``school_pupils``, repeated on each stage row of a 九年一贯制
+            school) must equal the sum of the other column (``pupils``) over that key's rows.
     """
 
     key: str
@@ -185,6 +193,12 @@ class TableSpec:
     exclude: tuple[RowExclusion, ...] = ()
     row_derived: tuple[DerivedFact, ...] = ()
     max_rows: int | None = None
+    min_rows: int | None = attrs.field(default=None, metadata=_LATER)
+    cross_checks: tuple[CrossCheck, ...] = attrs.field(default=(), metadata=_LATER)
+    # an immutable default (not a factory), so that the digest sees the default as such
+    totals: Mapping[str, str] = attrs.field(
+        converter=frozen_mapping, default=frozen_mapping({}), metadata=_LATER
+    )
 
     def column(self, name: str) -> FactSpec | DerivedFact | None:
         """A column's or a row-derived value's declaration, ``None`` if there is none."""

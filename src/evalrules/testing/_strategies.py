@@ -17,6 +17,7 @@ and cross checks the engine registered (a plugin's types included).
 from __future__ import annotations
 
 import difflib
+import unicodedata
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -27,10 +28,11 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from evalrules._compiler._compiled import CompiledRubric
+from evalrules._facts._cerberus import _is_number
 from evalrules._facts._derived import divisor, years_needed
 from evalrules._facts._types import FactType
 from evalrules._points import to_decimal
-from evalrules._rubric._model import FactSpec, Indicator, Monotonic, Rule
+from evalrules._rubric._model import FactSpec, Indicator, Monotonic, Rule, TableSpec
 
 __all__ = [
     "PROBLEM_CODES",
@@ -397,7 +399,8 @@ def _table(
     table = spec.table
     assert table is not None
     stages = list(table.stages)
-    count = draw(st.integers(min_value=max(1, len(stages)), max_value=_TABLE_ROWS))
+    least = max(1, len(stages), table.min_rows or 0)
+    count = draw(st.integers(min_value=least, max_value=max(least, _TABLE_ROWS)))
     divisors = {d.inputs[1] for d in table.row_derived if len(d.inputs) > 1}
     rows: list[dict[str, Any]] = []
     for i in range(count):
@@ -431,8 +434,15 @@ def _table(
                 raise TypeError(
                     f"no strategy for fact type {ftype.name!r} (column {path}.{column.path})"
                 )
+        _clean_text(table, row, i)
+        _relate_row(plan, table, row)
         rows.append(row)
     converted = [{k: types[k].convert(v) for k, v in row.items()} for row in rows]
+    for check in table.cross_checks:  # a relation the drawing did not make hold: filtered
+        kind = plan.cross_kinds[check.kind]
+        for values in converted:
+            if all(c in values for c in check.facts):
+                assume(kind.check(tuple(values[c] for c in check.facts)) is None)
     value, problems = build_table(table, path, converted)
     assume(not problems)
     for derived in plan.rubric.derived:
@@ -440,6 +450,55 @@ def _table(
         if agg is not None and agg.table == path:
             assume(compute_aggregate(derived, value, plan.aggregations)[1] is None)
     return rows
+
+
+def _clean_text(table: TableSpec, row: dict[str, Any], index: int) -> None:
+    """A drawn row's text cells as a valid row holds them: no control character, and a
+    label that is not blank."""
+    for name, cell in row.items():
+        if isinstance(cell, str):
+            row[name] = "".join(ch for ch in cell if unicodedata.category(ch) != "Cc")
+    label = row.get(table.label)
+    if isinstance(label, str) and not label.strip():
+        row[table.label] = f"单位{index + 1}"
+
+
+def _relate_row(plan: _Plan, table: TableSpec, row: dict[str, Any]) -> None:
+    """Make a drawn row meet its table's relations: a part (``at_most``) no larger than its
+    whole, a total equal to the column it totals (each row has a key of its own). What
+    cannot be made to hold within the columns' ranges is filtered out."""
+    for check in table.cross_checks:
+        if not (plan.cross_kinds[check.kind].at_most and all(c in row for c in check.facts)):
+            continue
+        part, whole = check.facts
+        if not (_is_number(row[part]) and _is_number(row[whole])):
+            continue
+        if to_decimal(row[part]) <= to_decimal(row[whole]):
+            continue
+        if _within(plan, table, part, row[whole]):
+            row[part] = row[whole]
+        else:
+            assume(_within(plan, table, whole, row[part]))
+            row[whole] = row[part]
+    for total, part in table.totals.items():
+        if total in row and part in row:
+            assume(_within(plan, table, total, row[part]))
+            row[total] = row[part]
+
+
+def _within(plan: _Plan, table: TableSpec, name: str, value: Any) -> bool:
+    """Whether ``value`` is within the range of the column ``name``."""
+    column = table.column(name)
+    if not isinstance(column, FactSpec):
+        return False
+    ftype = plan.types[column.type]
+    if not ftype.accepts(value):
+        return False
+    rng = plan.column_range(column, ftype)
+    if rng is None:
+        return True
+    number = to_decimal(value)
+    return (rng.low is None or number >= rng.low) and (rng.high is None or number <= rng.high)
 
 
 def _key(ftype: FactType, index: int) -> Any:
