@@ -19,7 +19,7 @@ from evalrules._facts._tables import (
 )
 from evalrules._facts._types import FactType
 from evalrules._points import ZERO, context, plain, to_decimal
-from evalrules._rubric._model import FactSpec
+from evalrules._rubric._model import FactSpec, Rubric
 from evalrules._rules._conditions import (
     DERIVED,
     OPERATORS,
@@ -1747,15 +1747,39 @@ _EFFECT_TEXT = {
 }
 
 
+def _not_certified(rubric: Rubric) -> Text | None:
+    """On a certification rubric (one with a verdict), what a ``force_fail`` veto does:
+    the county is not certified, its verdict the rubric's fail label. ``None`` on a points
+    rubric, whose veto sets the lowest grade."""
+    if rubric.verdict is None:
+        return None
+    fail = rubric.verdict.fail_label
+    return Text(
+        f"实行一票否决,不予认定(认定结论为{fail.zh})",
+        f"a veto: not certified (verdict: {lower_first(fail.get('en'))})",
+    )
+
+
+def veto_message(rubric: Rubric, effect: str) -> tuple[str, Text]:
+    """The message id and the consequence words of a veto with ``effect`` on ``rubric``:
+    ``veto.not_certified`` for ``force_fail`` on a certification rubric (its points only
+    itemise the verdict, so the score is not spoken of), else ``veto.triggered``."""
+    certification = _not_certified(rubric) if effect == "force_fail" else None
+    if certification is not None:
+        return "veto.not_certified", certification
+    return "veto.triggered", _EFFECT_TEXT[effect]
+
+
 def _veto_eval(ctx: RuleContext) -> None:
     if ctx.condition(ctx.params["when"]):
         effect = ctx.params["effect"]
+        message, consequence = veto_message(ctx.rubric, effect)
         ctx.veto(
             effect,
-            "veto.triggered",
+            message,
             outcome="vetoed",
             condition=_opening(ctx.condition_words(ctx.params["when"])),
-            consequence=_EFFECT_TEXT[effect],
+            consequence=consequence,
         )
     else:
         ctx.outcome("clear")
@@ -1763,7 +1787,9 @@ def _veto_eval(ctx: RuleContext) -> None:
 
 def _veto_describe(ctx: DescribeContext) -> Text:
     cond = ctx.condition_words(ctx.params["when"])
-    e = _EFFECT_TEXT[ctx.params["effect"]]
+    message, e = veto_message(ctx.rubric, ctx.params["effect"])
+    if message == "veto.not_certified":
+        return Text(f"{cond.zh}的,{e.zh}。", f"If {lower_first(cond.en)}, {e.en}.")
     return Text(
         f"{cond.zh}的,{e.zh}(不影响得分)。",
         f"If {lower_first(cond.en)}, {e.en} (the score is unchanged).",
@@ -1795,9 +1821,13 @@ VETO = rule_kind(
         "veto.triggered": Text(
             "{condition},{consequence}(不影响得分)。",
             "{condition}: {consequence} (the score is unchanged).",
-        )
+        ),
+        "veto.not_certified": Text("{condition},{consequence}。", "{condition}: {consequence}."),
     },
-    fields={"veto.triggered": ("condition", "consequence")},
+    fields={
+        "veto.triggered": ("condition", "consequence"),
+        "veto.not_certified": ("condition", "consequence"),
+    },
     example="""\
 code: PJ-2.3-veto
 kind: veto

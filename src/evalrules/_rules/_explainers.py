@@ -420,11 +420,12 @@ def _not_applicable_when(ctx: DescribeContext, template: Callable[[str], Text]) 
 
 def _veto(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
     effect = ctx.params["effect"]
+    message, consequence = b.veto_message(ctx.rubric, effect)
     fields = {
         "condition": _field(b._opening(ctx.condition_words(ctx.params["when"]))),
-        "consequence": _field(b._EFFECT_TEXT[effect]),
+        "consequence": _field(consequence),
     }
-    return _when(ctx, template, "veto", ZERO, "vetoed", effect, "veto.triggered", fields, "clear")
+    return _when(ctx, template, "veto", ZERO, "vetoed", effect, message, fields, "clear")
 
 
 def _zero_out(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:

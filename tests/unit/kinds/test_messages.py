@@ -305,6 +305,12 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
         {"s.accident": True},
         2,
     ),
+    "veto.not_certified": (
+        [rule("R", "veto", {"when": {"fact": "s.accident"}, "effect": "force_fail"})],
+        ACCIDENT,
+        {"s.accident": True},
+        2,
+    ),
     "external_rating.scaled": (
         [
             rule(
@@ -486,6 +492,18 @@ COHORTS = {
     )
 }
 
+#: Rubric sections a case needs besides its rules: a certification rubric's verdict.
+TOPS: dict[str, dict[str, Any]] = {
+    "veto.not_certified": {
+        "verdict": {
+            "gates": ["A"],
+            "pass_label": {"zh": "达标", "en": "Meets the standard"},
+            "fail_label": {"zh": "未达标", "en": "Does not meet the standard"},
+            "source": {"inferred": True, "why": "Constructed for the tests."},
+        }
+    }
+}
+
 ASSUMED = {"external_rating.assumed": {"x.rate": Text("由自评分反推", "back-calculated")}}
 
 
@@ -505,7 +523,7 @@ def _finding(tmp_path, message_id):
         doc, facts = _bonus_case()
     else:
         rules, declared, facts, max_points = CASES[message_id]
-        doc = single(rules, declared, max_points=max_points)
+        doc = single(rules, declared, max_points=max_points, **TOPS.get(message_id, {}))
     compiled = ENGINE.compile(ENGINE.load_rubric(write(tmp_path, doc)))
     if message_id in ASSUMED:
         card = compiled.evaluate(FactsDocument(nest(facts), assumed=ASSUMED[message_id]))
