@@ -2034,6 +2034,23 @@ def _row_evidence(
     return tuple(out.items())
 
 
+def _shared_keys(table: TableValue) -> frozenset[Any]:
+    """The keys of the units with a row in more than one stage (a 九年一贯制 school's)."""
+    stages: dict[Any, set[str | None]] = {}
+    for row in table.rows:
+        stages.setdefault(row.key, set()).add(row.stage)
+    return frozenset(key for key, seen in stages.items() if len(seen) > 1)
+
+
+def _row_name(table: TableValue, row: TableRow, shared: frozenset[Any]) -> Text:
+    """What names a row in a finding: its label, with its stage when its unit has rows in
+    more than one stage (``城南九年一贯制学校(初中学段)`` / ``… (junior secondary stage)``)."""
+    if row.stage is None or row.key not in shared:
+        return Text(row.label, row.label)
+    stage = table.stages.get(row.stage) or Text(row.stage, row.stage)
+    return Text(f"{row.label}({stage.zh}学段)", f"{row.label} ({stage.en or stage.zh} stage)")
+
+
 def _condition_value(ctx: DescribeContext, table: str, column: str, value: Any) -> Text:
     """A value a row condition compares a column with, in words: a stage by its label, a
     number with the column's unit, anything else as written."""
@@ -2294,6 +2311,7 @@ def _each_row_eval(ctx: RuleContext) -> None:
     outcome = _row_outcome(ctx, len(failing))
     deduct = _row_deduct(ctx)
     once = ctx.params.get("points_each") is None
+    shared = _shared_keys(table)
     for i, (row, value, standard) in enumerate(failing):
         # all or nothing: the first failing school takes the deduction, the others are
         # named as counted in it
@@ -2304,7 +2322,7 @@ def _each_row_eval(ctx: RuleContext) -> None:
             outcome=outcome,
             evidence=_row_evidence(params, table, row, ((table.cell(row, column), value),)),
             fact=table_path,
-            school=Text(row.label, row.label),
+            school=_row_name(table, row, shared),
             column=label,
             value=value,
             op=OPERATORS[op],
@@ -2503,6 +2521,7 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
     outcome = _row_outcome(ctx, len(failing))
     deduct = _row_deduct(ctx)
     once = ctx.params.get("points_each") is None
+    shared = _shared_keys(table)
     for i, (row, met, counted, missed, _far) in enumerate(failing):
         also = once and i > 0  # all or nothing: named as counted in the first's deduction
         parts_zh, parts_en = [], []
@@ -2525,7 +2544,7 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
             outcome=outcome,
             evidence=_row_evidence(params, table, row, cells),
             fact=table_path,
-            school=Text(row.label, row.label),
+            school=_row_name(table, row, shared),
             met=met,
             total=counted,
             at_least=at_least,

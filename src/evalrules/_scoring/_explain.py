@@ -23,7 +23,7 @@ from evalrules._frozen import FrozenDict, frozen_pairs
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._kind import Effect, Explained, Explainer
-from evalrules._rules._messages import Rendered
+from evalrules._rules._messages import Rendered, counted_in
 from evalrules._scorecard._model import DerivedValue, Evidence, Finding, NodeResult
 from evalrules._scoring._items import POLICY_TEXT, _frozen_plain, allocate
 from evalrules._scoring._nodes import leaf
@@ -248,6 +248,12 @@ class ExplainProgram:
         assert detail is not None
         message_id, template, fields, (facts, derived) = detail
         points = points.quantize(self._precision) if points else ZERO
+        if kind == "deduction" and not points and nominal > 0 and rule[4].rule.message is None:
+            # as _items._finding words it: counted in the points its item lost already
+            kind_messages = rule[4].kind.messages
+            also = counted_in(message_id, kind_messages)
+            if also is not None:
+                message_id, template = also, kind_messages[also]
         params = dict(fields)
         if policy is not None:
             params["policy"] = _POLICY_FIELDS.get(policy) or _policy_field(policy)

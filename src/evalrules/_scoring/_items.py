@@ -12,7 +12,7 @@ from evalrules._frozen import FrozenDict, freeze
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._kind import Effect
-from evalrules._rules._messages import Rendered
+from evalrules._rules._messages import Rendered, counted_in
 from evalrules._scorecard._model import Evidence, Finding, Grade, NodeResult
 from evalrules._scoring._nodes import leaf
 from evalrules._scoring._shared import finding as shared_finding
@@ -91,8 +91,13 @@ def _finding(
     points = points.quantize(compiled.rubric.precision) if points else ZERO
     params["points"] = abs(points)
     frozen = FrozenDict({key: _frozen_plain(value) for key, value in params.items()})
-    template = compiled.message(rule, effect.message_id)
-    core = effect.message_id == NOT_COMPUTED  # the engine's, not the rule's, to word
+    message_id = effect.message_id
+    if kind == "deduction" and not points and effect.points > 0 and rule.message is None:
+        # its item's points were taken already: worded as counted in them, not as 扣0分
+        kind_messages = compiled.kind(rule).messages
+        message_id = counted_in(message_id, kind_messages) or message_id
+    template = compiled.message(rule, message_id)
+    core = message_id == NOT_COMPUTED  # the engine's, not the rule's, to word
     if rule.message is not None and effect.action != "not_assessable" and not core:
         template = rule.message  # the rule's wording of its kind's messages, not the scorer's
     evidence_params = compiled.evidence_params(rule)
@@ -107,7 +112,7 @@ def _finding(
             kind=kind,
             points=points,
             nominal=effect.points,
-            message_id=effect.message_id,
+            message_id=message_id,
             params=frozen,
             message=Rendered(template, frozen),
             evidence=_built(
@@ -126,7 +131,7 @@ def _finding(
         kind,
         points,
         effect.points,
-        effect.message_id,
+        message_id,
         frozen,
         effect.outcome,
         effect.effect,

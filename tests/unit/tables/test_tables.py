@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 
@@ -262,9 +263,26 @@ def test_each_row_names_each_failing_school():
     assert [f.params["school"]["zh"] for f in _finding(card, "T-A2")] == [
         "第一小学",
         "第二小学",
-        "九年一贯制学校",
+        "九年一贯制学校(初中学段)",  # a school with a row in each stage: which stage
     ]
     assert card.node("A2").score == 4
+
+
+def test_a_school_of_one_stage_is_named_without_it_and_a_row_in_two_with_it():
+    doc = facts()
+    doc["schools"][0]["equipment_value"] = 150000  # 第一小学: one row, no stage named
+    doc["schools"][2]["equipment_value"] = 200000  # the nine-year school's primary row
+    card = COMPILED.evaluate(doc)
+    names = [(f.params["school"]["zh"], f.params["school"]["en"]) for f in _finding(card, "T-A2")]
+    assert names == [
+        ("第一小学", "第一小学"),
+        ("第二小学", "第二小学"),
+        ("九年一贯制学校(小学学段)", "九年一贯制学校 (primary stage)"),
+    ]
+    # once the junior row is gone, the school has one stage and is named as any other
+    del doc["schools"][3]
+    card = COMPILED.evaluate(doc)
+    assert [f.params["school"]["zh"] for f in _finding(card, "T-A2")][-1] == "九年一贯制学校"
 
 
 def test_each_row_is_met_when_every_counted_school_is():
@@ -501,7 +519,10 @@ def test_each_row_holds_only_the_rows_meeting_where():
     assert compiled.evaluate(doc).node("A2").score == 10
     doc["schools"][3]["equipment_value"] = 300000  # the nine-year school's junior row: 2000
     (found,) = _finding(compiled.evaluate(doc), "T-A2")
-    assert found.message.zh == "九年一贯制学校生均教学仪器设备值2000元,低于2500元的标准,扣2分。"
+    assert found.message.zh == (
+        "九年一贯制学校(初中学段)生均教学仪器设备值2000元,低于2500元的标准,扣2分。"
+    )
+    assert found.message.en.startswith("九年一贯制学校 (junior secondary stage): ")
     # the evidence shows the cell missed and the cells that put the row in scope
     assert found.evidence.facts == (
         ("schools[3].equipment_per_pupil", Decimal(2000)),
@@ -522,7 +543,7 @@ def test_k_of_n_holds_only_the_rows_meeting_where():
     doc["schools"][3]["qualified_teachers"] = 1
     doc["schools"][3]["equipment_value"] = 300000
     (found,) = _finding(compiled.evaluate(doc), "T-A3")
-    assert found.params["school"]["zh"] == "九年一贯制学校"
+    assert found.params["school"]["zh"] == "九年一贯制学校(初中学段)"
     assert ("schools[3].category", "nine_year") in found.evidence.facts
 
 
@@ -652,3 +673,24 @@ def test_a_diff_sees_a_where_added_or_changed():
 
     assert _incomparable(added) == {"A", "A2"}
     assert _incomparable(changed) == {"A", "A3"}
+
+
+def test_a_row_finding_left_no_points_is_worded_as_counted_in_the_item():
+    # 4 points a school over 10: the third school takes the last 2, the fourth none.
+    compiled = _scoped({"points_each": 4})
+    doc = facts()
+    for i, value in ((0, 150000), (2, 200000), (3, 300000)):
+        doc["schools"][i]["equipment_value"] = value
+    card = compiled.evaluate(doc)
+    found = _finding(card, "T-A2")
+    assert [f.points for f in found] == [-4, -4, -2, 0]
+    assert [f.message_id for f in found] == ["each_row.missed"] * 3 + ["each_row.also_missed"]
+    last = found[-1]
+    assert last.message.zh == (
+        "九年一贯制学校(初中学段)生均教学仪器设备值2000元,低于2500元的标准(已计入本项扣分)。"
+    )
+    assert last.message.en.endswith("(counted in this item's deduction).")
+    assert card.node("A2").score == 0
+    # the general path (no compiled explain program) words it the same
+    general = evalrules.CompiledRubric._from_plan(attrs.evolve(compiled._plan, explained=None))
+    assert general.evaluate(doc).to_json() == compiled.evaluate(doc).to_json()
