@@ -651,9 +651,13 @@ def _shortfall_eval(ctx: RuleContext) -> None:
     # message says how the gap was counted.
     whole = per == 1 and gap == units
     limited = points < each * units
+    if unit == "%":  # a gap between percentages is in percentage points (个百分点)
+        message = "shortfall.percentage_points"
+    else:
+        message = "shortfall.short" if whole else "shortfall.short_steps"
     ctx.deduct(
         points,
-        "shortfall.short" if whole else "shortfall.short_steps",
+        message,
         outcome="zero" if points >= ctx.share else "partial",
         fact=path,
         value=value,
@@ -687,12 +691,25 @@ def _shortfall_describe(ctx: DescribeContext) -> Text:
     cap = ctx.params.get("cap")
     most = ctx.share if cap is None else min(to_decimal(cap), ctx.share)
     en_unit = unit_in(unit, "en")
-    zh = f"{label.zh}应不少于{minimum}{unit},每少{per}{unit}扣{each}分"
-    en = f"{label.en} must be at least {minimum}{en_unit}; −{each} for each {per}{en_unit} short"
     ftype = ctx.fact_type(path)
-    if not (ftype is not None and _is_whole_numbers(ftype) and to_decimal(per) % 1 == 0):
-        zh += f"(不足{per}{unit}按{per}{unit}计)"
-        en += " (a started one counts)"
+    started = not (ftype is not None and _is_whole_numbers(ftype) and to_decimal(per) % 1 == 0)
+    if unit == "%":  # a gap between percentages is in percentage points (个百分点)
+        zh = f"{label.zh}应不低于{minimum}%,每低{per}个百分点扣{each}分"
+        en = (
+            f"{label.en} must be at least {minimum}%; −{each} for every {per} percentage "
+            "points below"
+        )
+        if started:
+            zh += f"(不足{per}个百分点按{per}个百分点计)"
+            en += " (a started step counts)"
+    else:
+        zh = f"{label.zh}应不少于{minimum}{unit},每少{per}{unit}扣{each}分"
+        en = (
+            f"{label.en} must be at least {minimum}{en_unit}; −{each} for each {per}{en_unit} short"
+        )
+        if started:
+            zh += f"(不足{per}{unit}按{per}{unit}计)"
+            en += " (a started one counts)"
     zh += f",最多扣{ctx.plain(most)}分,扣完为止。"
     en += f", at most −{ctx.plain(most)}; floored at zero."
     return Text(zh, en)
@@ -715,6 +732,23 @@ def _shortfall_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[
         out.add("zero")
     return out
 
+
+_SHORTFALL_FIELDS = (
+    "fact",
+    "value",
+    "minimum",
+    "short",
+    "units",
+    "per",
+    "each",
+    "year",
+    "unit",
+    "amount",
+    "minimum_amount",
+    "short_amount",
+    "per_amount",
+    "limit",
+)
 
 SHORTFALL = rule_kind(
     "shortfall",
@@ -757,40 +791,19 @@ SHORTFALL = rule_kind(
             "{short_amount} short, {units} step(s) of {per_amount} at −{each} (a started one "
             "counts): −{points}{limit}.",
         ),
+        "shortfall.percentage_points": Text(
+            "{year}{fact_label}{value}%,低于规定的{minimum}%,差{short}个百分点,"
+            "每低{per}个百分点扣{each}分(不足{per}个百分点按{per}个百分点计),计{units}档,"
+            "扣{points}分{limit}。",
+            "{fact_label}{year}: {amount}, below the required {minimum_amount}; {short} "
+            "percentage points short, −{each} for every {per} percentage points below (a "
+            "started step counts), {units} step(s): −{points}{limit}.",
+        ),
     },
     fields={
-        "shortfall.short": (
-            "fact",
-            "value",
-            "minimum",
-            "short",
-            "units",
-            "per",
-            "each",
-            "year",
-            "unit",
-            "amount",
-            "minimum_amount",
-            "short_amount",
-            "per_amount",
-            "limit",
-        ),
-        "shortfall.short_steps": (
-            "fact",
-            "value",
-            "minimum",
-            "short",
-            "units",
-            "per",
-            "each",
-            "year",
-            "unit",
-            "amount",
-            "minimum_amount",
-            "short_amount",
-            "per_amount",
-            "limit",
-        ),
+        "shortfall.percentage_points": _SHORTFALL_FIELDS,
+        "shortfall.short": _SHORTFALL_FIELDS,
+        "shortfall.short_steps": _SHORTFALL_FIELDS,
     },
     reachable=_shortfall_reachable,
     example="""\

@@ -24,6 +24,9 @@ def _label(ftype: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
 
 
 RATE = {"x.rate": _label("percent", "学前三年毛入园率", "Gross preschool enrolment rate", unit="%")}
+SPACE = {
+    "x.space": _label("ratio", "生均教学及辅助用房面积", "Teaching space per pupil", unit="平方米")
+}
 COUNT = {"x.open": _label("count", "学生非正常死亡人数", "Abnormal student deaths", unit="人")}
 DONE = {
     "x.done": _label(
@@ -174,11 +177,23 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
             rule(
                 "R",
                 "shortfall",
-                {"fact": "x.rate", "minimum": 85, "per": 0.5, "deduct_each": 0.5, "cap": 1},
+                {"fact": "x.space", "minimum": 9, "per": 0.5, "deduct_each": 0.5, "cap": 1},
+            )
+        ],
+        SPACE,
+        {"x.space": Decimal("7.9")},
+        2,
+    ),
+    "shortfall.percentage_points": (
+        [
+            rule(
+                "R",
+                "shortfall",
+                {"fact": "x.rate", "minimum": 85, "per": 0.5, "deduct_each": 0.1},
             )
         ],
         RATE,
-        {"x.rate": Decimal("83.6")},
+        {"x.rate": Decimal("84.92")},
         2,
     ),
     "checklist.unmet": (
