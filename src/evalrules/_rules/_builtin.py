@@ -32,7 +32,7 @@ from evalrules._rules._conditions import (
 from evalrules._rules._context import DescribeContext, RuleContext
 from evalrules._rules._kind import RuleKind, Score, Scorer, rule_kind
 from evalrules._rules._messages import show
-from evalrules._scorecard._model import VETO_EFFECTS
+from evalrules._scorecard._model import VETO_EFFECTS, DerivedValue
 from evalrules._text import Text
 from evalrules._units import unit_in
 from evalrules.hookspecs import hookimpl
@@ -2031,20 +2031,49 @@ def _where_columns(cond: Mapping[str, Any]) -> list[str]:
 
 
 def _row_evidence(
-    params: Mapping[str, Any],
+    ctx: RuleContext,
     table: TableValue,
     row: TableRow,
-    cells: Iterable[tuple[str, Decimal]],
-) -> tuple[tuple[str, Any], ...]:
+    columns: Iterable[str],
+) -> tuple[tuple[str, Any] | DerivedValue, ...]:
     """A failing row's evidence: the cells it misses the standard on, then the cells that put
-    it in the rule's scope (the columns its ``where`` names)."""
-    out = dict(cells)
-    where = params.get("where")
+    it in the rule's scope (the columns its ``where`` names). A row-derived value is a
+    ``DerivedValue`` computed from the row's cells (``2 ÷ 310 × 100``), shown as derived."""
+    spec = ctx.table_spec(table.path)
+    derived = {d.path: d for d in spec.row_derived} if spec is not None else {}
+    checked = list(columns)
+    wanted = list(checked)
+    where = ctx.params.get("where")
     if where is not None:
-        for column in _where_columns(where):
-            if column in row.values:
-                out.setdefault(table.cell(row, column), row.values[column])
-    return tuple(out.items())
+        wanted += [c for c in _where_columns(where) if c in row.values]
+    out: dict[str, tuple[str, Any] | DerivedValue] = {}
+    for column in wanted:
+        cell = table.cell(row, column)
+        if cell in out or column not in row.values:
+            continue
+        value = row.values[column]
+        if column in checked:  # a number the standard was held to
+            value = to_decimal(value)
+        d = derived.get(column)
+        if d is None:
+            out[cell] = (cell, value)
+        else:
+            inputs = tuple((table.cell(row, i), row.values.get(i)) for i in d.inputs)
+            out[cell] = DerivedValue(cell, value, d.formula, inputs)
+    return tuple(out.values())
+
+
+def _row_of(table: TableValue, row: TableRow) -> tuple[tuple[str, Any], ...]:
+    """Which row a finding is on, as its evidence carries it."""
+    out: list[tuple[str, Any]] = [
+        ("table", table.path),
+        ("index", row.index),
+        ("key", row.key),
+        ("name", row.label),
+    ]
+    if row.stage is not None:
+        out.append(("stage", row.stage))
+    return tuple(out)
 
 
 def _shared_keys(table: TableValue) -> frozenset[Any]:
@@ -2333,7 +2362,8 @@ def _each_row_eval(ctx: RuleContext) -> None:
             ZERO if also else deduct,
             "each_row.also_missed" if also else "each_row.missed",
             outcome=outcome,
-            evidence=_row_evidence(params, table, row, ((table.cell(row, column), value),)),
+            evidence=_row_evidence(ctx, table, row, (column,)),
+            row=_row_of(table, row),
             fact=table_path,
             school=_row_name(table, row, shared),
             column=label,
@@ -2538,10 +2568,10 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
     for i, (row, met, counted, missed, _far) in enumerate(failing):
         also = once and i > 0  # all or nothing: named as counted in the first's deduction
         parts_zh, parts_en = [], []
-        cells = []
+        columns = []
         for check, value, standard in missed:
             column = check["column"]
-            cells.append((table.cell(row, column), value))
+            columns.append(column)
             label = _column_label(ctx, table_path, column)
             unit = _column_unit(ctx, table_path, column)
             shown, limit = _amount(value, unit), _amount(standard, unit)
@@ -2555,7 +2585,8 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
             ZERO if also else deduct,
             f"{message}_also" if also else message,
             outcome=outcome,
-            evidence=_row_evidence(params, table, row, cells),
+            evidence=_row_evidence(ctx, table, row, columns),
+            row=_row_of(table, row),
             fact=table_path,
             school=_row_name(table, row, shared),
             met=met,

@@ -7,6 +7,7 @@ Every school below is constructed for the tests; none is real data."""
 from __future__ import annotations
 
 import copy
+import json
 import math
 import pickle
 from decimal import Decimal
@@ -113,7 +114,19 @@ def test_a_divisor_of_zero_names_the_row_unless_the_row_is_excluded():
     doc["schools"][1]["pupils"] = 0
     found = problems(doc)
     assert {(p, c) for p, c, _ in found} == {("schools[1].pupils", "division-by-zero")}
-    assert found[0][2].startswith("第二小学:")
+    # both values named by their descriptions, not their identifiers, in both languages
+    assert found[0][2] in (
+        "第二小学:“每百名学生拥有高于规定学历教师数”无法计算:除数“在校生数”为0",
+        "第二小学:“生均教学仪器设备值”无法计算:除数“在校生数”为0",
+    )
+    with pytest.raises(FactsError) as info:
+        COMPILED.evaluate(doc)
+    english = [p.message_en for p in info.value.problems]
+    assert (
+        "第二小学: cannot compute 'Teaching equipment per pupil': the divisor 'Pupils' is 0"
+        in english
+    )
+    assert not any("pupils is 0" in m or "qualified_per_100" in m for m in english)
 
 
 def test_the_fast_check_and_cerberus_accept_the_same_table():
@@ -256,7 +269,42 @@ def test_each_row_names_each_failing_school():
     assert found.message.zh == "第二小学生均教学仪器设备值1800元,低于2000元的标准,扣2分。"
     assert found.outcome == "partial"
     assert found.points == -2
-    assert found.evidence.facts == (("schools[1].equipment_per_pupil", Decimal(1800)),)
+    # a row-derived value is derived evidence, computed from the row's cells
+    assert found.evidence.facts == ()
+    (dv,) = found.evidence.derived
+    assert (dv.path, dv.value, dv.formula) == (
+        "schools[1].equipment_per_pupil",
+        Decimal(1800),
+        "per_capita",
+    )
+    assert dv.inputs == (("schools[1].equipment_value", 180000), ("schools[1].pupils", 100))
+    assert found.evidence.row == (
+        ("table", "schools"),
+        ("index", 1),
+        ("key", "S02"),
+        ("name", "第二小学"),
+        ("stage", "primary"),
+    )
+    data = json.loads(card.to_json())
+    mine = next(f for f in data["findings"] if f["rule"] == "T-A2")
+    assert mine["evidence"]["row"] == {
+        "table": "schools",
+        "index": 1,
+        "key": "S02",
+        "name": "第二小学",
+        "stage": "primary",
+    }
+    assert mine["evidence"]["derived"]["schools[1].equipment_per_pupil"]["inputs"] == {
+        "schools[1].equipment_value": 180000,
+        "schools[1].pupils": 100,
+    }
+    assert evalrules.Scorecard.from_json(card.to_json()) == card
+    assert pickle.loads(pickle.dumps(card)) == card
+    table = ENGINE.render(card, "table", lang="zh", rubric=RUBRIC, width=200)
+    assert (
+        "派生数据:生均教学仪器设备值 [schools[1].equipment_per_pupil] = 1800元 ← 人均("
+        "schools[1].equipment_value = 180000, schools[1].pupils = 100)"
+    ) in table
     doc["schools"][0]["equipment_value"] = 150000
     doc["schools"][3]["equipment_value"] = 300000  # junior: 2000 < 2500
     card = COMPILED.evaluate(doc)
@@ -525,10 +573,12 @@ def test_each_row_holds_only_the_rows_meeting_where():
     assert found.message.en.startswith("九年一贯制学校 (junior secondary stage): ")
     # the evidence shows the cell missed and the cells that put the row in scope
     assert found.evidence.facts == (
-        ("schools[3].equipment_per_pupil", Decimal(2000)),
         ("schools[3].category", "nine_year"),
         ("schools[3].pupils", 150),
     )
+    assert [(d.path, d.value) for d in found.evidence.derived] == [
+        ("schools[3].equipment_per_pupil", Decimal(2000))
+    ]
     assert ("where", "category in [nine_year] and pupils > 100") in found.evidence.params
 
 
