@@ -91,9 +91,13 @@ def value_text(value: Any, lang: str) -> str:
     return str(value)
 
 
-def derived_text(value: Decimal, lang: str) -> str:
-    """A derived value for people: at most two decimals, marked when that rounds."""
-    shown = figure(value, 2)
+def derived_text(value: Decimal, lang: str, places: int = 2) -> str:
+    """A derived value for people: at most two decimals (a CV: three, ``places``), marked
+    when that rounds."""
+    if places != 2:  # a CV reads with a fixed number of decimals, 0.598, as the 办法 writes it
+        shown = format(value.quantize(Decimal(1).scaleb(-places)), "f")
+    else:
+        shown = figure(value, places)
     return shown if Decimal(shown) == value else f"{label('about', lang)} {shown}"
 
 
@@ -424,7 +428,8 @@ def _derived_line(dv: DerivedValue, name: str, unit: str, lang: str) -> Evidence
         )
     else:
         parts = ", ".join(f"{p} = {value_text(v, lang)}" for p, v in dv.inputs)
-    value = _with_unit(derived_text(dv.value, lang), unit, lang)
+    places = 3 if dv.formula == "cv" else 2
+    value = _with_unit(derived_text(dv.value, lang, places), unit, lang)
     return EvidenceLine("derived", name, dv.path, value, f"{formula}({parts})")
 
 

@@ -19,7 +19,7 @@ from evalrules._facts._tables import (
 )
 from evalrules._facts._types import FactType
 from evalrules._points import ZERO, context, plain, to_decimal
-from evalrules._rubric._model import FactSpec, Rubric
+from evalrules._rubric._model import DerivedFact, FactSpec, Rubric
 from evalrules._rules._conditions import (
     DERIVED,
     OPERATORS,
@@ -287,6 +287,7 @@ def _threshold_eval(ctx: RuleContext) -> None:
         message = "threshold.fell"  # a growth rate that must not be negative: 只增不减
     else:
         message = "threshold.missed"
+    cv = _is_cv(ctx, path) and not unit
     ctx.deduct(
         _deduct_amount(ctx),
         message,
@@ -294,12 +295,16 @@ def _threshold_eval(ctx: RuleContext) -> None:
         fact=path,
         value=observed,
         op=OPERATORS[op],
-        relation=_SHORT_OF[op],
+        relation=_CV_ABOVE if cv and op in ("<=", "<") else _SHORT_OF[op],
         threshold=value,
         shortfall=abs(to_decimal(value) - to_decimal(observed)),
         unit=_unit(unit),
-        amount=_amount(to_decimal(observed), unit),
-        standard=_amount(standard, unit),
+        amount=(
+            _cv_text(to_decimal(observed), 3, op, standard)
+            if cv
+            else _amount(to_decimal(observed), unit)
+        ),
+        standard=_cv_text(standard, 2) if cv else _amount(standard, unit),
     )
 
 
@@ -319,6 +324,27 @@ def _amount(value: Decimal, unit: str) -> Text:
         return Text(zh, f"{shown} million yuan")
     return Text(zh, show(value, "en") + unit_in(unit, "en"))
 
+
+def _is_cv(ctx: RuleContext | DescribeContext, path: str) -> bool:
+    """Whether ``path`` is a coefficient of variation over a table (aggregation ``cv``)."""
+    declared = ctx.declaration(path)
+    return isinstance(declared, DerivedFact) and declared.formula == "cv"
+
+
+def _cv_text(value: Decimal, places: int, op: str | None = None, limit: Decimal = ZERO) -> Text:
+    """A coefficient of variation written with ``places`` decimals: a CV with 3 (0.598), its
+    limit with 2 (0.50), as 教督〔2017〕6号 writes it. A CV that misses its limit (``op``)
+    takes more decimals when 3 would make it look as if it met it (0.5004 reads 0.5004, not
+    0.500 against 0.50)."""
+    shown = value.quantize(Decimal(1).scaleb(-places), context=context())
+    while op is not None and compare(shown, op, limit) and places < 20:
+        places += 1
+        shown = value.quantize(Decimal(1).scaleb(-places), context=context())
+    return Text(format(shown, "f"), format(shown, "f"))
+
+
+#: A CV above its limit: 大于0.50的标准 (the 办法's 小于或等于0.50, negated).
+_CV_ABOVE = Text("大于", "above")
 
 #: How a value stands to the standard it misses, by the standard's operator.
 _SHORT_OF: Mapping[str, Text] = {

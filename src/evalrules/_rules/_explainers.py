@@ -117,7 +117,9 @@ def _threshold(ctx: DescribeContext, template: Callable[[str], Text]) -> Explain
     read = _reader(ctx, (path,))
     unit = ctx.unit(path)
     label = _field(ctx.label(path))
-    op_words, relation = _field(OPERATORS[op]), _field(b._SHORT_OF[op])
+    cv = b._is_cv(ctx, path) and not unit  # a CV: 3 decimals, its limit 2 (0.598, 0.50)
+    above = cv and op in ("<=", "<")
+    op_words, relation = _field(OPERATORS[op]), _field(b._CV_ABOVE if above else b._SHORT_OF[op])
     threshold, unit_words = _field(value), _field(b._unit(unit))
     not_met = "threshold.not_met"
     statement = _field(
@@ -137,7 +139,7 @@ def _threshold(ctx: DescribeContext, template: Callable[[str], Text]) -> Explain
             message = "threshold.fell"
         else:
             message = "threshold.missed"
-        standard_words = _field(b._amount(standard, unit))
+        standard_words = _field(b._cv_text(standard, 2) if cv else b._amount(standard, unit))
     missed_template = template(message)
 
     def explain(
@@ -168,7 +170,9 @@ def _threshold(ctx: DescribeContext, template: Callable[[str], Text]) -> Explain
                 "threshold": threshold,
                 "shortfall": abs(standard - amount),
                 "unit": unit_words,
-                "amount": _field(b._amount(amount, unit)),
+                "amount": _field(
+                    b._cv_text(amount, 3, op, standard) if cv else b._amount(amount, unit)
+                ),
                 "standard": standard_words,
                 "fact_label": label,
             }
