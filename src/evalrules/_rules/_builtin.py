@@ -2414,10 +2414,10 @@ def _each_row_describe(ctx: DescribeContext) -> Text:
     words = OPERATORS[params["op"]]
     d = ctx.plain(_row_deduct(ctx))
     if params.get("points_each") is None:
-        then = Text(f"有一所未达到扣{d}分", f"if any does not, −{d}")
+        then = Text(f"有1所未达到即扣{d}分", f"if any does not, −{d}")
     else:
         then = Text(
-            f"每有一所未达到扣{d}分,扣完为止", f"−{d} for each that does not, floored at zero"
+            f"每有1所未达到扣{d}分,扣完为止", f"−{d} for each that does not, floored at zero"
         )
     return Text(
         f"要求每所{who.zh}{column.zh}{words.zh}{standard.zh}(不含不纳入计算的学校);{then.zh}。",
@@ -2458,7 +2458,10 @@ _ROW_RULE = {
 
 EACH_ROW = rule_kind(
     "each_row",
-    summary=Text("每所学校都须达到标准", "Every row (school) must meet a standard"),
+    summary=Text(
+        "每个单位(学校、幼儿园)均须达到标准",
+        "Every row (school, kindergarten) must meet a standard",
+    ),
     description=(
         "Holds one column of a table fact to a standard in every counted row (rows the "
         "table excludes are left out; `stage` keeps one stage; `where`, a row condition "
@@ -2591,7 +2594,7 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
     deduct = _row_deduct(ctx)
     once = ctx.params.get("points_each") is None
     shared = _shared_keys(table)
-    for i, (row, met, counted, missed, _far) in enumerate(failing):
+    for i, (row, met, counted, missed, far) in enumerate(failing):
         also = once and i > 0  # all or nothing: named as counted in the first's deduction
         parts_zh, parts_en = [], []
         columns = []
@@ -2620,6 +2623,7 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
             at_least=at_least,
             share=share if share is not None else Decimal(100),
             missed=missed_text,
+            missing=len(far),  # the missed checks below the share of their standard
         )
 
 
@@ -2703,32 +2707,33 @@ K_OF_N = rule_kind(
     reachable=_row_reachable,
     messages={
         "k_of_n.too_few": Text(
-            "{school}{total}项指标中{met}项达标,少于{at_least}项的要求;未达标:{missed},扣{points}分。",
+            "{school}{total}项指标中仅{met}项达到标准,未达到“至少{at_least}项达标”的要求;"
+            "未达标:{missed},扣{points}分。",
             "{school}: {met} of {total} standards met, fewer than the {at_least} required; "
             "missed: {missed}: −{points}.",
         ),
         "k_of_n.too_far": Text(
-            "{school}{total}项指标中{met}项达标,但未达标指标未达到标准的{share}%:{missed},"
-            "扣{points}分。",
+            "{school}{total}项指标中{met}项达到标准,但未达标的{missing}项低于标准的{share}%:"
+            "{missed},扣{points}分。",
             "{school}: {met} of {total} standards met, but a missed one is below {share}% of "
             "its standard: {missed}: −{points}.",
         ),
         "k_of_n.too_few_also": Text(
-            "{school}{total}项指标中{met}项达标,少于{at_least}项的要求;未达标:{missed}"
-            "(已计入本项扣分)。",
+            "{school}{total}项指标中仅{met}项达到标准,未达到“至少{at_least}项达标”的要求;"
+            "未达标:{missed}(已计入本项扣分)。",
             "{school}: {met} of {total} standards met, fewer than the {at_least} required; "
             "missed: {missed} (counted in this item's deduction).",
         ),
         "k_of_n.too_far_also": Text(
-            "{school}{total}项指标中{met}项达标,但未达标指标未达到标准的{share}%:{missed}"
-            "(已计入本项扣分)。",
+            "{school}{total}项指标中{met}项达到标准,但未达标的{missing}项低于标准的{share}%:"
+            "{missed}(已计入本项扣分)。",
             "{school}: {met} of {total} standards met, but a missed one is below {share}% of "
             "its standard: {missed} (counted in this item's deduction).",
         ),
     },
     fields=dict.fromkeys(
         ("k_of_n.too_few", "k_of_n.too_far", "k_of_n.too_few_also", "k_of_n.too_far_also"),
-        ("fact", "school", "met", "total", "at_least", "share", "missed"),
+        ("fact", "school", "met", "total", "at_least", "share", "missed", "missing"),
     ),
     example="""\
 code: NB-1

@@ -348,12 +348,15 @@ def test_k_of_n_too_few_and_too_far():
     doc["schools"][1]["qualified_teachers"] = 1  # 1 per 100 < 2, and 1800 < 2000
     (found,) = _finding(COMPILED.evaluate(doc), "T-A3")
     assert found.message_id == "k_of_n.too_few"
-    assert found.message.zh.startswith("第二小学2项指标中0项达标")
+    assert found.message.zh.startswith(
+        "第二小学2项指标中仅0项达到标准,未达到“至少1项达标”的要求;未达标:"
+    )
     doc = facts()
     doc["schools"][1]["equipment_value"] = 160000  # 1600 is 80% of 2000: below 85%
     (found,) = _finding(COMPILED.evaluate(doc), "T-A3")
     assert found.message_id == "k_of_n.too_far"
     assert "为标准的80%" in found.message.zh
+    assert "2项指标中1项达到标准,但未达标的1项低于标准的85%" in found.message.zh
 
 
 def test_the_kinds_outcomes_are_declared_and_reachable():
