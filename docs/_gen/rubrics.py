@@ -315,7 +315,13 @@ def render(compiled: evalrules.CompiledRubric) -> str:
             "",
             _grades(rubric),
             "",
-            "A veto (一票否决) changes the grade, never the score.",
+            (
+                "A veto (一票否决) changes the grade, never the score."
+                if rubric.verdict is None
+                else f"A veto (一票否决) withholds certification: the verdict is "
+                f"{rubric.verdict.fail_label.zh} / {rubric.verdict.fail_label.en}, and no "
+                "score changes."
+            ),
             "",
             *_verdict(rubric),
             "## 数据项 Facts",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from _rubrics import evaluate, fact, nest, rule, single
 
@@ -98,9 +99,24 @@ def test_division_by_zero_is_a_clear_problem(formula, flat, divisor):
     _, problems = compute_derived([_derived("d.x", formula, *inputs)], flat, 2022)
     (p,) = problems
     assert (p.path, p.code, p.value) == (divisor, "division-by-zero", 0)
-    assert "d.x" in p.message_en
-    assert divisor in p.message_en
+    assert "d.x" in p.message_en  # no description given: the path stands in for one
     assert "为0" in p.message_zh
+    # with the facts' descriptions, each is named by it, not by its path
+    labels = {"b": Text("在校生数", "pupils"), "s": Text("教育经费", "spending")}
+    named = _derived("d.x", formula, *inputs)
+    named = attrs.evolve(named, description=Text("生均经费", "spending per pupil"))
+    _, problems = compute_derived([named], flat, 2022, labels=labels)
+    (p,) = problems
+    assert p.path == divisor
+    if formula == "growth":
+        assert p.message_zh == "“生均经费”无法计算:除数“教育经费(2021年)”为0"
+        assert (
+            p.message_en
+            == "cannot compute 'spending per pupil': the divisor 'spending (2021)' is 0"
+        )
+    else:
+        assert p.message_zh == "“生均经费”无法计算:除数“在校生数”为0"
+        assert p.message_en == "cannot compute 'spending per pupil': the divisor 'pupils' is 0"
 
 
 def test_a_derived_fact_may_use_an_earlier_one():

@@ -73,6 +73,52 @@ def test_a_veto_fails_every_gate_met(certification, certified):
     assert veto.reason == card.vetoes[0].message
 
 
+def test_a_veto_on_a_certification_card_withholds_certification(engine, certification, certified):
+    # A certification rubric has no grades: its veto is worded as the 办法 words it.
+    card = _card(certification, certified, {"g.exam_admission": True})
+    (veto,) = card.vetoes
+    assert veto.message_id == "veto.not_certified"
+    assert veto.message == Text(
+        "存在以考试方式招生,实行一票否决,不予认定(认定结论为未达标)。",
+        "Pupils admitted by examination: a veto: not certified (verdict: does not meet the "
+        "standard).",
+    )
+    for lang, head, summary in (
+        ("zh", "一票否决:不予认定", "一票否决"),
+        ("en", "Veto: not certified", "Vetoes"),
+    ):
+        text = engine.render(card, "table", lang=lang, rubric=certification.rubric, width=200)
+        assert head in text
+        assert any(line.startswith(summary) for line in text.splitlines())
+        for wrong in ("不合格", "最低等次", "lowest grade"):
+            assert wrong not in text
+    rule = next(r for _, r in certification.rubric.rules() if r.code == "T-C1-veto")
+    assert certification.describe(rule) == Text(
+        "存在以考试方式招生的,实行一票否决,不予认定(认定结论为未达标)。",
+        "If pupils admitted by examination, a veto: not certified (verdict: does not meet "
+        "the standard).",
+    )
+
+
+def test_a_points_rubric_veto_keeps_its_wording(engine, tmp_path, certified):
+    # The same force_fail veto on a rubric without a verdict: the lowest grade, as before.
+    start = TEXT.index("verdict:\n")
+    end = TEXT.index("facts:\n", start)
+    path = tmp_path / "points.yaml"
+    path.write_text(
+        TEXT[:start].replace("family: test-certification", "family: test-points") + TEXT[end:],
+        encoding="utf-8",
+    )
+    points = engine.compile(engine.load_rubric(path))
+    assert points.rubric.verdict is None
+    card = points.evaluate(certified.with_facts({"g.exam_admission": True}).facts)
+    (veto,) = card.vetoes
+    assert veto.message_id == "veto.triggered"
+    assert veto.message.zh == "存在以考试方式招生,实行一票否决,评为不合格(不影响得分)。"
+    text = engine.render(card, "table", lang="zh", rubric=points.rubric, width=200)
+    assert "等次调整:一票否决,定为最低等次" in text
+
+
 def test_an_incomplete_card_is_undecided(certification, certified):
     card = _card(certification, certified, {"g.retention_rate": None}, partial=True)
     assert not card.complete
@@ -174,12 +220,12 @@ def test_a_plain_verdict_value_is_frozen():
 # --------------------------------------------------------------------------- renderers
 
 WORDS = {
-    "zh": ("认定结论", "达标", "未达标", "未通过:B2 研究教育工作、[T-C1-veto] 社会认可度"),
+    "zh": ("认定结论", "达标", "未达标", "未通过:B2 研究教育工作、存在以考试方式招生(一票否决)"),
     "en": (
         "Verdict",
         "Meets the standard",
         "Does not meet the standard",
-        "not passed: B2 Meetings on education, [T-C1-veto] Public satisfaction",
+        "not passed: B2 Meetings on education, Pupils admitted by examination (a veto)",
     ),
 }
 

@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from evalrules._cohort._model import Cohort, CohortMember
 from evalrules._points import format_points
-from evalrules._renderers._labels import label
 from evalrules._renderers._markdown import escape as md_escape
 from evalrules._renderers._texttable import clean, display_width, grid, wrap
+from evalrules._renderers._view import veto_head
 from evalrules._text import Text
 
 _LABELS: dict[str, Text] = {
@@ -81,7 +81,7 @@ def _claim(member: CohortMember, cohort: Cohort) -> tuple[str, str]:
 def _vetoes(member: CohortMember, lang: str) -> str:
     """Each veto as its indicator and what it did: ``2.3 降低等次``."""
     shown = [
-        f"{clean(v.indicator)} {label(f'effect.{v.effect}', lang)}"
+        f"{clean(v.indicator)} {veto_head(member.card, v.effect, lang)}"
         if v.effect
         else clean(v.indicator)
         for v in member.card.vetoes

@@ -624,7 +624,10 @@ class CompiledRubric:
         flat, problems = self._plan.validator.check(facts, partial=partial)
         data_year = self.rubric.data_year or self.rubric.year - 1
         aggregations = self._plan.validator.aggregations
-        problems.extend(compute_derived(self.rubric.derived, flat, data_year, aggregations)[1])
+        labels = self._plan.labels
+        problems.extend(
+            compute_derived(self.rubric.derived, flat, data_year, aggregations, labels)[1]
+        )
         if problems:
             raise FactsError(ordered(problems), source=source)
         return flat

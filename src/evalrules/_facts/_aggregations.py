@@ -185,7 +185,7 @@ def compute_aggregate(
             agg.table,
             "not-computable",
             f"“{d.description.zh}”无法计算:{why.zh}",
-            f"cannot compute {d.path}: {why.en}",
+            f"cannot compute '{d.description.get('en')}': {why.en}",
         )
     return (
         DerivedValue(

@@ -9,7 +9,7 @@ from typing import Any
 from evalrules._facts._aggregations import Aggregation, compute_aggregate
 from evalrules._facts._formulas import FORMULA_REGISTRY
 from evalrules._facts._formulas import FORMULAS as _FORMULA_WORDS
-from evalrules._facts._tables import TableValue
+from evalrules._facts._tables import TableValue, div_zero_words
 from evalrules._points import context, to_decimal
 from evalrules._rubric._model import DerivedFact
 from evalrules._scorecard._model import DerivedValue
@@ -53,6 +53,7 @@ def compute_derived(
     flat: Mapping[str, Any],
     data_year: int,
     aggregations: Mapping[str, Aggregation] | None = None,
+    labels: Mapping[str, Text] | None = None,
 ) -> tuple[dict[str, DerivedValue], list[FactsProblem]]:
     """Compute derived facts in declaration order (a derived fact may use earlier ones).
 
@@ -64,7 +65,7 @@ def compute_derived(
         fact whose inputs are absent is left out; rules that read it report it missing. So
         is one not computed for want of rows (see :func:`derive`).
     """
-    values, _, problems = derive(derived, flat, data_year, aggregations)
+    values, _, problems = derive(derived, flat, data_year, aggregations, labels)
     return values, problems
 
 
@@ -73,16 +74,21 @@ def derive(
     flat: Mapping[str, Any],
     data_year: int,
     aggregations: Mapping[str, Aggregation] | None = None,
+    labels: Mapping[str, Text] | None = None,
 ) -> tuple[dict[str, DerivedValue], dict[str, DerivedValue], list[FactsProblem]]:
     """:func:`compute_derived`, with the derived facts that are not computed for want of
     rows: an aggregate with no counted row, and a formula reading one. Each is a
     :class:`DerivedValue` whose ``value`` is ``None`` and whose ``not_computed`` says why;
-    the items whose rules read it are not applicable.
+    the items whose rules read it are not applicable. ``labels``: the descriptions of the
+    declared facts by path, which a problem names its divisor by (its path otherwise).
 
     Returns:
         The values by path, those not computed by path, and the problems.
     """
     ctx = context()
+    derived = tuple(derived)
+    words = {d.path: d.description for d in derived}
+    words.update(labels or {})
     values: dict[str, DerivedValue] = {}
     not_computed: dict[str, DerivedValue] = {}
     problems: list[FactsProblem] = []
@@ -130,7 +136,9 @@ def derive(
                     continue
                 before, now = to_decimal(series[year - 1]), to_decimal(series[year])
                 if before == 0:
-                    problems.append(_div_zero(d, f"{d.inputs[0]}[{year - 1}]"))
+                    what = words.get(d.inputs[0], Text(d.inputs[0], d.inputs[0]))
+                    what = Text(f"{what.zh}({year - 1}年)", f"{what.get('en')} ({year - 1})")
+                    problems.append(_div_zero(d, f"{d.inputs[0]}[{year - 1}]", what))
                     continue
                 value = ctx.multiply(ctx.divide(ctx.subtract(now, before), before), Decimal(100))
                 inputs = [(f"{d.inputs[0]}[{year - 1}]", before), (f"{d.inputs[0]}[{year}]", now)]
@@ -138,7 +146,8 @@ def derive(
                 nums = [to_decimal(v) for _, v in inputs]
                 formula = FORMULA_REGISTRY[d.formula]
                 if formula.divides and nums[1] == 0:
-                    problems.append(_div_zero(d, d.inputs[1]))
+                    what = words.get(d.inputs[1], Text(d.inputs[1], d.inputs[1]))
+                    problems.append(_div_zero(d, d.inputs[1], what))
                     continue
                 assert formula.compute is not None
                 value = formula.compute(nums)
@@ -146,11 +155,7 @@ def derive(
     return values, not_computed, problems
 
 
-def _div_zero(d: DerivedFact, divisor: str) -> FactsProblem:
-    return FactsProblem(
-        divisor,
-        "division-by-zero",
-        f"“{d.description.zh}”无法计算:除数 {divisor} 为0",
-        f"cannot compute {d.path}: the divisor {divisor} is 0",
-        0,
-    )
+def _div_zero(d: DerivedFact, divisor: str, what: Text) -> FactsProblem:
+    """A derived fact not computed for a divisor of 0, both named by their descriptions."""
+    words = div_zero_words(d.description, what)
+    return FactsProblem(divisor, "division-by-zero", words.zh, words.en, 0)

@@ -29,6 +29,15 @@ from evalrules.errors import FactsProblem
 ROW_OPERATORS = (">=", ">", "<=", "<", "==", "!=", "in", "not_in")
 
 
+def div_zero_words(derived: Text, divisor: Text) -> Text:
+    """``“每百名学生拥有…”无法计算:除数“本学段在校生数”为0`` / ``cannot compute 'Teachers
+    per 100 pupils': the divisor 'Pupils of this stage' is 0``."""
+    return Text(
+        f"“{derived.zh}”无法计算:除数“{divisor.zh}”为0",
+        f"cannot compute '{derived.get('en')}': the divisor '{divisor.get('en')}' is 0",
+    )
+
+
 @attrs.frozen
 class TableRow:
     """One validated row of a table fact.
@@ -294,13 +303,16 @@ def build_table(
                 if derived_name in left_out:
                     continue
                 d = next(r for r in spec.row_derived if r.path == derived_name)
+                column = spec.column(divisor)
+                what = column.description if column is not None else Text(divisor, divisor)
+                words = div_zero_words(d.description, what)
                 problems.append(
                     row_problem(
                         f"{path}[{index}].{divisor}",
                         "division-by-zero",
                         name,
-                        f"“{d.description.zh}”无法计算:除数 {divisor} 为0",
-                        f"cannot compute {derived_name}: the divisor {divisor} is 0",
+                        words.zh,
+                        words.en,
                         0,
                     )
                 )

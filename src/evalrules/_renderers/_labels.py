@@ -92,10 +92,12 @@ LABELS: Mapping[str, Text] = {
         "按总分为{grade},经等次调整", "{grade} by the total, changed by a grade modifier"
     ),
     "vetoes": Text("等次调整", "Grade modifiers"),
+    "vetoes.certification": Text("一票否决", "Vetoes"),
     "verdict": Text("认定结论", "Verdict"),
     "verdict.failed": Text("未通过", "not passed"),
     "verdict.undecided": Text("无法评价", "not assessable"),
     "verdict.gates": Text("须全部达到", "every one must be met"),
+    "verdict.veto": Text("{reason}(一票否决)", "{reason} (a veto)"),
     "none": Text("无", "none"),
     "completeness": Text("完整性", "Completeness"),
     "complete": Text("完整", "complete"),
@@ -181,11 +183,14 @@ LABELS: Mapping[str, Text] = {
     "head.manual": Text("酌情扣{points}分", "Assessor's judgement {points}"),
     "kind.bonus": Text("加分", "Bonus"),
     "kind.veto": Text("等次调整", "Grade modifier"),
+    "kind.veto.certification": Text("一票否决", "Veto"),
     "kind.not_applicable": Text("不适用", "Not applicable"),
     "kind.not_assessable": Text("无法评价", "Not assessable"),
     "kind.manual": Text("酌情扣分", "Assessor's judgement"),
     # veto effects
     "effect.force_fail": Text("一票否决,定为最低等次", "veto: graded as the lowest grade"),
+    # ... and on a certification rubric (one with a verdict), which has no grades to set
+    "effect.force_fail.certification": Text("不予认定", "not certified"),
     "effect.lower_one": Text("降低等次", "grade lowered one step"),
     "effect.cap_below_top": Text("不得评为最高等次", "capped below the top grade"),
     # derived-fact formulas

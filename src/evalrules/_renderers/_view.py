@@ -91,9 +91,13 @@ def value_text(value: Any, lang: str) -> str:
     return str(value)
 
 
-def derived_text(value: Decimal, lang: str) -> str:
-    """A derived value for people: at most two decimals, marked when that rounds."""
-    shown = figure(value, 2)
+def derived_text(value: Decimal, lang: str, places: int = 2) -> str:
+    """A derived value for people: at most two decimals (a CV: three, ``places``), marked
+    when that rounds."""
+    if places != 2:  # a CV reads with a fixed number of decimals, 0.598, as the 办法 writes it
+        shown = format(value.quantize(Decimal(1).scaleb(-places)), "f")
+    else:
+        shown = figure(value, places)
     return shown if Decimal(shown) == value else f"{label('about', lang)} {shown}"
 
 
@@ -231,10 +235,42 @@ def verdict_text(card: Scorecard, lang: str) -> str:
         return text
     sep = "、" if lang == "zh" else ", "
     listed = sep.join(
-        f"[{g.rule}] {g.title.get(lang)}" if g.rule else f"{g.code} {g.title.get(lang)}"
+        _veto_reason(card, g.rule, g.code, g.title, lang)
+        if g.rule
+        else f"{g.code} {g.title.get(lang)}"
         for g in gates
     )
     return text + paren(f"{label(word, lang)}{label('punct.colon', lang)}{listed}", lang)
+
+
+def _veto_reason(card: Scorecard, rule: str, code: str, title: Text, lang: str) -> str:
+    """A veto that failed the verdict, named by what it found: ``存在以考试方式招生(一票
+    否决)``; by its rule and item title when its finding words no condition (a plugin's
+    kind)."""
+    for veto in card.vetoes:
+        if veto.rule != rule or veto.indicator != code:
+            continue
+        condition = veto.params.get("condition")  # a finding holds a Text as {zh, en}
+        words = (
+            (condition.get(lang) or condition.get("zh")) if isinstance(condition, Mapping) else None
+        )
+        if isinstance(words, str) and words:
+            return label("verdict.veto", lang, reason=words)
+    return f"[{rule}] {title.get(lang)}"
+
+
+def certification(card: Scorecard) -> bool:
+    """Whether ``card`` is a certification rubric's (it has a verdict, 达标 / 未达标): a
+    veto there withholds certification rather than setting a grade."""
+    return card.verdict is not None
+
+
+def veto_head(card: Scorecard, effect: str | None, lang: str) -> str:
+    """What a veto did, in a few words: ``一票否决,定为最低等次``, ``降低等次``; on a
+    certification card ``不予认定``."""
+    if effect == "force_fail" and certification(card):
+        return label("effect.force_fail.certification", lang)
+    return label(f"effect.{effect}", lang)
 
 
 def summary(card: Scorecard, lang: str, rubric: Rubric | None) -> list[tuple[str, str]]:
@@ -253,6 +289,7 @@ def summary(card: Scorecard, lang: str, rubric: Rubric | None) -> list[tuple[str
         vetoes = sep.join(f"[{v.rule}] {v.message.get(lang)}" for v in card.vetoes)
     else:
         vetoes = label("none", lang)
+    vetoes_word = "vetoes.certification" if certification(card) else "vetoes"
     missing = sum(1 for n in card.walk() if not n.children and n.status == "not_assessable")
     completeness = (
         label("complete", lang) if card.complete else label("incomplete", lang, count=missing)
@@ -265,7 +302,7 @@ def summary(card: Scorecard, lang: str, rubric: Rubric | None) -> list[tuple[str
         (label("total", lang), total),
         (label("grade", lang), grade),
         *([(label("verdict", lang), verdict_text(card, lang))] if card.verdict else []),
-        (label("vetoes", lang), vetoes),
+        (label(vetoes_word, lang), vetoes),
         (label("completeness", lang), completeness),
     ]
     if card.evaluated_at is not None:
@@ -391,7 +428,8 @@ def _derived_line(dv: DerivedValue, name: str, unit: str, lang: str) -> Evidence
         )
     else:
         parts = ", ".join(f"{p} = {value_text(v, lang)}" for p, v in dv.inputs)
-    value = _with_unit(derived_text(dv.value, lang), unit, lang)
+    places = 3 if dv.formula == "cv" else 2
+    value = _with_unit(derived_text(dv.value, lang, places), unit, lang)
     return EvidenceLine("derived", name, dv.path, value, f"{formula}({parts})")
 
 
@@ -478,9 +516,11 @@ def finding_groups(card: Scorecard) -> list[FindingGroup]:
 def finding_head(card: Scorecard, finding: Finding, lang: str) -> str:
     """``扣0.2分`` / ``Deduction 0.2``; the kind alone when no points moved."""
     kind = label(f"kind.{finding.kind}", lang)
+    if finding.kind == "veto" and certification(card):
+        kind = label("kind.veto.certification", lang)
     if finding.kind == "veto" and finding.effect:
         colon = label("punct.colon", lang)
-        return f"{kind}{colon}{label(f'effect.{finding.effect}', lang)}"
+        return f"{kind}{colon}{veto_head(card, finding.effect, lang)}"
     if finding.points:
         amount = points(card, abs(finding.points))
         if f"head.{finding.kind}" in LABELS:

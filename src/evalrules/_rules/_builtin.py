@@ -19,7 +19,7 @@ from evalrules._facts._tables import (
 )
 from evalrules._facts._types import FactType
 from evalrules._points import ZERO, context, plain, to_decimal
-from evalrules._rubric._model import FactSpec
+from evalrules._rubric._model import DerivedFact, FactSpec, Rubric
 from evalrules._rules._conditions import (
     DERIVED,
     OPERATORS,
@@ -32,7 +32,7 @@ from evalrules._rules._conditions import (
 from evalrules._rules._context import DescribeContext, RuleContext
 from evalrules._rules._kind import RuleKind, Score, Scorer, rule_kind
 from evalrules._rules._messages import show
-from evalrules._scorecard._model import VETO_EFFECTS
+from evalrules._scorecard._model import VETO_EFFECTS, DerivedValue
 from evalrules._text import Text
 from evalrules._units import unit_in
 from evalrules.hookspecs import hookimpl
@@ -287,6 +287,7 @@ def _threshold_eval(ctx: RuleContext) -> None:
         message = "threshold.fell"  # a growth rate that must not be negative: 只增不减
     else:
         message = "threshold.missed"
+    cv = _is_cv(ctx, path) and not unit
     ctx.deduct(
         _deduct_amount(ctx),
         message,
@@ -294,12 +295,16 @@ def _threshold_eval(ctx: RuleContext) -> None:
         fact=path,
         value=observed,
         op=OPERATORS[op],
-        relation=_SHORT_OF[op],
+        relation=_CV_ABOVE if cv and op in ("<=", "<") else _SHORT_OF[op],
         threshold=value,
         shortfall=abs(to_decimal(value) - to_decimal(observed)),
         unit=_unit(unit),
-        amount=_amount(to_decimal(observed), unit),
-        standard=_amount(standard, unit),
+        amount=(
+            _cv_text(to_decimal(observed), 3, op, standard)
+            if cv
+            else _amount(to_decimal(observed), unit)
+        ),
+        standard=_cv_text(standard, 2) if cv else _amount(standard, unit),
     )
 
 
@@ -319,6 +324,27 @@ def _amount(value: Decimal, unit: str) -> Text:
         return Text(zh, f"{shown} million yuan")
     return Text(zh, show(value, "en") + unit_in(unit, "en"))
 
+
+def _is_cv(ctx: RuleContext | DescribeContext, path: str) -> bool:
+    """Whether ``path`` is a coefficient of variation over a table (aggregation ``cv``)."""
+    declared = ctx.declaration(path)
+    return isinstance(declared, DerivedFact) and declared.formula == "cv"
+
+
+def _cv_text(value: Decimal, places: int, op: str | None = None, limit: Decimal = ZERO) -> Text:
+    """A coefficient of variation written with ``places`` decimals: a CV with 3 (0.598), its
+    limit with 2 (0.50), as 教督〔2017〕6号 writes it. A CV that misses its limit (``op``)
+    takes more decimals when 3 would make it look as if it met it (0.5004 reads 0.5004, not
+    0.500 against 0.50)."""
+    shown = value.quantize(Decimal(1).scaleb(-places), context=context())
+    while op is not None and compare(shown, op, limit) and places < 20:
+        places += 1
+        shown = value.quantize(Decimal(1).scaleb(-places), context=context())
+    return Text(format(shown, "f"), format(shown, "f"))
+
+
+#: A CV above its limit: 大于0.50的标准 (the 办法's 小于或等于0.50, negated).
+_CV_ABOVE = Text("大于", "above")
 
 #: How a value stands to the standard it misses, by the standard's operator.
 _SHORT_OF: Mapping[str, Text] = {
@@ -651,9 +677,13 @@ def _shortfall_eval(ctx: RuleContext) -> None:
     # message says how the gap was counted.
     whole = per == 1 and gap == units
     limited = points < each * units
+    if unit == "%":  # a gap between percentages is in percentage points (个百分点)
+        message = "shortfall.percentage_points"
+    else:
+        message = "shortfall.short" if whole else "shortfall.short_steps"
     ctx.deduct(
         points,
-        "shortfall.short" if whole else "shortfall.short_steps",
+        message,
         outcome="zero" if points >= ctx.share else "partial",
         fact=path,
         value=value,
@@ -687,12 +717,25 @@ def _shortfall_describe(ctx: DescribeContext) -> Text:
     cap = ctx.params.get("cap")
     most = ctx.share if cap is None else min(to_decimal(cap), ctx.share)
     en_unit = unit_in(unit, "en")
-    zh = f"{label.zh}应不少于{minimum}{unit},每少{per}{unit}扣{each}分"
-    en = f"{label.en} must be at least {minimum}{en_unit}; −{each} for each {per}{en_unit} short"
     ftype = ctx.fact_type(path)
-    if not (ftype is not None and _is_whole_numbers(ftype) and to_decimal(per) % 1 == 0):
-        zh += f"(不足{per}{unit}按{per}{unit}计)"
-        en += " (a started one counts)"
+    started = not (ftype is not None and _is_whole_numbers(ftype) and to_decimal(per) % 1 == 0)
+    if unit == "%":  # a gap between percentages is in percentage points (个百分点)
+        zh = f"{label.zh}应不低于{minimum}%,每低{per}个百分点扣{each}分"
+        en = (
+            f"{label.en} must be at least {minimum}%; −{each} for every {per} percentage "
+            "points below"
+        )
+        if started:
+            zh += f"(不足{per}个百分点按{per}个百分点计)"
+            en += " (a started step counts)"
+    else:
+        zh = f"{label.zh}应不少于{minimum}{unit},每少{per}{unit}扣{each}分"
+        en = (
+            f"{label.en} must be at least {minimum}{en_unit}; −{each} for each {per}{en_unit} short"
+        )
+        if started:
+            zh += f"(不足{per}{unit}按{per}{unit}计)"
+            en += " (a started one counts)"
     zh += f",最多扣{ctx.plain(most)}分,扣完为止。"
     en += f", at most −{ctx.plain(most)}; floored at zero."
     return Text(zh, en)
@@ -715,6 +758,23 @@ def _shortfall_reachable(params: Mapping[str, Any], max_points: Decimal) -> set[
         out.add("zero")
     return out
 
+
+_SHORTFALL_FIELDS = (
+    "fact",
+    "value",
+    "minimum",
+    "short",
+    "units",
+    "per",
+    "each",
+    "year",
+    "unit",
+    "amount",
+    "minimum_amount",
+    "short_amount",
+    "per_amount",
+    "limit",
+)
 
 SHORTFALL = rule_kind(
     "shortfall",
@@ -757,40 +817,19 @@ SHORTFALL = rule_kind(
             "{short_amount} short, {units} step(s) of {per_amount} at −{each} (a started one "
             "counts): −{points}{limit}.",
         ),
+        "shortfall.percentage_points": Text(
+            "{year}{fact_label}{value}%,低于规定的{minimum}%,差{short}个百分点,"
+            "每低{per}个百分点扣{each}分(不足{per}个百分点按{per}个百分点计),计{units}档,"
+            "扣{points}分{limit}。",
+            "{fact_label}{year}: {amount}, below the required {minimum_amount}; {short} "
+            "percentage points short, −{each} for every {per} percentage points below (a "
+            "started step counts), {units} step(s): −{points}{limit}.",
+        ),
     },
     fields={
-        "shortfall.short": (
-            "fact",
-            "value",
-            "minimum",
-            "short",
-            "units",
-            "per",
-            "each",
-            "year",
-            "unit",
-            "amount",
-            "minimum_amount",
-            "short_amount",
-            "per_amount",
-            "limit",
-        ),
-        "shortfall.short_steps": (
-            "fact",
-            "value",
-            "minimum",
-            "short",
-            "units",
-            "per",
-            "each",
-            "year",
-            "unit",
-            "amount",
-            "minimum_amount",
-            "short_amount",
-            "per_amount",
-            "limit",
-        ),
+        "shortfall.percentage_points": _SHORTFALL_FIELDS,
+        "shortfall.short": _SHORTFALL_FIELDS,
+        "shortfall.short_steps": _SHORTFALL_FIELDS,
     },
     reachable=_shortfall_reachable,
     example="""\
@@ -1747,15 +1786,39 @@ _EFFECT_TEXT = {
 }
 
 
+def _not_certified(rubric: Rubric) -> Text | None:
+    """On a certification rubric (one with a verdict), what a ``force_fail`` veto does:
+    the county is not certified, its verdict the rubric's fail label. ``None`` on a points
+    rubric, whose veto sets the lowest grade."""
+    if rubric.verdict is None:
+        return None
+    fail = rubric.verdict.fail_label
+    return Text(
+        f"实行一票否决,不予认定(认定结论为{fail.zh})",
+        f"a veto: not certified (verdict: {lower_first(fail.get('en'))})",
+    )
+
+
+def veto_message(rubric: Rubric, effect: str) -> tuple[str, Text]:
+    """The message id and the consequence words of a veto with ``effect`` on ``rubric``:
+    ``veto.not_certified`` for ``force_fail`` on a certification rubric (its points only
+    itemise the verdict, so the score is not spoken of), else ``veto.triggered``."""
+    certification = _not_certified(rubric) if effect == "force_fail" else None
+    if certification is not None:
+        return "veto.not_certified", certification
+    return "veto.triggered", _EFFECT_TEXT[effect]
+
+
 def _veto_eval(ctx: RuleContext) -> None:
     if ctx.condition(ctx.params["when"]):
         effect = ctx.params["effect"]
+        message, consequence = veto_message(ctx.rubric, effect)
         ctx.veto(
             effect,
-            "veto.triggered",
+            message,
             outcome="vetoed",
             condition=_opening(ctx.condition_words(ctx.params["when"])),
-            consequence=_EFFECT_TEXT[effect],
+            consequence=consequence,
         )
     else:
         ctx.outcome("clear")
@@ -1763,7 +1826,9 @@ def _veto_eval(ctx: RuleContext) -> None:
 
 def _veto_describe(ctx: DescribeContext) -> Text:
     cond = ctx.condition_words(ctx.params["when"])
-    e = _EFFECT_TEXT[ctx.params["effect"]]
+    message, e = veto_message(ctx.rubric, ctx.params["effect"])
+    if message == "veto.not_certified":
+        return Text(f"{cond.zh}的,{e.zh}。", f"If {lower_first(cond.en)}, {e.en}.")
     return Text(
         f"{cond.zh}的,{e.zh}(不影响得分)。",
         f"If {lower_first(cond.en)}, {e.en} (the score is unchanged).",
@@ -1795,9 +1860,13 @@ VETO = rule_kind(
         "veto.triggered": Text(
             "{condition},{consequence}(不影响得分)。",
             "{condition}: {consequence} (the score is unchanged).",
-        )
+        ),
+        "veto.not_certified": Text("{condition},{consequence}。", "{condition}: {consequence}."),
     },
-    fields={"veto.triggered": ("condition", "consequence")},
+    fields={
+        "veto.triggered": ("condition", "consequence"),
+        "veto.not_certified": ("condition", "consequence"),
+    },
     example="""\
 code: PJ-2.3-veto
 kind: veto
@@ -1988,20 +2057,66 @@ def _where_columns(cond: Mapping[str, Any]) -> list[str]:
 
 
 def _row_evidence(
-    params: Mapping[str, Any],
+    ctx: RuleContext,
     table: TableValue,
     row: TableRow,
-    cells: Iterable[tuple[str, Decimal]],
-) -> tuple[tuple[str, Any], ...]:
+    columns: Iterable[str],
+) -> tuple[tuple[str, Any] | DerivedValue, ...]:
     """A failing row's evidence: the cells it misses the standard on, then the cells that put
-    it in the rule's scope (the columns its ``where`` names)."""
-    out = dict(cells)
-    where = params.get("where")
+    it in the rule's scope (the columns its ``where`` names). A row-derived value is a
+    ``DerivedValue`` computed from the row's cells (``2 ÷ 310 × 100``), shown as derived."""
+    spec = ctx.table_spec(table.path)
+    derived = {d.path: d for d in spec.row_derived} if spec is not None else {}
+    checked = list(columns)
+    wanted = list(checked)
+    where = ctx.params.get("where")
     if where is not None:
-        for column in _where_columns(where):
-            if column in row.values:
-                out.setdefault(table.cell(row, column), row.values[column])
-    return tuple(out.items())
+        wanted += [c for c in _where_columns(where) if c in row.values]
+    out: dict[str, tuple[str, Any] | DerivedValue] = {}
+    for column in wanted:
+        cell = table.cell(row, column)
+        if cell in out or column not in row.values:
+            continue
+        value = row.values[column]
+        if column in checked:  # a number the standard was held to
+            value = to_decimal(value)
+        d = derived.get(column)
+        if d is None:
+            out[cell] = (cell, value)
+        else:
+            inputs = tuple((table.cell(row, i), row.values.get(i)) for i in d.inputs)
+            out[cell] = DerivedValue(cell, value, d.formula, inputs)
+    return tuple(out.values())
+
+
+def _row_of(table: TableValue, row: TableRow) -> tuple[tuple[str, Any], ...]:
+    """Which row a finding is on, as its evidence carries it."""
+    out: list[tuple[str, Any]] = [
+        ("table", table.path),
+        ("index", row.index),
+        ("key", row.key),
+        ("name", row.label),
+    ]
+    if row.stage is not None:
+        out.append(("stage", row.stage))
+    return tuple(out)
+
+
+def _shared_keys(table: TableValue) -> frozenset[Any]:
+    """The keys of the units with a row in more than one stage (a 九年一贯制 school's)."""
+    stages: dict[Any, set[str | None]] = {}
+    for row in table.rows:
+        stages.setdefault(row.key, set()).add(row.stage)
+    return frozenset(key for key, seen in stages.items() if len(seen) > 1)
+
+
+def _row_name(table: TableValue, row: TableRow, shared: frozenset[Any]) -> Text:
+    """What names a row in a finding: its label, with its stage when its unit has rows in
+    more than one stage (``城南九年一贯制学校(初中学段)`` / ``… (junior secondary stage)``)."""
+    if row.stage is None or row.key not in shared:
+        return Text(row.label, row.label)
+    stage = table.stages.get(row.stage) or Text(row.stage, row.stage)
+    return Text(f"{row.label}({stage.zh}学段)", f"{row.label} ({stage.en or stage.zh} stage)")
 
 
 def _condition_value(ctx: DescribeContext, table: str, column: str, value: Any) -> Text:
@@ -2264,6 +2379,7 @@ def _each_row_eval(ctx: RuleContext) -> None:
     outcome = _row_outcome(ctx, len(failing))
     deduct = _row_deduct(ctx)
     once = ctx.params.get("points_each") is None
+    shared = _shared_keys(table)
     for i, (row, value, standard) in enumerate(failing):
         # all or nothing: the first failing school takes the deduction, the others are
         # named as counted in it
@@ -2272,9 +2388,10 @@ def _each_row_eval(ctx: RuleContext) -> None:
             ZERO if also else deduct,
             "each_row.also_missed" if also else "each_row.missed",
             outcome=outcome,
-            evidence=_row_evidence(params, table, row, ((table.cell(row, column), value),)),
+            evidence=_row_evidence(ctx, table, row, (column,)),
+            row=_row_of(table, row),
             fact=table_path,
-            school=Text(row.label, row.label),
+            school=_row_name(table, row, shared),
             column=label,
             value=value,
             op=OPERATORS[op],
@@ -2297,10 +2414,10 @@ def _each_row_describe(ctx: DescribeContext) -> Text:
     words = OPERATORS[params["op"]]
     d = ctx.plain(_row_deduct(ctx))
     if params.get("points_each") is None:
-        then = Text(f"有一所未达到扣{d}分", f"if any does not, −{d}")
+        then = Text(f"有1所未达到即扣{d}分", f"if any does not, −{d}")
     else:
         then = Text(
-            f"每有一所未达到扣{d}分,扣完为止", f"−{d} for each that does not, floored at zero"
+            f"每有1所未达到扣{d}分,扣完为止", f"−{d} for each that does not, floored at zero"
         )
     return Text(
         f"要求每所{who.zh}{column.zh}{words.zh}{standard.zh}(不含不纳入计算的学校);{then.zh}。",
@@ -2341,7 +2458,10 @@ _ROW_RULE = {
 
 EACH_ROW = rule_kind(
     "each_row",
-    summary=Text("每所学校都须达到标准", "Every row (school) must meet a standard"),
+    summary=Text(
+        "每个单位(学校、幼儿园)均须达到标准",
+        "Every row (school, kindergarten) must meet a standard",
+    ),
     description=(
         "Holds one column of a table fact to a standard in every counted row (rows the "
         "table excludes are left out; `stage` keeps one stage; `where`, a row condition "
@@ -2473,13 +2593,14 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
     outcome = _row_outcome(ctx, len(failing))
     deduct = _row_deduct(ctx)
     once = ctx.params.get("points_each") is None
-    for i, (row, met, counted, missed, _far) in enumerate(failing):
+    shared = _shared_keys(table)
+    for i, (row, met, counted, missed, far) in enumerate(failing):
         also = once and i > 0  # all or nothing: named as counted in the first's deduction
         parts_zh, parts_en = [], []
-        cells = []
+        columns = []
         for check, value, standard in missed:
             column = check["column"]
-            cells.append((table.cell(row, column), value))
+            columns.append(column)
             label = _column_label(ctx, table_path, column)
             unit = _column_unit(ctx, table_path, column)
             shown, limit = _amount(value, unit), _amount(standard, unit)
@@ -2493,14 +2614,16 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
             ZERO if also else deduct,
             f"{message}_also" if also else message,
             outcome=outcome,
-            evidence=_row_evidence(params, table, row, cells),
+            evidence=_row_evidence(ctx, table, row, columns),
+            row=_row_of(table, row),
             fact=table_path,
-            school=Text(row.label, row.label),
+            school=_row_name(table, row, shared),
             met=met,
             total=counted,
             at_least=at_least,
             share=share if share is not None else Decimal(100),
             missed=missed_text,
+            missing=len(far),  # the missed checks below the share of their standard
         )
 
 
@@ -2584,32 +2707,33 @@ K_OF_N = rule_kind(
     reachable=_row_reachable,
     messages={
         "k_of_n.too_few": Text(
-            "{school}{total}项指标中{met}项达标,少于{at_least}项的要求;未达标:{missed},扣{points}分。",
+            "{school}{total}项指标中仅{met}项达到标准,未达到“至少{at_least}项达标”的要求;"
+            "未达标:{missed},扣{points}分。",
             "{school}: {met} of {total} standards met, fewer than the {at_least} required; "
             "missed: {missed}: −{points}.",
         ),
         "k_of_n.too_far": Text(
-            "{school}{total}项指标中{met}项达标,但未达标指标未达到标准的{share}%:{missed},"
-            "扣{points}分。",
+            "{school}{total}项指标中{met}项达到标准,但未达标的{missing}项低于标准的{share}%:"
+            "{missed},扣{points}分。",
             "{school}: {met} of {total} standards met, but a missed one is below {share}% of "
             "its standard: {missed}: −{points}.",
         ),
         "k_of_n.too_few_also": Text(
-            "{school}{total}项指标中{met}项达标,少于{at_least}项的要求;未达标:{missed}"
-            "(已计入本项扣分)。",
+            "{school}{total}项指标中仅{met}项达到标准,未达到“至少{at_least}项达标”的要求;"
+            "未达标:{missed}(已计入本项扣分)。",
             "{school}: {met} of {total} standards met, fewer than the {at_least} required; "
             "missed: {missed} (counted in this item's deduction).",
         ),
         "k_of_n.too_far_also": Text(
-            "{school}{total}项指标中{met}项达标,但未达标指标未达到标准的{share}%:{missed}"
-            "(已计入本项扣分)。",
+            "{school}{total}项指标中{met}项达到标准,但未达标的{missing}项低于标准的{share}%:"
+            "{missed}(已计入本项扣分)。",
             "{school}: {met} of {total} standards met, but a missed one is below {share}% of "
             "its standard: {missed} (counted in this item's deduction).",
         ),
     },
     fields=dict.fromkeys(
         ("k_of_n.too_few", "k_of_n.too_far", "k_of_n.too_few_also", "k_of_n.too_far_also"),
-        ("fact", "school", "met", "total", "at_least", "share", "missed"),
+        ("fact", "school", "met", "total", "at_least", "share", "missed", "missing"),
     ),
     example="""\
 code: NB-1

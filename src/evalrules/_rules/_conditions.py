@@ -31,7 +31,7 @@ class FactWords(Protocol):
 OPERATORS: Mapping[str, Text] = {
     ">=": Text("不低于", "at least"),
     ">": Text("高于", "more than"),
-    "<=": Text("不高于", "at most"),
+    "<=": Text("不超过", "at most"),
     "<": Text("低于", "less than"),
     "==": Text("等于", "equal to"),
     "!=": Text("不等于", "not equal to"),

@@ -294,12 +294,13 @@ class RuleContext(_Toolkit):
     def _add(self, action: str, points: Any, message_id: str, outcome: str, **kw: Any) -> None:
         effect = kw.pop("effect", None)
         own = tuple(kw.pop("evidence", None) or ())
+        row = tuple(kw.pop("row", None) or ())
         if self._fields is not None:
             declared = self._fields.get(message_id)
             if declared is None or not declared <= kw.keys():
                 self._check_fields(action, message_id, kw)
         self.effects.append(
-            Effect(action, to_decimal(points), message_id, dict(kw), outcome, effect, own)
+            Effect(action, to_decimal(points), message_id, dict(kw), outcome, effect, own, row)
         )
 
     def _check_fields(self, action: str, message_id: str, given: Mapping[str, Any]) -> None:
@@ -331,7 +332,8 @@ class RuleContext(_Toolkit):
         message_id: str,
         *,
         outcome: str,
-        evidence: Iterable[tuple[str, Any]] | None = None,
+        evidence: Iterable[tuple[str, Any] | DerivedValue] | None = None,
+        row: Iterable[tuple[str, Any]] | None = None,
         **params: Any,
     ) -> None:
         """Deduct ``points`` (nominal; the engine floors the item at zero).
@@ -339,9 +341,12 @@ class RuleContext(_Toolkit):
         ``params`` are the message's fields: every field the kind declares for
         ``message_id`` must be given. ``evidence``: ``(path, value)`` of the facts this
         deduction alone rests on (one school's cells), which its finding shows instead of
-        every fact the rule read.
+        every fact the rule read; a ``DerivedValue`` among them (a row-derived value with
+        its cells as inputs) is shown as a derived value. ``row``: for a deduction on one
+        row of a table, ``(name, value)`` of its ``table``, ``index``, ``key``, ``name``
+        and ``stage``.
         """
-        self._add("deduction", points, message_id, outcome, evidence=evidence, **params)
+        self._add("deduction", points, message_id, outcome, evidence=evidence, row=row, **params)
 
     def zero_out(self, message_id: str, *, outcome: str, **params: Any) -> None:
         """Set the item to zero whatever the other rules say."""

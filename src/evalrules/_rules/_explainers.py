@@ -117,7 +117,9 @@ def _threshold(ctx: DescribeContext, template: Callable[[str], Text]) -> Explain
     read = _reader(ctx, (path,))
     unit = ctx.unit(path)
     label = _field(ctx.label(path))
-    op_words, relation = _field(OPERATORS[op]), _field(b._SHORT_OF[op])
+    cv = b._is_cv(ctx, path) and not unit  # a CV: 3 decimals, its limit 2 (0.598, 0.50)
+    above = cv and op in ("<=", "<")
+    op_words, relation = _field(OPERATORS[op]), _field(b._CV_ABOVE if above else b._SHORT_OF[op])
     threshold, unit_words = _field(value), _field(b._unit(unit))
     not_met = "threshold.not_met"
     statement = _field(
@@ -137,7 +139,7 @@ def _threshold(ctx: DescribeContext, template: Callable[[str], Text]) -> Explain
             message = "threshold.fell"
         else:
             message = "threshold.missed"
-        standard_words = _field(b._amount(standard, unit))
+        standard_words = _field(b._cv_text(standard, 2) if cv else b._amount(standard, unit))
     missed_template = template(message)
 
     def explain(
@@ -168,7 +170,9 @@ def _threshold(ctx: DescribeContext, template: Callable[[str], Text]) -> Explain
                 "threshold": threshold,
                 "shortfall": abs(standard - amount),
                 "unit": unit_words,
-                "amount": _field(b._amount(amount, unit)),
+                "amount": _field(
+                    b._cv_text(amount, 3, op, standard) if cv else b._amount(amount, unit)
+                ),
                 "standard": standard_words,
                 "fact_label": label,
             }
@@ -420,11 +424,12 @@ def _not_applicable_when(ctx: DescribeContext, template: Callable[[str], Text]) 
 
 def _veto(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
     effect = ctx.params["effect"]
+    message, consequence = b.veto_message(ctx.rubric, effect)
     fields = {
         "condition": _field(b._opening(ctx.condition_words(ctx.params["when"]))),
-        "consequence": _field(b._EFFECT_TEXT[effect]),
+        "consequence": _field(consequence),
     }
-    return _when(ctx, template, "veto", ZERO, "vetoed", effect, "veto.triggered", fields, "clear")
+    return _when(ctx, template, "veto", ZERO, "vetoed", effect, message, fields, "clear")
 
 
 def _zero_out(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:

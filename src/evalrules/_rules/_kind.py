@@ -65,7 +65,11 @@ class Effect:
         effect: Veto effect or not-applicable policy.
         evidence: ``(path, value)`` of the facts this effect alone rests on (a school's
             cells, for a rule over a table's rows), shown as its finding's facts instead of
-            every fact the rule read; empty for the rule's.
+            every fact the rule read; empty for the rule's. A ``DerivedValue`` among them
+            (a row-derived value with the cells it is computed from) is shown as derived.
+        row: For an effect on one row of a table: ``(name, value)`` of its ``table``,
+            ``index``, ``key``, ``name`` and ``stage``, which its finding's evidence
+            carries; empty otherwise.
     """
 
     action: str
@@ -74,7 +78,8 @@ class Effect:
     params: Mapping[str, Any]
     outcome: str
     effect: str | None = None
-    evidence: tuple[tuple[str, Any], ...] = ()
+    evidence: tuple[Any, ...] = ()
+    row: tuple[tuple[str, Any], ...] = ()
 
 
 @attrs.frozen

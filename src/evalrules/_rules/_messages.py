@@ -60,6 +60,18 @@ LABEL_FIELDS: Mapping[str, str] = {"fact_label": "fact", "other_label": "other"}
 _QUOTED = 60
 
 
+def counted_in(message_id: str, messages: Mapping[str, Text]) -> str | None:
+    """The message a deduction takes when it adds no points of its own (the points it asks
+    for were already taken by an earlier finding of its item: its share is 0), if its kind
+    words one: ``{id}_also`` (``k_of_n.too_few_also``) or ``{kind}.also_{rest}``
+    (``each_row.also_missed``), which say "(已计入本项扣分)" instead of "扣0分"."""
+    kind, _, rest = message_id.partition(".")
+    for candidate in (f"{message_id}_also", f"{kind}.also_{rest}"):
+        if candidate in messages:
+            return candidate
+    return None
+
+
 def available_fields(declared: Iterable[str]) -> frozenset[str]:
     """The fields a template may name for a message whose effects carry ``declared``.
 

@@ -121,11 +121,14 @@ def _derived_value(d: DerivedValue) -> dict[str, Any]:
 
 
 def _evidence(e: Evidence) -> dict[str, Any]:
-    return {
+    out = {
         "facts": {path: _series(v) for path, v in e.facts},
         "derived": {d.path: _derived_value(d) for d in e.derived},
         "params": {k: _value(v) for k, v in e.params},
     }
+    if e.row:  # a finding on a table's row: which row (left out otherwise)
+        out["row"] = {k: _value(v) for k, v in e.row}
+    return out
 
 
 def _finding(f: Finding, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
@@ -486,6 +489,7 @@ def _read_evidence(e: Mapping[str, Any]) -> Evidence:
         facts=tuple((path, _fact_value(v)) for path, v in e.get("facts", {}).items()),
         derived=tuple(_read_derived(path, d) for path, d in e.get("derived", {}).items()),
         params=tuple(e.get("params", {}).items()),
+        row=tuple(e.get("row", {}).items()),
     )
 
 

@@ -74,8 +74,10 @@ def _finding(*values: Any) -> Finding:
 
 
 def _evidence(*values: Any) -> Evidence:
-    """An :class:`Evidence` from its pickled fields."""
-    return _restored(Evidence, ("facts", "derived", "params"), values)
+    """An :class:`Evidence` from its pickled fields (without ``row`` when it has none)."""
+    if len(values) == 3:
+        values = (*values, ())
+    return _restored(Evidence, ("facts", "derived", "params", "row"), values)
 
 
 def _scorecard(state: bytes | str) -> Scorecard:
@@ -124,16 +126,24 @@ class Evidence:
 
     Attributes:
         facts: ``(path, value)`` of every observed fact the rule read.
-        derived: Derived values the rule read, with their inputs.
+        derived: Derived values the rule read, with their inputs (for a finding on a
+            table's row, the row's derived values: ``schools[10].backbone_per_100`` from
+            its cells).
         params: ``(name, value)`` of thresholds and other parameters that decided.
+        row: For a finding on one row of a table: ``(name, value)`` of ``table``, ``index``,
+            ``key``, ``name`` (its label) and ``stage`` (when the table has stages); empty
+            otherwise.
     """
 
     facts: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=frozen_pairs)
     derived: tuple[DerivedValue, ...] = ()
     params: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=frozen_pairs)
+    row: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=frozen_pairs)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_evidence, (self.facts, self.derived, self.params))
+        if not self.row:
+            return (_evidence, (self.facts, self.derived, self.params))
+        return (_evidence, (self.facts, self.derived, self.params, self.row))
 
 
 @attrs.frozen

@@ -97,6 +97,7 @@ def evaluate(
         flat,
         compiled.rubric.data_year or compiled.rubric.year - 1,
         compiled._validator.aggregations,
+        compiled._plan.labels,
     )
     problems.extend(derived_problems)
     if facts_readable:

@@ -23,9 +23,9 @@ from evalrules._frozen import FrozenDict, frozen_pairs
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._kind import Effect, Explained, Explainer
-from evalrules._rules._messages import Rendered
+from evalrules._rules._messages import Rendered, counted_in
 from evalrules._scorecard._model import DerivedValue, Evidence, Finding, NodeResult
-from evalrules._scoring._items import POLICY_TEXT, _frozen_plain, allocate
+from evalrules._scoring._items import POLICY_TEXT, _frozen_plain, allocate, own_evidence
 from evalrules._scoring._nodes import leaf
 from evalrules._scoring._shared import finding as shared_finding
 from evalrules._text import Text
@@ -246,8 +246,16 @@ class ExplainProgram:
         """A finding as ``_scoring._items._finding`` makes it from the effect's fields."""
         _, nominal, outcome, _, detail = effect
         assert detail is not None
-        message_id, template, fields, (facts, derived) = detail
+        message_id, template, fields, read = detail
+        facts, derived = read[0], read[1]
+        row = read[2] if len(read) > 2 else ()  # a finding on a table's row (``detail``)
         points = points.quantize(self._precision) if points else ZERO
+        if kind == "deduction" and not points and nominal > 0 and rule[4].rule.message is None:
+            # as _items._finding words it: counted in the points its item lost already
+            kind_messages = rule[4].kind.messages
+            also = counted_in(message_id, kind_messages)
+            if also is not None:
+                message_id, template = also, kind_messages[also]
         params = dict(fields)
         if policy is not None:
             params["policy"] = _POLICY_FIELDS.get(policy) or _policy_field(policy)
@@ -264,23 +272,26 @@ class ExplainProgram:
                 message_id,
                 frozen,
                 Rendered(template, frozen),
-                new_evidence(facts, derived, rule[3]),
+                new_evidence(facts, derived, rule[3], row),
                 outcome,
                 effect_of,
             )
 
         # shared with every earlier card that made the same finding (_scoring._shared)
         key = (item.code, rule[0], kind, points, nominal, message_id, frozen, outcome)
-        return shared_finding(template, rule[3], (*key, effect_of, facts, derived), build)
+        return shared_finding(template, rule[3], (*key, effect_of, facts, derived, row), build)
 
 
 def detail(
     compiled: CompiledRubric, rule: Rule, effect: Effect, evidence: Evidence
-) -> tuple[str, Text, dict[str, Any], tuple[tuple[tuple[str, Any], ...], tuple[Any, ...]]]:
+) -> tuple[str, Text, dict[str, Any], tuple[Any, ...]]:
     """What a finding of ``effect`` needs, as an explainer gives it: the effect reported by
     its kind's ``evaluate`` through a ``RuleContext`` that read ``evidence``."""
     params: dict[str, Any] = dict(effect.params)
-    facts = frozen_pairs(effect.evidence) if effect.evidence else evidence.facts
+    if effect.evidence:
+        facts, derived = own_evidence(effect.evidence, evidence.derived)
+    else:
+        facts, derived = evidence.facts, evidence.derived
     for key, label_key in (("fact", "fact_label"), ("other", "other_label")):
         path = params.get(key)
         if isinstance(path, str):
@@ -289,7 +300,9 @@ def detail(
     if rule.message is not None:
         template = rule.message
     fields = {key: _frozen_plain(value) for key, value in params.items()}
-    return effect.message_id, template, fields, (facts, evidence.derived)
+    if effect.row:
+        return effect.message_id, template, fields, (facts, derived, frozen_pairs(effect.row))
+    return effect.message_id, template, fields, (facts, derived)
 
 
 def _policy_field(policy: str) -> FrozenDict[str, str]:
@@ -335,10 +348,12 @@ def new_evidence(
     facts: tuple[tuple[str, Any], ...],
     derived: tuple[DerivedValue, ...],
     params: tuple[tuple[str, Any], ...],
+    row: tuple[tuple[str, Any], ...] = (),
 ) -> Evidence:
     """An ``Evidence`` from frozen values, built without attrs' ``__init__``."""
     evidence = _new(Evidence)
     _set(evidence, "facts", facts)
     _set(evidence, "derived", derived)
     _set(evidence, "params", params)
+    _set(evidence, "row", row)
     return evidence

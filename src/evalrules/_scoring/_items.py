@@ -8,12 +8,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from evalrules._facts._tables import row_condition_text
-from evalrules._frozen import FrozenDict, freeze
+from evalrules._frozen import FrozenDict, freeze, frozen_pairs
 from evalrules._points import ZERO, quantize
 from evalrules._rubric._model import Indicator, Rule
 from evalrules._rules._kind import Effect
-from evalrules._rules._messages import Rendered
-from evalrules._scorecard._model import Evidence, Finding, Grade, NodeResult
+from evalrules._rules._messages import Rendered, counted_in
+from evalrules._scorecard._model import DerivedValue, Evidence, Finding, Grade, NodeResult
 from evalrules._scoring._nodes import leaf
 from evalrules._scoring._shared import finding as shared_finding
 from evalrules._scoring._shared import text_mapping
@@ -77,9 +77,12 @@ def _finding(
     evidence: Evidence,
 ) -> Finding:
     params: dict[str, Any] = dict(effect.params)
+    row: tuple[tuple[str, Any], ...] = ()
     if effect.evidence:
         # the facts this effect alone rests on (a school's cells), not all the rule read
-        evidence = Evidence(effect.evidence, evidence.derived, evidence.params)
+        facts, derived = own_evidence(effect.evidence, evidence.derived)
+        evidence = Evidence(facts, derived, evidence.params)
+        row = frozen_pairs(effect.row)
     for key, label_key in (("fact", "fact_label"), ("other", "other_label")):
         path = params.get(key)
         if isinstance(path, str):
@@ -91,8 +94,13 @@ def _finding(
     points = points.quantize(compiled.rubric.precision) if points else ZERO
     params["points"] = abs(points)
     frozen = FrozenDict({key: _frozen_plain(value) for key, value in params.items()})
-    template = compiled.message(rule, effect.message_id)
-    core = effect.message_id == NOT_COMPUTED  # the engine's, not the rule's, to word
+    message_id = effect.message_id
+    if kind == "deduction" and not points and effect.points > 0 and rule.message is None:
+        # its item's points were taken already: worded as counted in them, not as 扣0分
+        kind_messages = compiled.kind(rule).messages
+        message_id = counted_in(message_id, kind_messages) or message_id
+    template = compiled.message(rule, message_id)
+    core = message_id == NOT_COMPUTED  # the engine's, not the rule's, to word
     if rule.message is not None and effect.action != "not_assessable" and not core:
         template = rule.message  # the rule's wording of its kind's messages, not the scorer's
     evidence_params = compiled.evidence_params(rule)
@@ -107,7 +115,7 @@ def _finding(
             kind=kind,
             points=points,
             nominal=effect.points,
-            message_id=effect.message_id,
+            message_id=message_id,
             params=frozen,
             message=Rendered(template, frozen),
             evidence=_built(
@@ -115,6 +123,7 @@ def _finding(
                 facts=evidence.facts,
                 derived=evidence.derived,
                 params=evidence_params,
+                row=row,
             ),
             outcome=effect.outcome,
             effect=effect.effect,
@@ -126,14 +135,26 @@ def _finding(
         kind,
         points,
         effect.points,
-        effect.message_id,
+        message_id,
         frozen,
         effect.outcome,
         effect.effect,
         evidence.facts,
         evidence.derived,
+        row,
     )
     return shared_finding(template, evidence_params, fields, build)
+
+
+def own_evidence(
+    own: tuple[Any, ...], derived: tuple[DerivedValue, ...]
+) -> tuple[tuple[tuple[str, Any], ...], tuple[DerivedValue, ...]]:
+    """An effect's own evidence as a finding's facts and derived values: its ``(path,
+    value)`` pairs are facts, its ``DerivedValue``s (a row's derived values) derived, or the
+    rule's derived values when it has none of its own."""
+    values = tuple(e for e in own if isinstance(e, DerivedValue))
+    facts = frozen_pairs(tuple(e for e in own if not isinstance(e, DerivedValue)))
+    return facts, values or derived
 
 
 _T = TypeVar("_T")

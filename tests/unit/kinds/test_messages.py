@@ -24,6 +24,9 @@ def _label(ftype: str, zh: str, en: str, **extra: Any) -> dict[str, Any]:
 
 
 RATE = {"x.rate": _label("percent", "学前三年毛入园率", "Gross preschool enrolment rate", unit="%")}
+SPACE = {
+    "x.space": _label("ratio", "生均教学及辅助用房面积", "Teaching space per pupil", unit="平方米")
+}
 COUNT = {"x.open": _label("count", "学生非正常死亡人数", "Abnormal student deaths", unit="人")}
 DONE = {
     "x.done": _label(
@@ -174,11 +177,23 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
             rule(
                 "R",
                 "shortfall",
-                {"fact": "x.rate", "minimum": 85, "per": 0.5, "deduct_each": 0.5, "cap": 1},
+                {"fact": "x.space", "minimum": 9, "per": 0.5, "deduct_each": 0.5, "cap": 1},
+            )
+        ],
+        SPACE,
+        {"x.space": Decimal("7.9")},
+        2,
+    ),
+    "shortfall.percentage_points": (
+        [
+            rule(
+                "R",
+                "shortfall",
+                {"fact": "x.rate", "minimum": 85, "per": 0.5, "deduct_each": 0.1},
             )
         ],
         RATE,
-        {"x.rate": Decimal("83.6")},
+        {"x.rate": Decimal("84.92")},
         2,
     ),
     "checklist.unmet": (
@@ -301,6 +316,12 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
     ),
     "veto.triggered": (
         [rule("R", "veto", {"when": {"fact": "s.accident"}, "effect": "lower_one"})],
+        ACCIDENT,
+        {"s.accident": True},
+        2,
+    ),
+    "veto.not_certified": (
+        [rule("R", "veto", {"when": {"fact": "s.accident"}, "effect": "force_fail"})],
         ACCIDENT,
         {"s.accident": True},
         2,
@@ -486,6 +507,18 @@ COHORTS = {
     )
 }
 
+#: Rubric sections a case needs besides its rules: a certification rubric's verdict.
+TOPS: dict[str, dict[str, Any]] = {
+    "veto.not_certified": {
+        "verdict": {
+            "gates": ["A"],
+            "pass_label": {"zh": "达标", "en": "Meets the standard"},
+            "fail_label": {"zh": "未达标", "en": "Does not meet the standard"},
+            "source": {"inferred": True, "why": "Constructed for the tests."},
+        }
+    }
+}
+
 ASSUMED = {"external_rating.assumed": {"x.rate": Text("由自评分反推", "back-calculated")}}
 
 
@@ -505,7 +538,7 @@ def _finding(tmp_path, message_id):
         doc, facts = _bonus_case()
     else:
         rules, declared, facts, max_points = CASES[message_id]
-        doc = single(rules, declared, max_points=max_points)
+        doc = single(rules, declared, max_points=max_points, **TOPS.get(message_id, {}))
     compiled = ENGINE.compile(ENGINE.load_rubric(write(tmp_path, doc)))
     if message_id in ASSUMED:
         card = compiled.evaluate(FactsDocument(nest(facts), assumed=ASSUMED[message_id]))

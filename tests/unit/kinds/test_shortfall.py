@@ -141,11 +141,38 @@ def test_a_part_of_a_unit_says_how_it_was_counted(tmp_path):
     doc = single([rule("R-1", "shortfall", params)], RATE, max_points=4)
     card = evaluate(tmp_path, doc, nest({"x.rate": Decimal("84.2")}))
     (finding,) = deductions(card)
-    assert finding.message_id == "shortfall.short_steps"
+    # a gap between percentages is in percentage points, not a percentage
+    assert finding.message_id == "shortfall.percentage_points"
     assert finding.points == Decimal("-2")
     assert finding.message.zh == (
-        "2023年普惠性幼儿园覆盖率84.2%,低于规定的85%,差0.8%,"
-        "按每0.5%扣1分(不足0.5%按0.5%计)计2档,扣2分。"
+        "2023年普惠性幼儿园覆盖率84.2%,低于规定的85%,差0.8个百分点,"
+        "每低0.5个百分点扣1分(不足0.5个百分点按0.5个百分点计),计2档,扣2分。"
+    )
+    assert "0.8 percentage points short" in finding.message.en
+    (_, declared), *_ = compile_doc(tmp_path, doc).rubric.rules()
+    words = compile_doc(tmp_path, doc).describe(declared)
+    assert words.zh == (
+        "普惠性幼儿园覆盖率应不低于85%,每低0.5个百分点扣1分(不足0.5个百分点按0.5个百分点计),"
+        "最多扣4分,扣完为止。"
+    )
+    assert "−1 for every 0.5 percentage points below (a started step counts)" in words.en
+
+
+def test_a_part_of_a_unit_of_another_unit_says_how_it_was_counted(tmp_path):
+    space = {
+        "x.space": {
+            **fact("ratio", unit="平方米"),
+            "description": {"zh": "生均校舍面积", "en": "Floor space per pupil"},
+        }
+    }
+    params = {"fact": "x.space", "minimum": 9, "per": Decimal("0.5"), "deduct_each": 1}
+    doc = single([rule("R-1", "shortfall", params)], space, max_points=4)
+    card = evaluate(tmp_path, doc, nest({"x.space": Decimal("8.2")}))
+    (finding,) = deductions(card)
+    assert finding.message_id == "shortfall.short_steps"
+    assert finding.message.zh == (
+        "2023年生均校舍面积8.2平方米,低于规定的9平方米,差0.8平方米,"
+        "按每0.5平方米扣1分(不足0.5平方米按0.5平方米计)计2档,扣2分。"
     )
 
 

@@ -7,12 +7,14 @@ Every school below is constructed for the tests; none is real data."""
 from __future__ import annotations
 
 import copy
+import json
 import math
 import pickle
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import jsonschema
 import pytest
 
@@ -112,7 +114,19 @@ def test_a_divisor_of_zero_names_the_row_unless_the_row_is_excluded():
     doc["schools"][1]["pupils"] = 0
     found = problems(doc)
     assert {(p, c) for p, c, _ in found} == {("schools[1].pupils", "division-by-zero")}
-    assert found[0][2].startswith("第二小学:")
+    # both values named by their descriptions, not their identifiers, in both languages
+    assert found[0][2] in (
+        "第二小学:“每百名学生拥有高于规定学历教师数”无法计算:除数“在校生数”为0",
+        "第二小学:“生均教学仪器设备值”无法计算:除数“在校生数”为0",
+    )
+    with pytest.raises(FactsError) as info:
+        COMPILED.evaluate(doc)
+    english = [p.message_en for p in info.value.problems]
+    assert (
+        "第二小学: cannot compute 'Teaching equipment per pupil': the divisor 'Pupils' is 0"
+        in english
+    )
+    assert not any("pupils is 0" in m or "qualified_per_100" in m for m in english)
 
 
 def test_the_fast_check_and_cerberus_accept_the_same_table():
@@ -255,16 +269,68 @@ def test_each_row_names_each_failing_school():
     assert found.message.zh == "第二小学生均教学仪器设备值1800元,低于2000元的标准,扣2分。"
     assert found.outcome == "partial"
     assert found.points == -2
-    assert found.evidence.facts == (("schools[1].equipment_per_pupil", Decimal(1800)),)
+    # a row-derived value is derived evidence, computed from the row's cells
+    assert found.evidence.facts == ()
+    (dv,) = found.evidence.derived
+    assert (dv.path, dv.value, dv.formula) == (
+        "schools[1].equipment_per_pupil",
+        Decimal(1800),
+        "per_capita",
+    )
+    assert dv.inputs == (("schools[1].equipment_value", 180000), ("schools[1].pupils", 100))
+    assert found.evidence.row == (
+        ("table", "schools"),
+        ("index", 1),
+        ("key", "S02"),
+        ("name", "第二小学"),
+        ("stage", "primary"),
+    )
+    data = json.loads(card.to_json())
+    mine = next(f for f in data["findings"] if f["rule"] == "T-A2")
+    assert mine["evidence"]["row"] == {
+        "table": "schools",
+        "index": 1,
+        "key": "S02",
+        "name": "第二小学",
+        "stage": "primary",
+    }
+    assert mine["evidence"]["derived"]["schools[1].equipment_per_pupil"]["inputs"] == {
+        "schools[1].equipment_value": 180000,
+        "schools[1].pupils": 100,
+    }
+    assert evalrules.Scorecard.from_json(card.to_json()) == card
+    assert pickle.loads(pickle.dumps(card)) == card
+    table = ENGINE.render(card, "table", lang="zh", rubric=RUBRIC, width=200)
+    assert (
+        "派生数据:生均教学仪器设备值 [schools[1].equipment_per_pupil] = 1800元 ← 人均("
+        "schools[1].equipment_value = 180000, schools[1].pupils = 100)"
+    ) in table
     doc["schools"][0]["equipment_value"] = 150000
     doc["schools"][3]["equipment_value"] = 300000  # junior: 2000 < 2500
     card = COMPILED.evaluate(doc)
     assert [f.params["school"]["zh"] for f in _finding(card, "T-A2")] == [
         "第一小学",
         "第二小学",
-        "九年一贯制学校",
+        "九年一贯制学校(初中学段)",  # a school with a row in each stage: which stage
     ]
     assert card.node("A2").score == 4
+
+
+def test_a_school_of_one_stage_is_named_without_it_and_a_row_in_two_with_it():
+    doc = facts()
+    doc["schools"][0]["equipment_value"] = 150000  # 第一小学: one row, no stage named
+    doc["schools"][2]["equipment_value"] = 200000  # the nine-year school's primary row
+    card = COMPILED.evaluate(doc)
+    names = [(f.params["school"]["zh"], f.params["school"]["en"]) for f in _finding(card, "T-A2")]
+    assert names == [
+        ("第一小学", "第一小学"),
+        ("第二小学", "第二小学"),
+        ("九年一贯制学校(小学学段)", "九年一贯制学校 (primary stage)"),
+    ]
+    # once the junior row is gone, the school has one stage and is named as any other
+    del doc["schools"][3]
+    card = COMPILED.evaluate(doc)
+    assert [f.params["school"]["zh"] for f in _finding(card, "T-A2")][-1] == "九年一贯制学校"
 
 
 def test_each_row_is_met_when_every_counted_school_is():
@@ -282,12 +348,15 @@ def test_k_of_n_too_few_and_too_far():
     doc["schools"][1]["qualified_teachers"] = 1  # 1 per 100 < 2, and 1800 < 2000
     (found,) = _finding(COMPILED.evaluate(doc), "T-A3")
     assert found.message_id == "k_of_n.too_few"
-    assert found.message.zh.startswith("第二小学2项指标中0项达标")
+    assert found.message.zh.startswith(
+        "第二小学2项指标中仅0项达到标准,未达到“至少1项达标”的要求;未达标:"
+    )
     doc = facts()
     doc["schools"][1]["equipment_value"] = 160000  # 1600 is 80% of 2000: below 85%
     (found,) = _finding(COMPILED.evaluate(doc), "T-A3")
     assert found.message_id == "k_of_n.too_far"
     assert "为标准的80%" in found.message.zh
+    assert "2项指标中1项达到标准,但未达标的1项低于标准的85%" in found.message.zh
 
 
 def test_the_kinds_outcomes_are_declared_and_reachable():
@@ -501,13 +570,18 @@ def test_each_row_holds_only_the_rows_meeting_where():
     assert compiled.evaluate(doc).node("A2").score == 10
     doc["schools"][3]["equipment_value"] = 300000  # the nine-year school's junior row: 2000
     (found,) = _finding(compiled.evaluate(doc), "T-A2")
-    assert found.message.zh == "九年一贯制学校生均教学仪器设备值2000元,低于2500元的标准,扣2分。"
+    assert found.message.zh == (
+        "九年一贯制学校(初中学段)生均教学仪器设备值2000元,低于2500元的标准,扣2分。"
+    )
+    assert found.message.en.startswith("九年一贯制学校 (junior secondary stage): ")
     # the evidence shows the cell missed and the cells that put the row in scope
     assert found.evidence.facts == (
-        ("schools[3].equipment_per_pupil", Decimal(2000)),
         ("schools[3].category", "nine_year"),
         ("schools[3].pupils", 150),
     )
+    assert [(d.path, d.value) for d in found.evidence.derived] == [
+        ("schools[3].equipment_per_pupil", Decimal(2000))
+    ]
     assert ("where", "category in [nine_year] and pupils > 100") in found.evidence.params
 
 
@@ -522,7 +596,7 @@ def test_k_of_n_holds_only_the_rows_meeting_where():
     doc["schools"][3]["qualified_teachers"] = 1
     doc["schools"][3]["equipment_value"] = 300000
     (found,) = _finding(compiled.evaluate(doc), "T-A3")
-    assert found.params["school"]["zh"] == "九年一贯制学校"
+    assert found.params["school"]["zh"] == "九年一贯制学校(初中学段)"
     assert ("schools[3].category", "nine_year") in found.evidence.facts
 
 
@@ -732,3 +806,24 @@ def _cv(compiled: Any, doc: dict[str, Any], path: str) -> Any:
     )
     assert found == []
     return values[path].value
+
+
+def test_a_row_finding_left_no_points_is_worded_as_counted_in_the_item():
+    # 4 points a school over 10: the third school takes the last 2, the fourth none.
+    compiled = _scoped({"points_each": 4})
+    doc = facts()
+    for i, value in ((0, 150000), (2, 200000), (3, 300000)):
+        doc["schools"][i]["equipment_value"] = value
+    card = compiled.evaluate(doc)
+    found = _finding(card, "T-A2")
+    assert [f.points for f in found] == [-4, -4, -2, 0]
+    assert [f.message_id for f in found] == ["each_row.missed"] * 3 + ["each_row.also_missed"]
+    last = found[-1]
+    assert last.message.zh == (
+        "九年一贯制学校(初中学段)生均教学仪器设备值2000元,低于2500元的标准(已计入本项扣分)。"
+    )
+    assert last.message.en.endswith("(counted in this item's deduction).")
+    assert card.node("A2").score == 0
+    # the general path (no compiled explain program) words it the same
+    general = evalrules.CompiledRubric._from_plan(attrs.evolve(compiled._plan, explained=None))
+    assert general.evaluate(doc).to_json() == compiled.evaluate(doc).to_json()

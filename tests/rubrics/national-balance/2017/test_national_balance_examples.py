@@ -244,10 +244,18 @@ def test_each_row_messages_in_english_carry_no_chinese_unit(jia):
 
 
 def test_a_cv_is_shown_with_the_digits_it_is_compared_with(jia):
-    # the CV is 0.597745...: two decimals would write 0.60, shown as "0.6"
+    # the CV is 0.597745...: a CV reads with 3 decimals, its limit with 2, as the 办法 writes
     (found,) = [f for f in jia.findings if f.rule == "NB-A2.5-a"]
-    assert "差异系数为0.5977,超过0.5的标准" in found.message.zh
-    assert "is 0.5977, above the standard of 0.5" in found.message.en
+    assert "差异系数为0.598,大于0.50的标准" in found.message.zh
+    assert "is 0.598, above the standard of 0.50" in found.message.en
+
+
+def test_a_cv_just_above_its_limit_keeps_the_digits_that_show_it():
+    from evalrules._rules._builtin import _cv_text
+
+    assert _cv_text(Decimal("0.500449"), 3, "<=", Decimal("0.50")).zh == "0.5004"
+    assert _cv_text(Decimal("0.5977"), 3, "<=", Decimal("0.50")).zh == "0.598"
+    assert _cv_text(Decimal("0.5"), 2).zh == "0.50"
 
 
 def test_cli_evaluates_yi_in_english(run):
