@@ -303,8 +303,10 @@ def build_table(
                 if derived_name in left_out:
                     continue
                 d = next(r for r in spec.row_derived if r.path == derived_name)
-                column = spec.column(divisor)
-                what = column.description if column is not None else Text(divisor, divisor)
+                divisor_spec = spec.column(divisor)
+                what = (
+                    divisor_spec.description if divisor_spec is not None else Text(divisor, divisor)
+                )
                 words = div_zero_words(d.description, what)
                 problems.append(
                     row_problem(
