@@ -253,9 +253,7 @@ def _tables(rubric: evalrules.Rubric) -> list[str]:
             out += ["| when | left out | 理由 | why | source |", "|---|---|---|---|---|"]
             for ex in table.exclude:
                 scope = (
-                    ", ".join(f"`{c}`" for c in ex.columns)
-                    if ex.columns
-                    else "the whole row 整行"
+                    ", ".join(f"`{c}`" for c in ex.columns) if ex.columns else "the whole row 整行"
                 )
                 out.append(
                     f"| {_condition(ex.when)} | {scope} | {_cell(ex.why.zh)} "
