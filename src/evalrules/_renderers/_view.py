@@ -417,14 +417,20 @@ def _with_unit(value: str, unit: str, lang: str = "zh") -> str:
 def _derived_line(dv: DerivedValue, name: str, unit: str, lang: str) -> EvidenceLine:
     """A derived value as an evidence line: its value, then its formula and inputs, or for
     a value over a table what it rests on (X̄, S, CV, n, P), each named."""
-    formula = label(f"formula.{dv.formula}", lang)
+    if dv.formula_label is not None:
+        formula = dv.formula_label.get(lang)
+    else:
+        formula = label(f"formula.{dv.formula}", lang)
+    named = dict(dv.breakdown_labels)
     if dv.value is None:  # not computed for want of rows: why, not a number
         why = dv.not_computed.get(lang) if dv.not_computed is not None else ""
         detail = f"{formula}{label('punct.colon', lang)}{why}"
         return EvidenceLine("derived", name, dv.path, label("not_computed", lang), detail)
     if dv.breakdown:
         parts = ", ".join(
-            f"{label(f'breakdown.{key}', lang)} = {value_text(v, lang)}" for key, v in dv.breakdown
+            f"{named[key].get(lang) if key in named else label(f'breakdown.{key}', lang)}"
+            f" = {value_text(v, lang)}"
+            for key, v in dv.breakdown
         )
     else:
         parts = ", ".join(f"{p} = {value_text(v, lang)}" for p, v in dv.inputs)
