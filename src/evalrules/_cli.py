@@ -48,7 +48,7 @@ from evalrules._points import plain
 from evalrules._renderers import MIN_WIDTH
 from evalrules._renderers._labels import LANGS, Lang, label
 from evalrules._renderers._texttable import Cell, char_width, display_width, grid, paragraph, wrap
-from evalrules._renderers._view import paren, source_text
+from evalrules._renderers._view import paren, points, source_text
 from evalrules._rubric._model import DerivedFact, FactSpec, Indicator, Rubric, Rule
 from evalrules._scorecard._model import Scorecard
 from evalrules._version import __version__
@@ -1082,7 +1082,9 @@ def _summary(rows: Sequence[tuple[Path, Scorecard | CommandError]], lang: str) -
     for path, result in rows:
         if isinstance(result, Scorecard):
             entity = result.entity.name or result.entity.id
-            cells.append([str(path), entity, plain(result.total), result.grade.label.get(lang)])
+            # the total as the card writes it, with the rubric's decimal places (21.50)
+            total = points(result, result.total)
+            cells.append([str(path), entity, total, result.grade.label.get(lang)])
             if verdicts:
                 verdict = result.verdict
                 cells[-1].append(verdict.label.get(lang) if verdict is not None else "")

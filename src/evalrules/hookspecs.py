@@ -217,14 +217,26 @@ def evalrules_register_aggregations() -> list[Aggregation]:
         Every implementation is called once, when the engine is built; a name registered
         twice is a :class:`~evalrules.errors.RegistryConflictError` naming both plugins.
 
+    A plugin's ``description`` names the value's formula on every card (``中位数(学校数n =
+    17, 最低值 = 1600)``), and its ``breakdown_labels`` name the breakdown's keys in Chinese
+    and English.
+
     Example:
-        A plugin adding a median::
+        A plugin adding a median (the complete, tested plugin is in the how-to "Add an
+        aggregation", ``docs/examples/evalrules-median``)::
 
             @hookimpl
             def evalrules_register_aggregations():
-                return [evalrules.aggregation("median", description=..., compute=median)]
+                return [
+                    evalrules.aggregation(
+                        "median",
+                        description=Text("中位数", "median"),
+                        compute=median,
+                        breakdown_labels={"lowest": Text("最低值", "lowest")},
+                    )
+                ]
 
-    Since: 0.2
+    Since: 0.1
     """
 
 

@@ -148,3 +148,17 @@ def test_fail_under_names_each_file_below(run, tmp_path):
 
 def test_jobs_must_be_positive(run, batch):
     assert run("evaluate", *batch, "--jobs", "0").exit_code == 2
+
+
+def test_the_summary_writes_each_total_as_its_card_does(run):
+    # national-balance/2017 keeps two decimal places: 21.50, not 21.5
+    examples = Path(__file__).resolve().parents[2] / "rubrics/national-balance/examples"
+    files = [examples / "jia-county.facts.yaml", examples / "yi-county.facts.yaml"]
+    result = run("evaluate", *files, "--lang", "en")
+    assert result.exit_code in (0, 1), result.stderr
+    for path, row in zip(files, _rows(result.stdout), strict=True):
+        card = run("evaluate", path, "--lang", "en", "--format", "markdown").stdout
+        total = row[2]
+        assert total.count(".") == 1
+        assert len(total.partition(".")[2]) == 2, total
+        assert total in card

@@ -440,3 +440,20 @@ def test_a_points_rubric_with_a_verdict_is_caught(compiled, example, gates, cert
     stray = gates.evaluate(certified).verdict
     found, _ = violated(compiled, attrs.evolve(card, verdict=stray))
     assert found == {("verdict", "")}
+
+
+def test_the_invariants_of_a_rubric_with_tables_do_not_fail_for_a_slow_strategy():
+    # Drawing up to 8 consistent rows per document is slow by nature, not a defect of the
+    # rubric: HealthCheck.too_slow and the deadline are off for rubrics with tables only.
+    from hypothesis import HealthCheck
+
+    from evalrules.testing._invariants import _settings
+
+    engine = evalrules.Engine()
+    tables = engine.compile(engine.load_rubric("national-balance/2017"))
+    flat = engine.compile(engine.load_rubric("panjin-county/2023"))
+    assert HealthCheck.too_slow in _settings(None, compiled=tables).suppress_health_check
+    assert _settings(None, compiled=tables).deadline is None
+    assert HealthCheck.too_slow not in _settings(None, compiled=flat).suppress_health_check
+    chosen = settings(max_examples=3)
+    assert _settings(chosen, compiled=tables) is chosen  # an author's settings are kept

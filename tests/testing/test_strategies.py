@@ -21,6 +21,7 @@ from evalrules.testing import (
     check_validation,
     invalid_facts,
     monotonic_cases,
+    monotonic_declarations,
     valid_facts,
 )
 
@@ -419,3 +420,21 @@ def test_at_most_relates_two_facts():
             check=_not_above,
             at_most=True,
         )
+
+
+@pytest.mark.parametrize(
+    ("draw", "name"),
+    [
+        (lambda r: valid_facts(r), "valid_facts"),
+        (lambda r: invalid_facts(r), "invalid_facts"),
+        (lambda r: monotonic_declarations(r), "monotonic_declarations"),
+    ],
+)
+def test_a_rubric_not_compiled_is_refused_saying_what_to_pass(draw, name):
+    engine = evalrules.Engine()
+    rubric = engine.load_rubric("national-balance/2017")
+    with pytest.raises(TypeError, match=rf"{name}\(\) takes a CompiledRubric, not Rubric") as e:
+        draw(rubric)
+    assert "engine.compile(rubric)" in str(e.value)
+    with pytest.raises(TypeError, match=re.escape("engine.load_rubric('national-balance/2017')")):
+        draw("national-balance/2017")

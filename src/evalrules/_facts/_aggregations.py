@@ -85,6 +85,10 @@ class Aggregation:
         needs_weight: Whether a rubric must name a ``weight`` column.
         where_counts: Whether ``where`` marks the rows counted (``count``, ``share_where``)
             rather than narrowing the rows aggregated.
+        breakdown_labels: ``(key, Text)`` pairs naming the keys of the breakdown ``compute``
+            returns, in Chinese and English (``("iqr", Text("四分位距", "interquartile
+            range"))``); a key not named here is shown with the core's label for it
+            (``n`` 学校数n, ``mean`` 平均值X̄, …) or as it is.
     """
 
     name: str
@@ -93,6 +97,7 @@ class Aggregation:
     needs_column: bool = True
     needs_weight: bool = False
     where_counts: bool = False
+    breakdown_labels: tuple[tuple[str, Text], ...] = ()
 
 
 def aggregation(
@@ -103,18 +108,29 @@ def aggregation(
     needs_column: bool = True,
     needs_weight: bool = False,
     where_counts: bool = False,
+    breakdown_labels: Mapping[str, Text] | None = None,
 ) -> Aggregation:
     """Build an :class:`Aggregation` for a plugin's ``evalrules_register_aggregations`` hook.
 
     ``compute`` must be an importable module-level function: a compiled rubric pickles the
-    aggregations it was bound to.
+    aggregations it was bound to. A plugin's ``description`` is what a scorecard names the
+    value's formula by (``中位数(学校数n = 17)``); ``breakdown_labels`` names the keys of the
+    breakdown ``compute`` returns, in Chinese and English.
 
     Raises:
         ValueError: if ``name`` is not a lowercase word.
+        TypeError: if ``description`` or a breakdown label is not a :class:`~evalrules.Text`.
     """
     if not name or not name.replace("_", "a").isalnum() or name.lower() != name:
         raise ValueError(f"aggregation name must be lowercase words joined by _, not {name!r}")
-    return Aggregation(name, description, compute, needs_column, needs_weight, where_counts)
+    labels = tuple(sorted((breakdown_labels or {}).items()))
+    for what, text in (("description", description), *labels):
+        if not isinstance(text, Text):
+            raise TypeError(
+                f"aggregation {name!r}: {what} must be an evalrules.Text (Chinese and English),"
+                f" not {type(text).__name__}"
+            )
+    return Aggregation(name, description, compute, needs_column, needs_weight, where_counts, labels)
 
 
 # ------------------------------------------------------------------------ computing
@@ -134,6 +150,9 @@ def compute_aggregate(
     assert agg is not None
     registry = aggregations if aggregations is not None else BUILTIN_BY_NAME
     how = registry[agg.name]
+    # A plugin's aggregation is named on the card by its own description and breakdown
+    # labels; the builtins by the core's labels (短名: 差异系数, 最小值).
+    named = {} if BUILTIN_BY_NAME.get(agg.name) == how else _names(how)
     rows: list[TableRow] = list(table.counted(agg.stage))
     if agg.where is not None and not how.where_counts:
         rows = [r for r in rows if row_condition(agg.where, r.values)]
@@ -176,6 +195,7 @@ def compute_aggregate(
                 breakdown=(("n", 0),),
                 description=d.description,
                 not_computed=no_rows(table, agg.stage),
+                **named,
             ),
             None,
         )
@@ -195,9 +215,15 @@ def compute_aggregate(
             (),
             breakdown=result.breakdown,
             description=d.description,
+            **named,
         ),
         None,
     )
+
+
+def _names(how: Aggregation) -> dict[str, Any]:
+    """How a plugin's aggregation is named on a card: its description, its breakdown keys."""
+    return {"formula_label": how.description, "breakdown_labels": how.breakdown_labels}
 
 
 def no_rows(table: TableValue, stage: str | None) -> Text:

@@ -127,7 +127,7 @@ LABELS: Mapping[str, Text] = {
     "inferred": Text("推定", "inferred"),
     "unspecified": Text("未注明", "unspecified"),
     "cited": Text("依据", "source"),
-    "assumed_data": Text("数据为推算值", "assumed data"),
+    "assumed_data": Text("含推算或非实测数据", "includes estimated or unreported data"),
     "assumed_value": Text("推算值", "assumed"),
     "inferred_standard": Text("依推定标准", "inferred standard"),
     "aggregates": Text("按学校数据计算的指标值", "Values computed from the school records"),

@@ -19,8 +19,10 @@ from evalrules._points import format_points, plain
 from evalrules._renderers._labels import LABELS, label
 from evalrules._renderers._texttable import display_width
 from evalrules._rubric._model import DerivedFact, FactSpec, Rubric, Source
+from evalrules._rules._builtin import BUILTIN_KINDS
 from evalrules._rules._conditions import condition_facts
 from evalrules._rules._messages import figure, show
+from evalrules._rules._relative import RELATIVE_KINDS
 from evalrules._scorecard._model import (
     ClaimComparison,
     DerivedValue,
@@ -133,21 +135,74 @@ def _claims(card: Scorecard) -> dict[str, ClaimComparison]:
 def assumed_items(card: Scorecard, rubric: Rubric | None) -> frozenset[str]:
     """Codes of the items that read a fact whose value was assumed or back-calculated.
 
-    With the rubric at hand, every item one of whose rules names such a fact; without it,
-    the items whose findings show one in their evidence.
+    With the rubric at hand, every item one of whose rules reads such a fact: what the
+    rule's kind reads (a table for a rule over its rows), and through each derived fact
+    read the facts it is computed from, transitively (a value over a table reads the
+    table). Without it, the items whose findings show one in their evidence (a fact, a
+    derived value's inputs, the table of a row). A table marked assumed marks every item
+    reading it; a cell marked (``schools[3].pupils``) the items reading its table.
     """
     paths = {path for path, _ in card.assumed}
     if not paths:
         return frozenset()
     if rubric is not None:
+        derived = {d.path: d for d in rubric.derived}
         return frozenset(
             item.code
             for item, rule in rubric.rules()
-            if paths.intersection(condition_facts(rule.params))
+            if any(_touches(paths, read) for read in _reads_through(rule, derived))
         )
-    return frozenset(
-        f.indicator for f in card.findings if paths.intersection(p for p, _ in f.evidence.facts)
+    out = set()
+    for f in card.findings:
+        reads = [p for p, _ in f.evidence.facts]
+        for dv in f.evidence.derived:
+            reads.append(dv.path)
+            reads.extend(p for p, _ in dv.inputs)
+        table = dict(f.evidence.row).get("table")
+        if isinstance(table, str):
+            reads.append(table)
+        if any(_touches(paths, read) for read in reads):
+            out.add(f.indicator)
+    return frozenset(out)
+
+
+def _touches(assumed: set[str], read: str) -> bool:
+    """Whether a fact read is, or holds, an assumed one (``schools`` holds
+    ``schools[3].pupils``), or is a cell of an assumed table."""
+    if read in assumed:
+        return True
+    return any(p.startswith((f"{read}[", f"{read}.")) for p in assumed) or (
+        _CELL_OF.match(read) is not None and _CELL_OF.sub(r"\1", read) in assumed
     )
+
+
+#: A table's cell or row value as evidence names it, ``schools[3].pupils``: its table.
+_CELL_OF = re.compile(r"\A(.+?)\[[0-9]+\].*\Z")
+
+
+def _reads_through(rule: Any, derived: Mapping[str, DerivedFact]) -> set[str]:
+    """The facts a rule reads: its kind's reads (the builtin kinds' own; a plugin's kind's
+    fact parameters and table), and the inputs of each derived fact among them."""
+    kind = _KINDS.get(rule.kind)
+    if kind is not None:
+        todo = list(kind.reads(rule.params))
+    else:
+        todo = list(condition_facts(rule.params))
+        table = rule.params.get("table")
+        if isinstance(table, str):
+            todo.append(table)
+    seen: set[str] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        d = derived.get(path)
+        if d is not None:
+            todo.extend(d.inputs)
+            if d.aggregate is not None:
+                todo.append(d.aggregate.table)
+    return seen
 
 
 def inferred_items(card: Scorecard, rubric: Rubric | None) -> frozenset[str]:
@@ -417,14 +472,20 @@ def _with_unit(value: str, unit: str, lang: str = "zh") -> str:
 def _derived_line(dv: DerivedValue, name: str, unit: str, lang: str) -> EvidenceLine:
     """A derived value as an evidence line: its value, then its formula and inputs, or for
     a value over a table what it rests on (X̄, S, CV, n, P), each named."""
-    formula = label(f"formula.{dv.formula}", lang)
+    if dv.formula_label is not None:
+        formula = dv.formula_label.get(lang)
+    else:
+        formula = label(f"formula.{dv.formula}", lang)
+    named = dict(dv.breakdown_labels)
     if dv.value is None:  # not computed for want of rows: why, not a number
         why = dv.not_computed.get(lang) if dv.not_computed is not None else ""
         detail = f"{formula}{label('punct.colon', lang)}{why}"
         return EvidenceLine("derived", name, dv.path, label("not_computed", lang), detail)
     if dv.breakdown:
         parts = ", ".join(
-            f"{label(f'breakdown.{key}', lang)} = {value_text(v, lang)}" for key, v in dv.breakdown
+            f"{named[key].get(lang) if key in named else label(f'breakdown.{key}', lang)}"
+            f" = {value_text(v, lang)}"
+            for key, v in dv.breakdown
         )
     else:
         parts = ", ".join(f"{p} = {value_text(v, lang)}" for p, v in dv.inputs)
@@ -606,3 +667,7 @@ def claim_difference(card: Scorecard, claim: ClaimComparison, lang: str) -> str:
         return label("claim.cohort", lang, difference=amount)
     key = "claim.reduced" if claim.difference > 0 else "claim.raised"
     return label(key, lang, difference=amount)
+
+
+#: The core's rule kinds by name, for what a rule reads (a plugin's kind: its parameters).
+_KINDS = {k.name: k for k in (*BUILTIN_KINDS, *RELATIVE_KINDS)}

@@ -117,6 +117,10 @@ def _derived_value(d: DerivedValue) -> dict[str, Any]:
         out["description"] = _text(d.description)
     if d.not_computed is not None:
         out["not_computed"] = _text(d.not_computed)
+    if d.formula_label is not None:
+        out["formula_label"] = _text(d.formula_label)
+    if d.breakdown_labels:
+        out["breakdown_labels"] = {key: _text(t) for key, t in d.breakdown_labels}
     return out
 
 
@@ -481,6 +485,8 @@ def _read_derived(path: str, d: Mapping[str, Any]) -> DerivedValue:
         tuple((k, _fact_value(v)) for k, v in d.get("breakdown", {}).items()),
         None if d.get("description") is None else _t(d["description"]),
         None if d.get("not_computed") is None else _t(d["not_computed"]),
+        None if d.get("formula_label") is None else _t(d["formula_label"]),
+        tuple((k, _t(t)) for k, t in d.get("breakdown_labels", {}).items()),
     )
 
 

@@ -109,6 +109,11 @@ class DerivedValue:
         not_computed: Why there is no value: an aggregate with no counted row (no junior
             school in the county), or a derived fact computed from one. Its ``value`` is
             then ``None``, and the items whose rules read it are not applicable.
+        formula_label: For a plugin's aggregation: its description, which names the
+            formula on a card (``中位数``); ``None`` for the core's formulas and
+            aggregations, which the renderers name themselves.
+        breakdown_labels: For a plugin's aggregation: ``(key, Text)`` naming the keys of
+            its breakdown; empty otherwise.
     """
 
     path: str
@@ -118,6 +123,8 @@ class DerivedValue:
     breakdown: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=frozen_pairs)
     description: Text | None = None
     not_computed: Text | None = None
+    formula_label: Text | None = None
+    breakdown_labels: tuple[tuple[str, Text], ...] = ()
 
 
 @attrs.frozen

@@ -729,7 +729,10 @@ def check_validation(compiled: CompiledRubric, invalid: InvalidFacts) -> None:
 # ------------------------------------------------------------------------ under hypothesis
 
 
-def _settings(chosen: Settings | None, divisor: int = 1) -> Settings:
+def _settings(
+    chosen: Settings | None, divisor: int = 1, compiled: CompiledRubric | None = None
+) -> Settings:
+    from hypothesis import HealthCheck
     from hypothesis import settings as hsettings
 
     if chosen is not None:
@@ -737,7 +740,23 @@ def _settings(chosen: Settings | None, divisor: int = 1) -> Settings:
     current = hsettings()
     n = current.max_examples
     # A share of the profile's examples, but never fewer than 10 unless the profile has fewer.
-    return hsettings(current, max_examples=max(n // divisor, min(n, 10)))
+    picked = hsettings(current, max_examples=max(n // divisor, min(n, 10)))
+    if compiled is not None and compiled._validator.tables:
+        # A document of a rubric with tables is up to 8 rows of every column, each drawn
+        # within its declared range and then made consistent within the row (parts within
+        # totals, stage rows summing to the school's total): a few hundred draws per
+        # example, which on a loaded machine now and then passes the generation-time
+        # threshold of HealthCheck.too_slow (seen once in 4 runs of national-balance/2017).
+        # Each example then evaluates those rows with explanations: 76 ms in one run,
+        # 422 ms for the same example on a busy machine, past hypothesis' 200 ms deadline.
+        # Both are timings of the machine, not defects of the rubric (timings belong in
+        # benchmarks): neither fails these invariants.
+        picked = hsettings(
+            picked,
+            deadline=None,
+            suppress_health_check=(*picked.suppress_health_check, HealthCheck.too_slow),
+        )
+    return picked
 
 
 def run_invariants(
@@ -769,7 +788,7 @@ def run_invariants(
         )
     )
 
-    @_settings(settings)
+    @_settings(settings, compiled=compiled)
     @given(documents)
     def invariants(document: tuple[bool, dict[str, Any]]) -> None:
         partial, facts = document
@@ -798,7 +817,7 @@ def run_validation(
 
     from evalrules.testing._strategies import invalid_facts
 
-    @_settings(settings)
+    @_settings(settings, compiled=compiled)
     @given(invalid_facts(compiled, types=types))
     def validation(invalid: InvalidFacts) -> None:
         check_validation(compiled, invalid)
@@ -850,7 +869,7 @@ def run_monotonic(
     notes: list[str] = []
     for _, r, m in chosen:
 
-        @_settings(settings, divisor=4)
+        @_settings(settings, divisor=4, compiled=compiled)
         @given(monotonic_cases(compiled, r, m.fact, types=types))
         def monotonic(case: MonotonicCase) -> None:
             check_monotonic(compiled, case)

@@ -32,7 +32,7 @@ from evalrules._facts._cerberus import _is_number
 from evalrules._facts._derived import divisor, years_needed
 from evalrules._facts._types import FactType
 from evalrules._points import to_decimal
-from evalrules._rubric._model import FactSpec, Indicator, Monotonic, Rule, TableSpec
+from evalrules._rubric._model import FactSpec, Indicator, Monotonic, Rubric, Rule, TableSpec
 
 __all__ = [
     "PROBLEM_CODES",
@@ -108,6 +108,7 @@ def monotonic_declarations(
     compiled: CompiledRubric,
 ) -> tuple[tuple[Indicator, Rule, Monotonic], ...]:
     """Every ``(item, rule, declaration)`` of the rubric's declared monotonicity, in order."""
+    compiled_only(compiled, "monotonic_declarations")
     return tuple((item, rule, m) for item, rule in compiled.rubric.rules() for m in rule.monotonic)
 
 
@@ -284,6 +285,20 @@ class _Plan:
 
 
 _PLANS: weakref.WeakKeyDictionary[CompiledRubric, _Plan] = weakref.WeakKeyDictionary()
+
+
+def compiled_only(value: object, name: str) -> None:
+    """Refuse what is not a compiled rubric with a TypeError saying what to pass (a loaded
+    ``Rubric``, a rubric reference): the test kit draws from what the compiler worked out."""
+    if isinstance(value, CompiledRubric):
+        return
+    if isinstance(value, Rubric):
+        hint = "compile it first: engine.compile(rubric)"
+    elif isinstance(value, str):
+        hint = f"load and compile it first: engine.compile(engine.load_rubric({value!r}))"
+    else:
+        hint = "build one with engine.compile(engine.load_rubric(ref))"
+    raise TypeError(f"{name}() takes a CompiledRubric, not {type(value).__name__}: {hint}")
 
 
 def _plan(compiled: CompiledRubric) -> _Plan:
@@ -636,8 +651,10 @@ def valid_facts(
 
     Raises:
         ValueError: if an override names an undeclared fact.
-        TypeError: (when drawing) if a fact's type has no strategy.
+        TypeError: if ``compiled`` is not a :class:`~evalrules.CompiledRubric` (a
+            ``Rubric``: compile it first); (when drawing) if a fact's type has no strategy.
     """
+    compiled_only(compiled, "valid_facts")
     plan = _plan(compiled)
     fixed = dict(overrides or {})
     _check_overrides(plan, fixed)
@@ -937,6 +954,7 @@ def invalid_facts(
         ValueError: if ``max_problems`` is below 1 or a code is unknown; (when drawing) if
             the rubric offers no way to make the problems asked for.
     """
+    compiled_only(compiled, "invalid_facts")
     if max_problems < 1:
         raise ValueError("max_problems must be at least 1")
     plan = _plan(compiled)
@@ -1063,6 +1081,7 @@ def monotonic_cases(
         TypeError: if the fact is not a number or a boolean (nothing to order).
     """
     code = rule if isinstance(rule, str) else rule.code
+    compiled_only(compiled, "monotonic_cases")
     found = [
         (item, r, m)
         for item, r, m in monotonic_declarations(compiled)
