@@ -27,7 +27,9 @@ from evalrules._rules._messages import Rendered, counted_in
 from evalrules._scorecard._model import DerivedValue, Evidence, Finding, NodeResult
 from evalrules._scoring._items import POLICY_TEXT, _frozen_plain, allocate, own_evidence
 from evalrules._scoring._nodes import leaf
+from evalrules._scoring._shared import add as shared_add
 from evalrules._scoring._shared import finding as shared_finding
+from evalrules._scoring._shared import lookup as shared_lookup
 from evalrules._text import Text
 
 if TYPE_CHECKING:
@@ -39,8 +41,8 @@ _POLICY_FIELDS = {
 }
 
 #: A rule: ``(code, explainer or None, applicability rule, its evidence parameters, the
-#: compiled rule)``.
-_Rule = tuple[str, "Explainer | None", bool, tuple[tuple[str, Any], ...], "CompiledRule"]
+#: compiled rule, its identity in a finding's key)``.
+_Rule = tuple[str, "Explainer | None", bool, tuple[tuple[str, Any], ...], "CompiledRule", "_Token"]
 
 #: ``general(compiled rule) -> effects or None``: a rule without an explainer, run through
 #: its kind's ``evaluate`` as the general path runs it, its effects as an explainer gives
@@ -114,7 +116,7 @@ class ExplainProgram:
             for index, r in enumerate((*first, *rest)):
                 explained = explained or r.explain is not None
                 code = r.rule.code
-                rules.append((code, r.explain, index < len(first), evidence[code], r))
+                rules.append((code, r.explain, index < len(first), evidence[code], r, _Token()))
             compiled.append((item, tuple(rules)))
         if not explained:
             return None
@@ -184,52 +186,58 @@ class ExplainProgram:
         precision, rounding = self._precision, self._rounding
         vetoes: list[Finding] = []
         for rule, effects in runs:
-            for effect in effects:
+            for at, effect in enumerate(effects):
                 action = effect[0]
                 if action == "not_applicable":
                     policy = effect[3] or policy_default
                     points = -item.max if policy == "zero" else ZERO
                     score = item.max if policy == "full" else ZERO
                     finding = self._finding(
-                        item, rule, effect, "not_applicable", points, policy, policy
+                        item, rule, effect, "not_applicable", points, policy, policy, at
                     )
                     return leaf(item, score, "not_applicable"), [finding], policy == "exclude"
                 if action == "veto":
-                    vetoes.append(self._finding(item, rule, effect, "veto", ZERO, effect[3]))
+                    vetoes.append(
+                        self._finding(item, rule, effect, "veto", ZERO, effect[3], None, at)
+                    )
         findings: list[Finding] = []
         if is_bonus:
-            awards = [(r, e) for r, effects in runs for e in effects if e[0] == "bonus"]
-            nominal = sum((max(e[1], ZERO) for _, e in awards), ZERO)
+            awards = [
+                (r, e, at) for r, effects in runs for at, e in enumerate(effects) if e[0] == "bonus"
+            ]
+            nominal = sum((max(e[1], ZERO) for _, e, _ in awards), ZERO)
             score = quantize(min(nominal, item.max), precision, rounding)
-            shares = allocate([e[1] for _, e in awards], score, precision, rounding)
-            for (rule, effect), share in zip(awards, shares, strict=True):
+            shares = allocate([e[1] for _, e, _ in awards], score, precision, rounding)
+            for (rule, effect, at), share in zip(awards, shares, strict=True):
                 if share > 0:
-                    findings.append(self._finding(item, rule, effect, "bonus", share, None))
+                    findings.append(
+                        self._finding(item, rule, effect, "bonus", share, None, None, at)
+                    )
             findings.extend(vetoes)
             return leaf(item, score, "scored"), findings, False
         losses = []
         zero_out = None
         for rule, effects in runs:
-            for effect in effects:
+            for at, effect in enumerate(effects):
                 action = effect[0]
                 if action == "deduction" or action == "manual":
-                    losses.append((rule, effect))
+                    losses.append((rule, effect, at))
                 elif action == "zero_out" and zero_out is None:
-                    zero_out = (rule, effect)
-        nominal = sum((e[1] for _, e in losses), ZERO)
+                    zero_out = (rule, effect, at)
+        nominal = sum((e[1] for _, e, _ in losses), ZERO)
         if zero_out is not None:
             score = ZERO
         else:
             score = quantize(min(max(item.max - nominal, ZERO), item.max), precision, rounding)
         if score < item.max:
-            asks = [e[1] for _, e in losses]
+            asks = [e[1] for _, e, _ in losses]
             if zero_out is not None:
                 losses.append(zero_out)
                 asks.append(item.max)  # the zero-out takes whatever the deductions left
             shares = allocate(asks, item.max - score, precision, rounding)
-            for (rule, effect), share in zip(losses, shares, strict=True):
+            for (rule, effect, at), share in zip(losses, shares, strict=True):
                 kind = "manual" if effect[0] == "manual" else "deduction"
-                findings.append(self._finding(item, rule, effect, kind, -share, None))
+                findings.append(self._finding(item, rule, effect, kind, -share, None, None, at))
         findings.extend(vetoes)
         return leaf(item, score, "scored"), findings, False
 
@@ -242,13 +250,19 @@ class ExplainProgram:
         points: Decimal,
         effect_of: str | None,
         policy: str | None = None,
+        position: int = 0,
     ) -> Finding:
-        """A finding as ``_scoring._items._finding`` makes it from the effect's fields."""
+        """A finding as ``_scoring._items._finding`` makes it from the effect's fields.
+
+        ``position``: the effect's place among its rule's effects. A rule with an explainer
+        makes a finding that depends only on what it read, so the finding is looked up
+        by the rule, the points, the message and the values read (:func:`_spelled`) before
+        its params are even built; a rule without one is looked up by everything the
+        finding holds (:func:`evalrules._scoring._shared.finding`)."""
         _, nominal, outcome, _, detail = effect
         assert detail is not None
         message_id, template, fields, read = detail
         facts, derived = read[0], read[1]
-        row = read[2] if len(read) > 2 else ()  # a finding on a table's row (``detail``)
         points = points.quantize(self._precision) if points else ZERO
         if kind == "deduction" and not points and nominal > 0 and rule[4].rule.message is None:
             # as _items._finding words it: counted in the points its item lost already
@@ -256,6 +270,14 @@ class ExplainProgram:
             also = counted_in(message_id, kind_messages)
             if also is not None:
                 message_id, template = also, kind_messages[also]
+        key: tuple[Any, ...] | None = None
+        if rule[1] is not None and len(read) == 2:
+            key = _read_key(rule[5], kind, points, policy, message_id, position, facts, derived)
+            if key is not None:
+                hit = shared_lookup(key)
+                if hit is not None:
+                    return hit
+        row = read[2] if len(read) > 2 else ()  # a finding on a table's row (``detail``)
         params = dict(fields)
         if policy is not None:
             params["policy"] = _POLICY_FIELDS.get(policy) or _policy_field(policy)
@@ -277,9 +299,75 @@ class ExplainProgram:
                 effect_of,
             )
 
+        if key is not None:
+            made = build()
+            shared_add(key, made)
+            return made
         # shared with every earlier card that made the same finding (_scoring._shared)
-        key = (item.code, rule[0], kind, points, nominal, message_id, frozen, outcome)
-        return shared_finding(template, rule[3], (*key, effect_of, facts, derived, row), build)
+        held = (item.code, rule[0], kind, points, nominal, message_id, frozen, outcome)
+        return shared_finding(template, rule[3], (*held, effect_of, facts, derived, row), build)
+
+
+class _Token:
+    """A rule's identity in a finding's key: equal only to itself (so a key never matches
+    another rule's, nor another rubric's), kept alive by the keys that hold it."""
+
+    __slots__ = ()
+
+
+class _Unspelled(Exception):
+    """A value :func:`_spell` does not know: the finding is looked up by what it holds."""
+
+
+def _spell(value: Any, out: list[Any]) -> None:
+    """``value`` into ``out`` as it is written: its type, then its value (a ``Decimal`` by
+    its text, so ``3`` and ``3.0``, ``1`` and ``True`` never meet)."""
+    cls = type(value)
+    out.append(cls)
+    if cls is Decimal:
+        out.append(str(value))
+    elif cls is str or cls is int or cls is bool or value is None:
+        out.append(value)
+    elif cls is tuple:
+        out.append(len(value))
+        for v in value:
+            _spell(v, out)
+    elif cls is FrozenDict:
+        out.append(len(value))
+        for k, v in value.items():
+            _spell(k, out)
+            _spell(v, out)
+    else:
+        raise _Unspelled
+
+
+def _read_key(
+    token: _Token,
+    kind: str,
+    points: Decimal,
+    policy: str | None,
+    message_id: str,
+    position: int,
+    facts: tuple[tuple[str, Any], ...],
+    derived: tuple[DerivedValue, ...],
+) -> tuple[Any, ...] | None:
+    """The key of a finding an explainer made: its rule, what scoring made of it (kind,
+    points, policy, message) and the values the rule read, each as written (the paths are
+    the rule's). An explainer's fields and evidence are a function of these; ``None`` when a
+    value is of a type :func:`_spell` does not know."""
+    out: list[Any] = [token, kind, str(points), policy, message_id, position]
+    try:
+        for pair in facts:
+            _spell(pair[1], out)
+        for dv in derived:
+            out.append(dv.path)
+            _spell(dv.value, out)
+            _spell(dv.inputs, out)
+            _spell(dv.breakdown, out)
+            out.append(dv.not_computed)
+    except _Unspelled:
+        return None
+    return tuple(out)
 
 
 def detail(
