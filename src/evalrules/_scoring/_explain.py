@@ -15,6 +15,7 @@ tests hold the two to the same scorecard, byte for byte (``tests/property/test_e
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,7 @@ from evalrules._rules._messages import Rendered, counted_in
 from evalrules._scorecard._model import DerivedValue, Evidence, Finding, NodeResult
 from evalrules._scoring._items import POLICY_TEXT, _frozen_plain, allocate, own_evidence
 from evalrules._scoring._nodes import leaf
+from evalrules._scoring._shared import MAX_SHARED
 from evalrules._scoring._shared import add as shared_add
 from evalrules._scoring._shared import finding as shared_finding
 from evalrules._scoring._shared import lookup as shared_lookup
@@ -53,6 +55,9 @@ General = Callable[["CompiledRule"], "tuple[Explained, ...] | None"]
 #: not-applicable policy, its result when no rule changes its points)``.
 _Item = tuple[Indicator, tuple[_Rule, ...], bool, str, NodeResult]
 
+#: An item scored: its result, its findings, whether it is excluded.
+_Scored = tuple[NodeResult, tuple[Finding, ...], bool]
+
 #: What the explanations come to: the outcomes reached ``(rule code, outcome)``, in order;
 #: each item's result by code; the points of the items excluded; the findings of the items
 #: and those of the bonus items, in rubric order.
@@ -64,10 +69,14 @@ Explanations = tuple[
 class ExplainProgram:
     """Every item's explainers, in rubric order, and how its score and findings are made.
 
-    It holds values fixed when it is built: running it changes nothing on it.
+    It holds values fixed when it is built, and one table: the items scored before, by what
+    their rules found (the rule, its effects' messages, the values it read, as written), so
+    that an item found again takes the result and the very findings it had. The table is
+    bounded (:data:`~evalrules._scoring._shared.MAX_SHARED` entries, then it starts again),
+    read without a lock and added to under its own, so threads may share the program.
     """
 
-    __slots__ = ("_items", "_precision", "_rounding")
+    __slots__ = ("_items", "_lock", "_precision", "_rounding", "_scored")
 
     def __init__(
         self,
@@ -94,6 +103,10 @@ class ExplainProgram:
                 )
             )
         self._items = tuple(compiled)
+        #: Items scored before, by what their rules found (:func:`_item_key`): bounded, and
+        #: added to under the lock (a lookup reads without it).
+        self._scored: dict[tuple[Any, ...], _Scored] = {}
+        self._lock = threading.Lock()
         self._precision = precision
         self._rounding = rounding
 
@@ -167,7 +180,13 @@ class ExplainProgram:
             if runs is None:
                 results[item.code] = untouched
                 continue
-            node, found, is_excluded = self._score(item, runs, is_bonus, policy_default)
+            key = _item_key(runs)
+            scored = None if key is None else self._scored.get(key)
+            if scored is None:
+                scored = self._score(item, runs, is_bonus, policy_default)
+                if key is not None:
+                    self._keep(key, scored)
+            node, found, is_excluded = scored
             if is_excluded:
                 excluded += item.max
             results[item.code] = node
@@ -180,9 +199,25 @@ class ExplainProgram:
         runs: list[tuple[_Rule, tuple[Explained, ...]]],
         is_bonus: bool,
         policy_default: str,
-    ) -> tuple[NodeResult, list[Finding], bool]:
+    ) -> tuple[NodeResult, tuple[Finding, ...], bool]:
         """One item's result and findings from the effects of its rules that make one (as
         ``score_item`` makes them from every rule's effects)."""
+        node, found, is_excluded = self._scored_anew(item, runs, is_bonus, policy_default)
+        return node, tuple(found), is_excluded
+
+    def _keep(self, key: tuple[Any, ...], scored: _Scored) -> None:
+        with self._lock:
+            if len(self._scored) >= MAX_SHARED:
+                self._scored.clear()
+            self._scored[key] = scored
+
+    def _scored_anew(
+        self,
+        item: Indicator,
+        runs: list[tuple[_Rule, tuple[Explained, ...]]],
+        is_bonus: bool,
+        policy_default: str,
+    ) -> tuple[NodeResult, list[Finding], bool]:
         precision, rounding = self._precision, self._rounding
         vetoes: list[Finding] = []
         for rule, effects in runs:
@@ -357,14 +392,53 @@ def _read_key(
     value is of a type :func:`_spell` does not know."""
     out: list[Any] = [token, kind, str(points), policy, message_id, position]
     try:
-        for pair in facts:
-            _spell(pair[1], out)
-        for dv in derived:
-            out.append(dv.path)
-            _spell(dv.value, out)
-            _spell(dv.inputs, out)
-            _spell(dv.breakdown, out)
-            out.append(dv.not_computed)
+        _spell_read(facts, derived, out)
+    except _Unspelled:
+        return None
+    return tuple(out)
+
+
+def _spell_read(
+    facts: tuple[tuple[str, Any], ...], derived: tuple[DerivedValue, ...], out: list[Any]
+) -> None:
+    """The values of a rule's evidence into ``out``, as written (:func:`_spell`)."""
+    for pair in facts:
+        _spell(pair[1], out)
+    for dv in derived:
+        out.append(dv.path)
+        _spell(dv.value, out)
+        _spell(dv.inputs, out)
+        _spell(dv.breakdown, out)
+        out.append(dv.not_computed)
+
+
+def _item_key(runs: list[tuple[_Rule, tuple[Explained, ...]]]) -> tuple[Any, ...] | None:
+    """What an item's result and findings are a function of, when every rule that made a
+    finding has an explainer: each such rule, its effects' messages and the values it read,
+    as written. ``None`` otherwise (the item is scored anew)."""
+    out: list[Any] = []
+    try:
+        for rule, effects in runs:
+            if rule[1] is None:
+                return None
+            out.append(rule[5])
+            out.append(len(effects))
+            last = None
+            for effect in effects:
+                detail = effect[4]
+                if detail is None:
+                    out.append(None)
+                    continue
+                out.append(detail[0])
+                read = detail[3]
+                if read is last:
+                    out.append(False)
+                    continue
+                if len(read) != 2:
+                    return None
+                out.append(True)
+                _spell_read(read[0], read[1], out)
+                last = read
     except _Unspelled:
         return None
     return tuple(out)
