@@ -313,7 +313,7 @@ class ExplainProgram:
                 if hit is not None:
                     return hit
         row = read[2] if len(read) > 2 else ()  # a finding on a table's row (``detail``)
-        params = dict(fields)
+        params = dict(fields() if callable(fields) else fields)  # made when first needed
         if policy is not None:
             params["policy"] = _POLICY_FIELDS.get(policy) or _policy_field(policy)
         params["points"] = abs(points)
