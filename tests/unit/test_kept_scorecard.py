@@ -208,6 +208,22 @@ def test_a_value_written_otherwise_is_not_shared(engine, tmp_path):
     )
 
 
+def test_rubrics_alike_in_codes_never_share_a_finding(engine, tmp_path):
+    """Two rubrics with the same codes and the same facts, their fact named otherwise: each
+    card's finding is its own rubric's, however the cards are interleaved."""
+    other = minimal()
+    other["version"] = "1.0.1"
+    other["facts"]["x.value"]["description"] = text("另一事实", "another fact")
+    first = engine.compile(engine.load_rubric(write(tmp_path, minimal())))
+    second = engine.compile(engine.load_rubric(write(tmp_path, other)))
+    doc = evalrules.FactsDocument({"x": {"value": 40}})
+    for compiled, label in ((first, "percent事实"), (second, "另一事实"), (first, "percent事实")):
+        (found,) = compiled.evaluate(doc).findings
+        assert found.params["fact_label"]["zh"] == label
+    assert first.evaluate(doc).findings[0] is not second.evaluate(doc).findings[0]
+    assert first.evaluate(doc).findings[0] is first.evaluate(doc).findings[0]
+
+
 def test_threads_sharing_a_rubric_make_the_cards_one_thread_makes(compiled, example):
     from concurrent.futures import ThreadPoolExecutor
 

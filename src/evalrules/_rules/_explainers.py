@@ -149,34 +149,40 @@ def _threshold(ctx: DescribeContext, template: Callable[[str], Text]) -> Explain
         if check(observed):
             return met
         if yes_no or isinstance(observed, bool):
-            fields = {
-                "fact": path,
-                "statement": statement,
-                "value": _field(observed),
-                "op": op_words,
-                "relation": relation,
-                "threshold": threshold,
-                "unit": unit_words,
-                "fact_label": label,
-            }
-            detail = (not_met, not_met_template, fields, read(values, derived))
+
+            def yes_no_fields() -> dict[str, Any]:
+                return {
+                    "fact": path,
+                    "statement": statement,
+                    "value": _field(observed),
+                    "op": op_words,
+                    "relation": relation,
+                    "threshold": threshold,
+                    "unit": unit_words,
+                    "fact_label": label,
+                }
+
+            detail = (not_met, not_met_template, yes_no_fields, read(values, derived))
         else:
-            amount = to_decimal(observed)
-            fields = {
-                "fact": path,
-                "value": _field(observed),
-                "op": op_words,
-                "relation": relation,
-                "threshold": threshold,
-                "shortfall": abs(standard - amount),
-                "unit": unit_words,
-                "amount": _field(
-                    b._cv_text(amount, 3, op, standard) if cv else b._amount(amount, unit)
-                ),
-                "standard": standard_words,
-                "fact_label": label,
-            }
-            detail = (message, missed_template, fields, read(values, derived))
+            amount = to_decimal(observed)  # raises here if it must (the general path words it)
+
+            def missed_fields() -> dict[str, Any]:
+                return {
+                    "fact": path,
+                    "value": _field(observed),
+                    "op": op_words,
+                    "relation": relation,
+                    "threshold": threshold,
+                    "shortfall": abs(standard - amount),
+                    "unit": unit_words,
+                    "amount": _field(
+                        b._cv_text(amount, 3, op, standard) if cv else b._amount(amount, unit)
+                    ),
+                    "standard": standard_words,
+                    "fact_label": label,
+                }
+
+            detail = (message, missed_template, missed_fields, read(values, derived))
         return (("deduction", points, "missed", None, detail),)
 
     return explain
@@ -209,15 +215,18 @@ def _per_incident(ctx: DescribeContext, template: Callable[[str], Text]) -> Expl
         points = each * counted
         if limit is not None:
             points = min(points, limit)
-        fields = {
-            "fact": path,
-            "count": count,
-            "allow": allow,
-            "each": each,
-            "year": year,
-            "unit": unit,
-            "fact_label": label,
-        }
+
+        def fields() -> dict[str, Any]:
+            return {
+                "fact": path,
+                "count": count,
+                "allow": allow,
+                "each": each,
+                "year": year,
+                "unit": unit,
+                "fact_label": label,
+            }
+
         outcome = "zero" if points >= item_max else "partial"
         return (
             ("deduction", points, outcome, None, (message, words, fields, read(values, derived))),
@@ -328,15 +337,18 @@ def _rating(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
         lost = share - earned
         if lost <= 0:
             return full
-        fields = {
-            "fact": path,
-            "rating": rating,
-            "scale": scale,
-            "rater": rater,
-            "earned": earned,
-            "share": share,
-            "fact_label": label,
-        }
+
+        def fields() -> dict[str, Any]:
+            return {
+                "fact": path,
+                "rating": rating,
+                "scale": scale,
+                "rater": rater,
+                "earned": earned,
+                "share": share,
+                "fact_label": label,
+            }
+
         if path in assumed:
             detail = (assumed_id, assumed_words, fields, read(values, derived))
         else:
@@ -361,11 +373,14 @@ def _manual(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
         deduct = to_decimal(judgement["deduct"])
         if deduct == 0:
             return full
-        fields = {
-            "fact": path,
-            "reason": _field(judgement.get("reason", "")),
-            "fact_label": label,
-        }
+
+        def fields() -> dict[str, Any]:
+            return {
+                "fact": path,
+                "reason": _field(judgement.get("reason", "")),
+                "fact_label": label,
+            }
+
         return (
             ("manual", deduct, "deducted", None, (message, words, fields, read(values, derived))),
         )

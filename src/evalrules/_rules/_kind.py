@@ -119,8 +119,9 @@ ScorerFactory = Callable[[Mapping[str, Any], Decimal, Decimal], Scorer]
 #: One effect as an explainer reports it: ``(action, points, outcome, effect, detail)``;
 #: ``detail`` is ``None`` for an outcome (no finding), else ``(message id, template, fields,
 #: (facts, derived))``: the fields frozen plain data in the order the finding holds them
-#: (the kind's, then ``fact_label``; scoring adds ``policy`` and ``points``), and the
-#: evidence as ``Evidence`` holds it.
+#: (the kind's, then ``fact_label``; scoring adds ``policy`` and ``points``), or a function
+#: of nothing that makes them (called only when the finding is built: a finding found
+#: again needs none), and the evidence as ``Evidence`` holds it.
 Explained = tuple[str, Decimal, str, "str | None", Any]
 
 #: ``explain(values, derived, assumed) -> effects``: a rule compiled with its explanations.

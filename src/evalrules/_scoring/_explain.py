@@ -15,6 +15,7 @@ tests hold the two to the same scorecard, byte for byte (``tests/property/test_e
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,10 @@ from evalrules._rules._messages import Rendered, counted_in
 from evalrules._scorecard._model import DerivedValue, Evidence, Finding, NodeResult
 from evalrules._scoring._items import POLICY_TEXT, _frozen_plain, allocate, own_evidence
 from evalrules._scoring._nodes import leaf
+from evalrules._scoring._shared import MAX_SHARED
+from evalrules._scoring._shared import add as shared_add
 from evalrules._scoring._shared import finding as shared_finding
+from evalrules._scoring._shared import lookup as shared_lookup
 from evalrules._text import Text
 
 if TYPE_CHECKING:
@@ -39,8 +43,8 @@ _POLICY_FIELDS = {
 }
 
 #: A rule: ``(code, explainer or None, applicability rule, its evidence parameters, the
-#: compiled rule)``.
-_Rule = tuple[str, "Explainer | None", bool, tuple[tuple[str, Any], ...], "CompiledRule"]
+#: compiled rule, its identity in a finding's key)``.
+_Rule = tuple[str, "Explainer | None", bool, tuple[tuple[str, Any], ...], "CompiledRule", "_Token"]
 
 #: ``general(compiled rule) -> effects or None``: a rule without an explainer, run through
 #: its kind's ``evaluate`` as the general path runs it, its effects as an explainer gives
@@ -50,6 +54,9 @@ General = Callable[["CompiledRule"], "tuple[Explained, ...] | None"]
 #: An item: ``(item, its rules (applicability rules first), is a bonus item, its
 #: not-applicable policy, its result when no rule changes its points)``.
 _Item = tuple[Indicator, tuple[_Rule, ...], bool, str, NodeResult]
+
+#: An item scored: its result, its findings, whether it is excluded.
+_Scored = tuple[NodeResult, tuple[Finding, ...], bool]
 
 #: What the explanations come to: the outcomes reached ``(rule code, outcome)``, in order;
 #: each item's result by code; the points of the items excluded; the findings of the items
@@ -62,10 +69,14 @@ Explanations = tuple[
 class ExplainProgram:
     """Every item's explainers, in rubric order, and how its score and findings are made.
 
-    It holds values fixed when it is built: running it changes nothing on it.
+    It holds values fixed when it is built, and one table: the items scored before, by what
+    their rules found (the rule, its effects' messages, the values it read, as written), so
+    that an item found again takes the result and the very findings it had. The table is
+    bounded (:data:`~evalrules._scoring._shared.MAX_SHARED` entries, then it starts again),
+    read without a lock and added to under its own, so threads may share the program.
     """
 
-    __slots__ = ("_items", "_precision", "_rounding")
+    __slots__ = ("_items", "_lock", "_precision", "_rounding", "_scored")
 
     def __init__(
         self,
@@ -92,6 +103,10 @@ class ExplainProgram:
                 )
             )
         self._items = tuple(compiled)
+        #: Items scored before, by what their rules found (:func:`_item_key`): bounded, and
+        #: added to under the lock (a lookup reads without it).
+        self._scored: dict[tuple[Any, ...], _Scored] = {}
+        self._lock = threading.Lock()
         self._precision = precision
         self._rounding = rounding
 
@@ -114,7 +129,7 @@ class ExplainProgram:
             for index, r in enumerate((*first, *rest)):
                 explained = explained or r.explain is not None
                 code = r.rule.code
-                rules.append((code, r.explain, index < len(first), evidence[code], r))
+                rules.append((code, r.explain, index < len(first), evidence[code], r, _Token()))
             compiled.append((item, tuple(rules)))
         if not explained:
             return None
@@ -165,7 +180,13 @@ class ExplainProgram:
             if runs is None:
                 results[item.code] = untouched
                 continue
-            node, found, is_excluded = self._score(item, runs, is_bonus, policy_default)
+            key = _item_key(runs)
+            scored = None if key is None else self._scored.get(key)
+            if scored is None:
+                scored = self._score(item, runs, is_bonus, policy_default)
+                if key is not None:
+                    self._keep(key, scored)
+            node, found, is_excluded = scored
             if is_excluded:
                 excluded += item.max
             results[item.code] = node
@@ -178,58 +199,80 @@ class ExplainProgram:
         runs: list[tuple[_Rule, tuple[Explained, ...]]],
         is_bonus: bool,
         policy_default: str,
-    ) -> tuple[NodeResult, list[Finding], bool]:
+    ) -> tuple[NodeResult, tuple[Finding, ...], bool]:
         """One item's result and findings from the effects of its rules that make one (as
         ``score_item`` makes them from every rule's effects)."""
+        node, found, is_excluded = self._scored_anew(item, runs, is_bonus, policy_default)
+        return node, tuple(found), is_excluded
+
+    def _keep(self, key: tuple[Any, ...], scored: _Scored) -> None:
+        with self._lock:
+            if len(self._scored) >= MAX_SHARED:
+                self._scored.clear()
+            self._scored[key] = scored
+
+    def _scored_anew(
+        self,
+        item: Indicator,
+        runs: list[tuple[_Rule, tuple[Explained, ...]]],
+        is_bonus: bool,
+        policy_default: str,
+    ) -> tuple[NodeResult, list[Finding], bool]:
         precision, rounding = self._precision, self._rounding
         vetoes: list[Finding] = []
         for rule, effects in runs:
-            for effect in effects:
+            for at, effect in enumerate(effects):
                 action = effect[0]
                 if action == "not_applicable":
                     policy = effect[3] or policy_default
                     points = -item.max if policy == "zero" else ZERO
                     score = item.max if policy == "full" else ZERO
                     finding = self._finding(
-                        item, rule, effect, "not_applicable", points, policy, policy
+                        item, rule, effect, "not_applicable", points, policy, policy, at
                     )
                     return leaf(item, score, "not_applicable"), [finding], policy == "exclude"
                 if action == "veto":
-                    vetoes.append(self._finding(item, rule, effect, "veto", ZERO, effect[3]))
+                    vetoes.append(
+                        self._finding(item, rule, effect, "veto", ZERO, effect[3], None, at)
+                    )
         findings: list[Finding] = []
         if is_bonus:
-            awards = [(r, e) for r, effects in runs for e in effects if e[0] == "bonus"]
-            nominal = sum((max(e[1], ZERO) for _, e in awards), ZERO)
+            awards = [
+                (r, e, at) for r, effects in runs for at, e in enumerate(effects) if e[0] == "bonus"
+            ]
+            nominal = sum((max(e[1], ZERO) for _, e, _ in awards), ZERO)
             score = quantize(min(nominal, item.max), precision, rounding)
-            shares = allocate([e[1] for _, e in awards], score, precision, rounding)
-            for (rule, effect), share in zip(awards, shares, strict=True):
+            shares = allocate([e[1] for _, e, _ in awards], score, precision, rounding)
+            for (rule, effect, at), share in zip(awards, shares, strict=True):
                 if share > 0:
-                    findings.append(self._finding(item, rule, effect, "bonus", share, None))
+                    findings.append(
+                        self._finding(item, rule, effect, "bonus", share, None, None, at)
+                    )
             findings.extend(vetoes)
             return leaf(item, score, "scored"), findings, False
         losses = []
         zero_out = None
         for rule, effects in runs:
-            for effect in effects:
+            for at, effect in enumerate(effects):
                 action = effect[0]
                 if action == "deduction" or action == "manual":
-                    losses.append((rule, effect))
+                    losses.append((rule, effect, at))
                 elif action == "zero_out" and zero_out is None:
-                    zero_out = (rule, effect)
-        nominal = sum((e[1] for _, e in losses), ZERO)
+                    zero_out = (rule, effect, at)
+        nominal = sum((e[1] for _, e, _ in losses), ZERO)
         if zero_out is not None:
             score = ZERO
         else:
             score = quantize(min(max(item.max - nominal, ZERO), item.max), precision, rounding)
         if score < item.max:
-            asks = [e[1] for _, e in losses]
+            asks = [e[1] for _, e, _ in losses]
             if zero_out is not None:
                 losses.append(zero_out)
                 asks.append(item.max)  # the zero-out takes whatever the deductions left
             shares = allocate(asks, item.max - score, precision, rounding)
-            for (rule, effect), share in zip(losses, shares, strict=True):
+            for (rule, effect, at), share in zip(losses, shares, strict=True):
                 kind = "manual" if effect[0] == "manual" else "deduction"
-                findings.append(self._finding(item, rule, effect, kind, -share, None))
+                findings.append(self._finding(item, rule, effect, kind, -share, None, None, at))
         findings.extend(vetoes)
         return leaf(item, score, "scored"), findings, False
 
@@ -242,13 +285,19 @@ class ExplainProgram:
         points: Decimal,
         effect_of: str | None,
         policy: str | None = None,
+        position: int = 0,
     ) -> Finding:
-        """A finding as ``_scoring._items._finding`` makes it from the effect's fields."""
+        """A finding as ``_scoring._items._finding`` makes it from the effect's fields.
+
+        ``position``: the effect's place among its rule's effects. A rule with an explainer
+        makes a finding that depends only on what it read, so the finding is looked up
+        by the rule, the points, the message and the values read (:func:`_spelled`) before
+        its params are even built; a rule without one is looked up by everything the
+        finding holds (:func:`evalrules._scoring._shared.finding`)."""
         _, nominal, outcome, _, detail = effect
         assert detail is not None
         message_id, template, fields, read = detail
         facts, derived = read[0], read[1]
-        row = read[2] if len(read) > 2 else ()  # a finding on a table's row (``detail``)
         points = points.quantize(self._precision) if points else ZERO
         if kind == "deduction" and not points and nominal > 0 and rule[4].rule.message is None:
             # as _items._finding words it: counted in the points its item lost already
@@ -256,7 +305,15 @@ class ExplainProgram:
             also = counted_in(message_id, kind_messages)
             if also is not None:
                 message_id, template = also, kind_messages[also]
-        params = dict(fields)
+        key: tuple[Any, ...] | None = None
+        if rule[1] is not None and len(read) == 2:
+            key = _read_key(rule[5], kind, points, policy, message_id, position, facts, derived)
+            if key is not None:
+                hit = shared_lookup(key)
+                if hit is not None:
+                    return hit
+        row = read[2] if len(read) > 2 else ()  # a finding on a table's row (``detail``)
+        params = dict(fields() if callable(fields) else fields)  # made when first needed
         if policy is not None:
             params["policy"] = _POLICY_FIELDS.get(policy) or _policy_field(policy)
         params["points"] = abs(points)
@@ -277,9 +334,114 @@ class ExplainProgram:
                 effect_of,
             )
 
+        if key is not None:
+            made = build()
+            shared_add(key, made)
+            return made
         # shared with every earlier card that made the same finding (_scoring._shared)
-        key = (item.code, rule[0], kind, points, nominal, message_id, frozen, outcome)
-        return shared_finding(template, rule[3], (*key, effect_of, facts, derived, row), build)
+        held = (item.code, rule[0], kind, points, nominal, message_id, frozen, outcome)
+        return shared_finding(template, rule[3], (*held, effect_of, facts, derived, row), build)
+
+
+class _Token:
+    """A rule's identity in a finding's key: equal only to itself (so a key never matches
+    another rule's, nor another rubric's), kept alive by the keys that hold it."""
+
+    __slots__ = ()
+
+
+class _Unspelled(Exception):
+    """A value :func:`_spell` does not know: the finding is looked up by what it holds."""
+
+
+def _spell(value: Any, out: list[Any]) -> None:
+    """``value`` into ``out`` as it is written: its type, then its value (a ``Decimal`` by
+    its text, so ``3`` and ``3.0``, ``1`` and ``True`` never meet)."""
+    cls = type(value)
+    out.append(cls)
+    if cls is Decimal:
+        out.append(str(value))
+    elif cls is str or cls is int or cls is bool or value is None:
+        out.append(value)
+    elif cls is tuple:
+        out.append(len(value))
+        for v in value:
+            _spell(v, out)
+    elif cls is FrozenDict:
+        out.append(len(value))
+        for k, v in value.items():
+            _spell(k, out)
+            _spell(v, out)
+    else:
+        raise _Unspelled
+
+
+def _read_key(
+    token: _Token,
+    kind: str,
+    points: Decimal,
+    policy: str | None,
+    message_id: str,
+    position: int,
+    facts: tuple[tuple[str, Any], ...],
+    derived: tuple[DerivedValue, ...],
+) -> tuple[Any, ...] | None:
+    """The key of a finding an explainer made: its rule, what scoring made of it (kind,
+    points, policy, message) and the values the rule read, each as written (the paths are
+    the rule's). An explainer's fields and evidence are a function of these; ``None`` when a
+    value is of a type :func:`_spell` does not know."""
+    out: list[Any] = [token, kind, str(points), policy, message_id, position]
+    try:
+        _spell_read(facts, derived, out)
+    except _Unspelled:
+        return None
+    return tuple(out)
+
+
+def _spell_read(
+    facts: tuple[tuple[str, Any], ...], derived: tuple[DerivedValue, ...], out: list[Any]
+) -> None:
+    """The values of a rule's evidence into ``out``, as written (:func:`_spell`)."""
+    for pair in facts:
+        _spell(pair[1], out)
+    for dv in derived:
+        out.append(dv.path)
+        _spell(dv.value, out)
+        _spell(dv.inputs, out)
+        _spell(dv.breakdown, out)
+        out.append(dv.not_computed)
+
+
+def _item_key(runs: list[tuple[_Rule, tuple[Explained, ...]]]) -> tuple[Any, ...] | None:
+    """What an item's result and findings are a function of, when every rule that made a
+    finding has an explainer: each such rule, its effects' messages and the values it read,
+    as written. ``None`` otherwise (the item is scored anew)."""
+    out: list[Any] = []
+    try:
+        for rule, effects in runs:
+            if rule[1] is None:
+                return None
+            out.append(rule[5])
+            out.append(len(effects))
+            last = None
+            for effect in effects:
+                detail = effect[4]
+                if detail is None:
+                    out.append(None)
+                    continue
+                out.append(detail[0])
+                read = detail[3]
+                if read is last:
+                    out.append(False)
+                    continue
+                if len(read) != 2:
+                    return None
+                out.append(True)
+                _spell_read(read[0], read[1], out)
+                last = read
+    except _Unspelled:
+        return None
+    return tuple(out)
 
 
 def detail(

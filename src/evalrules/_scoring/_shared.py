@@ -114,7 +114,7 @@ class _Key:
         )
 
 
-_FINDINGS: dict[_Key, Finding] = {}
+_FINDINGS: dict[Any, Finding] = {}
 
 
 def _bounded(table: dict[Any, Any], key: Any, entry: Any) -> None:
@@ -167,3 +167,15 @@ def finding(
     made = build()
     _bounded(_FINDINGS, key, made)
     return made
+
+
+def lookup(key: tuple[Any, ...]) -> Finding | None:
+    """The finding shared under ``key``, a plain tuple its maker spells so that it tells
+    apart what is written differently and names its rule by an object equal only to
+    itself (``_scoring._explain``); ``None`` when there is none yet."""
+    return _FINDINGS.get(key)
+
+
+def add(key: tuple[Any, ...], made: Finding) -> None:
+    """Share ``made`` under ``key`` (see :func:`lookup`)."""
+    _bounded(_FINDINGS, key, made)
