@@ -199,8 +199,8 @@ def test_the_cerberus_error_codes_read_without_cerberus_are_its_own():
 
     from evalrules._facts import _validator
 
-    assert _validator._REQUIRED_FIELD == cerberus.errors.REQUIRED_FIELD.code
-    assert _validator._UNKNOWN_FIELD == cerberus.errors.UNKNOWN_FIELD.code
+    assert cerberus.errors.REQUIRED_FIELD.code == _validator._REQUIRED_FIELD
+    assert cerberus.errors.UNKNOWN_FIELD.code == _validator._UNKNOWN_FIELD
 
 
 def test_the_claims_command_does_load_its_modules(tmp_path):
