@@ -137,3 +137,22 @@ def test_what_json_cannot_hold_is_refused_as_before(value, error, indent):
         with pytest.raises(error) as now:
             dumps(data, indent=indent)
         assert str(now.value) == str(before.value)
+
+
+def test_a_finding_shared_by_cards_is_written_for_each_as_its_own(compiled, example):
+    # Cards of different documents share their findings, and a finding is written from the
+    # text written for it before: that text must be what each card would write for it
+    # afresh, at the card's own precision and indent.
+    from evalrules._scorecard import _json
+
+    first = compiled.evaluate(example)
+    second = compiled.evaluate(example.with_facts({"kindergarten.inclusive_children": 4100}))
+    shared = {id(f) for f in first.findings} & {id(f) for f in second.findings}
+    assert shared  # the two cards do share findings
+    finer = attrs.evolve(second, rubric=attrs.evolve(second.rubric, precision=Decimal("0.01")))
+    for card in (first, second, finer, first):
+        assert_same_bytes(card)
+    written = {indent: finer.to_json(indent=indent) for indent in INDENTS}
+    _json._FINDING_TEXT.clear()
+    _json._LEAF_TEXT.clear()
+    assert {indent: finer.to_json(indent=indent) for indent in INDENTS} == written

@@ -124,10 +124,10 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 
 
-def _modules_after(*args: str) -> set[str]:
+def _modules_after(*args: str, env: dict[str, str] | None = None) -> set[str]:
     done = subprocess.run(
         [sys.executable, "-c", _RUN, *args],
-        env=clean_env(),
+        env=clean_env(env),
         capture_output=True,
         text=True,
         check=True,
@@ -143,6 +143,64 @@ def test_evaluate_imports_only_what_it_needs():
         m for m in loaded for name in NOT_FOR_EVALUATE if m == name or m.startswith(name + ".")
     )
     assert unexpected == []
+
+
+# What neither importing evalrules nor evaluating with a kept rubric needs: cerberus (and the
+# package metadata it reads when imported) words refusals and checks rule parameters, and
+# openpyxl reads and writes workbooks.
+NOT_FOR_IMPORT = ("cerberus", "openpyxl", "evalrules._facts._cerberus")
+
+
+def _matching(loaded: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in loaded for n in names if m == n or m.startswith(n + "."))
+
+
+def test_importing_evalrules_loads_neither_cerberus_nor_openpyxl():
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import evalrules, json, sys; print(json.dumps(sorted(sys.modules)))",
+        ],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = set(json.loads(done.stdout))
+    assert "evalrules._scorecard._model" in loaded  # it did import evalrules
+    assert _matching(loaded, NOT_FOR_IMPORT) == []
+
+
+def test_evaluate_with_a_kept_rubric_does_not_load_cerberus(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    first = _modules_after("evaluate", str(EXAMPLE), env=env)
+    assert "cerberus" in first  # the rubric was checked, its parameters by cerberus
+    assert list((tmp_path / "evalrules").glob("*.rubric"))
+    kept = _modules_after("evaluate", str(EXAMPLE), env=env)
+    assert "evalrules._scoring._evaluate" in kept
+    assert _matching(kept, NOT_FOR_IMPORT) == []
+
+
+def test_a_refused_document_still_loads_cerberus_to_word_its_problems(tmp_path):
+    bad = tmp_path / "bad.facts.yaml"
+    bad.write_text(
+        EXAMPLE.read_text(encoding="utf-8").replace("branches: ", "branches: -", 1),
+        encoding="utf-8",
+    )
+    assert bad.read_text(encoding="utf-8") != EXAMPLE.read_text(encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    _modules_after("evaluate", str(EXAMPLE), env=env)
+    assert "cerberus" in _modules_after("evaluate", str(bad), env=env)
+
+
+def test_the_cerberus_error_codes_read_without_cerberus_are_its_own():
+    import cerberus
+
+    from evalrules._facts import _validator
+
+    assert cerberus.errors.REQUIRED_FIELD.code == _validator._REQUIRED_FIELD
+    assert cerberus.errors.UNKNOWN_FIELD.code == _validator._UNKNOWN_FIELD
 
 
 def test_the_claims_command_does_load_its_modules(tmp_path):

@@ -59,3 +59,12 @@ def test_a_title_wraps_by_display_width_and_keeps_every_character(engine, card):
         pieces.append(line[column:].split()[0])
     assert len(pieces) > 1
     assert "".join(pieces) == "公办学校落实国家和省关于建立中小学校党组织领导的校长负责制工作成效"
+
+
+def test_display_width_of_ascii_text_is_the_sum_of_its_characters_widths():
+    from evalrules._renderers._texttable import char_width, display_width
+
+    every_ascii = "".join(chr(i) for i in range(128))
+    assert display_width(every_ascii) == sum(char_width(c) for c in every_ascii) == 128
+    mixed = "优秀 A\u0301\u200b x"
+    assert display_width(mixed) == 2 + 2 + 1 + 1 + 0 + 0 + 1 + 1

@@ -11,7 +11,6 @@ import attrs
 
 from evalrules._compiler._compiled import CohortRun, CompiledRubric, Modify, build
 from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
-from evalrules._facts._cerberus import DecimalValidator
 from evalrules._facts._crosschecks import CrossCheckKind, check_cross_check
 from evalrules._facts._tables import row_condition_problems
 from evalrules._facts._types import FactType
@@ -83,6 +82,10 @@ def compile_rubric(
     _check_row_relations(rubric, types, cross_checks, add)
     readable = {s.path for s in rubric.facts} | {d.path for d in rubric.derived}
     bonus_codes = {b.code for b in rubric.bonus}
+    # Parameters are checked with cerberus, imported here: a rubric read back from the kept
+    # cache is not checked again, and the process never loads it.
+    from evalrules._facts._cerberus import DecimalValidator
+
     validators: dict[str, tuple[DecimalValidator, bool]] = {}
     schema_of: dict[str, Any] = {}
     for item, rule in rubric.rules():
@@ -196,6 +199,8 @@ def _alternative_problems(
 ) -> list[str]:
     """What is wrong with a rule under one of its documented alternatives: the merged
     parameters are checked as the rule's own are."""
+    from evalrules._facts._cerberus import DecimalValidator
+
     merged = {**rule.params, **changes}
     validator = DecimalValidator(thaw(kind.params))
     if not validator.validate(merged, normalize=False):

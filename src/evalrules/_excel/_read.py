@@ -24,8 +24,8 @@ from evalrules._excel import _layout as L
 from evalrules._excel._archive import check_package
 from evalrules._excel._cells import KINDS, MISSING, read_cell
 from evalrules._excel._dependency import require_openpyxl
-from evalrules._facts._cerberus import FACTS_FORMAT
 from evalrules._facts._document import FactsDocument
+from evalrules._facts._numbers import FACTS_FORMAT
 from evalrules._facts._tables import row_name
 from evalrules.errors import FactsError, FactsProblem
 

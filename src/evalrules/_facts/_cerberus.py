@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 import cerberus
 
-FACTS_FORMAT = "facts/1"
+from evalrules._facts._numbers import FACTS_FORMAT, YEAR_MAX, YEAR_MIN, _is_number
 
-
-YEAR_MIN, YEAR_MAX = 1949, 2200
+__all__ = ["FACTS_FORMAT", "YEAR_MAX", "YEAR_MIN", "DecimalValidator", "_is_number"]
 
 #: The error of a value above a fact's ``plausible_max`` (a rule of its own, so the problem
 #: names it and its limit).
@@ -31,16 +29,6 @@ def _predicate_type(name: str, accepts: Callable[[Any], bool]) -> cerberus.TypeD
     """A cerberus type definition that accepts exactly the values ``accepts`` accepts."""
     included = _PredicateMeta(name, (), {"accepts": staticmethod(accepts)})
     return cerberus.TypeDefinition(name, (included,), ())
-
-
-def _is_number(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, Decimal):
-        return value.is_finite()
-    if isinstance(value, float):
-        return value == value and value not in (float("inf"), float("-inf"))
-    return isinstance(value, int)
 
 
 class DecimalValidator(cerberus.Validator):  # type: ignore[misc]

@@ -28,8 +28,8 @@ from typing import Any
 
 import attrs
 
-from evalrules._facts._cerberus import FACTS_FORMAT
 from evalrules._facts._document import FactsDocument
+from evalrules._facts._numbers import FACTS_FORMAT
 from evalrules.errors import FactsError, FactsProblem
 
 __all__ = ["read_csv", "sniff_csv"]

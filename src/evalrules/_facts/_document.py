@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from evalrules._facts._cerberus import FACTS_FORMAT, _is_number
+from evalrules._facts._numbers import FACTS_FORMAT, _is_number
 from evalrules._frozen import frozen_mapping
 from evalrules._points import ZERO, to_decimal
 from evalrules._rubric._model import Rubric

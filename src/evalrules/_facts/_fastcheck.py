@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from evalrules._facts._cerberus import _is_number
+from evalrules._facts._numbers import _is_number
 from evalrules._facts._types import (
     FactType,
     _is_boolean,

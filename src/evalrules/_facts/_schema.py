@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from evalrules._facts._cerberus import FACTS_FORMAT
 from evalrules._facts._derived import divisor, years_needed
 from evalrules._facts._document import REFERENCE, accepted_rubric_names, claim_limits
+from evalrules._facts._numbers import FACTS_FORMAT
 from evalrules._facts._types import FactType
 from evalrules._limits import MAX_ITEMS
 from evalrules._points import plain, to_decimal

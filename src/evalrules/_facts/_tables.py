@@ -16,9 +16,9 @@ from typing import Any
 
 import attrs
 
-from evalrules._facts._cerberus import _is_number
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._formulas import FORMULA_REGISTRY
+from evalrules._facts._numbers import _is_number
 from evalrules._frozen import frozen_mapping
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import TableSpec

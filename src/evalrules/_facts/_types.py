@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from evalrules._facts._cerberus import YEAR_MAX, YEAR_MIN, _is_number
+from evalrules._facts._numbers import YEAR_MAX, YEAR_MIN, _is_number
 from evalrules._frozen import frozen_mapping
 from evalrules._limits import MAX_DIGITS
 from evalrules._points import to_decimal

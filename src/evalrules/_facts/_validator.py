@@ -7,15 +7,14 @@ import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import cerberus
 
 from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
-from evalrules._facts._cerberus import _IMPLAUSIBLE, DecimalValidator, _is_number, _predicate_type
 from evalrules._facts._crosschecks import CrossCheckKind
 from evalrules._facts._fastcheck import compile_check, compile_flatten
+from evalrules._facts._numbers import _is_number
 from evalrules._facts._tables import (
     TableValue,
     build_table,
@@ -32,6 +31,15 @@ from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import FactSpec, Rubric
 from evalrules._text import Text, natural_order
 from evalrules.errors import FactsError, FactsProblem
+
+if TYPE_CHECKING:
+    from evalrules._facts._cerberus import DecimalValidator
+
+# cerberus is imported where a validator is built (a document the compiled check refuses,
+# or a rubric without one): a run over valid documents never loads it. The codes of its
+# errors read here are cerberus' own (a test holds them equal).
+_REQUIRED_FIELD = 0x02  # cerberus.errors.REQUIRED_FIELD.code
+_UNKNOWN_FIELD = 0x03  # cerberus.errors.UNKNOWN_FIELD.code
 
 # ------------------------------------------------------------------------- validation
 
@@ -89,7 +97,8 @@ class FactsValidator:
         #: only read; ``_lock`` makes building one happen once.
         self._schemas: dict[bool, Any] = {}
         self._lock = threading.Lock()
-        self._validator_class = self._make_validator_class()
+        #: The cerberus validator class, built with the first schema (under ``_lock``).
+        self._validator_class: type[DecimalValidator] | None = None
         groups = {
             path.rsplit(".", i)[0] for path in self.specs for i in range(1, path.count(".") + 1)
         }
@@ -149,13 +158,17 @@ class FactsValidator:
             with self._lock:
                 schema = self._schemas.get(partial)
                 if schema is None:
+                    if self._validator_class is None:
+                        self._validator_class = self._make_validator_class()
                     cls = self._validator_class
                     raw = _nest(
                         (s.path, self._rules(s, partial=partial)) for s in self.rubric.facts
                     )
                     schema = cls(raw, allow_unknown=False).schema
                     self._schemas[partial] = schema
-        return self._validator_class(schema=schema, allow_unknown=False)
+        made = self._validator_class
+        assert made is not None  # built before the first schema was kept
+        return made(schema=schema, allow_unknown=False)
 
     @property
     def _strict(self) -> DecimalValidator:
@@ -182,6 +195,8 @@ class FactsValidator:
         # Fact types are predicates, not Python classes; cerberus tests types with isinstance,
         # so each predicate becomes a class whose isinstance check calls it. (Type-testing
         # methods, the older way, are deprecated in cerberus and warn on every class built.)
+        from evalrules._facts._cerberus import _IMPLAUSIBLE, DecimalValidator, _predicate_type
+
         mapping = dict(DecimalValidator.types_mapping)
         for name, ftype in self.types.items():
             mapping[f"fact_{name}"] = _predicate_type(f"fact_{name}", ftype.accepts)
@@ -594,7 +609,7 @@ class FactsValidator:
             if path in self.tables and error.rule in ("type", "maxlength", "minlength"):
                 yield self._table_problem(parts, error)
                 continue
-            if error.code == cerberus.errors.REQUIRED_FIELD.code and path not in self.specs:
+            if error.code == _REQUIRED_FIELD and path not in self.specs:
                 # A whole group is absent: name each required fact in it, as the user
                 # would look them up, rather than the group.
                 inside = [
@@ -662,7 +677,7 @@ class FactsValidator:
         rule = error.rule
         if spec is None and holder is not None and holder.path not in self.series:
             return self._field_problem(path, holder, error)
-        if error.code == cerberus.errors.UNKNOWN_FIELD.code:
+        if error.code == _UNKNOWN_FIELD:
             spec_parent, _ = self._spec_at(path.rsplit(".", 1)[0]) if "." in path else (None, False)
             if spec_parent is not None and spec_parent.path in self.series:
                 return FactsProblem(
@@ -673,7 +688,7 @@ class FactsValidator:
                     value,
                 )
             return self._unknown(path, value)
-        if error.code == cerberus.errors.REQUIRED_FIELD.code or rule == "nullable":
+        if error.code == _REQUIRED_FIELD or rule == "nullable":
             # A blank (null) value is taken out before cerberus reads the document; one it
             # still sees (deeper than the walk goes) is a value not given all the same.
             desc = spec.description if spec else Text(path, path)
@@ -802,7 +817,7 @@ _FIELD_TEXTS = {
 
 
 def _field_code(error: Any) -> str:
-    if error.code == cerberus.errors.UNKNOWN_FIELD.code:
+    if error.code == _UNKNOWN_FIELD:
         return "unknown"
     return {"required": "missing", "type": "wrong-type", "min": "negative", "empty": "empty"}.get(
         error.rule or "", "invalid"

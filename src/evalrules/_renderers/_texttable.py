@@ -9,6 +9,7 @@ East Asian locales draw them; the renderers avoid them in column positions for t
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -64,6 +65,7 @@ def clean(text: str) -> str:
     return escape_text(text)
 
 
+@functools.lru_cache(maxsize=4096)  # a table is a few hundred distinct characters, many times
 def char_width(char: str) -> int:
     """Terminal columns of one character: 2 for wide and full-width, 0 for combining marks."""
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
@@ -73,7 +75,9 @@ def char_width(char: str) -> int:
 
 def display_width(text: str) -> int:
     """Terminal columns ``text`` occupies on one line."""
-    return sum(char_width(c) for c in text)
+    if text.isascii():
+        return len(text)  # every ASCII character, control characters too, is one column
+    return sum(map(char_width, text))
 
 
 def longest_unit(text: str) -> int:

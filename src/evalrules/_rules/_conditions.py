@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
-from evalrules._facts._cerberus import _is_number
+from evalrules._facts._numbers import _is_number
 from evalrules._points import plain, to_decimal
 from evalrules._rubric._model import NOT_APPLICABLE_POLICIES
 from evalrules._text import Text

@@ -249,13 +249,60 @@ class _NodeText:
         return text
 
 
+#: Entries of :data:`_FINDING_TEXT` at most; it starts again when full.
+_MAX_FINDING_TEXTS = 4096
+#: ``(id of a finding, precision, indent, level)`` → ``(the finding, its JSON text)``.
+_FINDING_TEXT: dict[tuple[int, Decimal, int | None, int], tuple[Finding, str]] = {}
+
+
+class _FindingText:
+    """A finding in the data :func:`dumps` writes. Scorecards of different documents share
+    their findings (one frozen value for the same finding on the same facts), so a finding
+    is written from the text written for it before, for any card, at the same depth."""
+
+    __slots__ = ("finding", "precision", "pts")
+
+    def __init__(
+        self, finding: Finding, precision: Decimal, pts: Callable[[Decimal], Decimal]
+    ) -> None:
+        self.finding = finding
+        self.precision = precision
+        self.pts = pts
+
+    def text(self, indent: int | None, level: int) -> str:
+        """The JSON text of the finding, written ``level`` deep."""
+        finding = self.finding
+        key = (id(finding), self.precision, indent, level)
+        hit = _FINDING_TEXT.get(key)
+        if hit is not None and hit[0] is finding:
+            return hit[1]
+        text = _dump(_finding(finding, self.pts), indent, level)
+        if len(_FINDING_TEXT) >= _MAX_FINDING_TEXTS:
+            _FINDING_TEXT.clear()
+        _FINDING_TEXT[key] = (finding, text)  # the entry keeps the finding, so its id stays
+        return text
+
+
 def scorecard_to_dict(card: Scorecard, *, _node_texts: bool = False) -> dict[str, Any]:
     """The published JSON form as plain data (decimals stay ``Decimal``).
 
     ``_node_texts`` (for :func:`dumps` only) leaves each indicator tree as
-    :class:`_NodeText`, which only :func:`dumps` writes.
+    :class:`_NodeText` and each finding as :class:`_FindingText`, which only :func:`dumps`
+    writes.
     """
     p = _points(card.rubric.precision)
+    finding: Callable[[Finding], Any]
+    if _node_texts:
+        precision = card.rubric.precision
+
+        def finding(f: Finding) -> Any:
+            return _FindingText(f, precision, p)
+
+    else:
+
+        def finding(f: Finding) -> Any:
+            return _finding(f, p)
+
     out: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "evalrules_version": card.evalrules_version,
@@ -285,14 +332,14 @@ def scorecard_to_dict(card: Scorecard, *, _node_texts: bool = False) -> dict[str
     if card.verdict is not None:
         out["verdict"] = _verdict(card.verdict, p)
     out |= {
-        "vetoes": [_finding(v, p) for v in card.vetoes],
+        "vetoes": [finding(v) for v in card.vetoes],
         "complete": card.complete,
         "indicators": [
             _NodeText(n, card.rubric.precision, p) if _node_texts else _node(n, p)
             for n in card.indicators
         ],
         "bonus_items": [_node(n, p) for n in card.bonus_items],
-        "findings": [_finding(f, p) for f in card.findings],
+        "findings": [finding(f) for f in card.findings],
     }
     if card.claimed is not None:
         out["claimed"] = [_claim(c, p) for c in card.claimed]
@@ -449,6 +496,8 @@ def _dump(data: Any, indent: int | None, level: int) -> str:
                     write(item, level)
                 sep = comma
             append(pads[level - 1] + "]")
+        elif kind is _FindingText:
+            append(value.text(indent, level))
         elif kind is _NodeText:
             if value.node.children:
                 write(value.data(), level)

@@ -28,8 +28,8 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from evalrules._compiler._compiled import CompiledRubric
-from evalrules._facts._cerberus import _is_number
 from evalrules._facts._derived import divisor, years_needed
+from evalrules._facts._numbers import _is_number
 from evalrules._facts._types import FactType
 from evalrules._points import to_decimal
 from evalrules._rubric._model import FactSpec, Indicator, Monotonic, Rubric, Rule, TableSpec
