@@ -2126,6 +2126,10 @@ def _condition_value(ctx: DescribeContext, table: str, column: str, value: Any) 
     if spec is not None and spec.stage == column and value in spec.stages:
         stage = spec.stages[value]
         return Text(stage.zh, stage.en or stage.zh)
+    declared = spec.column(column) if spec is not None else None
+    choice = declared.value_label(value) if isinstance(declared, FactSpec) else None
+    if choice is not None:
+        return Text(choice.zh, choice.en or choice.zh)
     if isinstance(value, bool):
         return Text("是" if value else "否", "yes" if value else "no")
     if isinstance(value, int | float | Decimal):

@@ -94,7 +94,10 @@ def test_a_key_twice_in_one_stage_is_a_problem_but_once_per_stage_is_not():
     # the other row is named by its path, counted from 0 like the problem's own path
     # (schools[6]), with its label: no 1-based "第2行" next to a 0-based index
     first = doc["schools"][1]["name"]
-    assert f"与 schools[1]({first}) 重复" in message
+    # the key and the stage in words: the column's description, the stage's label
+    code, stage = doc["schools"][1]["code"], doc["schools"][1]["stage"]
+    assert stage == "primary"
+    assert f"学校代码{code}与schools[1]({first})重复(同为小学学段)" in message
     assert "行" not in message.partition(":")[2]
 
 
