@@ -322,15 +322,24 @@ def build_table(
             first = seen.setdefault((stage, key), index)
             if first != index:
                 other = row_reference(labels[first], path, first)
+                key_spec = spec.column(spec.key)
+                key_words = (
+                    key_spec.description if key_spec is not None else Text(spec.key, spec.key)
+                )
+                stage_words = spec.stages.get(stage, Text(stage, stage)) if stage else None
                 problems.append(
                     row_problem(
                         f"{path}[{index}].{spec.key}",
                         "duplicate-key",
                         name,
-                        f"{spec.key} {key} 与 {other.zh} 重复"
-                        + (f"(同一学段 {stage})" if stage is not None else ""),
-                        f"{spec.key} {key} repeats {other.en}"
-                        + (f" (same stage {stage})" if stage is not None else ""),
+                        f"{key_words.zh}{key}与{other.zh}重复"
+                        + (f"(同为{stage_words.zh}学段)" if stage_words is not None else ""),
+                        f"{key_words.en or key_words.zh} {key} repeats {other.en}"
+                        + (
+                            f" (both {stage_words.en or stage_words.zh} stage)"
+                            if stage_words is not None
+                            else ""
+                        ),
                         key,
                     )
                 )

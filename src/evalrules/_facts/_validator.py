@@ -664,6 +664,9 @@ class FactsValidator:
         cell = f"{row_path}.{rest[0]}"
         if not isinstance(column, FactSpec):
             return self._unknown(cell, error.value)
+        if column.path == spec.table.stage and not column.labels:
+            # a stage column's values are written by the stages' labels
+            column = attrs.evolve(column, labels=spec.table.stages)
         return self._problem(cell, error, column)
 
     def _problem(self, path: str, error: Any, column: FactSpec | None = None) -> FactsProblem:
@@ -761,13 +764,14 @@ class FactsValidator:
                 path, "too-large", f"应不大于{limit}{unit}", f"must be at most {limit}{unit}", value
             )
         if rule == "allowed":
-            allowed = "、".join(str(v) for v in error.constraint)
+            # a value by its label, with the code the data is written in: 小学(primary)
+            shown = [
+                (spec.value_label(v) if spec is not None else None, v) for v in error.constraint
+            ]
+            zh = "、".join(f"{t.zh}({v})" if t is not None else str(v) for t, v in shown)
+            en = ", ".join(f"{t.en or t.zh} ({v})" if t is not None else str(v) for t, v in shown)
             return FactsProblem(
-                path,
-                "not-allowed",
-                f"应为以下之一:{allowed}",
-                f"must be one of {', '.join(str(v) for v in error.constraint)}",
-                value,
+                path, "not-allowed", f"应为以下之一:{zh}", f"must be one of {en}", value
             )
         if rule == "plausible_max":
             limit = plain(to_decimal(spec.plausible_max or 0))

@@ -377,7 +377,7 @@ def source_text(rubric_source: Source, lang: str) -> str:
     """A rule's source in one line: its document, an inferred one marked 推定 / inferred
     with its reasoning, and the caveat on the source when there is one."""
     colon = label("punct.colon", lang)
-    cited = ", ".join(p for p in (rubric_source.document, rubric_source.clause) if p)
+    cited = rubric_source.cited()
     why = rubric_source.why.get(lang) if rubric_source.why is not None else ""
     if rubric_source.inferred:
         opening, closing = ("〔", "〕") if lang == "zh" else ("[", "] ")

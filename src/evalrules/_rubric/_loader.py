@@ -338,6 +338,7 @@ _FACT_KEYS = (
     "items",
     "source",
     "values",
+    "labels",
 )
 
 #: The keys a table fact's declaration adds to a fact's.
@@ -441,6 +442,7 @@ def _facts(raw: Any, p: _Problems) -> tuple[FactSpec, ...]:
                 source=None if decl.get("source") is None else str(decl["source"]),
                 values=_values(decl, where, p),
                 table=table,
+                labels=_labels(decl, where, p),
             )
         )
     paths = {s.path for s in specs}
@@ -471,6 +473,27 @@ def _values(decl: Mapping[str, Any], where: str, p: _Problems) -> tuple[Any, ...
         p.add("values must be a non-empty list", "wrong-type", path=f"{where}.values")
         return None
     return tuple(values)
+
+
+def _labels(decl: Mapping[str, Any], where: str, p: _Problems) -> dict[Any, Text]:
+    """A choice's labels: each a value of its ``values`` → its label in both languages."""
+    raw = decl.get("labels")
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping) or not raw:
+        p.add("labels must map values to labels", "wrong-type", path=f"{where}.labels")
+        return {}
+    values = decl.get("values")
+    known = list(values) if isinstance(values, list) else []
+    out: dict[Any, Text] = {}
+    for value, text in raw.items():
+        if value not in known:
+            p.add(
+                f"labels: {value!r} is not one of values", "unknown-value", path=f"{where}.labels"
+            )
+            continue
+        out[value] = _text(text, f"{where}.labels.{value}", p)
+    return out
 
 
 def _column(name: Any, decl: Any, where: str, p: _Problems) -> FactSpec | None:
@@ -507,6 +530,7 @@ def _column(name: Any, decl: Any, where: str, p: _Problems) -> FactSpec | None:
         plausible_max=limits["plausible_max"],
         source=None if decl.get("source") is None else str(decl["source"]),
         values=_values(decl, where, p),
+        labels=_labels(decl, where, p),
     )
 
 

@@ -78,7 +78,26 @@ class Source:
         why = self.why.get(lang) if self.why is not None else ""
         if self.inferred:
             return f"inferred: {why}" if why else "inferred"
-        return ", ".join(p for p in (self.document, self.clause) if p) or "unspecified"
+        return self.cited() or "unspecified"
+
+    def cited(self) -> str:
+        """The document and its clause as one citation: an article follows the document's
+        name or number directly (``《办法》(教督〔2017〕6号)第六条``), anything else after a
+        comma (``document, clause``)."""
+        if (
+            self.document
+            and self.clause
+            and self.document.endswith(_CLOSING)
+            and self.clause.startswith(_ARTICLE)
+        ):
+            return f"{self.document}{self.clause}"
+        return ", ".join(p for p in (self.document, self.clause) if p)
+
+
+#: Marks a document's name may end in, after which its clause follows without a comma.
+_CLOSING = (")", "）", "》", "〕", "]")
+#: How an article, a part or an annex of an official document is cited (第六条, 附件1).
+_ARTICLE = ("第", "附件")
 
 
 @attrs.frozen
@@ -124,6 +143,8 @@ class FactSpec:
         source: Where the value usually comes from (a form, a report, an outside rating).
         values: The values a fact may take (a ``choice``, or a table's stage column), or
             ``None`` for any value of its type.
+        labels: Value → its label in Chinese and English (``nine_year`` → 九年一贯制), for
+            some or all of ``values``; messages and descriptions write a value by its label.
         table: For a fact whose type holds a table: its rows' declaration.
     """
 
@@ -140,6 +161,18 @@ class FactSpec:
     source: str | None = None
     values: tuple[Any, ...] | None = attrs.field(default=None, metadata=_LATER)
     table: TableSpec | None = attrs.field(default=None, metadata=_LATER)
+    # an immutable default (not a factory), so that the digest sees the default as such
+    labels: Mapping[Any, Text] = attrs.field(
+        converter=frozen_mapping, default=frozen_mapping({}), metadata=_LATER
+    )
+
+    def value_label(self, value: Any) -> Text | None:
+        """The declared label of one of the fact's ``values`` (``nine_year`` → 九年一贯制),
+        or ``None`` when it has none."""
+        try:
+            return self.labels.get(value)
+        except TypeError:  # an unhashable value has no label
+            return None
 
 
 @attrs.frozen

@@ -2126,6 +2126,10 @@ def _condition_value(ctx: DescribeContext, table: str, column: str, value: Any) 
     if spec is not None and spec.stage == column and value in spec.stages:
         stage = spec.stages[value]
         return Text(stage.zh, stage.en or stage.zh)
+    declared = spec.column(column) if spec is not None else None
+    choice = declared.value_label(value) if isinstance(declared, FactSpec) else None
+    if choice is not None:
+        return Text(choice.zh, choice.en or choice.zh)
     if isinstance(value, bool):
         return Text("是" if value else "否", "yes" if value else "no")
     if isinstance(value, int | float | Decimal):
@@ -2609,7 +2613,11 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
             name_en = lower_first(label.en or label.zh)
             parts_en.append(f"{name_en} {shown.en} (standard {limit.en}, {pct}% of it)")
         missed_text = Text("、".join(parts_zh), "; ".join(parts_en))
-        message = "k_of_n.too_few" if met < min(at_least, counted) else "k_of_n.too_far"
+        if met < min(at_least, counted):
+            # "仅0项达到标准" reads oddly: a row that meets none says so
+            message = "k_of_n.none_met" if met == 0 else "k_of_n.too_few"
+        else:
+            message = "k_of_n.too_far"
         ctx.deduct(
             ZERO if also else deduct,
             f"{message}_also" if also else message,
@@ -2712,6 +2720,12 @@ K_OF_N = rule_kind(
             "{school}: {met} of {total} standards met, fewer than the {at_least} required; "
             "missed: {missed}: −{points}.",
         ),
+        "k_of_n.none_met": Text(
+            "{school}{total}项指标均未达到标准,未达到“至少{at_least}项达标”的要求;"
+            "未达标:{missed},扣{points}分。",
+            "{school}: none of the {total} standards met, fewer than the {at_least} required; "
+            "missed: {missed}: −{points}.",
+        ),
         "k_of_n.too_far": Text(
             "{school}{total}项指标中{met}项达到标准,但未达标的{missing}项低于标准的{share}%:"
             "{missed},扣{points}分。",
@@ -2724,6 +2738,12 @@ K_OF_N = rule_kind(
             "{school}: {met} of {total} standards met, fewer than the {at_least} required; "
             "missed: {missed} (counted in this item's deduction).",
         ),
+        "k_of_n.none_met_also": Text(
+            "{school}{total}项指标均未达到标准,未达到“至少{at_least}项达标”的要求;"
+            "未达标:{missed}(已计入本项扣分)。",
+            "{school}: none of the {total} standards met, fewer than the {at_least} required; "
+            "missed: {missed} (counted in this item's deduction).",
+        ),
         "k_of_n.too_far_also": Text(
             "{school}{total}项指标中{met}项达到标准,但未达标的{missing}项低于标准的{share}%:"
             "{missed}(已计入本项扣分)。",
@@ -2732,7 +2752,14 @@ K_OF_N = rule_kind(
         ),
     },
     fields=dict.fromkeys(
-        ("k_of_n.too_few", "k_of_n.too_far", "k_of_n.too_few_also", "k_of_n.too_far_also"),
+        (
+            "k_of_n.too_few",
+            "k_of_n.none_met",
+            "k_of_n.too_far",
+            "k_of_n.too_few_also",
+            "k_of_n.none_met_also",
+            "k_of_n.too_far_also",
+        ),
         ("fact", "school", "met", "total", "at_least", "share", "missed", "missing"),
     ),
     example="""\

@@ -119,6 +119,8 @@ TWO_CHECKS = [
     {"column": "equipment_per_pupil", "op": ">=", "values_by_stage": {"primary": 2000}},
     {"column": "teachers_per_100", "op": ">=", "value": Decimal("0.9")},
 ]
+#: The two checks and one every school above meets: one of three met.
+THREE_CHECKS = [*TWO_CHECKS, {"column": "pupils", "op": ">=", "value": 1}]
 
 #: message id → (rules, declared facts, facts, item max): a rule that reports that message.
 CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int]] = {
@@ -377,6 +379,12 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
         2,
     ),
     "k_of_n.too_few": (
+        [rule("R", "k_of_n", {"table": "schools", "at_least": 2, "checks": THREE_CHECKS})],
+        SCHOOLS,
+        ONE_SCHOOL,
+        2,
+    ),
+    "k_of_n.none_met": (
         [rule("R", "k_of_n", {"table": "schools", "at_least": 1, "checks": TWO_CHECKS})],
         SCHOOLS,
         ONE_SCHOOL,
@@ -420,6 +428,12 @@ CASES: dict[str, tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any], int
         2,
     ),
     "k_of_n.too_few_also": (
+        [rule("R", "k_of_n", {"table": "schools", "at_least": 2, "checks": THREE_CHECKS})],
+        SCHOOLS,
+        TWO_SCHOOLS,
+        2,
+    ),
+    "k_of_n.none_met_also": (
         [rule("R", "k_of_n", {"table": "schools", "at_least": 1, "checks": TWO_CHECKS})],
         SCHOOLS,
         TWO_SCHOOLS,

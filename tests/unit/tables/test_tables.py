@@ -94,7 +94,10 @@ def test_a_key_twice_in_one_stage_is_a_problem_but_once_per_stage_is_not():
     # the other row is named by its path, counted from 0 like the problem's own path
     # (schools[6]), with its label: no 1-based "第2行" next to a 0-based index
     first = doc["schools"][1]["name"]
-    assert f"与 schools[1]({first}) 重复" in message
+    # the key and the stage in words: the column's description, the stage's label
+    code, stage = doc["schools"][1]["code"], doc["schools"][1]["stage"]
+    assert stage == "primary"
+    assert f"学校代码{code}与schools[1]({first})重复(同为小学学段)" in message
     assert "行" not in message.partition(":")[2]
 
 
@@ -347,10 +350,12 @@ def test_k_of_n_too_few_and_too_far():
     assert _finding(COMPILED.evaluate(doc), "T-A3") == []
     doc["schools"][1]["qualified_teachers"] = 1  # 1 per 100 < 2, and 1800 < 2000
     (found,) = _finding(COMPILED.evaluate(doc), "T-A3")
-    assert found.message_id == "k_of_n.too_few"
+    # none of the two met: said so, not "仅0项"
+    assert found.message_id == "k_of_n.none_met"
     assert found.message.zh.startswith(
-        "第二小学2项指标中仅0项达到标准,未达到“至少1项达标”的要求;未达标:"
+        "第二小学2项指标均未达到标准,未达到“至少1项达标”的要求;未达标:"
     )
+    assert found.message.en.startswith("第二小学: none of the 2 standards met")
     doc = facts()
     doc["schools"][1]["equipment_value"] = 160000  # 1600 is 80% of 2000: below 85%
     (found,) = _finding(COMPILED.evaluate(doc), "T-A3")
