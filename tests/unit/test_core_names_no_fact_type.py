@@ -41,6 +41,7 @@ SAME_SPELLING = {
     ("_rubric/_loader.py", "table"): "an aggregate's key table: the table fact it reads",
     ("_claims/", "table"): "a table of a self-assessment report (its HTML element, its layout)",
     ("_renderers/_builtin.py", "table"): "the terminal table renderer's name",
+    ("_renderers/_view.py", "table"): "the row evidence's field table: the table fact of the row",
     ("_plugins/_engine.py", "table"): "the table renderer's name among the builtin formats",
     ("_cli.py", "table"): "the table output format",
     ("_cli_years.py", "table"): "the table output format",

@@ -155,12 +155,14 @@ def test_the_schema_lists_the_fields_in_the_order_they_are_written(card):
     assert claim_fields[-1] == "depends_on_cohort"
     assert list(data["claimed"][0]) == claim_fields[:-1]
     aggregate_fields = schema["properties"]["aggregates"]["items"]["properties"]
-    # not_computed, last, is written only for a value not computed for want of rows
-    assert list(aggregate_fields)[-1] == "not_computed"
-    assert list(data["aggregates"][0]) == list(aggregate_fields)[:-1]
+    # written only when set, last: not_computed (a value not computed for want of rows),
+    # formula_label and breakdown_labels (an aggregation that words its value itself)
+    optional_last = ["not_computed", "formula_label", "breakdown_labels"]
+    assert list(aggregate_fields)[-3:] == optional_last
+    assert list(data["aggregates"][0]) == list(aggregate_fields)[:-3]
     uncomputed = attrs.evolve(aggregate, value=None, not_computed=evalrules.Text("无", "none"))
     written = attrs.evolve(card, aggregates=(uncomputed,)).to_dict()["aggregates"][0]
-    assert list(written) == list(aggregate_fields)
+    assert list(written) == list(aggregate_fields)[:-2]
     assert written["value"] is None
 
 

@@ -19,10 +19,7 @@ from evalrules._points import format_points, plain
 from evalrules._renderers._labels import LABELS, label
 from evalrules._renderers._texttable import display_width
 from evalrules._rubric._model import DerivedFact, FactSpec, Rubric, Source
-from evalrules._rules._builtin import BUILTIN_KINDS
-from evalrules._rules._conditions import condition_facts
 from evalrules._rules._messages import figure, show
-from evalrules._rules._relative import RELATIVE_KINDS
 from evalrules._scorecard._model import (
     ClaimComparison,
     DerivedValue,
@@ -147,10 +144,11 @@ def assumed_items(card: Scorecard, rubric: Rubric | None) -> frozenset[str]:
         return frozenset()
     if rubric is not None:
         derived = {d.path: d for d in rubric.derived}
+        declared = {f.path for f in rubric.facts} | set(derived)
         return frozenset(
             item.code
             for item, rule in rubric.rules()
-            if any(_touches(paths, read) for read in _reads_through(rule, derived))
+            if any(_touches(paths, read) for read in _reads_through(rule, derived, declared))
         )
     out = set()
     for f in card.findings:
@@ -180,17 +178,11 @@ def _touches(assumed: set[str], read: str) -> bool:
 _CELL_OF = re.compile(r"\A(.+?)\[[0-9]+\].*\Z")
 
 
-def _reads_through(rule: Any, derived: Mapping[str, DerivedFact]) -> set[str]:
-    """The facts a rule reads: its kind's reads (the builtin kinds' own; a plugin's kind's
-    fact parameters and table), and the inputs of each derived fact among them."""
-    kind = _KINDS.get(rule.kind)
-    if kind is not None:
-        todo = list(kind.reads(rule.params))
-    else:
-        todo = list(condition_facts(rule.params))
-        table = rule.params.get("table")
-        if isinstance(table, str):
-            todo.append(table)
+def _reads_through(rule: Any, derived: Mapping[str, DerivedFact], declared: set[str]) -> set[str]:
+    """The facts a rule reads: every declared fact, table or derived fact its parameters
+    name (whatever its kind calls the parameter), and the inputs of each derived fact
+    among them, transitively."""
+    todo = [v for v in _strings(rule.params) if v in declared]
     seen: set[str] = set()
     while todo:
         path = todo.pop()
@@ -669,5 +661,13 @@ def claim_difference(card: Scorecard, claim: ClaimComparison, lang: str) -> str:
     return label(key, lang, difference=amount)
 
 
-#: The core's rule kinds by name, for what a rule reads (a plugin's kind: its parameters).
-_KINDS = {k.name: k for k in (*BUILTIN_KINDS, *RELATIVE_KINDS)}
+def _strings(value: Any) -> Iterator[str]:
+    """Every text in a rule's parameters, nested ones included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            yield from _strings(v)
