@@ -74,6 +74,26 @@ _FIELDS: dict[type, tuple[str, ...]] = {
 }
 _SCALARS = (str, Decimal, int, bool)
 
+
+def _scalars(value: Any, depth: int = 2) -> Any:
+    """What :class:`_Key` hashes of ``value``: itself when a scalar, else the scalars it holds
+    down to ``depth`` levels (so values the same by :func:`_same` hash alike)."""
+    cls = type(value)
+    if cls in _SCALARS:
+        return value
+    if depth == 0:
+        return None
+    if cls is tuple:
+        return tuple([_scalars(v, depth - 1) for v in value])
+    if cls is FrozenDict:
+        return tuple([_scalars(v, depth - 1) for v in value.values()])
+    if cls is Text:
+        return (value.zh, value.en)
+    if cls is DerivedValue:
+        return (value.path, value.value)
+    return None
+
+
 #: Where the params are among a finding's fields (see :func:`finding`).
 _PARAMS = 6
 
@@ -89,16 +109,10 @@ class _Key:
         self.template = template
         self.evidence_params = evidence_params
         self.fields = fields
-        params = fields[_PARAMS]
-        # scalars only, for speed: two findings that differ elsewhere still differ by _same
-        self.hash = hash(
-            (
-                id(template),
-                id(evidence_params),
-                *[v for v in fields if type(v) in _SCALARS],
-                *[v for v in params.values() if type(v) in _SCALARS],
-            )
-        )
+        # the scalars the fields hold, two levels down (a row's name sits in a text mapping
+        # in the params, its key in the evidence's row locator): findings that differ only
+        # deeper still differ by _same, but rarely enough not to share a hash by the hundred
+        self.hash = hash((id(template), id(evidence_params), *map(_scalars, fields)))
 
     def __hash__(self) -> int:
         return self.hash

@@ -832,3 +832,20 @@ def test_a_row_finding_left_no_points_is_worded_as_counted_in_the_item():
     # the general path (no compiled explain program) words it the same
     general = evalrules.CompiledRubric._from_plan(attrs.evolve(compiled._plan, explained=None))
     assert general.evaluate(doc).to_json() == compiled.evaluate(doc).to_json()
+
+
+def test_row_findings_that_differ_only_by_their_school_hash_apart():
+    """A card's findings are shared through a table keyed by what they hold; the findings of
+    schools that miss the same standard differ by the school's name and key, deep in their
+    params and evidence, and must not share a hash — a table of hundreds of schools would
+    otherwise look each finding up along a chain of all the others (time quadratic in rows)."""
+    from evalrules._scoring import _shared
+
+    doc = facts()
+    for row in doc["schools"]:
+        row["equipment_value"] = row["pupils"] * 1800  # below 2000 and 2500: each fails T-A2
+    card = COMPILED.evaluate(doc)
+    mine = {id(f) for f in card.findings if f.rule == "T-A2"}
+    keys = [k for k, f in list(_shared._FINDINGS.items()) if id(f) in mine]
+    assert len(keys) == len(mine) >= 3, "several schools miss the standard"
+    assert len({hash(k) for k in keys}) == len(keys)
