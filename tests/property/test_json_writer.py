@@ -156,3 +156,27 @@ def test_a_finding_shared_by_cards_is_written_for_each_as_its_own(compiled, exam
     _json._FINDING_TEXT.clear()
     _json._LEAF_TEXT.clear()
     assert {indent: finer.to_json(indent=indent) for indent in INDENTS} == written
+
+
+def test_an_indicator_written_before_is_written_again_only_where_all_it_writes_is_the_same(
+    compiled, example
+):
+    # A parent's text is found again by its fields and its children's texts: a card whose
+    # indicator differs in any one of them (its score, its claimed score, its title, one
+    # item's result) must not take the text another card's indicator was written with.
+    from evalrules._scorecard import _json
+
+    card = compiled.evaluate(example)
+    parent = next(n for n in card.indicators if n.children)
+    item = parent.children[0]
+    variants = [
+        attrs.evolve(parent, score=parent.score - 1),
+        attrs.evolve(parent, claimed=(parent.claimed or parent.score) + 1),
+        attrs.evolve(parent, claimed=None),
+        attrs.evolve(parent, title=attrs.evolve(parent.title, en=parent.title.en + " (B)")),
+        attrs.evolve(parent, children=(attrs.evolve(item, status="manual"), *parent.children[1:])),
+    ]
+    for variant in [parent, *variants, parent]:
+        indicators = tuple(variant if n is parent else n for n in card.indicators)
+        assert_same_bytes(attrs.evolve(card, indicators=indicators))
+    assert _json._PARENT_TEXT  # the parents' texts were kept, and found again

@@ -199,8 +199,6 @@ def _verdict(v: Verdict, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
     }
 
 
-#: Entries of :data:`_LEAF_TEXT` at most; it starts again when full.
-_MAX_LEAF_TEXTS = 4096
 #: ``(id of an item's result, precision, indent, level)`` → ``(the result, its JSON text)``.
 _LEAF_TEXT: dict[tuple[int, Decimal, int | None, int], tuple[NodeResult, str]] = {}
 
@@ -243,14 +241,94 @@ class _NodeText:
         if hit is not None and hit[0] is node:
             return hit[1]
         text = _dump(_node(node, self.pts), indent, level)
-        if len(_LEAF_TEXT) >= _MAX_LEAF_TEXTS:
-            _LEAF_TEXT.clear()
-        _LEAF_TEXT[key] = (node, text)  # the entry keeps the node, so its id stays its own
+        _remember(_LEAF_TEXT, key, (node, text))  # the entry keeps the node: its id stays
+        return text
+
+    def text(self, indent: int | None, level: int) -> str:
+        """The JSON text of the node and its children, written ``level`` deep.
+
+        A parent is written around its children's texts (each from :meth:`leaf_text` or
+        this, two levels deeper: inside the node's object, inside its ``children`` list),
+        and found again by what it writes: its own fields and those texts. Two cards whose
+        indicator has the same score from the same items' results write it once."""
+        n = self.node
+        if not n.children:
+            return self.leaf_text(indent, level)
+        inner = level + 2
+        texts = tuple(
+            [_NodeText(c, self.precision, self.pts).text(indent, inner) for c in n.children]
+        )
+        pts = self.pts
+        key = (
+            n.code,
+            n.title.zh,
+            n.title.en,
+            pts(n.max),
+            pts(n.score),
+            n.status,
+            None if n.claimed is None else pts(n.claimed),
+            self.precision,
+            indent,
+            level,
+            texts,
+        )
+        hit = _PARENT_TEXT.get(key)
+        if hit is not None:
+            return hit
+        data = self.data()
+        data["children"] = [_Raw(t) for t in texts]
+        text = _dump(data, indent, level)
+        _remember(_PARENT_TEXT, key, text)
         return text
 
 
-#: Entries of :data:`_FINDING_TEXT` at most; it starts again when full.
-_MAX_FINDING_TEXTS = 4096
+class _Raw:
+    """JSON text already written, at the depth where :func:`_dump` meets it."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+#: A parent node's fields, precision, indent, depth and its children's texts → its text.
+_PARENT_TEXT: dict[tuple[Any, ...], str] = {}
+#: ``(rule, outcome, indent, level)`` → the JSON text of that entry of ``outcomes``.
+_OUTCOME_TEXT: dict[tuple[str, str, int | None, int], str] = {}
+
+
+class _OutcomesText:
+    """A card's ``outcomes`` in the data :func:`dumps` writes: each ``{rule, outcome}``
+    entry is written from the text written for the same pair before at the same depth."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: tuple[tuple[str, str], ...]) -> None:
+        self.pairs = pairs
+
+    def texts(self, indent: int | None, level: int) -> list[str]:
+        out = []
+        for rule, outcome in self.pairs:
+            key = (rule, outcome, indent, level)
+            text = _OUTCOME_TEXT.get(key)
+            if text is None:
+                text = _dump({"rule": rule, "outcome": outcome}, indent, level)
+                _remember(_OUTCOME_TEXT, key, text)
+            out.append(text)
+        return out
+
+
+def _remember(table: dict[Any, Any], key: Any, entry: Any) -> None:
+    """``table[key] = entry``, the table started again when it holds :data:`_MAX_TEXTS`."""
+    if len(table) >= _MAX_TEXTS:
+        table.clear()
+    table[key] = entry
+
+
+#: Entries of each table of written texts at most.
+_MAX_TEXTS = 4096
+
+
 #: ``(id of a finding, precision, indent, level)`` → ``(the finding, its JSON text)``.
 _FINDING_TEXT: dict[tuple[int, Decimal, int | None, int], tuple[Finding, str]] = {}
 
@@ -277,9 +355,7 @@ class _FindingText:
         if hit is not None and hit[0] is finding:
             return hit[1]
         text = _dump(_finding(finding, self.pts), indent, level)
-        if len(_FINDING_TEXT) >= _MAX_FINDING_TEXTS:
-            _FINDING_TEXT.clear()
-        _FINDING_TEXT[key] = (finding, text)  # the entry keeps the finding, so its id stays
+        _remember(_FINDING_TEXT, key, (finding, text))  # the entry keeps the finding
         return text
 
 
@@ -343,7 +419,11 @@ def scorecard_to_dict(card: Scorecard, *, _node_texts: bool = False) -> dict[str
     }
     if card.claimed is not None:
         out["claimed"] = [_claim(c, p) for c in card.claimed]
-    out["outcomes"] = [{"rule": r, "outcome": o} for r, o in card.outcomes]
+    out["outcomes"] = (
+        _OutcomesText(card.outcomes)
+        if _node_texts and card.outcomes
+        else [{"rule": r, "outcome": o} for r, o in card.outcomes]
+    )
     # Written only when present, so a scorecard without them keeps its bytes.
     if card.aggregates:
         out["aggregates"] = [{"fact": d.path, **_derived_value(d)} for d in card.aggregates]
@@ -420,6 +500,13 @@ def dumps(data: Mapping[str, Any], *, indent: int | None = 2) -> str:
     return text if indent is None else text + "\n"
 
 
+#: indent → the line breaks and indentation of the first levels (:func:`_dump`).
+_PADS: dict[int | None, list[str]] = {}
+_PAD_LEVELS = 24
+#: ``":"`` or ``": "`` → key → the key quoted, with the colon after it.
+_KEYS: dict[str, dict[str, str]] = {}
+
+
 def _dump(data: Any, indent: int | None, level: int) -> str:
     """:func:`dumps` of ``data`` as it is written ``level`` levels deep, without the final
     newline."""
@@ -430,9 +517,17 @@ def _dump(data: Any, indent: int | None, level: int) -> str:
     def newline(level: int) -> str:
         return "" if indent is None else "\n" + " " * (indent * level)
 
-    pads = [newline(level) for level in range(16)]
-    # A scorecard repeats a few dozen keys hundreds of times: quote each once.
-    keys: dict[str, str] = {}
+    pads = _PADS.get(indent)
+    if pads is None:
+        pads = _PADS[indent] = [newline(level) for level in range(_PAD_LEVELS)]
+    pads = pads.copy()  # deeper levels are added to this call's copy only
+    # A scorecard repeats a few dozen keys hundreds of times: each is quoted once, for
+    # every writer (up to _MAX_TEXTS keys; a key beyond them is quoted once per call).
+    keys = _KEYS.get(colon)
+    if keys is None:
+        keys = _KEYS[colon] = {}
+    if len(keys) >= _MAX_TEXTS:
+        keys = {}
 
     # The common scalars are written inline, in both loops: a call per value would be most
     # of the cost. Anything else goes through write() and, for scalars, _scalar().
@@ -496,13 +591,17 @@ def _dump(data: Any, indent: int | None, level: int) -> str:
                     write(item, level)
                 sep = comma
             append(pads[level - 1] + "]")
-        elif kind is _FindingText:
+        elif kind is _FindingText or kind is _NodeText:
             append(value.text(indent, level))
-        elif kind is _NodeText:
-            if value.node.children:
-                write(value.data(), level)
-            else:
-                append(value.leaf_text(indent, level))
+        elif kind is _Raw:
+            append(value.text)
+        elif kind is _OutcomesText:
+            level += 1
+            while len(pads) <= level:
+                pads.append(newline(len(pads)))
+            append("[" + pads[level])
+            append(("," + pads[level]).join(value.texts(indent, level)))
+            append(pads[level - 1] + "]")
         else:
             append(_scalar(value))
 
