@@ -278,7 +278,7 @@ class _NodeText:
         data = self.data()
         data["children"] = [_Raw(t) for t in texts]
         text = _dump(data, indent, level)
-        _remember(_PARENT_TEXT, key, text)
+        _remember(_PARENT_TEXT, key, text, _MAX_PARENT_TEXTS)
         return text
 
 
@@ -318,15 +318,18 @@ class _OutcomesText:
         return out
 
 
-def _remember(table: dict[Any, Any], key: Any, entry: Any) -> None:
-    """``table[key] = entry``, the table started again when it holds :data:`_MAX_TEXTS`."""
-    if len(table) >= _MAX_TEXTS:
+def _remember(table: dict[Any, Any], key: Any, entry: Any, most: int | None = None) -> None:
+    """``table[key] = entry``, the table started again when it holds ``most`` entries
+    (:data:`_MAX_TEXTS` unless given)."""
+    if len(table) >= (_MAX_TEXTS if most is None else most):
         table.clear()
     table[key] = entry
 
 
 #: Entries of each table of written texts at most.
 _MAX_TEXTS = 4096
+#: Entries of :data:`_PARENT_TEXT` at most: an indicator's text holds its items' texts.
+_MAX_PARENT_TEXTS = 1024
 
 
 #: ``(id of a finding, precision, indent, level)`` → ``(the finding, its JSON text)``.
