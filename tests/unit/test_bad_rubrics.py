@@ -250,6 +250,7 @@ def test_missing_file(tmp_path):
         (lambda d: d.update(year=True), "bad-year", "year"),
         (lambda d: d.update(precision="fine"), "wrong-type", "precision"),
         (lambda d: d.update(precision=0), "out-of-range", "precision"),
+        (lambda d: d.update(precision="1E-30"), "precision-digits", "precision"),
         (lambda d: d.update(rounding="ROUND_NICELY"), "bad-rounding", "rounding"),
         (lambda d: d.update(not_applicable="half"), "bad-policy", "not_applicable"),
         (lambda d: d.update(indicators={"A": 1}), "missing", "indicators"),
@@ -661,3 +662,11 @@ def test_a_kind_check_message_is_filed_at_the_path_it_starts_with(message, path,
     from evalrules._compiler._check import located
 
     assert located(message) == (path, text)
+
+
+def test_points_too_large_for_their_precision_are_refused_with_the_rest(tmp_path):
+    doc = minimal()
+    doc["indicators"][0]["max"] = "1E+30"
+    found = [(p.code, p.path) for p in problems(tmp_path, doc)]
+    assert ("precision-digits", "precision") in found
+    assert len(found) > 1  # and the tree's other problems, at once

@@ -12,7 +12,7 @@ from typing import Any
 
 from evalrules._documents import DocumentError, read_document
 from evalrules._limits import MAX_ITEMS, number_problem, number_text_problem
-from evalrules._points import ROUNDINGS, ZERO, plain, to_decimal
+from evalrules._points import ROUNDINGS, ZERO, places, plain, to_decimal
 from evalrules._rubric._model import (
     FORMULA_ARITY,
     NOT_APPLICABLE_POLICIES,
@@ -1387,7 +1387,8 @@ def build_rubric(
     bonus_read = len(bonus) == len(bonus_raw) and not any(id(b) in p.unsure for b in bonus)
     if tree_read and bonus_read:
         _check_reachable(rubric, raw.get("grades"), p)
-    if check is not None:
+    # A rubric whose points cannot be kept exactly is not compiled to find more problems.
+    if check is not None and not any(item.code == "precision-digits" for item in p.items):
         p.items.extend(
             problem
             for problem in check(rubric)
@@ -1463,6 +1464,11 @@ def _check_gates(rubric: Rubric, raw: Any, p: _Problems, *, tree_read: bool) -> 
             p.add(f"gate {code!r} is not an indicator code{hint}", "unknown-code", path=where)
 
 
+#: Significant digits the largest sum of a rubric's points may take at its precision: the
+#: points context keeps 34, the rest is room for what is computed on the way.
+POINTS_DIGITS = 28
+
+
 def _check_tree(
     rubric: Rubric, raw: Mapping[str, Any], p: _Problems, readable: set[str], *, tree_read: bool
 ) -> None:
@@ -1488,6 +1494,17 @@ def _check_tree(
             f"{plain(rubric.precision)}",
             "max-precision",
             path="bonus_cap",
+        )
+    # Points are computed and written with the rubric's decimal places in a context of 34
+    # significant digits; every sum of points must fit with room to spare.
+    most = sum((node.max for node in rubric.walk()), rubric.bonus_cap or Decimal(0))
+    digits = max(most.adjusted() + 1, 1) + places(rubric.precision)
+    if digits > POINTS_DIGITS:
+        p.add(
+            f"points up to {plain(most)} at the precision {plain(rubric.precision)} need "
+            f"{digits} digits; at most {POINTS_DIGITS} are kept exactly",
+            "precision-digits",
+            path="precision",
         )
     rule_codes: dict[str, str] = {}
     for item, rule in rubric.rules():
