@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from _examples import share
 from evalrules import FactsDocument
+from evalrules._text import natural_order
 from evalrules.errors import FactsError
 from evalrules.testing import check_invariants, invalid_facts, valid_facts
 
@@ -48,9 +49,11 @@ def shuffled(value: Any, rnd: Any) -> Any:
 
 
 def check_problems(error: FactsError) -> None:
-    """Problems are sorted by location and worded in Chinese and English, for people."""
+    """Problems are sorted by location (a path's numbers as numbers: ``schools[3]`` before
+    ``schools[10]``) and worded in Chinese and English, for people."""
     assert error.problems
-    assert list(error.problems) == sorted(error.problems, key=lambda p: (p.path, p.code))
+    in_order = sorted(error.problems, key=lambda p: (natural_order(p.path), p.code))
+    assert list(error.problems) == in_order
     for p in error.problems:
         assert p.path
         assert p.code
