@@ -261,3 +261,18 @@ def test_evalrules_modify_scorecard_wrapper_names_the_entity_of_its_own_rubrics(
     )
     assert card.entity == named
     assert card.total == sample_card.total
+
+
+def test_a_pickled_compiled_rubric_knows_its_hook_has_only_the_core():
+    # The core's innermost implementation travels by reference: a worker's hook then sees
+    # that no plugin wraps it and returns the card without calling the plugin manager.
+    import pickle
+
+    from evalrules._plugins._modify import core_modify_plugin
+
+    assert pickle.loads(pickle.dumps(core_modify_plugin)) is core_modify_plugin
+    engine = evalrules.Engine(plugins=[evalrules_panjin], autoload=False)
+    compiled = engine.compile(engine.load_rubric("panjin-county/2023"))
+    hook = pickle.loads(pickle.dumps(compiled))._plan.modify
+    (impl,) = hook._pm.hook.evalrules_modify_scorecard.get_hookimpls()
+    assert impl.plugin is core_modify_plugin

@@ -137,3 +137,28 @@ def test_the_fused_walk_drops_blanks_and_holds_numbers_to_the_limits(compiled, e
     doc = thaw(example.facts)
     doc["pupils"]["primary"] = value
     assert _flatten(compiled, partial=False)(doc) == _full_path(compiled, doc, partial=False)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"unknown": None},  # an unknown key left blank: ignored, as by the full path
+        {"unknown": 1},  # an unknown key with a value: refused
+        {"pupils": None},  # a required group left blank: refused
+        {"ratings": {"fitness": 96, "myopia": 94, "obesity": 90, "extra": None}},
+        {"ethics": {"major_cases": True}},  # a boolean for a count
+        {"funding": {"education_spending": 1.5}},  # a float for an amount
+    ],
+    ids=["blank-unknown", "unknown", "blank-group", "blank-unknown-inside", "bool-count", "float"],
+)
+def test_the_generated_walk_sends_what_it_is_unsure_of_to_the_walk(compiled, example, change):
+    doc = thaw(example.facts)
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(doc.get(key), dict):
+            doc[key].update(value)
+        else:
+            doc[key] = value
+    got = _flatten(compiled, partial=False)(doc)
+    assert got == _full_path(compiled, copy.deepcopy(doc), partial=False)
+    if got is not None:
+        assert list(got) == list(_full_path(compiled, copy.deepcopy(doc), partial=False))

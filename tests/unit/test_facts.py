@@ -241,6 +241,16 @@ def test_cross_check_part_of(compiled, facts):
     assert "kindergarten.children" in p.message_zh
 
 
+@pytest.mark.parametrize("explain", [True, False], ids=["explained", "scores-only"])
+def test_cross_check_part_one_over_its_whole(compiled, facts, explain):
+    # the valid path compares the converted numbers directly; one over is still refused
+    facts["kindergarten"]["public_children"] = 5233
+    with pytest.raises(FactsError) as caught:
+        compiled.evaluate(facts, explain=explain)
+    (p,) = caught.value.problems
+    assert (p.path, p.code) == ("kindergarten.public_children", "part-of")
+
+
 def test_cross_check_equal_part_is_fine(compiled, facts):
     facts["kindergarten"]["public_children"] = 5232
     assert compiled.evaluate(facts).node("11").score == 4

@@ -413,3 +413,8 @@ def test_evalrules_diff_reports_the_change(tmp_path):
     )
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(data)) == []
     assert [c["kind"] for c in data["changes"]] == ["verdict-changed"]
+
+
+def test_gates_that_are_no_list_are_a_problem_not_a_crash(tmp_path):
+    _, problems = _problems(tmp_path, TEXT.replace("gates: [A, B1, B2]", "gates: 1"))
+    assert ("verdict.gates", "wrong-type") in {(p.path, p.code) for p in problems}

@@ -13,6 +13,7 @@ the two to the same answer on generated valid and invalid documents.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -348,6 +349,7 @@ def compile_flatten(
         ``flatten``, or ``None`` when :func:`compile_check` gives no check.
     """
     leaves: dict[str, _Leaf] = {}
+    bounds: dict[str, tuple[Decimal | None, Decimal | None]] = {}
     for path, spec in specs.items():
         ftype = values[path]
         if set(ftype.rules) - _SUPPORTED_RULES:
@@ -361,6 +363,7 @@ def compile_flatten(
             )
         read = _reader(ftype, lo, hi)
         is_series = path in series
+        bounds[path] = (lo, hi)
         leaves[path] = (
             path,
             read,
@@ -445,9 +448,7 @@ def compile_flatten(
                 return False
         return True
 
-    def flatten(document: Any) -> dict[str, Any] | None:
-        if not isinstance(document, Mapping):
-            return None
+    def walked(document: Mapping[Any, Any]) -> dict[str, Any] | None:
         flat: dict[str, Any] = {}
         if not walk(root, document, flat):
             return None
@@ -455,4 +456,159 @@ def compile_flatten(
             return {path: flat[path] for path in order}
         return {path: flat[path] for path in order if path in flat}
 
-    return flatten
+    # The walk as straight-line code; the walk itself decides whatever that code does not
+    # accept.
+    straight = _generate(root, bounds, order)
+
+    def fused(document: Any) -> dict[str, Any] | None:
+        if not isinstance(document, Mapping):
+            return None
+        flat = straight(document)
+        if flat is None:  # refused, or not sure (an unknown key): the walk decides
+            return walked(document)
+        return flat
+
+    return fused
+
+
+# -------------------------------------------------------- the walk as straight-line code
+
+
+def _leaf_general(value: Any, read: _Read, is_series: bool, depth: int) -> Any:
+    """One fact's value as the walk reads it (``_REFUSED`` when the walk refuses it)."""
+    cls = type(value)
+    if cls is dict or (cls not in _SCALARS and isinstance(value, Mapping)):
+        value = _null_free(value, depth)
+    if not is_series:
+        return read(value)
+    if not isinstance(value, dict):
+        return _REFUSED
+    converted: Any = {}
+    for year, item in value.items():
+        if not _is_year_key(year):
+            return _REFUSED
+        item = read(item)
+        if item is _REFUSED:
+            return _REFUSED
+        converted[int(year)] = item
+    return converted
+
+
+def _generate(
+    root: _Level,
+    bounds: Mapping[str, tuple[Decimal | None, Decimal | None]],
+    order: tuple[str, ...],
+) -> Callable[[Mapping[Any, Any]], dict[str, Any] | None]:
+    """The walk over ``root`` as one generated function of straight-line code.
+
+    ``straight(document)`` looks up each declared key of each group (rather than going
+    through the document's keys), then reads each fact in declaration order: the commonest
+    values inline (a yes/no fact, an int count, a ``Decimal`` or int number within its
+    bounds and the limits), anything else through :func:`_leaf_general`. It returns the
+    flat facts in declaration order, or ``None`` whenever the walk might refuse the
+    document — a value refused, a required fact or group absent, or a group with a key it
+    does not declare (the walk ignores an unknown key whose value is blank, and refuses any
+    other) — so the caller runs the walk then, and the two never differ on a document
+    ``straight`` accepts.
+    """
+    names: dict[str, Any] = {
+        "_M": _REFUSED,
+        "_E": {},
+        "Decimal": Decimal,
+        "Mapping": Mapping,
+        "_number_problem": number_problem,
+        "_general": _leaf_general,
+        "_S": _SAFE_INT,
+    }
+    lines = ["def straight(g0):"]
+    leaves: dict[str, tuple[str, _Leaf]] = {}  # path -> (its local, the fact)
+    counter = itertools.count(1)
+
+    def constant(value: Any) -> str:
+        name = f"_c{len(names)}"
+        names[name] = value
+        return name
+
+    def bounded(var: str, path: str) -> str:
+        lo, hi = bounds[path]
+        parts = []
+        if lo is not None:
+            parts.append(f" and {var} >= {constant(lo)}")
+        if hi is not None:
+            parts.append(f" and {var} <= {constant(hi)}")
+        return "".join(parts)
+
+    def group(level: _Level, g: str) -> None:
+        node, needed = level
+        n = f"n{g}"
+        lines.append(f"    {n} = 0")
+        inner: list[tuple[str, _Level]] = []
+        for key, target in node.items():
+            required = key in needed
+            local = f"a{next(counter)}"
+            lines.append(f"    {local} = {g}.get({key!r}, _M)")
+            if len(target) == 2:  # a group: an empty one when absent or blank
+                lines.append(
+                    f"    if {local} is _M: {'return None' if required else f'{local} = _E'}"
+                )
+                lines.append("    else:")
+                lines.append(f"        {n} += 1")
+                lines.append(
+                    f"        if {local} is None: {'return None' if required else f'{local} = _E'}"
+                )
+                lines.append(
+                    f"        elif type({local}) is not dict and not isinstance({local}, Mapping): "
+                    "return None"
+                )
+                inner.append((local, target))
+            else:
+                leaves[target[0]] = (local, target)
+                if required:
+                    lines.append(f"    if {local} is _M or {local} is None: return None")
+                    lines.append(f"    {n} += 1")
+                else:
+                    lines.append(f"    if {local} is not _M: {n} += 1")
+        lines.append(f"    if {n} != len({g}): return None")
+        for local, target in inner:
+            group(target, local)
+
+    group(root, "g0")
+    lines.append("    flat = {}")
+    for path in order:
+        v, (_, read, is_series, depth, is_boolean) = leaves[path]
+        slot = f"flat[{path!r}]"
+        lines.append(f"    if {v} is not _M and {v} is not None:")
+        general = (
+            f"            r = _general({v}, {constant(read)}, {is_series}, {depth})",
+            "            if r is _M: return None",
+            f"            {slot} = r",
+        )
+        if is_boolean:
+            lines.append(f"        if {v} is True or {v} is False: {slot} = {v}")
+            lines.append("        else: return None")
+        elif not is_series and read.__name__ == "count":
+            lines.append(
+                f"        if type({v}) is int and -_S < {v} < _S{bounded(v, path)}: {slot} = {v}"
+            )
+            lines.append("        else:")
+            lines.extend(general)
+        elif not is_series and read.__name__ == "number":
+            lines.append(
+                f"        if type({v}) is Decimal and {v}.is_finite(){bounded(v, path)}"
+                f" and _number_problem({v}) is None: {slot} = {v}"
+            )
+            lines.append(
+                f"        elif type({v}) is int and -_S < {v} < _S{bounded(v, path)}: "
+                f"{slot} = Decimal({v})"
+            )
+            lines.append("        else:")
+            lines.extend(general)
+        else:
+            lines.append("        if True:")
+            lines.extend(general)
+    lines.append("    return flat")
+    exec(
+        compile("\n".join(lines), "<evalrules facts walk>", "exec"), names
+    )  # generated from the declarations alone
+    straight: Callable[[Mapping[Any, Any]], dict[str, Any] | None] = names["straight"]
+    return straight

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
-from evalrules._facts._crosschecks import CrossCheckKind
+from evalrules._facts._crosschecks import CrossCheckKind, _part_of
 from evalrules._facts._fastcheck import compile_check, compile_flatten
 from evalrules._facts._numbers import _is_number
 from evalrules._facts._tables import (
@@ -64,6 +64,10 @@ def _mark_groups(schema: dict[str, Any]) -> None:
             sub = rules["schema"]
             _mark_groups(sub)
             rules["required"] = any(r.get("required") for r in sub.values())
+
+
+#: The number types the fused walk converts to, which compare exactly with each other.
+_EXACT = frozenset({int, Decimal})
 
 
 class FactsValidator:
@@ -137,6 +141,13 @@ class FactsValidator:
         #: Each cross check with its kind.
         self._cross_checks = tuple(
             (check, cross_checks[check.kind]) for check in rubric.cross_checks
+        )
+        #: When every cross check is the builtin ``part_of``: its pairs of facts, compared
+        #: directly on a document the fused walk accepted (``_cross_clear``).
+        self._part_pairs: tuple[tuple[str, str], ...] | None = (
+            tuple((check.facts[0], check.facts[1]) for check, _ in self._cross_checks)
+            if all(kind.check is _part_of for _, kind in self._cross_checks)
+            else None
         )
         if self._fast_strict is None or self._fast_partial is None:
             # Without the compiled check every document goes to cerberus: build it now, so
@@ -276,7 +287,8 @@ class FactsValidator:
             accepted = flatten(facts)
             if accepted is not None:
                 problems = [] if partial else list(self._conditional_flat(accepted))
-                problems.extend(self._cross(accepted))
+                if not self._cross_clear(accepted):
+                    problems.extend(self._cross(accepted))
                 return accepted, problems
         problems = []
         # A blank (null) value is a value not given: the template's placeholders stay null
@@ -562,6 +574,24 @@ class FactsValidator:
             f"required fact “{spec.description.en or spec.description.zh}” is missing "
             f"(because {spec.required_if} is true)",
         )
+
+    def _cross_clear(self, flat: Mapping[str, Any]) -> bool:
+        """Whether the cross checks surely find nothing in ``flat`` (facts the fused walk
+        converted: an int or a ``Decimal`` for a number), without wording anything; when
+        not sure, :meth:`_cross` decides."""
+        pairs = self._part_pairs
+        if pairs is None:
+            return False
+        for a, b in pairs:
+            part = flat.get(a)
+            if part is None:
+                continue  # a fact it relates is absent: nothing to check
+            whole = flat.get(b)
+            if whole is None:
+                continue
+            if type(part) not in _EXACT or type(whole) not in _EXACT or part > whole:
+                return False
+        return True
 
     def _cross(self, flat: Mapping[str, Any]) -> Iterable[FactsProblem]:
         for check, kind in self._cross_checks:

@@ -135,5 +135,9 @@ class _CoreModify:
         """Return the scorecard unchanged (runs last)."""
         return scorecard
 
+    def __reduce__(self) -> str:
+        # The one instance, by reference: a worker's hook then knows it has nothing to run.
+        return "core_modify_plugin"
+
 
 core_modify_plugin = _CoreModify()

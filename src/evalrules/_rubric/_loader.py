@@ -1449,7 +1449,9 @@ def _check_gates(rubric: Rubric, raw: Any, p: _Problems, *, tree_read: bool) -> 
     tree = {n.code for top in rubric.indicators for n in top.walk()}
     bonus = {b.code for b in rubric.bonus}
     listed = raw.get("gates") if isinstance(raw, Mapping) else None
-    positions = {str(c): i for i, c in reversed(list(enumerate(listed or [])))}
+    if not isinstance(listed, list | tuple):
+        listed = []  # gates not a list: the verdict's own check names that
+    positions = {str(c): i for i, c in reversed(list(enumerate(listed)))}
     for code in rubric.verdict.gates:
         where = f"verdict.gates[{positions.get(code, 0)}]"
         if code in bonus:
