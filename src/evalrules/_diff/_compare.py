@@ -44,7 +44,7 @@ _COLUMN_FIELDS = tuple(f for f in _FACT_FIELDS if f not in ("items", "required_i
 #: An aggregate's fields, as ``aggregate.column``.
 _AGGREGATE_FIELDS = ("name", "table", "column", "stage", "weight", "where")
 #: The last part of a table's or an aggregate's field that only describes it.
-_DESCRIBING = frozenset({"description", "source", "unit", "label", "stages"})
+_DESCRIBING = frozenset({"description", "source", "unit", "label", "stages", "row_noun"})
 #: Fact fields that change what a score can be (the others only describe the fact).
 _FACT_SCORING = frozenset(
     {
@@ -171,6 +171,8 @@ def _fact_view(
             view["table.cross_checks"] = [_cross(c) for c in table.cross_checks]
         if table.totals:
             view["table.totals"] = _plain(table.totals)
+        if table.row_noun is not None:
+            view["table.row_noun"] = _plain(table.row_noun)
         for i, exclusion in enumerate(table.exclude):
             view[f"exclude[{i}]"] = {"when": _plain(exclusion.when), "why": _plain(exclusion.why)}
             if exclusion.columns:

@@ -461,14 +461,37 @@ def _with_unit(value: str, unit: str, lang: str = "zh") -> str:
     return f"{value}{unit}" if tight else f"{value} {unit}"
 
 
-def _derived_line(dv: DerivedValue, name: str, unit: str, lang: str) -> EvidenceLine:
+#: The unit of an aggregation's value when the rubric gives none: a share of rows is a
+#: percentage (88.24%), whatever the rubric's declaration leaves out.
+_AGGREGATE_UNITS = {"share_where": "%"}
+
+
+def _row_noun(rubric: Rubric | None, path: str) -> Text | None:
+    """What one row of the table a derived value aggregates is (幼儿园 / kindergartens), as
+    the rubric declares it on the table fact, or ``None``."""
+    if rubric is None:
+        return None
+    spec = next((d for d in rubric.derived if d.path == path), None)
+    if spec is None or spec.aggregate is None:
+        return None
+    table = next((f.table for f in rubric.facts if f.path == spec.aggregate.table), None)
+    return table.row_noun if table is not None else None
+
+
+def _derived_line(
+    dv: DerivedValue, name: str, unit: str, lang: str, row_noun: Text | None = None
+) -> EvidenceLine:
     """A derived value as an evidence line: its value, then its formula and inputs, or for
-    a value over a table what it rests on (X̄, S, CV, n, P), each named."""
+    a value over a table what it rests on (X̄, S, CV, n, P), each named; the rows counted
+    by the table's row noun (幼儿园数n) when it declares one."""
     if dv.formula_label is not None:
         formula = dv.formula_label.get(lang)
     else:
         formula = label(f"formula.{dv.formula}", lang)
+    unit = unit or _AGGREGATE_UNITS.get(dv.formula, "")
     named = dict(dv.breakdown_labels)
+    if row_noun is not None and "n" not in named:
+        named["n"] = Text(f"{row_noun.zh}数n", f"{row_noun.en or row_noun.zh} n")
     if dv.value is None:  # not computed for want of rows: why, not a number
         why = dv.not_computed.get(lang) if dv.not_computed is not None else ""
         detail = f"{formula}{label('punct.colon', lang)}{why}"
@@ -498,7 +521,7 @@ def aggregate_lines(card: Scorecard, lang: str, rubric: Rubric | None = None) ->
                 name, unit = spec.description.get(lang), spec.unit or ""
         if not name and dv.description is not None:
             name = dv.description.get(lang)
-        out.append(_derived_line(dv, name or dv.path, unit, lang))
+        out.append(_derived_line(dv, name or dv.path, unit, lang, _row_noun(rubric, dv.path)))
     return out
 
 
@@ -526,7 +549,7 @@ def evidence_lines(
         out.append(EvidenceLine("facts", name, path, shown))
     for dv in finding.evidence.derived:
         name, unit = _fact_info(rubric, finding, dv.path, lang)
-        out.append(_derived_line(dv, name, unit, lang))
+        out.append(_derived_line(dv, name, unit, lang, _row_noun(rubric, dv.path)))
     # The rule's source (document and clause, or inferred with its reasoning) says what the
     # deduction rests on; the raw parameters are already in the message, in words.
     if rubric is not None:

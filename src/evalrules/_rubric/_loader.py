@@ -349,6 +349,7 @@ _TABLE_KEYS = (
     "stages",
     "max_rows",
     "min_rows",
+    "row_noun",
     "columns",
     "cross_checks",
     "totals",
@@ -623,6 +624,9 @@ def _table(decl: Mapping[str, Any], where: str, p: _Problems) -> TableSpec | Non
             path=f"{where}.min_rows",
         )
         min_rows = None
+    row_noun = None
+    if decl.get("row_noun") is not None:
+        row_noun = _text(decl["row_noun"], f"{where}.row_noun", p)
     cross = _row_checks(decl.get("cross_checks"), f"{where}.cross_checks", p, known)
     totals = _totals(decl.get("totals"), f"{where}.totals", p, names, key)
     exclude = []
@@ -671,6 +675,7 @@ def _table(decl: Mapping[str, Any], where: str, p: _Problems) -> TableSpec | Non
         min_rows=min_rows,
         cross_checks=cross,
         totals=totals,
+        row_noun=row_noun,
     )
 
 

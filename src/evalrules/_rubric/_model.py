@@ -216,6 +216,9 @@ class TableSpec:
         totals: Total column → the column it totals over a key's rows: on every row of a
             key, the total (``school_pupils``, repeated on each stage row of a 九年一贯制
             school) must equal the sum of the other column (``pupils``) over that key's rows.
+        row_noun: What one row is, in Chinese and English (幼儿园 / kindergartens), as a
+            card counts the rows (幼儿园数n = 17) and names those not counted; ``None``
+            for the core's 学校 / rows.
     """
 
     key: str
@@ -232,6 +235,7 @@ class TableSpec:
     totals: Mapping[str, str] = attrs.field(
         converter=frozen_mapping, default=frozen_mapping({}), metadata=_LATER
     )
+    row_noun: Text | None = attrs.field(default=None, metadata=_LATER)
 
     def column(self, name: str) -> FactSpec | DerivedFact | None:
         """A column's or a row-derived value's declaration, ``None`` if there is none."""
