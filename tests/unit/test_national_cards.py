@@ -90,3 +90,52 @@ def test_a_row_noun_must_be_a_text(national, tmp_path):
     with pytest.raises(evalrules.errors.RubricError) as info:
         national.load_rubric(path)
     assert any("row_noun" in str(p.path) for p in info.value.problems)
+
+
+# ------------------------------------------------------------------ no grade line
+
+
+@pytest.mark.parametrize("fmt", TEXT_FORMATS)
+@pytest.mark.parametrize("which", ["preschool", "balance"])
+def test_a_certification_card_shows_its_verdict_and_no_empty_grade(national, request, fmt, which):
+    pair = request.getfixturevalue(which)
+    zh = _render(national, pair, fmt, "zh")
+    en = _render(national, pair, fmt, "en")
+    assert "认定结论" in zh
+    assert "等次" not in zh
+    assert "已评估" not in zh
+    assert "Assessed" not in en
+    assert "Grade" not in en
+
+
+def test_the_score_sheet_of_a_certification_rubric_has_no_grade_row(national, preschool, tmp_path):
+    import io
+
+    import openpyxl
+
+    compiled, card = preschool
+    data = national.render(card, "xlsx", lang="zh", rubric=compiled.rubric)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    first = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert "认定结论" in first
+    assert "等次" not in first
+
+
+def test_the_json_grade_of_a_rubric_without_grades_is_empty_as_the_schema_says(national, preschool):
+    import json
+
+    compiled, card = preschool
+    data = json.loads(national.render(card, "json", rubric=compiled.rubric))
+    assert data["grade"] == {"code": "", "label": {"zh": "", "en": ""}, "base": ""}
+    assert data["verdict"]["code"] == "failed"
+
+
+def test_a_graded_rubric_keeps_its_grade_line():
+    engine = evalrules.Engine()
+    compiled = engine.compile(engine.load_rubric("panjin-county/2023"))
+    card = compiled.evaluate(
+        engine.load_facts(
+            REPO / "rubrics" / "panjin-county" / "examples" / "shuangtaizi-2023.facts.yaml"
+        )
+    )
+    assert "**等次**:优秀" in engine.render(card, "markdown", lang="zh", rubric=compiled.rubric)

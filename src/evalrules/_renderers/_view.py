@@ -345,9 +345,12 @@ def summary(card: Scorecard, lang: str, rubric: Rubric | None) -> list[tuple[str
     if provisional(card):
         grade += paren(label("provisional_grade", lang), lang)
         total += paren(label("provisional_grade", lang), lang)
+    # A rubric without grades (a certification rubric's verdict is its result) shows no
+    # grade line: it would say nothing.
+    graded = bool(card.grade.code)
     out = [
         (label("total", lang), total),
-        (label("grade", lang), grade),
+        *([(label("grade", lang), grade)] if graded else []),
         *([(label("verdict", lang), verdict_text(card, lang))] if card.verdict else []),
         (label(vetoes_word, lang), vetoes),
         (label("completeness", lang), completeness),
