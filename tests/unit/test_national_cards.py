@@ -139,3 +139,41 @@ def test_a_graded_rubric_keeps_its_grade_line():
         )
     )
     assert "**等次**:优秀" in engine.render(card, "markdown", lang="zh", rubric=compiled.rubric)
+
+
+# ------------------------------------------------------------- choices by their labels
+
+
+@pytest.mark.parametrize("fmt", TEXT_FORMATS)
+def test_evidence_shows_a_choice_by_its_label(national, preschool, fmt):
+    # Markdown escapes the underscore of a raw value: read the text as a reviewer does
+    zh = _render(national, preschool, fmt, "zh").replace("\\", "")
+    en = _render(national, preschool, fmt, "en").replace("\\", "")
+    assert "= 2016年前" in zh
+    assert "= before_2016" not in zh
+    assert "= before_2016" not in en
+    assert "= since_2016" not in en
+
+
+def test_evidence_lines_give_the_label_and_the_json_keeps_the_value(national, preschool):
+    import json
+
+    from evalrules._renderers._view import evidence_lines
+
+    compiled, card = preschool
+    finding = next(f for f in card.findings if f.rule == "NP-C1-a")
+    lines = {line.path: line.value for line in evidence_lines(finding, "zh", compiled.rubric)}
+    assert lines["kindergartens[15].planning_period"] == "2016年前"
+    data = json.loads(national.render(card, "json", rubric=compiled.rubric))
+    kept = next(f for f in data["findings"] if f["rule"] == "NP-C1-a")
+    assert kept["evidence"]["facts"]["kindergartens[15].planning_period"] == "before_2016"
+
+
+def test_a_stage_in_evidence_reads_by_the_stage_label(balance):
+    from evalrules._renderers._view import _choice_label
+
+    rubric = balance[0].rubric
+    junior = _choice_label(rubric, "schools[3].stage", "junior")
+    assert junior == evalrules.Text("初中", "junior secondary")
+    assert _choice_label(rubric, "schools[3].category", "nine_year").zh == "九年一贯制学校"
+    assert _choice_label(rubric, "schools[3].name", "junior") is None

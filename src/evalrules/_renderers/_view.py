@@ -440,6 +440,27 @@ def _fact_info(rubric: Rubric | None, finding: Finding, path: str, lang: str) ->
     )
 
 
+def _choice_label(rubric: Rubric | None, path: str, value: Any) -> Text | None:
+    """The label a fact or a table's column declares for one of its values (``before_2016``
+    → 2016年前, a stage code → 初中), or ``None``: evidence shows a choice by its label, as
+    the messages do (the JSON keeps the value)."""
+    if rubric is None or isinstance(value, bool) or not isinstance(value, str):
+        return None
+    spec = next((s for s in rubric.facts if s.path == path), None)
+    if spec is not None:
+        return spec.value_label(value)
+    cell = _CELL.match(path)
+    if cell is None:
+        return None
+    table = next((s.table for s in rubric.facts if s.path == cell.group(1)), None)
+    if table is None:
+        return None
+    if cell.group(2) == table.stage and value in table.stages:
+        return table.stages[value]
+    column = table.column(cell.group(2))
+    return column.value_label(value) if isinstance(column, FactSpec) else None
+
+
 #: A table's cell as evidence names it: ``schools[12].pupils``.
 _CELL = re.compile(r"(.+?)\[[0-9]+\]\.([a-z][a-z0-9_]*)\Z")
 
@@ -544,8 +565,9 @@ def evidence_lines(
     colon = label("punct.colon", lang)
     for path, value in finding.evidence.facts:
         name, unit = _fact_info(rubric, finding, path, lang)
-        shown = value_text(value, lang)
-        if not isinstance(value, Mapping | bool):
+        choice = _choice_label(rubric, path, value)
+        shown = choice.get(lang) if choice is not None else value_text(value, lang)
+        if choice is None and not isinstance(value, Mapping | bool):
             shown = _with_unit(shown, unit, lang)
         if path in assumed:
             shown += paren(f"{label('assumed_value', lang)}{colon}{assumed[path].get(lang)}", lang)
