@@ -63,7 +63,7 @@ _FACT_SCORING = frozenset(
 #: Node kinds of change that make the node's own scores incomparable.
 _NODE_SCORING = frozenset({"node-added", "node-removed", "max-changed", "not-applicable-changed"})
 #: Rule fields that do not change a score (``monotonic`` is a declaration the tests check).
-_RULE_DESCRIBING = frozenset({"name", "message", "aliases", "monotonic"})
+_RULE_DESCRIBING = frozenset({"name", "description", "message", "aliases", "monotonic"})
 
 
 def _verdict_view(verdict: VerdictSpec | None) -> dict[str, Any] | None:
@@ -147,6 +147,8 @@ def _rule_view(item: Indicator, rule: Rule) -> dict[str, Any]:
     view.update(_flatten(rule.params, "params"))
     view["name"] = _plain(rule.name)
     view["message"] = None if rule.message is None else _plain(rule.message)
+    if rule.description is not None:
+        view["description"] = _plain(rule.description)
     view.update((f"source.{k}", v) for k, v in _plain(rule.source).items())
     view["monotonic"] = [f"{m.fact}:{m.direction}" for m in rule.monotonic] or None
     return view

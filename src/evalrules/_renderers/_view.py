@@ -38,6 +38,7 @@ __all__ = [
     "differing_claims",
     "evidence_lines",
     "finding_groups",
+    "formula_words",
     "grade_text",
     "points",
     "provisional",
@@ -459,6 +460,74 @@ def _choice_label(rubric: Rubric | None, path: str, value: Any) -> Text | None:
         return table.stages[value]
     column = table.column(cell.group(2))
     return column.value_label(value) if isinstance(column, FactSpec) else None
+
+
+#: Each formula over named inputs: ``{0}``, ``{1}`` are the inputs' descriptions.
+_FORMULA_WORDS: dict[str, Text] = {
+    "ratio": Text("{0} ÷ {1}", "{0} ÷ {1}"),
+    "share": Text("{0} ÷ {1} × 100%", "{0} ÷ {1} × 100%"),
+    "per_capita": Text("{0} ÷ {1}", "{0} ÷ {1}"),
+    "per_hundred": Text("{0} ÷ {1} × 100", "{0} ÷ {1} × 100"),
+    "difference": Text("{0} − {1}", "{0} − {1}"),
+    "growth": Text(
+        "(当年{0} − 上年{0}) ÷ 上年{0} × 100%",
+        "({0} this year − last year) ÷ last year × 100%",
+    ),
+}
+
+
+def _described(rubric: Rubric, path: str, lang: str, table: FactSpec | None = None) -> str:
+    """A fact, derived fact or (with ``table``) a column by its description, else its path."""
+    if table is not None and table.table is not None:
+        found: FactSpec | DerivedFact | None = table.table.column(path)
+    else:
+        specs: tuple[FactSpec | DerivedFact, ...] = (*rubric.facts, *rubric.derived)
+        found = next((s for s in specs if s.path == path), None)
+    if found is None:
+        return path
+    return _inline(found.description.get(lang), lang)
+
+
+def _inline(text: str, lang: str) -> str:
+    """A description inside a sentence: English lowercased at its start (not an acronym)."""
+    return text[:1].lower() + text[1:] if lang == "en" and text[1:2].islower() else text
+
+
+def formula_words(
+    rubric: Rubric, spec: DerivedFact, lang: str, table: FactSpec | None = None
+) -> str:
+    """A derived value's formula in words, its inputs by their descriptions:
+    ``生均建筑面积 = 园舍建筑面积 ÷ 在园幼儿数``; for a value over a table's rows, the
+    aggregation of which column of which rows (``差异系数:县域义务教育学校(小学)的生均教学
+    仪器设备值,按本学段在校生数加权``). ``table`` is the table fact of a row-derived value."""
+    name = spec.description.get(lang)
+    agg = spec.aggregate
+    if agg is not None:
+        facts = next((f for f in rubric.facts if f.path == agg.table), None)
+        rows = _inline(facts.description.get(lang), lang) if facts is not None else agg.table
+        how = label(f"formula.{agg.name}", lang)
+        stages = facts.table.stages if facts is not None and facts.table is not None else {}
+        if agg.stage is not None:
+            stage = stages.get(agg.stage) or Text(agg.stage, agg.stage)
+            rows += paren(stage.get(lang), lang)
+        column = _described(rubric, agg.column, lang, facts) if agg.column else ""
+        weight = _described(rubric, agg.weight, lang, facts) if agg.weight else ""
+        if lang == "zh":
+            text = f"{name} = {how}:{rows}" + (f"的{column}" if column else "")
+            text += f",按{weight}加权" if weight else ""
+            text += ",按条件筛选" if agg.where is not None else ""
+        else:
+            text = f"{name} = {how} of " + (f"{column} over " if column else "") + rows
+            text += f", weighted by {weight}" if weight else ""
+            text += ", rows meeting a condition" if agg.where is not None else ""
+        return text
+    inputs = [_described(rubric, p, lang, table) for p in spec.inputs]
+    if spec.formula == "sum":
+        return f"{name} = {' + '.join(inputs)}"
+    words = _FORMULA_WORDS.get(spec.formula)
+    if words is None or len(inputs) < (1 if spec.formula == "growth" else 2):
+        return f"{name} = {spec.formula}({', '.join(inputs)})"
+    return f"{name} = {words.get(lang).format(*inputs)}"
 
 
 #: A table's cell as evidence names it: ``schools[12].pupils``.

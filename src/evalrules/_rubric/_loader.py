@@ -956,7 +956,17 @@ _NODE_KEYS = (
     "note",
     "title_aliases",
 )
-_RULE_KEYS = ("code", "kind", "params", "name", "message", "source", "aliases", "monotonic")
+_RULE_KEYS = (
+    "code",
+    "kind",
+    "params",
+    "name",
+    "description",
+    "message",
+    "source",
+    "aliases",
+    "monotonic",
+)
 
 
 def _rule(raw: Any, where: str, p: _Problems, indicator: str) -> Rule | None:
@@ -988,6 +998,9 @@ def _rule(raw: Any, where: str, p: _Problems, indicator: str) -> Rule | None:
     message = (
         None if raw.get("message") is None else _text(raw["message"], f"{where}.message", p, **loc)
     )
+    description = None
+    if raw.get("description") is not None:
+        description = _text(raw["description"], f"{where}.description", p, **loc)
     monotonic = []
     monotonic_raw = raw.get("monotonic") or []
     if not isinstance(monotonic_raw, list):
@@ -1026,6 +1039,7 @@ def _rule(raw: Any, where: str, p: _Problems, indicator: str) -> Rule | None:
         source=_source(raw.get("source"), f"{where}.source", p, **loc),
         aliases=tuple(aliases),
         monotonic=tuple(monotonic),
+        description=description,
     )
     return rule if usable else None
 

@@ -347,6 +347,9 @@ class Rule:
         source: Official source, or inferred with reasoning.
         aliases: Former codes of this rule.
         monotonic: Declared monotonic relations to facts.
+        description: The rule in words as the rubric writes it, replacing the words its
+            kind makes of the parameters (``evalrules show``, ``explain``, the 评分细则
+            pages), or ``None`` for the kind's.
     """
 
     code: str
@@ -357,6 +360,7 @@ class Rule:
     source: Source = Source()
     aliases: tuple[str, ...] = ()
     monotonic: tuple[Monotonic, ...] = ()
+    description: Text | None = attrs.field(default=None, metadata=_LATER)
 
 
 @attrs.frozen
