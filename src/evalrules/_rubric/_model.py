@@ -208,8 +208,10 @@ class TableSpec:
         row_derived: Values computed per row from its columns (``path`` is the name,
             ``inputs`` are column names).
         max_rows: The most rows a document may give, or ``None`` for the core's own limit.
-        min_rows: The fewest rows a document may give (a county reports at least one
-            school), or ``None`` when an empty list of rows is valid.
+        min_rows: The fewest rows a document may give, excluded rows included (a county
+            reports at least one school; a table whose every row is excluded is accepted,
+            what reads its counted rows not applicable), or ``None`` when an empty list of
+            rows is valid.
         cross_checks: Relations between the columns of each row, checked like the
             rubric's cross checks between facts (``compliant_classes`` part of ``classes``);
             each check's ``facts`` are column names.
