@@ -113,6 +113,11 @@ def _table(compiled: evalrules.CompiledRubric, lang: str) -> str:
 
 
 def _grades(rubric: evalrules.Rubric) -> str:
+    if not rubric.grades:  # a certification rubric: its verdict is the result
+        return (
+            "本方案不分等次,结论为认定结论(见下)。/ The scheme sets no grades: its result "
+            "is the verdict below."
+        )
     rows = ["| 等次 grade | code | 总分 total |", "|---|---|---|"]
     for i, band in enumerate(rubric.grades):
         upper = rubric.grades[i - 1].lower if i else None

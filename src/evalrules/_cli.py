@@ -40,7 +40,6 @@ from click.core import ParameterSource
 
 from evalrules._compiler._compiled import CompiledRubric
 from evalrules._escape import escape_line, escape_text
-from evalrules._facts._derived import FORMULAS
 from evalrules._facts._document import FactsDocument
 from evalrules._plugins._cache import RubricCache
 from evalrules._plugins._engine import Engine
@@ -48,7 +47,7 @@ from evalrules._points import plain
 from evalrules._renderers import MIN_WIDTH
 from evalrules._renderers._labels import LANGS, Lang, label
 from evalrules._renderers._texttable import Cell, char_width, display_width, grid, paragraph, wrap
-from evalrules._renderers._view import paren, points, source_text
+from evalrules._renderers._view import formula_words, paren, points, source_text
 from evalrules._rubric._model import DerivedFact, FactSpec, Indicator, Rubric, Rule
 from evalrules._scorecard._model import Scorecard
 from evalrules._version import __version__
@@ -635,21 +634,41 @@ def _fact_lines(rubric: Rubric, path: str, lang: str) -> list[str]:
     spec = next((s for s in specs if s.path == path), None)
     if spec is None:
         return [f"{path}"]
-    colon, sep = label("punct.colon", lang), label("punct.semicolon", lang)
+    colon = label("punct.colon", lang)
     unit = paren(f"{label('unit', lang)}{colon}{spec.unit}", lang) if spec.unit else ""
     lines = [f"{path}  {spec.description.get(lang)}{unit}"]
     if isinstance(spec, DerivedFact) and spec.aggregate is not None:
-        # a value over a table's rows: the aggregation, its column, stage, weight and filter
+        # a value over a table's rows: the aggregation in words, then the column, stage,
+        # weight by name; and a row-derived column's own formula in words
         agg = spec.aggregate
-        words = label(f"formula.{agg.name}", lang)
+        words = formula_words(rubric, spec, lang)
         parts = [agg.table, *(p for p in (agg.column, agg.stage) if p)]
         if agg.weight:
             parts.append(f"{label('aggregate.weight', lang)}{colon}{agg.weight}")
-        lines.append(f"  {label('derived', lang)}{colon}{words}{sep}{', '.join(parts)}")
+        lines.append(f"  {label('derived', lang)}{colon}{words}")
+        lines.append(f"  {label('derived_inputs', lang)}{colon}{', '.join(parts)}")
+        table = next((f for f in rubric.facts if f.path == agg.table), None)
+        column = table.table.column(agg.column) if table and table.table and agg.column else None
+        if isinstance(column, DerivedFact):
+            row = formula_words(rubric, column, lang, table)
+            lines.append(f"  {label('row_derived', lang)}{colon}{row}")
     elif isinstance(spec, DerivedFact):
-        formula = FORMULAS.get(spec.formula)
-        words = formula.get(lang) if formula else spec.formula
-        lines.append(f"  {label('derived', lang)}{colon}{words}{sep}{', '.join(spec.inputs)}")
+        words = formula_words(rubric, spec, lang)
+        lines.append(f"  {label('derived', lang)}{colon}{words}")
+        lines.append(f"  {label('derived_inputs', lang)}{colon}{', '.join(spec.inputs)}")
+        # the derived values it is computed from, each in words, down to the facts
+        seen, todo = {spec.path}, list(spec.inputs)
+        while todo:
+            wanted = todo.pop(0)
+            inner = next((d for d in rubric.derived if d.path == wanted), None)
+            if inner is None or inner.path in seen:
+                continue
+            seen.add(inner.path)
+            lines.append(
+                f"  {label('derived_of', lang)}{colon}{formula_words(rubric, inner, lang)}"
+            )
+            if inner.aggregate is None:
+                todo.extend(inner.inputs)
     else:
         # items are declared only for a type that holds a value per year (checked on load)
         kind = f"{spec.type} of {spec.items}" if spec.items else spec.type

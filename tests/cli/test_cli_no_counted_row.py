@@ -43,7 +43,7 @@ def test_json_shows_the_junior_items_not_applicable_in_both_languages(run, no_ju
     equipment = found["A3.6"]
     assert equipment["message"] == {
         "zh": "没有纳入计算的初中学校,“初中生均教学仪器设备值差异系数”不适用,本项按满分计。",
-        "en": "No junior secondary school is counted, so “Junior: CV of teaching equipment "
+        "en": "No junior secondary schools are counted, so “Junior: CV of teaching equipment "
         "per pupil” does not apply; the item scores full marks.",
     }
     assert equipment["effect"] == "full"
@@ -69,7 +69,7 @@ def test_the_table_says_it_in_chinese_and_in_english(run, no_junior):
     en = run("evaluate", no_junior, "--lang", "en", env={"COLUMNS": "250"})
     assert en.exit_code == 0, en.stderr
     assert (
-        "No junior secondary school is counted, so “Junior: CV of teaching equipment per "
+        "No junior secondary schools are counted, so “Junior: CV of teaching equipment per "
         "pupil” does not apply; the item scores full marks." in en.stdout
     )
     assert "Junior: CV of teaching equipment per pupil: not computed" in en.stdout

@@ -35,6 +35,7 @@ DEFINITIONS = {"_facts/_types.py": "fact_type", "_facts/_crosschecks.py": "cross
 SAME_SPELLING = {
     ("_facts/_types.py", "series"): "the shape series, a trait value any fact type may declare",
     ("_facts/_formulas.py", "ratio"): "the derived-fact formula ratio (a ÷ b), not the type",
+    ("_renderers/_view.py", "ratio"): "the formula ratio written in words, not the type",
     ("_facts/_types.py", "table"): "the shape table, a trait value any fact type may declare",
     ("_facts/_aggregations.py", "count"): "the aggregation count (rows counted), not the type",
     ("_renderers/_labels.py", "count"): "the label of that aggregation",

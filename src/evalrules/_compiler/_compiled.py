@@ -848,7 +848,10 @@ class CompiledRubric:
         )
 
     def describe(self, rule: Rule) -> Text:
-        """The rule in words (Chinese and English), from its kind's ``describe``."""
+        """The rule in words (Chinese and English): the rubric's own ``description`` of the
+        rule when it gives one, else its kind's ``describe``."""
+        if rule.description is not None:
+            return rule.description
         item = next(i for i, r in self.rubric.rules() if r is rule or r.code == rule.code)
         return self._plan.kinds[rule.kind].describe(
             describe_context(rule, item, self.rubric, self._plan.validator.types)

@@ -44,7 +44,7 @@ _COLUMN_FIELDS = tuple(f for f in _FACT_FIELDS if f not in ("items", "required_i
 #: An aggregate's fields, as ``aggregate.column``.
 _AGGREGATE_FIELDS = ("name", "table", "column", "stage", "weight", "where")
 #: The last part of a table's or an aggregate's field that only describes it.
-_DESCRIBING = frozenset({"description", "source", "unit", "label", "stages"})
+_DESCRIBING = frozenset({"description", "source", "unit", "label", "stages", "row_noun"})
 #: Fact fields that change what a score can be (the others only describe the fact).
 _FACT_SCORING = frozenset(
     {
@@ -63,7 +63,7 @@ _FACT_SCORING = frozenset(
 #: Node kinds of change that make the node's own scores incomparable.
 _NODE_SCORING = frozenset({"node-added", "node-removed", "max-changed", "not-applicable-changed"})
 #: Rule fields that do not change a score (``monotonic`` is a declaration the tests check).
-_RULE_DESCRIBING = frozenset({"name", "message", "aliases", "monotonic"})
+_RULE_DESCRIBING = frozenset({"name", "description", "message", "aliases", "monotonic"})
 
 
 def _verdict_view(verdict: VerdictSpec | None) -> dict[str, Any] | None:
@@ -147,6 +147,8 @@ def _rule_view(item: Indicator, rule: Rule) -> dict[str, Any]:
     view.update(_flatten(rule.params, "params"))
     view["name"] = _plain(rule.name)
     view["message"] = None if rule.message is None else _plain(rule.message)
+    if rule.description is not None:
+        view["description"] = _plain(rule.description)
     view.update((f"source.{k}", v) for k, v in _plain(rule.source).items())
     view["monotonic"] = [f"{m.fact}:{m.direction}" for m in rule.monotonic] or None
     return view
@@ -171,6 +173,8 @@ def _fact_view(
             view["table.cross_checks"] = [_cross(c) for c in table.cross_checks]
         if table.totals:
             view["table.totals"] = _plain(table.totals)
+        if table.row_noun is not None:
+            view["table.row_noun"] = _plain(table.row_noun)
         for i, exclusion in enumerate(table.exclude):
             view[f"exclude[{i}]"] = {"when": _plain(exclusion.when), "why": _plain(exclusion.why)}
             if exclusion.columns:

@@ -321,11 +321,12 @@ def render_scoresheet(card: Scorecard, options: RenderOptions) -> bytes:
     if not card.complete:
         put(row, c_explained, _w("incomplete", lang))
     row += 1
-    put(row, 1, _w("grade", lang)).font = bold
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=c_rule)
-    put(row, c_max, grade_text(card, lang, rubric)).font = bold
-    ws.merge_cells(start_row=row, start_column=c_max, end_row=row, end_column=c_score)
-    row += 1
+    if card.grade.code:  # a rubric without grades has no grade to show
+        put(row, 1, _w("grade", lang)).font = bold
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=c_rule)
+        put(row, c_max, grade_text(card, lang, rubric)).font = bold
+        ws.merge_cells(start_row=row, start_column=c_max, end_row=row, end_column=c_score)
+        row += 1
     if card.verdict is not None:  # a certification rubric's 达标 / 未达标
         put(row, 1, _w("verdict", lang)).font = bold
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=c_rule)

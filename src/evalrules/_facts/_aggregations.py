@@ -229,9 +229,17 @@ def _names(how: Aggregation) -> dict[str, Any]:
 def no_rows(table: TableValue, stage: str | None) -> Text:
     """Why an aggregate has no value when no row is counted: ``没有纳入计算的初中学校`` /
     ``No junior secondary school is counted`` (the stage's label as the rubric declares it)."""
+    noun = table.row_noun
     if stage is None:
+        if noun is not None:
+            return Text(f"没有纳入计算的{noun.zh}", f"No {noun.en or noun.zh} are counted")
         return Text("没有纳入计算的学校", "No school is counted")
     label = table.stages.get(stage) or Text(stage, stage)
+    if noun is not None:
+        return Text(
+            f"没有纳入计算的{label.zh}{noun.zh}",
+            f"No {label.en or stage} {noun.en or noun.zh} are counted",
+        )
     return Text(f"没有纳入计算的{label.zh}学校", f"No {label.en or stage} school is counted")
 
 

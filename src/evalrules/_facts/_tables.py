@@ -72,11 +72,14 @@ class TableValue:
         path: The table fact's path (``schools``).
         rows: Every validated row, in document order.
         stages: Stage code → its label (``junior`` → 初中), as the rubric declares them.
+        row_noun: What one row is (幼儿园 / kindergartens), as the rubric declares it, or
+            ``None`` (学校 / schools).
     """
 
     path: str
     rows: tuple[TableRow, ...]
     stages: Mapping[str, Text] = attrs.field(converter=frozen_mapping, factory=dict)
+    row_noun: Text | None = None
 
     def counted(self, stage: str | None = None) -> tuple[TableRow, ...]:
         """The rows not excluded, of ``stage`` when given."""
@@ -344,7 +347,7 @@ def build_table(
                     )
                 )
         out.append(TableRow(index, key, label, stage, values, excluded, left_out))
-    return TableValue(path, tuple(out), spec.stages), problems
+    return TableValue(path, tuple(out), spec.stages, spec.row_noun), problems
 
 
 def _exclusions(spec: TableSpec, values: Mapping[str, Any]) -> tuple[Text | None, dict[str, Text]]:

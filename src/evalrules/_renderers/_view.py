@@ -38,6 +38,7 @@ __all__ = [
     "differing_claims",
     "evidence_lines",
     "finding_groups",
+    "formula_words",
     "grade_text",
     "points",
     "provisional",
@@ -345,9 +346,12 @@ def summary(card: Scorecard, lang: str, rubric: Rubric | None) -> list[tuple[str
     if provisional(card):
         grade += paren(label("provisional_grade", lang), lang)
         total += paren(label("provisional_grade", lang), lang)
+    # A rubric without grades (a certification rubric's verdict is its result) shows no
+    # grade line: it would say nothing.
+    graded = bool(card.grade.code)
     out = [
         (label("total", lang), total),
-        (label("grade", lang), grade),
+        *([(label("grade", lang), grade)] if graded else []),
         *([(label("verdict", lang), verdict_text(card, lang))] if card.verdict else []),
         (label(vetoes_word, lang), vetoes),
         (label("completeness", lang), completeness),
@@ -437,6 +441,95 @@ def _fact_info(rubric: Rubric | None, finding: Finding, path: str, lang: str) ->
     )
 
 
+def _choice_label(rubric: Rubric | None, path: str, value: Any) -> Text | None:
+    """The label a fact or a table's column declares for one of its values (``before_2016``
+    → 2016年前, a stage code → 初中), or ``None``: evidence shows a choice by its label, as
+    the messages do (the JSON keeps the value)."""
+    if rubric is None or isinstance(value, bool) or not isinstance(value, str):
+        return None
+    spec = next((s for s in rubric.facts if s.path == path), None)
+    if spec is not None:
+        return spec.value_label(value)
+    cell = _CELL.match(path)
+    if cell is None:
+        return None
+    table = next((s.table for s in rubric.facts if s.path == cell.group(1)), None)
+    if table is None:
+        return None
+    if cell.group(2) == table.stage and value in table.stages:
+        return table.stages[value]
+    column = table.column(cell.group(2))
+    return column.value_label(value) if isinstance(column, FactSpec) else None
+
+
+#: Each formula over named inputs: ``{0}``, ``{1}`` are the inputs' descriptions.
+_FORMULA_WORDS: dict[str, Text] = {
+    "ratio": Text("{0} ÷ {1}", "{0} ÷ {1}"),
+    "share": Text("{0} ÷ {1} × 100%", "{0} ÷ {1} × 100%"),
+    "per_capita": Text("{0} ÷ {1}", "{0} ÷ {1}"),
+    "per_hundred": Text("{0} ÷ {1} × 100", "{0} ÷ {1} × 100"),
+    "difference": Text("{0} − {1}", "{0} − {1}"),
+    "growth": Text(
+        "(当年{0} − 上年{0}) ÷ 上年{0} × 100%",
+        "({0} this year − last year) ÷ last year × 100%",
+    ),
+}
+
+
+def _described(rubric: Rubric, path: str, lang: str, table: FactSpec | None = None) -> str:
+    """A fact, derived fact or (with ``table``) a column by its description, else its path."""
+    if table is not None and table.table is not None:
+        found: FactSpec | DerivedFact | None = table.table.column(path)
+    else:
+        specs: tuple[FactSpec | DerivedFact, ...] = (*rubric.facts, *rubric.derived)
+        found = next((s for s in specs if s.path == path), None)
+    if found is None:
+        return path
+    return _inline(found.description.get(lang), lang)
+
+
+def _inline(text: str, lang: str) -> str:
+    """A description inside a sentence: English lowercased at its start (not an acronym)."""
+    return text[:1].lower() + text[1:] if lang == "en" and text[1:2].islower() else text
+
+
+def formula_words(
+    rubric: Rubric, spec: DerivedFact, lang: str, table: FactSpec | None = None
+) -> str:
+    """A derived value's formula in words, its inputs by their descriptions:
+    ``生均建筑面积 = 园舍建筑面积 ÷ 在园幼儿数``; for a value over a table's rows, the
+    aggregation of which column of which rows (``差异系数:县域义务教育学校(小学)的生均教学
+    仪器设备值,按本学段在校生数加权``). ``table`` is the table fact of a row-derived value."""
+    name = spec.description.get(lang)
+    agg = spec.aggregate
+    if agg is not None:
+        facts = next((f for f in rubric.facts if f.path == agg.table), None)
+        rows = _inline(facts.description.get(lang), lang) if facts is not None else agg.table
+        how = label(f"formula.{agg.name}", lang)
+        stages = facts.table.stages if facts is not None and facts.table is not None else {}
+        if agg.stage is not None:
+            stage = stages.get(agg.stage) or Text(agg.stage, agg.stage)
+            rows += paren(stage.get(lang), lang)
+        column = _described(rubric, agg.column, lang, facts) if agg.column else ""
+        weight = _described(rubric, agg.weight, lang, facts) if agg.weight else ""
+        if lang == "zh":
+            text = f"{name} = {how}:{rows}" + (f"的{column}" if column else "")
+            text += f",按{weight}加权" if weight else ""
+            text += ",按条件筛选" if agg.where is not None else ""
+        else:
+            text = f"{name} = {how} of " + (f"{column} over " if column else "") + rows
+            text += f", weighted by {weight}" if weight else ""
+            text += ", rows meeting a condition" if agg.where is not None else ""
+        return text
+    inputs = [_described(rubric, p, lang, table) for p in spec.inputs]
+    if spec.formula == "sum":
+        return f"{name} = {' + '.join(inputs)}"
+    words = _FORMULA_WORDS.get(spec.formula)
+    if words is None or len(inputs) < (1 if spec.formula == "growth" else 2):
+        return f"{name} = {spec.formula}({', '.join(inputs)})"
+    return f"{name} = {words.get(lang).format(*inputs)}"
+
+
 #: A table's cell as evidence names it: ``schools[12].pupils``.
 _CELL = re.compile(r"(.+?)\[[0-9]+\]\.([a-z][a-z0-9_]*)\Z")
 
@@ -461,14 +554,37 @@ def _with_unit(value: str, unit: str, lang: str = "zh") -> str:
     return f"{value}{unit}" if tight else f"{value} {unit}"
 
 
-def _derived_line(dv: DerivedValue, name: str, unit: str, lang: str) -> EvidenceLine:
+#: The unit of an aggregation's value when the rubric gives none: a share of rows is a
+#: percentage (88.24%), whatever the rubric's declaration leaves out.
+_AGGREGATE_UNITS = {"share_where": "%"}
+
+
+def _row_noun(rubric: Rubric | None, path: str) -> Text | None:
+    """What one row of the table a derived value aggregates is (幼儿园 / kindergartens), as
+    the rubric declares it on the table fact, or ``None``."""
+    if rubric is None:
+        return None
+    spec = next((d for d in rubric.derived if d.path == path), None)
+    if spec is None or spec.aggregate is None:
+        return None
+    table = next((f.table for f in rubric.facts if f.path == spec.aggregate.table), None)
+    return table.row_noun if table is not None else None
+
+
+def _derived_line(
+    dv: DerivedValue, name: str, unit: str, lang: str, row_noun: Text | None = None
+) -> EvidenceLine:
     """A derived value as an evidence line: its value, then its formula and inputs, or for
-    a value over a table what it rests on (X̄, S, CV, n, P), each named."""
+    a value over a table what it rests on (X̄, S, CV, n, P), each named; the rows counted
+    by the table's row noun (幼儿园数n) when it declares one."""
     if dv.formula_label is not None:
         formula = dv.formula_label.get(lang)
     else:
         formula = label(f"formula.{dv.formula}", lang)
+    unit = unit or _AGGREGATE_UNITS.get(dv.formula, "")
     named = dict(dv.breakdown_labels)
+    if row_noun is not None and "n" not in named:
+        named["n"] = Text(f"{row_noun.zh}数n", f"{row_noun.en or row_noun.zh} n")
     if dv.value is None:  # not computed for want of rows: why, not a number
         why = dv.not_computed.get(lang) if dv.not_computed is not None else ""
         detail = f"{formula}{label('punct.colon', lang)}{why}"
@@ -498,7 +614,7 @@ def aggregate_lines(card: Scorecard, lang: str, rubric: Rubric | None = None) ->
                 name, unit = spec.description.get(lang), spec.unit or ""
         if not name and dv.description is not None:
             name = dv.description.get(lang)
-        out.append(_derived_line(dv, name or dv.path, unit, lang))
+        out.append(_derived_line(dv, name or dv.path, unit, lang, _row_noun(rubric, dv.path)))
     return out
 
 
@@ -518,15 +634,16 @@ def evidence_lines(
     colon = label("punct.colon", lang)
     for path, value in finding.evidence.facts:
         name, unit = _fact_info(rubric, finding, path, lang)
-        shown = value_text(value, lang)
-        if not isinstance(value, Mapping | bool):
+        choice = _choice_label(rubric, path, value)
+        shown = choice.get(lang) if choice is not None else value_text(value, lang)
+        if choice is None and not isinstance(value, Mapping | bool):
             shown = _with_unit(shown, unit, lang)
         if path in assumed:
             shown += paren(f"{label('assumed_value', lang)}{colon}{assumed[path].get(lang)}", lang)
         out.append(EvidenceLine("facts", name, path, shown))
     for dv in finding.evidence.derived:
         name, unit = _fact_info(rubric, finding, dv.path, lang)
-        out.append(_derived_line(dv, name, unit, lang))
+        out.append(_derived_line(dv, name, unit, lang, _row_noun(rubric, dv.path)))
     # The rule's source (document and clause, or inferred with its reasoning) says what the
     # deduction rests on; the raw parameters are already in the message, in words.
     if rubric is not None:

@@ -349,6 +349,7 @@ _TABLE_KEYS = (
     "stages",
     "max_rows",
     "min_rows",
+    "row_noun",
     "columns",
     "cross_checks",
     "totals",
@@ -623,6 +624,9 @@ def _table(decl: Mapping[str, Any], where: str, p: _Problems) -> TableSpec | Non
             path=f"{where}.min_rows",
         )
         min_rows = None
+    row_noun = None
+    if decl.get("row_noun") is not None:
+        row_noun = _text(decl["row_noun"], f"{where}.row_noun", p)
     cross = _row_checks(decl.get("cross_checks"), f"{where}.cross_checks", p, known)
     totals = _totals(decl.get("totals"), f"{where}.totals", p, names, key)
     exclude = []
@@ -671,6 +675,7 @@ def _table(decl: Mapping[str, Any], where: str, p: _Problems) -> TableSpec | Non
         min_rows=min_rows,
         cross_checks=cross,
         totals=totals,
+        row_noun=row_noun,
     )
 
 
@@ -951,7 +956,17 @@ _NODE_KEYS = (
     "note",
     "title_aliases",
 )
-_RULE_KEYS = ("code", "kind", "params", "name", "message", "source", "aliases", "monotonic")
+_RULE_KEYS = (
+    "code",
+    "kind",
+    "params",
+    "name",
+    "description",
+    "message",
+    "source",
+    "aliases",
+    "monotonic",
+)
 
 
 def _rule(raw: Any, where: str, p: _Problems, indicator: str) -> Rule | None:
@@ -983,6 +998,9 @@ def _rule(raw: Any, where: str, p: _Problems, indicator: str) -> Rule | None:
     message = (
         None if raw.get("message") is None else _text(raw["message"], f"{where}.message", p, **loc)
     )
+    description = None
+    if raw.get("description") is not None:
+        description = _text(raw["description"], f"{where}.description", p, **loc)
     monotonic = []
     monotonic_raw = raw.get("monotonic") or []
     if not isinstance(monotonic_raw, list):
@@ -1021,6 +1039,7 @@ def _rule(raw: Any, where: str, p: _Problems, indicator: str) -> Rule | None:
         source=_source(raw.get("source"), f"{where}.source", p, **loc),
         aliases=tuple(aliases),
         monotonic=tuple(monotonic),
+        description=description,
     )
     return rule if usable else None
 

@@ -208,14 +208,19 @@ class TableSpec:
         row_derived: Values computed per row from its columns (``path`` is the name,
             ``inputs`` are column names).
         max_rows: The most rows a document may give, or ``None`` for the core's own limit.
-        min_rows: The fewest rows a document may give (a county reports at least one
-            school), or ``None`` when an empty list of rows is valid.
+        min_rows: The fewest rows a document may give, excluded rows included (a county
+            reports at least one school; a table whose every row is excluded is accepted,
+            what reads its counted rows not applicable), or ``None`` when an empty list of
+            rows is valid.
         cross_checks: Relations between the columns of each row, checked like the
             rubric's cross checks between facts (``compliant_classes`` part of ``classes``);
             each check's ``facts`` are column names.
         totals: Total column → the column it totals over a key's rows: on every row of a
             key, the total (``school_pupils``, repeated on each stage row of a 九年一贯制
             school) must equal the sum of the other column (``pupils``) over that key's rows.
+        row_noun: What one row is, in Chinese and English (幼儿园 / kindergartens), as a
+            card counts the rows (幼儿园数n = 17) and names those not counted; ``None``
+            for the core's 学校 / rows.
     """
 
     key: str
@@ -232,6 +237,7 @@ class TableSpec:
     totals: Mapping[str, str] = attrs.field(
         converter=frozen_mapping, default=frozen_mapping({}), metadata=_LATER
     )
+    row_noun: Text | None = attrs.field(default=None, metadata=_LATER)
 
     def column(self, name: str) -> FactSpec | DerivedFact | None:
         """A column's or a row-derived value's declaration, ``None`` if there is none."""
@@ -343,6 +349,9 @@ class Rule:
         source: Official source, or inferred with reasoning.
         aliases: Former codes of this rule.
         monotonic: Declared monotonic relations to facts.
+        description: The rule in words as the rubric writes it, replacing the words its
+            kind makes of the parameters (``evalrules show``, ``explain``, the 评分细则
+            pages), or ``None`` for the kind's.
     """
 
     code: str
@@ -353,6 +362,7 @@ class Rule:
     source: Source = Source()
     aliases: tuple[str, ...] = ()
     monotonic: tuple[Monotonic, ...] = ()
+    description: Text | None = attrs.field(default=None, metadata=_LATER)
 
 
 @attrs.frozen

@@ -2417,6 +2417,8 @@ def _each_row_describe(ctx: DescribeContext) -> Text:
     standard = _standard_words(ctx, params, unit)
     words = OPERATORS[params["op"]]
     d = ctx.plain(_row_deduct(ctx))
+    spec = ctx.table_spec(table)
+    noun = spec.row_noun.zh if spec is not None and spec.row_noun is not None else "学校"
     if params.get("points_each") is None:
         then = Text(f"有1所未达到即扣{d}分", f"if any does not, −{d}")
     else:
@@ -2424,7 +2426,7 @@ def _each_row_describe(ctx: DescribeContext) -> Text:
             f"每有1所未达到扣{d}分,扣完为止", f"−{d} for each that does not, floored at zero"
         )
     return Text(
-        f"要求每所{who.zh}{column.zh}{words.zh}{standard.zh}(不含不纳入计算的学校);{then.zh}。",
+        f"要求每所{who.zh}{column.zh}{words.zh}{standard.zh}(不含不纳入计算的{noun});{then.zh}。",
         f"Standard: in every one of the {who.en}, "
         f"{lower_first(column.en or column.zh)} {words.en} {standard.en} (rows not counted "
         f"left out); {then.en}.",

@@ -173,6 +173,26 @@ def test_fewer_rows_than_min_rows_and_other_problems_are_listed_together():
     assert info.value.problems[0].message_zh.endswith("至少应填报8行,现为6行")
 
 
+def test_min_rows_counts_the_rows_given_excluded_ones_too():
+    # min_rows says what the document must report (a county lists its schools); which rows
+    # count is the rubric's exclusions' business: a table whose every row is excluded is
+    # accepted, and what reads its counted rows is not applicable, not refused.
+    doc = facts()
+    for row in doc["schools"]:
+        row["category"] = "special"
+    compiled = _with(min_rows=len(doc["schools"]))
+    card = compiled.evaluate(doc)
+    assert card.aggregates
+    assert all(dict(a.breakdown).get("n") == 0 for a in card.aggregates)
+    assert any(a.value is None for a in card.aggregates)
+    assert any(n.status == "not_applicable" for n in card.walk() if not n.children)
+    # one row fewer than min_rows is refused, excluded or not
+    doc["schools"].pop()
+    with pytest.raises(FactsError) as info:
+        compiled.evaluate(doc)
+    assert [p.code for p in info.value.problems] == ["too-few-rows"]
+
+
 def test_without_min_rows_an_empty_table_is_valid():
     doc = facts()
     doc["schools"] = []
