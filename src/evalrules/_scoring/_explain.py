@@ -70,7 +70,8 @@ _Scored = tuple[NodeResult, tuple[Finding, ...], bool]
 
 #: An item explained: what it is scored, and the outcomes its rules reached, in order
 #: (each ``(rule code, outcome)`` pair shared, see :func:`~evalrules._scoring._shared.outcomes`).
-_Explained = tuple[NodeResult, tuple[Finding, ...], bool, dict[tuple[str, str], None]]
+#: An item found again is the very same tuple.
+ItemExplained = tuple[NodeResult, tuple[Finding, ...], bool, dict[tuple[str, str], None]]
 
 #: What the explanations come to: the outcomes reached ``(rule code, outcome)``, in order;
 #: each item's result by code; the points of the items excluded; the findings of the items
@@ -92,12 +93,17 @@ class ExplainProgram:
     - the items scored before, by what their rules found (the rule, its effects' messages,
       the values it read, as written): found there, no finding is built.
 
+    A third table keeps what a scorecard makes of its items (:meth:`summary`), by the very
+    items explained: a document whose items are all found again is scored without rolling
+    up the tree anew.
+
     The tables are bounded (:data:`~evalrules._scoring._shared.MAX_SHARED` entries each,
     then they start again), read without a lock and added to under the program's, so
     threads may share the program.
     """
 
     __slots__ = (
+        "_cards",
         "_explained",
         "_items",
         "_lock",
@@ -136,10 +142,12 @@ class ExplainProgram:
             )
         self._items = tuple(compiled)
         #: Items explained before, by the values their rules read (:class:`_Reading`).
-        self._explained: dict[tuple[Any, ...], _Explained] = {}
+        self._explained: dict[tuple[Any, ...], ItemExplained] = {}
         #: Items scored before, by what their rules found (:func:`_item_key`): bounded, and
         #: added to under the lock (a lookup reads without it).
         self._scored: dict[tuple[Any, ...], _Scored] = {}
+        #: What cards made of their items, by the items' identities (see :meth:`summary`).
+        self._cards: dict[tuple[int, ...], tuple[tuple[ItemExplained, ...], Any]] = {}
         self._lock = threading.Lock()
         self._precision = precision
         self._rounding = rounding
@@ -177,17 +185,14 @@ class ExplainProgram:
         derived: Mapping[str, DerivedValue],
         assumed: frozenset[str],
         general: General,
-    ) -> Explanations | None:
+    ) -> tuple[ItemExplained, ...] | None:
         """Score and explain every item from ``values`` (every fact and derived value
-        present, by path); ``None`` when the general path must run (an explainer raised,
-        a fact is missing). A rule without an explainer is handed to ``general``."""
-        ran: dict[tuple[str, str], None] = {}
-        results: dict[str, NodeResult] = {}
-        findings: list[Finding] = []
-        bonus_findings: list[Finding] = []
-        excluded = ZERO
+        present, by path): what each comes to, in rubric order (:meth:`explanations` puts
+        them together); ``None`` when the general path must run (an explainer raised, a
+        fact is missing). A rule without an explainer is handed to ``general``."""
         known = self._explained
         spelled, unspelled = self._reading.spell(values, derived)
+        out: list[ItemExplained] = []
         for item, rules, is_bonus, policy_default, untouched, reads in self._items:
             inputs: tuple[Any, ...] | None = None
             if reads is not None and not (unspelled and not unspelled.isdisjoint(reads[2])):
@@ -196,13 +201,7 @@ class ExplainProgram:
                     inputs = (*inputs, tuple([path in assumed for path in reads[3]]))
                 hit = known.get(inputs)
                 if hit is not None:  # explained before from the same values: taken whole
-                    node, found, is_excluded, outcomes = hit
-                    ran.update(outcomes)
-                    if is_excluded:
-                        excluded += item.max
-                    results[item.code] = node
-                    if found:
-                        (bonus_findings if is_bonus else findings).extend(found)
+                    out.append(hit)
                     continue
             reached: dict[tuple[str, str], None] = {}
             runs: list[tuple[_Rule, tuple[Explained, ...]]] | None = None
@@ -232,9 +231,8 @@ class ExplainProgram:
                 if stop:
                     break  # not applicable: the item's other rules do not run
             outcomes = dict.fromkeys(shared_outcomes(tuple(reached)))
-            ran.update(outcomes)
             if runs is None:
-                node, found, is_excluded = untouched, (), False
+                explained: ItemExplained = (untouched, (), False, outcomes)
             else:
                 key = _item_key(runs)
                 scored = None if key is None else self._scored.get(key)
@@ -242,14 +240,39 @@ class ExplainProgram:
                     scored = self._score(item, runs, is_bonus, policy_default)
                     if key is not None:
                         self._keep(self._scored, key, scored)
-                node, found, is_excluded = scored
+                explained = (*scored, outcomes)
             if inputs is not None:
-                self._keep(known, inputs, (node, found, is_excluded, outcomes))
+                self._keep(known, inputs, explained)
+            out.append(explained)
+        return tuple(out)
+
+    def explanations(self, items: Sequence[ItemExplained]) -> Explanations:
+        """What the items explained by :meth:`run` come to together."""
+        ran: dict[tuple[str, str], None] = {}
+        results: dict[str, NodeResult] = {}
+        findings: list[Finding] = []
+        bonus_findings: list[Finding] = []
+        excluded = ZERO
+        for compiled, (node, found, is_excluded, outcomes) in zip(self._items, items, strict=True):
+            item = compiled[0]
+            ran.update(outcomes)
             if is_excluded:
                 excluded += item.max
             results[item.code] = node
-            (bonus_findings if is_bonus else findings).extend(found)
+            if found:
+                (bonus_findings if compiled[2] else findings).extend(found)
         return ran, results, excluded, findings, bonus_findings
+
+    def summary(self, items: tuple[ItemExplained, ...]) -> Any:
+        """What a scorecard made of these very items before (:meth:`keep_summary`), or
+        ``None``."""
+        hit = self._cards.get(tuple(map(id, items)))
+        return None if hit is None else hit[1]
+
+    def keep_summary(self, items: tuple[ItemExplained, ...], summary: Any) -> None:
+        """Keep ``summary`` as what a scorecard makes of ``items`` (the entry holds the
+        items alive, so their ids in its key are never another object's)."""
+        self._keep(self._cards, tuple(map(id, items)), (items, summary))
 
     def _score(
         self,
@@ -263,7 +286,7 @@ class ExplainProgram:
         node, found, is_excluded = self._scored_anew(item, runs, is_bonus, policy_default)
         return node, tuple(found), is_excluded
 
-    def _keep(self, table: dict[tuple[Any, ...], Any], key: tuple[Any, ...], entry: Any) -> None:
+    def _keep(self, table: dict[Any, Any], key: tuple[Any, ...], entry: Any) -> None:
         with self._lock:
             if len(table) >= MAX_SHARED:
                 table.clear()
