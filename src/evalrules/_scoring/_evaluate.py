@@ -594,14 +594,16 @@ def _explained_fast(
         )
 
     program = plan.explained
-    items = program.run(_values(flat, derived), derived, paths, general)
-    if items is None:
+    explained = program.run(_values(flat, derived), derived, paths, general)
+    if explained is None:
         return None
-    summary = program.summary(items)
-    if summary is None:  # items not all found again: rolled up anew
+    items, found_all = explained
+    summary = program.summary(items) if found_all else None
+    if summary is None:  # rolled up anew; kept once every item was found again
         ran, results, excluded, findings, bonus_findings = program.explanations(items)
         summary = _summary(compiled, ran, results, findings, bonus_findings, excluded, True, True)
-        program.keep_summary(items, summary)
+        if found_all:
+            program.keep_summary(items, summary)
     card = _finish(compiled, plan, summary, entity, claims, True)
     if compiled.rubric.derived and derived:
         aggregates = tuple(

@@ -71,7 +71,7 @@ _Scored = tuple[NodeResult, tuple[Finding, ...], bool]
 #: An item explained: what it is scored, and the outcomes its rules reached, in order
 #: (each ``(rule code, outcome)`` pair shared, see :func:`~evalrules._scoring._shared.outcomes`).
 #: An item found again is the very same tuple.
-ItemExplained = tuple[NodeResult, tuple[Finding, ...], bool, dict[tuple[str, str], None]]
+ItemExplained = tuple[NodeResult, tuple[Finding, ...], bool, tuple[tuple[str, str], ...]]
 
 #: What the explanations come to: the outcomes reached ``(rule code, outcome)``, in order;
 #: each item's result by code; the points of the items excluded; the findings of the items
@@ -95,7 +95,8 @@ class ExplainProgram:
 
     A third table keeps what a scorecard makes of its items (:meth:`summary`), by the very
     items explained: a document whose items are all found again is scored without rolling
-    up the tree anew.
+    up the tree anew. A card is kept there only once all its items were found again (the
+    second time a document is seen), so documents seen once add nothing to it.
 
     The tables are bounded (:data:`~evalrules._scoring._shared.MAX_SHARED` entries each,
     then they start again), read without a lock and added to under the program's, so
@@ -185,14 +186,16 @@ class ExplainProgram:
         derived: Mapping[str, DerivedValue],
         assumed: frozenset[str],
         general: General,
-    ) -> tuple[ItemExplained, ...] | None:
+    ) -> tuple[tuple[ItemExplained, ...], bool] | None:
         """Score and explain every item from ``values`` (every fact and derived value
         present, by path): what each comes to, in rubric order (:meth:`explanations` puts
-        them together); ``None`` when the general path must run (an explainer raised, a
-        fact is missing). A rule without an explainer is handed to ``general``."""
+        them together), and whether every item was found again; ``None`` when the general
+        path must run (an explainer raised, a fact is missing). A rule without an
+        explainer is handed to ``general``."""
         known = self._explained
         spelled, unspelled = self._reading.spell(values, derived)
         out: list[ItemExplained] = []
+        found_all = True
         for item, rules, is_bonus, policy_default, untouched, reads in self._items:
             inputs: tuple[Any, ...] | None = None
             if reads is not None and not (unspelled and not unspelled.isdisjoint(reads[2])):
@@ -203,6 +206,7 @@ class ExplainProgram:
                 if hit is not None:  # explained before from the same values: taken whole
                     out.append(hit)
                     continue
+            found_all = False
             reached: dict[tuple[str, str], None] = {}
             runs: list[tuple[_Rule, tuple[Explained, ...]]] | None = None
             stop = False
@@ -230,7 +234,7 @@ class ExplainProgram:
                             stop = True
                 if stop:
                     break  # not applicable: the item's other rules do not run
-            outcomes = dict.fromkeys(shared_outcomes(tuple(reached)))
+            outcomes = shared_outcomes(tuple(reached))
             if runs is None:
                 explained: ItemExplained = (untouched, (), False, outcomes)
             else:
@@ -244,7 +248,7 @@ class ExplainProgram:
             if inputs is not None:
                 self._keep(known, inputs, explained)
             out.append(explained)
-        return tuple(out)
+        return tuple(out), found_all
 
     def explanations(self, items: Sequence[ItemExplained]) -> Explanations:
         """What the items explained by :meth:`run` come to together."""
@@ -255,7 +259,7 @@ class ExplainProgram:
         excluded = ZERO
         for compiled, (node, found, is_excluded, outcomes) in zip(self._items, items, strict=True):
             item = compiled[0]
-            ran.update(outcomes)
+            ran.update(dict.fromkeys(outcomes))
             if is_excluded:
                 excluded += item.max
             results[item.code] = node
