@@ -545,16 +545,19 @@ class _Reading:
         self._facts = tuple(p for p in every if p not in aggregates)
         self._derived = tuple(p for p in every if p in aggregates)
 
-    def _inputs(self, paths: Iterable[str]) -> tuple[str, ...]:
+    def _inputs(
+        self, paths: Iterable[str], within: frozenset[str] = frozenset()
+    ) -> tuple[str, ...]:
         """``paths``, each derived value computed by a formula replaced by its inputs (down
-        to facts and aggregates), once each."""
+        to facts and aggregates), once each. One among its own inputs (a rubric refused
+        for it, checked by compiling) stays as it is (``within``: those being replaced)."""
         out: dict[str, None] = {}
         for path in paths:
             inputs = self._formulas.get(path)
-            if inputs is None:
+            if inputs is None or path in within:
                 out[path] = None
             else:
-                out.update(dict.fromkeys(self._inputs(inputs)))
+                out.update(dict.fromkeys(self._inputs(inputs, within | {path})))
         return tuple(out)
 
     def reads(self, paths: tuple[str, ...] | None) -> _Reads | None:
