@@ -208,6 +208,58 @@ def test_a_value_written_otherwise_is_not_shared(engine, tmp_path):
     )
 
 
+def _general(compiled: evalrules.CompiledRubric) -> evalrules.CompiledRubric:
+    """``compiled`` without its explain program: every rule through its kind's evaluate."""
+    import attrs
+
+    return evalrules.CompiledRubric._from_plan(attrs.evolve(compiled._plan, explained=None))
+
+
+def test_an_input_of_a_derived_value_written_otherwise_is_not_shared(compiled, example):
+    """An item found again by what its rules read: a derived value by its inputs, as
+    written. ``800000`` and ``800000.0`` give equal but differently written evidence."""
+    general = _general(compiled)
+    cards = []
+    for funds in ("800000", "800000.0", "800000"):
+        doc = example.with_facts(
+            {"funding.primary.public_funds": evalrules_decimal(funds), "pupils.primary": 1000}
+        )
+        card = compiled.evaluate(doc)
+        assert card.to_json() == general.evaluate(doc).to_json()
+        (found,) = [f for f in card.findings if f.indicator == "8.2"]
+        (dv,) = found.evidence.derived
+        assert str(dict(dv.inputs)["funding.primary.public_funds"]) == funds
+        cards.append(card)
+    assert cards[0].findings == cards[1].findings  # equal values, written otherwise
+    first, second, third = ([f for f in c.findings if f.indicator == "8.2"] for c in cards)
+    assert first[0] is not second[0]
+    assert first[0] is third[0]
+
+
+def test_a_fact_marked_assumed_is_explained_so_after_the_same_values(compiled, example):
+    """The same values, then the same with the rating marked as assumed, then again not:
+    each card as the general path words it."""
+    from evalrules._text import Text
+
+    general = _general(compiled)
+    facts = example.with_facts({"ratings.fitness": 61}).facts
+    low = evalrules.FactsDocument(facts=facts)
+    marked = evalrules.FactsDocument(
+        facts=facts, assumed={"ratings.fitness": Text("推算", "estimated")}
+    )
+    messages = []
+    for doc in (low, marked, low):
+        card = compiled.evaluate(doc)
+        assert card.to_json() == general.evaluate(doc).to_json()
+        (found,) = [f for f in card.findings if f.indicator == "3.1"]
+        messages.append(found.message_id)
+    assert messages == [
+        "external_rating.scaled",
+        "external_rating.assumed",
+        "external_rating.scaled",
+    ]
+
+
 def test_rubrics_alike_in_codes_never_share_a_finding(engine, tmp_path):
     """Two rubrics with the same codes and the same facts, their fact named otherwise: each
     card's finding is its own rubric's, however the cards are interleaved."""

@@ -257,6 +257,7 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
             rubric.rounding,
             rubric.not_applicable,
             evidence,
+            rubric.derived,
         ),
         scores_card=ScoresCard(rubric),
     )

@@ -7,7 +7,9 @@ findings. For the builtin kinds nearly all of that depends on the rule alone —
 label and unit, the standard in words, the message template, a condition in words — so it is
 done once, when the rubric is compiled, and each rule becomes an *explainer*: a function of
 the document's values that returns what ``evaluate`` would report, with the fields the
-finding will hold and the evidence it rests on.
+finding will hold and the evidence it rests on. Each declares the paths it reads
+(``_kind.reading``): what it returns is a function of their values alone, so an item whose
+rules read the same values as before is taken as it was scored then, its rules not run.
 
 An explainer stands for its kind's ``evaluate`` and ``scorer`` together: a kind whose
 ``evaluate`` or ``scorer`` is not the builtin's (a plugin's kind of the same name, a kind
@@ -30,7 +32,7 @@ from evalrules._points import ZERO, to_decimal
 from evalrules._rules import _builtin as b
 from evalrules._rules._conditions import OPERATORS, compile_compare, compile_condition
 from evalrules._rules._context import DescribeContext
-from evalrules._rules._kind import Explained, Explainer, Explaining, RuleKind
+from evalrules._rules._kind import Explained, Explainer, Explaining, RuleKind, reading
 from evalrules._scorecard._model import DerivedValue
 from evalrules._text import Text
 
@@ -185,7 +187,7 @@ def _threshold(ctx: DescribeContext, template: Callable[[str], Text]) -> Explain
             detail = (message, missed_template, missed_fields, read(values, derived))
         return (("deduction", points, "missed", None, detail),)
 
-    return explain
+    return reading(explain, (path,))
 
 
 def _per_incident(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
@@ -232,7 +234,7 @@ def _per_incident(ctx: DescribeContext, template: Callable[[str], Text]) -> Expl
             ("deduction", points, outcome, None, (message, words, fields, read(values, derived))),
         )
 
-    return explain
+    return reading(explain, (path,))
 
 
 def _each_true(
@@ -279,7 +281,7 @@ def _each_true(
             ]
         )
 
-    return explain
+    return reading(explain, [row[0] for row in facts])
 
 
 def _checklist(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
@@ -355,7 +357,7 @@ def _rating(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
             detail = (scaled, scaled_words, fields, read(values, derived))
         return (("deduction", lost, "zero" if earned <= 0 else "partial", None, detail),)
 
-    return explain
+    return reading(explain, (path,))
 
 
 def _manual(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
@@ -385,7 +387,7 @@ def _manual(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
             ("manual", deduct, "deducted", None, (message, words, fields, read(values, derived))),
         )
 
-    return explain
+    return reading(explain, (path,))
 
 
 def _when(
@@ -416,7 +418,7 @@ def _when(
             return clear
         return ((action, points, outcome, effect, (message, words, fields, read(values, derived))),)
 
-    return explain
+    return reading(explain, paths)
 
 
 def _not_applicable_when(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:

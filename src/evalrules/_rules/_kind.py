@@ -132,6 +132,28 @@ Explained = tuple[str, Decimal, str, "str | None", Any]
 Explainer = Callable[[Mapping[str, Any], Mapping[str, Any], frozenset[str]], tuple[Explained, ...]]
 
 
+#: The attribute an explainer declares what it reads by (:func:`reading`).
+_READS = "explains_from"
+
+
+def reading(explain: Explainer, paths: Iterable[str]) -> Explainer:
+    """``explain``, declared to be a function of ``paths`` alone: what it returns depends
+    only on the values of these fact and derived paths (a derived one's ``DerivedValue``
+    too) and on which of them the document marks as assumed, and it raises for the same
+    values every time. An explained evaluation then finds an item scored before by these
+    values, without running its rules again (``_scoring._explain``); an explainer that
+    declares nothing is run every time."""
+    setattr(explain, _READS, tuple(dict.fromkeys(paths)))
+    return explain
+
+
+def explains_from(explain: Explainer) -> tuple[str, ...] | None:
+    """The paths ``explain`` is declared to be a function of (:func:`reading`), or
+    ``None``."""
+    paths: tuple[str, ...] | None = getattr(explain, _READS, None)
+    return paths
+
+
 @attrs.frozen(eq=False)
 class Explaining:
     """How a builtin kind's rules compile with their explanations (not plugin API: its

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -23,7 +23,15 @@ from evalrules._rules._kind import (
     NotComputed,
     Score,
 )
-from evalrules._scorecard._model import Entity, Evidence, Finding, NodeResult, Scorecard
+from evalrules._scorecard._model import (
+    Entity,
+    Evidence,
+    Finding,
+    Grade,
+    NodeResult,
+    Scorecard,
+    Verdict,
+)
 from evalrules._scoring._claims import compare_claims, with_claims
 from evalrules._scoring._explain import detail
 from evalrules._scoring._items import NOT_COMPUTED, ItemOutcome, _finding, score_item
@@ -358,6 +366,24 @@ def _score(
     )
 
 
+class _Summary(NamedTuple):
+    """What a scorecard makes of its items' results and findings, whatever it evaluated
+    and whatever was claimed: the rolled-up tree, bonus, totals, vetoes, grade and
+    verdict."""
+
+    indicators: tuple[NodeResult, ...]
+    bonus_items: tuple[NodeResult, ...]
+    bonus: Decimal
+    findings: tuple[Finding, ...]
+    vetoes: tuple[Finding, ...]
+    total: Decimal
+    base_total: Decimal
+    grade: Grade
+    complete: bool
+    verdict: Verdict | None
+    outcomes: tuple[tuple[str, str], ...]
+
+
 def _card(
     compiled: CompiledRubric,
     plan: EvaluationPlan,
@@ -372,6 +398,22 @@ def _card(
 ) -> Scorecard:
     """The scorecard from the items' results and findings: the tree, bonus cap, totals,
     vetoes and grade, claimed scores, and the scorecard hook."""
+    summary = _summary(compiled, ran, results, findings, bonus_findings, excluded, explain)
+    return _finish(compiled, plan, summary, entity, claims, explain)
+
+
+def _summary(
+    compiled: CompiledRubric,
+    ran: dict[tuple[str, str], None],
+    results: dict[str, NodeResult],
+    findings: list[Finding],
+    bonus_findings: list[Finding],
+    excluded: Decimal,
+    explain: bool,
+    outcomes_shared: bool = False,
+) -> _Summary:
+    """The tree, bonus cap, totals, vetoes, grade and verdict from the items' results and
+    findings (``outcomes_shared``: the pairs of ``ran`` are shared already)."""
     rubric = compiled.rubric
     tops = roll_up_tree(rubric.indicators, results)
     raw_bonus = tuple(results[b.code] for b in rubric.bonus)
@@ -395,30 +437,56 @@ def _card(
     if rubric.verdict is not None:
         nodes = (*tops, *bonus_nodes)
         verdict = verdict_for(rubric.verdict, nodes, findings, vetoes, rubric.precision)
-    comparisons = None
     if not explain:
         findings = []  # the vetoes stay, as vetoes
-    elif claims:
+    return _Summary(
+        indicators=tops,
+        bonus_items=bonus_nodes,
+        bonus=bonus_total,
+        findings=tuple(findings),
+        vetoes=vetoes,
+        total=total,
+        base_total=base_total,
+        grade=grade,
+        complete=complete,
+        verdict=verdict,
+        outcomes=tuple(ran) if outcomes_shared else shared_outcomes(tuple(ran)),
+    )
+
+
+def _finish(
+    compiled: CompiledRubric,
+    plan: EvaluationPlan,
+    summary: _Summary,
+    entity: Entity,
+    claims: Mapping[str, Decimal],
+    explain: bool,
+) -> Scorecard:
+    """The scorecard of ``summary`` for ``entity``: the claimed scores compared, then the
+    scorecard hook."""
+    tops, bonus_nodes, comparisons = summary.indicators, summary.bonus_items, None
+    if explain and claims:
         tops = tuple(with_claims(t, claims) for t in tops)
         bonus_nodes = tuple(with_claims(b, claims) for b in bonus_nodes)
-        comparisons = compare_claims((*tops, *bonus_nodes), findings, claims, total)
+        comparisons = compare_claims((*tops, *bonus_nodes), summary.findings, claims, summary.total)
+    rubric = compiled.rubric
     card = Scorecard(
         rubric=compiled.info,
         entity=entity,
-        total=total,
+        total=summary.total,
         max=rubric.max,
-        bonus=bonus_total,
-        grade=grade,
-        vetoes=vetoes,
-        complete=complete,
+        bonus=summary.bonus,
+        grade=summary.grade,
+        vetoes=summary.vetoes,
+        complete=summary.complete,
         indicators=tops,
-        findings=tuple(findings),
+        findings=summary.findings,
         bonus_items=bonus_nodes,
         claimed=comparisons,
         evalrules_version=__version__,
-        base_total=base_total,
-        outcomes=shared_outcomes(tuple(ran)),
-        verdict=verdict,
+        base_total=summary.base_total,
+        outcomes=summary.outcomes,
+        verdict=summary.verdict,
     )
     if plan.modify is not None:
         card = plan.modify(card, rubric)
@@ -525,13 +593,18 @@ def _explained_fast(
             ]
         )
 
-    explained = plan.explained.run(_values(flat, derived), derived, paths, general)
+    program = plan.explained
+    explained = program.run(_values(flat, derived), derived, paths, general)
     if explained is None:
         return None
-    ran, results, excluded, findings, bonus_findings = explained
-    card = _card(
-        compiled, plan, ran, results, findings, bonus_findings, excluded, entity, claims, True
-    )
+    items, found_all = explained
+    summary = program.summary(items) if found_all else None
+    if summary is None:  # rolled up anew; kept once every item was found again
+        ran, results, excluded, findings, bonus_findings = program.explanations(items)
+        summary = _summary(compiled, ran, results, findings, bonus_findings, excluded, True, True)
+        if found_all:
+            program.keep_summary(items, summary)
+    card = _finish(compiled, plan, summary, entity, claims, True)
     if compiled.rubric.derived and derived:
         aggregates = tuple(
             dv

@@ -16,14 +16,16 @@ tests hold the two to the same scorecard, byte for byte (``tests/property/test_e
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from itertools import repeat
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from evalrules._frozen import FrozenDict, frozen_pairs
 from evalrules._points import ZERO, quantize
-from evalrules._rubric._model import Indicator, Rule
-from evalrules._rules._kind import Effect, Explained, Explainer
+from evalrules._rubric._model import DerivedFact, Indicator, Rule
+from evalrules._rules._kind import Effect, Explained, Explainer, explains_from
 from evalrules._rules._messages import Rendered, counted_in
 from evalrules._scorecard._model import DerivedValue, Evidence, Finding, NodeResult
 from evalrules._scoring._items import POLICY_TEXT, _frozen_plain, allocate, own_evidence
@@ -32,6 +34,7 @@ from evalrules._scoring._shared import MAX_SHARED
 from evalrules._scoring._shared import add as shared_add
 from evalrules._scoring._shared import finding as shared_finding
 from evalrules._scoring._shared import lookup as shared_lookup
+from evalrules._scoring._shared import outcomes as shared_outcomes
 from evalrules._text import Text
 
 if TYPE_CHECKING:
@@ -51,12 +54,24 @@ _Rule = tuple[str, "Explainer | None", bool, tuple[tuple[str, Any], ...], "Compi
 #: them (``None``: the general path must run).
 General = Callable[["CompiledRule"], "tuple[Explained, ...] | None"]
 
+#: How an item is found by what its rules read, when every one of them declares it
+#: (:func:`~evalrules._rules._kind.reading`): ``(the item's identity in a key, a function
+#: that picks the spelling of what it reads from a document's (:meth:`_Reading.spell`),
+#: the places of these in it, every path it reads)``.
+_Reads = tuple["_Token", "Callable[[list[Any]], Any]", frozenset[int], tuple[str, ...]]
+
 #: An item: ``(item, its rules (applicability rules first), is a bonus item, its
-#: not-applicable policy, its result when no rule changes its points)``.
-_Item = tuple[Indicator, tuple[_Rule, ...], bool, str, NodeResult]
+#: not-applicable policy, its result when no rule changes its points, what its rules read
+#: or ``None``)``.
+_Item = tuple[Indicator, tuple[_Rule, ...], bool, str, NodeResult, "_Reads | None"]
 
 #: An item scored: its result, its findings, whether it is excluded.
 _Scored = tuple[NodeResult, tuple[Finding, ...], bool]
+
+#: An item explained: what it is scored, and the outcomes its rules reached, in order
+#: (each ``(rule code, outcome)`` pair shared, see :func:`~evalrules._scoring._shared.outcomes`).
+#: An item found again is the very same tuple.
+ItemExplained = tuple[NodeResult, tuple[Finding, ...], bool, tuple[tuple[str, str], ...]]
 
 #: What the explanations come to: the outcomes reached ``(rule code, outcome)``, in order;
 #: each item's result by code; the points of the items excluded; the findings of the items
@@ -69,14 +84,35 @@ Explanations = tuple[
 class ExplainProgram:
     """Every item's explainers, in rubric order, and how its score and findings are made.
 
-    It holds values fixed when it is built, and one table: the items scored before, by what
-    their rules found (the rule, its effects' messages, the values it read, as written), so
-    that an item found again takes the result and the very findings it had. The table is
-    bounded (:data:`~evalrules._scoring._shared.MAX_SHARED` entries, then it starts again),
-    read without a lock and added to under its own, so threads may share the program.
+    It holds values fixed when it is built, and two tables, so that an item found again
+    takes the result and the very findings it had:
+
+    - the items explained before, by the values their rules read (as written, and which of
+      them are assumed), for an item whose rules all declare what they read: found there,
+      its rules do not run at all;
+    - the items scored before, by what their rules found (the rule, its effects' messages,
+      the values it read, as written): found there, no finding is built.
+
+    A third table keeps what a scorecard makes of its items (:meth:`summary`), by the very
+    items explained: a document whose items are all found again is scored without rolling
+    up the tree anew. A card is kept there only once all its items were found again (the
+    second time a document is seen), so documents seen once add nothing to it.
+
+    The tables are bounded (:data:`~evalrules._scoring._shared.MAX_SHARED` entries each,
+    then they start again), read without a lock and added to under the program's, so
+    threads may share the program.
     """
 
-    __slots__ = ("_items", "_lock", "_precision", "_rounding", "_scored")
+    __slots__ = (
+        "_cards",
+        "_explained",
+        "_items",
+        "_lock",
+        "_precision",
+        "_reading",
+        "_rounding",
+        "_scored",
+    )
 
     def __init__(
         self,
@@ -85,7 +121,9 @@ class ExplainProgram:
         precision: Decimal,
         rounding: str,
         default_policy: str,
+        derived_facts: Sequence[DerivedFact] = (),
     ) -> None:
+        self._reading = reading = _Reading([_declared(rules) for _, rules in items], derived_facts)
         compiled: list[_Item] = []
         for item, rules in items:
             is_bonus = item.code in bonus_codes
@@ -100,12 +138,17 @@ class ExplainProgram:
                     is_bonus,
                     item.not_applicable or default_policy,
                     leaf(item, untouched, "scored"),
+                    reading.reads(_declared(rules)),
                 )
             )
         self._items = tuple(compiled)
+        #: Items explained before, by the values their rules read (:class:`_Reading`).
+        self._explained: dict[tuple[Any, ...], ItemExplained] = {}
         #: Items scored before, by what their rules found (:func:`_item_key`): bounded, and
         #: added to under the lock (a lookup reads without it).
         self._scored: dict[tuple[Any, ...], _Scored] = {}
+        #: What cards made of their items, by the items' identities (see :meth:`summary`).
+        self._cards: dict[tuple[int, ...], tuple[tuple[ItemExplained, ...], Any]] = {}
         self._lock = threading.Lock()
         self._precision = precision
         self._rounding = rounding
@@ -119,9 +162,11 @@ class ExplainProgram:
         rounding: str,
         default_policy: str,
         evidence: Mapping[str, tuple[tuple[str, Any], ...]],
+        derived_facts: Sequence[DerivedFact] = (),
     ) -> ExplainProgram | None:
         """The program, or ``None`` when no rule has an explainer (the general path is as
-        fast)."""
+        fast). ``derived_facts``: the rubric's (what a derived value read is computed
+        from)."""
         compiled = []
         explained = False
         for item, first, rest in items:
@@ -133,7 +178,7 @@ class ExplainProgram:
             compiled.append((item, tuple(rules)))
         if not explained:
             return None
-        return cls(compiled, bonus_codes, precision, rounding, default_policy)
+        return cls(compiled, bonus_codes, precision, rounding, default_policy, derived_facts)
 
     def run(
         self,
@@ -141,16 +186,28 @@ class ExplainProgram:
         derived: Mapping[str, DerivedValue],
         assumed: frozenset[str],
         general: General,
-    ) -> Explanations | None:
+    ) -> tuple[tuple[ItemExplained, ...], bool] | None:
         """Score and explain every item from ``values`` (every fact and derived value
-        present, by path); ``None`` when the general path must run (an explainer raised,
-        a fact is missing). A rule without an explainer is handed to ``general``."""
-        ran: dict[tuple[str, str], None] = {}
-        results: dict[str, NodeResult] = {}
-        findings: list[Finding] = []
-        bonus_findings: list[Finding] = []
-        excluded = ZERO
-        for item, rules, is_bonus, policy_default, untouched in self._items:
+        present, by path): what each comes to, in rubric order (:meth:`explanations` puts
+        them together), and whether every item was found again; ``None`` when the general
+        path must run (an explainer raised, a fact is missing). A rule without an
+        explainer is handed to ``general``."""
+        known = self._explained
+        spelled, unspelled = self._reading.spell(values, derived)
+        out: list[ItemExplained] = []
+        found_all = True
+        for item, rules, is_bonus, policy_default, untouched, reads in self._items:
+            inputs: tuple[Any, ...] | None = None
+            if reads is not None and not (unspelled and not unspelled.isdisjoint(reads[2])):
+                inputs = (reads[0], reads[1](spelled))
+                if assumed:
+                    inputs = (*inputs, tuple([path in assumed for path in reads[3]]))
+                hit = known.get(inputs)
+                if hit is not None:  # explained before from the same values: taken whole
+                    out.append(hit)
+                    continue
+            found_all = False
+            reached: dict[tuple[str, str], None] = {}
             runs: list[tuple[_Rule, tuple[Explained, ...]]] | None = None
             stop = False
             for rule in rules:
@@ -167,7 +224,7 @@ class ExplainProgram:
                         return None
                 code = rule[0]
                 for effect in effects:
-                    ran[(code, effect[2])] = None
+                    reached[(code, effect[2])] = None
                     if effect[4] is not None:
                         if runs is None:
                             runs = []
@@ -177,21 +234,49 @@ class ExplainProgram:
                             stop = True
                 if stop:
                     break  # not applicable: the item's other rules do not run
+            outcomes = shared_outcomes(tuple(reached))
             if runs is None:
-                results[item.code] = untouched
-                continue
-            key = _item_key(runs)
-            scored = None if key is None else self._scored.get(key)
-            if scored is None:
-                scored = self._score(item, runs, is_bonus, policy_default)
-                if key is not None:
-                    self._keep(key, scored)
-            node, found, is_excluded = scored
+                explained: ItemExplained = (untouched, (), False, outcomes)
+            else:
+                key = _item_key(runs)
+                scored = None if key is None else self._scored.get(key)
+                if scored is None:
+                    scored = self._score(item, runs, is_bonus, policy_default)
+                    if key is not None:
+                        self._keep(self._scored, key, scored)
+                explained = (*scored, outcomes)
+            if inputs is not None:
+                self._keep(known, inputs, explained)
+            out.append(explained)
+        return tuple(out), found_all
+
+    def explanations(self, items: Sequence[ItemExplained]) -> Explanations:
+        """What the items explained by :meth:`run` come to together."""
+        ran: dict[tuple[str, str], None] = {}
+        results: dict[str, NodeResult] = {}
+        findings: list[Finding] = []
+        bonus_findings: list[Finding] = []
+        excluded = ZERO
+        for compiled, (node, found, is_excluded, outcomes) in zip(self._items, items, strict=True):
+            item = compiled[0]
+            ran.update(dict.fromkeys(outcomes))
             if is_excluded:
                 excluded += item.max
             results[item.code] = node
-            (bonus_findings if is_bonus else findings).extend(found)
+            if found:
+                (bonus_findings if compiled[2] else findings).extend(found)
         return ran, results, excluded, findings, bonus_findings
+
+    def summary(self, items: tuple[ItemExplained, ...]) -> Any:
+        """What a scorecard made of these very items before (:meth:`keep_summary`), or
+        ``None``."""
+        hit = self._cards.get(tuple(map(id, items)))
+        return None if hit is None else hit[1]
+
+    def keep_summary(self, items: tuple[ItemExplained, ...], summary: Any) -> None:
+        """Keep ``summary`` as what a scorecard makes of ``items`` (the entry holds the
+        items alive, so their ids in its key are never another object's)."""
+        self._keep(self._cards, tuple(map(id, items)), (items, summary))
 
     def _score(
         self,
@@ -205,11 +290,11 @@ class ExplainProgram:
         node, found, is_excluded = self._scored_anew(item, runs, is_bonus, policy_default)
         return node, tuple(found), is_excluded
 
-    def _keep(self, key: tuple[Any, ...], scored: _Scored) -> None:
+    def _keep(self, table: dict[Any, Any], key: tuple[Any, ...], entry: Any) -> None:
         with self._lock:
-            if len(self._scored) >= MAX_SHARED:
-                self._scored.clear()
-            self._scored[key] = scored
+            if len(table) >= MAX_SHARED:
+                table.clear()
+            table[key] = entry
 
     def _scored_anew(
         self,
@@ -410,6 +495,120 @@ def _spell_read(
         _spell(dv.inputs, out)
         _spell(dv.breakdown, out)
         out.append(dv.not_computed)
+
+
+def _declared(rules: Sequence[_Rule]) -> tuple[str, ...] | None:
+    """Every path an item's rules read, once each, when every rule has an explainer that
+    declares it; else ``None`` (the item's rules run on every evaluation)."""
+    paths: dict[str, None] = {}
+    for rule in rules:
+        explain = rule[1]
+        declared = None if explain is None else explains_from(explain)
+        if declared is None:
+            return None
+        paths.update(dict.fromkeys(declared))
+    return tuple(paths)
+
+
+#: A path the document has no value for, in an item's key.
+_ABSENT = _Token()
+
+#: The types a value is spelled by its type and ``str`` (which tells apart ``3`` and
+#: ``3.0``); any other is spelled by :func:`_spell`.
+_PLAIN = frozenset({Decimal, int, bool, str, type(None), _Token})
+
+
+class _Reading:
+    """What the items' rules read, spelled once per document, and each item's key from it.
+
+    An item whose rules all declare what they read (:func:`_declared`) is a function of
+    the values of those paths as written, and of which of them are assumed: its key is
+    its identity and the spelling of these values. A derived value computed by a formula
+    (the closed set of ``_facts._formulas``: no code of a rubric's) is itself a function
+    of its inputs as written, so it is keyed by them; one over a table's rows, by its
+    ``DerivedValue``. Every fact any keyed item reads is spelled once per document, as
+    ``(type, str(value))`` (``str`` tells apart ``3`` and ``3.0``; a value of another type
+    by :func:`_spell`), then every aggregate read (by :func:`_spell_read`, or
+    :data:`_ABSENT`); an item's key picks its own from the list.
+    """
+
+    __slots__ = ("_derived", "_facts", "_formulas")
+
+    def __init__(
+        self, declared: Sequence[tuple[str, ...] | None], derived_facts: Sequence[DerivedFact]
+    ) -> None:
+        self._formulas = {d.path: d.inputs for d in derived_facts if d.aggregate is None}
+        aggregates = frozenset(d.path for d in derived_facts if d.aggregate is not None)
+        every: dict[str, None] = {}
+        for paths in declared:
+            every.update(dict.fromkeys(self._inputs(paths or ())))
+        self._facts = tuple(p for p in every if p not in aggregates)
+        self._derived = tuple(p for p in every if p in aggregates)
+
+    def _inputs(
+        self, paths: Iterable[str], within: frozenset[str] = frozenset()
+    ) -> tuple[str, ...]:
+        """``paths``, each derived value computed by a formula replaced by its inputs (down
+        to facts and aggregates), once each. One among its own inputs (a rubric refused
+        for it, checked by compiling) stays as it is (``within``: those being replaced)."""
+        out: dict[str, None] = {}
+        for path in paths:
+            inputs = self._formulas.get(path)
+            if inputs is None or path in within:
+                out[path] = None
+            else:
+                out.update(dict.fromkeys(self._inputs(inputs, within | {path})))
+        return tuple(out)
+
+    def reads(self, paths: tuple[str, ...] | None) -> _Reads | None:
+        """How the item whose rules read ``paths`` is keyed (``None``: it is not)."""
+        if paths is None:
+            return None
+        order = (*self._facts, *self._derived)
+        places = tuple(order.index(p) for p in self._inputs(paths))
+        return _Token(), _picker(places), frozenset(places), paths
+
+    def spell(
+        self, values: Mapping[str, Any], derived: Mapping[str, DerivedValue]
+    ) -> tuple[list[Any], set[int]]:
+        """Every value read, spelled, in order (facts, then derived values), and the places
+        of those that cannot be (an item reading one is not keyed)."""
+        facts = self._facts
+        found = list(map(values.get, facts, repeat(_ABSENT, len(facts))))
+        types = list(map(type, found))
+        spelled: list[Any] = list(zip(types, map(str, found), strict=True))
+        unspelled: set[int] = set()
+        if not _PLAIN.issuperset(types):
+            for place, value in enumerate(found):
+                if type(value) not in _PLAIN:
+                    out: list[Any] = []
+                    try:
+                        _spell(value, out)
+                    except _Unspelled:
+                        unspelled.add(place)
+                    spelled[place] = tuple(out)
+        for path in self._derived:
+            dv = derived.get(path)
+            if dv is None:
+                spelled.append(_ABSENT)
+                continue
+            out = []
+            try:
+                _spell_read((), (dv,), out)
+            except _Unspelled:
+                unspelled.add(len(spelled))
+            spelled.append(tuple(out))
+        return spelled, unspelled
+
+
+def _picker(places: tuple[int, ...]) -> Callable[[list[Any]], Any]:
+    """``pick(spelled)``: the entries at ``places``, as a tuple (at C speed)."""
+    if not places:
+        return lambda spelled: ()
+    if len(places) == 1:
+        (place,) = places
+        return lambda spelled: (spelled[place],)
+    return itemgetter(*places)
 
 
 def _item_key(runs: list[tuple[_Rule, tuple[Explained, ...]]]) -> tuple[Any, ...] | None:
