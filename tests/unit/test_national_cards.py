@@ -177,3 +177,23 @@ def test_a_stage_in_evidence_reads_by_the_stage_label(balance):
     assert junior == evalrules.Text("初中", "junior secondary")
     assert _choice_label(rubric, "schools[3].category", "nine_year").zh == "九年一贯制学校"
     assert _choice_label(rubric, "schools[3].name", "junior") is None
+
+
+@pytest.mark.parametrize("fmt", TEXT_FORMATS)
+def test_the_values_over_kindergartens_are_headed_by_kindergartens(national, preschool, fmt):
+    zh, en = _render(national, preschool, fmt, "zh"), _render(national, preschool, fmt, "en")
+    assert "按幼儿园数据计算的指标值" in zh
+    assert "各幼儿园明细数据" in zh
+    assert "学校(单位)" not in zh
+    assert "records of the kindergartens" in en
+    assert "school records" not in en
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])  # the table wraps its lines
+def test_the_gates_a_verdict_failed_are_set_apart_by_semicolons(national, balance, fmt):
+    # A1's title holds 、 and a comma itself: a list joined by them could not be read.
+    zh, en = _render(national, balance, fmt, "zh"), _render(national, balance, fmt, "en")
+    assert "未达到要求:A1 " in zh
+    assert "余项不低于标准的85%;A2.5 " in zh
+    assert "not met: A1 " in en
+    assert "85% of the standard; A2.5 " in en

@@ -220,12 +220,12 @@ def test_a_plain_verdict_value_is_frozen():
 # --------------------------------------------------------------------------- renderers
 
 WORDS = {
-    "zh": ("认定结论", "达标", "未达标", "未通过:B2 研究教育工作、存在以考试方式招生(一票否决)"),
+    "zh": ("认定结论", "达标", "未达标", "未达到要求:B2 研究教育工作;存在以考试方式招生(一票否决)"),
     "en": (
         "Verdict",
         "Meets the standard",
         "Does not meet the standard",
-        "not passed: B2 Meetings on education, Pupils admitted by examination (a veto)",
+        "not met: B2 Meetings on education; Pupils admitted by examination (a veto)",
     ),
 }
 

@@ -23,9 +23,9 @@ from evalrules._excel._dependency import require_openpyxl
 from evalrules._excel._heights import fit_row_heights
 from evalrules._points import format_points, plain
 from evalrules._renderers import RenderOptions
-from evalrules._renderers._labels import label
 from evalrules._renderers._view import (
     aggregate_lines,
+    aggregates_heading,
     finding_head,
     grade_text,
     source_text,
@@ -152,7 +152,7 @@ def _aggregates_sheet(
     exact value as a number, passing or not."""
     lang = options.lang
     ws = workbook.create_sheet(_w("aggregates_sheet", lang))
-    ws.cell(1, 1, label("aggregates.intro", lang))
+    ws.cell(1, 1, aggregates_heading(card, lang, options.rubric)[1])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
     heads = ("aggregate", "exact", "rests_on", "path")
     for col, key in enumerate(heads, start=1):

@@ -291,7 +291,10 @@ def _sensitivity(card: Scorecard, lang: str) -> list[str]:
 
 def _aggregates(card: Scorecard, options: RenderOptions) -> list[str]:
     lang = options.lang
-    out = [f"<p>{_e(label('aggregates.intro', lang))}</p>", '<ul class="aggregates">']
+    out = [
+        f"<p>{_e(view.aggregates_heading(card, lang, options.rubric)[1])}</p>",
+        '<ul class="aggregates">',
+    ]
     for line in view.aggregate_lines(card, lang, options.rubric):
         out.append(
             f'<li><span class="name">{_e(line.name)}</span>'
@@ -375,7 +378,8 @@ def body(card: Scorecard, options: RenderOptions) -> list[str]:
     parts.extend(_claims(card, lang))
     parts.append("</section>")
     if card.aggregates:
-        parts.append(f"<section><h2>{_e(label('aggregates', lang))}</h2>")
+        title = view.aggregates_heading(card, lang, options.rubric)[0]
+        parts.append(f"<section><h2>{_e(title)}</h2>")
         parts.extend(_aggregates(card, options))
         parts.append("</section>")
     if card.sensitivity is not None:

@@ -94,7 +94,7 @@ LABELS: Mapping[str, Text] = {
     "vetoes": Text("等次调整", "Grade modifiers"),
     "vetoes.certification": Text("一票否决", "Vetoes"),
     "verdict": Text("认定结论", "Verdict"),
-    "verdict.failed": Text("未通过", "not passed"),
+    "verdict.failed": Text("未达到要求", "not met"),
     "verdict.undecided": Text("无法评价", "not assessable"),
     "verdict.gates": Text("须全部达到", "every one must be met"),
     "verdict.veto": Text("{reason}(一票否决)", "{reason} (a veto)"),
@@ -134,6 +134,15 @@ LABELS: Mapping[str, Text] = {
     "assumed_value": Text("推算值", "assumed"),
     "inferred_standard": Text("依推定标准", "inferred standard"),
     "aggregates": Text("按学校数据计算的指标值", "Values computed from the school records"),
+    "aggregates.of": Text(
+        "按{noun}数据计算的指标值", "Values computed from the records of the {noun}"
+    ),
+    "aggregates.intro.of": Text(
+        "以下各值由各{noun}明细数据按评价方案的口径计算,无论是否扣分均予列出,可据明细逐项复核。",
+        "Each value below is computed from the records of the {noun} as the rubric defines it, "
+        "listed whether or not points were lost on it, so that it can be checked against "
+        "the records.",
+    ),
     "not_computed": Text("未计算", "not computed"),
     "aggregates.intro": Text(
         "以下各值由学校(单位)明细按评价方案的口径计算,不论是否扣分均列出,可据明细逐项复核。",

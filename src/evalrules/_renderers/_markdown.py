@@ -174,7 +174,8 @@ def _sensitivity(card: Scorecard, options: RenderOptions) -> list[str]:
 
 def _aggregates(card: Scorecard, options: RenderOptions) -> list[str]:
     lang = options.lang
-    out = [f"## {label('aggregates', lang)}", "", label("aggregates.intro", lang), ""]
+    title, intro = view.aggregates_heading(card, lang, options.rubric)
+    out = [f"## {escape(title)}", "", escape(intro), ""]
     colon = label("punct.colon", lang)
     for line in view.aggregate_lines(card, lang, options.rubric):
         out.append(f"- **{escape(line.name)}**{colon}{escape(line.value)}")

@@ -220,8 +220,9 @@ def _sensitivity(card: Scorecard, options: RenderOptions) -> list[str]:
 
 def _aggregates(card: Scorecard, options: RenderOptions) -> list[str]:
     lang, color, width = options.lang, options.color, options.width
-    out = [paint(label("aggregates", lang), "bold", color)]
-    out.extend(_paragraph(label("aggregates.intro", lang), "", "", width))
+    title, intro = view.aggregates_heading(card, lang, options.rubric)
+    out = [paint(title, "bold", color)]
+    out.extend(_paragraph(intro, "", "", width))
     colon = label("punct.colon", lang)
     for line in view.aggregate_lines(card, lang, options.rubric):
         out.extend(_paragraph(clean(f"{line.name}{colon}{line.value}"), "  ", "    ", width))

@@ -281,7 +281,8 @@ def verdict_text(card: Scorecard, lang: str) -> str:
     )
     if not gates:
         return text
-    sep = "、" if lang == "zh" else ", "
+    # Titles hold 、 and commas themselves: the gates are set apart by semicolons.
+    sep = ";" if lang == "zh" else "; "
     listed = sep.join(
         _veto_reason(card, g.rule, g.code, g.title, lang)
         if g.rule
@@ -600,6 +601,21 @@ def _derived_line(
     places = 3 if dv.formula == "cv" else 2
     value = _with_unit(derived_text(dv.value, lang, places), unit, lang)
     return EvidenceLine("derived", name, dv.path, value, f"{formula}({parts})")
+
+
+def aggregates_heading(card: Scorecard, lang: str, rubric: Rubric | None = None) -> tuple[str, str]:
+    """The title and the introduction of a card's values computed over tables, naming the
+    rows as the rubric's tables do (按幼儿园数据计算的指标值) when they all name them alike,
+    else 学校(单位)."""
+    nouns = {_row_noun(rubric, dv.path) for dv in card.aggregates}
+    noun = nouns.pop() if len(nouns) == 1 else None
+    if noun is None:
+        return label("aggregates", lang), label("aggregates.intro", lang)
+    named = noun.get(lang)
+    return (
+        label("aggregates.of", lang, noun=named),
+        label("aggregates.intro.of", lang, noun=named),
+    )
 
 
 def aggregate_lines(card: Scorecard, lang: str, rubric: Rubric | None = None) -> list[EvidenceLine]:
