@@ -285,10 +285,10 @@ class _NodeText:
 class _Raw:
     """JSON text already written, at the depth where :func:`_dump` meets it."""
 
-    __slots__ = ("text",)
+    __slots__ = ("written",)
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, written: str) -> None:
+        self.written = written
 
 
 #: A parent node's fields, precision, indent, depth and its children's texts → its text.
@@ -597,7 +597,7 @@ def _dump(data: Any, indent: int | None, level: int) -> str:
         elif kind is _FindingText or kind is _NodeText:
             append(value.text(indent, level))
         elif kind is _Raw:
-            append(value.text)
+            append(value.written)
         elif kind is _OutcomesText:
             level += 1
             while len(pads) <= level:
