@@ -295,14 +295,14 @@ def _reader(ftype: FactType, lo: Decimal | None, hi: Decimal | None) -> _Read:
         return _read_boolean
     if accepts is _is_count and convert is _unchanged:
 
-        def count(value: Any) -> Any:
+        def integer(value: Any) -> Any:
             if type(value) is int and -_SAFE_INT < value < _SAFE_INT:
                 if (lo is not None and value < lo) or (hi is not None and value > hi):
                     return _REFUSED
                 return value
             return general(value)
 
-        return count
+        return integer
     if accepts is _is_number and convert is to_decimal:
 
         def number(value: Any) -> Any:
@@ -494,6 +494,10 @@ def _leaf_general(value: Any, read: _Read, is_series: bool, depth: int) -> Any:
     return converted
 
 
+def _not_sure(document: Mapping[Any, Any]) -> None:
+    """What :func:`_generate` gives when it writes no code: the walk decides."""
+
+
 def _generate(
     root: _Level,
     bounds: Mapping[str, tuple[Decimal | None, Decimal | None]],
@@ -573,6 +577,10 @@ def _generate(
             group(target, local)
 
     group(root, "g0")
+    if any(path not in leaves for path in order):
+        # A fact's path is also a group's (a rubric refused for it, checked by compiling):
+        # no straight-line code; the walk decides every document.
+        return _not_sure
     lines.append("    flat = {}")
     for path in order:
         v, (_, read, is_series, depth, is_boolean) = leaves[path]
@@ -586,7 +594,7 @@ def _generate(
         if is_boolean:
             lines.append(f"        if {v} is True or {v} is False: {slot} = {v}")
             lines.append("        else: return None")
-        elif not is_series and read.__name__ == "count":
+        elif not is_series and read.__name__ == "integer":
             lines.append(
                 f"        if type({v}) is int and -_S < {v} < _S{bounded(v, path)}: {slot} = {v}"
             )
