@@ -7,7 +7,8 @@ from pathlib import Path
 import attrs
 
 import evalrules
-from evalrules._renderers._view import assumed_items
+from evalrules._renderers._view import assumed_items, assumed_markers, data_notes
+from evalrules._text import Text
 
 REPO = Path(__file__).resolve().parents[2]
 ENGINE = evalrules.Engine()
@@ -57,10 +58,46 @@ def test_without_the_rubric_the_findings_evidence_is_followed():
     assert "B3" not in without
 
 
-def test_the_note_says_estimated_or_not_measured_in_both_languages():
+def test_the_note_points_to_the_data_note_in_both_languages():
     compiled, card = _card()
     zh = ENGINE.render(card, "table", lang="zh", rubric=compiled.rubric)
     en = ENGINE.render(card, "table", lang="en", rubric=compiled.rubric)
-    assert "含推算或非实测数据" in zh
-    assert "数据为推算值" not in zh
-    assert "includes estimated or unreported data" in " ".join(en.split())
+    # the table wraps its note column
+    assert "含非实测数据(见数据说明①)" in "".join(zh.split())
+    assert "含推算或非实测数据" not in zh
+    assert "rests on data not measured (data note ①)" in " ".join(en.split())
+    assert "unreported" not in en
+
+
+def test_the_data_notes_come_before_the_scores_and_name_the_facts_they_cover():
+    compiled, card = _card()
+    zh = ENGINE.render(card, "table", lang="zh", rubric=compiled.rubric)
+    head, _, _ = zh.partition("代码")  # before the indicator tree
+    flat = "".join(head.split())
+    assert "数据说明:①虚构示例数据" in flat
+    # the facts by their descriptions, not their paths
+    assert "县域义务教育学校" in flat
+    assert "schools" not in flat
+    md = ENGINE.render(card, "markdown", lang="zh", rubric=compiled.rubric)
+    assert "**数据说明**:①虚构示例数据" in md
+    html = ENGINE.render(card, "html", lang="en", rubric=compiled.rubric)
+    assert "<dt>Data notes</dt><dd>①constructed for the example" in html
+
+
+def test_each_distinct_note_has_its_marker_and_the_items_resting_on_it_say_which():
+    doc = ENGINE.load_facts(JIA)
+    one = Text("实测后经核对", "measured, then checked")
+    two = Text("由上年数据推算", "estimated from last year's data")
+    doc = attrs.evolve(doc, assumed={"pay.teachers_average": one, "schools": two})
+    compiled = ENGINE.compile(ENGINE.load_rubric("national-balance/2017"))
+    card = compiled.evaluate(doc, explain=True)
+    markers = assumed_markers(card, compiled.rubric)
+    assert markers["B3"] == "①"
+    assert markers["A1"] == "②"
+    assert "D1" not in markers
+    notes = data_notes(card, "zh", compiled.rubric)
+    assert len(notes) == 2
+    assert notes[0].startswith("①实测后经核对(")
+    assert notes[1].startswith("②由上年数据推算(县域义务教育学校")
+    zh = ENGINE.render(card, "table", lang="zh", rubric=compiled.rubric)
+    assert "含非实测数据(见数据说明②)" in "".join(zh.split())

@@ -59,7 +59,7 @@ LABELS: dict[str, Text] = {
     "claimed_total": Text("自评总分", "Claimed total"),
     "agrees": Text("一致", "agrees"),
     "no_claim": Text("未自评", "no claim"),
-    "assumed": Text("含推算或非实测数据", "includes estimated or unreported data"),
+    "assumed": Text("含非实测数据", "rests on data not measured"),
     "no_members": Text("没有可以评分的文档。", "No document could be scored."),
     "refused": Text("未能评分的文档", "Documents refused"),
     "refused_intro": Text(

@@ -136,6 +136,9 @@ class EvaluationPlan:
         explained: Every item's explainers as one program, what an explained evaluation
             runs first (``None`` when a rule's kind has no explainer).
         scores_card: What a scores-only scorecard needs of the rubric, taken once.
+        over_rows: The derived facts computed over a table's rows, and those computed from
+            them (a rate over the kindergartens' sum), in rubric order: the values an
+            explained scorecard lists as its :attr:`~evalrules.Scorecard.aggregates`.
     """
 
     bindings: Bindings
@@ -151,6 +154,7 @@ class EvaluationPlan:
     scores: ScoresProgram | None = attrs.field(default=None, repr=False)
     explained: ExplainProgram | None = attrs.field(default=None, repr=False)
     scores_card: ScoresCard | None = attrs.field(default=None, repr=False)
+    over_rows: tuple[str, ...] = ()
 
     @property
     def rubric(self) -> Rubric:
@@ -219,7 +223,14 @@ def _plan(bindings: Bindings) -> EvaluationPlan:
     labels = {s.path: s.description for s in rubric.facts}
     labels.update({d.path: d.description for d in rubric.derived})
     evidence = FrozenDict({r.code: evidence_params(r) for _, r in rubric.rules()})
+    over_rows = {d.path for d in rubric.derived if d.aggregate is not None}
+    grown = True
+    while grown:  # what reads one of them, in whatever order the rubric declares them
+        more = {d.path for d in rubric.derived if over_rows.intersection(d.inputs)}
+        grown = not more <= over_rows
+        over_rows |= more
     return EvaluationPlan(
+        over_rows=tuple(d.path for d in rubric.derived if d.path in over_rows),
         bindings=bindings,
         validator=FactsValidator(
             rubric,

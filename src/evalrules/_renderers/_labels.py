@@ -126,11 +126,15 @@ LABELS: Mapping[str, Text] = {
     "punct.colon": Text(":", ": "),
     "punct.comma": Text(",", ", "),
     "punct.semicolon": Text(";", "; "),
+    "punct.enum": Text("、", ", "),
     # sources
     "inferred": Text("推定", "inferred"),
     "unspecified": Text("未注明", "unspecified"),
     "cited": Text("依据", "source"),
-    "assumed_data": Text("含推算或非实测数据", "includes estimated or unreported data"),
+    "assumed_data": Text(
+        "含非实测数据(见数据说明{notes})", "rests on data not measured (data note {notes})"
+    ),
+    "data_notes": Text("数据说明", "Data notes"),
     "assumed_value": Text("推算值", "assumed"),
     "inferred_standard": Text("依推定标准", "inferred standard"),
     "aggregates": Text("按学校数据计算的指标值", "Values computed from the school records"),

@@ -77,13 +77,21 @@ def _header(card: Scorecard, options: RenderOptions) -> list[str]:
         (card.rubric.ref, f"{label('version_inline', lang)} {card.rubric.version}")
     )
     width = options.width
-    return [
+    out = [
         *(
             paint(line, "bold", color)
             for line in wrap(f"{label('scorecard', lang)}{colon}{entity}", width)
         ),
         *wrap(f"{label('rubric', lang)}{colon}{rubric}{view.paren(detail, lang)}", width),
     ]
+    # What is not measured is said before any score that rests on it.
+    notes = view.data_notes(card, lang, options.rubric)
+    if notes:
+        first = f"{label('data_notes', lang)}{colon}"
+        indent = " " * display_width(first)
+        for i, note in enumerate(notes):
+            out.extend(_paragraph(note, first if i == 0 else indent, indent, width))
+    return out
 
 
 def _tree(card: Scorecard, options: RenderOptions) -> list[str]:
@@ -120,7 +128,9 @@ def _tree(card: Scorecard, options: RenderOptions) -> list[str]:
 
 def _summary(card: Scorecard, options: RenderOptions) -> list[str]:
     lang = options.lang
-    pairs = view.summary(card, lang, options.rubric)
+    # the data notes are in the header (see _header)
+    notes = label("data_notes", lang)
+    pairs = [(k, v) for k, v in view.summary(card, lang, options.rubric) if k != notes]
     width = max(display_width(k) for k, _ in pairs) + 2
     out = []
     for key, value in pairs:

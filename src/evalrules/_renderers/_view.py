@@ -165,6 +165,77 @@ def assumed_items(card: Scorecard, rubric: Rubric | None) -> frozenset[str]:
     return frozenset(out)
 
 
+#: The markers of the data notes, in order; a note past the tenth is marked by its number.
+_MARKERS = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def _marker(index: int) -> str:
+    return _MARKERS[index] if index < len(_MARKERS) else f"({index + 1})"
+
+
+def _note_groups(card: Scorecard) -> list[tuple[Text, list[str]]]:
+    """The scorecard's assumed facts grouped by their note, in order of first appearance:
+    ``(note, paths)``."""
+    groups: dict[tuple[str, str], tuple[Text, list[str]]] = {}
+    for path, note in card.assumed:
+        key = (note.get("zh"), note.get("en"))
+        groups.setdefault(key, (note, []))[1].append(path)
+    return list(groups.values())
+
+
+def data_notes(card: Scorecard, lang: str, rubric: Rubric | None) -> list[str]:
+    """One line per distinct note of the facts document's ``assumed`` data: its marker, the
+    note, and the facts it covers by name (``①虚构示例数据……(幼儿园明细、……)``), so that a
+    reader sees what is not measured and why before reading a score that rests on it."""
+    out = []
+    sep = label("punct.enum", lang)
+    for i, (note, paths) in enumerate(_note_groups(card)):
+        names = [_fact_name(rubric, path, lang) for path in paths]
+        if lang == "en":
+            # descriptions are written as sentences' starts: inside a list, lower case
+            names[1:] = [_lower_first(n) for n in names[1:]]
+        out.append(f"{_marker(i)}{note.get(lang)}{paren(sep.join(names), lang)}")
+    return out
+
+
+def _lower_first(name: str) -> str:
+    """``"The provincial standard"`` → ``"the provincial standard"``; an acronym or a name
+    (``"PE teachers"``) is kept."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+def _fact_name(rubric: Rubric | None, path: str, lang: str) -> str:
+    """A fact's (or a table's, or a table cell's column's) description, else its path."""
+    if rubric is not None:
+        specs: tuple[FactSpec | DerivedFact, ...] = (*rubric.facts, *rubric.derived)
+        spec = next((s for s in specs if s.path == path), None)
+        if spec is not None and spec.description.get(lang):
+            return spec.description.get(lang)
+        cell = _CELL.match(path)
+        if cell is not None:
+            table = next((s.table for s in rubric.facts if s.path == cell.group(1)), None)
+            column = table.column(cell.group(2)) if table is not None else None
+            if column is not None and column.description.get(lang):
+                return f"{path}{label('punct.colon', lang)}{column.description.get(lang)}"
+    return path
+
+
+def assumed_markers(card: Scorecard, rubric: Rubric | None) -> dict[str, str]:
+    """For each item that reads assumed data (see :func:`assumed_items`), the markers of the
+    data notes it rests on (``"①"``, ``"①②"``)."""
+    groups = _note_groups(card)
+    if not groups:
+        return {}
+    out: dict[str, str] = {}
+    for i, (note, paths) in enumerate(groups):
+        one = attrs.evolve(card, assumed=tuple((p, note) for p in paths))
+        for code in assumed_items(one, rubric):
+            out[code] = out.get(code, "") + _marker(i)
+    return out
+
+
 def _touches(assumed: set[str], read: str) -> bool:
     """Whether a fact read is, or holds, an assumed one (``schools`` holds
     ``schools[3].pupils``), or is a cell of an assumed table."""
@@ -214,7 +285,7 @@ def rows(card: Scorecard, lang: str, rubric: Rubric | None = None) -> Iterator[R
     assumed data or on an inferred threshold with a documented alternative.
     """
     claims = _claims(card)
-    assumed = assumed_items(card, rubric)
+    assumed = assumed_markers(card, rubric)
     inferred = inferred_items(card, rubric)
     sep = label("punct.semicolon", lang)
 
@@ -227,7 +298,7 @@ def rows(card: Scorecard, lang: str, rubric: Rubric | None = None) -> Iterator[R
             key = "differs" if claim.difference > 0 else "differs_below"
             notes.append(label(key, lang, difference=points(card, abs(claim.difference))))
         if not node.children and node.code in assumed:
-            notes.append(label("assumed_data", lang))
+            notes.append(label("assumed_data", lang, notes=assumed[node.code]))
         if not node.children and node.code in inferred:
             notes.append(label("inferred_standard", lang))
         yield Row(depth, node, claim, sep.join(notes))
@@ -324,7 +395,8 @@ def veto_head(card: Scorecard, effect: str | None, lang: str) -> str:
 
 def summary(card: Scorecard, lang: str, rubric: Rubric | None) -> list[tuple[str, str]]:
     """The summary lines as ``(label, value)``: total, grade, the verdict of a certification
-    rubric, vetoes, completeness."""
+    rubric, vetoes, completeness, the data notes (see :func:`data_notes`) when the facts
+    mark data as assumed, and the time of evaluation when recorded."""
     total = f"{points(card, card.total)} / {points(card, card.max)}"
     if card.bonus_items or card.bonus:
         comma = label("punct.comma", lang)
@@ -357,6 +429,9 @@ def summary(card: Scorecard, lang: str, rubric: Rubric | None) -> list[tuple[str
         (label(vetoes_word, lang), vetoes),
         (label("completeness", lang), completeness),
     ]
+    notes = data_notes(card, lang, rubric)
+    if notes:
+        out.append((label("data_notes", lang), label("punct.semicolon", lang).join(notes)))
     if card.evaluated_at is not None:
         out.append((label("evaluated_at", lang), card.evaluated_at))
     return out
@@ -605,9 +680,10 @@ def _derived_line(
 
 def aggregates_heading(card: Scorecard, lang: str, rubric: Rubric | None = None) -> tuple[str, str]:
     """The title and the introduction of a card's values computed over tables, naming the
-    rows as the rubric's tables do (按幼儿园数据计算的指标值) when they all name them alike,
-    else 学校(单位)."""
-    nouns = {_row_noun(rubric, dv.path) for dv in card.aggregates}
+    rows as the rubric's tables do (按幼儿园数据计算的指标值) when the tables its values are
+    computed over all name them alike, else 学校(单位)."""
+    # a value computed from aggregates (a rate over two sums) has no table of its own
+    nouns = {_row_noun(rubric, dv.path) for dv in card.aggregates} - {None}
     noun = nouns.pop() if len(nouns) == 1 else None
     if noun is None:
         return label("aggregates", lang), label("aggregates.intro", lang)
@@ -619,8 +695,9 @@ def aggregates_heading(card: Scorecard, lang: str, rubric: Rubric | None = None)
 
 
 def aggregate_lines(card: Scorecard, lang: str, rubric: Rubric | None = None) -> list[EvidenceLine]:
-    """Every value the evaluation computed over a table's rows, line by line (a coefficient
-    of variation with its X̄ and S), named by its description; empty when there are none."""
+    """Every value the evaluation computed over a table's rows, and from such values (a rate
+    over two sums), line by line (a coefficient of variation with its X̄ and S), named by
+    its description; empty when there are none."""
     out = []
     for dv in card.aggregates:
         name, unit = "", ""

@@ -2383,7 +2383,10 @@ def _each_row_eval(ctx: RuleContext) -> None:
     outcome = _row_outcome(ctx, len(failing))
     deduct = _row_deduct(ctx)
     once = ctx.params.get("points_each") is None
-    shared = _shared_keys(table)
+    spec = ctx.table_spec(table_path)
+    # A unit-wide column (a total over the unit's rows: a nine-year school's pupils of both
+    # stages) is the unit's, not its stage's: the row is named without its stage.
+    shared = frozenset() if spec is not None and column in spec.totals else _shared_keys(table)
     for i, (row, value, standard) in enumerate(failing):
         # all or nothing: the first failing school takes the deduction, the others are
         # named as counted in it

@@ -446,7 +446,8 @@ class Scorecard:
         verdict: For a certification rubric, its verdict (达标 / 未达标); ``None`` for a
             points rubric.
         aggregates: Every value the evaluation computed over a table's rows (a coefficient
-            of variation with its X̄ and S, a share of schools), in the rubric's order,
+            of variation with its X̄ and S, a share of schools), and every value computed
+            from those (a rate over two sums: 毛入园率), in the rubric's order,
             whether or not a rule lost points on it; empty when nothing is explained.
     """
 

@@ -158,12 +158,11 @@ def evaluate(
         card = _score_only(compiled, plan, outcomes, entity)
     else:
         card = _score(compiled, plan, outcomes, entity, claims, explain)
-        if compiled.rubric.derived and (derived or not_computed):
+        if plan.over_rows and (derived or not_computed):
             aggregates = tuple(
                 dv
-                for d in compiled.rubric.derived
-                if d.aggregate is not None
-                and (dv := derived.get(d.path) or not_computed.get(d.path)) is not None
+                for path in plan.over_rows
+                if (dv := derived.get(path) or not_computed.get(path)) is not None
             )
             if aggregates:
                 card = attrs.evolve(card, aggregates=aggregates)
@@ -605,12 +604,8 @@ def _explained_fast(
         if found_all:
             program.keep_summary(items, summary)
     card = _finish(compiled, plan, summary, entity, claims, True)
-    if compiled.rubric.derived and derived:
-        aggregates = tuple(
-            dv
-            for d in compiled.rubric.derived
-            if d.aggregate is not None and (dv := derived.get(d.path)) is not None
-        )
+    if plan.over_rows and derived:
+        aggregates = tuple(dv for path in plan.over_rows if (dv := derived.get(path)) is not None)
         if aggregates:
             card = attrs.evolve(card, aggregates=aggregates)
     if assumed:
