@@ -115,7 +115,7 @@ def test_school_records_that_disagree_are_refused_in_row_order(run, tmp_path):
     ]
     text = result.stderr
     assert (
-        "城南九年一贯制学校:“两学段在校生合计”为100人,不等于学校代码3631各行“本学段在校生数”"
+        "城南九年一贯制学校:“全校两学段合计在校生数”为100人,不等于学校代码3631各行“本学段在校生数”"
         "之和2640人(schools[18] 1680人 + schools[19] 960人)"
     ) in text
     assert "城关第二小学:“教师培训经费”(4526720元)大于“年度公用经费预算总额”(2263360元)" in text

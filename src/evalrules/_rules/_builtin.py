@@ -2246,7 +2246,11 @@ def _standard(check: Mapping[str, Any], stage: str | None) -> Decimal | None:
 
 
 def _column_label(ctx: RuleContext | DescribeContext, table: str, column: str) -> Text:
-    """A column's description, its English as it reads inside a sentence."""
+    """A column's description, its English as it reads inside a sentence; the rule's own
+    ``column_label`` for the column it holds to a standard, when it gives one."""
+    own = ctx.params.get("column_label")
+    if isinstance(own, Mapping) and column == ctx.params.get("column"):
+        return Text(own["zh"], lower_first(own.get("en") or own["zh"]))
     spec = ctx.table_spec(table)
     declared = spec.column(column) if spec is not None else None
     text = declared.description if declared is not None else Text(column, column)
@@ -2481,11 +2485,15 @@ EACH_ROW = rule_kind(
         "`values_by_stage` (`{primary: 2000, junior: 2500}`: a row of a stage not listed is "
         "not held to it). Each failing row is a finding that names it. Without "
         "`points_each` the rule is all or nothing: any failing row costs `deduct` (default: "
-        "the whole item); with it, each failing row costs `points_each`, floored at zero."
+        "the whole item); with it, each failing row costs `points_each`, floored at zero. "
+        "`column_label` (`{zh, en}`) names the column in the rule's messages and words "
+        "where the declaration's description does not fit the rows in scope (`在校生数` for "
+        "a rule no nine-year school is held to, whose rows' description says `本学段`)."
     ),
     params={
         **_ROW_RULE,
         "column": _FACT,
+        "column_label": _TEXT,
         "op": _ROW_OPS,
         "value": _STANDARD,
         "values_by_stage": _BY_STAGE,
