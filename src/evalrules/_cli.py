@@ -45,11 +45,12 @@ from evalrules._plugins._cache import RubricCache
 from evalrules._plugins._engine import Engine
 from evalrules._points import plain
 from evalrules._renderers import MIN_WIDTH
-from evalrules._renderers._labels import LANGS, Lang, label
+from evalrules._renderers._labels import LANGS, Lang, label, method_name
 from evalrules._renderers._texttable import Cell, char_width, display_width, grid, paragraph, wrap
 from evalrules._renderers._view import formula_words, paren, points, source_text
 from evalrules._rubric._model import DerivedFact, FactSpec, Indicator, Rubric, Rule
 from evalrules._scorecard._model import Scorecard
+from evalrules._units import unit_name
 from evalrules._version import __version__
 from evalrules.errors import (
     EvalrulesError,
@@ -635,7 +636,11 @@ def _fact_lines(rubric: Rubric, path: str, lang: str) -> list[str]:
     if spec is None:
         return [f"{path}"]
     colon = label("punct.colon", lang)
-    unit = paren(f"{label('unit', lang)}{colon}{spec.unit}", lang) if spec.unit else ""
+    unit = (
+        paren(f"{label('unit', lang)}{colon}{unit_name(spec.unit, lang)}", lang)
+        if spec.unit
+        else ""
+    )
     lines = [f"{path}  {spec.description.get(lang)}{unit}"]
     if isinstance(spec, DerivedFact) and spec.aggregate is not None:
         # a value over a table's rows: the aggregation in words, then the column, stage,
@@ -734,7 +739,8 @@ def _explain_node(
         path = " > ".join(f"{p.code} {p.title.get(lang)}" for p in trail)
         lines.append(f"  {label('parent', lang)}{colon}{path}")
     if node.methods:
-        lines.append(f"  {label('methods', lang)}{colon}{sep.join(node.methods)}")
+        methods = (method_name(m, lang) for m in node.methods)
+        lines.append(f"  {label('methods', lang)}{colon}{sep.join(methods)}")
     if node.evidence:
         lines.append(f"  {label('evidence_needed', lang)}{colon}{sep.join(node.evidence)}")
     if node.children:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["unit_in"]
+__all__ = ["unit_in", "unit_name"]
 
 #: English for the units rubrics use. A unit of counting (人, 所, 项) has no English word
 #: after a number ("1", not "1 persons"); a unit not listed is shown as written.
@@ -35,3 +35,25 @@ def unit_in(unit: str, lang: str) -> str:
     if not english or english in ("%", "‰"):
         return english
     return " " + english
+
+
+#: What a unit of counting counts, in English, where a unit is named on its own
+#: ("unit: persons"); the others are named as :func:`unit_in` writes them.
+_COUNTS = {
+    "人": "persons",
+    "个": "items",
+    "所": "schools",
+    "项": "items",
+    "件": "cases",
+    "起": "incidents",
+    "次": "times",
+    "班": "classes",
+    "间": "rooms",
+}
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """``unit`` named on its own (``单位:人`` / ``unit: persons``)."""
+    if lang != "en" or not unit:
+        return unit
+    return _COUNTS.get(unit) or unit_in(unit, lang).strip() or unit

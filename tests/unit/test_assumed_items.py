@@ -7,7 +7,7 @@ from pathlib import Path
 import attrs
 
 import evalrules
-from evalrules._renderers._view import assumed_items, assumed_markers, data_notes
+from evalrules._renderers._view import assumed_items, assumed_markers, data_notes, inferred_items
 from evalrules._text import Text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,9 +63,9 @@ def test_the_note_points_to_the_data_note_in_both_languages():
     zh = ENGINE.render(card, "table", lang="zh", rubric=compiled.rubric)
     en = ENGINE.render(card, "table", lang="en", rubric=compiled.rubric)
     # the table wraps its note column
-    assert "含非实测数据(见数据说明①)" in "".join(zh.split())
+    assert "见数据说明①" in "".join(zh.split())
     assert "含推算或非实测数据" not in zh
-    assert "rests on data not measured (data note ①)" in " ".join(en.split())
+    assert "see data note ①" in " ".join(en.split())
     assert "unreported" not in en
 
 
@@ -76,12 +76,12 @@ def test_the_data_notes_come_before_the_scores_and_name_the_facts_they_cover():
     flat = "".join(head.split())
     assert "数据说明:①虚构示例数据" in flat
     # the facts by their descriptions, not their paths
-    assert "县域义务教育学校" in flat
+    assert "“县域义务教育学校明细”" in flat
     assert "schools" not in flat
     md = ENGINE.render(card, "markdown", lang="zh", rubric=compiled.rubric)
     assert "**数据说明**:①虚构示例数据" in md
     html = ENGINE.render(card, "html", lang="en", rubric=compiled.rubric)
-    assert "<dt>Data notes</dt><dd>①constructed for the example" in html
+    assert "<dt>Data notes</dt><dd>①Constructed for the example" in html
 
 
 def test_each_distinct_note_has_its_marker_and_the_items_resting_on_it_say_which():
@@ -97,7 +97,32 @@ def test_each_distinct_note_has_its_marker_and_the_items_resting_on_it_say_which
     assert "D1" not in markers
     notes = data_notes(card, "zh", compiled.rubric)
     assert len(notes) == 2
-    assert notes[0].startswith("①实测后经核对(")
-    assert notes[1].startswith("②由上年数据推算(县域义务教育学校")
+    assert notes[0] == "①实测后经核对。涉及的数据项:“全县义务教育学校教师年平均工资收入”"
+    assert notes[1] == "②由上年数据推算。涉及的数据项:“县域义务教育学校明细”"
     zh = ENGINE.render(card, "table", lang="zh", rubric=compiled.rubric)
-    assert "含非实测数据(见数据说明②)" in "".join(zh.split())
+    assert "见数据说明②" in "".join(zh.split())
+
+
+def test_an_inferred_rule_that_lost_points_marks_its_item_and_the_verdict():
+    engine = evalrules.Engine()
+    compiled = engine.compile(engine.load_rubric("national-preschool/2020"))
+    facts = REPO / "rubrics" / "national-preschool" / "examples" / "jia-county.facts.yaml"
+    card = compiled.evaluate(engine.load_facts(facts), explain=True)
+    # C1's standard (6 / 9 m²) is inferred, and it lost the item its point; C4's is cited
+    assert "C1" in inferred_items(card, compiled.rubric)
+    assert "C4" not in inferred_items(card, compiled.rubric)
+    zh = ENGINE.render(card, "table", lang="zh", rubric=compiled.rubric)
+    flat = "".join(zh.split())
+    assert "其中C1依推定标准判定,须按本省标准复核" in flat
+    en = " ".join(ENGINE.render(card, "table", lang="en", rubric=compiled.rubric).split())
+    assert "C1 decided by an inferred standard, to be checked against the province's" in en
+    # without the rubric only what the card itself holds counts (no rule's source)
+    assert "C1" not in inferred_items(card, None)
+
+
+def test_an_inferred_rule_met_marks_nothing():
+    compiled, card = _card()
+    # NB-B5 (inferred) is met in the example; A1's rule has a documented alternative
+    marked = inferred_items(card, compiled.rubric)
+    assert "B5" not in marked
+    assert "A1" in marked

@@ -330,7 +330,7 @@ def render_scoresheet(card: Scorecard, options: RenderOptions) -> bytes:
     if card.verdict is not None:  # a certification rubric's 达标 / 未达标
         put(row, 1, _w("verdict", lang)).font = bold
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=c_rule)
-        put(row, c_max, verdict_text(card, lang)).font = bold
+        put(row, c_max, verdict_text(card, lang, rubric)).font = bold
         ws.merge_cells(start_row=row, start_column=c_max, end_row=row, end_column=last)
         row += 1
     put(row, 1, _w("vetoes", lang))

@@ -13,7 +13,7 @@ from typing import Literal
 
 from evalrules._text import Text
 
-__all__ = ["LABELS", "LANGS", "Lang", "check_lang", "label"]
+__all__ = ["LABELS", "LANGS", "Lang", "check_lang", "label", "method_name"]
 
 #: A language a scorecard is rendered in: ``zh`` (simplified Chinese) or ``en``.
 Lang = Literal["zh", "en"]
@@ -96,6 +96,10 @@ LABELS: Mapping[str, Text] = {
     "verdict": Text("认定结论", "Verdict"),
     "verdict.failed": Text("未达到要求", "not met"),
     "verdict.undecided": Text("无法评价", "not assessable"),
+    "verdict.inferred": Text(
+        "其中{codes}依推定标准判定,须按本省标准复核",
+        "{codes} decided by an inferred standard, to be checked against the province's",
+    ),
     "verdict.gates": Text("须全部达到", "every one must be met"),
     "verdict.veto": Text("{reason}(一票否决)", "{reason} (a veto)"),
     "none": Text("无", "none"),
@@ -131,11 +135,11 @@ LABELS: Mapping[str, Text] = {
     "inferred": Text("推定", "inferred"),
     "unspecified": Text("未注明", "unspecified"),
     "cited": Text("依据", "source"),
-    "assumed_data": Text(
-        "含非实测数据(见数据说明{notes})", "rests on data not measured (data note {notes})"
-    ),
+    "assumed_data": Text("见数据说明{notes}", "see data note {notes}"),
     "data_notes": Text("数据说明", "Data notes"),
-    "assumed_value": Text("推算值", "assumed"),
+    "data_note": Text("{marker}{note}。涉及的数据项:{facts}", "{marker}{note}. It covers: {facts}"),
+    "table_records": Text("{table}明细", "{table} (records)"),
+    "assumed_value": Text("非实测值", "not measured"),
     "inferred_standard": Text("依推定标准", "inferred standard"),
     "aggregates": Text("按学校数据计算的指标值", "Values computed from the school records"),
     "aggregates.of": Text(
@@ -246,3 +250,21 @@ def label(key: str, lang: str, **fields: object) -> str:
         return key.rpartition(".")[2]
     words = text.get(lang)
     return words.format(**fields) if fields else words
+
+
+#: The verification methods schemes name (核查方式), in English.
+_METHODS = {
+    "查阅资料": "document review",
+    "实地查看": "site inspection",
+    "听取汇报": "briefing",
+    "问卷": "questionnaire",
+    "问卷调查": "questionnaire survey",
+    "随机访谈": "random interviews",
+    "个别访谈": "interviews",
+    "座谈": "group discussion",
+}
+
+
+def method_name(method: str, lang: str) -> str:
+    """A verification method as ``lang`` names it (one not listed as the scheme writes it)."""
+    return _METHODS.get(method, method) if lang == "en" else method

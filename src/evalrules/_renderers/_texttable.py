@@ -45,16 +45,19 @@ STYLES: dict[str, str] = {
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 # Closing punctuation that must not start a line (禁则): it stays with the text before it.
-_CLOSING = (
-    "\uff09\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u300d\u300f\u3011\u3015\u201d\u2019),.;:!?"
-)
+_CLOSING = "\uff09\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u300d\u300f\u3011\u3015\u300b\u3009\u201d\u2019),.;:!?"
 _WIDE = (
     "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
 )
+#: Opening marks, which never end a line: each goes with what follows it.
+_OPENING = "\u201c\u2018\uff08\u300c\u300e\u3010\u3014\u300a"
 # The units a line may break between: a run of narrow non-space characters (a Latin word, a
-# number), or a single wide character, each with the closing punctuation and spaces after
-# it; or a run of spaces.
-_TOKEN = re.compile(rf"[^\s{_WIDE}]+[{_CLOSING}]*\s*|\S[{_CLOSING}]*\s*|\s+")
+# number), or a single wide character, each with the opening marks before it and the
+# closing punctuation and spaces after it; or a run of spaces.
+_TOKEN = re.compile(
+    rf"[{_OPENING}]*(?:[^\s{_WIDE}{_OPENING}]+|[^\s{_OPENING}])[{_CLOSING}]*\s*"
+    rf"|[{_OPENING}]+\s*|\s+"
+)
 
 
 def clean(text: str) -> str:

@@ -185,33 +185,30 @@ def _note_groups(card: Scorecard) -> list[tuple[Text, list[str]]]:
 
 def data_notes(card: Scorecard, lang: str, rubric: Rubric | None) -> list[str]:
     """One line per distinct note of the facts document's ``assumed`` data: its marker, the
-    note, and the facts it covers by name (``①虚构示例数据……(幼儿园明细、……)``), so that a
-    reader sees what is not measured and why before reading a score that rests on it."""
+    note, and the facts it covers, each by its name in quotes (a fact's description may
+    read as a statement, 存在以考试方式招生: quoted, it reads as the name of a field; a
+    table's name is followed by 明细 / "records"), so that a reader sees what is not
+    measured and why before reading a score that rests on it."""
     out = []
-    sep = label("punct.enum", lang)
     for i, (note, paths) in enumerate(_note_groups(card)):
-        names = [_fact_name(rubric, path, lang) for path in paths]
-        if lang == "en":
-            # descriptions are written as sentences' starts: inside a list, lower case
-            names[1:] = [_lower_first(n) for n in names[1:]]
-        out.append(f"{_marker(i)}{note.get(lang)}{paren(sep.join(names), lang)}")
+        names = [f"“{_fact_name(rubric, path, lang)}”" for path in paths]
+        text = note.get(lang).rstrip("。.")
+        if lang == "en":  # a note is written to follow a word; here it opens a sentence
+            text = text[:1].upper() + text[1:]
+        facts = label("punct.enum", lang).join(names)
+        out.append(label("data_note", lang, marker=_marker(i), note=text, facts=facts))
     return out
 
 
-def _lower_first(name: str) -> str:
-    """``"The provincial standard"`` → ``"the provincial standard"``; an acronym or a name
-    (``"PE teachers"``) is kept."""
-    if len(name) > 1 and name[0].isupper() and name[1].islower():
-        return name[0].lower() + name[1:]
-    return name
-
-
 def _fact_name(rubric: Rubric | None, path: str, lang: str) -> str:
-    """A fact's (or a table's, or a table cell's column's) description, else its path."""
+    """A fact's (or a table's, or a table cell's column's) description, else its path; a
+    table's followed by 明细 / "records"."""
     if rubric is not None:
         specs: tuple[FactSpec | DerivedFact, ...] = (*rubric.facts, *rubric.derived)
         spec = next((s for s in specs if s.path == path), None)
         if spec is not None and spec.description.get(lang):
+            if isinstance(spec, FactSpec) and spec.table is not None:
+                return label("table_records", lang, table=spec.description.get(lang))
             return spec.description.get(lang)
         cell = _CELL.match(path)
         if cell is not None:
@@ -269,12 +266,24 @@ def _reads_through(rule: Any, derived: Mapping[str, DerivedFact], declared: set[
     return seen
 
 
+#: The findings by which a rule decided its item's result: points lost, or a veto.
+_DECIDING = frozenset({"deduction", "manual", "veto"})
+
+
 def inferred_items(card: Scorecard, rubric: Rubric | None) -> frozenset[str]:
-    """Codes of the items whose result rests on an inferred rule with a documented
-    alternative (a threshold taken from one of two candidate standards)."""
+    """Codes of the items whose result rests on an inferred standard: an inferred rule with
+    a documented alternative (a threshold taken from one of two candidate standards), and,
+    with the rubric at hand, an inferred rule that lost the item points or vetoed on this
+    card (a rule met, or not applicable, decided nothing a reviewer must check)."""
     codes = {c.indicator for c in card.sensitivity or ()}
     if rubric is not None:
         codes.update(item.code for item, rule in rubric.rules() if rule.source.alternatives)
+        inferred = {rule.code for _, rule in rubric.rules() if rule.source.inferred}
+        codes.update(
+            f.indicator
+            for f in (*card.findings, *card.vetoes)
+            if f.kind in _DECIDING and f.rule in inferred
+        )
     return frozenset(codes)
 
 
@@ -337,10 +346,12 @@ def grade_text(card: Scorecard, lang: str, rubric: Rubric | None) -> str:
     return text
 
 
-def verdict_text(card: Scorecard, lang: str) -> str:
+def verdict_text(card: Scorecard, lang: str, rubric: Rubric | None = None) -> str:
     """A certification rubric's verdict: its label, then the gates and vetoes that failed
-    it (or the items not assessable), by code and title; empty for a points rubric. Each
-    one's reason is a finding of the card, shown with the others."""
+    it (or the items not assessable), by code and title, and those of them decided by an
+    inferred standard (see :func:`inferred_items`), to be checked against the province's
+    own; empty for a points rubric. Each one's reason is a finding of the card, shown with
+    the others."""
     verdict = card.verdict
     if verdict is None:
         return ""
@@ -360,6 +371,10 @@ def verdict_text(card: Scorecard, lang: str) -> str:
         else f"{g.code} {g.title.get(lang)}"
         for g in gates
     )
+    inferred = inferred_items(card, rubric)
+    codes = [g.code for g in gates if g.code in inferred]
+    if codes:
+        listed += sep + label("verdict.inferred", lang, codes=label("punct.enum", lang).join(codes))
     return text + paren(f"{label(word, lang)}{label('punct.colon', lang)}{listed}", lang)
 
 
@@ -425,7 +440,7 @@ def summary(card: Scorecard, lang: str, rubric: Rubric | None) -> list[tuple[str
     out = [
         (label("total", lang), total),
         *([(label("grade", lang), grade)] if graded else []),
-        *([(label("verdict", lang), verdict_text(card, lang))] if card.verdict else []),
+        *([(label("verdict", lang), verdict_text(card, lang, rubric))] if card.verdict else []),
         (label(vetoes_word, lang), vetoes),
         (label("completeness", lang), completeness),
     ]

@@ -2186,7 +2186,9 @@ def _scope_words(ctx: DescribeContext) -> Text:
     params = ctx.params
     table = params["table"]
     who = ctx.label(table)
-    who = Text(who.zh, lower_first(who.en or who.zh))
+    # inside "every one of the …": a description's own article goes
+    en = lower_first(who.en or who.zh)
+    who = Text(who.zh, en[4:] if en.startswith("the ") else en)
     spec = ctx.table_spec(table)
     stage = params.get("stage")
     if stage is not None and spec is not None and stage in spec.stages:

@@ -65,7 +65,7 @@ def test_jia_fails_the_gates_its_data_fails(jia):
     assert jia.verdict.code == "failed"
     assert jia.verdict.label.zh == "未达标"
     assert [g.code for g in jia.verdict.failed] == list(JIA_FAILS)
-    assert jia.total == Decimal("21.5")  # 27 − 5 × 1 − 0.5 (B4: one of its two halves)
+    assert jia.total == Decimal("20.5")  # 26 − 5 × 1 − 0.5 (B4: one of its two halves)
     assert jia.vetoes == ()
 
 
@@ -145,7 +145,7 @@ def test_without_the_85_percent_clause_one_far_miss_passes(engine, compiled):
     (case,) = [c for c in card.sensitivity if c.rule == "NB-A1-a"]
     assert case.params["rest_at_least_share"] == 0
     assert case.alternative_score == 1
-    assert case.total == Decimal(27)
+    assert case.total == Decimal(26)
 
 
 def test_yi_meets_the_standard(engine, compiled):
@@ -153,7 +153,7 @@ def test_yi_meets_the_standard(engine, compiled):
     assert card.verdict is not None
     assert card.verdict.passed
     assert card.verdict.label.zh == "达标"
-    assert card.total == card.max == Decimal(27)
+    assert card.total == card.max == Decimal(26)
     assert card.findings == ()
 
 
@@ -162,7 +162,7 @@ def test_a_veto_fails_a_county_that_meets_every_gate(engine, compiled):
     changed = dict(facts.facts)
     changed["admission"] = {**changed["admission"], "key_schools_or_classes": True}
     card = compiled.evaluate(evalrules.FactsDocument(facts=changed, entity=facts.entity))
-    assert card.total == Decimal(27)
+    assert card.total == Decimal(26)
     assert card.verdict is not None
     assert card.verdict.code == "failed"
     assert [g.rule for g in card.verdict.failed] == ["NB-E1-key"]
@@ -219,7 +219,7 @@ def test_cli_evaluates_jia(run):
     assert "未达标" in line
     for code in JIA_FAILS:
         assert code in line
-    assert "21.50 / 27.00" in out
+    assert "20.50 / 26.00" in out
     assert "青山乡中心小学" in out
     assert "城南九年一贯制学校" in out
 
@@ -234,7 +234,7 @@ def test_an_english_card_counts_classrooms_without_the_chinese_unit(engine, jia)
 
 def test_each_row_messages_in_english_carry_no_chinese_unit(jia):
     messages = {f.message.en for f in jia.findings if f.message_id.startswith("each_row.")}
-    assert "城关第二小学: pupils of this stage 2150, above the standard of 2000: −1." in messages
+    assert "城关第二小学: pupils 2150, above the standard of 2000: −1." in messages
     assert any("largest class 52, above the standard of 50 (counted" in m for m in messages)
     for message in messages:
         text = message.split(": ", 1)[1]  # after the school's own (Chinese) name
@@ -262,7 +262,7 @@ def test_cli_evaluates_yi_in_english(run):
     result = run("evaluate", YI, "--lang", "en")
     assert result.exit_code == 0, result.stderr
     assert "Meets the standard" in result.stdout
-    assert "27.00 / 27.00" in result.stdout
+    assert "26.00 / 26.00" in result.stdout
 
 
 def test_cli_show_and_explain(run):
