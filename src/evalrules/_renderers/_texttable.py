@@ -45,7 +45,10 @@ STYLES: dict[str, str] = {
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 # Closing punctuation that must not start a line (禁则): it stays with the text before it.
-_CLOSING = "\uff09\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u300d\u300f\u3011\u3015\u300b\u3009\u201d\u2019),.;:!?"
+_CLOSING = (
+    "\uff09\u3001\u3002\uff0c\uff1b\uff1a\uff01\uff1f\u300d\u300f\u3011\u3015\u300b\u3009"
+    "\u201d\u2019),.;:!?"
+)
 _WIDE = (
     "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
 )
