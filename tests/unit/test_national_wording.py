@@ -7,6 +7,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import evalrules
@@ -66,12 +67,13 @@ def test_a_value_outside_a_choice_is_told_by_the_labels_with_the_codes(national,
 
 
 def test_a_where_on_a_choice_is_worded_by_its_label(balance, preschool):
-    b1 = balance.describe(_rule(balance, "NB-B1-a"))
+    # the kind's own words (these rules carry a description, which would be shown instead)
+    b1 = balance.describe(attrs.evolve(_rule(balance, "NB-B1-a"), description=None))
     assert "九年一贯制学校" in b1.zh
     assert "nine_year" not in b1.zh
     assert "nine-year school" in b1.en
     assert "nine_year" not in b1.en
-    c1 = preschool.describe(_rule(preschool, "NP-C1-a"))
+    c1 = preschool.describe(attrs.evolve(_rule(preschool, "NP-C1-a"), description=None))
     assert "2016年前" in c1.zh
     assert "before_2016" not in c1.zh + c1.en
 
