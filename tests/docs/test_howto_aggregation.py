@@ -104,8 +104,8 @@ def test_the_median_is_computed_and_named_in_both_languages(engine, compiled):
     assert (median.value, median.formula) == (100, "median")
     zh = engine.render(card, format="table", lang="zh")
     en = engine.render(card, format="table", lang="en")
-    assert "中位数(学校数n = 3, 最低值 = 100, 最高值 = 200)" in zh
-    assert "median(rows n = 3, lowest = 100, highest = 200)" in en
+    assert "中位数(学校数n = 3,最低值 = 100,最高值 = 200)" in zh
+    assert "median (rows n = 3, lowest = 100, highest = 200)" in en
     assert "lowest" not in zh
     assert "median(" not in zh
 

@@ -238,13 +238,21 @@ def test_table_without_the_rubric_names_each_rules_main_fact(engine, card, panji
     # Wide enough that no evidence line wraps.
     with_rubric = render(engine, card, "table", rubric=panjin, width=160)
     without = render(engine, card, "table", rubric=None, width=160)
-    # The threshold's own message fields name its fact and unit:
-    line = "派生数据:普惠性幼儿园覆盖率(普惠率) [derived.kindergarten.inclusive_rate] = 约 78.36%"
-    assert line in with_rubric
-    assert line in without
-    # A fact the message does not name is shown by its path alone.
-    assert "数据:区域内有民办中小学校 [schools.has_private_schools] = 否" in with_rubric
-    assert "数据:[schools.has_private_schools] = 否" in without
+    # The threshold's own message fields name its fact and unit; with the rubric, each
+    # operand of the worked calculation is named too, without it by its path.
+    value = "≈ 78.36%"
+    head = "计算数据:普惠性幼儿园覆盖率(普惠率) = "
+    assert (
+        f"{head}普惠性幼儿园在园幼儿数 4100人 ÷ 在园幼儿总数 5232人 × 100% {value}" in with_rubric
+    )
+    assert (
+        f"{head}kindergarten.inclusive_children 4100 ÷ kindergarten.children 5232 × 100% {value}"
+    ) in without
+    # A card names no fact path where a label is at hand; a fact the message does not name
+    # is shown by its path alone without the rubric.
+    assert "数据:区域内有民办中小学校 = 否" in with_rubric
+    assert "[schools.has_private_schools]" not in with_rubric
+    assert "数据:schools.has_private_schools = 否" in without
 
 
 # ------------------------------------------------------------------------ markdown
@@ -493,8 +501,26 @@ def test_values_in_words():
     assert view.value_text(Decimal("84.50"), "zh") == "84.5"
     series = {2021: Decimal("28.67"), 2022: Decimal("39.78")}
     assert view.value_text(series, "en") == "2021: 28.67; 2022: 39.78"
-    assert view.derived_text(Decimal("84.919724"), "zh") == "约 84.92"
-    assert view.derived_text(Decimal("850"), "en") == "850"
+
+
+def test_computed_percentages_read_with_two_decimals():
+    from evalrules._rules._messages import percent_figure
+
+    assert percent_figure(Decimal("4.2002")) == "4.20"
+    assert percent_figure(Decimal("18.478261")) == "18.48"
+    assert percent_figure(Decimal("80")) == "80"
+    assert percent_figure(Decimal("12.5")) == "12.5"
+    # two decimals that would make it look whole keep the digits that show it is not
+    assert percent_figure(Decimal("84.99995")) == "84.99995"
+
+
+def test_a_value_against_its_standard_agrees_with_its_percent():
+    from evalrules._rules._builtin import _percent_of
+
+    # 0.65 ÷ 1 would read 65.00%: the value takes the decimals that give 64.52%
+    assert _percent_of(Decimal(2) / Decimal(310) * 100, Decimal(1)) == ("0.6452", "64.52")
+    assert _percent_of(Decimal(6) / Decimal(310) * 100, Decimal("2.3")) == ("1.9355", "84.15")
+    assert _percent_of(Decimal(1600), Decimal(2000)) == ("1600", "80")
 
 
 def test_sources_in_words():

@@ -221,11 +221,10 @@ def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[
         for ev in evidence:
             if ev.kind == "params":
                 continue
-            name = f"{_e(ev.name)} " if ev.name else ""
-            detail = f" ← {_e(ev.detail)}" if ev.detail else ""
+            # the fact's path is for programs (as in the JSON), not shown to a reader
             out.append(
                 f"<dt>{_e(label(ev.kind, lang))}</dt>"
-                f"<dd>{name}<code>{_e(ev.path)}</code> = {_e(ev.value)}{detail}</dd>"
+                f'<dd data-fact="{_e(ev.path)}">{_e(ev.sentence)}</dd>'
             )
         params = [ev for ev in evidence if ev.kind == "params"]
         if params:

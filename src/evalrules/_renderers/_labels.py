@@ -117,7 +117,8 @@ LABELS: Mapping[str, Text] = {
     # evidence
     "evidence": Text("佐证", "Evidence"),
     "facts": Text("数据", "Facts"),
-    "derived": Text("派生数据", "Derived"),
+    "derived": Text("计算数据", "Computed"),
+    "evidence.row_number": Text("第{number}行", "row {number}"),
     "derived_inputs": Text("所据数据", "From"),
     "row_derived": Text("每行计算", "Per row"),
     "derived_of": Text("其中", "Where"),
@@ -198,6 +199,8 @@ LABELS: Mapping[str, Text] = {
     "status.not_assessable": Text("无法评价", "not assessable"),
     # finding kinds
     "kind.deduction": Text("扣分", "Deduction"),
+    # a later finding of an item whose deduction an earlier one took: no amount of its own
+    "kind.deduction.counted": Text("同项扣分", "Same item"),
     "head.deduction": Text("扣{points}分", "Deduction {points}"),
     "head.bonus": Text("加{points}分", "Bonus +{points}"),
     "head.manual": Text("酌情扣{points}分", "Assessor's judgement {points}"),
@@ -233,7 +236,8 @@ LABELS: Mapping[str, Text] = {
     "breakdown.sd": Text("标准差S", "standard deviation S"),
     "breakdown.cv": Text("差异系数CV", "CV"),
     "breakdown.n": Text("学校数n", "rows n"),
-    "breakdown.weight_total": Text("学生总数P", "total weight P"),
+    "breakdown.weight_total": Text("权数合计P", "total weight P"),
+    "breakdown.weight_of": Text("{weight}合计P", "total {weight} P"),
     "breakdown.matched": Text("满足条件数", "meeting the condition"),
     "breakdown.row": Text("所在学校", "at"),
 }

@@ -108,10 +108,7 @@ def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[
     for ev in evidence:
         if ev.kind == "params":
             continue
-        name = f"{escape(ev.name)} " if ev.name else ""
-        text = f"{name}\\[{escape(ev.path)}\\] = {escape(ev.value)}"
-        if ev.detail:
-            text += f" ← {escape(ev.detail)}"
+        text = escape(ev.sentence)
         lines.append(f"  - {label(ev.kind, lang)}{colon}{text}")
     params = [ev for ev in evidence if ev.kind == "params"]
     if params:

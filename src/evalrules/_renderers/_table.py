@@ -151,10 +151,7 @@ def _finding(card: Scorecard, finding: Finding, options: RenderOptions) -> list[
     for ev in evidence:
         if ev.kind == "params":
             continue
-        name = f"{ev.name} " if ev.name else ""
-        text = f"{name}[{ev.path}] = {ev.value}"
-        if ev.detail:
-            text += f" ← {ev.detail}"
+        text = ev.sentence
         key = label(ev.kind, lang) + colon
         lines.extend(
             _paragraph(text, "      " + paint(key, "dim", color), "        ", options.width)

@@ -18,8 +18,8 @@ import attrs
 from evalrules._points import format_points, plain
 from evalrules._renderers._labels import LABELS, label
 from evalrules._renderers._texttable import display_width
-from evalrules._rubric._model import DerivedFact, FactSpec, Rubric, Source
-from evalrules._rules._messages import figure, show
+from evalrules._rubric._model import DerivedFact, FactSpec, Rubric, Source, TableSpec
+from evalrules._rules._messages import figure, percent_figure, show
 from evalrules._scorecard._model import (
     ClaimComparison,
     DerivedValue,
@@ -72,7 +72,7 @@ def value_text(value: Any, lang: str) -> str:
     """A fact value in words: ``是``/``yes`` for booleans, series as ``2021: 28.67; …``.
 
     Decimals keep every digit (evidence must not round a value a reader may check); long
-    fractions from derived formulas are shortened by :func:`derived_text` instead.
+    fractions from derived formulas are shortened where a derived value is shown instead.
     """
     if isinstance(value, bool):
         return label("yes" if value else "no", lang)
@@ -89,16 +89,6 @@ def value_text(value: Any, lang: str) -> str:
     if value is None:
         return "null"
     return str(value)
-
-
-def derived_text(value: Decimal, lang: str, places: int = 2) -> str:
-    """A derived value for people: at most two decimals (a CV: three, ``places``), marked
-    when that rounds."""
-    if places != 2:  # a CV reads with a fixed number of decimals, 0.598, as the 办法 writes it
-        shown = format(value.quantize(Decimal(1).scaleb(-places)), "f")
-    else:
-        shown = figure(value, places)
-    return shown if Decimal(shown) == value else f"{label('about', lang)} {shown}"
 
 
 # ------------------------------------------------------------------------------- rows
@@ -493,6 +483,11 @@ class EvidenceLine:
         path: The fact path (empty for parameters).
         value: The value in words (with the unit when the rubric gives one).
         detail: For derived values: the formula and its inputs.
+        sentence: The whole line as a reader reads it, after its label: the unit a row
+            is of, the value's name and its value, a computed value worked out from its
+            operands by name and unit (``青山乡中心小学(3611,小学) 每百名学生拥有县级及以上
+            骨干教师数 = 骨干教师数 2人 ÷ 本学段在校生数 310人 × 100 ≈ 0.65人``). It names
+            no fact path: the JSON scorecard keeps those for programs.
     """
 
     kind: str
@@ -500,6 +495,7 @@ class EvidenceLine:
     path: str
     value: str
     detail: str = ""
+    sentence: str = ""
 
 
 def _fact_info(rubric: Rubric | None, finding: Finding, path: str, lang: str) -> tuple[str, str]:
@@ -662,35 +658,273 @@ def _row_noun(rubric: Rubric | None, path: str) -> Text | None:
     return table.row_noun if table is not None else None
 
 
+def _stat_places(value: Decimal) -> int:
+    """The decimals X̄ or S of a coefficient of variation is first written with: two for a
+    value of 1 or more (10.11), four significant digits below (0.4649, 0.08046)."""
+    if value.is_zero() or abs(value) >= 1:
+        return 2
+    return 3 - value.adjusted()
+
+
+def _rounded(value: Decimal, places: int) -> tuple[str, bool]:
+    """``value`` with ``places`` decimals (its own when it has fewer), and whether that
+    rounds it."""
+    if value == value.to_integral_value():
+        return plain(value), False
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent <= places:
+        return plain(value), False
+    return format(value.quantize(Decimal(1).scaleb(-places)), "f"), True
+
+
+def _cv_places(breakdown: Mapping[str, Any]) -> int:
+    """The decimals X̄ and S take: :func:`_stat_places` of each, and one more as often as
+    it takes for S ÷ X̄ of the values as written to give the CV as written (three decimals),
+    so that a reader who divides them finds the card's CV."""
+    mean, sd, cv = (breakdown.get(k) for k in ("mean", "sd", "cv"))
+    if not (isinstance(mean, Decimal) and isinstance(sd, Decimal) and isinstance(cv, Decimal)):
+        return 0
+    if not mean:
+        return 0
+    extra = 0
+    target = cv.quantize(Decimal("0.001"))
+    while extra < 8:
+        m = Decimal(_rounded(mean, _stat_places(mean) + extra)[0])
+        d = Decimal(_rounded(sd, _stat_places(sd) + extra)[0])
+        if m and (d / m).quantize(Decimal("0.001")) == target:
+            break
+        extra += 1
+    return extra
+
+
+def _aggregate_units(rubric: Rubric | None, path: str) -> tuple[str, str, Text | None]:
+    """``(unit of the column aggregated, unit of the weight, the weight's description)`` of
+    a value over a table's rows, as its rubric declares them (empty without it)."""
+    if rubric is None:
+        return "", "", None
+    spec = next((d for d in rubric.derived if d.path == path), None)
+    if spec is None or spec.aggregate is None:
+        return "", "", None
+    agg = spec.aggregate
+    table = next((f.table for f in rubric.facts if f.path == agg.table), None)
+    if table is None:
+        return "", "", None
+    column = table.column(agg.column) if agg.column else None
+    weight = table.column(agg.weight) if agg.weight else None
+    return (
+        (column.unit or "") if column is not None else "",
+        (weight.unit or "") if weight is not None else "",
+        weight.description if weight is not None else None,
+    )
+
+
+def _breakdown_parts(
+    dv: DerivedValue, lang: str, rubric: Rubric | None, row_noun: Text | None
+) -> str:
+    """What a value over a table rests on, each part named: X̄ and S with the unit of the
+    column aggregated and the digits :func:`_cv_places` gives them, the CV with three
+    decimals, the rows counted by the table's row noun (幼儿园数n) and the total weight by
+    the weight's own name (本学段在校生数合计P)."""
+    named = dict(dv.breakdown_labels)
+    if row_noun is not None and "n" not in named:
+        named["n"] = Text(f"{row_noun.zh}数n", f"{row_noun.en or row_noun.zh} n")
+    unit, weight_unit, weight = _aggregate_units(rubric, dv.path)
+    if weight is not None and "weight_total" not in named:
+        named["weight_total"] = Text(
+            label("breakdown.weight_of", "zh", weight=weight.zh),
+            label("breakdown.weight_of", "en", weight=_inline(weight.get("en"), "en")),
+        )
+    values = dict(dv.breakdown)
+    extra = _cv_places(values) if not dv.formula_label else 0
+    parts = []
+    for key, v in dv.breakdown:
+        name = named[key].get(lang) if key in named else label(f"breakdown.{key}", lang)
+        sign = "="
+        if dv.formula_label or not isinstance(v, Decimal):
+            shown = value_text(v, lang)
+        elif key in ("mean", "sd"):
+            shown, rounds = _rounded(v, _stat_places(v) + extra)
+            shown, sign = _with_unit(shown, unit, lang), "≈" if rounds else "="
+        elif key == "cv":
+            shown, rounds = _rounded(v, 3)
+            sign = "≈" if rounds else "="
+        elif key == "weight_total":
+            shown = _with_unit(plain(v), weight_unit, lang)
+        else:
+            shown = plain(v)
+        parts.append(f"{name} {sign} {shown}")
+    return label("punct.comma", lang).join(parts)
+
+
+def _derived_number(dv: DerivedValue, unit: str, lang: str) -> tuple[str, bool]:
+    """A computed value as shown, with its unit, and whether that rounds it: a percentage
+    with two decimals (:func:`percent_figure`), a CV with three, else at most two (more
+    only where two would make it look rounder, see :func:`figure`)."""
+    assert dv.value is not None
+    if dv.formula == "cv":
+        shown = format(dv.value.quantize(Decimal("0.001")), "f")
+    elif unit == "%":
+        shown = percent_figure(dv.value)
+    else:
+        shown = figure(dv.value, 2)
+    return _with_unit(shown, unit, lang), Decimal(shown) != dv.value
+
+
 def _derived_line(
-    dv: DerivedValue, name: str, unit: str, lang: str, row_noun: Text | None = None
+    dv: DerivedValue,
+    name: str,
+    unit: str,
+    lang: str,
+    row_noun: Text | None = None,
+    rubric: Rubric | None = None,
 ) -> EvidenceLine:
-    """A derived value as an evidence line: its value, then its formula and inputs, or for
-    a value over a table what it rests on (X̄, S, CV, n, P), each named; the rows counted
-    by the table's row noun (幼儿园数n) when it declares one."""
+    """A value over a table as a line of the card's computed values: its value, then what
+    it rests on (X̄, S, CV, n, P), each named and with its unit; the rows counted by the
+    table's row noun (幼儿园数n) when it declares one."""
     if dv.formula_label is not None:
         formula = dv.formula_label.get(lang)
     else:
         formula = label(f"formula.{dv.formula}", lang)
     unit = unit or _AGGREGATE_UNITS.get(dv.formula, "")
-    named = dict(dv.breakdown_labels)
-    if row_noun is not None and "n" not in named:
-        named["n"] = Text(f"{row_noun.zh}数n", f"{row_noun.en or row_noun.zh} n")
     if dv.value is None:  # not computed for want of rows: why, not a number
         why = dv.not_computed.get(lang) if dv.not_computed is not None else ""
         detail = f"{formula}{label('punct.colon', lang)}{why}"
-        return EvidenceLine("derived", name, dv.path, label("not_computed", lang), detail)
-    if dv.breakdown:
-        parts = ", ".join(
-            f"{named[key].get(lang) if key in named else label(f'breakdown.{key}', lang)}"
-            f" = {value_text(v, lang)}"
-            for key, v in dv.breakdown
+        sentence = f"{name}{label('punct.colon', lang)}{label('not_computed', lang)}"
+        return EvidenceLine(
+            "derived",
+            name,
+            dv.path,
+            label("not_computed", lang),
+            detail,
+            sentence + paren(detail, lang),
         )
+    if dv.breakdown:
+        parts = _breakdown_parts(dv, lang, rubric, row_noun)
     else:
-        parts = ", ".join(f"{p} = {value_text(v, lang)}" for p, v in dv.inputs)
-    places = 3 if dv.formula == "cv" else 2
-    value = _with_unit(derived_text(dv.value, lang, places), unit, lang)
-    return EvidenceLine("derived", name, dv.path, value, f"{formula}({parts})")
+        parts = label("punct.comma", lang).join(
+            f"{p} = {value_text(v, lang)}" for p, v in dv.inputs
+        )
+    shown, rounds = _derived_number(dv, unit, lang)
+    value = f"{label('about', lang)} {shown}" if rounds else shown
+    detail = f"{formula}{paren(parts, lang)}"
+    sign = "≈" if rounds else "="
+    sentence = f"{name} {sign} {shown}" + paren(
+        f"{formula}{label('punct.colon', lang)}{parts}", lang
+    )
+    return EvidenceLine("derived", name, dv.path, value, detail, sentence)
+
+
+#: A row's value as evidence names it (``schools[12]``), its table and its index.
+_ROW_OF = re.compile(r"(.+?)\[([0-9]+)\]\.([a-z][a-z0-9_]*)\Z")
+
+#: A year of a series as a growth rate's inputs name it: ``finance.budget[2023]``.
+_YEAR_OF = re.compile(r"(.+?)\[([0-9]{4})\]\Z")
+
+
+def _table_of(rubric: Rubric | None, table: str) -> TableSpec | None:
+    if rubric is None:
+        return None
+    return next((s.table for s in rubric.facts if s.path == table), None)
+
+
+def _row_words(
+    rubric: Rubric | None, row: Mapping[str, Any], table: str, index: int, lang: str
+) -> str:
+    """The unit a row is of, as a reader knows it: its name, with its code when the table
+    has a key column of its own and its stage when it has stages (``青山乡中心小学(3611,
+    小学)`` / ``青山乡中心小学 (3611, primary)``); a row other than the finding's by its
+    place in the table counted from 1 (``第11行`` / ``row 11``)."""
+    if row.get("table") != table or row.get("index") != index:
+        return label("evidence.row_number", lang, number=index + 1)
+    name = str(row.get("name") or row.get("key") or "")
+    spec = _table_of(rubric, table)
+    inside = []
+    key = row.get("key")
+    has_key = spec.key != spec.label if spec is not None else key != row.get("name")
+    if has_key and key not in (None, ""):
+        inside.append(str(key))
+    stage = row.get("stage")
+    if isinstance(stage, str):
+        words = spec.stages.get(stage) if spec is not None else None
+        inside.append(words.get(lang) if words is not None else stage)
+    if not inside:
+        return name or label("evidence.row_number", lang, number=index + 1)
+    return name + paren(label("punct.comma", lang).join(inside), lang)
+
+
+def _subject(name: str, of_row: str, lang: str) -> str:
+    """A value's name with the unit its row is of: ``青山乡中心小学(3611) 骨干教师数`` /
+    ``Backbone teachers at 青山乡中心小学 (3611)``."""
+    if not of_row:
+        return name
+    if not name:
+        return of_row
+    return f"{of_row} {name}" if lang == "zh" else f"{name} at {of_row}"
+
+
+def _where(
+    rubric: Rubric | None, finding: Finding, path: str, lang: str
+) -> tuple[str, str, FactSpec | None]:
+    """``(path without its row, the row's words, the table fact)`` of a fact or derived
+    path: a row's cell (``schools[10].pupils``) names its column and its row; any other
+    path is itself, with no row."""
+    cell = _ROW_OF.match(path)
+    if cell is None:
+        return path, "", None
+    table = next((f for f in rubric.facts if f.path == cell.group(1)), None) if rubric else None
+    row = dict(finding.evidence.row)
+    of_row = _row_words(rubric, row, cell.group(1), int(cell.group(2)), lang)
+    return cell.group(3), of_row, table
+
+
+def _operand(rubric: Rubric | None, finding: Finding, path: str, value: Any, lang: str) -> str:
+    """An input of a formula by its description, its value and its unit: ``骨干教师数 2人``
+    / ``backbone teachers 2``."""
+    column, _, table = _where(rubric, finding, path, lang)
+    name, unit = _fact_info(rubric, finding, path, lang)
+    if not name:
+        name = _described(rubric, column, lang, table) if rubric is not None else column
+    shown = value_text(value, lang)
+    if not isinstance(value, Mapping | bool):
+        shown = _with_unit(shown, unit, lang)
+    return f"{_inline(name, lang)} {shown}"
+
+
+def _worked(
+    dv: DerivedValue, rubric: Rubric | None, finding: Finding, name: str, unit: str, lang: str
+) -> str:
+    """A derived value worked out from its inputs, each by its name, value and unit:
+    ``骨干教师数 2人 ÷ 本学段在校生数 310人 × 100 ≈ 0.65人``; ``=`` before an exact
+    value, ``≈`` before one rounded."""
+    assert dv.value is not None
+    shown, rounds = _derived_number(dv, unit, lang)
+    sign = "≈" if rounds else "="
+    operands = [_operand(rubric, finding, p, v, lang) for p, v in dv.inputs]
+    words = _FORMULA_WORDS.get(dv.formula)
+    if dv.formula == "growth" and len(dv.inputs) == 2:
+        (before_path, before), (_, now) = dv.inputs
+        year = _YEAR_OF.match(before_path)
+        series = year.group(1) if year is not None else before_path
+        what = _described(rubric, series, lang) if rubric is not None else series
+        of_series = _fact_info(rubric, finding, series, lang)[1]
+        b = _with_unit(value_text(before, lang), of_series, lang)
+        n = _with_unit(value_text(now, lang), of_series, lang)
+        if year is not None:
+            y = int(year.group(2))
+            if lang == "zh":
+                expr = f"({what}{y + 1}年 {n} − {y}年 {b}) ÷ {b} × 100%"
+            else:
+                expr = f"({_inline(what, lang)} {y + 1} {n} − {y} {b}) ÷ {b} × 100%"
+        else:
+            expr = f"({n} − {b}) ÷ {b} × 100%"
+    elif dv.formula == "sum" and operands:
+        expr = " + ".join(operands)
+    elif words is not None and len(operands) == 2:
+        expr = words.get(lang).format(*operands)
+    else:
+        formula = label(f"formula.{dv.formula}", lang)
+        expr = formula + paren(label("punct.comma", lang).join(operands), lang)
+    return f"{name} = {expr} {sign} {shown}"
 
 
 def aggregates_heading(card: Scorecard, lang: str, rubric: Rubric | None = None) -> tuple[str, str]:
@@ -722,7 +956,9 @@ def aggregate_lines(card: Scorecard, lang: str, rubric: Rubric | None = None) ->
                 name, unit = spec.description.get(lang), spec.unit or ""
         if not name and dv.description is not None:
             name = dv.description.get(lang)
-        out.append(_derived_line(dv, name or dv.path, unit, lang, _row_noun(rubric, dv.path)))
+        out.append(
+            _derived_line(dv, name or dv.path, unit, lang, _row_noun(rubric, dv.path), rubric)
+        )
     return out
 
 
@@ -748,10 +984,19 @@ def evidence_lines(
             shown = _with_unit(shown, unit, lang)
         if path in assumed:
             shown += paren(f"{label('assumed_value', lang)}{colon}{assumed[path].get(lang)}", lang)
-        out.append(EvidenceLine("facts", name, path, shown))
+        column, of_row, _ = _where(rubric, finding, path, lang)
+        subject = _subject(name or column, of_row, lang)
+        out.append(EvidenceLine("facts", name, path, shown, "", f"{subject} = {shown}"))
     for dv in finding.evidence.derived:
         name, unit = _fact_info(rubric, finding, dv.path, lang)
-        out.append(_derived_line(dv, name, unit, lang, _row_noun(rubric, dv.path)))
+        column, of_row, _ = _where(rubric, finding, dv.path, lang)
+        line = _derived_line(dv, name or column, unit, lang, _row_noun(rubric, dv.path), rubric)
+        if dv.value is not None and dv.inputs and not dv.breakdown:
+            subject = _subject(name or column, of_row, lang)
+            line = attrs.evolve(line, sentence=_worked(dv, rubric, finding, subject, unit, lang))
+        elif of_row:
+            line = attrs.evolve(line, sentence=_subject(line.sentence, of_row, lang))
+        out.append(line)
     # The rule's source (document and clause, or inferred with its reasoning) says what the
     # deduction rests on; the raw parameters are already in the message, in words.
     if rubric is not None:
@@ -799,6 +1044,8 @@ def finding_head(card: Scorecard, finding: Finding, lang: str) -> str:
     if finding.kind == "veto" and finding.effect:
         colon = label("punct.colon", lang)
         return f"{kind}{colon}{veto_head(card, finding.effect, lang)}"
+    if finding.kind == "deduction" and not finding.points and counted_before(finding):
+        return label("kind.deduction.counted", lang)
     if finding.points:
         amount = points(card, abs(finding.points))
         if f"head.{finding.kind}" in LABELS:
@@ -807,6 +1054,14 @@ def finding_head(card: Scorecard, finding: Finding, lang: str) -> str:
             return label(f"head.{finding.kind}", lang, points=amount)
         return f"{kind} {signed(card, finding.points)}"
     return kind
+
+
+def counted_before(finding: Finding) -> bool:
+    """Whether a finding is a later one of an item whose deduction an earlier finding
+    already took (its message the kind's ``…_also`` / ``….also_…`` one, "(已计入本项扣分,
+    不重复扣分)"): it is headed 同项扣分 / Same item, with no amount."""
+    _, _, rest = finding.message_id.partition(".")
+    return finding.message_id.endswith("_also") or rest.startswith("also_")
 
 
 def differing_claims(card: Scorecard) -> list[ClaimComparison]:

@@ -31,7 +31,7 @@ from evalrules._rules._conditions import (
 )
 from evalrules._rules._context import DescribeContext, RuleContext
 from evalrules._rules._kind import RuleKind, Score, Scorer, rule_kind
-from evalrules._rules._messages import show
+from evalrules._rules._messages import figure, percent_figure, show
 from evalrules._scorecard._model import VETO_EFFECTS, DerivedValue
 from evalrules._text import Text
 from evalrules._units import unit_in
@@ -313,16 +313,20 @@ def _unit(unit: str) -> Text:
     return Text(unit, unit_in(unit, "en"))
 
 
-def _amount(value: Decimal, unit: str) -> Text:
+def _amount(value: Decimal, unit: str, shown: str | None = None) -> Text:
     """An amount with its unit: ``17550万元`` / ``175.50 million yuan`` (an English reader
-    counts money in millions, not in tens of thousands), else as :func:`_unit` writes it."""
-    zh = show(value, "zh") + unit
+    counts money in millions, not in tens of thousands), a percentage with two decimals
+    (``4.20%``, see :func:`percent_figure`), else as :func:`_unit` writes it. ``shown`` is
+    the number as written when the caller chose its digits (:func:`_percent_of`)."""
+    if shown is None:
+        shown = percent_figure(value) if unit == "%" else show(value, "zh")
+    zh = shown + unit
     if unit == "万元":
         millions = value / 100
         cents = millions.quantize(Decimal("0.01"), context=context())
         shown = str(cents) if cents == millions else plain(millions)
         return Text(zh, f"{shown} million yuan")
-    return Text(zh, show(value, "en") + unit_in(unit, "en"))
+    return Text(zh, shown + unit_in(unit, "en"))
 
 
 def _is_cv(ctx: RuleContext | DescribeContext, path: str) -> bool:
@@ -2515,9 +2519,9 @@ EACH_ROW = rule_kind(
             "{school}: {column} {amount}, {relation} the standard of {standard}: −{points}.",
         ),
         "each_row.also_missed": Text(
-            "{school}{column}{amount},{relation}{standard}的标准(已计入本项扣分)。",
+            "{school}{column}{amount},{relation}{standard}的标准(已计入本项扣分,不重复扣分)。",
             "{school}: {column} {amount}, {relation} the standard of {standard} "
-            "(counted in this item's deduction).",
+            "(already counted in this item's deduction, not deducted again).",
         ),
     },
     fields={
@@ -2548,11 +2552,29 @@ def _reaches(value: Decimal, op: str, standard: Decimal, share: Decimal) -> bool
     return value <= ctx.divide(ctx.multiply(standard, Decimal(100)), share)
 
 
-def _percent_of(value: Decimal, standard: Decimal) -> str:
+def _percent_of(value: Decimal, standard: Decimal) -> tuple[str, str]:
+    """``(value, percent)`` as a message writes a value against its standard: ``0.6452``
+    and ``64.52`` (for 为标准的64.52%).
+
+    The percent is the exact value's, with two decimals (:func:`percent_figure`), so that it
+    never contradicts the judgement made on the exact value. The value is written with as
+    many decimals as it takes (two at least, as :func:`figure` writes it) for the percent
+    computed from the value as written to read the same: a reader who divides the shown
+    value by the standard gets the shown percent (0.65 would give 65.00%, not 64.52%).
+    """
     if standard == 0:
-        return "—"
-    share = context().divide(context().multiply(value, Decimal(100)), standard)
-    return plain(share.quantize(Decimal("0.1"), context=context()))
+        return figure(value, 2), "—"
+    ctx = context()
+    pct = percent_figure(ctx.divide(ctx.multiply(value, Decimal(100)), standard))
+    places = 2
+    while True:
+        written = figure(value, places)
+        again = Decimal(written)
+        if again == value or places >= 12:
+            return written, pct
+        if percent_figure(ctx.divide(ctx.multiply(again, Decimal(100)), standard)) == pct:
+            return written, pct
+        places += 1
 
 
 def _k_of_n_failing(
@@ -2622,8 +2644,8 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
             columns.append(column)
             label = _column_label(ctx, table_path, column)
             unit = _column_unit(ctx, table_path, column)
-            shown, limit = _amount(value, unit), _amount(standard, unit)
-            pct = _percent_of(value, standard)
+            written, pct = _percent_of(value, standard)
+            shown, limit = _amount(value, unit, written), _amount(standard, unit)
             parts_zh.append(f"{label.zh}{shown.zh}(标准{limit.zh},为标准的{pct}%)")
             name_en = lower_first(label.en or label.zh)
             parts_en.append(f"{name_en} {shown.en} (standard {limit.en}, {pct}% of it)")
@@ -2749,21 +2771,22 @@ K_OF_N = rule_kind(
         ),
         "k_of_n.too_few_also": Text(
             "{school}{total}项指标中仅{met}项达到标准,未达到“至少{at_least}项达标”的要求;"
-            "未达标:{missed}(已计入本项扣分)。",
+            "未达标:{missed}(已计入本项扣分,不重复扣分)。",
             "{school}: {met} of {total} standards met, fewer than the {at_least} required; "
-            "missed: {missed} (counted in this item's deduction).",
+            "missed: {missed} (already counted in this item's deduction, not deducted again).",
         ),
         "k_of_n.none_met_also": Text(
             "{school}{total}项指标均未达到标准,未达到“至少{at_least}项达标”的要求;"
-            "未达标:{missed}(已计入本项扣分)。",
+            "未达标:{missed}(已计入本项扣分,不重复扣分)。",
             "{school}: none of the {total} standards met, fewer than the {at_least} required; "
-            "missed: {missed} (counted in this item's deduction).",
+            "missed: {missed} (already counted in this item's deduction, not deducted again).",
         ),
         "k_of_n.too_far_also": Text(
             "{school}{total}项指标中{met}项达到标准,但未达标的{missing}项低于标准的{share}%:"
-            "{missed}(已计入本项扣分)。",
+            "{missed}(已计入本项扣分,不重复扣分)。",
             "{school}: {met} of {total} standards met, but a missed one is below {share}% of "
-            "its standard: {missed} (counted in this item's deduction).",
+            "its standard: {missed} (already counted in this item's deduction, not deducted "
+            "again).",
         ),
     },
     fields=dict.fromkeys(

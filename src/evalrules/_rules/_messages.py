@@ -199,6 +199,26 @@ def figure(value: Decimal, places: int) -> str:
     return plain(shown)
 
 
+def percent_figure(value: Decimal) -> str:
+    """A computed percentage for people, without its ``%``: two decimals (4.2002 reads
+    4.20, 18.4782 reads 18.48), or its own digits when it has fewer (80, 12.5).
+
+    When two decimals would make it look whole (84.99995 would read 85.00 next to a standard
+    of 85; 0.001 would read 0.00), it is written as :func:`figure` writes it instead, with
+    the places it needs (84.99995).
+    """
+    if value == value.to_integral_value():
+        return plain(value)
+    ctx = getcontext().copy()
+    ctx.prec = max(ctx.prec, value.adjusted() + 24)
+    shown = value.quantize(Decimal("0.01"), context=ctx)
+    if shown == value:
+        return plain(value)
+    if shown == shown.to_integral_value():
+        return figure(value, MESSAGE_PLACES)
+    return format(shown, "f")
+
+
 def _rounder(shown: Decimal, places: int, ctx: Context) -> bool:
     """Whether ``shown`` (rounded to ``places``) ends in a 0 that its writing drops."""
     exponent = shown.normalize(ctx).as_tuple().exponent

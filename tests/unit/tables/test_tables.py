@@ -305,9 +305,10 @@ def test_each_row_names_each_failing_school():
     assert pickle.loads(pickle.dumps(card)) == card
     table = ENGINE.render(card, "table", lang="zh", rubric=RUBRIC, width=200)
     assert (
-        "派生数据:生均教学仪器设备值 [schools[1].equipment_per_pupil] = 1800元 ← 人均("
-        "schools[1].equipment_value = 180000, schools[1].pupils = 100)"
+        "计算数据:第二小学(S02,小学) 生均教学仪器设备值 = 教学仪器设备值 180000元 ÷ "
+        "在校生数 100人 = 1800元"
     ) in table
+    assert "schools[1]" not in table  # the JSON names the cells; a card names the school
     doc["schools"][0]["equipment_value"] = 150000
     doc["schools"][3]["equipment_value"] = 300000  # junior: 2000 < 2500
     card = COMPILED.evaluate(doc)
@@ -402,7 +403,8 @@ def test_the_cv_breakdown_shows_in_every_renderer_and_the_json():
     assert [name for name, _ in dv.breakdown] == ["mean", "sd", "cv", "n", "weight_total"]
     for fmt in ("table", "markdown", "html"):
         text = "".join(ENGINE.render(card, fmt, rubric=RUBRIC).split())
-        for shown in ("平均值X̄", "标准差S", "1.34758"):
+        # rounded for reading (the JSON keeps 1.347580 and 16.170962), with the unit
+        for shown in ("平均值X̄=12人", "标准差S≈16.17人", "差异系数CV≈1.348", "在校生数合计P=400人"):
             assert shown in text, fmt
     english = ENGINE.render(card, "markdown", lang="en", rubric=RUBRIC)
     assert "mean X̄" in english
@@ -825,10 +827,18 @@ def test_a_row_finding_left_no_points_is_worded_as_counted_in_the_item():
     assert [f.message_id for f in found] == ["each_row.missed"] * 3 + ["each_row.also_missed"]
     last = found[-1]
     assert last.message.zh == (
-        "九年一贯制学校(初中学段)生均教学仪器设备值2000元,低于2500元的标准(已计入本项扣分)。"
+        "九年一贯制学校(初中学段)生均教学仪器设备值2000元,低于2500元的标准(已计入本项扣分,不重复扣分)。"
     )
-    assert last.message.en.endswith("(counted in this item's deduction).")
+    assert last.message.en.endswith(
+        "(already counted in this item's deduction, not deducted again)."
+    )
     assert card.node("A2").score == 0
+    # headed as what it is, with no amount: the item's deduction is the first finding's
+    from evalrules._renderers import _view
+
+    assert _view.finding_head(card, last, "zh") == "同项扣分"
+    assert _view.finding_head(card, last, "en") == "Same item"
+    assert _view.finding_head(card, found[0], "zh") == "扣4.0分"
     # the general path (no compiled explain program) words it the same
     general = evalrules.CompiledRubric._from_plan(attrs.evolve(compiled._plan, explained=None))
     assert general.evaluate(doc).to_json() == compiled.evaluate(doc).to_json()

@@ -200,8 +200,13 @@ def test_the_card_lists_every_cv_with_its_mean_and_sd_whether_or_not_it_passes(e
                 else "Values computed from the school records"
             )
             assert heading in out, (name, lang)
-            for value in (cvs[4].value, a25["mean"], a25["sd"]):
-                assert str(value) in out, (name, lang, value)
+            # a card reads the CV with three decimals, X̄ and S rounded for reading (the
+            # JSON keeps them exact, above)
+            out = " ".join(out.split())  # a table wraps its lines
+            assert f"CV ≈ {cvs[4].value.quantize(Decimal('0.001'))}" in out, (name, lang)
+            for mark, value in (("X̄", a25["mean"]), ("S", a25["sd"])):
+                shown = [Decimal(m) for m in re.findall(rf"{mark} [≈=] ([0-9.]+)", out)]
+                assert any(abs(m - value) <= Decimal("0.005") for m in shown), (name, lang)
 
 
 def test_a_rubric_without_tables_writes_no_aggregates(engine):
@@ -226,4 +231,4 @@ def test_the_score_sheet_workbook_has_a_sheet_of_the_computed_values(engine, lan
     assert [r[3] for r in rows] == [a.path for a in card.aggregates]
     assert [Decimal(str(r[1])) for r in rows] == [a.value for a in card.aggregates]
     mean = dict(card.aggregates[0].breakdown)["mean"]
-    assert str(mean) in rows[0][2]
+    assert f"X̄ ≈ {mean.quantize(Decimal('0.01'))}" in rows[0][2]

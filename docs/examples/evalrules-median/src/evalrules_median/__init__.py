@@ -27,7 +27,7 @@ def median(rows: AggregateRows) -> AggregateResult:
 
 MEDIAN = evalrules.aggregation(
     "median",
-    # names the value's formula on a card: 中位数(学校数n = 3, 最低值 = 100, 最高值 = 200)
+    # names the value's formula on a card: 中位数(学校数n = 3,最低值 = 100,最高值 = 200)
     description=Text("中位数", "median"),
     compute=median,
     # the keys of its breakdown the core has no label for ("n" it has: 学校数n)
