@@ -197,3 +197,20 @@ def test_the_gates_a_verdict_failed_are_set_apart_by_semicolons(national, balanc
     assert "余项不低于标准的85%;A2.5 " in zh
     assert "not met: A1 " in en
     assert "85% of the standard; A2.5 " in en
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])  # the table wraps its lines
+def test_the_rates_over_the_sums_are_listed_and_worked_out_by_name(national, preschool, fmt):
+    # 毛入园率 and the other headline rates are computed from aggregates, not over the rows
+    # themselves: they are listed with the sums, each worked out from them by name and unit.
+    compiled, card = preschool
+    paths = [dv.path for dv in card.aggregates]
+    assert paths.index("derived.preschool.children") < paths.index(
+        "derived.preschool.gross_enrolment_rate"
+    )
+    assert "derived.funding.public_gap" not in paths  # not over the rows at all
+    zh, en = _render(national, preschool, fmt, "zh"), _render(national, preschool, fmt, "en")
+    assert "在园幼儿总数 4890人 ÷ 县域3至5周岁适龄儿童数 5480人 × 100% ≈ 89.23%" in zh
+    assert "4890人" in zh.split("在园幼儿总数", 1)[1][:40]
+    assert "derived.preschool" not in zh
+    assert "children enrolled in all kindergartens 4890 ÷ full-time teachers in all" in en

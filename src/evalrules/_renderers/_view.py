@@ -498,7 +498,9 @@ class EvidenceLine:
     sentence: str = ""
 
 
-def _fact_info(rubric: Rubric | None, finding: Finding, path: str, lang: str) -> tuple[str, str]:
+def _fact_info(
+    rubric: Rubric | None, finding: Finding | None, path: str, lang: str
+) -> tuple[str, str]:
     """``(description, unit)`` of a fact or derived fact.
 
     From the rubric when it is at hand; otherwise from the finding's own message fields,
@@ -518,7 +520,7 @@ def _fact_info(rubric: Rubric | None, finding: Finding, path: str, lang: str) ->
             if column is not None:
                 return column.description.get(lang), column.unit or ""
         return "", ""
-    if finding.params.get("fact") != path:
+    if finding is None or finding.params.get("fact") != path:
         return "", ""
     name = finding.params.get("fact_label")
     unit = finding.params.get("unit")
@@ -863,7 +865,7 @@ def _subject(name: str, of_row: str, lang: str) -> str:
 
 
 def _where(
-    rubric: Rubric | None, finding: Finding, path: str, lang: str
+    rubric: Rubric | None, finding: Finding | None, path: str, lang: str
 ) -> tuple[str, str, FactSpec | None]:
     """``(path without its row, the row's words, the table fact)`` of a fact or derived
     path: a row's cell (``schools[10].pupils``) names its column and its row; any other
@@ -872,12 +874,14 @@ def _where(
     if cell is None:
         return path, "", None
     table = next((f for f in rubric.facts if f.path == cell.group(1)), None) if rubric else None
-    row = dict(finding.evidence.row)
+    row = dict(finding.evidence.row) if finding is not None else {}
     of_row = _row_words(rubric, row, cell.group(1), int(cell.group(2)), lang)
     return cell.group(3), of_row, table
 
 
-def _operand(rubric: Rubric | None, finding: Finding, path: str, value: Any, lang: str) -> str:
+def _operand(
+    rubric: Rubric | None, finding: Finding | None, path: str, value: Any, lang: str
+) -> str:
     """An input of a formula by its description, its value and its unit: ``骨干教师数 2人``
     / ``backbone teachers 2``."""
     column, _, table = _where(rubric, finding, path, lang)
@@ -891,7 +895,12 @@ def _operand(rubric: Rubric | None, finding: Finding, path: str, value: Any, lan
 
 
 def _worked(
-    dv: DerivedValue, rubric: Rubric | None, finding: Finding, name: str, unit: str, lang: str
+    dv: DerivedValue,
+    rubric: Rubric | None,
+    finding: Finding | None,
+    name: str,
+    unit: str,
+    lang: str,
 ) -> str:
     """A derived value worked out from its inputs, each by its name, value and unit:
     ``骨干教师数 2人 ÷ 本学段在校生数 310人 × 100 ≈ 0.65人``; ``=`` before an exact
@@ -956,9 +965,13 @@ def aggregate_lines(card: Scorecard, lang: str, rubric: Rubric | None = None) ->
                 name, unit = spec.description.get(lang), spec.unit or ""
         if not name and dv.description is not None:
             name = dv.description.get(lang)
-        out.append(
-            _derived_line(dv, name or dv.path, unit, lang, _row_noun(rubric, dv.path), rubric)
-        )
+        line = _derived_line(dv, name or dv.path, unit, lang, _row_noun(rubric, dv.path), rubric)
+        if rubric is not None and dv.value is not None and dv.inputs and not dv.breakdown:
+            # a value computed from aggregates: worked out from them by name (毛入园率 =
+            # 在园幼儿总数 4890人 ÷ 县域3至5周岁适龄儿童数 5480人 × 100%)
+            worked = _worked(dv, rubric, None, name, unit, lang)
+            line = attrs.evolve(line, sentence=worked, detail=worked[len(name) + 3 :])
+        out.append(line)
     return out
 
 
