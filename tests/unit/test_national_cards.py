@@ -203,7 +203,7 @@ def test_the_gates_a_verdict_failed_are_set_apart_by_semicolons(national, balanc
 def test_the_rates_over_the_sums_are_listed_and_worked_out_by_name(national, preschool, fmt):
     # 毛入园率 and the other headline rates are computed from aggregates, not over the rows
     # themselves: they are listed with the sums, each worked out from them by name and unit.
-    compiled, card = preschool
+    _, card = preschool
     paths = [dv.path for dv in card.aggregates]
     assert paths.index("derived.preschool.children") < paths.index(
         "derived.preschool.gross_enrolment_rate"
