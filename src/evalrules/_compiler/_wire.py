@@ -66,8 +66,18 @@ def pack(results: list[Any]) -> bytes:
 
 
 def unpack(payload: bytes) -> list[Any]:
-    """The results :func:`pack` wrote (from a worker of this batch)."""
-    result: list[Any] = pickle.loads(payload)
+    """The results :func:`pack` wrote (from a worker of this batch), read with the cyclic
+    garbage collector held off: reading a chunk back makes a few thousand values and no
+    cycles, and each collection it set off walked this process's whole heap (the compiled
+    rubric, the caller's own data, a cluster's scheduler)."""
+    if not gc.isenabled():
+        result: list[Any] = pickle.loads(payload)
+        return result
+    gc.disable()
+    try:
+        result = pickle.loads(payload)
+    finally:
+        gc.enable()
     return result
 
 
