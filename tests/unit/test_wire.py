@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import pickle
 
+import pytest
+
 from evalrules import FactsDocument
 from evalrules._compiler._wire import in_worker, no_collection, pack, unpack
 from evalrules._frozen import thaw
@@ -59,3 +61,37 @@ def test_a_worker_process_holds_the_collector_off_during_a_chunk_only():
         assert pool.submit(in_worker).result() is True
         assert pool.submit(_collector_during_a_chunk).result() is False
         assert pool.submit(gc.isenabled).result() is True  # on again after the chunk
+
+
+class _SeesTheCollector:
+    """A value that records, as it is read back, whether the collector was on."""
+
+    seen: list[bool] = []  # noqa: RUF012 (a record for the test, not configuration)
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return (_SeesTheCollector._read, ())
+
+    @staticmethod
+    def _read() -> _SeesTheCollector:
+        _SeesTheCollector.seen.append(gc.isenabled())
+        return _SeesTheCollector()
+
+
+def test_reading_a_chunk_back_holds_the_collector_off_then_restores_it():
+    _SeesTheCollector.seen.clear()
+    payload = pack([_SeesTheCollector()])
+    assert gc.isenabled()
+    unpack(payload)
+    assert _SeesTheCollector.seen == [False]
+    assert gc.isenabled()
+    # a broken payload still leaves it on
+    with pytest.raises(pickle.UnpicklingError):
+        unpack(payload[:-3])
+    assert gc.isenabled()
+    # a host that turned it off keeps it off
+    gc.disable()
+    try:
+        unpack(payload)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -15,6 +15,7 @@ import copyreg
 import gc
 import io
 import multiprocessing
+import operator
 import pickle
 from collections.abc import Callable
 from typing import Any
@@ -27,20 +28,17 @@ from evalrules._text import Text
 _CARD_FIELDS = tuple(f.name for f in attrs.fields(Scorecard))
 
 
+#: A value's fields in order, read in one call each (C's ``attrgetter``, not a loop).
+_NODE_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(NodeResult)))
+_CARD_VALUES = operator.attrgetter(*_CARD_FIELDS)
+
+
 def _node(node: NodeResult) -> tuple[type[NodeResult], tuple[Any, ...]]:
-    return NodeResult, (
-        node.code,
-        node.title,
-        node.max,
-        node.score,
-        node.status,
-        node.children,
-        node.claimed,
-    )
+    return NodeResult, _NODE_FIELDS(node)
 
 
 def _card(card: Scorecard) -> tuple[type[Scorecard], tuple[Any, ...]]:
-    return Scorecard, tuple([getattr(card, name) for name in _CARD_FIELDS])
+    return Scorecard, _CARD_VALUES(card)
 
 
 def _text(text: Text) -> tuple[type[Text], tuple[str, str]]:
@@ -66,8 +64,18 @@ def pack(results: list[Any]) -> bytes:
 
 
 def unpack(payload: bytes) -> list[Any]:
-    """The results :func:`pack` wrote (from a worker of this batch)."""
-    result: list[Any] = pickle.loads(payload)
+    """The results :func:`pack` wrote (from a worker of this batch), read with the cyclic
+    garbage collector held off: reading a chunk back makes a few thousand values and no
+    cycles, and each collection it set off walked this process's whole heap (the compiled
+    rubric, the caller's own data, a cluster's scheduler)."""
+    if not gc.isenabled():
+        result: list[Any] = pickle.loads(payload)
+        return result
+    gc.disable()
+    try:
+        result = pickle.loads(payload)
+    finally:
+        gc.enable()
     return result
 
 
