@@ -517,10 +517,18 @@ def test_computed_percentages_read_with_two_decimals():
 def test_a_value_against_its_standard_agrees_with_its_percent():
     from evalrules._rules._builtin import _percent_of
 
-    # 0.65 ÷ 1 would read 65.00%: the value takes the decimals that give 64.52%
-    assert _percent_of(Decimal(2) / Decimal(310) * 100, Decimal(1)) == ("0.6452", "64.52")
-    assert _percent_of(Decimal(6) / Decimal(310) * 100, Decimal("2.3")) == ("1.9355", "84.15")
-    assert _percent_of(Decimal(1600), Decimal(2000)) == ("1600", "80")
+    # the value as its evidence shows it, the percent from the value as written
+    bounds = (Decimal(100), Decimal(85))
+    assert _percent_of(Decimal(2) / Decimal(310) * 100, Decimal(1), bounds) == ("0.65", "65")
+    assert _percent_of(Decimal(6) / Decimal(310) * 100, Decimal("2.3"), bounds) == (
+        "1.94",
+        "84.35",
+    )
+    assert _percent_of(Decimal(1600), Decimal(2000), bounds) == ("1600", "80")
+    # 0.85 would read 85% where the exact value is below the 85% it was judged by: the
+    # value takes the decimals that keep the percent on the side it was judged on
+    assert _percent_of(Decimal("0.84996"), Decimal(1), bounds) == ("0.84996", "84.996")
+    assert _percent_of(Decimal("0.84996"), Decimal(1)) == ("0.85", "85")  # no bound to keep
 
 
 def test_sources_in_words():

@@ -118,6 +118,7 @@ LABELS: Mapping[str, Text] = {
     "evidence": Text("佐证", "Evidence"),
     "facts": Text("数据", "Facts"),
     "derived": Text("计算数据", "Computed"),
+    "evidence.whole_unit": Text("全校", "whole school"),
     "evidence.row_number": Text("第{number}行", "row {number}"),
     "derived_inputs": Text("所据数据", "From"),
     "row_derived": Text("每行计算", "Per row"),
@@ -173,6 +174,14 @@ LABELS: Mapping[str, Text] = {
         "按现行推定标准得{score}分;如按备选依据得{alternative}分,总分为{total}分,等次为{grade}。",
         "scores {score} now; under the alternative {alternative}, a total of {total}, "
         "graded {grade}.",
+    ),
+    "sensitivity.changes.ungraded": Text(
+        "按现行推定标准得{score}分;如按备选依据得{alternative}分,总分为{total}分。",
+        "scores {score} now; under the alternative {alternative}, a total of {total}.",
+    ),
+    "sensitivity.same.ungraded": Text(
+        "按现行推定标准得{score}分;如按备选依据,得分不变(总分{total}分)。",
+        "scores {score} now; the alternative changes nothing (a total of {total}).",
     ),
     "sensitivity.same": Text(
         "按现行推定标准得{score}分;如按备选依据,得分不变(总分{total}分,等次为{grade})。",

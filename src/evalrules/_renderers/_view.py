@@ -830,12 +830,19 @@ def _table_of(rubric: Rubric | None, table: str) -> TableSpec | None:
 
 
 def _row_words(
-    rubric: Rubric | None, row: Mapping[str, Any], table: str, index: int, lang: str
+    rubric: Rubric | None,
+    row: Mapping[str, Any],
+    table: str,
+    index: int,
+    lang: str,
+    column: str = "",
 ) -> str:
     """The unit a row is of, as a reader knows it: its name, with its code when the table
     has a key column of its own and its stage when it has stages (``青山乡中心小学(3611,
     小学)`` / ``青山乡中心小学 (3611, primary)``); a row other than the finding's by its
-    place in the table counted from 1 (``第11行`` / ``row 11``)."""
+    place in the table counted from 1 (``第11行`` / ``row 11``). A unit-wide ``column`` (a
+    total over the unit's rows: a nine-year school's pupils of both stages) is the whole
+    unit's, not its stage's: ``(3631,全校)`` / ``(3631, whole school)``."""
     if row.get("table") != table or row.get("index") != index:
         return label("evidence.row_number", lang, number=index + 1)
     name = str(row.get("name") or row.get("key") or "")
@@ -846,7 +853,9 @@ def _row_words(
     if has_key and key not in (None, ""):
         inside.append(str(key))
     stage = row.get("stage")
-    if isinstance(stage, str):
+    if spec is not None and column in spec.totals:
+        inside.append(label("evidence.whole_unit", lang))
+    elif isinstance(stage, str):
         words = spec.stages.get(stage) if spec is not None else None
         inside.append(words.get(lang) if words is not None else stage)
     if not inside:
@@ -875,7 +884,16 @@ def _where(
         return path, "", None
     table = next((f for f in rubric.facts if f.path == cell.group(1)), None) if rubric else None
     row = dict(finding.evidence.row) if finding is not None else {}
-    of_row = _row_words(rubric, row, cell.group(1), int(cell.group(2)), lang)
+    column = cell.group(3)
+    spec = table.table if table is not None else None
+    if spec is not None and finding is not None and spec.totals:
+        # a finding on a unit-wide value names the whole unit on every cell it shows
+        for shown, _ in finding.evidence.facts:
+            of = _ROW_OF.match(shown)
+            if of is not None and of.group(1) == cell.group(1) and of.group(3) in spec.totals:
+                column = of.group(3)
+                break
+    of_row = _row_words(rubric, row, cell.group(1), int(cell.group(2)), lang, column)
     return cell.group(3), of_row, table
 
 
@@ -1122,14 +1140,15 @@ def sensitivity_lines(card: Scorecard, lang: str) -> list[SensitivityLine]:
         grade = case.grade.label.get(lang) or case.grade.code
         key = "sensitivity.changes" if case.changes else "sensitivity.same"
         # A sentence writes 4分, not 4.0分 (the tables keep the rubric's decimal places).
-        text = label(
-            key,
-            lang,
-            score=plain(case.score),
-            alternative=plain(case.alternative_score),
-            total=plain(case.total),
-            grade=grade,
-        )
+        values = {
+            "score": plain(case.score),
+            "alternative": plain(case.alternative_score),
+            "total": plain(case.total),
+        }
+        if grade:
+            text = label(key, lang, grade=grade, **values)
+        else:  # a rubric without grades (a certification rubric's): the total alone
+            text = label(f"{key}.ungraded", lang, **values)
         why = case.why.get(lang)
         if case.document:
             cited = f"{label('cited', lang)}{label('punct.colon', lang)}{case.document}"

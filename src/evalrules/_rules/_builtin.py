@@ -2076,6 +2076,9 @@ def _row_evidence(
     where = ctx.params.get("where")
     if where is not None:
         wanted += [c for c in _where_columns(where) if c in row.values]
+    if spec is not None and spec.stage is not None and any(c in spec.totals for c in checked):
+        # a unit-wide value (a nine-year school's pupils of both stages) is not its stage's
+        wanted = [c for c in wanted if c != spec.stage]
     out: dict[str, tuple[str, Any] | DerivedValue] = {}
     for column in wanted:
         cell = table.cell(row, column)
@@ -2552,27 +2555,35 @@ def _reaches(value: Decimal, op: str, standard: Decimal, share: Decimal) -> bool
     return value <= ctx.divide(ctx.multiply(standard, Decimal(100)), share)
 
 
-def _percent_of(value: Decimal, standard: Decimal) -> tuple[str, str]:
-    """``(value, percent)`` as a message writes a value against its standard: ``0.6452``
-    and ``64.52`` (for 为标准的64.52%).
+def _percent_of(
+    value: Decimal, standard: Decimal, bounds: tuple[Decimal, ...] = ()
+) -> tuple[str, str]:
+    """``(value, percent)`` as a message writes a value against its standard: ``0.65`` and
+    ``65`` (for 为标准的65%), the value with two decimals as its evidence shows it
+    (:func:`figure`) and the percent computed from the value as written, with two decimals
+    (:func:`percent_figure`), so that a reader who divides the one by the standard gets the
+    other.
 
-    The percent is the exact value's, with two decimals (:func:`percent_figure`), so that it
-    never contradicts the judgement made on the exact value. The value is written with as
-    many decimals as it takes (two at least, as :func:`figure` writes it) for the percent
-    computed from the value as written to read the same: a reader who divides the shown
-    value by the standard gets the shown percent (0.65 would give 65.00%, not 64.52%).
+    Where the value as written would put the percent on the other side of one of
+    ``bounds`` (the 85% a rest must reach, the 100% of the standard) than the exact value
+    does — on which the judgement was made — the value takes as many more decimals as it
+    takes for the percent not to contradict the judgement.
     """
     if standard == 0:
         return figure(value, 2), "—"
     ctx = context()
-    pct = percent_figure(ctx.divide(ctx.multiply(value, Decimal(100)), standard))
+
+    def percent(of: Decimal) -> Decimal:
+        return ctx.divide(ctx.multiply(of, Decimal(100)), standard)
+
+    exact = percent(value)
     places = 2
     while True:
         written = figure(value, places)
-        again = Decimal(written)
-        if again == value or places >= 12:
-            return written, pct
-        if percent_figure(ctx.divide(ctx.multiply(again, Decimal(100)), standard)) == pct:
+        shown = percent(Decimal(written))
+        pct = percent_figure(shown)
+        agrees = all((exact < b) == (Decimal(pct) < b) for b in bounds)
+        if agrees or Decimal(written) == value or places >= 12:
             return written, pct
         places += 1
 
@@ -2644,7 +2655,8 @@ def _k_of_n_eval(ctx: RuleContext) -> None:
             columns.append(column)
             label = _column_label(ctx, table_path, column)
             unit = _column_unit(ctx, table_path, column)
-            written, pct = _percent_of(value, standard)
+            bounds = (Decimal(100),) if share is None else (Decimal(100), share)
+            written, pct = _percent_of(value, standard, bounds)
             shown, limit = _amount(value, unit, written), _amount(standard, unit)
             parts_zh.append(f"{label.zh}{shown.zh}(标准{limit.zh},为标准的{pct}%)")
             name_en = lower_first(label.en or label.zh)
