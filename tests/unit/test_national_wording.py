@@ -87,3 +87,21 @@ def test_labels_must_name_values_of_the_choice(national, tmp_path):
     with pytest.raises(RubricError) as info:
         national.load_rubric(path)
     assert any("since_2017" in p.message for p in info.value.problems)
+
+
+def test_a_rule_says_rows_are_left_out_only_where_the_exclusions_reach_its_column(balance):
+    # The balance table leaves teaching points and special schools out of the seven
+    # resource columns only: their teacher-training funds (C3) and size (B1) are held.
+    c3 = balance.describe(_rule(balance, "NB-C3-a"))
+    assert "不纳入计算" not in c3.zh
+    assert "leaves out" not in c3.en
+    # a rule on a resource column (left out of those schools) says so
+    rule = _rule(balance, "NB-C3-a")
+    on_resource = attrs.evolve(
+        rule,
+        description=None,
+        params={**thaw(rule.params), "column": "equipment_per_pupil", "value": 2000},
+    )
+    words = balance.describe(on_resource)
+    assert "(不纳入计算的学校除外)" in words.zh
+    assert "(the schools the rubric leaves out aside)" in words.en

@@ -167,8 +167,9 @@ LABELS: Mapping[str, Text] = {
         "would read as follows.",
     ),
     "sensitivity.none": Text(
-        "本评价方案的推定规则均无备选依据。",
-        "No inferred rule of this rubric has a documented alternative.",
+        "本评价方案的推定规则均未载明备选依据(各推定规则的依据见其来源)。",
+        "No inferred rule of this rubric documents an alternative (each one's grounds are in "
+        "its source).",
     ),
     "sensitivity.changes": Text(
         "按现行推定标准得{score}分;如按备选依据得{alternative}分,总分为{total}分,等次为{grade}。",

@@ -19,7 +19,7 @@ from evalrules._facts._tables import (
 )
 from evalrules._facts._types import FactType
 from evalrules._points import ZERO, context, plain, to_decimal
-from evalrules._rubric._model import DerivedFact, FactSpec, Rubric
+from evalrules._rubric._model import DerivedFact, FactSpec, Rubric, TableSpec
 from evalrules._rules._conditions import (
     DERIVED,
     OPERATORS,
@@ -2441,12 +2441,34 @@ def _each_row_describe(ctx: DescribeContext) -> Text:
         then = Text(
             f"每有1所未达到扣{d}分,扣完为止", f"−{d} for each that does not, floored at zero"
         )
+    # Only where the table's exclusions can leave this column out of a row does the rule
+    # say so: an exclusion of the resource columns leaves a school's size to be held.
+    left_out = Text("", "")
+    if spec is not None and _excludes(spec, params["column"]):
+        noun_en = spec.row_noun.en if spec.row_noun is not None and spec.row_noun.en else "rows"
+        left_out = Text(
+            f"(不纳入计算的{noun}除外)", f" (the {noun_en} the rubric leaves out aside)"
+        )
     return Text(
-        f"要求每所{who.zh}{column.zh}{words.zh}{standard.zh}(不含不纳入计算的{noun});{then.zh}。",
+        f"要求每所{who.zh}{column.zh}{words.zh}{standard.zh}{left_out.zh};{then.zh}。",
         f"Standard: in every one of the {who.en}, "
-        f"{lower_first(column.en or column.zh)} {words.en} {standard.en} (rows not counted "
-        f"left out); {then.en}.",
+        f"{lower_first(column.en or column.zh)} {words.en} {standard.en}{left_out.en}; "
+        f"{then.en}.",
     )
+
+
+def _excludes(spec: TableSpec, column: str) -> bool:
+    """Whether the table's exclusions can leave ``column`` out of a row: one leaves whole
+    rows out, or names the column, or a column the row-derived ``column`` is computed from."""
+    named: set[str] = set()
+    for x in spec.exclude:
+        if not x.columns:
+            return True
+        named.update(x.columns)
+    for d in spec.row_derived:  # in declaration order: one may read an earlier one
+        if named.intersection(d.inputs):
+            named.add(d.path)
+    return column in named
 
 
 def _each_row_check(ctx: DescribeContext) -> Iterable[str]:
