@@ -130,7 +130,11 @@ def assumed_items(card: Scorecard, rubric: Rubric | None) -> frozenset[str]:
     derived value's inputs, the table of a row). A table marked assumed marks every item
     reading it; a cell marked (``schools[3].pupils``) the items reading its table.
     """
-    paths = {path for path, _ in card.assumed}
+    return _reading(card, rubric, {path for path, _ in card.assumed})
+
+
+def _reading(card: Scorecard, rubric: Rubric | None, paths: set[str]) -> frozenset[str]:
+    """The codes of the items that read one of ``paths`` (see :func:`assumed_items`)."""
     if not paths:
         return frozenset()
     if rubric is not None:
@@ -191,22 +195,17 @@ def data_notes(card: Scorecard, lang: str, rubric: Rubric | None) -> list[str]:
 
 
 def _fact_name(rubric: Rubric | None, path: str, lang: str) -> str:
-    """A fact's (or a table's, or a table cell's column's) description, else its path; a
-    table's followed by 明细 / "records"."""
-    if rubric is not None:
-        specs: tuple[FactSpec | DerivedFact, ...] = (*rubric.facts, *rubric.derived)
-        spec = next((s for s in specs if s.path == path), None)
-        if spec is not None and spec.description.get(lang):
-            if isinstance(spec, FactSpec) and spec.table is not None:
-                return label("table_records", lang, table=spec.description.get(lang))
-            return spec.description.get(lang)
-        cell = _CELL.match(path)
-        if cell is not None:
-            table = next((s.table for s in rubric.facts if s.path == cell.group(1)), None)
-            column = table.column(cell.group(2)) if table is not None else None
-            if column is not None and column.description.get(lang):
-                return f"{path}{label('punct.colon', lang)}{column.description.get(lang)}"
-    return path
+    """A fact's description (a table's followed by 明细 / "records"; a table's cell by its
+    row counted from 1 and its column, as evidence names it), else its path."""
+    if rubric is None:
+        return path
+    spec = next((f for f in rubric.facts if f.path == path), None)
+    if spec is not None and spec.table is not None and spec.description.get(lang):
+        return label("table_records", lang, table=spec.description.get(lang))
+    name, _ = _fact_info(rubric, None, path, lang)
+    if not name:
+        return path
+    return _subject(name, _where(rubric, None, path, lang)[1], lang)
 
 
 def assumed_markers(card: Scorecard, rubric: Rubric | None) -> dict[str, str]:
@@ -216,9 +215,8 @@ def assumed_markers(card: Scorecard, rubric: Rubric | None) -> dict[str, str]:
     if not groups:
         return {}
     out: dict[str, str] = {}
-    for i, (note, paths) in enumerate(groups):
-        one = attrs.evolve(card, assumed=tuple((p, note) for p in paths))
-        for code in assumed_items(one, rubric):
+    for i, (_, paths) in enumerate(groups):
+        for code in _reading(card, rubric, set(paths)):
             out[code] = out.get(code, "") + _marker(i)
     return out
 
