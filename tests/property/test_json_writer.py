@@ -153,17 +153,15 @@ def test_a_finding_shared_by_cards_is_written_for_each_as_its_own(compiled, exam
     for card in (first, second, finer, first):
         assert_same_bytes(card)
     written = {indent: finer.to_json(indent=indent) for indent in INDENTS}
-    _json._FINDING_TEXT.clear()
-    _json._LEAF_TEXT.clear()
+    _json._FINDING_TEXTS.clear()
+    _json._LEAF_TEXTS.clear()
     assert {indent: finer.to_json(indent=indent) for indent in INDENTS} == written
 
 
-def test_an_indicator_written_before_is_written_again_only_where_all_it_writes_is_the_same(
-    compiled, example
-):
-    # A parent's text is found again by its fields and its children's texts: a card whose
-    # indicator differs in any one of them (its score, its claimed score, its title, one
-    # item's result) must not take the text another card's indicator was written with.
+def test_an_indicator_is_written_from_its_own_fields_whatever_was_written_before(compiled, example):
+    # A parent is written around its children's texts, after the text of its code and
+    # title kept from before: a card whose indicator differs in any one of its fields (its
+    # score, its claimed score, its title, one item's result) must not take another's.
     from evalrules._scorecard import _json
 
     card = compiled.evaluate(example)
@@ -174,9 +172,50 @@ def test_an_indicator_written_before_is_written_again_only_where_all_it_writes_i
         attrs.evolve(parent, claimed=(parent.claimed or parent.score) + 1),
         attrs.evolve(parent, claimed=None),
         attrs.evolve(parent, title=attrs.evolve(parent.title, en=parent.title.en + " (B)")),
+        attrs.evolve(parent, code=parent.code + "x"),
         attrs.evolve(parent, children=(attrs.evolve(item, status="manual"), *parent.children[1:])),
     ]
     for variant in [parent, *variants, parent]:
         indicators = tuple(variant if n is parent else n for n in card.indicators)
         assert_same_bytes(attrs.evolve(card, indicators=indicators))
-    assert _json._PARENT_TEXT  # the parents' texts were kept, and found again
+    assert len(_json._HEAD_TEXTS)  # the parents' codes and titles were kept, and found again
+
+
+def test_a_card_written_again_gives_the_bytes_a_fresh_writer_gives(compiled, example):
+    # Everything the writer keeps between cards (findings', items' and titles' texts,
+    # points, outcomes, quoted keys) gives what writing the card afresh gives, however
+    # often it is written and whatever was written between.
+    from evalrules._scorecard import _json
+
+    docs = [
+        example,
+        *(example.with_facts({"kindergarten.inclusive_children": n}) for n in (1, 4100)),
+    ]
+    cards = [compiled.evaluate(d) for d in docs]
+    twice = [[card.to_json(indent=indent) for indent in INDENTS] for card in cards * 2]
+    for table in (
+        _json._FINDING_TEXTS,
+        _json._LEAF_TEXTS,
+        _json._HEAD_TEXTS,
+        _json._RUBRIC_TEXTS,
+        _json._OUTCOME_TEXTS,
+    ):
+        table.clear()
+    _json._LAYOUTS.clear()
+    _json._POINTS_TEXTS.clear()
+    fresh = [[card.to_json(indent=indent) for indent in INDENTS] for card in cards]
+    assert twice == fresh * 2
+    for card in cards:
+        assert_same_bytes(card)
+
+
+def test_the_tables_of_written_texts_are_bounded_and_keep_what_is_still_written():
+    from evalrules._scorecard._json import _Texts
+
+    table = _Texts(4)
+    for n in range(100):
+        table.put(n, str(n))
+        assert table.get(0) == "0"  # written on every card: never dropped
+        assert len(table) <= 8
+    assert table.get(99) == "99"
+    assert table.get(50) is None

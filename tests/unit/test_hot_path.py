@@ -56,6 +56,10 @@ def test_a_message_renders_each_language_only_when_read():
             Counting.reads += 1
             return super().items()
 
+        def __getitem__(self, key):  # a message shows only the fields its template names
+            Counting.reads += 1
+            return super().__getitem__(key)
+
     lazy = Rendered(Text("{points}分", "{points} points"), Counting(points=1))
     assert Counting.reads == 0
     assert lazy.zh == "1分"

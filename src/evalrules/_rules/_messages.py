@@ -265,7 +265,40 @@ def render(template: Text, params: Mapping[str, Any]) -> Text:
 
 
 def _fill(template: str, params: Mapping[str, Any], lang: str) -> str:
-    return template.format_map(_Fields({k: show(v, lang) for k, v in params.items()}))
+    # Only the fields the template names are shown: a message's fields are plain data,
+    # and showing one costs more than looking it up (a kind passes fields for every
+    # template of its message, and its evidence).
+    try:
+        names = _NAMED[template]
+    except KeyError:
+        names = _named(template)
+        if len(_NAMED) < _MAX_NAMED:
+            _NAMED[template] = names
+    if names is None:
+        return template.format_map(_Fields({k: show(v, lang) for k, v in params.items()}))
+    return template.format_map(_Fields({k: show(params[k], lang) for k in names if k in params}))
+
+
+#: A template → the names of the fields it looks up (see :func:`_named`), for :func:`_fill`.
+_NAMED: dict[str, tuple[str, ...] | None] = {}
+_MAX_NAMED = 4096
+
+
+def _named(template: str) -> tuple[str, ...] | None:
+    """The fields ``str.format_map`` looks up for ``template``: each field's name up to a
+    ``.`` or ``[`` (a sound template names fields only; see :func:`parse_template`), in
+    the order they first come; ``None`` (every field) when a format spec names fields too,
+    or when ``format_map`` cannot read the template (it then raises what it raised)."""
+    names: dict[str, None] = {}
+    try:
+        for _, name, spec, _ in _FORMATTER.parse(template):
+            if spec and "{" in spec:
+                return None
+            if name is not None:
+                names[name.split(".", 1)[0].split("[", 1)[0]] = None
+    except ValueError:
+        return None
+    return tuple(names)
 
 
 class Rendered(Text):

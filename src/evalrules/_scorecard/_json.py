@@ -6,8 +6,12 @@ order, so the same scorecard always gives the same bytes.
 
 The writer is ours, not :func:`json.dumps`: the standard encoder cannot write a ``Decimal``
 as a number without going through ``float``. It is written for speed (a scorecard has a few
-thousand values, and writing them must not cost more than computing them): types are
-dispatched on ``type(value) is …`` before the general ``isinstance`` checks, strings are
+thousand values, and writing them must not cost more than computing them).
+:meth:`Scorecard.to_json` writes a card straight from its values (:func:`scorecard_to_json`)
+into one list of pieces joined once, with the keys of each kind of object quoted once per
+indent and depth, and the texts of the values cards share (findings, items' results, titles,
+outcomes, points) written once and found again. :func:`dumps` writes any plain data: types
+are dispatched on ``type(value) is …`` before the general ``isinstance`` checks, strings are
 quoted by the C function behind :mod:`json` (:data:`json.encoder.encode_basestring`, what
 ``json.dumps(s, ensure_ascii=False)`` calls), and the indentation of each level is built once.
 """
@@ -50,19 +54,26 @@ class _Points(Decimal):
     __slots__ = ()
 
 
-def _points(precision: Decimal) -> Callable[[Decimal], Decimal]:
+def _quantizer(precision: Decimal) -> Callable[[Decimal], Decimal]:
     """Points → ``_Points`` with exactly the precision's decimal places (``61.6``, ``4.0``).
 
     Negative zero becomes zero. The same digits as :func:`evalrules._points.format_points`,
-    with the quantum worked out once per scorecard instead of once per value, and each
-    value quantized once: a scorecard repeats the same few scores many times.
+    with the quantum worked out once per precision instead of once per value.
     """
     quantum = _ONE.scaleb(-places(precision))
-    done: dict[Decimal, Decimal] = {}
 
     def quantized(value: Decimal) -> Decimal:
         q = value.quantize(quantum, context=_CONTEXT)
         return _Points(q.copy_abs() if q.is_zero() and q.is_signed() else q)
+
+    return quantized
+
+
+def _points(precision: Decimal) -> Callable[[Decimal], Decimal]:
+    """:func:`_quantizer`, each value quantized once: a scorecard repeats the same few
+    scores many times."""
+    quantized = _quantizer(precision)
+    done: dict[Decimal, Decimal] = {}
 
     def pts(value: Decimal) -> Decimal:
         # Only exact, finite decimals are remembered: an int equal to one must still fail
@@ -199,188 +210,43 @@ def _verdict(v: Verdict, pts: Callable[[Decimal], Decimal]) -> dict[str, Any]:
     }
 
 
-#: ``(id of an item's result, precision, indent, level)`` → ``(the result, its JSON text)``.
-_LEAF_TEXT: dict[tuple[int, Decimal, int | None, int], tuple[NodeResult, str]] = {}
+def _aggregates(card: Scorecard) -> list[dict[str, Any]]:
+    return [{"fact": d.path, **_derived_value(d)} for d in card.aggregates]
 
 
-class _NodeText:
-    """A result node in the data :func:`dumps` writes. Scorecards share their items'
-    results (frozen values), and writing them is much of writing a card: an item's result is
-    written from the text written for it before at the same depth, a parent's around its
-    children's."""
+def _assumed(card: Scorecard) -> list[dict[str, Any]]:
+    return [{"fact": path, "note": _text(note)} for path, note in card.assumed]
 
-    __slots__ = ("node", "precision", "pts")
 
-    def __init__(
-        self, node: NodeResult, precision: Decimal, pts: Callable[[Decimal], Decimal]
-    ) -> None:
-        self.node = node
-        self.precision = precision
-        self.pts = pts
-
-    def data(self) -> dict[str, Any]:
-        """:func:`_node`'s data, the children left as :class:`_NodeText`."""
-        n, pts = self.node, self.pts
-        out: dict[str, Any] = {
-            "code": n.code,
-            "title": {"zh": n.title.zh, "en": n.title.en},
-            "max": pts(n.max),
-            "score": pts(n.score),
-            "status": n.status,
+def _sensitivity(
+    cases: tuple[SensitivityCase, ...], pts: Callable[[Decimal], Decimal]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "rule": c.rule,
+            "indicator": c.indicator,
+            "params": dict(c.params),
+            "why": _text(c.why),
+            "document": c.document,
+            "score": pts(c.score),
+            "alternative_score": pts(c.alternative_score),
+            "total": pts(c.total),
+            "grade": {
+                "code": c.grade.code,
+                "label": _text(c.grade.label),
+                "base": c.grade.base,
+            },
         }
-        if n.claimed is not None:
-            out["claimed"] = pts(n.claimed)
-        out["children"] = [_NodeText(c, self.precision, pts) for c in n.children]
-        return out
-
-    def leaf_text(self, indent: int | None, level: int) -> str:
-        """The JSON text of an item's result (no children), written ``level`` deep."""
-        node = self.node
-        key = (id(node), self.precision, indent, level)
-        hit = _LEAF_TEXT.get(key)
-        if hit is not None and hit[0] is node:
-            return hit[1]
-        text = _dump(_node(node, self.pts), indent, level)
-        _remember(_LEAF_TEXT, key, (node, text))  # the entry keeps the node: its id stays
-        return text
-
-    def text(self, indent: int | None, level: int) -> str:
-        """The JSON text of the node and its children, written ``level`` deep.
-
-        A parent is written around its children's texts (each from :meth:`leaf_text` or
-        this, two levels deeper: inside the node's object, inside its ``children`` list),
-        and found again by what it writes: its own fields and those texts. Two cards whose
-        indicator has the same score from the same items' results write it once."""
-        n = self.node
-        if not n.children:
-            return self.leaf_text(indent, level)
-        inner = level + 2
-        texts = tuple(
-            [_NodeText(c, self.precision, self.pts).text(indent, inner) for c in n.children]
-        )
-        pts = self.pts
-        key = (
-            n.code,
-            n.title.zh,
-            n.title.en,
-            pts(n.max),
-            pts(n.score),
-            n.status,
-            None if n.claimed is None else pts(n.claimed),
-            self.precision,
-            indent,
-            level,
-            texts,
-        )
-        hit = _PARENT_TEXT.get(key)
-        if hit is not None:
-            return hit
-        data = self.data()
-        data["children"] = [_Raw(t) for t in texts]
-        text = _dump(data, indent, level)
-        _remember(_PARENT_TEXT, key, text, _MAX_PARENT_TEXTS)
-        return text
+        for c in cases
+    ]
 
 
-class _Raw:
-    """JSON text already written, at the depth where :func:`_dump` meets it."""
-
-    __slots__ = ("written",)
-
-    def __init__(self, written: str) -> None:
-        self.written = written
-
-
-#: A parent node's fields, precision, indent, depth and its children's texts → its text.
-_PARENT_TEXT: dict[tuple[Any, ...], str] = {}
-#: ``(rule, outcome, indent, level)`` → the JSON text of that entry of ``outcomes``.
-_OUTCOME_TEXT: dict[tuple[str, str, int | None, int], str] = {}
-
-
-class _OutcomesText:
-    """A card's ``outcomes`` in the data :func:`dumps` writes: each ``{rule, outcome}``
-    entry is written from the text written for the same pair before at the same depth."""
-
-    __slots__ = ("pairs",)
-
-    def __init__(self, pairs: tuple[tuple[str, str], ...]) -> None:
-        self.pairs = pairs
-
-    def texts(self, indent: int | None, level: int) -> list[str]:
-        out = []
-        for rule, outcome in self.pairs:
-            key = (rule, outcome, indent, level)
-            text = _OUTCOME_TEXT.get(key)
-            if text is None:
-                text = _dump({"rule": rule, "outcome": outcome}, indent, level)
-                _remember(_OUTCOME_TEXT, key, text)
-            out.append(text)
-        return out
-
-
-def _remember(table: dict[Any, Any], key: Any, entry: Any, most: int | None = None) -> None:
-    """``table[key] = entry``, the table started again when it holds ``most`` entries
-    (:data:`_MAX_TEXTS` unless given)."""
-    if len(table) >= (_MAX_TEXTS if most is None else most):
-        table.clear()
-    table[key] = entry
-
-
-#: Entries of each table of written texts at most.
-_MAX_TEXTS = 4096
-#: Entries of :data:`_PARENT_TEXT` at most: an indicator's text holds its items' texts.
-_MAX_PARENT_TEXTS = 1024
-
-
-#: ``(id of a finding, precision, indent, level)`` → ``(the finding, its JSON text)``.
-_FINDING_TEXT: dict[tuple[int, Decimal, int | None, int], tuple[Finding, str]] = {}
-
-
-class _FindingText:
-    """A finding in the data :func:`dumps` writes. Scorecards of different documents share
-    their findings (one frozen value for the same finding on the same facts), so a finding
-    is written from the text written for it before, for any card, at the same depth."""
-
-    __slots__ = ("finding", "precision", "pts")
-
-    def __init__(
-        self, finding: Finding, precision: Decimal, pts: Callable[[Decimal], Decimal]
-    ) -> None:
-        self.finding = finding
-        self.precision = precision
-        self.pts = pts
-
-    def text(self, indent: int | None, level: int) -> str:
-        """The JSON text of the finding, written ``level`` deep."""
-        finding = self.finding
-        key = (id(finding), self.precision, indent, level)
-        hit = _FINDING_TEXT.get(key)
-        if hit is not None and hit[0] is finding:
-            return hit[1]
-        text = _dump(_finding(finding, self.pts), indent, level)
-        _remember(_FINDING_TEXT, key, (finding, text))  # the entry keeps the finding
-        return text
-
-
-def scorecard_to_dict(card: Scorecard, *, _node_texts: bool = False) -> dict[str, Any]:
-    """The published JSON form as plain data (decimals stay ``Decimal``).
-
-    ``_node_texts`` (for :func:`dumps` only) leaves each indicator tree as
-    :class:`_NodeText` and each finding as :class:`_FindingText`, which only :func:`dumps`
-    writes.
-    """
+def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
+    """The published JSON form as plain data (decimals stay ``Decimal``)."""
     p = _points(card.rubric.precision)
-    finding: Callable[[Finding], Any]
-    if _node_texts:
-        precision = card.rubric.precision
 
-        def finding(f: Finding) -> Any:
-            return _FindingText(f, precision, p)
-
-    else:
-
-        def finding(f: Finding) -> Any:
-            return _finding(f, p)
+    def finding(f: Finding) -> Any:
+        return _finding(f, p)
 
     out: dict[str, Any] = {
         "schema": SCHEMA_ID,
@@ -413,44 +279,20 @@ def scorecard_to_dict(card: Scorecard, *, _node_texts: bool = False) -> dict[str
     out |= {
         "vetoes": [finding(v) for v in card.vetoes],
         "complete": card.complete,
-        "indicators": [
-            _NodeText(n, card.rubric.precision, p) if _node_texts else _node(n, p)
-            for n in card.indicators
-        ],
+        "indicators": [_node(n, p) for n in card.indicators],
         "bonus_items": [_node(n, p) for n in card.bonus_items],
         "findings": [finding(f) for f in card.findings],
     }
     if card.claimed is not None:
         out["claimed"] = [_claim(c, p) for c in card.claimed]
-    out["outcomes"] = (
-        _OutcomesText(card.outcomes)
-        if _node_texts and card.outcomes
-        else [{"rule": r, "outcome": o} for r, o in card.outcomes]
-    )
+    out["outcomes"] = [{"rule": r, "outcome": o} for r, o in card.outcomes]
     # Written only when present, so a scorecard without them keeps its bytes.
     if card.aggregates:
-        out["aggregates"] = [{"fact": d.path, **_derived_value(d)} for d in card.aggregates]
+        out["aggregates"] = _aggregates(card)
     if card.assumed:
-        out["assumed"] = [{"fact": path, "note": _text(note)} for path, note in card.assumed]
+        out["assumed"] = _assumed(card)
     if card.sensitivity is not None:
-        out["sensitivity"] = [
-            {
-                "rule": c.rule,
-                "indicator": c.indicator,
-                "params": dict(c.params),
-                "why": _text(c.why),
-                "document": c.document,
-                "score": p(c.score),
-                "alternative_score": p(c.alternative_score),
-                "total": p(c.total),
-                "grade": {
-                    "code": c.grade.code,
-                    "label": _text(c.grade.label),
-                    "base": c.grade.base,
-                },
-            }
-            for c in card.sensitivity
-        ]
+        out["sensitivity"] = _sensitivity(card.sensitivity, p)
     if card.evaluated_at is not None:
         out["evaluated_at"] = card.evaluated_at
     return out
@@ -594,22 +436,549 @@ def _dump(data: Any, indent: int | None, level: int) -> str:
                     write(item, level)
                 sep = comma
             append(pads[level - 1] + "]")
-        elif kind is _FindingText or kind is _NodeText:
-            append(value.text(indent, level))
-        elif kind is _Raw:
-            append(value.written)
-        elif kind is _OutcomesText:
-            level += 1
-            while len(pads) <= level:
-                pads.append(newline(len(pads)))
-            append("[" + pads[level])
-            append(("," + pads[level]).join(value.texts(indent, level)))
-            append(pads[level - 1] + "]")
         else:
             append(_scalar(value))
 
     write(data, level)
     return "".join(out)
+
+
+# ------------------------------------------------------------------- a scorecard's text
+#
+# Scorecard.to_json() writes a card straight from its values into one list of pieces,
+# joined once, without building scorecard_to_dict()'s data first. It gives the bytes that
+# dumps(scorecard_to_dict(card)) gives (tests/property/test_json_writer.py holds it to the
+# writer before it): the same fields in the same order, each value written as _dump writes
+# what scorecard_to_dict makes of it. What is rare on a card (a verdict, claims, aggregates,
+# assumed facts, sensitivity cases, a finding's derived values) is still written that way.
+#
+# Cards share their values: evaluations of different documents give the same frozen
+# finding for the same finding on the same facts, and the same item result for the same
+# score. A finding and an item's result are written once, then found again by identity at
+# the same precision, indent and depth (:class:`_Texts`, bounded). A parent node is written
+# around its children's texts, each outcome from the text of the same pair, and the keys
+# of each kind of object are quoted once per indent and depth (:class:`_Layout`).
+
+#: Entries of each generation of a table of written texts (:class:`_Texts`), and of the
+#: tables of quoted keys.
+_MAX_TEXTS = 4096
+
+
+class _Texts:
+    """A bounded table of texts written before, shared by every writer and thread.
+
+    Two generations of at most ``most`` entries each: an entry is found in either (one
+    found in the older is copied to the newer); when the newer is full it becomes the older
+    and the older is dropped. What is still written stays, and the table never holds more
+    than twice ``most`` entries. Each step is one dict operation: threads that meet at most
+    write a text again, or lose an entry that is then written again.
+    """
+
+    __slots__ = ("_most", "_old", "new")
+
+    def __init__(self, most: int) -> None:
+        self._most = most
+        #: The newer generation: ``table.new.get(key) or table.get(key)`` finds an entry
+        #: with one dict look-up when it is there.
+        self.new: dict[Any, Any] = {}
+        self._old: dict[Any, Any] = {}
+
+    def get(self, key: Any) -> Any:
+        hit = self.new.get(key)
+        if hit is None:
+            hit = self._old.get(key)
+            if hit is not None:
+                self.put(key, hit)
+        return hit
+
+    def put(self, key: Any, entry: Any) -> None:
+        new = self.new
+        if len(new) >= self._most:
+            self._old = new
+            self.new = new = {}
+        new[key] = entry
+
+    def __len__(self) -> int:
+        return len(self.new) + len(self._old)
+
+    def clear(self) -> None:
+        self.new = {}
+        self._old = {}
+
+
+#: ``(id of a finding, precision, indent, level)`` → ``(the finding, its text)``: the entry
+#: keeps the finding, so that its id is not another's while the entry lasts.
+_FINDING_TEXTS = _Texts(2048)
+#: ``(id of an item's result, precision, indent, level)`` → ``(the result, its text)``.
+_LEAF_TEXTS = _Texts(2048)
+#: ``(id of a rubric's info, indent)`` → ``(the info, its text at level 1)``.
+_RUBRIC_TEXTS = _Texts(64)
+
+
+class _Layout:
+    """How one indent writes: the line break and indentation of each level, each key
+    quoted with its colon, and what comes before each field of a kind of object."""
+
+    __slots__ = ("_fields", "_keys", "colon", "indent", "pads")
+
+    def __init__(self, indent: int | None) -> None:
+        self.indent = indent
+        self.colon = ":" if indent is None else ": "
+        self.pads = tuple(self._newline(level) for level in range(_PAD_LEVELS))
+        self._keys: dict[str, str] = {}
+        self._fields: dict[tuple[int, tuple[str, ...]], tuple[str, ...]] = {}
+
+    def _newline(self, level: int) -> str:
+        return "" if self.indent is None else "\n" + " " * (self.indent * level)
+
+    def pad(self, level: int) -> str:
+        """The line break and indentation before an item ``level`` deep."""
+        return self.pads[level] if level < _PAD_LEVELS else self._newline(level)
+
+    def key(self, key: str) -> str:
+        """``key`` quoted, with the colon after it."""
+        quoted = self._keys.get(key)
+        if quoted is None:
+            quoted = _quote(key) + self.colon
+            if len(self._keys) < _MAX_TEXTS:
+                self._keys[key] = quoted
+        return quoted
+
+    def fields(self, level: int, names: tuple[str, ...]) -> tuple[str, ...]:
+        """For an object written ``level`` deep whose first field is ``names[0]``: what
+        comes before each field's value (the opening brace or a comma, the line break and
+        the quoted key), then, last, what closes the object."""
+        found = self._fields.get((level, names))
+        if found is None:
+            pad = self.pad(level + 1)
+            found = (
+                "{" + pad + self.key(names[0]),
+                *("," + pad + self.key(name) for name in names[1:]),
+                self.pad(level) + "}",
+            )
+            if len(self._fields) < _MAX_TEXTS:
+                self._fields[(level, names)] = found
+        return found
+
+    def array(self, texts: list[str], level: int) -> str:
+        """An array written ``level`` deep of items already written one level deeper."""
+        if not texts:
+            return "[]"
+        pad = self.pad(level + 1)
+        return "[" + pad + ("," + pad).join(texts) + self.pad(level) + "]"
+
+
+#: indent → its :class:`_Layout` (a few indents are ever used).
+_LAYOUTS: dict[int | None, _Layout] = {}
+
+
+def _layout(indent: int | None) -> _Layout:
+    found = _LAYOUTS.get(indent)
+    if found is None:
+        found = _Layout(indent)
+        if len(_LAYOUTS) < 64:
+            _LAYOUTS[indent] = found
+    return found
+
+
+class _PointsText:
+    """Points → their text with the precision's decimal places (``61.6``, ``4.0``): the
+    digits of :func:`_points`, each finite decimal quantized once (a card repeats a few
+    scores many times, and cards repeat each other's)."""
+
+    __slots__ = ("_quantized", "_texts")
+
+    def __init__(self, precision: Decimal) -> None:
+        self._quantized = _quantizer(precision)
+        self._texts = _Texts(1024)
+
+    def __call__(self, value: Decimal) -> str:
+        # As in _points: only exact, finite decimals are remembered.
+        if type(value) is not Decimal or not value.is_finite():
+            return Decimal.__str__(self._quantized(value))
+        texts = self._texts
+        text: str | None = texts.new.get(value) or texts.get(value)
+        if text is None:
+            text = Decimal.__str__(self._quantized(value))
+            texts.put(value, text)
+        return text
+
+
+#: precision → its :class:`_PointsText` (a rubric has one precision).
+_POINTS_TEXTS: dict[Decimal, _PointsText] = {}
+
+
+def _points_text(precision: Decimal) -> _PointsText:
+    found = _POINTS_TEXTS.get(precision)
+    if found is None:
+        found = _PointsText(precision)
+        if len(_POINTS_TEXTS) < 64:
+            _POINTS_TEXTS[precision] = found
+    return found
+
+
+def _raw(value: Any, lay: _Layout, level: int) -> str:
+    """The text of ``value`` as it is (as :func:`_dump` writes it), ``level`` deep."""
+    kind = type(value)
+    if kind is str:
+        return _quote(value)
+    if kind is Decimal:
+        return _number(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    return _dump(value, lay.indent, level)
+
+
+def _text_into(out: list[str], t: Text, lay: _Layout, level: int) -> None:
+    """``{"zh": …, "en": …}`` of ``t``, ``level`` deep."""
+    k = lay.fields(level, _TEXT_FIELDS)
+    zh, en = t.zh, t.en
+    out.append(
+        k[0]
+        + (_quote(zh) if type(zh) is str else _raw(zh, lay, level + 1))
+        + k[1]
+        + (_quote(en) if type(en) is str else _raw(en, lay, level + 1))
+        + k[2]
+    )
+
+
+def _object_into(
+    out: list[str],
+    items: Mapping[Any, Any],
+    lay: _Layout,
+    level: int,
+    value_into: Callable[[list[str], Any, _Layout, int], None],
+) -> None:
+    """An object of ``items``, each value written by ``value_into`` (keys as :func:`_dump`
+    writes them: a key that is not a string by its ``str``)."""
+    if not items:
+        out.append("{}")
+        return
+    inner = level + 1
+    pad = lay.pad(inner)
+    key = lay.key
+    sep = "{" + pad
+    comma = "," + pad
+    for name, value in items.items():
+        out.append(sep + (key(name) if type(name) is str else _quote(str(name)) + lay.colon))
+        value_into(out, value, lay, inner)
+        sep = comma
+    out.append(lay.pad(level) + "}")
+
+
+def _data_into(out: list[str], value: Any, lay: _Layout, level: int) -> None:
+    """The text of ``_value(value)`` (plain data: Text → {zh, en}, tuples → lists, a
+    mapping's keys by their ``str``), ``level`` deep."""
+    kind = type(value)
+    if kind is str:
+        out.append(_quote(value))
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is Decimal:
+        out.append(_number(value))
+    elif kind is bool:
+        out.append("true" if value else "false")
+    elif value is None:
+        out.append("null")
+    elif kind is _Points:
+        out.append(Decimal.__str__(value))
+    elif kind is tuple or kind is list:
+        if not value:
+            out.append("[]")
+            return
+        inner = level + 1
+        pad = lay.pad(inner)
+        sep = "[" + pad
+        comma = "," + pad
+        for item in value:
+            out.append(sep)
+            _data_into(out, item, lay, inner)
+            sep = comma
+        out.append(lay.pad(level) + "]")
+    elif isinstance(value, Text):
+        _text_into(out, value, lay, level)
+    elif isinstance(value, Mapping):
+        if not all(type(k) is str for k in value):
+            value = {str(k): v for k, v in value.items()}  # as _value: equal texts are one
+        _object_into(out, value, lay, level, _data_into)
+    else:
+        out.append(_dump(_value(value), lay.indent, level))
+
+
+def _series_into(out: list[str], value: Any, lay: _Layout, level: int) -> None:
+    """The text of ``_series(value)``: a mapping (a year series) in the order of its keys."""
+    if isinstance(value, Mapping):
+        _object_into(out, {str(k): v for k, v in sorted(value.items())}, lay, level, _data_into)
+    else:
+        _data_into(out, value, lay, level)
+
+
+def _derived_into(out: list[str], d: DerivedValue, lay: _Layout, level: int) -> None:
+    out.append(_dump(_derived_value(d), lay.indent, level))
+
+
+def _evidence_into(out: list[str], e: Evidence, lay: _Layout, level: int) -> None:
+    k = lay.fields(level, _EVIDENCE_FIELDS)
+    inner = level + 1
+    out.append(k[0])
+    _object_into(out, dict(e.facts), lay, inner, _series_into)
+    out.append(k[1])
+    _object_into(out, {d.path: d for d in e.derived}, lay, inner, _derived_into)
+    out.append(k[2])
+    _object_into(out, dict(e.params), lay, inner, _data_into)
+    if e.row:
+        out.append(k[3])
+        _object_into(out, dict(e.row), lay, inner, _data_into)
+    out.append(k[4])
+
+
+_TEXT_FIELDS = ("zh", "en")
+_EVIDENCE_FIELDS = ("facts", "derived", "params", "row")
+_FINDING_FIELDS = (
+    "indicator",
+    "rule",
+    "kind",
+    "points",
+    "nominal",
+    "outcome",
+    "effect",
+    "message",
+    "message_id",
+    "params",
+    "evidence",
+)
+_NODE_FIELDS = ("code", "title", "max", "score", "status", "claimed", "children")
+_RUBRIC_FIELDS = ("ref", "id", "family", "year", "version", "digest", "title", "precision")
+_ENTITY_FIELDS = ("id", "name")
+_GRADE_FIELDS = ("code", "label", "base")
+_OUTCOME_FIELDS = ("rule", "outcome")
+_CARD_FIELDS = (
+    "schema",
+    "evalrules_version",
+    "rubric",
+    "entity",
+    "total",
+    "base_total",
+    "max",
+    "bonus",
+    "grade",
+    "verdict",
+    "vetoes",
+    "complete",
+    "indicators",
+    "bonus_items",
+    "findings",
+    "claimed",
+    "outcomes",
+    "aggregates",
+    "assumed",
+    "sensitivity",
+    "evaluated_at",
+)
+
+
+def _finding_text(
+    f: Finding, lay: _Layout, level: int, pts: _PointsText, precision: Decimal
+) -> str:
+    """The text of a finding, ``level`` deep: written once, then found again."""
+    key = (id(f), precision, lay.indent, level)
+    hit = _FINDING_TEXTS.new.get(key) or _FINDING_TEXTS.get(key)
+    if hit is not None and hit[0] is f:
+        text: str = hit[1]
+        return text
+    k = lay.fields(level, _FINDING_FIELDS)
+    inner = level + 1
+    out = [
+        k[0]
+        + _raw(f.indicator, lay, inner)
+        + k[1]
+        + _raw(f.rule, lay, inner)
+        + k[2]
+        + _raw(f.kind, lay, inner)
+        + k[3]
+        + pts(f.points)
+        + k[4]
+        + _raw(f.nominal, lay, inner)
+        + k[5]
+        + _raw(f.outcome, lay, inner)
+        + k[6]
+        + _raw(f.effect, lay, inner)
+        + k[7]
+    ]
+    _text_into(out, f.message, lay, inner)
+    out.append(k[8] + _raw(f.message_id, lay, inner) + k[9])
+    _data_into(out, f.params, lay, inner)
+    out.append(k[10])
+    _evidence_into(out, f.evidence, lay, inner)
+    out.append(k[11])
+    text = "".join(out)
+    _FINDING_TEXTS.put(key, (f, text))
+    return text
+
+
+def _node_text(
+    n: NodeResult, lay: _Layout, level: int, pts: _PointsText, precision: Decimal
+) -> str:
+    """The text of a result node and its children, ``level`` deep. An item's result
+    (no children) is written once, then found again; a parent around its children's, after
+    the text of its code and title, which is written once for every node of that title."""
+    children = n.children
+    if not children:
+        key = (id(n), precision, lay.indent, level)
+        hit = _LEAF_TEXTS.get(key)
+        if hit is not None and hit[0] is n:
+            found: str = hit[1]
+            return found
+    k = lay.fields(level, _NODE_FIELDS)
+    title = n.title
+    head_key = (id(title), n.code, lay.indent, level)
+    head = _HEAD_TEXTS.new.get(head_key) or _HEAD_TEXTS.get(head_key)
+    text: str
+    if head is not None and head[0] is title:
+        text = head[1]
+    else:
+        out = [k[0] + _raw(n.code, lay, level + 1) + k[1]]
+        _text_into(out, title, lay, level + 1)
+        text = "".join(out) + k[2]
+        _HEAD_TEXTS.put(head_key, (title, text))  # the entry keeps the title: its id stays
+    text += pts(n.max) + k[3] + pts(n.score) + k[4] + _raw(n.status, lay, level + 1)
+    if n.claimed is not None:
+        text += k[5] + pts(n.claimed)
+    if children:
+        inner = level + 2
+        # an item's result found again here, without a call for it
+        leaves = _LEAF_TEXTS.new
+        indent = lay.indent
+        texts: list[str] = []
+        for c in children:
+            hit = None if c.children else leaves.get((id(c), precision, indent, inner))
+            texts.append(
+                hit[1]
+                if hit is not None and hit[0] is c
+                else _node_text(c, lay, inner, pts, precision)
+            )
+        pad = lay.pad(inner)
+        return text + k[6] + "[" + pad + ("," + pad).join(texts) + lay.pad(level + 1) + "]" + k[7]
+    text += k[6] + "[]" + k[7]
+    _LEAF_TEXTS.put(key, (n, text))
+    return text
+
+
+#: ``(id of a node's title, its code, indent, level)`` → ``(the title, the text of the
+#: node's code and title)``.
+_HEAD_TEXTS = _Texts(2048)
+
+
+def _rubric_text(info: RubricInfo, lay: _Layout) -> str:
+    """The text of a card's ``rubric`` (one level deep): written once per rubric."""
+    key = (id(info), lay.indent)
+    hit = _RUBRIC_TEXTS.get(key)
+    if hit is not None and hit[0] is info:
+        found: str = hit[1]
+        return found
+    k = lay.fields(1, _RUBRIC_FIELDS)
+    out = [
+        k[0]
+        + _raw(info.ref, lay, 2)
+        + k[1]
+        + _raw(info.family, lay, 2)
+        + k[2]
+        + _raw(info.family, lay, 2)
+        + k[3]
+        + _raw(info.year, lay, 2)
+        + k[4]
+        + _raw(info.version, lay, 2)
+        + k[5]
+        + _raw(info.digest, lay, 2)
+        + k[6]
+    ]
+    _text_into(out, info.title, lay, 2)
+    out.append(k[7] + _raw(info.precision, lay, 2) + k[8])
+    text = "".join(out)
+    _RUBRIC_TEXTS.put(key, (info, text))
+    return text
+
+
+#: ``(rule, outcome, indent)`` → the text of that entry of a card's ``outcomes``.
+_OUTCOME_TEXTS = _Texts(_MAX_TEXTS)
+
+
+def _outcome_text(pair: tuple[str, str], lay: _Layout) -> str:
+    key = (*pair, lay.indent)
+    text: str | None = _OUTCOME_TEXTS.new.get(key) or _OUTCOME_TEXTS.get(key)
+    if text is None:
+        rule, outcome = pair
+        k = lay.fields(2, _OUTCOME_FIELDS)
+        text = k[0] + _raw(rule, lay, 3) + k[1] + _raw(outcome, lay, 3) + k[2]
+        _OUTCOME_TEXTS.put(key, text)
+    return text
+
+
+def scorecard_to_json(card: Scorecard, *, indent: int | None = 2) -> str:
+    """:func:`dumps` of :func:`scorecard_to_dict`, written straight from the card."""
+    lay = _layout(indent)
+    info = card.rubric
+    precision = info.precision
+    pts = _points_text(precision)
+    k = lay.fields(0, _CARD_FIELDS)
+    out = [
+        k[0] + _quote(SCHEMA_ID) + k[1] + _raw(card.evalrules_version, lay, 1) + k[2],
+        _rubric_text(info, lay),
+    ]
+    entity = card.entity
+    e = lay.fields(1, _ENTITY_FIELDS)
+    out.append(
+        k[3]
+        + e[0]
+        + _raw(entity.id, lay, 2)
+        + e[1]
+        + _raw(entity.name, lay, 2)
+        + e[2]
+        + k[4]
+        + pts(card.total)
+        + k[5]
+        + pts(card.base_total)
+        + k[6]
+        + pts(card.max)
+        + k[7]
+        + pts(card.bonus)
+        + k[8]
+    )
+    grade = card.grade
+    g = lay.fields(1, _GRADE_FIELDS)
+    out.append(g[0] + _raw(grade.code, lay, 2) + g[1])
+    _text_into(out, grade.label, lay, 2)
+    out.append(g[2] + _raw(grade.base, lay, 2) + g[3])
+    if card.verdict is not None:
+        out.append(k[9] + _dump(_verdict(card.verdict, _points(precision)), indent, 1))
+    out.append(k[10])
+    out.append(lay.array([_finding_text(f, lay, 2, pts, precision) for f in card.vetoes], 1))
+    out.append(k[11] + _raw(card.complete, lay, 1) + k[12])
+    out.append(lay.array([_node_text(n, lay, 2, pts, precision) for n in card.indicators], 1))
+    out.append(k[13])
+    out.append(lay.array([_node_text(n, lay, 2, pts, precision) for n in card.bonus_items], 1))
+    out.append(k[14])
+    out.append(lay.array([_finding_text(f, lay, 2, pts, precision) for f in card.findings], 1))
+    if card.claimed is not None:
+        p = _points(precision)
+        out.append(k[15] + _dump([_claim(c, p) for c in card.claimed], indent, 1))
+    out.append(k[16])
+    out.append(lay.array([_outcome_text(pair, lay) for pair in card.outcomes], 1))
+    if card.aggregates:
+        out.append(k[17] + _dump(_aggregates(card), indent, 1))
+    if card.assumed:
+        out.append(k[18] + _dump(_assumed(card), indent, 1))
+    if card.sensitivity is not None:
+        out.append(k[19] + _dump(_sensitivity(card.sensitivity, _points(precision)), indent, 1))
+    if card.evaluated_at is not None:
+        out.append(k[20] + _raw(card.evaluated_at, lay, 1))
+    out.append(k[21])
+    text = "".join(out)
+    return text if indent is None else text + "\n"
 
 
 def _d(value: Any) -> Decimal:

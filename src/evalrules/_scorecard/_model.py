@@ -519,9 +519,9 @@ class Scorecard:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """Return the published JSON text: deterministic, points as exact JSON numbers."""
-        from evalrules._scorecard._json import dumps, scorecard_to_dict
+        from evalrules._scorecard._json import scorecard_to_json
 
-        return dumps(scorecard_to_dict(self, _node_texts=True), indent=indent)
+        return scorecard_to_json(self, indent=indent)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scorecard:
