@@ -25,6 +25,7 @@ from importlib import resources
 from json.encoder import encode_basestring as _quote
 from typing import Any
 
+from evalrules._frozen import FrozenDict
 from evalrules._points import context, places, plain
 from evalrules._scorecard._model import (
     ClaimComparison,
@@ -519,13 +520,14 @@ class _Layout:
     """How one indent writes: the line break and indentation of each level, each key
     quoted with its colon, and what comes before each field of a kind of object."""
 
-    __slots__ = ("_fields", "_keys", "colon", "indent", "pads")
+    __slots__ = ("_fields", "colon", "indent", "keys", "pads")
 
     def __init__(self, indent: int | None) -> None:
         self.indent = indent
         self.colon = ":" if indent is None else ": "
         self.pads = tuple(self._newline(level) for level in range(_PAD_LEVELS))
-        self._keys: dict[str, str] = {}
+        #: Keys quoted with their colon (``layout.keys.get(k) or layout.key(k)``).
+        self.keys: dict[str, str] = {}
         self._fields: dict[tuple[int, tuple[str, ...]], tuple[str, ...]] = {}
 
     def _newline(self, level: int) -> str:
@@ -537,11 +539,11 @@ class _Layout:
 
     def key(self, key: str) -> str:
         """``key`` quoted, with the colon after it."""
-        quoted = self._keys.get(key)
+        quoted = self.keys.get(key)
         if quoted is None:
             quoted = _quote(key) + self.colon
-            if len(self._keys) < _MAX_TEXTS:
-                self._keys[key] = quoted
+            if len(self.keys) < _MAX_TEXTS:
+                self.keys[key] = quoted
         return quoted
 
     def fields(self, level: int, names: tuple[str, ...]) -> tuple[str, ...]:
@@ -652,29 +654,57 @@ def _object_into(
     lay: _Layout,
     level: int,
     value_into: Callable[[list[str], Any, _Layout, int], None],
+    stringify: bool = False,
 ) -> None:
-    """An object of ``items``, each value written by ``value_into`` (keys as :func:`_dump`
-    writes them: a key that is not a string by its ``str``)."""
+    """An object of ``items``, ``level`` deep: each scalar value as :func:`_data_into`
+    writes it, any other by ``value_into``. Keys as :func:`_dump` writes them (a key that
+    is not a string by its ``str``); with ``stringify``, as ``_value`` makes them (a
+    mapping whose keys are not all strings is made one whose keys are: equal texts are
+    one key)."""
     if not items:
         out.append("{}")
         return
+    start = len(out)
     inner = level + 1
     pad = lay.pad(inner)
-    key = lay.key
+    keys = lay.keys
+    append = out.append
     sep = "{" + pad
     comma = "," + pad
     for name, value in items.items():
-        out.append(sep + (key(name) if type(name) is str else _quote(str(name)) + lay.colon))
-        value_into(out, value, lay, inner)
+        if type(name) is str:
+            quoted = keys.get(name) or lay.key(name)
+        elif stringify:
+            del out[start:]
+            _object_into(out, {str(k): v for k, v in items.items()}, lay, level, value_into)
+            return
+        else:
+            quoted = _quote(str(name)) + lay.colon
+        kind = type(value)
+        if kind is str:
+            append(sep + quoted + _quote(value))
+        elif kind is Decimal:
+            append(sep + quoted + _number(value))
+        elif kind is int:
+            append(sep + quoted + int.__repr__(value))
+        elif kind is bool:
+            append(sep + quoted + ("true" if value else "false"))
+        elif value is None:
+            append(sep + quoted + "null")
+        else:
+            append(sep + quoted)
+            value_into(out, value, lay, inner)
         sep = comma
-    out.append(lay.pad(level) + "}")
+    append(lay.pad(level) + "}")
 
 
 def _data_into(out: list[str], value: Any, lay: _Layout, level: int) -> None:
     """The text of ``_value(value)`` (plain data: Text → {zh, en}, tuples → lists, a
     mapping's keys by their ``str``), ``level`` deep."""
     kind = type(value)
-    if kind is str:
+    if kind is FrozenDict or kind is dict:
+        _object_into(out, value, lay, level, _data_into, True)
+    elif kind is str:
         out.append(_quote(value))
     elif kind is int:
         out.append(int.__repr__(value))
@@ -702,9 +732,7 @@ def _data_into(out: list[str], value: Any, lay: _Layout, level: int) -> None:
     elif isinstance(value, Text):
         _text_into(out, value, lay, level)
     elif isinstance(value, Mapping):
-        if not all(type(k) is str for k in value):
-            value = {str(k): v for k, v in value.items()}  # as _value: equal texts are one
-        _object_into(out, value, lay, level, _data_into)
+        _object_into(out, value, lay, level, _data_into, True)
     else:
         out.append(_dump(_value(value), lay.indent, level))
 
