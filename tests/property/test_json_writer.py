@@ -198,10 +198,9 @@ def test_a_card_written_again_gives_the_bytes_a_fresh_writer_gives(compiled, exa
         _json._LEAF_TEXTS,
         _json._HEAD_TEXTS,
         _json._RUBRIC_TEXTS,
-        _json._OUTCOME_TEXTS,
     ):
         table.clear()
-    _json._LAYOUTS.clear()
+    _json._LAYOUTS.clear()  # and the outcomes' texts each layout keeps
     _json._POINTS_TEXTS.clear()
     fresh = [[card.to_json(indent=indent) for indent in INDENTS] for card in cards]
     assert twice == fresh * 2

@@ -520,7 +520,7 @@ class _Layout:
     """How one indent writes: the line break and indentation of each level, each key
     quoted with its colon, and what comes before each field of a kind of object."""
 
-    __slots__ = ("_fields", "colon", "indent", "keys", "pads")
+    __slots__ = ("_fields", "colon", "indent", "keys", "outcomes", "pads")
 
     def __init__(self, indent: int | None) -> None:
         self.indent = indent
@@ -529,6 +529,8 @@ class _Layout:
         #: Keys quoted with their colon (``layout.keys.get(k) or layout.key(k)``).
         self.keys: dict[str, str] = {}
         self._fields: dict[tuple[int, tuple[str, ...]], tuple[str, ...]] = {}
+        #: ``(rule, outcome)`` → the text of that entry of a card's ``outcomes``.
+        self.outcomes = _Texts(_MAX_TEXTS)
 
     def _newline(self, level: int) -> str:
         return "" if self.indent is None else "\n" + " " * (self.indent * level)
@@ -561,13 +563,6 @@ class _Layout:
             if len(self._fields) < _MAX_TEXTS:
                 self._fields[(level, names)] = found
         return found
-
-    def array(self, texts: list[str], level: int) -> str:
-        """An array written ``level`` deep of items already written one level deeper."""
-        if not texts:
-            return "[]"
-        pad = self.pad(level + 1)
-        return "[" + pad + ("," + pad).join(texts) + self.pad(level) + "]"
 
 
 #: indent → its :class:`_Layout` (a few indents are ever used).
@@ -814,7 +809,7 @@ def _finding_text(
 ) -> str:
     """The text of a finding, ``level`` deep: written once, then found again."""
     key = (id(f), precision, lay.indent, level)
-    hit = _FINDING_TEXTS.new.get(key) or _FINDING_TEXTS.get(key)
+    hit = _FINDING_TEXTS.get(key)
     if hit is not None and hit[0] is f:
         text: str = hit[1]
         return text
@@ -848,57 +843,110 @@ def _finding_text(
     return text
 
 
-def _node_text(
+def _nodes_into(
+    out: list[str],
+    nodes: tuple[NodeResult, ...],
+    lay: _Layout,
+    level: int,
+    pts: _PointsText,
+    precision: Decimal,
+) -> None:
+    """An array of result nodes and their children, ``level`` deep. An item's result (no
+    children) is written once, then found again; a parent is written around its
+    children's texts, after the text of its code and title, written once for each title."""
+    if not nodes:
+        out.append("[]")
+        return
+    inner = level + 1
+    pad = lay.pad(inner)
+    leaves = _LEAF_TEXTS.new
+    indent = lay.indent
+    sep = "[" + pad
+    comma = "," + pad
+    for n in nodes:
+        if n.children:
+            k = lay.fields(inner, _NODE_FIELDS)
+            text = sep + _head(n, lay, inner, k) + pts(n.max) + k[3] + pts(n.score) + k[4]
+            text += _raw(n.status, lay, inner + 1)
+            if n.claimed is not None:
+                text += k[5] + pts(n.claimed)
+            out.append(text + k[6])
+            _nodes_into(out, n.children, lay, inner + 1, pts, precision)
+            out.append(k[7])
+        else:  # found again here, without a call for it
+            hit = leaves.get((id(n), precision, indent, inner))
+            if hit is not None and hit[0] is n:
+                out.append(sep + hit[1])
+            else:
+                out.append(sep + _leaf_text(n, lay, inner, pts, precision))
+        sep = comma
+    out.append(lay.pad(level) + "]")
+
+
+def _leaf_text(
     n: NodeResult, lay: _Layout, level: int, pts: _PointsText, precision: Decimal
 ) -> str:
-    """The text of a result node and its children, ``level`` deep. An item's result
-    (no children) is written once, then found again; a parent around its children's, after
-    the text of its code and title, which is written once for every node of that title."""
-    children = n.children
-    if not children:
-        key = (id(n), precision, lay.indent, level)
-        hit = _LEAF_TEXTS.get(key)
-        if hit is not None and hit[0] is n:
-            found: str = hit[1]
-            return found
+    """The text of an item's result (a node without children), ``level`` deep."""
+    key = (id(n), precision, lay.indent, level)
+    hit = _LEAF_TEXTS.get(key)
+    if hit is not None and hit[0] is n:
+        found: str = hit[1]
+        return found
     k = lay.fields(level, _NODE_FIELDS)
-    title = n.title
-    head_key = (id(title), n.code, lay.indent, level)
-    head = _HEAD_TEXTS.new.get(head_key) or _HEAD_TEXTS.get(head_key)
-    text: str
-    if head is not None and head[0] is title:
-        text = head[1]
-    else:
-        out = [k[0] + _raw(n.code, lay, level + 1) + k[1]]
-        _text_into(out, title, lay, level + 1)
-        text = "".join(out) + k[2]
-        _HEAD_TEXTS.put(head_key, (title, text))  # the entry keeps the title: its id stays
-    text += pts(n.max) + k[3] + pts(n.score) + k[4] + _raw(n.status, lay, level + 1)
+    text = _head(n, lay, level, k) + pts(n.max) + k[3] + pts(n.score) + k[4]
+    text += _raw(n.status, lay, level + 1)
     if n.claimed is not None:
         text += k[5] + pts(n.claimed)
-    if children:
-        inner = level + 2
-        # an item's result found again here, without a call for it
-        leaves = _LEAF_TEXTS.new
-        indent = lay.indent
-        texts: list[str] = []
-        for c in children:
-            hit = None if c.children else leaves.get((id(c), precision, indent, inner))
-            texts.append(
-                hit[1]
-                if hit is not None and hit[0] is c
-                else _node_text(c, lay, inner, pts, precision)
-            )
-        pad = lay.pad(inner)
-        return text + k[6] + "[" + pad + ("," + pad).join(texts) + lay.pad(level + 1) + "]" + k[7]
     text += k[6] + "[]" + k[7]
-    _LEAF_TEXTS.put(key, (n, text))
+    _LEAF_TEXTS.put(key, (n, text))  # the entry keeps the result: its id stays
+    return text
+
+
+def _head(n: NodeResult, lay: _Layout, level: int, k: tuple[str, ...]) -> str:
+    """A node's text up to its ``max``: its code and title, written once for each title."""
+    title = n.title
+    key = (id(title), n.code, lay.indent, level)
+    hit = _HEAD_TEXTS.new.get(key) or _HEAD_TEXTS.get(key)
+    if hit is not None and hit[0] is title:
+        found: str = hit[1]
+        return found
+    out = [k[0] + _raw(n.code, lay, level + 1) + k[1]]
+    _text_into(out, title, lay, level + 1)
+    text = "".join(out) + k[2]
+    _HEAD_TEXTS.put(key, (title, text))  # the entry keeps the title: its id stays
     return text
 
 
 #: ``(id of a node's title, its code, indent, level)`` → ``(the title, the text of the
 #: node's code and title)``.
 _HEAD_TEXTS = _Texts(2048)
+
+
+def _findings_into(
+    out: list[str],
+    findings: tuple[Finding, ...],
+    lay: _Layout,
+    pts: _PointsText,
+    precision: Decimal,
+) -> None:
+    """A card's ``vetoes`` or ``findings`` (one level deep), each finding written once,
+    then found again."""
+    if not findings:
+        out.append("[]")
+        return
+    pad = lay.pad(2)
+    texts = _FINDING_TEXTS.new
+    indent = lay.indent
+    sep = "[" + pad
+    comma = "," + pad
+    for f in findings:
+        hit = texts.get((id(f), precision, indent, 2))
+        if hit is not None and hit[0] is f:
+            out.append(sep + hit[1])
+        else:
+            out.append(sep + _finding_text(f, lay, 2, pts, precision))
+        sep = comma
+    out.append(lay.pad(1) + "]")
 
 
 def _rubric_text(info: RubricInfo, lay: _Layout) -> str:
@@ -931,19 +979,27 @@ def _rubric_text(info: RubricInfo, lay: _Layout) -> str:
     return text
 
 
-#: ``(rule, outcome, indent)`` → the text of that entry of a card's ``outcomes``.
-_OUTCOME_TEXTS = _Texts(_MAX_TEXTS)
-
-
-def _outcome_text(pair: tuple[str, str], lay: _Layout) -> str:
-    key = (*pair, lay.indent)
-    text: str | None = _OUTCOME_TEXTS.new.get(key) or _OUTCOME_TEXTS.get(key)
-    if text is None:
-        rule, outcome = pair
-        k = lay.fields(2, _OUTCOME_FIELDS)
-        text = k[0] + _raw(rule, lay, 3) + k[1] + _raw(outcome, lay, 3) + k[2]
-        _OUTCOME_TEXTS.put(key, text)
-    return text
+def _outcomes_into(out: list[str], pairs: tuple[tuple[str, str], ...], lay: _Layout) -> None:
+    """A card's ``outcomes`` (one level deep), each ``{rule, outcome}`` written from the
+    text written for the same pair before."""
+    if not pairs:
+        out.append("[]")
+        return
+    table = lay.outcomes
+    texts = table.new
+    pad = lay.pad(2)
+    sep = "[" + pad
+    comma = "," + pad
+    for pair in pairs:
+        text = texts.get(pair) or table.get(pair)
+        if text is None:
+            rule, outcome = pair
+            k = lay.fields(2, _OUTCOME_FIELDS)
+            text = k[0] + _raw(rule, lay, 3) + k[1] + _raw(outcome, lay, 3) + k[2]
+            table.put(pair, text)
+        out.append(sep + text)
+        sep = comma
+    out.append(lay.pad(1) + "]")
 
 
 def scorecard_to_json(card: Scorecard, *, indent: int | None = 2) -> str:
@@ -984,18 +1040,18 @@ def scorecard_to_json(card: Scorecard, *, indent: int | None = 2) -> str:
     if card.verdict is not None:
         out.append(k[9] + _dump(_verdict(card.verdict, _points(precision)), indent, 1))
     out.append(k[10])
-    out.append(lay.array([_finding_text(f, lay, 2, pts, precision) for f in card.vetoes], 1))
+    _findings_into(out, card.vetoes, lay, pts, precision)
     out.append(k[11] + _raw(card.complete, lay, 1) + k[12])
-    out.append(lay.array([_node_text(n, lay, 2, pts, precision) for n in card.indicators], 1))
+    _nodes_into(out, card.indicators, lay, 1, pts, precision)
     out.append(k[13])
-    out.append(lay.array([_node_text(n, lay, 2, pts, precision) for n in card.bonus_items], 1))
+    _nodes_into(out, card.bonus_items, lay, 1, pts, precision)
     out.append(k[14])
-    out.append(lay.array([_finding_text(f, lay, 2, pts, precision) for f in card.findings], 1))
+    _findings_into(out, card.findings, lay, pts, precision)
     if card.claimed is not None:
         p = _points(precision)
         out.append(k[15] + _dump([_claim(c, p) for c in card.claimed], indent, 1))
     out.append(k[16])
-    out.append(lay.array([_outcome_text(pair, lay) for pair in card.outcomes], 1))
+    _outcomes_into(out, card.outcomes, lay)
     if card.aggregates:
         out.append(k[17] + _dump(_aggregates(card), indent, 1))
     if card.assumed:
