@@ -9,6 +9,7 @@ arbitrary plain data, with every indent.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from types import MappingProxyType
 
 import _json_reference as reference
@@ -19,10 +20,12 @@ from _rubrics import ScriptedPlugin, engine, nest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import evalrules
+import evalrules_national
 import evalrules_panjin
 from evalrules import Entity, Scorecard
 from evalrules._rubric._loader import build_rubric
-from evalrules._scorecard._json import dumps
+from evalrules._scorecard._json import dumps, scorecard_to_dict
 from evalrules.testing import valid_facts
 
 INDENTS = (2, None, 0, 4)
@@ -218,3 +221,48 @@ def test_the_tables_of_written_texts_are_bounded_and_keep_what_is_still_written(
         assert len(table) <= 8
     assert table.get(99) == "99"
     assert table.get(50) is None
+
+
+REPO = Path(__file__).resolve().parents[2]
+NATIONAL = [
+    ("national-balance/2017", "national-balance/examples/jia-county.facts.yaml"),
+    ("national-balance/2017", "national-balance/examples/yi-county.facts.yaml"),
+    ("national-preschool/2020", "national-preschool/examples/jia-county.facts.yaml"),
+]
+
+
+def assert_same_as_the_data(card: Scorecard) -> None:
+    # to_json() writes the card straight from its values; dumps() writes the plain data
+    # of to_dict(): the same bytes, for the fields the reference above does not have too.
+    for indent in INDENTS:
+        assert card.to_json(indent=indent) == dumps(scorecard_to_dict(card), indent=indent)
+
+
+@pytest.mark.parametrize(("ref", "facts"), NATIONAL)
+def test_cards_with_aggregates_rows_and_derived_evidence_write_their_data(ref, facts):
+    # the national rubrics' cards: values over a table's rows (aggregates, with their
+    # breakdown), findings on one row, derived values, assumed facts, a verdict
+    national = evalrules.Engine(plugins=[evalrules_national], autoload=False)
+    compiled = national.compile(national.load_rubric(ref))
+    doc = national.load_facts(REPO / "rubrics" / facts)
+    card = compiled.evaluate(doc)
+    assert card.aggregates
+    assert_same_as_the_data(card)
+    assert_same_as_the_data(compiled.evaluate(doc, partial=True))
+    assert_same_as_the_data(compiled.sensitivity(doc, card))
+
+
+def test_a_card_with_claims_and_sensitivity_cases_writes_its_data(compiled, example):
+    card = compiled.evaluate(example)
+    assert card.claimed
+    assert_same_as_the_data(card)
+    sensitive = compiled.sensitivity(example, card)
+    assert sensitive.sensitivity is not None
+    assert_same_as_the_data(sensitive)
+    assert_same_as_the_data(attrs.evolve(card, evaluated_at="2024-01-01T00:00:00Z"))
+
+
+@SLOW
+@given(valid_facts(COMPILED))
+def test_generated_panjin_cards_write_their_data(facts):
+    assert_same_as_the_data(COMPILED.evaluate(facts))
