@@ -103,7 +103,7 @@ def _full_path(compiled: evalrules.CompiledRubric, doc: Any, *, partial: bool) -
 
 
 def _flatten(compiled: evalrules.CompiledRubric, *, partial: bool) -> Any:
-    flatten = compiled._validator._flatten[partial]
+    flatten = compiled._validator._flatten(partial)
     assert flatten is not None, "the Panjin rubric's fact types are all covered by the walk"
     return flatten
 
@@ -162,3 +162,20 @@ def test_the_generated_walk_sends_what_it_is_unsure_of_to_the_walk(compiled, exa
     assert got == _full_path(compiled, copy.deepcopy(doc), partial=False)
     if got is not None:
         assert list(got) == list(_full_path(compiled, copy.deepcopy(doc), partial=False))
+
+
+@pytest.mark.parametrize("partial", [False, True], ids=["complete", "partial"])
+def test_the_walk_is_generated_for_the_second_document_of_its_mode(panjin, example, partial):
+    fresh = evalrules.Engine().compile(panjin)
+    validator = fresh._validator
+    facts = dict(example.facts)
+    first = validator.check(facts, partial=partial)
+    # One document of a mode took the general path: nothing was generated for it.
+    assert partial not in validator._flatteners
+    second = validator.check(facts, partial=partial)
+    assert validator._flatteners[partial] is not None
+    assert not validator._flatteners.keys() - {partial}
+    assert first == second
+    # The card of a first document (the general path) is the card of a later one (the walk).
+    unseen = evalrules.Engine().compile(panjin)
+    assert unseen.evaluate(example, partial=partial) == fresh.evaluate(example, partial=partial)

@@ -4,6 +4,7 @@ trusted beyond the rubric's own values, and never in the way."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
 import pickle
@@ -120,13 +121,27 @@ def test_a_planted_entry_runs_nothing(cache_dir, monkeypatch, tmp_path):
     assert not (tmp_path / "planted.txt").exists()
 
 
-def test_a_rubric_whose_digest_does_not_match_is_refused(cache_dir):
+def test_a_rubric_whose_bytes_do_not_match_their_hash_is_refused(cache_dir):
     rubric = _engine_with_cache().load_rubric(REF)
     (entry,) = cache_dir.glob("*.rubric")
-    form, key, digest, files, kept = pickle.loads(entry.read_bytes())
-    changed = attrs.evolve(kept, title=evalrules.Text("改过的", "changed"))
-    entry.write_bytes(pickle.dumps((form, key, digest, files, changed)))
-    assert _engine_with_cache().load_rubric(REF) == rubric
+    form, key, digest, files, sha, kept = pickle.loads(entry.read_bytes())
+    changed = attrs.evolve(pickle.loads(kept), title=evalrules.Text("改过的", "changed"))
+    entry.write_bytes(pickle.dumps((form, key, digest, files, sha, pickle.dumps(changed))))
+    loaded = _engine_with_cache().load_rubric(REF)
+    assert loaded == rubric
+    assert loaded.title != changed.title
+
+
+def test_a_kept_entry_is_what_the_next_process_loads(cache_dir):
+    rubric = _engine_with_cache().load_rubric(REF)
+    (entry,) = cache_dir.glob("*.rubric")
+    form, key, digest, files, _sha, kept = pickle.loads(entry.read_bytes())
+    changed = attrs.evolve(pickle.loads(kept), title=evalrules.Text("改过的", "changed"))
+    again = pickle.dumps(changed, protocol=4)
+    new_sha = hashlib.sha256(again).hexdigest()
+    entry.write_bytes(pickle.dumps((form, key, digest, files, new_sha, again)))
+    # An entry whose hash matches is taken as kept: the cache, not the file, answered.
+    assert _engine_with_cache().load_rubric(REF).title == changed.title != rubric.title
 
 
 def test_other_plugins_are_another_entry(cache_dir):

@@ -17,9 +17,9 @@ and checked as without a cache, and the entry written anew.
 
 The file holds only the rubric's values, read back by an unpickler that accepts the rubric's
 own classes and nothing else, so a damaged or planted file can at worst be refused; it is
-also refused unless its rubric has the digest it was written with. The directory is made
-private to the user (and not used when it is anyone else's, or writable by others); entries
-are written atomically. ``EVALRULES_NO_CACHE=1`` turns the cache off,
+also refused unless the rubric's pickled bytes have the SHA-256 they were written with.
+The directory is made private to the user (and not used when it is anyone else's, or
+writable by others); entries are written atomically. ``EVALRULES_NO_CACHE=1`` turns the cache off,
 ``EVALRULES_CACHE_DIR`` moves it; otherwise it is ``$XDG_CACHE_HOME/evalrules`` or
 ``~/.cache/evalrules``. Any failure to read or write it is silent: the rubric is loaded as
 without it.
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from evalrules._plugins._engine import Engine
 
 #: Changes whenever what an entry holds, or how it is keyed, changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: Set to a value other than empty, ``0``, ``false``, ``no`` or ``off`` to turn the cache off.
 DISABLE_ENV = "EVALRULES_NO_CACHE"
 #: A directory to keep the cache in instead of the user's cache directory.
@@ -242,13 +242,18 @@ class RubricCache:
                 return None
             data = (self._directory / f"{key}.rubric").read_bytes()
             entry = _RubricUnpickler(io.BytesIO(data)).load()
-            form, kept_key, digest, files, rubric = entry
-            if form != CACHE_FORMAT or kept_key != key or not isinstance(rubric, Rubric):
+            form, kept_key, digest, files, rubric_sha, rubric_bytes = entry
+            if form != CACHE_FORMAT or kept_key != key or not isinstance(rubric_bytes, bytes):
                 return None
             for file, sha in files:
                 if _file_sha(Path(file)) != sha:
                     return None
-            if rubric_digest(rubric) != digest:
+            # The rubric's bytes as they were written (hashing them takes a fraction of a
+            # millisecond; working out the rubric's digest again took several).
+            if hashlib.sha256(rubric_bytes).hexdigest() != rubric_sha:
+                return None
+            rubric = _RubricUnpickler(io.BytesIO(rubric_bytes)).load()
+            if not isinstance(rubric, Rubric) or not isinstance(digest, str):
                 return None
         except Exception:  # unreadable, damaged or planted: read the rubric instead
             return None
@@ -265,7 +270,15 @@ class RubricCache:
                 if sha is None:
                     return
                 hashed.append((str(file), sha))
-            entry = (CACHE_FORMAT, key, rubric_digest(rubric), tuple(hashed), rubric)
+            rubric_bytes = pickle.dumps(rubric, protocol=4)
+            entry = (
+                CACHE_FORMAT,
+                key,
+                rubric_digest(rubric),
+                tuple(hashed),
+                hashlib.sha256(rubric_bytes).hexdigest(),
+                rubric_bytes,
+            )
             data = pickle.dumps(entry, protocol=4)
             fd, temp = tempfile.mkstemp(dir=self._directory, prefix=".", suffix=".tmp")
             try:
