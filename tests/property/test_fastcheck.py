@@ -179,3 +179,32 @@ def test_the_walk_is_generated_for_the_second_document_of_its_mode(panjin, examp
     # The card of a first document (the general path) is the card of a later one (the walk).
     unseen = evalrules.Engine().compile(panjin)
     assert unseen.evaluate(example, partial=partial) == fresh.evaluate(example, partial=partial)
+
+
+@pytest.mark.parametrize("partial", [False, True], ids=["complete", "partial"])
+def test_a_first_document_is_checked_as_a_later_one(panjin, compiled, partial):
+    # A first document of a mode takes the general path; a later one the generated walk.
+    # The whole answer is the same: the flat facts, in order, and every problem.
+    walked = compiled._validator
+    walked._flatten(partial)
+    walked._seen.add(partial)
+    first = evalrules.Engine().compile(panjin)._validator
+    documents = st.one_of(
+        valid_facts(compiled, partial=partial),
+        invalid_facts(compiled).map(lambda invalid: invalid.facts),
+        valid_facts(compiled).flatmap(mutated),
+    )
+
+    def answer(validator: Any, doc: Any) -> Any:
+        flat, problems = validator.check(copy.deepcopy(doc), partial=partial)
+        return list(flat.items()), sorted(map(repr, problems))
+
+    @SLOW
+    @given(documents)
+    def same(doc):
+        first._seen.clear()
+        first._flatteners.clear()
+        assert answer(first, doc) == answer(walked, doc)
+        assert partial not in first._flatteners
+
+    same()

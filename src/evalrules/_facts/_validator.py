@@ -303,7 +303,8 @@ class FactsValidator:
         flatten = self._flatteners.get(partial)
         if flatten is None and partial not in self._flatteners:
             # The first document of a mode takes the general path; the walk is generated
-            # for the next (the two give the same answer: tests/property/test_fastcheck.py).
+            # for the next. Both give the same flat facts and problems (held on generated
+            # documents by tests/property/test_fastcheck.py).
             if partial in self._seen:
                 flatten = self._flatten(partial)
             else:

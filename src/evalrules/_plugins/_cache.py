@@ -17,7 +17,8 @@ and checked as without a cache, and the entry written anew.
 
 The file holds only the rubric's values, read back by an unpickler that accepts the rubric's
 own classes and nothing else, so a damaged or planted file can at worst be refused; it is
-also refused unless the rubric's pickled bytes have the SHA-256 they were written with.
+also refused unless the rubric and its digest, pickled together, have the SHA-256 they
+were written with.
 The directory is made private to the user (and not used when it is anyone else's, or
 writable by others); entries are written atomically. ``EVALRULES_NO_CACHE=1`` turns the cache off,
 ``EVALRULES_CACHE_DIR`` moves it; otherwise it is ``$XDG_CACHE_HOME/evalrules`` or
@@ -242,17 +243,17 @@ class RubricCache:
                 return None
             data = (self._directory / f"{key}.rubric").read_bytes()
             entry = _RubricUnpickler(io.BytesIO(data)).load()
-            form, kept_key, digest, files, rubric_sha, rubric_bytes = entry
-            if form != CACHE_FORMAT or kept_key != key or not isinstance(rubric_bytes, bytes):
+            form, kept_key, files, kept_sha, kept = entry
+            if form != CACHE_FORMAT or kept_key != key or not isinstance(kept, bytes):
                 return None
             for file, sha in files:
                 if _file_sha(Path(file)) != sha:
                     return None
-            # The rubric's bytes as they were written (hashing them takes a fraction of a
-            # millisecond; working out the rubric's digest again took several).
-            if hashlib.sha256(rubric_bytes).hexdigest() != rubric_sha:
+            # The rubric and its digest as they were written: their bytes are hashed (a
+            # fraction of a millisecond; working out the digest again took several).
+            if hashlib.sha256(kept).hexdigest() != kept_sha:
                 return None
-            rubric = _RubricUnpickler(io.BytesIO(rubric_bytes)).load()
+            digest, rubric = _RubricUnpickler(io.BytesIO(kept)).load()
             if not isinstance(rubric, Rubric) or not isinstance(digest, str):
                 return None
         except Exception:  # unreadable, damaged or planted: read the rubric instead
@@ -270,15 +271,8 @@ class RubricCache:
                 if sha is None:
                     return
                 hashed.append((str(file), sha))
-            rubric_bytes = pickle.dumps(rubric, protocol=4)
-            entry = (
-                CACHE_FORMAT,
-                key,
-                rubric_digest(rubric),
-                tuple(hashed),
-                hashlib.sha256(rubric_bytes).hexdigest(),
-                rubric_bytes,
-            )
+            kept = pickle.dumps((rubric_digest(rubric), rubric), protocol=4)
+            entry = (CACHE_FORMAT, key, tuple(hashed), hashlib.sha256(kept).hexdigest(), kept)
             data = pickle.dumps(entry, protocol=4)
             fd, temp = tempfile.mkstemp(dir=self._directory, prefix=".", suffix=".tmp")
             try:

@@ -63,7 +63,7 @@ def cap_bonus(
 
 #: The roll-up of each tuple of top-level indicators worked out once (see :func:`_steps`),
 #: by the tuple's ``id``; each entry keeps its tuple alive, so an id is never another's.
-_STEPS: dict[int, tuple[Sequence[Indicator], _Steps]] = {}
+_STEPS: dict[int, tuple[tuple[Indicator, ...], _Steps]] = {}
 #: Entries in ``_STEPS`` (a process holds a few rubrics).
 _MAX_STEPS = 64
 
@@ -73,7 +73,7 @@ _MAX_STEPS = 64
 _Steps = tuple[tuple[str, ...], tuple[tuple[Indicator, int, tuple[int, ...]], ...], tuple[int, ...]]
 
 
-def _steps(tops: Sequence[Indicator]) -> _Steps:
+def _steps(tops: tuple[Indicator, ...]) -> _Steps:
     hit = _STEPS.get(id(tops))
     if hit is not None and hit[0] is tops:
         return hit[1]
@@ -106,15 +106,16 @@ def _steps(tops: Sequence[Indicator]) -> _Steps:
 
 
 def roll_up_tree(
-    tops: Sequence[Indicator], results: Mapping[str, NodeResult]
+    tops: tuple[Indicator, ...], results: Mapping[str, NodeResult]
 ) -> tuple[NodeResult, ...]:
     """Build every top-level indicator's result from its items' results: a parent's score
     is its children's exact sum; one status shared by every child is the parent's, mixed
     ones make it scored. The same results give the same tree (shared, see
     :mod:`evalrules._scoring._nodes`).
 
-    The tree is walked once per rubric into steps, children before parents; each document
-    then fills one list of results in that order.
+    The tree is walked once per rubric into steps, children before parents (``tops`` is a
+    rubric's frozen tuple, so the steps stay true), and each document fills one list of
+    results in that order.
     """
     found = shared_tree(tops, results)
     if found is not None:
