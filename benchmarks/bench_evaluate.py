@@ -382,7 +382,7 @@ def evalrules_command() -> list[str]:
     script = Path(sys.executable).with_name("evalrules")
     if script.is_file():
         return [str(script)]
-    return [sys.executable, "-c", "import sys; from evalrules._cli import main; sys.exit(main())"]
+    return [sys.executable, "-c", "import sys; from evalrules._cli import run; sys.exit(run())"]
 
 
 def spread(values: Sequence[float], scale: float = 1.0, digits: int = 1) -> str:

@@ -103,7 +103,7 @@ def _full_path(compiled: evalrules.CompiledRubric, doc: Any, *, partial: bool) -
 
 
 def _flatten(compiled: evalrules.CompiledRubric, *, partial: bool) -> Any:
-    flatten = compiled._validator._flatten[partial]
+    flatten = compiled._validator._flatten(partial)
     assert flatten is not None, "the Panjin rubric's fact types are all covered by the walk"
     return flatten
 
@@ -162,3 +162,49 @@ def test_the_generated_walk_sends_what_it_is_unsure_of_to_the_walk(compiled, exa
     assert got == _full_path(compiled, copy.deepcopy(doc), partial=False)
     if got is not None:
         assert list(got) == list(_full_path(compiled, copy.deepcopy(doc), partial=False))
+
+
+@pytest.mark.parametrize("partial", [False, True], ids=["complete", "partial"])
+def test_the_walk_is_generated_for_the_second_document_of_its_mode(panjin, example, partial):
+    fresh = evalrules.Engine().compile(panjin)
+    validator = fresh._validator
+    facts = dict(example.facts)
+    first = validator.check(facts, partial=partial)
+    # One document of a mode took the general path: nothing was generated for it.
+    assert partial not in validator._flatteners
+    second = validator.check(facts, partial=partial)
+    assert validator._flatteners[partial] is not None
+    assert not validator._flatteners.keys() - {partial}
+    assert first == second
+    # The card of a first document (the general path) is the card of a later one (the walk).
+    unseen = evalrules.Engine().compile(panjin)
+    assert unseen.evaluate(example, partial=partial) == fresh.evaluate(example, partial=partial)
+
+
+@pytest.mark.parametrize("partial", [False, True], ids=["complete", "partial"])
+def test_a_first_document_is_checked_as_a_later_one(panjin, compiled, partial):
+    # A first document of a mode takes the general path; a later one the generated walk.
+    # The whole answer is the same: the flat facts, in order, and every problem.
+    walked = compiled._validator
+    walked._flatten(partial)
+    walked._seen.add(partial)
+    first = evalrules.Engine().compile(panjin)._validator
+    documents = st.one_of(
+        valid_facts(compiled, partial=partial),
+        invalid_facts(compiled).map(lambda invalid: invalid.facts),
+        valid_facts(compiled).flatmap(mutated),
+    )
+
+    def answer(validator: Any, doc: Any) -> Any:
+        flat, problems = validator.check(copy.deepcopy(doc), partial=partial)
+        return list(flat.items()), sorted(map(repr, problems))
+
+    @SLOW
+    @given(documents)
+    def same(doc):
+        first._seen.clear()
+        first._flatteners.clear()
+        assert answer(first, doc) == answer(walked, doc)
+        assert partial not in first._flatteners
+
+    same()

@@ -254,3 +254,34 @@ def test_rule_parameters_are_normalised_when_their_schema_says_so(tmp_path, para
         engine.load_rubric(path)
     assert [p.code for p in info.value.problems] == ["bad-params"]
     assert problems[0] in str(info.value.problems[0])
+
+
+def test_the_console_script_is_run_which_gives_what_main_gives(tmp_path):
+    (script,) = [
+        ep for ep in metadata.entry_points(group="console_scripts") if ep.name == "evalrules"
+    ]
+    assert script.value == "evalrules._cli:run"
+    code = "import sys; from evalrules._cli import {0}; sys.argv[0] = 'evalrules'; sys.exit({0}())"
+    done = {
+        name: subprocess.run(
+            [sys.executable, "-c", code.format(name), "evaluate", str(EXAMPLE), "--format", "json"],
+            env=clean_env(),
+            capture_output=True,
+            check=False,
+        )
+        for name in ("main", "run")
+    }
+    assert done["run"].returncode == done["main"].returncode == 0
+    assert done["run"].stdout == done["main"].stdout
+    assert json.loads(done["run"].stdout)["total"]
+    refused = tmp_path / "bad.facts.yaml"
+    refused.write_text("rubric: panjin-county/2023\nfacts: 3\n", encoding="utf-8")
+    bad = subprocess.run(
+        [sys.executable, "-c", code.format("run"), "evaluate", str(refused)],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2, bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -4,6 +4,7 @@ trusted beyond the rubric's own values, and never in the way."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
 import pickle
@@ -120,13 +121,54 @@ def test_a_planted_entry_runs_nothing(cache_dir, monkeypatch, tmp_path):
     assert not (tmp_path / "planted.txt").exists()
 
 
-def test_a_rubric_whose_digest_does_not_match_is_refused(cache_dir):
-    rubric = _engine_with_cache().load_rubric(REF)
+def _entry(cache_dir):
     (entry,) = cache_dir.glob("*.rubric")
-    form, key, digest, files, kept = pickle.loads(entry.read_bytes())
+    form, key, files, _sha, kept = pickle.loads(entry.read_bytes())
+    digest, rubric = pickle.loads(kept)
+    return entry, (form, key, files), digest, rubric
+
+
+def _write(entry, head, digest, rubric, *, sha=None):
+    form, key, files = head
+    kept = pickle.dumps((digest, rubric), protocol=4)
+    sha = hashlib.sha256(kept).hexdigest() if sha is None else sha
+    entry.write_bytes(pickle.dumps((form, key, files, sha, kept)))
+
+
+def test_a_rubric_whose_bytes_do_not_match_their_hash_is_refused(cache_dir):
+    rubric = _engine_with_cache().load_rubric(REF)
+    entry, head, digest, kept = _entry(cache_dir)
     changed = attrs.evolve(kept, title=evalrules.Text("改过的", "changed"))
-    entry.write_bytes(pickle.dumps((form, key, digest, files, changed)))
-    assert _engine_with_cache().load_rubric(REF) == rubric
+    written_sha = pickle.loads(entry.read_bytes())[3]  # the hash of the rubric as kept
+    _write(entry, head, digest, changed, sha=written_sha)
+    loaded = _engine_with_cache().load_rubric(REF)
+    assert loaded == rubric
+    assert loaded.title != changed.title
+
+
+def test_a_changed_digest_is_refused_and_the_entry_written_anew(cache_dir):
+    engine = _engine_with_cache()
+    rubric = engine.load_rubric(REF)
+    right = engine.compile(rubric).digest
+    entry, head, digest, kept = _entry(cache_dir)
+    assert digest == right
+    (form, key, files), wrong = head, "sha256:" + "0" * 64
+    kept_bytes = pickle.dumps((digest, kept), protocol=4)
+    sha = hashlib.sha256(kept_bytes).hexdigest()
+    damaged = pickle.dumps((wrong, kept), protocol=4)
+    entry.write_bytes(pickle.dumps((form, key, files, sha, damaged)))
+    again = _engine_with_cache()
+    assert again.compile(again.load_rubric(REF)).digest == right
+    assert _entry(cache_dir)[2] == right  # read afresh and kept again
+
+
+def test_a_kept_entry_is_what_the_next_process_loads(cache_dir):
+    rubric = _engine_with_cache().load_rubric(REF)
+    entry, head, digest, kept = _entry(cache_dir)
+    changed = attrs.evolve(kept, title=evalrules.Text("改过的", "changed"))
+    _write(entry, head, digest, changed)
+    # An entry whose hash matches is taken as kept: the cache, not the file, answered.
+    assert _engine_with_cache().load_rubric(REF).title == changed.title != rubric.title
 
 
 def test_other_plugins_are_another_entry(cache_dir):

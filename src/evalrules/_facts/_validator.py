@@ -13,7 +13,7 @@ import attrs
 
 from evalrules._facts._aggregations import BUILTIN_BY_NAME, Aggregation
 from evalrules._facts._crosschecks import CrossCheckKind, _part_of
-from evalrules._facts._fastcheck import compile_check, compile_flatten
+from evalrules._facts._fastcheck import Flatten, compile_check, compile_flatten
 from evalrules._facts._numbers import _is_number
 from evalrules._facts._tables import (
     TableValue,
@@ -128,14 +128,17 @@ class FactsValidator:
         self._fast_partial = compile_check(
             self.specs, values, self.series, partial=True, tables=tables
         )
+        #: The declared type of each fact's values, by path (what the fused walk converts).
+        self._values = values
         #: The same checks fused with the conversion: a valid document in one walk (not for
-        #: a rubric with tables, whose rows take the general path).
-        self._flatten = {
-            partial: None
-            if self.tables
-            else compile_flatten(self.specs, values, self.series, partial=partial)
-            for partial in (False, True)
-        }
+        #: a rubric with tables, whose rows take the general path). Each mode's walk is
+        #: generated on the second document of that mode (under ``_lock``): compiling one
+        #: takes milliseconds, more than the general path takes for one document, so a
+        #: process that checks a single document (a command run per district) never pays
+        #: for it, and one that checks many pays once.
+        self._flatteners: dict[bool, Flatten | None] = {}
+        #: The modes a document has been checked in (the first takes the general path).
+        self._seen: set[bool] = set()
         #: The facts required when another is true, with the message's words.
         self._required_if = tuple(s for s in self.specs.values() if s.required_if is not None)
         #: Each cross check with its kind.
@@ -180,6 +183,22 @@ class FactsValidator:
         made = self._validator_class
         assert made is not None  # built before the first schema was kept
         return made(schema=schema, allow_unknown=False)
+
+    def _flatten(self, partial: bool) -> Flatten | None:
+        """The fused walk of one mode (strict or partial), generated on first need; ``None``
+        for a rubric with tables."""
+        try:
+            return self._flatteners[partial]
+        except KeyError:
+            pass
+        with self._lock:
+            if partial not in self._flatteners:
+                self._flatteners[partial] = (
+                    None
+                    if self.tables
+                    else compile_flatten(self.specs, self._values, self.series, partial=partial)
+                )
+        return self._flatteners[partial]
 
     @property
     def _strict(self) -> DecimalValidator:
@@ -281,7 +300,15 @@ class FactsValidator:
             The facts that validated, flat (path → converted value), and every problem found
             (in no particular order).
         """
-        flatten = self._flatten[partial]
+        flatten = self._flatteners.get(partial)
+        if flatten is None and partial not in self._flatteners:
+            # The first document of a mode takes the general path; the walk is generated
+            # for the next. Both give the same flat facts and problems (held on generated
+            # documents by tests/property/test_fastcheck.py).
+            if partial in self._seen:
+                flatten = self._flatten(partial)
+            else:
+                self._seen.add(partial)
         if flatten is not None:
             # The valid path: the compiled check, the conversion and the limits in one walk.
             accepted = flatten(facts)

@@ -17,9 +17,10 @@ and checked as without a cache, and the entry written anew.
 
 The file holds only the rubric's values, read back by an unpickler that accepts the rubric's
 own classes and nothing else, so a damaged or planted file can at worst be refused; it is
-also refused unless its rubric has the digest it was written with. The directory is made
-private to the user (and not used when it is anyone else's, or writable by others); entries
-are written atomically. ``EVALRULES_NO_CACHE=1`` turns the cache off,
+also refused unless the rubric and its digest, pickled together, have the SHA-256 they
+were written with.
+The directory is made private to the user (and not used when it is anyone else's, or
+writable by others); entries are written atomically. ``EVALRULES_NO_CACHE=1`` turns the cache off,
 ``EVALRULES_CACHE_DIR`` moves it; otherwise it is ``$XDG_CACHE_HOME/evalrules`` or
 ``~/.cache/evalrules``. Any failure to read or write it is silent: the rubric is loaded as
 without it.
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from evalrules._plugins._engine import Engine
 
 #: Changes whenever what an entry holds, or how it is keyed, changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: Set to a value other than empty, ``0``, ``false``, ``no`` or ``off`` to turn the cache off.
 DISABLE_ENV = "EVALRULES_NO_CACHE"
 #: A directory to keep the cache in instead of the user's cache directory.
@@ -242,13 +243,18 @@ class RubricCache:
                 return None
             data = (self._directory / f"{key}.rubric").read_bytes()
             entry = _RubricUnpickler(io.BytesIO(data)).load()
-            form, kept_key, digest, files, rubric = entry
-            if form != CACHE_FORMAT or kept_key != key or not isinstance(rubric, Rubric):
+            form, kept_key, files, kept_sha, kept = entry
+            if form != CACHE_FORMAT or kept_key != key or not isinstance(kept, bytes):
                 return None
             for file, sha in files:
                 if _file_sha(Path(file)) != sha:
                     return None
-            if rubric_digest(rubric) != digest:
+            # The rubric and its digest as they were written: their bytes are hashed (a
+            # fraction of a millisecond; working out the digest again took several).
+            if hashlib.sha256(kept).hexdigest() != kept_sha:
+                return None
+            digest, rubric = _RubricUnpickler(io.BytesIO(kept)).load()
+            if not isinstance(rubric, Rubric) or not isinstance(digest, str):
                 return None
         except Exception:  # unreadable, damaged or planted: read the rubric instead
             return None
@@ -265,7 +271,8 @@ class RubricCache:
                 if sha is None:
                     return
                 hashed.append((str(file), sha))
-            entry = (CACHE_FORMAT, key, rubric_digest(rubric), tuple(hashed), rubric)
+            kept = pickle.dumps((rubric_digest(rubric), rubric), protocol=4)
+            entry = (CACHE_FORMAT, key, tuple(hashed), hashlib.sha256(kept).hexdigest(), kept)
             data = pickle.dumps(entry, protocol=4)
             fd, temp = tempfile.mkstemp(dir=self._directory, prefix=".", suffix=".tmp")
             try:

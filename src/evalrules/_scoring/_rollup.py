@@ -61,37 +61,83 @@ def cap_bonus(
     return tuple(new_items), cap, new_findings
 
 
+#: The roll-up of each tuple of top-level indicators worked out once (see :func:`_steps`),
+#: by the tuple's ``id``; each entry keeps its tuple alive, so an id is never another's.
+_STEPS: dict[int, tuple[tuple[Indicator, ...], _Steps]] = {}
+#: Entries in ``_STEPS`` (a process holds a few rubrics).
+_MAX_STEPS = 64
+
+#: The items' codes in tree order; for each parent, children before parents: the parent,
+#: its ``id`` and the slots of its children (items first, then the parents in this order);
+#: the slots of the top-level results.
+_Steps = tuple[tuple[str, ...], tuple[tuple[Indicator, int, tuple[int, ...]], ...], tuple[int, ...]]
+
+
+def _steps(tops: tuple[Indicator, ...]) -> _Steps:
+    hit = _STEPS.get(id(tops))
+    if hit is not None and hit[0] is tops:
+        return hit[1]
+    codes: list[str] = []
+    parents: list[tuple[Indicator, tuple[tuple[bool, int], ...]]] = []
+
+    def visit(node: Indicator) -> tuple[bool, int]:
+        if node.is_leaf:
+            codes.append(node.code)
+            return False, len(codes) - 1
+        kids = tuple([visit(child) for child in node.children])
+        parents.append((node, kids))
+        return True, len(parents) - 1
+
+    top_refs = [visit(top) for top in tops]
+
+    def slot(ref: tuple[bool, int]) -> int:
+        is_parent, index = ref
+        return len(codes) + index if is_parent else index
+
+    steps: _Steps = (
+        tuple(codes),
+        tuple((node, id(node), tuple(map(slot, kids))) for node, kids in parents),
+        tuple(map(slot, top_refs)),
+    )
+    if len(_STEPS) >= _MAX_STEPS:
+        _STEPS.clear()
+    _STEPS[id(tops)] = (tops, steps)
+    return steps
+
+
 def roll_up_tree(
-    tops: Sequence[Indicator], results: Mapping[str, NodeResult]
+    tops: tuple[Indicator, ...], results: Mapping[str, NodeResult]
 ) -> tuple[NodeResult, ...]:
-    """:func:`roll_up` of every top-level indicator; the same results give the same tree
-    (shared, see :mod:`evalrules._scoring._nodes`)."""
+    """Build every top-level indicator's result from its items' results: a parent's score
+    is its children's exact sum; one status shared by every child is the parent's, mixed
+    ones make it scored. The same results give the same tree (shared, see
+    :mod:`evalrules._scoring._nodes`).
+
+    The tree is walked once per rubric into steps, children before parents (``tops`` is a
+    rubric's frozen tuple, so the steps stay true), and each document fills one list of
+    results in that order.
+    """
     found = shared_tree(tops, results)
     if found is not None:
         return found
-    tree = tuple([roll_up(top, results) for top in tops])
+    codes, steps, top_slots = _steps(tops)
+    done = [results[code] for code in codes]
+    for node, node_id, kids in steps:
+        children = tuple([done[i] for i in kids])
+        shared = shared_parent(node, children, node_id)
+        if shared is None:
+            status = children[0].status if children else "scored"
+            for child in children:
+                if child.status != status:
+                    status = "scored"
+                    break
+            score = sum([c.score for c in children], ZERO)
+            shared = NodeResult(node.code, node.title, node.max, score, status, children)
+            share_parent(node, children, shared)
+        done.append(shared)
+    tree = tuple([done[i] for i in top_slots])
     share_tree(tops, results, tree)
     return tree
-
-
-def roll_up(node: Indicator, results: Mapping[str, NodeResult]) -> NodeResult:
-    """Build a parent's result from its children's: the score is their exact sum."""
-    if node.is_leaf:
-        return results[node.code]
-    children = tuple([roll_up(c, results) for c in node.children])
-    shared = shared_parent(node, children)
-    if shared is not None:
-        return shared
-    # One status shared by every child is the parent's; mixed (or no children): scored.
-    status = children[0].status if children else "scored"
-    for child in children:
-        if child.status != status:
-            status = "scored"
-            break
-    score = sum([c.score for c in children], ZERO)
-    result = NodeResult(node.code, node.title, node.max, score, status, children)
-    share_parent(node, children, result)
-    return result
 
 
 def grade_for(total: Decimal, bands: Sequence[GradeBand], vetoes: Sequence[Finding]) -> Grade:
