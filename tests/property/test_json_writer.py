@@ -266,3 +266,21 @@ def test_a_card_with_claims_and_sensitivity_cases_writes_its_data(compiled, exam
 @given(valid_facts(COMPILED))
 def test_generated_panjin_cards_write_their_data(facts):
     assert_same_as_the_data(COMPILED.evaluate(facts))
+
+
+def test_claims_of_every_form_write_as_before(compiled, example):
+    card = compiled.evaluate(example)
+    claims = list(card.claimed or ())
+    assert len(claims) > 2
+    claims[0] = attrs.evolve(claims[0], depends_on_cohort=True, findings=())
+    claims[1] = attrs.evolve(
+        claims[1],
+        code='A1 "引号" \\ \u2028',
+        findings=('A1-a "x"', "B\\2", "\x01"),
+        reason=evalrules.Text('理由 "x" \x1f', "why \\ \ud800"),
+        difference=Decimal("-0.0"),
+    )
+    for changed in (tuple(claims), (), tuple(claims[:1]), tuple(claims[1:])):
+        assert_same_as_the_data(attrs.evolve(card, claimed=changed))
+    # The writer before had no depends_on_cohort; without it, its bytes too.
+    assert_same_bytes(attrs.evolve(card, claimed=tuple(claims[1:])))

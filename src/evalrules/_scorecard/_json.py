@@ -450,8 +450,8 @@ def _dump(data: Any, indent: int | None, level: int) -> str:
 # joined once, without building scorecard_to_dict()'s data first. It gives the bytes that
 # dumps(scorecard_to_dict(card)) gives (tests/property/test_json_writer.py holds it to the
 # writer before it): the same fields in the same order, each value written as _dump writes
-# what scorecard_to_dict makes of it. What is rare on a card (a verdict, claims, aggregates,
-# assumed facts, sensitivity cases, a finding's derived values) is still written that way.
+# what scorecard_to_dict makes of it. What is rare on a card (a verdict, aggregates, assumed
+# facts, sensitivity cases, a finding's derived values) is still written that way.
 #
 # Cards share their values: evaluations of different documents give the same frozen
 # finding for the same finding on the same facts, and the same item result for the same
@@ -460,8 +460,8 @@ def _dump(data: Any, indent: int | None, level: int) -> str:
 # around its children's texts, each outcome from the text of the same pair, and the keys
 # of each kind of object are quoted once per indent and depth (:class:`_Layout`).
 
-#: Entries of each generation of a table of written texts (:class:`_Texts`), and of the
-#: tables of quoted keys.
+#: Entries of each generation of the outcomes' tables of written texts (:class:`_Texts`),
+#: and of the tables of quoted keys and field layouts.
 _MAX_TEXTS = 4096
 
 
@@ -470,9 +470,10 @@ class _Texts:
 
     Two generations of at most ``most`` entries each: an entry is found in either (one
     found in the older is copied to the newer); when the newer is full it becomes the older
-    and the older is dropped. What is still written stays, and the table never holds more
-    than twice ``most`` entries. Each step is one dict operation: threads that meet at most
-    write a text again, or lose an entry that is then written again.
+    and the older is dropped. An entry looked up at least once in every ``most`` new
+    entries stays, and the table holds at most about twice ``most`` entries. Threads that
+    meet may write a text again, add an entry or two beyond that, or lose an entry that is
+    then written again; no entry is ever another key's, as each holds its object alive.
     """
 
     __slots__ = ("_most", "_old", "new")
@@ -1002,6 +1003,56 @@ def _outcomes_into(out: list[str], pairs: tuple[tuple[str, str], ...], lay: _Lay
     out.append(lay.pad(1) + "]")
 
 
+_CLAIM_FIELDS = ("code", "claimed", "computed", "difference", "findings", "reason")
+_CLAIM_COHORT_FIELDS = (*_CLAIM_FIELDS, "depends_on_cohort")
+
+
+def _claims_into(
+    out: list[str], claims: tuple[ClaimComparison, ...], lay: _Layout, pts: _PointsText
+) -> None:
+    """A card's ``claimed`` (one level deep), as :func:`_claim` and :func:`_dump` write it:
+    a self-assessment claims every item, so a card holds dozens of these."""
+    if not claims:
+        out.append("[]")
+        return
+    pad = lay.pad(2)
+    inner = lay.pad(4)
+    between = "," + inner
+    close = lay.pad(3) + "]"
+    sep = "[" + pad
+    comma = "," + pad
+    plain = lay.fields(2, _CLAIM_FIELDS)
+    for c in claims:
+        cohort = c.depends_on_cohort
+        k = lay.fields(2, _CLAIM_COHORT_FIELDS) if cohort else plain
+        code = c.code
+        found = c.findings
+        if not found:
+            codes = "[]"
+        elif all(type(f) is str for f in found):
+            codes = "[" + inner + between.join(map(_quote, found)) + close
+        else:
+            codes = _dump(list(found), lay.indent, 3)
+        out.append(
+            sep
+            + k[0]
+            + (_quote(code) if type(code) is str else _raw(code, lay, 3))
+            + k[1]
+            + pts(c.claimed)
+            + k[2]
+            + pts(c.computed)
+            + k[3]
+            + pts(c.difference)
+            + k[4]
+            + codes
+            + k[5]
+        )
+        _text_into(out, c.reason, lay, 3)
+        out.append(k[6] + "true" + k[7] if cohort else k[6])
+        sep = comma
+    out.append(lay.pad(1) + "]")
+
+
 def scorecard_to_json(card: Scorecard, *, indent: int | None = 2) -> str:
     """:func:`dumps` of :func:`scorecard_to_dict`, written straight from the card."""
     lay = _layout(indent)
@@ -1048,8 +1099,8 @@ def scorecard_to_json(card: Scorecard, *, indent: int | None = 2) -> str:
     out.append(k[14])
     _findings_into(out, card.findings, lay, pts, precision)
     if card.claimed is not None:
-        p = _points(precision)
-        out.append(k[15] + _dump([_claim(c, p) for c in card.claimed], indent, 1))
+        out.append(k[15])
+        _claims_into(out, card.claimed, lay, pts)
     out.append(k[16])
     _outcomes_into(out, card.outcomes, lay)
     if card.aggregates:
