@@ -676,6 +676,8 @@ def _object_into(
             return
         else:
             quoted = _quote(str(name)) + lay.colon
+        # The common scalars inline, as _dump writes them (there a points value is a
+        # _Points, here a Decimal as it is): a call per value would cost more than it.
         kind = type(value)
         if kind is str:
             append(sep + quoted + _quote(value))
@@ -805,15 +807,26 @@ _CARD_FIELDS = (
 )
 
 
+def _written(
+    table: _Texts, value: Any, precision: Decimal, lay: _Layout, level: int
+) -> tuple[tuple[int, Decimal, int | None, int], str | None]:
+    """The key of ``value``'s text at this precision, indent and depth in ``table``, and
+    that text when it was written before (the entry holds the value: its id is its own)."""
+    key = (id(value), precision, lay.indent, level)
+    hit = table.get(key)
+    if hit is not None and hit[0] is value:
+        text: str = hit[1]
+        return key, text
+    return key, None
+
+
 def _finding_text(
     f: Finding, lay: _Layout, level: int, pts: _PointsText, precision: Decimal
 ) -> str:
     """The text of a finding, ``level`` deep: written once, then found again."""
-    key = (id(f), precision, lay.indent, level)
-    hit = _FINDING_TEXTS.get(key)
-    if hit is not None and hit[0] is f:
-        text: str = hit[1]
-        return text
+    key, found = _written(_FINDING_TEXTS, f, precision, lay, level)
+    if found is not None:
+        return found
     k = lay.fields(level, _FINDING_FIELDS)
     inner = level + 1
     out = [
@@ -888,10 +901,8 @@ def _leaf_text(
     n: NodeResult, lay: _Layout, level: int, pts: _PointsText, precision: Decimal
 ) -> str:
     """The text of an item's result (a node without children), ``level`` deep."""
-    key = (id(n), precision, lay.indent, level)
-    hit = _LEAF_TEXTS.get(key)
-    if hit is not None and hit[0] is n:
-        found: str = hit[1]
+    key, found = _written(_LEAF_TEXTS, n, precision, lay, level)
+    if found is not None:
         return found
     k = lay.fields(level, _NODE_FIELDS)
     text = _head(n, lay, level, k) + pts(n.max) + k[3] + pts(n.score) + k[4]
