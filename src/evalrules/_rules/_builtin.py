@@ -1375,14 +1375,14 @@ def _zero_out_eval(ctx: RuleContext) -> None:
         ctx.zero_out(
             "zero_out.triggered",
             outcome="zeroed",
-            condition=_opening(ctx.condition_words(ctx.params["when"])),
+            condition=_opening(ctx.condition_words(ctx.params["when"], clause=True)),
         )
     else:
         ctx.outcome("clear")
 
 
 def _zero_out_describe(ctx: DescribeContext) -> Text:
-    cond = ctx.condition_words(ctx.params["when"])
+    cond = ctx.condition_words(ctx.params["when"], clause=True)
     return Text(f"出现“{cond.zh}”的,本项不得分。", f"If {cond.en}, the item scores zero.")
 
 
@@ -1678,7 +1678,7 @@ params: {fact: enrolment.rural_pupils, years: 3, deduct: 2}
 
 def _na_eval(ctx: RuleContext) -> None:
     if ctx.condition(ctx.params["when"]):
-        condition = ctx.condition_words(ctx.params["when"])
+        condition = ctx.condition_words(ctx.params["when"], clause=True)
         ctx.not_applicable(
             "not_applicable.when",
             outcome="not_applicable",
@@ -1691,7 +1691,7 @@ def _na_eval(ctx: RuleContext) -> None:
 
 
 def _na_describe(ctx: DescribeContext) -> Text:
-    cond = ctx.condition_words(ctx.params["when"])
+    cond = ctx.condition_words(ctx.params["when"], clause=True)
     return Text(f"{cond.zh}时,本项不适用。", f"Not applicable when {cond.en}.")
 
 
@@ -1742,14 +1742,14 @@ def _bonus_eval(ctx: RuleContext) -> None:
             ctx.params["points"],
             "bonus.awarded",
             outcome="awarded",
-            condition=_opening(ctx.condition_words(ctx.params["when"])),
+            condition=_opening(ctx.condition_words(ctx.params["when"], clause=True)),
         )
     else:
         ctx.outcome("none")
 
 
 def _bonus_describe(ctx: DescribeContext) -> Text:
-    cond = ctx.condition_words(ctx.params["when"])
+    cond = ctx.condition_words(ctx.params["when"], clause=True)
     p = ctx.plain(ctx.params["points"])
     return Text(f"{cond.zh}的,加{p}分。", f"+{p} if {cond.en}.")
 
@@ -1821,7 +1821,7 @@ def _veto_eval(ctx: RuleContext) -> None:
             effect,
             message,
             outcome="vetoed",
-            condition=_opening(ctx.condition_words(ctx.params["when"])),
+            condition=_opening(ctx.condition_words(ctx.params["when"], clause=True)),
             consequence=consequence,
         )
     else:
@@ -1829,7 +1829,7 @@ def _veto_eval(ctx: RuleContext) -> None:
 
 
 def _veto_describe(ctx: DescribeContext) -> Text:
-    cond = ctx.condition_words(ctx.params["when"])
+    cond = ctx.condition_words(ctx.params["when"], clause=True)
     message, e = veto_message(ctx.rubric, ctx.params["effect"])
     if message == "veto.not_certified":
         return Text(f"{cond.zh}的,{e.zh}。", f"If {lower_first(cond.en)}, {e.en}.")

@@ -140,11 +140,17 @@ def lower_first(text: str) -> str:
     return text
 
 
-def describe_condition(cond: Mapping[str, Any], ctx: FactWords) -> Text:
-    """Put a condition into words in Chinese and English."""
+def describe_condition(cond: Mapping[str, Any], ctx: FactWords, *, clause: bool = False) -> Text:
+    """Put a condition into words in Chinese and English.
+
+    A comparison reads as a standard (``public satisfaction survey result at least 85%``);
+    with ``clause``, as what is the case, for "if …" and "when …"
+    (``public satisfaction survey result is less than 85%``). A yes/no fact reads as its
+    statement either way.
+    """
     if "all" in cond or "any" in cond:
         key = "all" if "all" in cond else "any"
-        parts = [describe_condition(c, ctx) for c in cond[key]]
+        parts = [describe_condition(c, ctx, clause=clause) for c in cond[key]]
         zh_join, en_join = ("且", " and ") if key == "all" else ("或", " or ")
         return Text(zh_join.join(p.zh for p in parts), en_join.join(p.en for p in parts))
     label = ctx.label(cond["fact"])
@@ -163,7 +169,7 @@ def describe_condition(cond: Mapping[str, Any], ctx: FactWords) -> Text:
     en_unit = unit_in(unit, "en") if not isinstance(value, str) else ""
     return Text(
         f"{label.zh}{OPERATORS[op].zh}{shown}{unit}",
-        f"{label.en} {OPERATORS[op].en} {shown}{en_unit}",
+        f"{label.en} {'is ' if clause else ''}{OPERATORS[op].en} {shown}{en_unit}",
     )
 
 

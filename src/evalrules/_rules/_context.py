@@ -119,10 +119,12 @@ class _Toolkit:
         """
         return compare(left, op, right)
 
-    def condition_words(self, cond: Mapping[str, Any]) -> Text:
+    def condition_words(self, cond: Mapping[str, Any], *, clause: bool = False) -> Text:
         """A condition (``{fact, op, value}``, ``{all: [...]}``, ``{any: [...]}``) in words,
-        in Chinese and English, with the facts' labels and units."""
-        return describe_condition(cond, self)
+        in Chinese and English, with the facts' labels and units: a comparison as a
+        standard (``… at least 85%``), or with ``clause`` as what is the case, for "if …"
+        and "when …" (``… is less than 85%``)."""
+        return describe_condition(cond, self, clause=clause)
 
 
 class RuleContext(_Toolkit):

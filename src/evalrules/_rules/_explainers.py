@@ -422,7 +422,7 @@ def _when(
 
 
 def _not_applicable_when(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
-    condition = ctx.condition_words(ctx.params["when"])
+    condition = ctx.condition_words(ctx.params["when"], clause=True)
     statement = ctx.rule.name if ctx.rule.name.zh else condition
     fields = {"condition": _field(condition), "statement": _field(statement)}
     policy = ctx.params.get("policy")
@@ -443,21 +443,21 @@ def _veto(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
     effect = ctx.params["effect"]
     message, consequence = b.veto_message(ctx.rubric, effect)
     fields = {
-        "condition": _field(b._opening(ctx.condition_words(ctx.params["when"]))),
+        "condition": _field(b._opening(ctx.condition_words(ctx.params["when"], clause=True))),
         "consequence": _field(consequence),
     }
     return _when(ctx, template, "veto", ZERO, "vetoed", effect, message, fields, "clear")
 
 
 def _zero_out(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
-    fields = {"condition": _field(b._opening(ctx.condition_words(ctx.params["when"])))}
+    fields = {"condition": _field(b._opening(ctx.condition_words(ctx.params["when"], clause=True)))}
     return _when(
         ctx, template, "zero_out", ZERO, "zeroed", None, "zero_out.triggered", fields, "clear"
     )
 
 
 def _bonus(ctx: DescribeContext, template: Callable[[str], Text]) -> Explainer:
-    fields = {"condition": _field(b._opening(ctx.condition_words(ctx.params["when"])))}
+    fields = {"condition": _field(b._opening(ctx.condition_words(ctx.params["when"], clause=True)))}
     points = to_decimal(ctx.params["points"])
     return _when(ctx, template, "bonus", points, "awarded", None, "bonus.awarded", fields, "none")
 

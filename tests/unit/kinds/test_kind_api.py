@@ -240,6 +240,13 @@ def test_both_contexts_carry_the_toolkit(tmp_path, which):
     assert words == Text(
         "入园率不低于85%且boolean事实", "enrolment at least 85% and a boolean fact"
     )
+    # For "if …" and "when …", what is the case: a comparison gets its verb.
+    clause = ctx.condition_words(
+        {"any": [{"fact": "x.rate", "op": "<", "value": 85}, {"fact": "x.flag"}]}, clause=True
+    )
+    assert clause == Text(
+        "入园率低于85%或boolean事实", "enrolment is less than 85% or a boolean fact"
+    )
 
 
 def test_a_condition_parameter_is_checked_for_shape_and_types(tmp_path):

@@ -285,3 +285,15 @@ def test_cli_show_and_explain(run):
 def test_cli_check_finds_no_problem(run):
     result = run("check", REF)
     assert result.exit_code == 0, result.stdout + result.stderr
+
+
+def test_a_veto_reads_as_what_is_the_case_and_a_standard_as_a_standard():
+    engine = evalrules.Engine()
+    rubric = engine.load_rubric("national-balance/2017")
+    compiled = engine.compile(rubric)
+    rules = {rule.code: rule for _, rule in rubric.rules()}
+    veto = compiled.describe(rules["NB-D1-veto"])
+    assert veto.zh.startswith("社会认可度调查结果低于85%")
+    assert veto.en.startswith("If public satisfaction survey result is less than 85%, a veto")
+    standard = compiled.describe(rules["NB-D1-a"])
+    assert standard.en.startswith("Standard: public satisfaction survey result at least 85%")
