@@ -18,12 +18,11 @@ and checked as without a cache, and the entry written anew.
 The file holds only the rubric's values, read back by an unpickler that accepts the rubric's
 own classes and nothing else, so a damaged or planted file can at worst be refused; it is
 also refused unless the rubric and its digest, pickled together, have the SHA-256 they
-were written with.
-The directory is made private to the user (and not used when it is anyone else's, or
-writable by others); entries are written atomically. ``EVALRULES_NO_CACHE=1`` turns the cache off,
-``EVALRULES_CACHE_DIR`` moves it; otherwise it is ``$XDG_CACHE_HOME/evalrules`` or
-``~/.cache/evalrules``. Any failure to read or write it is silent: the rubric is loaded as
-without it.
+were written with. The directory is made private to the user (and not used when it is
+anyone else's, or writable by others); entries are written atomically.
+``EVALRULES_NO_CACHE=1`` turns the cache off, ``EVALRULES_CACHE_DIR`` moves it; otherwise
+it is ``$XDG_CACHE_HOME/evalrules`` or ``~/.cache/evalrules``. Any failure to read or write
+it is silent: the rubric is loaded as without it.
 """
 
 from __future__ import annotations

@@ -45,12 +45,9 @@ def leaf(item: Indicator, score: Decimal, status: str) -> NodeResult:
     return node
 
 
-def shared_parent(
-    node: Indicator, children: Sequence[NodeResult], node_id: int | None = None
-) -> NodeResult | None:
-    """The parent result built before from these very children, or ``None`` (``node_id``:
-    ``id(node)``, when the caller has it)."""
-    hit = _PARENTS.get((id(node) if node_id is None else node_id, *[id(c) for c in children]))
+def shared_parent(node: Indicator, children: Sequence[NodeResult]) -> NodeResult | None:
+    """The parent result built before from these very children, or ``None``."""
+    hit = _PARENTS.get((id(node), *[id(c) for c in children]))
     if hit is not None and hit[0] is node:
         return hit[2]
     return None

@@ -67,10 +67,10 @@ _STEPS: dict[int, tuple[tuple[Indicator, ...], _Steps]] = {}
 #: Entries in ``_STEPS`` (a process holds a few rubrics).
 _MAX_STEPS = 64
 
-#: The items' codes in tree order; for each parent, children before parents: the parent,
-#: its ``id`` and the slots of its children (items first, then the parents in this order);
-#: the slots of the top-level results.
-_Steps = tuple[tuple[str, ...], tuple[tuple[Indicator, int, tuple[int, ...]], ...], tuple[int, ...]]
+#: The items' codes in tree order; for each parent, children before parents: the parent
+#: and the slots of its children (items first, then the parents in this order); the slots
+#: of the top-level results.
+_Steps = tuple[tuple[str, ...], tuple[tuple[Indicator, tuple[int, ...]], ...], tuple[int, ...]]
 
 
 def _steps(tops: tuple[Indicator, ...]) -> _Steps:
@@ -96,7 +96,7 @@ def _steps(tops: tuple[Indicator, ...]) -> _Steps:
 
     steps: _Steps = (
         tuple(codes),
-        tuple((node, id(node), tuple(map(slot, kids))) for node, kids in parents),
+        tuple((node, tuple(map(slot, kids))) for node, kids in parents),
         tuple(map(slot, top_refs)),
     )
     if len(_STEPS) >= _MAX_STEPS:
@@ -122,9 +122,9 @@ def roll_up_tree(
         return found
     codes, steps, top_slots = _steps(tops)
     done = [results[code] for code in codes]
-    for node, node_id, kids in steps:
+    for node, kids in steps:
         children = tuple([done[i] for i in kids])
-        shared = shared_parent(node, children, node_id)
+        shared = shared_parent(node, children)
         if shared is None:
             status = children[0].status if children else "scored"
             for child in children:
