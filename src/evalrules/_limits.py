@@ -42,6 +42,18 @@ LIMIT_CODES = frozenset(
 MAX_TEXT = 10_000
 
 
+#: A cheap test that a finite ``Decimal`` is within the limits, as an expression of ``{v}``
+#: (written into the generated validation walk, :mod:`evalrules._facts._fastcheck`, so that
+#: the commonest number costs no call of :func:`number_problem`). It is sufficient, not
+#: necessary: its power of ten is within the exponent limit (for a zero, its exponent), and
+#: its text is no longer than the digit limit, so its coefficient has no more digits than
+#: that; whenever it holds, :func:`number_problem` finds nothing (a property test holds the
+#: two together), and a number it does not clear goes to :func:`number_problem`.
+PLAINLY_WITHIN = (
+    f"-{MAX_EXPONENT} <= {{v}}.adjusted() <= {MAX_EXPONENT} and len(str({{v}})) <= {MAX_DIGITS}"
+)
+
+
 def number_problem(value: Decimal | int) -> tuple[str, str] | None:
     """``(zh, en)`` when a number has too many significant digits or too large an exponent,
     else ``None``.

@@ -87,8 +87,14 @@ def derive(
     """
     ctx = context()
     derived = tuple(derived)
-    words = {d.path: d.description for d in derived}
-    words.update(labels or {})
+
+    def word(path: str) -> Text:
+        """What a problem names a divisor by: its declared fact's description, else the
+        derived fact's, else its path (looked up only when there is a problem)."""
+        if labels and path in labels:
+            return labels[path]
+        return next((d.description for d in derived if d.path == path), Text(path, path))
+
     values: dict[str, DerivedValue] = {}
     not_computed: dict[str, DerivedValue] = {}
     problems: list[FactsProblem] = []
@@ -136,7 +142,7 @@ def derive(
                     continue
                 before, now = to_decimal(series[year - 1]), to_decimal(series[year])
                 if before == 0:
-                    what = words.get(d.inputs[0], Text(d.inputs[0], d.inputs[0]))
+                    what = word(d.inputs[0])
                     what = Text(f"{what.zh}({year - 1}年)", f"{what.get('en')} ({year - 1})")
                     problems.append(_div_zero(d, f"{d.inputs[0]}[{year - 1}]", what))
                     continue
@@ -146,7 +152,7 @@ def derive(
                 nums = [to_decimal(v) for _, v in inputs]
                 formula = FORMULA_REGISTRY[d.formula]
                 if formula.divides and nums[1] == 0:
-                    what = words.get(d.inputs[1], Text(d.inputs[1], d.inputs[1]))
+                    what = word(d.inputs[1])
                     problems.append(_div_zero(d, d.inputs[1], what))
                     continue
                 assert formula.compute is not None

@@ -28,7 +28,7 @@ from evalrules._facts._types import (
     _is_year_key,
     _unchanged,
 )
-from evalrules._limits import MAX_DEPTH, MAX_ITEMS, number_problem
+from evalrules._limits import MAX_DEPTH, MAX_ITEMS, PLAINLY_WITHIN, number_problem
 from evalrules._points import to_decimal
 from evalrules._rubric._model import FactSpec
 
@@ -520,7 +520,6 @@ def _generate(
         "_E": {},
         "Decimal": Decimal,
         "Mapping": Mapping,
-        "_number_problem": number_problem,
         "_general": _leaf_general,
         "_S": _SAFE_INT,
     }
@@ -603,7 +602,7 @@ def _generate(
         elif not is_series and read.__name__ == "number":
             lines.append(
                 f"        if type({v}) is Decimal and {v}.is_finite(){bounded(v, path)}"
-                f" and _number_problem({v}) is None: {slot} = {v}"
+                f" and {PLAINLY_WITHIN.format(v=v)}: {slot} = {v}"
             )
             lines.append(
                 f"        elif type({v}) is int and -_S < {v} < _S{bounded(v, path)}: "
