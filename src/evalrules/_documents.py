@@ -35,6 +35,7 @@ from evalrules._limits import (
     number_problem,
     number_text_problem,
     value_problems,
+    within_limits,
 )
 from evalrules._text import natural_order
 
@@ -444,6 +445,8 @@ def _joined(errors: list[DocumentError]) -> DocumentError:
 
 def _check_values(data: Any) -> None:
     """Raise the limits a parsed document exceeds (depth, keys, items, numbers, texts)."""
+    if within_limits(data):
+        return
     found = [
         DocumentError(en, zh=zh, path=path, code=code)
         for path, code, zh, en in value_problems(data)

@@ -117,6 +117,53 @@ def number_text_problem(text: str) -> tuple[str, str] | None:
     return None
 
 
+#: Every int of at most this many bits has at most :data:`MAX_DIGITS` digits.
+_PLAIN_BITS = (10**MAX_DIGITS).bit_length() - 1
+
+
+def within_limits(value: Any) -> bool:
+    """Whether :func:`value_problems` finds nothing in ``value``: the same walk, without the
+    path of each value, which only a problem needs (a document within the limits, as nearly
+    every one is, costs no path written; one that is not is walked again for its problems).
+    """
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    seen = 0
+    while stack:
+        item, depth = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            return False
+        kind = type(item)
+        if kind is str:
+            if len(item) > MAX_TEXT:
+                return False
+        elif kind is dict or (kind is not list and isinstance(item, Mapping)):
+            if depth >= MAX_DEPTH or len(item) > MAX_KEYS:
+                return False
+            depth += 1
+            for key, child in item.items():
+                if type(key) is str or isinstance(key, str):
+                    if len(key) > MAX_TEXT:
+                        return False
+                elif isinstance(key, Decimal | int) and number_problem(key) is not None:
+                    return False
+                stack.append((child, depth))
+        elif kind is list or isinstance(item, list | tuple):
+            if depth >= MAX_DEPTH or len(item) > MAX_ITEMS:
+                return False
+            depth += 1
+            stack.extend([(child, depth) for child in item])
+        elif kind is bool or kind is int:
+            if item.bit_length() > _PLAIN_BITS and number_problem(item) is not None:
+                return False
+        elif isinstance(item, Decimal | int):
+            if number_problem(item) is not None:
+                return False
+        elif isinstance(item, str) and len(item) > MAX_TEXT:
+            return False
+    return True
+
+
 def value_problems(value: Any, prefix: str = "") -> Iterator[tuple[str, str, str, str]]:
     """Every limit the (parsed or handed-in) value exceeds, as ``(path, code, zh, en)``.
 

@@ -284,3 +284,24 @@ def test_claims_of_every_form_write_as_before(compiled, example):
         assert_same_as_the_data(attrs.evolve(card, claimed=changed))
     # The writer before had no depends_on_cohort; without it, its bytes too.
     assert_same_bytes(attrs.evolve(card, claimed=tuple(claims[1:])))
+
+
+@pytest.mark.parametrize("indent", INDENTS)
+@pytest.mark.parametrize("depth", [0, 1, 3, 30])
+def test_a_card_embedded_at_any_depth_gives_the_bytes_of_its_data(compiled, example, indent, depth):
+    # A cohort embeds its members' cards as their own writer wrote them (Embedded): at any
+    # depth (beyond the writer's first levels of indentation too) and any indent, the bytes
+    # are those of the card's data written in place.
+    from evalrules._scorecard._json import Embedded
+
+    card = compiled.evaluate(example)
+    text = card.to_json(indent=indent)
+    embedded = Embedded(text if indent is None else text[:-1])
+    data = scorecard_to_dict(card)
+
+    def nested(value: object) -> object:
+        for level in range(depth):
+            value = {"members": [value, level]} if level % 2 else [{"card": value}]
+        return value
+
+    assert dumps(nested(embedded), indent=indent) == dumps(nested(data), indent=indent)

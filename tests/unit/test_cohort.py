@@ -188,6 +188,22 @@ def test_the_json_is_deterministic_and_reads_back(compiled, districts, cohort):
     assert [m.card.total for m in back.members] == [m.card.total for m in cohort.members]
 
 
+def test_the_json_is_the_bytes_of_its_data(compiled, districts, cohort):
+    # to_json() embeds each card as the card's own writer gives it; the bytes are those of
+    # the cohort's data written whole, refused members and every indentation depth included.
+    from evalrules._cohort._json import cohort_to_dict
+    from evalrules._scorecard._json import dumps
+
+    broken = _as(districts[0], "211199", "虚构区", **{"kindergarten.inclusive_children": "many"})
+    for each in (
+        cohort,
+        compiled.evaluate_cohort([*districts, broken]),
+        compiled.evaluate_cohort([]),
+    ):
+        assert each.to_json() == dumps(cohort_to_dict(each))
+    assert cohort.to_json().count('"schema": "evalrules.scorecard/1"') == len(cohort.members)
+
+
 def test_from_json_refuses_another_format(cohort):
     with pytest.raises(ValueError, match=r"evalrules\.cohort/1"):
         Cohort.from_json(cohort.members[0].card.to_json())

@@ -9,18 +9,20 @@ cohort always gives the same bytes. The schema is shipped as ``evalrules/cohort.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from evalrules._scorecard._json import (
+    Embedded,
     _points,
     dumps,
     scorecard_from_dict,
     scorecard_to_dict,
+    scorecard_to_json,
 )
-from evalrules._scorecard._model import Entity, RubricInfo
+from evalrules._scorecard._model import Entity, RubricInfo, Scorecard
 from evalrules._text import Text
 from evalrules._version import __version__
 from evalrules.errors import FactsProblem
@@ -63,6 +65,17 @@ def _problem(p: FactsProblem) -> dict[str, Any]:
 
 def cohort_to_dict(cohort: Cohort) -> dict[str, Any]:
     """The published JSON form as plain data (decimals stay ``Decimal``)."""
+    return _cohort_data(cohort, scorecard_to_dict)
+
+
+def _card_text(card: Scorecard) -> Embedded:
+    """A member's scorecard as :meth:`Scorecard.to_json` writes it (at the cohort's indent),
+    to be embedded where it stands."""
+    return Embedded(scorecard_to_json(card, indent=2)[:-1])  # without its final newline
+
+
+def _cohort_data(cohort: Cohort, card: Callable[[Scorecard], Any]) -> dict[str, Any]:
+    """:func:`cohort_to_dict`, each member's scorecard as ``card`` gives it."""
     info = cohort.rubric
     pts = _points(info.precision)
     return {
@@ -84,7 +97,7 @@ def cohort_to_dict(cohort: Cohort) -> dict[str, Any]:
                 "source": m.source,
                 "entity": _entity(m.card.entity),
                 "total": pts(m.card.total),
-                "scorecard": scorecard_to_dict(m.card),
+                "scorecard": card(m.card),
             }
             for m in cohort.members
         ],
@@ -112,8 +125,10 @@ def cohort_to_dict(cohort: Cohort) -> dict[str, Any]:
 
 
 def cohort_to_json(cohort: Cohort) -> str:
-    """Deterministic ``evalrules.cohort/1`` JSON following ``cohort.schema.json``."""
-    return dumps(cohort_to_dict(cohort))
+    """Deterministic ``evalrules.cohort/1`` JSON following ``cohort.schema.json``: the bytes
+    of ``dumps(cohort_to_dict(cohort))``, each member's scorecard written by the card's
+    own writer (:meth:`Scorecard.to_json`) rather than built as data first."""
+    return dumps(_cohort_data(cohort, _card_text))
 
 
 def _d(value: Any) -> Decimal:

@@ -437,11 +437,26 @@ def _dump(data: Any, indent: int | None, level: int) -> str:
                     write(item, level)
                 sep = comma
             append(pads[level - 1] + "]")
+        elif kind is Embedded:
+            # written at the top level with this indent: its lines indented to this depth
+            while len(pads) <= level:
+                pads.append(newline(len(pads)))
+            append(value if indent is None else value.replace("\n", pads[level]))
         else:
             append(_scalar(value))
 
     write(data, level)
     return "".join(out)
+
+
+class Embedded(str):
+    """A value's JSON text, written already at the top level with the indent of the
+    :func:`dumps` it is embedded in (without the final newline): ``dumps`` writes it as it
+    stands, its lines indented to its depth, which gives the bytes the value's own data
+    would (a JSON text has no line break but between its items, and every one of those is
+    followed by its indentation)."""
+
+    __slots__ = ()
 
 
 # ------------------------------------------------------------------- a scorecard's text
