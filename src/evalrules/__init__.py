@@ -16,62 +16,126 @@ Importing this package has no side effects: plugins load when an :class:`Engine`
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from evalrules._cohort._model import Cohort, CohortMember, CohortRefusal, IndicatorStatistics
-from evalrules._compiler._compiled import CompiledRubric
-from evalrules._facts._aggregations import (
-    AggregateResult,
-    AggregateRows,
-    Aggregation,
-    aggregation,
-)
-from evalrules._facts._crosschecks import CrossCheckKind, cross_check_kind
-from evalrules._facts._document import FactsDocument
-from evalrules._facts._readers import FactsReader, facts_reader
-from evalrules._facts._tables import TableRow, TableValue
-from evalrules._facts._types import FactType, fact_type
-from evalrules._plugins._engine import Engine, PluginInfo
-from evalrules._renderers import Renderer, RenderOptions, renderer
-from evalrules._rubric._model import (
-    Aggregate,
-    Alternative,
-    CrossCheck,
-    DerivedFact,
-    FactSpec,
-    GradeBand,
-    Indicator,
-    Monotonic,
-    RowExclusion,
-    Rubric,
-    Rule,
-    Source,
-    SourceDocument,
-    TableSpec,
-    VerdictSpec,
-)
-from evalrules._rubric._source import RubricSource, rubric_source
-from evalrules._rules._context import DescribeContext, RuleContext
-from evalrules._rules._kind import CohortStatistics, RuleKind, rule_kind
-from evalrules._scorecard._model import (
-    ClaimComparison,
-    DerivedValue,
-    Entity,
-    Evidence,
-    Finding,
-    GateResult,
-    Grade,
-    NodeResult,
-    RubricInfo,
-    Scorecard,
-    SensitivityCase,
-    Verdict,
-)
-from evalrules._text import Text
 from evalrules._version import __version__
-from evalrules.hookspecs import hookimpl
+
+# The public names live in private modules, imported when a name is first used (PEP 562):
+# ``import evalrules`` then costs only what is used, and a short-lived command such as
+# ``evalrules evaluate`` loads none of the modules it does not need (the rubric loader, the
+# cohort stage, ...). Type checkers and the documentation read the imports below; _LAZY
+# says where each name lives, and tests/unit/test_cold_start.py holds the two equal.
+if TYPE_CHECKING:
+    from evalrules._cohort._model import Cohort, CohortMember, CohortRefusal, IndicatorStatistics
+    from evalrules._compiler._compiled import CompiledRubric
+    from evalrules._facts._aggregations import (
+        AggregateResult,
+        AggregateRows,
+        Aggregation,
+        aggregation,
+    )
+    from evalrules._facts._crosschecks import CrossCheckKind, cross_check_kind
+    from evalrules._facts._document import FactsDocument
+    from evalrules._facts._readers import FactsReader, facts_reader
+    from evalrules._facts._tables import TableRow, TableValue
+    from evalrules._facts._types import FactType, fact_type
+    from evalrules._plugins._engine import Engine, PluginInfo
+    from evalrules._renderers import Renderer, RenderOptions, renderer
+    from evalrules._rubric._model import (
+        Aggregate,
+        Alternative,
+        CrossCheck,
+        DerivedFact,
+        FactSpec,
+        GradeBand,
+        Indicator,
+        Monotonic,
+        RowExclusion,
+        Rubric,
+        Rule,
+        Source,
+        SourceDocument,
+        TableSpec,
+        VerdictSpec,
+    )
+    from evalrules._rubric._source import RubricSource, rubric_source
+    from evalrules._rules._context import DescribeContext, RuleContext
+    from evalrules._rules._kind import CohortStatistics, RuleKind, rule_kind
+    from evalrules._scorecard._model import (
+        ClaimComparison,
+        DerivedValue,
+        Entity,
+        Evidence,
+        Finding,
+        GateResult,
+        Grade,
+        NodeResult,
+        RubricInfo,
+        Scorecard,
+        SensitivityCase,
+        Verdict,
+    )
+    from evalrules._text import Text
+    from evalrules.hookspecs import hookimpl
+
+#: Where each public name (but ``__version__``) lives: module → names.
+_LAZY: dict[str, tuple[str, ...]] = {
+    "evalrules._cohort._model": ("Cohort", "CohortMember", "CohortRefusal", "IndicatorStatistics"),
+    "evalrules._compiler._compiled": ("CompiledRubric",),
+    "evalrules._facts._aggregations": (
+        "AggregateResult",
+        "AggregateRows",
+        "Aggregation",
+        "aggregation",
+    ),
+    "evalrules._facts._crosschecks": ("CrossCheckKind", "cross_check_kind"),
+    "evalrules._facts._document": ("FactsDocument",),
+    "evalrules._facts._readers": ("FactsReader", "facts_reader"),
+    "evalrules._facts._tables": ("TableRow", "TableValue"),
+    "evalrules._facts._types": ("FactType", "fact_type"),
+    "evalrules._plugins._engine": ("Engine", "PluginInfo"),
+    "evalrules._renderers": ("Renderer", "RenderOptions", "renderer"),
+    "evalrules._rubric._model": (
+        "Aggregate",
+        "Alternative",
+        "CrossCheck",
+        "DerivedFact",
+        "FactSpec",
+        "GradeBand",
+        "Indicator",
+        "Monotonic",
+        "RowExclusion",
+        "Rubric",
+        "Rule",
+        "Source",
+        "SourceDocument",
+        "TableSpec",
+        "VerdictSpec",
+    ),
+    "evalrules._rubric._source": ("RubricSource", "rubric_source"),
+    "evalrules._rules._context": ("DescribeContext", "RuleContext"),
+    "evalrules._rules._kind": ("CohortStatistics", "RuleKind", "rule_kind"),
+    "evalrules._scorecard._model": (
+        "ClaimComparison",
+        "DerivedValue",
+        "Entity",
+        "Evidence",
+        "Finding",
+        "GateResult",
+        "Grade",
+        "NodeResult",
+        "RubricInfo",
+        "Scorecard",
+        "SensitivityCase",
+        "Verdict",
+    ),
+    "evalrules._text": ("Text",),
+    "evalrules.hookspecs": ("hookimpl",),
+}
+_HOME = {name: module for module, names in _LAZY.items() for name in names}
 
 __all__ = [
     "Aggregate",
@@ -141,12 +205,30 @@ __all__ = [
     "scorecard_schema",
 ]
 
+if not TYPE_CHECKING:  # a type checker sees the imports above, and no __getattr__
+
+    def __getattr__(name: str) -> Any:
+        """A public name, imported from its module when first asked for (then kept)."""
+        module = _HOME.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
 _default: Engine | None = None
 
 
 def _engine() -> Engine:
     global _default
     if _default is None:
+        from evalrules._plugins._engine import Engine
+
         _default = Engine()
     return _default
 

@@ -21,15 +21,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import difflib
 import gc
+import importlib
 import json
 import os
 import shutil
 import stat
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -252,6 +250,12 @@ class _HelpFormatter(click.HelpFormatter):
                 self.write(f"{pad}{line}\n" if line else "\n")
 
 
+def _print_traceback(exc: BaseException) -> None:
+    import traceback
+
+    traceback.print_exception(exc, file=sys.stderr)
+
+
 class _Context(click.Context):
     formatter_class = _HelpFormatter
 
@@ -260,11 +264,34 @@ class _Command(click.Command):
     context_class = _Context
 
 
+#: Commands kept in modules of their own (name → module, function), imported when named,
+#: or listed for help: a run of another command does not build them.
+_LAZY_COMMANDS = {
+    "cohort": ("evalrules._cli_cohort", "cohort"),
+    "diff": ("evalrules._cli_years", "diff"),
+    "new-year": ("evalrules._cli_years", "new_year"),
+}
+
+
 class _Group(click.Group):
     """Runs a command and turns every expected failure into a message and an exit code."""
 
     context_class = _Context
     command_class = _Command
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            # The command named; for a name no command has, every one, so that the error's
+            # suggestions (click's "did you mean") know them all.
+            names = [cmd_name] if cmd_name in _LAZY_COMMANDS else list(_LAZY_COMMANDS)
+            for name in names:
+                if name not in self.commands:
+                    module, function = _LAZY_COMMANDS[name]
+                    self.add_command(getattr(importlib.import_module(module), function), name)
+        return super().get_command(ctx, cmd_name)
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
         """Add a command; one built elsewhere gets the same help layout."""
@@ -283,13 +310,13 @@ class _Group(click.Group):
             # The command itself never calls sys.exit: a plugin did, inside a hook or a
             # rule. That is a broken plugin, not a result.
             if ctx.meta.get("evalrules.debug"):
-                traceback.print_exception(exc, file=sys.stderr)
+                _print_traceback(exc)
             raise PluginFailure(
                 f"内部错误 / internal error: sys.exit({exc.code!r}) was called during the command"
             ) from exc
         except Exception as exc:
             if ctx.meta.get("evalrules.debug"):
-                traceback.print_exception(exc, file=sys.stderr)
+                _print_traceback(exc)
             raise _translate(exc) from exc
 
 
@@ -316,6 +343,8 @@ def _write_atomic(path: Path, content: str | bytes) -> None:
         raise CommandError(
             f"{path}: " + _t(f"目录 {directory} 不存在", f"folder {directory} does not exist")
         )
+    import tempfile
+
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -794,6 +823,8 @@ def explain(ctx: click.Context, rubric_ref: str, code: str, lang: str) -> None:
             _echo("\n".join(_explain_node(compiled, item, [rule], lang)))
             return
     known = [*nodes, *(r.code for _, r in rubric.rules())]
+    import difflib
+
     near = difflib.get_close_matches(code, known, n=5, cutoff=0.5)
     close = ", ".join(near)
     raise CommandError(
@@ -1423,25 +1454,3 @@ def claims(
         )
     result = map_report(reading, rubric) if rubric is not None else None
     _emit(render(reading, result, fmt, lang=lang), output)
-
-
-# ------------------------------------------------------------------ year to year
-
-
-def _add_year_commands() -> None:
-    from evalrules._cli_years import diff, new_year
-
-    main.add_command(diff)
-    main.add_command(new_year)
-
-
-_add_year_commands()
-
-
-def _add_cohort_command() -> None:
-    from evalrules._cli_cohort import cohort
-
-    main.add_command(cohort)
-
-
-_add_cohort_command()

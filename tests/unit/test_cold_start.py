@@ -2,12 +2,16 @@
 
 The figures are in ``benchmarks/``; these tests hold the structure that makes them: cerberus
 is built only for a document the compiled check refuses, plugin metadata is read only for
-distributions with an ``evalrules`` entry point, and ``evalrules evaluate`` imports none of
-the modules that other commands need.
+distributions with an ``evalrules`` entry point, ``import evalrules`` imports a public name's
+module when the name is first used, ``evalrules evaluate`` imports none of the modules that
+other commands need (nor, with a kept rubric, those that read and check one), and the console
+script imports the command line with the cyclic garbage collector held off.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib
 import json
 import subprocess
 import sys
@@ -156,12 +160,14 @@ def _matching(loaded: set[str], names: tuple[str, ...]) -> list[str]:
 
 
 def test_importing_evalrules_loads_neither_cerberus_nor_openpyxl():
+    # every public name used, so every module the public API lives in is imported
+    code = (
+        "import evalrules, json, sys\n"
+        "for name in evalrules.__all__: getattr(evalrules, name)\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
     done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import evalrules, json, sys; print(json.dumps(sorted(sys.modules)))",
-        ],
+        [sys.executable, "-c", code],
         env=clean_env(),
         capture_output=True,
         text=True,
@@ -180,6 +186,116 @@ def test_evaluate_with_a_kept_rubric_does_not_load_cerberus(tmp_path):
     kept = _modules_after("evaluate", str(EXAMPLE), env=env)
     assert "evalrules._scoring._evaluate" in kept
     assert _matching(kept, NOT_FOR_IMPORT) == []
+
+
+# What `evalrules evaluate` with a kept rubric imports only when it is needed: reading and
+# checking a rubric (the cache has done it), the cohort stage, the Excel reader's zip check,
+# the CSV reader, the other commands' modules, and the standard library's "did you mean"
+# (difflib) and tracebacks (--debug), which only errors use.
+NOT_WITH_A_KEPT_RUBRIC = (
+    "evalrules._rubric._loader",
+    "evalrules._rubric._extends",
+    "evalrules._compiler._check",
+    "evalrules._cohort",
+    "evalrules._excel._archive",
+    "evalrules._facts._csv",
+    "evalrules._cli_years",
+    "evalrules._cli_cohort",
+    "evalrules._diff",
+    "evalrules._newyear",
+    "evalrules._diagnostics",
+    "difflib",
+    "traceback",
+)
+
+
+def test_evaluate_with_a_kept_rubric_imports_only_what_it_needs(tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    first = _modules_after("evaluate", str(EXAMPLE), env=env)
+    # without a kept rubric the rubric is read and checked: the names are the right ones
+    assert {"evalrules._rubric._loader", "evalrules._compiler._check"} <= first
+    kept = _modules_after("evaluate", str(EXAMPLE), env=env)
+    assert "evalrules._scoring._evaluate" in kept
+    assert "evalrules._renderers._table" in kept
+    assert _matching(kept, NOT_WITH_A_KEPT_RUBRIC) == []
+
+
+def test_the_commands_kept_elsewhere_load_when_named(tmp_path):
+    # the guard above would pass vacuously if the names were wrong
+    loaded = _modules_after("cohort", "--help")
+    assert {"evalrules._cli_cohort", "evalrules._cohort._model"} <= loaded
+    assert "evalrules._cli_years" in _modules_after("diff", "--help")
+    # listed for help, every command is there
+    done = subprocess.run(
+        [sys.executable, "-c", "from evalrules._cli import main; main()", "--help"],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for name in ("cohort", "diff", "new-year", "evaluate", "show"):
+        assert f"  {name} " in done.stdout
+    # a misspelt command is matched against all of them, those kept elsewhere included
+    bad = subprocess.run(
+        [sys.executable, "-c", "from evalrules._cli import main; main()", "cohrt"],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert "cohort" in bad.stderr
+
+
+def test_importing_evalrules_imports_no_public_name_yet():
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import evalrules, json, sys; print(json.dumps(sorted(sys.modules)))",
+        ],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = {m for m in json.loads(done.stdout) if m.startswith("evalrules")}
+    assert loaded == {"evalrules", "evalrules._version"}
+
+
+def _type_checking_imports() -> dict[str, str]:
+    """Name → module of the imports under ``if TYPE_CHECKING:`` in evalrules/__init__.py."""
+    tree = ast.parse(Path(evalrules.__file__).read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for child in node.body:
+                assert isinstance(child, ast.ImportFrom)
+                assert child.module
+                for alias in child.names:
+                    found[alias.asname or alias.name] = child.module
+    return found
+
+
+def test_the_public_names_type_checkers_see_are_those_imported_on_use():
+    seen = _type_checking_imports()
+    assert seen == evalrules._HOME
+    lazy = {*seen, "__version__"}
+    functions = {"cohort_schema", "evaluate", "load_facts", "load_rubric", "scorecard_schema"}
+    assert set(evalrules.__all__) == lazy | functions
+
+
+def test_every_public_name_resolves_to_its_modules_value():
+    for name, module in _type_checking_imports().items():
+        assert getattr(evalrules, name) is getattr(importlib.import_module(module), name)
+    namespace: dict[str, object] = {}
+    exec(f"from evalrules import {', '.join(evalrules.__all__)}", namespace)
+    assert all(namespace[name] is getattr(evalrules, name) for name in evalrules.__all__)
+    assert set(evalrules.__all__) <= set(dir(evalrules))
+    with pytest.raises(AttributeError, match="no attribute 'Engin'"):
+        evalrules.Engin  # noqa: B018
+    with pytest.raises(ImportError):
+        exec("from evalrules import Engin", {})
 
 
 def test_a_refused_document_still_loads_cerberus_to_word_its_problems(tmp_path):
@@ -260,24 +376,32 @@ def test_the_console_script_is_run_which_gives_what_main_gives(tmp_path):
     (script,) = [
         ep for ep in metadata.entry_points(group="console_scripts") if ep.name == "evalrules"
     ]
-    assert script.value == "evalrules._cli:run"
-    code = "import sys; from evalrules._cli import {0}; sys.argv[0] = 'evalrules'; sys.exit({0}())"
+    assert script.value == "evalrules._console:run"
+    code = "import sys; from {0} import {1}; sys.argv[0] = 'evalrules'; sys.exit({1}())"
     done = {
         name: subprocess.run(
-            [sys.executable, "-c", code.format(name), "evaluate", str(EXAMPLE), "--format", "json"],
+            [
+                sys.executable,
+                "-c",
+                code.format(*name.split(":")),
+                "evaluate",
+                str(EXAMPLE),
+                "--format",
+                "json",
+            ],
             env=clean_env(),
             capture_output=True,
             check=False,
         )
-        for name in ("main", "run")
+        for name in ("evalrules._cli:main", "evalrules._cli:run", "evalrules._console:run")
     }
-    assert done["run"].returncode == done["main"].returncode == 0
-    assert done["run"].stdout == done["main"].stdout
-    assert json.loads(done["run"].stdout)["total"]
+    assert {d.returncode for d in done.values()} == {0}
+    assert len({d.stdout for d in done.values()}) == 1
+    assert json.loads(done["evalrules._console:run"].stdout)["total"]
     refused = tmp_path / "bad.facts.yaml"
     refused.write_text("rubric: panjin-county/2023\nfacts: 3\n", encoding="utf-8")
     bad = subprocess.run(
-        [sys.executable, "-c", code.format("run"), "evaluate", str(refused)],
+        [sys.executable, "-c", code.format("evalrules._console", "run"), "evaluate", str(refused)],
         env=clean_env(),
         capture_output=True,
         text=True,
@@ -285,3 +409,73 @@ def test_the_console_script_is_run_which_gives_what_main_gives(tmp_path):
     )
     assert bad.returncode == 2, bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+# The console script as a process runs it: the collector's calls recorded, `evalrules._cli`
+# imported by the script itself.
+_CONSOLE = """
+import gc, json, sys
+calls = []
+counts = lambda: sum(g["collections"] for g in gc.get_stats())
+for name in ("disable", "enable", "freeze"):
+    def call(real=getattr(gc, name), name=name):
+        calls.append([name, counts(), gc.isenabled(), "evalrules._cli" in sys.modules])
+        real()
+    setattr(gc, name, call)
+if sys.argv[1] == "off":
+    gc.disable()
+    calls.clear()
+sys.argv[1:] = ["--version"]
+from evalrules._console import run
+try:
+    run()
+except SystemExit:
+    pass
+print(json.dumps({"calls": calls, "enabled": gc.isenabled()}))
+"""
+
+
+def _console(collector: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", _CONSOLE, collector],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.startswith("evalrules, version"), done.stderr
+    result: dict[str, object] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def test_the_console_script_imports_the_command_line_with_the_collector_off():
+    result = _console("on")
+    (disable, freeze, enable, *after) = result["calls"]
+    assert disable[0] == "disable"
+    assert disable[3] is False  # before evalrules._cli
+    assert freeze[0] == "freeze"
+    assert freeze[3] is True  # after it
+    assert freeze[1] == disable[1]  # no collection ran in between
+    assert freeze[2] is False
+    assert enable[0] == "enable"
+    assert after == [["freeze", after[0][1], True, True]]  # evalrules._cli.run, at the end
+    assert result["enabled"] is True
+
+
+def test_the_console_script_leaves_a_collector_turned_off_off():
+    result = _console("off")
+    assert [c[0] for c in result["calls"]] == ["disable", "freeze", "freeze"]
+    assert result["enabled"] is False
+
+
+def test_importing_the_command_line_leaves_the_collector_alone():
+    code = (
+        "import gc, json\n"
+        "gc.freeze = gc.disable = lambda: print('changed')\n"
+        "import evalrules._cli\n"
+        "print(json.dumps(gc.isenabled()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=clean_env(), capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "true"

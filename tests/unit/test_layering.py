@@ -50,9 +50,9 @@ ORDER = (
     "_cli",
 )
 
-#: Top-level modules that are part of another unit: the year-to-year commands and the
-#: cohort command are the command line's, each kept in a module of its own.
-PART_OF = {"_cli_years": "_cli", "_cli_cohort": "_cli"}
+#: Top-level modules that are part of another unit: the year-to-year commands, the cohort
+#: command and the console script are the command line's, each kept in a module of its own.
+PART_OF = {"_cli_years": "_cli", "_cli_cohort": "_cli", "_console": "_cli"}
 
 
 def _module_name(path: Path) -> str:

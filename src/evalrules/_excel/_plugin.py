@@ -1,12 +1,12 @@
 """The ``xlsx`` facts reader and score-sheet renderer, registered through the public hooks.
 
 Registering imports nothing of openpyxl: the reader and the renderer import it when they
-run, and say how to install it when it is missing.
+run, and say how to install it when it is missing. The reader's look at a file's content
+(``_archive``) is imported when a file is sniffed.
 """
 
 from __future__ import annotations
 
-from evalrules._excel._archive import looks_like_workbook
 from evalrules._facts._document import FactsDocument
 from evalrules._facts._readers import FactsReader, facts_reader
 from evalrules._renderers import Renderer, RenderOptions, renderer
@@ -17,6 +17,12 @@ from evalrules.hookspecs import hookimpl
 __all__ = ["XLSX_READER", "XLSX_RENDERER", "builtin_excel_plugin"]
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _sniff(data: bytes) -> bool:
+    from evalrules._excel._archive import looks_like_workbook
+
+    return looks_like_workbook(data)
 
 
 def _read(data: bytes, source: str) -> FactsDocument:
@@ -35,7 +41,7 @@ XLSX_READER = facts_reader(
     "xlsx",
     # .xlsm and .xls are claimed to be refused with a message that says what to do.
     suffixes=[".xlsx", ".xlsm", ".xls"],
-    sniff=looks_like_workbook,
+    sniff=_sniff,
     read=_read,
     description=Text(
         "evalrules 生成的事实数据填报表(Excel .xlsx,需 evalrules[excel])",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -204,6 +203,8 @@ class FactsDocument:
             raise FactsError(problems, source=source)
         known = {"evalrules", "rubric", "entity", "facts", "claimed", "assumed"}
         for key in sorted(set(data) - known, key=str):
+            import difflib
+
             near = difflib.get_close_matches(str(key), sorted(known), n=1)
             hint_zh = f",是否应为 {near[0]}?" if near else ""
             hint_en = f"; did you mean {near[0]}?" if near else ""

@@ -373,22 +373,31 @@ JSON_READER = facts_reader(
 )
 
 
-def _csv_reader() -> FactsReader:
-    from evalrules._facts._csv import read_csv, sniff_csv
-
-    return facts_reader(
-        "csv",
-        suffixes=[".csv"],
-        sniff=sniff_csv,
-        read=read_csv,
-        description=Text(
-            "CSV 事实数据(path,value 两列,平铺的数据路径)",
-            "CSV facts (two columns, path,value; flat dotted paths)",
-        ),
-    )
+# The CSV reader's module (and the csv module) is imported when a CSV file is sniffed or read.
 
 
-CSV_READER = _csv_reader()
+def _sniff_csv(data: bytes) -> bool:
+    from evalrules._facts._csv import sniff_csv
+
+    return sniff_csv(data)
+
+
+def _read_csv(data: bytes, source: str) -> FactsDocument:
+    from evalrules._facts._csv import read_csv
+
+    return read_csv(data, source)
+
+
+CSV_READER = facts_reader(
+    "csv",
+    suffixes=[".csv"],
+    sniff=_sniff_csv,
+    read=_read_csv,
+    description=Text(
+        "CSV 事实数据(path,value 两列,平铺的数据路径)",
+        "CSV facts (two columns, path,value; flat dotted paths)",
+    ),
+)
 
 #: The core's readers, registered through ``evalrules_register_facts_readers``.
 BUILTIN_READERS: tuple[FactsReader, ...] = (CSV_READER, JSON_READER, YAML_READER)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -434,6 +433,8 @@ class FactsValidator:
             if isinstance(key, str) and key in names:
                 kept[key] = value
                 continue
+            import difflib
+
             near = difflib.get_close_matches(str(key), names, n=1, cutoff=0.6)
             hint_zh = f"是否应为 {near[0]}?" if near else "请检查拼写,或删除该列。"
             hint_en = f"did you mean {near[0]}?" if near else "check the spelling, or remove it."
@@ -502,6 +503,8 @@ class FactsValidator:
         # "Did you mean" among the key's siblings: a misspelt key is near one beside it, and
         # thousands of unknown keys cost thousands of short comparisons, not millions.
         parent = path.rsplit(".", 1)[0] if "." in path else ""
+        import difflib
+
         near = difflib.get_close_matches(path, self._siblings.get(parent, ()), n=1, cutoff=0.6)
         hint_zh = f"是否应为 {near[0]}?" if near else "请检查拼写,或删除该项。"
         hint_en = f"did you mean {near[0]}?" if near else "check the spelling, or remove it."

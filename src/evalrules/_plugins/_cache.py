@@ -33,7 +33,6 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -273,6 +272,8 @@ class RubricCache:
             kept = pickle.dumps((rubric_digest(rubric), rubric), protocol=4)
             entry = (CACHE_FORMAT, key, tuple(hashed), hashlib.sha256(kept).hexdigest(), kept)
             data = pickle.dumps(entry, protocol=4)
+            import tempfile
+
             fd, temp = tempfile.mkstemp(dir=self._directory, prefix=".", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as out:

@@ -8,21 +8,18 @@ the installed ones found by two-phase discovery; it rejects unknown hooks and co
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast, overload
 
 import attrs
 import pluggy
 
 from evalrules import hookspecs
-from evalrules._cohort._evaluate import evaluate_cohort
-from evalrules._compiler._check import compile_rubric
 from evalrules._compiler._compiled import CompiledRubric
 from evalrules._escape import escape_line, escape_values
 from evalrules._excel._plugin import builtin_excel_plugin
@@ -46,8 +43,6 @@ from evalrules._renderers import Renderer, RenderOptions
 from evalrules._renderers._builtin import builtin_renderers_plugin
 from evalrules._renderers._labels import Lang, check_lang
 from evalrules._rubric._digest import rubric_digest
-from evalrules._rubric._extends import read_with_extends
-from evalrules._rubric._loader import build_rubric
 from evalrules._rubric._model import Rubric
 from evalrules._rubric._source import RubricSource, parse_ref
 from evalrules._rules._builtin import builtin_kinds_plugin
@@ -64,6 +59,9 @@ from evalrules.errors import (
     RubricProblem,
 )
 from evalrules.hookspecs import HOOK_PREFIX
+
+if TYPE_CHECKING:
+    from evalrules._cohort._model import Cohort
 
 __all__ = ["Engine", "PluginInfo"]
 
@@ -82,6 +80,15 @@ _FACTORIES: Mapping[type, str] = {
 
 #: The builtin formats, all text: a plugin cannot take their names, so they type as ``str``.
 TextFormat = Literal["table", "json", "markdown", "html"]
+
+
+def _evaluate_cohort(*args: Any, **kwargs: Any) -> Cohort:
+    """The cohort stage (``evalrules._cohort._evaluate.evaluate_cohort``) that compiled rubrics
+    are bound to, imported when a cohort is first evaluated: a process that evaluates one
+    document at a time never loads it."""
+    from evalrules._cohort._evaluate import evaluate_cohort
+
+    return evaluate_cohort(*args, **kwargs)
 
 
 _REF = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[0-9]{4}$")
@@ -323,6 +330,8 @@ class Engine:
         try:
             self._pm.check_pending()
         except pluggy.PluginValidationError as exc:
+            import difflib
+
             unknown: list[str] = []
             culprits: list[str] = []
             specs = sorted(n for n in dir(hookspecs) if n.startswith(HOOK_PREFIX))
@@ -459,6 +468,11 @@ class Engine:
                     self._compiled[(rubric.ref, rubric.file)] = self._bind(rubric, digest)
                     self._rubrics[key] = rubric
                     return rubric
+            # Reading and checking a rubric: what a process that takes it from the cache
+            # never needs, so imported here.
+            from evalrules._rubric._extends import read_with_extends
+            from evalrules._rubric._loader import build_rubric
+
             # What extends could not apply is reported with the rubric's other problems.
             unapplied: list[RubricProblem] = []
             files: list[Path] = []
@@ -519,6 +533,8 @@ class Engine:
             cached.rubric is rubric or cached.digest == rubric_digest(rubric)
         ):
             return cached
+        from evalrules._compiler._check import compile_rubric
+
         compiled = compile_rubric(rubric, **self._binding())
         self._compiled[key] = compiled
         return compiled
@@ -531,7 +547,7 @@ class Engine:
             "types": {r.name: r.item for r in self.fact_types},
             "cross_checks": {r.name: r.item for r in self.cross_checks},
             "modify": self._scorecard_hook,
-            "cohort": evaluate_cohort,
+            "cohort": _evaluate_cohort,
             "origins": {
                 (registry.name, r.name): r.origin
                 for registry in (self.fact_types, self.cross_checks, self.aggregations)
