@@ -190,9 +190,13 @@ def test_evaluate_with_a_kept_rubric_does_not_load_cerberus(tmp_path):
 
 # What `evalrules evaluate` with a kept rubric imports only when it is needed: reading and
 # checking a rubric (the cache has done it), the cohort stage, the Excel reader's zip check,
-# the CSV reader, the other commands' modules, and the standard library's "did you mean"
-# (difflib) and tracebacks (--debug), which only errors use.
+# the CSV reader, the other commands' modules, the standard library's "did you mean"
+# (difflib) and tracebacks (--debug), which only errors use, and importlib.metadata (with
+# the e-mail parser it imports), whose files discovery reads itself.
 NOT_WITH_A_KEPT_RUBRIC = (
+    "importlib.metadata",
+    "email",
+    "zipfile",
     "evalrules._rubric._loader",
     "evalrules._rubric._extends",
     "evalrules._compiler._check",
