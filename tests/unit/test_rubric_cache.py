@@ -17,8 +17,9 @@ import pytest
 import evalrules
 import evalrules_panjin
 from evalrules._cli import main
-from evalrules._plugins import _cache, _engine
+from evalrules._plugins import _cache
 from evalrules._plugins._cache import RubricCache
+from evalrules._rubric import _extends
 from evalrules.errors import RubricError
 
 REF = "panjin-county/2023"
@@ -44,7 +45,8 @@ def _no_reading(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the rubric file was read")
 
-    monkeypatch.setattr(_engine, "read_with_extends", refuse)
+    # the engine imports it when it reads a rubric file
+    monkeypatch.setattr(_extends, "read_with_extends", refuse)
 
 
 def test_a_kept_rubric_is_the_rubric_and_compiles_to_the_same_cards(
