@@ -205,7 +205,7 @@ class _Unusual(Exception):
 
 def _read_path() -> list[PluginEntry] | None:
     """The entry points :func:`list_entries` finds through importlib.metadata, read without
-    it, or ``None`` when the environment is one it should answer for."""
+    it; ``None`` when the environment, or a file in it, is one to leave to importlib.metadata."""
     from importlib.machinery import PathFinder
 
     finders = [f for f in sys.meta_path if getattr(f, "find_distributions", None) is not None]
