@@ -1,9 +1,9 @@
 """A chunk's results read back from a worker equal the results evaluated here.
 
-``evalrules._compiler._wire`` writes a chunk's scorecards, result nodes and titles as their
-classes called on their fields; what the caller reads back must be the same values: equal,
-the same JSON, every attribute the same, pickling to the same value, for scores-only and explained
-cards of generated documents, refusals among them.
+``evalrules._compiler._wire`` writes a chunk's scorecards and every value in them as a call
+of a restore function on their fields; what the caller reads back must be the same values:
+equal, of the same types all the way down, the same JSON, pickling to the same value, for
+scores-only and explained cards of generated documents, refusals among them.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from _examples import share
+from _values import same_values
 from evalrules._compiler._compiled import _evaluate_one, evaluate_packed
 from evalrules._compiler._wire import pack, unpack
 from evalrules.errors import FactsError
@@ -32,6 +33,7 @@ def _same(back, here) -> None:
         assert mine == theirs
         for field in attrs.fields(type(theirs)):
             assert getattr(mine, field.name) == getattr(theirs, field.name), field.name
+        same_values(mine, theirs)  # the same types all the way down, decimals written alike
         assert mine.to_json() == theirs.to_json()
         again = pickle.loads(pickle.dumps(mine))
         assert again == theirs

@@ -1,12 +1,17 @@
 """A batch's results as they travel back from a worker: one compact pickle per chunk.
 
-A scorecard, its result nodes and their titles are frozen attrs values, and pickle writes
-each as its class, a dictionary of its fields and a call of attrs' ``__setstate__`` that sets
-them one by one. A chunk of results is written here instead with each of those values as a
-call of its own class on its fields in order (the values are equal, and the nodes a chunk's
-cards share are still written once), which is about a third less to write and to read back.
-Anything else (a finding, a refusal) pickles as it always does. The caller reads the bytes
-back with :func:`unpack`; the classes are the library's own, resolved by name as usual.
+A scorecard and every value in it (result nodes, findings and their evidence, derived
+values, grades, claims, titles, a finding's message) are frozen attrs values, and pickle
+writes each as its class, a dictionary of its fields and a call of attrs' ``__setstate__``
+that sets them one by one, or as the value's own reducer for a kept card (points as text).
+A chunk of results is written here instead with each of those values as a call of its
+class's restore function (:func:`evalrules._scorecard._model.restorer`) on its fields in
+order, points as the decimals they are: no field names, no converters run again, each field
+set by its slot's setter. The values read back are equal, and what a chunk's cards share
+(the nodes of a rubric's unchanged subtrees, the rubric's info, a template, a decimal) is
+still written once, as pickle's memo does. Anything else (a refusal) pickles as it always
+does. Both ends are the same library, so the restore functions are resolved by name as
+usual; a kept card's pickle (:meth:`Scorecard.__reduce_ex__`) is not this one.
 """
 
 from __future__ import annotations
@@ -18,39 +23,159 @@ import multiprocessing
 import operator
 import pickle
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from evalrules._scorecard._model import NodeResult, Scorecard
+from evalrules._frozen import FrozenDict
+from evalrules._rules._messages import Rendered
+from evalrules._scorecard._model import (
+    ClaimComparison,
+    DerivedValue,
+    Entity,
+    Evidence,
+    Finding,
+    GateResult,
+    Grade,
+    NodeResult,
+    RubricInfo,
+    Scorecard,
+    SensitivityCase,
+    Verdict,
+    restorer,
+)
 from evalrules._text import Text
 
-_CARD_FIELDS = tuple(f.name for f in attrs.fields(Scorecard))
+_Reducer = Callable[[Any], tuple[Callable[..., Any], tuple[Any, ...]]]
+
+#: What a finding's message holds (:class:`Rendered`): its template, its fields, and what
+#: was rendered of it so far (``None`` until read).
+_MESSAGE_SLOTS = ("_template", "_params", "_zh", "_en")
+
+# The restore functions, each kept here under the name a pickle calls it by.
+_scorecard = restorer(Scorecard, "_scorecard", __name__)
+_node = restorer(NodeResult, "_node", __name__)
+_finding = restorer(Finding, "_finding", __name__)
+_evidence = restorer(Evidence, "_evidence", __name__)
+_derived = restorer(DerivedValue, "_derived", __name__)
+_grade = restorer(Grade, "_grade", __name__)
+_rubric = restorer(RubricInfo, "_rubric", __name__)
+_entity = restorer(Entity, "_entity", __name__)
+_claim = restorer(ClaimComparison, "_claim", __name__)
+_case = restorer(SensitivityCase, "_case", __name__)
+_verdict = restorer(Verdict, "_verdict", __name__)
+_gate = restorer(GateResult, "_gate", __name__)
+_text = restorer(Text, "_text", __name__)
+_message = restorer(Rendered, "_message", __name__, _MESSAGE_SLOTS)
 
 
-#: A value's fields in order, read in one call each (C's ``attrgetter``, not a loop).
-_NODE_FIELDS = operator.attrgetter(*(f.name for f in attrs.fields(NodeResult)))
-_CARD_VALUES = operator.attrgetter(*_CARD_FIELDS)
+def _writes(
+    restore: Callable[..., Any], cls: type, slots: tuple[str, ...] | None = None
+) -> _Reducer:
+    """The reducer that writes a ``cls`` as a call of ``restore`` on its fields in order,
+    read in one call (C's ``attrgetter``)."""
+    names = slots if slots is not None else tuple(f.name for f in attrs.fields(cls))
+    if len(names) < 2:  # attrgetter gives one field as itself, not as a tuple
+        raise TypeError(f"{cls.__qualname__} has fewer than two fields")
+    fields = operator.attrgetter(*names)
+
+    def reduce(value: Any) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        return restore, fields(value)
+
+    return reduce
 
 
-def _node(node: NodeResult) -> tuple[type[NodeResult], tuple[Any, ...]]:
-    return NodeResult, _NODE_FIELDS(node)
+_finding_fields = _writes(_finding, Finding)
+
+#: The fields :func:`_finding_of` writes out by name, in attrs' order.
+_FINDING = (
+    "indicator", "rule", "kind", "points", "nominal", "message_id", "params", "message",
+    "evidence", "outcome", "effect",
+)  # fmt: skip
+if tuple(f.name for f in attrs.fields(Finding)) != _FINDING:
+    raise TypeError("a finding's fields have changed: see _finding_of")
 
 
-def _card(card: Scorecard) -> tuple[type[Scorecard], tuple[Any, ...]]:
-    return Scorecard, _CARD_VALUES(card)
+def _finding_of(f: Finding) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    """A finding, and its message when rendered from the finding's own params (as every
+    finding's is), in one call: the message's template and what was rendered of it take the
+    message's place among the finding's fields, its params are the finding's."""
+    message = f.message
+    if type(message) is not Rendered or message._params is not f.params:
+        return _finding_fields(f)
+    return _finding_with_message, (
+        f.indicator,
+        f.rule,
+        f.kind,
+        f.points,
+        f.nominal,
+        f.message_id,
+        f.params,
+        message._template,
+        message._zh,
+        message._en,
+        f.evidence,
+        f.outcome,
+        f.effect,
+    )
 
 
-def _text(text: Text) -> tuple[type[Text], tuple[str, str]]:
-    return Text, (text.zh, text.en)
+def _finding_with_message(
+    indicator: str,
+    rule: str,
+    kind: str,
+    points: Decimal,
+    nominal: Decimal,
+    message_id: str,
+    params: FrozenDict[str, Any],
+    template: Text,
+    zh: str | None,
+    en: str | None,
+    evidence: Evidence,
+    outcome: str,
+    effect: str | None,
+) -> Finding:
+    """A finding from what :func:`_finding_of` wrote."""
+    message = _message(template, params, zh, en)
+    return _finding(
+        indicator,
+        rule,
+        kind,
+        points,
+        nominal,
+        message_id,
+        params,
+        message,
+        evidence,
+        outcome,
+        effect,
+    )
 
 
-#: Exact types only: a subclass (a finding's rendered message) pickles as its own.
+def _frozen(mapping: FrozenDict[Any, Any]) -> tuple[type[FrozenDict[Any, Any]], tuple[Any, ...]]:
+    return FrozenDict, (dict(mapping),)
+
+
+#: Exact types only (a value of a subclass pickles as its own).
 _TABLE: dict[type, Callable[[Any], Any]] = {
     **copyreg.dispatch_table,
-    NodeResult: _node,
-    Scorecard: _card,
-    Text: _text,
+    Scorecard: _writes(_scorecard, Scorecard),
+    NodeResult: _writes(_node, NodeResult),
+    Finding: _finding_of,
+    Evidence: _writes(_evidence, Evidence),
+    DerivedValue: _writes(_derived, DerivedValue),
+    Grade: _writes(_grade, Grade),
+    RubricInfo: _writes(_rubric, RubricInfo),
+    Entity: _writes(_entity, Entity),
+    ClaimComparison: _writes(_claim, ClaimComparison),
+    SensitivityCase: _writes(_case, SensitivityCase),
+    Verdict: _writes(_verdict, Verdict),
+    GateResult: _writes(_gate, GateResult),
+    Text: _writes(_text, Text),
+    Rendered: _writes(_message, Rendered, _MESSAGE_SLOTS),  # a message of other params
+    FrozenDict: _frozen,
+    Decimal: Decimal.__reduce__,  # what pickle calls for it anyway, without finding it first
 }
 
 

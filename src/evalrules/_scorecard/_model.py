@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import pickle
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
+from types import MemberDescriptorType
 from typing import Any, TypeVar
 
 import attrs
@@ -34,11 +35,33 @@ _V = TypeVar("_V")
 _CARD_STATE = 1
 
 
-def _restored(cls: type[_V], names: tuple[str, ...], values: tuple[Any, ...]) -> _V:
-    obj = object.__new__(cls)
-    for name, value in zip(names, values, strict=True):
-        object.__setattr__(obj, name, value)
-    return obj
+def restorer(
+    cls: type[_V], name: str, module: str, slots: tuple[str, ...] | None = None
+) -> Callable[..., _V]:
+    """A function that makes a ``cls`` from its fields, given in order (attrs' order, or
+    ``slots``), and sets each one as it is, without ``__init__`` and so without its
+    converters: for values read back from a pickle, whose fields are already what the
+    converters made. It is named ``name`` in ``module``, where the caller keeps it, so that
+    a pickle can name it.
+
+    It is written once per class as plain code, a slot's own setter called per field (no
+    loop, no lookup by name): reading many values back is most of what it costs.
+    """
+    names = slots if slots is not None else tuple(f.name for f in attrs.fields(cls))  # type: ignore[arg-type]
+    args = ", ".join(f"v{i}" for i in range(len(names)))
+    body = "".join(f"    s{i}(obj, v{i})\n" for i in range(len(names)))
+    source = f"def restore({args}):\n    obj = new(cls)\n{body}    return obj\n"
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    for i, field in enumerate(names):
+        slot = next((k.__dict__[field] for k in cls.__mro__ if field in k.__dict__), None)
+        if not isinstance(slot, MemberDescriptorType):
+            raise TypeError(f"{cls.__qualname__}.{field} is not a slot")
+        scope[f"s{i}"] = slot.__set__
+    exec(compile(source, f"<restore {cls.__qualname__}>", "exec"), scope)
+    restore: Callable[..., _V] = scope["restore"]
+    restore.__qualname__ = restore.__name__ = name
+    restore.__module__ = module
+    return restore
 
 
 def _points(text: str | None) -> Decimal | None:
@@ -59,25 +82,19 @@ def _node(
     claimed: str | None = None,
 ) -> NodeResult:
     """A :class:`NodeResult` from its pickled fields (points as text)."""
-    return _restored(
-        NodeResult,
-        _NODE_FIELDS,
-        (code, title, Decimal(max_), Decimal(score), status, children, _points(claimed)),
-    )
+    return _NEW_NODE(code, title, Decimal(max_), Decimal(score), status, children, _points(claimed))
 
 
 def _finding(*values: Any) -> Finding:
     """A :class:`Finding` from its pickled fields (points as text)."""
-    return _restored(
-        Finding, _FINDING_FIELDS, (*values[:3], Decimal(values[3]), Decimal(values[4]), *values[5:])
-    )
+    return _NEW_FINDING(*values[:3], Decimal(values[3]), Decimal(values[4]), *values[5:])
 
 
 def _evidence(*values: Any) -> Evidence:
     """An :class:`Evidence` from its pickled fields (without ``row`` when it has none)."""
     if len(values) == 3:
-        values = (*values, ())
-    return _restored(Evidence, ("facts", "derived", "params", "row"), values)
+        return _NEW_EVIDENCE(*values, ())
+    return _NEW_EVIDENCE(*values)
 
 
 def _scorecard(state: bytes | str) -> Scorecard:
@@ -87,7 +104,7 @@ def _scorecard(state: bytes | str) -> Scorecard:
     layout, *values = pickle.loads(zlib.decompress(state))
     if layout != _CARD_STATE:
         raise pickle.UnpicklingError(f"a scorecard state of layout {layout!r}, not {_CARD_STATE}")
-    return _restored(Scorecard, _CARD_FIELDS, tuple(values))
+    return _NEW_CARD(*values)
 
 
 # --------------------------------------------------------------------------- scorecards
@@ -559,6 +576,8 @@ class Scorecard:
             raise ValueError(f"not a scorecard: {exc}") from None
 
 
-_NODE_FIELDS = tuple(f.name for f in attrs.fields(NodeResult))
-_FINDING_FIELDS = tuple(f.name for f in attrs.fields(Finding))
 _CARD_FIELDS = tuple(f.name for f in attrs.fields(Scorecard))
+_NEW_NODE = restorer(NodeResult, "_NEW_NODE", __name__)
+_NEW_FINDING = restorer(Finding, "_NEW_FINDING", __name__)
+_NEW_EVIDENCE = restorer(Evidence, "_NEW_EVIDENCE", __name__)
+_NEW_CARD = restorer(Scorecard, "_NEW_CARD", __name__)
