@@ -94,6 +94,9 @@ def test_a_state_of_another_layout_is_refused(cards):
     state = zlib.compress(pickle.dumps((99, "x")))
     with pytest.raises(pickle.UnpicklingError, match="layout 99"):
         _scorecard(state)
+    short = zlib.compress(pickle.dumps((1, "x")))
+    with pytest.raises(pickle.UnpicklingError, match="a scorecard state of 1 fields"):
+        _scorecard(short)
 
 
 def test_cards_of_two_rubrics_keep_their_own_parts(engine, tmp_path):

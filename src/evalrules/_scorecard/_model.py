@@ -104,6 +104,10 @@ def _scorecard(state: bytes | str) -> Scorecard:
     layout, *values = pickle.loads(zlib.decompress(state))
     if layout != _CARD_STATE:
         raise pickle.UnpicklingError(f"a scorecard state of layout {layout!r}, not {_CARD_STATE}")
+    if len(values) != len(_CARD_FIELDS):
+        raise pickle.UnpicklingError(
+            f"a scorecard state of {len(values)} fields, not {len(_CARD_FIELDS)}"
+        )
     return _NEW_CARD(*values)
 
 
