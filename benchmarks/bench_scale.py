@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--chunksize",
         type=int,
-        help="documents per task (default: evaluate_many's, 64 explained, 1024 scores only)",
+        help="documents per task (default: 1024 scores only; explained 64, then 256)",
     )
     parser.add_argument(
         "--stream",

@@ -198,3 +198,38 @@ def test_scores_only_refuses_what_the_explained_path_refuses(compiled, documents
             refused += 1
             assert quick.problems == full.problems
     assert refused == 3
+
+
+class _Recording(ThreadPoolExecutor):
+    """A thread pool that records how many documents each task it is given holds."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__(workers)
+        self.sizes: list[int] = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.sizes.append(len(args[1]))  # evaluate_chunk(pickled, documents, ...)
+        return super().submit(fn, *args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("explain", "chunksize", "expected"),
+    [
+        # explained, by default: 64 for as many tasks as are kept in flight (2 × 2 + 1),
+        # then 256, the last one shorter
+        (True, None, [64] * 5 + [256] * 3 + [60]),
+        (False, None, [1024, 104]),
+        (True, 100, [100] * 11 + [28]),
+    ],
+)
+def test_the_chunks_a_batch_is_sent_in(compiled, example, explain, chunksize, expected):
+    count = sum(expected)
+    with _Recording(2) as pool:
+        results = compiled.evaluate_many(
+            itertools.repeat(example.facts, count),
+            explain=explain,
+            executor=pool,
+            chunksize=chunksize,
+        )
+        assert sum(1 for _ in results) == count
+    assert pool.sizes == expected
