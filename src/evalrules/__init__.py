@@ -16,7 +16,7 @@ Importing this package has no side effects: plugins load when an :class:`Engine`
 
 from __future__ import annotations
 
-import importlib
+import importlib as _importlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -208,17 +208,27 @@ __all__ = [
 if not TYPE_CHECKING:  # a type checker sees the imports above, and no __getattr__
 
     def __getattr__(name: str) -> Any:
-        """A public name, imported from its module when first asked for (then kept)."""
+        """A public name, imported from its module when first asked for (then kept); a
+        public submodule the package always had as an attribute (``evalrules.errors``,
+        ``evalrules.hookspecs``) likewise."""
         module = _HOME.get(name)
         if module is None:
+            if name in _SUBMODULES:
+                return _importlib.import_module(f"{__name__}.{name}")
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
+        value = getattr(_importlib.import_module(module), name)
         globals()[name] = value
         return value
 
 
+#: Public submodules, attributes of the package as soon as they are asked for (as they were
+#: when the package imported them itself); ``evalrules.testing`` is imported by its user.
+_SUBMODULES = ("errors", "hookspecs")
+
+
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    """The public names and submodules, and the package's own dunder attributes."""
+    return sorted({*__all__, *_SUBMODULES, *(n for n in globals() if n.startswith("__"))})
 
 
 _default: Engine | None = None

@@ -2,8 +2,9 @@
 
 The script's process imports the command line (click, PyYAML, attrs, the model's classes,
 pluggy, ``importlib.metadata``) and then runs one command. Importing makes tens of
-thousands of objects (modules, classes, functions, constants) and no garbage, so every
-collection the cyclic garbage collector runs meanwhile walks them all and frees nothing;
+thousands of objects (modules, classes, functions, constants) and next to no garbage (a
+few thousand objects in cycles, kept with the rest), so every collection the cyclic garbage
+collector runs meanwhile walks them all and frees next to nothing;
 and they live until the process exits, so the collections the command sets off afterwards
 would walk them again. The collector is therefore held off while :mod:`evalrules._cli` is
 imported, what the import made is frozen (``gc.freeze()``: moved where collections do not
@@ -26,7 +27,8 @@ __all__ = ["run"]
 
 def run() -> None:
     """The ``evalrules`` command: :func:`evalrules._cli.run`, imported with the collector
-    held off."""
+    held off. For the console script's own process only: the freeze is process-wide, so a
+    host that runs the command in its own process calls :func:`evalrules._cli.main`."""
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -21,6 +21,14 @@ from _environ import clean_env
 from evalrules._plugins import _discovery
 from evalrules._plugins._discovery import PluginEntry, list_entries
 
+EXAMPLE = (
+    Path(__file__).parents[2]
+    / "rubrics"
+    / "panjin-county"
+    / "examples"
+    / "shuangtaizi-2023.facts.yaml"
+)
+
 
 def _by_importlib() -> list[PluginEntry]:
     return list_entries(metadata.distributions())
@@ -84,6 +92,12 @@ def awkward(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
             "entry_points.txt": ours + "r = crlf",
         },
     )
+    # spaces and a tab that end a header's value
+    _info(
+        first,
+        "ws-1.dist-info",
+        {"METADATA": "Name: ws \nVersion: 1 \t\n", "entry_points.txt": ours + "w = ws\n"},
+    )
     # the same distribution again, later on the path: the first found wins
     _info(
         second,
@@ -115,9 +129,15 @@ def test_awkward_folders_read_the_same_without_importlib_metadata(awkward):
         ("Foo_Bar", "1.0", "; not a comment", "x"),  # only "#" starts a comment
         ("Foo_Bar", "1.0", "a", "foo_bar"),
         ("Foo_Bar", "1.0", "b", "foo_bar.sub:plugin [extra]"),
-        ("foo.bar", "2.0", "c", "only_here"),
+        # (foo.bar 2.0 later on the path is Foo_Bar shadowed: none of its entry points)
         ("no-version", "", "n", "nv"),
+        ("ws ", "1 \t", "w", "ws"),  # a header's value keeps the spaces that end it
     ]
+    assert read == list_entries(metadata.distributions())
+    # the standard library's own view of the group: one distribution of a name, the first
+    standard = metadata.entry_points(group="evalrules")
+    named = {(ep.dist.name, ep.name) for ep in standard if ep.dist is not None and ep.dist.name}
+    assert named == {(e.distribution, e.entry) for e in read}
 
 
 def test_metadata_is_read_only_of_distributions_with_our_entry_points(awkward, monkeypatch):
@@ -131,8 +151,9 @@ def test_metadata_is_read_only_of_distributions_with_our_entry_points(awkward, m
     monkeypatch.setattr(_discovery, "_headers", spy)
     entries = _discovery._read_path()
     assert entries is not None
-    # nameless, no-version, eggy, empty-meta, crlf, both Foo_Bars: not other nor no-entries
-    assert len(read) == 7
+    # nameless, no-version, eggy, empty-meta, crlf, ws, both Foo_Bars: not other nor
+    # no-entries
+    assert len(read) == 8
 
 
 @pytest.mark.parametrize(
@@ -143,6 +164,7 @@ def test_metadata_is_read_only_of_distributions_with_our_entry_points(awkward, m
         "no-metadata",
         "from-line",
         "not-a-header",
+        "continuation-first",
         "folded-version",
         "pair-without-value",
         "egg",
@@ -174,6 +196,7 @@ def test_anything_unusual_is_left_to_importlib_metadata(awkward, tmp_path, monke
             "no-metadata": None,
             "from-line": "From someone\nName: u\n",
             "not-a-header": "Name: u\nnot a header\n",
+            "continuation-first": "  folded before any header\nName: u\n",
             "folded-version": "Name: u\nVersion: 1\n  .0\n",
         }.get(unusual, "Name: u\n")
         files = {"entry_points.txt": ours}
@@ -186,6 +209,21 @@ def test_anything_unusual_is_left_to_importlib_metadata(awkward, tmp_path, monke
             (root / "u-1.dist-info" / "METADATA").write_bytes(b"Name: \xff\n")
         sys.path.append(str(root))
     assert _discovery._read_path() is None
+
+
+def test_entry_points_load_without_importlib_metadata_as_it_loads_them(monkeypatch):
+    # The command line's process has not imported importlib.metadata: entry points are
+    # loaded by their own reading of the value (this process has, so it is taken out).
+    values = ("evalrules_panjin", "evalrules._plugins:_discovery", "os.path:join [x]")
+    expected = [metadata.EntryPoint(name="e", value=v, group="evalrules").load() for v in values]
+    monkeypatch.delitem(sys.modules, "importlib.metadata")
+    loaded = [_discovery._load(PluginEntry("d", "1", "e", v)) for v in values]
+    assert "importlib.metadata" not in sys.modules
+    assert loaded == expected
+    nested = _discovery._load(
+        PluginEntry("d", "1", "e", "evalrules._plugins._discovery:PluginEntry.__init__")
+    )
+    assert nested is PluginEntry.__init__
 
 
 def test_entry_points_load_as_importlib_metadata_loads_them():
@@ -222,3 +260,32 @@ def test_an_engine_finds_the_same_plugins_either_way():
     assert runs["not imported"]["metadata"] is False
     assert runs["imported"]["plugins"] == runs["not imported"]["plugins"]
     assert ["evalrules-panjin[panjin]", "2023.1.0"] in runs["not imported"]["plugins"]
+
+
+@pytest.mark.slow
+def test_a_broken_plugin_found_without_importlib_metadata_exits_3_naming_it(tmp_path):
+    # A distribution on the path whose entry point raises when imported: the console script
+    # (which reads the metadata itself) refuses to go on, naming distribution[entry].
+    site = tmp_path / "site"
+    _info(
+        site,
+        "Broken_Thing-1.0.dist-info",
+        {
+            "METADATA": "Metadata-Version: 2.1\nName: Broken_Thing\nVersion: 1.0\n",
+            "entry_points.txt": "[evalrules]\nbad = broken_mod:plugin.inner [extra]\n",
+        },
+    )
+    (site / "broken_mod.py").write_text("raise RuntimeError('boom')\n", encoding="utf-8")
+    env = {**clean_env(), "PYTHONPATH": str(site)}
+    script = Path(sys.executable).with_name("evalrules")
+    done = subprocess.run(
+        [str(script), "evaluate", str(EXAMPLE)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 3, done.stderr
+    assert "Broken_Thing[bad]" in done.stderr
+    assert "boom" in done.stderr
+    assert "Traceback" not in done.stderr

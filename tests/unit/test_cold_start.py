@@ -267,6 +267,18 @@ def test_importing_evalrules_imports_no_public_name_yet():
     assert loaded == {"evalrules", "evalrules._version"}
 
 
+def test_the_public_submodules_are_attributes_of_the_package_once_imported_by_name():
+    code = (
+        "import evalrules, sys; before = 'evalrules.errors' in sys.modules; "
+        "print(before, evalrules.errors.FactsError.__name__, evalrules.hookspecs.hookimpl "
+        "is evalrules.hookimpl, 'errors' in dir(evalrules), 'TYPE_CHECKING' in dir(evalrules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=clean_env(), capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "FactsError", "True", "True", "False"]
+
+
 def _type_checking_imports() -> dict[str, str]:
     """Name → module of the imports under ``if TYPE_CHECKING:`` in evalrules/__init__.py."""
     tree = ast.parse(Path(evalrules.__file__).read_text(encoding="utf-8"))

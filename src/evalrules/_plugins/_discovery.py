@@ -123,6 +123,7 @@ def list_entries(distributions: Iterable[metadata.Distribution] | None = None) -
 
 def _entries_of(dists: Iterable[metadata.Distribution]) -> list[PluginEntry]:
     seen: dict[tuple[str, str], PluginEntry] = {}
+    found: set[str] = set()  # the distributions whose entry points were taken
     for dist in dists:
         # Entry points first: a distribution's metadata is parsed (slowly, as an e-mail
         # message) only when it has one of ours.
@@ -130,13 +131,18 @@ def _entries_of(dists: Iterable[metadata.Distribution]) -> list[PluginEntry]:
         if not ours:
             continue
         # A metadata folder without a name (a broken install) offers nothing that a message
-        # could name, so it cannot be a plugin.
-        if "Name" not in dist.metadata or not dist.metadata["Name"]:
+        # could name, so it cannot be a plugin. (``get``: a missing field is an error, or
+        # a deprecation warning, when read by subscript on newer Pythons.)
+        name = dist.metadata.get("Name")
+        if not name:
             continue
-        name = dist.metadata["Name"]
+        normalized = normalize_name(name)
+        if normalized in found:
+            continue  # a copy further along sys.path, shadowed by the first
+        found.add(normalized)
+        version = dist.metadata.get("Version") or ""
         for ep in ours:
-            key = (normalize_name(name), ep.name)
-            seen.setdefault(key, PluginEntry(name, dist.version or "", ep.name, ep.value))
+            seen.setdefault((normalized, ep.name), PluginEntry(name, version, ep.name, ep.value))
     return [seen[key] for key in sorted(seen)]
 
 
@@ -212,6 +218,7 @@ def _read_path() -> list[PluginEntry] | None:
     if finders != [PathFinder]:
         return None
     seen: dict[tuple[str, str], PluginEntry] = {}
+    found: set[str] = set()
     try:
         for folder in _info_folders(sys.path):
             ours = _our_entry_points(_read(folder, "entry_points.txt"))
@@ -223,9 +230,14 @@ def _read_path() -> list[PluginEntry] | None:
                 raise _Unusual(folder)  # importlib.metadata re-indents folded values
             if not name:
                 continue  # a metadata folder without a name cannot be a plugin
+            normalized = normalize_name(name)
+            if normalized in found:
+                continue  # a copy further along sys.path, shadowed by the first
+            found.add(normalized)
             for entry, value in ours:
-                key = (normalize_name(name), entry)
-                seen.setdefault(key, PluginEntry(name, version or "", entry, value))
+                seen.setdefault(
+                    (normalized, entry), PluginEntry(name, version or "", entry, value)
+                )
     except (_Unusual, OSError, ValueError):  # ValueError: a file not UTF-8
         return None
     return [seen[key] for key in sorted(seen)]
