@@ -131,16 +131,17 @@ def _entries_of(dists: Iterable[metadata.Distribution]) -> list[PluginEntry]:
         if not ours:
             continue
         # A metadata folder without a name (a broken install) offers nothing that a message
-        # could name, so it cannot be a plugin. (``get``: a missing field is an error, or
-        # a deprecation warning, when read by subscript on newer Pythons.)
-        name = dist.metadata.get("Name")
+        # could name, so it cannot be a plugin. (Each field is looked for first: a missing
+        # one read by subscript is a deprecation warning, or an error, on newer Pythons.)
+        meta = dist.metadata
+        name = meta["Name"] if "Name" in meta else None  # noqa: SIM401 (no get() in the protocol)
         if not name:
             continue
         normalized = normalize_name(name)
         if normalized in found:
             continue  # a copy further along sys.path, shadowed by the first
         found.add(normalized)
-        version = dist.metadata.get("Version") or ""
+        version = (meta["Version"] if "Version" in meta else None) or ""  # noqa: SIM401
         for ep in ours:
             seen.setdefault((normalized, ep.name), PluginEntry(name, version, ep.name, ep.value))
     return [seen[key] for key in sorted(seen)]
@@ -235,9 +236,7 @@ def _read_path() -> list[PluginEntry] | None:
                 continue  # a copy further along sys.path, shadowed by the first
             found.add(normalized)
             for entry, value in ours:
-                seen.setdefault(
-                    (normalized, entry), PluginEntry(name, version or "", entry, value)
-                )
+                seen.setdefault((normalized, entry), PluginEntry(name, version or "", entry, value))
     except (_Unusual, OSError, ValueError):  # ValueError: a file not UTF-8
         return None
     return [seen[key] for key in sorted(seen)]
